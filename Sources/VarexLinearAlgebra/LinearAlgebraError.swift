@@ -1,0 +1,24 @@
+/// Failures of the numeric module. Each message says what went wrong in terms a caller can act on.
+public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
+    /// A LAPACK routine returned a non-zero `info`.
+    case lapack(routine: String, info: Int32)
+    /// The problem has no rows or no columns, or the sizes disagree.
+    case shape(String)
+    /// A value in the input is NaN or infinite.
+    case nonFinite(String)
+    /// The matrix is too large for LAPACK's 32-bit integer arguments.
+    case tooLarge(rows: Int, columns: Int)
+
+    public var description: String {
+        switch self {
+        case let .lapack(routine, info):
+            return "LAPACK routine \(routine) failed (info = \(info))"
+        case let .shape(why):
+            return "matrix shape: \(why)"
+        case let .nonFinite(what):
+            return "non-finite value in \(what)"
+        case let .tooLarge(rows, columns):
+            return "a \(rows) x \(columns) matrix is too large for LAPACK's 32-bit indices"
+        }
+    }
+}
