@@ -33,5 +33,6 @@ let package = Package(
         .testTarget(name: "VarexLinearAlgebraTests", dependencies: ["VarexLinearAlgebra"]),
         .testTarget(name: "VarexTests", dependencies: ["Varex"]),
         .testTarget(name: "VarexCLITests", dependencies: ["Varex"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -22,6 +22,11 @@ void dtrtri_(const char *uplo, const char *diag, const int32_t *n, double *a,
 void dtrcon_(const char *norm, const char *uplo, const char *diag, const int32_t *n,
              const double *a, const int32_t *lda, double *rcond, double *work, int32_t *iwork,
              int32_t *info, size_t norm_len, size_t uplo_len, size_t diag_len);
+// Cholesky factorisation and solve of a symmetric positive-definite matrix.
+void dpotrf_(const char *uplo, const int32_t *n, double *a, const int32_t *lda, int32_t *info,
+             size_t uplo_len);
+void dpotrs_(const char *uplo, const int32_t *n, const int32_t *nrhs, const double *a,
+             const int32_t *lda, double *b, const int32_t *ldb, int32_t *info, size_t uplo_len);
 // BLAS 3.
 void dgemm_(const char *transa, const char *transb, const int32_t *m, const int32_t *n,
             const int32_t *k, const double *alpha, const double *a, const int32_t *lda,

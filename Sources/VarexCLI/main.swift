@@ -1,1 +1,23 @@
-print("varex")
+import ArgumentParser
+import Varex
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Exit status: 0 success, 1 bad input or usage, 2 numerical failure. Messages go to stderr.
+do {
+    var command = try VarexCommand.parseAsRoot()
+    try command.run()
+    exit(0)
+} catch let error as VarexError {
+    Console.error("varex: error: \(error)")
+    exit(error.exitCode)
+} catch {
+    let code = VarexCommand.exitCode(for: error)
+    if code == .success {
+        print(VarexCommand.fullMessage(for: error))
+        exit(0)
+    }
+    Console.error(VarexCommand.fullMessage(for: error))
+    exit(1)
+}

@@ -102,4 +102,17 @@ enum LAPACK {
         var one = 1.0
         dtrmm_(&side, &uplo, &ta, &diag, &m32, &n32, &one, r, &ldr32, b, &ldb32, 1, 1, 1, 1)
     }
+
+    /// Solves A X = B for symmetric positive-definite A (n×n, overwritten by its Cholesky
+    /// factor); B (n×nrhs) is overwritten by X. Throws when A is not positive definite.
+    static func posv(_ a: UnsafeMutablePointer<Double>, n: Int, b: UnsafeMutablePointer<Double>, nrhs: Int) throws {
+        guard n > 0, nrhs > 0 else { return }
+        var uplo: CChar = 85
+        var n32 = try int32(n), nrhs32 = try int32(nrhs)
+        var info: Int32 = 0
+        dpotrf_(&uplo, &n32, a, &n32, &info, 1)
+        guard info == 0 else { throw LinearAlgebraError.lapack(routine: "dpotrf", info: info) }
+        dpotrs_(&uplo, &n32, &nrhs32, a, &n32, b, &n32, &info, 1)
+        guard info == 0 else { throw LinearAlgebraError.lapack(routine: "dpotrs", info: info) }
+    }
 }

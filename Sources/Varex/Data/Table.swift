@@ -1,0 +1,132 @@
+import VarexLinearAlgebra
+
+/// What a column holds, inferred from its non-missing cells.
+public enum ColumnKind: Sendable, Equatable {
+    /// Every non-missing cell is a number.
+    case numeric
+    /// At least one non-missing cell is not a number.
+    case text
+}
+
+/// One column of a ``Table``: the cell texts, which are missing, and the numbers when numeric.
+public struct Column: Sendable {
+    /// The header name.
+    public let name: String
+    /// Each cell's text, trimmed of surrounding spaces.
+    public let cells: [String]
+    /// Whether each cell is a missing-value marker (see ``MissingValues``).
+    public let isMissing: [Bool]
+    /// Numeric or text.
+    public let kind: ColumnKind
+    /// The values parsed in extended precision (NaN where missing), for numeric columns; for a
+    /// text column, the values of the cells that are numbers (NaN elsewhere).
+    public let values: [Extended]
+    /// The first cell (0-based row) that is neither missing nor a number, if any.
+    public let firstNonNumericRow: Int?
+    /// How many non-missing cells are numbers.
+    public let numericCount: Int
+
+    init(name: String, cells: [String]) {
+        self.name = name
+        self.cells = cells
+        var missing = [Bool](repeating: false, count: cells.count)
+        var values = [Extended](repeating: .nan, count: cells.count)
+        var firstBad: Int? = nil
+        var numeric = 0
+        for (i, c) in cells.enumerated() {
+            if MissingValues.isMissing(Substring(c)) { missing[i] = true; continue }
+            if let v = NumberParsing.parse(c) { values[i] = v; numeric += 1 } else if firstBad == nil { firstBad = i }
+        }
+        self.isMissing = missing
+        self.values = values
+        self.firstNonNumericRow = firstBad
+        self.numericCount = numeric
+        self.kind = firstBad == nil ? .numeric : .text
+    }
+
+    /// Whether the column is text although most of its non-missing cells are numbers: a typo in
+    /// a numeric column rather than a categorical variable.
+    public var isMostlyNumeric: Bool {
+        guard kind == .text else { return false }
+        let nonMissing = isMissing.lazy.filter { !$0 }.count
+        return numericCount * 2 > nonMissing
+    }
+
+    /// The distinct non-missing texts, sorted (the levels of a categorical variable).
+    public var levels: [String] {
+        var set = Set<String>()
+        for (i, c) in cells.enumerated() where !isMissing[i] { set.insert(c) }
+        return set.sorted()
+    }
+}
+
+/// A rectangular table read from a CSV file: named, typed columns and the line of each row.
+public struct Table: Sendable {
+    /// The file name used in messages.
+    public let source: String
+    /// The columns in file order.
+    public let columns: [Column]
+    /// The physical line (1-based) where each row starts.
+    public let lines: [Int]
+
+    /// Number of data rows.
+    public var rowCount: Int { lines.count }
+    /// Column names in file order.
+    public var names: [String] { columns.map(\.name) }
+
+    /// Builds a table from parsed records.
+    public init(records: CSVRecords, source: String) {
+        self.source = source
+        self.lines = records.lines
+        var cols: [Column] = []
+        cols.reserveCapacity(records.header.count)
+        for (j, name) in records.header.enumerated() {
+            cols.append(Column(name: name, cells: records.rows.map { $0[j].trimmingSpaces }))
+        }
+        self.columns = cols
+    }
+
+    /// Reads a CSV file into a table.
+    public init(contentsOf path: String, displayName: String? = nil) throws {
+        let records = try CSVReader.read(path: path, displayName: displayName)
+        self.init(records: records, source: displayName ?? path)
+    }
+
+    /// The column called `name`, or an error suggesting the closest name.
+    public func column(_ name: String) throws -> Column {
+        if let c = columns.first(where: { $0.name == name }) { return c }
+        throw DataError.unknownColumn(path: source, name: name, suggestion: closestName(to: name))
+    }
+
+    /// The location of a cell, for messages.
+    public func location(row: Int, column: String) -> CellLocation {
+        CellLocation(file: source, row: row + 1, line: lines[row], column: column)
+    }
+
+    /// The column name closest to `name` by edit distance (ignoring case), if reasonably close.
+    public func closestName(to name: String) -> String? {
+        let target = Array(name.lowercased())
+        var best: (String, Int)? = nil
+        for c in names {
+            let d = Self.editDistance(target, Array(c.lowercased()))
+            if best == nil || d < best!.1 { best = (c, d) }
+        }
+        guard let (n, d) = best, d <= max(2, target.count / 2) else { return nil }
+        return n
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,80 @@
+import VarexLinearAlgebra
+
+/// Per-observation regression diagnostics, the same quantities as R's `hatvalues`, `rstandard`,
+/// `rstudent`, `cooks.distance`, `dffits`, `covratio`, `dfbetas` and `influence.measures`,
+/// all derived from the fit's one QR factorisation and (XᵀWX)⁻¹: no model is refitted.
+public struct InfluenceMeasures: Sendable {
+    /// Leverage hᵢ.
+    public let leverage: [Double]
+    /// Internally studentised residuals √wᵢ rᵢ / (σ̂ √(1 − hᵢ)).
+    public let standardized: [Double]
+    /// Externally studentised residuals, using σ̂₍ᵢ₎ from the fit without row i.
+    public let studentized: [Double]
+    /// σ̂₍ᵢ₎, the residual SD with row i left out (R's `lm.influence()$sigma`).
+    public let sigmaWithout: [Double]
+    /// Cook's distance.
+    public let cooksDistance: [Double]
+    /// DFFITS.
+    public let dffits: [Double]
+    /// COVRATIO.
+    public let covratio: [Double]
+    /// DFBETAS, n × p by design column (NaN in aliased columns).
+    public let dfbetas: Matrix
+    /// R's `influence.measures()$is.inf`, any flag per row.
+    public let influential: [Bool]
+
+    /// Computes every measure of `fit`.
+    public init(fit: LinearFit) throws {
+        let n = fit.n, k = Double(fit.rank), p = fit.coefficients.count
+        let h = fit.leverage
+        let e = fit.weightedResiduals
+        let s = fit.sigma
+        let df = Double(fit.dfResidual)
+        let rss = fit.weightedRSS
+        var std = [Double](repeating: .nan, count: n), stud = std, sig = std, cook = std, dff = std, cov = std
+        for i in 0..<n {
+            let omh = 1 - h[i]
+            std[i] = e[i] / (s * omh.squareRoot())
+            sig[i] = ((rss - e[i] * e[i] / omh) / (df - 1)).squareRoot()
+            stud[i] = e[i] / (sig[i] * omh.squareRoot())
+            cook[i] = std[i] * std[i] * h[i] / (k * omh)
+            dff[i] = stud[i] * (h[i] / omh).squareRoot()
+            cov[i] = Self.power(sig[i] / s, 2 * fit.rank) / omh
+        }
+        let b = try fit.influenceDirections()
+        var dfb = Matrix(rows: n, columns: p, repeating: .nan)
+        for (kk, j) in fit.estimable.enumerated() {
+            let sd = fit.unscaledCovariance[j, j].squareRoot()
+            for i in 0..<n { dfb[i, j] = b[i, kk] * e[i] / (1 - h[i]) / (sig[i] * sd) }
+        }
+        // influence.measures: |dfbetas| > 1, |dffits| > 3√(k/(n−k)), |1 − covratio| > 3k/(n−k),
+        // pf(cook, k, n−k) > 0.5, h > 3k/n.
+        let nn = Double(n)
+        let fdist = FDistribution(df1: k, df2: nn - k)
+        var flags = [Bool](repeating: false, count: n)
+        for i in 0..<n {
+            var flag = abs(dff[i]) > 3 * (k / (nn - k)).squareRoot()
+                || abs(1 - cov[i]) > 3 * k / (nn - k)
+                || fdist.cdf(cook[i]) > 0.5
+                || h[i] > 3 * k / nn
+            for j in fit.estimable where abs(dfb[i, j]) > 1 { flag = true }
+            flags[i] = flag
+        }
+        leverage = h
+        standardized = std
+        studentized = stud
+        sigmaWithout = sig
+        cooksDistance = cook
+        dffits = dff
+        covratio = cov
+        dfbetas = dfb
+        influential = flags
+    }
+
+    /// x^k for a whole k, by repeated squaring (avoids `pow` rounding for the covariance ratio).
+    static func power(_ x: Double, _ k: Int) -> Double {
+        var r = 1.0, b = x, e = k
+        while e > 0 { if e & 1 == 1 { r *= b }; b *= b; e >>= 1 }
+        return r
+    }
+}

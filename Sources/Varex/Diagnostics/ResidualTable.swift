@@ -1,0 +1,57 @@
+import VarexLinearAlgebra
+
+/// The per-unit residual table: one row per input row, in input order, keyed by an id.
+///
+/// Columns: `id, observed, fitted, residual, std_residual, studentized_residual, leverage,
+/// cooks_distance, dffits, covratio, pi_low, pi_high, dfbetas_<term>..., influential, note`.
+/// Rows left out of the fit keep their id, have empty numbers and give the reason in `note`.
+public enum ResidualTable {
+    /// Builds the table. `ids` holds one id per table row.
+    public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95) throws -> OutputTable {
+        let infl = try InfluenceMeasures(fit: fit)
+        let design = fit.design
+        let tq = StudentT(df: Double(fit.dfResidual)).quantile(1 - (1 - level) / 2)
+        let s = fit.sigma
+        var header = [idName, "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
+                      "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
+        header += fit.terms.map { "dfbetas_" + $0 }
+        header += ["influential", "note"]
+        let width = header.count
+        var rows = [[Cell]](repeating: [], count: design.tableRowCount)
+        for d in design.dropped {
+            var row = [Cell](repeating: .empty, count: width)
+            row[0] = .text(ids[d.row])
+            row[width - 1] = .text("left out: " + d.reason)
+            rows[d.row] = row
+        }
+        for (i, r) in design.rows.enumerated() {
+            let h = infl.leverage[i]
+            let half = tq * s * ((1 + h) / fit.weight(i)).squareRoot()
+            var row: [Cell] = [.text(ids[r]), .finite(Double(design.y[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
+                               .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
+                               .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
+                               .finite(fit.fitted[i] - half), .finite(fit.fitted[i] + half)]
+            for j in 0..<fit.terms.count { row.append(.finite(infl.dfbetas[i, j])) }
+            row.append(.bool(infl.influential[i]))
+            var notes: [String] = []
+            if h >= 1 - 1e-10 { notes.append("leverage 1: the fit passes through this row") }
+            row.append(.text(notes.joined(separator: "; ")))
+            rows[r] = row
+        }
+        return OutputTable(header: header, rows: rows)
+    }
+
+    /// One id per table row: the `column`'s cells, or row numbers 1…n. Missing or repeated ids
+    /// are errors naming the row.
+    public static func ids(table: Table, column: String?) throws -> [String] {
+        guard let column else { return (1...max(table.rowCount, 1)).prefix(table.rowCount).map(String.init) }
+        let c = try table.column(column)
+        var seen: [String: Int] = [:]
+        for (i, id) in c.cells.enumerated() {
+            if c.isMissing[i] { throw DataError.missingID(table.location(row: i, column: column)) }
+            if let first = seen[id] { throw DataError.duplicateID(table.location(row: i, column: column), id: id, firstRow: first + 1) }
+            seen[id] = i
+        }
+        return c.cells
+    }
+}

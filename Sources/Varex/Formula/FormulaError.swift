@@ -1,0 +1,37 @@
+/// Problems with a model formula, with the position (1-based character) they occur at.
+public enum FormulaError: VarexError, Equatable {
+    /// The formula does not parse; `position` is the 1-based character where parsing failed.
+    case syntax(formula: String, position: Int, message: String)
+    /// A function the formula language does not know.
+    case unknownFunction(formula: String, position: Int, name: String)
+    /// A column used as a number holds text.
+    case textInNumericContext(variable: String, column: String)
+    /// The response is a categorical variable.
+    case categoricalResponse(String)
+    /// `--reference` names a level the variable does not have, or a variable not in the model.
+    case unknownReference(variable: String, level: String, levels: [String])
+    case referenceForUnknownVariable(String)
+    /// The formula has no terms and no intercept.
+    case emptyModel(String)
+
+    public var exitCode: Int32 { 1 }
+
+    public var description: String {
+        switch self {
+        case let .syntax(formula, position, message):
+            return "formula error at position \(position): \(message)\n  \(formula)\n  \(String(repeating: " ", count: max(0, position - 1)))^"
+        case let .unknownFunction(formula, position, name):
+            return "formula error at position \(position): unknown function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor\n  \(formula)\n  \(String(repeating: " ", count: max(0, position - 1)))^"
+        case let .textInNumericContext(variable, column):
+            return "'\(variable)' needs numbers but column '\(column)' holds text"
+        case let .categoricalResponse(name):
+            return "the response '\(name)' holds text; the response must be numeric"
+        case let .unknownReference(variable, level, levels):
+            return "--reference \(variable)=\(level): no such level; the levels are \(levels.joined(separator: ", "))"
+        case let .referenceForUnknownVariable(name):
+            return "--reference \(name)=...: '\(name)' is not a categorical variable of the model"
+        case let .emptyModel(formula):
+            return "the formula '\(formula)' has no terms and no intercept"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import VarexLinearAlgebra
+
+/// Which covariance matrix of the coefficients to use for standard errors and tests.
+public enum CovarianceType: String, Sendable, CaseIterable {
+    /// σ̂² (XᵀWX)⁻¹.
+    case classical
+    /// White's heteroskedasticity-consistent estimator.
+    case hc0 = "HC0"
+    /// HC0 × n / (n − k).
+    case hc1 = "HC1"
+    /// ẽᵢ² / (1 − hᵢ).
+    case hc2 = "HC2"
+    /// ẽᵢ² / (1 − hᵢ)² (`sandwich::vcovHC`'s default).
+    case hc3 = "HC3"
+
+    /// Parses `classical`, `HC0` … `HC3` (any case).
+    public init?(name: String) {
+        let lower = name.lowercased()
+        guard let t = Self.allCases.first(where: { $0.rawValue.lowercased() == lower }) else { return nil }
+        self = t
+    }
+}
+
+extension LinearFit {
+    /// The covariance matrix of the coefficients (p × p by design column; NaN for aliased).
+    /// The sandwich forms match `sandwich::vcovHC(fit, type = ...)` for weighted fits too.
+    public func covariance(_ type: CovarianceType) throws -> Matrix {
+        let p = coefficients.count
+        if type == .classical {
+            let s2 = weightedRSS / Double(dfResidual)
+            return Matrix(rows: p, columns: p, columnMajor: unscaledCovariance.storage.map { $0 * s2 })
+        }
+        let b = try influenceDirections()
+        let h = leverage
+        let e = weightedResiduals
+        let nn = Double(n), k = Double(rank)
+        var omega = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let e2 = e[i] * e[i]
+            switch type {
+            case .hc0, .classical: omega[i] = e2
+            case .hc1: omega[i] = e2 * nn / (nn - k)
+            case .hc2: omega[i] = e2 / (1 - h[i])
+            case .hc3: omega[i] = e2 / ((1 - h[i]) * (1 - h[i]))
+            }
+        }
+        var weighted = b
+        for kk in 0..<b.columns { for i in 0..<n { weighted[i, kk] *= omega[i] } }
+        let v = try b.multiplied(by: weighted, transposeSelf: true)
+        var out = Matrix(rows: p, columns: p, repeating: .nan)
+        let est = estimable
+        for (a, ja) in est.enumerated() { for (c, jc) in est.enumerated() { out[ja, jc] = v[a, c] } }
+        return out
+    }
+}

@@ -1,0 +1,61 @@
+/// Everything a summary shows about a fit, computed once: the "results" stage between the fit
+/// and the writers (which never refit or recompute statistics).
+public struct FitSummary: Sendable {
+    public let formula: String
+    public let response: String
+    /// Observations used.
+    public let n: Int
+    /// Table rows left out, with reasons.
+    public let dropped: [DroppedRow]
+    public let rank: Int
+    public let dfResidual: Int
+    public let coefficients: [CoefficientRow]
+    public let sigma: Double
+    public let rSquared: Double
+    public let adjustedRSquared: Double
+    /// The overall F (or robust Wald) test; nil for an intercept-only model.
+    public let overall: OverallTest?
+    public let logLikelihood: Double
+    public let aic: Double
+    public let bic: Double
+    public let covarianceType: CovarianceType
+    public let level: Double
+    public let isWeighted: Bool
+    /// Min, 1Q, median, 3Q, max of the (weighted) residuals.
+    public let residualQuantiles: [Double]
+
+    public init(fit: LinearFit, covariance: CovarianceType = .classical, level: Double = 0.95) throws {
+        formula = fit.design.formula.text
+        response = fit.design.responseLabel
+        n = fit.n
+        dropped = fit.design.dropped
+        rank = fit.rank
+        dfResidual = fit.dfResidual
+        coefficients = try fit.coefficientTable(covariance: covariance, level: level)
+        sigma = fit.sigma
+        rSquared = fit.rSquared
+        adjustedRSquared = fit.adjustedRSquared
+        overall = try fit.overallTest(covariance: covariance)
+        logLikelihood = fit.logLikelihood
+        aic = fit.aic
+        bic = fit.bic
+        covarianceType = covariance
+        self.level = level
+        isWeighted = fit.weights != nil
+        residualQuantiles = Self.quantiles(fit.weightedResiduals, [0, 0.25, 0.5, 0.75, 1])
+    }
+
+    /// Sample quantiles by R's default method (type 7).
+    static func quantiles(_ values: [Double], _ probs: [Double]) -> [Double] {
+        let s = values.sorted()
+        guard !s.isEmpty else { return probs.map { _ in .nan } }
+        return probs.map { p in
+            let h = Double(s.count - 1) * p
+            let lo = Int(h.rounded(.down)), hi = min(lo + 1, s.count - 1)
+            return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
+        }
+    }
+
+    /// Number of aliased (not estimable) coefficients.
+    public var aliasedCount: Int { coefficients.filter(\.isAliased).count }
+}

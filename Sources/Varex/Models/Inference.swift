@@ -1,0 +1,66 @@
+import VarexLinearAlgebra
+
+/// One row of the coefficient table.
+public struct CoefficientRow: Sendable, Equatable {
+    public let term: String
+    /// NaN when the term is aliased (not estimable).
+    public let estimate: Double
+    public let standardError: Double
+    public let t: Double
+    public let pValue: Double
+    public let confidenceLow: Double
+    public let confidenceHigh: Double
+    /// Whether the term is aliased: all numbers are then NaN (`NA` / `null` in outputs).
+    public var isAliased: Bool { estimate.isNaN }
+}
+
+/// An overall test that every coefficient but the intercept is zero.
+public struct OverallTest: Sendable, Equatable {
+    public let statistic: Double
+    public let df1: Int
+    public let df2: Int
+    public let pValue: Double
+}
+
+extension LinearFit {
+    /// Estimates, standard errors, t statistics, two-sided p-values and `level` confidence
+    /// intervals, using t with n − rank degrees of freedom (as `summary.lm` and `lmtest::coeftest`).
+    public func coefficientTable(covariance type: CovarianceType = .classical, level: Double = 0.95) throws -> [CoefficientRow] {
+        let v = try covariance(type)
+        let dist = StudentT(df: Double(dfResidual))
+        let tq = dist.quantile(1 - (1 - level) / 2)
+        return terms.indices.map { j in
+            let b = coefficients[j]
+            guard !b.isNaN else {
+                return CoefficientRow(term: terms[j], estimate: .nan, standardError: .nan, t: .nan, pValue: .nan,
+                                      confidenceLow: .nan, confidenceHigh: .nan)
+            }
+            let se = v[j, j].squareRoot()
+            let t = b / se
+            return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: t,
+                                  pValue: dist.twoSidedPValue(t), confidenceLow: b - tq * se, confidenceHigh: b + tq * se)
+        }
+    }
+
+    /// The overall F test. With classical standard errors this is `summary.lm`'s F; with a
+    /// sandwich covariance it is the Wald test bᵀV⁻¹b / q on the non-intercept coefficients,
+    /// as `lmtest::waldtest(fit, vcov = vcovHC(fit, type))` computes it.
+    public func overallTest(covariance type: CovarianceType = .classical) throws -> OverallTest? {
+        guard fDegreesOfFreedom > 0, dfResidual > 0 else { return nil }
+        let f: Double
+        if type == .classical {
+            guard let fs = fStatistic else { return nil }
+            f = fs
+        } else {
+            let v = try covariance(type)
+            let idx = estimable.filter { terms[$0] != "(Intercept)" }
+            var sub = Matrix(rows: idx.count, columns: idx.count)
+            for (a, ja) in idx.enumerated() { for (b, jb) in idx.enumerated() { sub[a, b] = v[ja, jb] } }
+            let b = idx.map { coefficients[$0] }
+            guard let x = try? sub.solvingSymmetricPositiveDefinite(b) else { return nil }
+            f = zip(b, x).reduce(0) { $0 + $1.0 * $1.1 } / Double(idx.count)
+        }
+        let d1 = fDegreesOfFreedom, d2 = dfResidual
+        return OverallTest(statistic: f, df1: d1, df2: d2, pValue: FDistribution(df1: Double(d1), df2: Double(d2)).survival(f))
+    }
+}

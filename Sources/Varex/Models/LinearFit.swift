@@ -1,0 +1,117 @@
+import VarexLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The result of a linear fit: one immutable value. Everything else (σ, R², F, log-likelihood,
+/// covariances, influence measures) is a small function of it, computed on demand.
+public struct LinearFit: Sendable {
+    /// The design that was fitted (names, rows used, rows left out).
+    public let design: DesignMatrix
+    /// Coefficients by design column; NaN for aliased columns.
+    public let coefficients: [Double]
+    /// Whether each design column is aliased (not estimable).
+    public let isAliased: [Bool]
+    /// Numerical rank of the design.
+    public let rank: Int
+    /// Fitted values of the rows used.
+    public let fitted: [Double]
+    /// Residuals y − ŷ of the rows used (unweighted, like R's `residuals()`).
+    public let residuals: [Double]
+    /// Case weights of the rows used, if weighted.
+    public let weights: [Double]?
+    /// Σ w r².
+    public let weightedRSS: Double
+    /// (XᵀWX)⁻¹ for the estimable columns, by design column (NaN for aliased).
+    public let unscaledCovariance: Matrix
+    /// The first `rank` columns of Q for the weighted design (n × rank).
+    public let q: Matrix
+    /// Condition estimate of the scaled, weighted design.
+    public let conditionEstimate: Double
+    /// Relative tolerance used for aliasing.
+    public let tolerance: Double
+
+    /// Number of observations used (rows with a positive weight).
+    public var n: Int { residuals.count }
+    /// Residual degrees of freedom n − rank.
+    public var dfResidual: Int { n - rank }
+    /// Whether the model has an intercept.
+    public var hasIntercept: Bool { design.formula.hasIntercept }
+    /// The design column names.
+    public var terms: [String] { design.columnNames }
+
+    /// Weight of row i (1 when unweighted).
+    @inline(__always) public func weight(_ i: Int) -> Double { weights?[i] ?? 1 }
+    /// √w r, the residuals of the weighted problem.
+    public var weightedResiduals: [Double] { (0..<n).map { residuals[$0] * weight($0).squareRoot() } }
+
+    /// Residual standard error σ̂ = √(Σ w r² / (n − rank)).
+    public var sigma: Double { (weightedRSS / Double(dfResidual)).squareRoot() }
+
+    /// Σ w (ŷ − ȳ_w)² with an intercept, Σ w ŷ² without (R's `summary.lm`).
+    public var modelSumOfSquares: Double {
+        var sw = 0.0, swf = 0.0
+        for i in 0..<n { sw += weight(i); swf += weight(i) * fitted[i] }
+        let mean = hasIntercept ? swf / sw : 0
+        var mss = 0.0
+        for i in 0..<n { let d = fitted[i] - mean; mss += weight(i) * d * d }
+        return mss
+    }
+
+    /// R² (uncentred without an intercept, as R computes it).
+    public var rSquared: Double { let m = modelSumOfSquares; return m / (m + weightedRSS) }
+
+    /// Adjusted R².
+    public var adjustedRSquared: Double {
+        let dfInt = hasIntercept ? 1.0 : 0.0
+        return 1 - (1 - rSquared) * ((Double(n) - dfInt) / Double(dfResidual))
+    }
+
+    /// Numerator degrees of freedom of the overall F test (rank less the intercept).
+    public var fDegreesOfFreedom: Int { rank - (hasIntercept ? 1 : 0) }
+
+    /// The classical overall F statistic, or nil for an intercept-only model.
+    public var fStatistic: Double? {
+        guard fDegreesOfFreedom > 0, dfResidual > 0 else { return nil }
+        return (modelSumOfSquares / Double(fDegreesOfFreedom)) / (weightedRSS / Double(dfResidual))
+    }
+
+    /// Gaussian log-likelihood, as R's `logLik.lm` (weights included).
+    public var logLikelihood: Double {
+        let nn = Double(n)
+        var sumLogW = 0.0
+        if let weights { for w in weights { sumLogW += log(w) } }
+        return 0.5 * (sumLogW - nn * (log(2 * Double.pi) + 1 - log(nn) + log(weightedRSS)))
+    }
+
+    /// Akaike's information criterion (rank + 1 parameters, σ included).
+    public var aic: Double { -2 * logLikelihood + 2 * Double(rank + 1) }
+    /// Schwarz's Bayesian information criterion.
+    public var bic: Double { -2 * logLikelihood + log(Double(n)) * Double(rank + 1) }
+
+    /// Indices of the estimable design columns.
+    public var estimable: [Int] { (0..<coefficients.count).filter { !isAliased[$0] } }
+
+    /// Leverage (hat values) of the rows used: the squared row norms of Q.
+    public var leverage: [Double] {
+        (0..<n).map { i in
+            var h = 0.0
+            for k in 0..<rank { let v = q[i, k]; h += v * v }
+            return h
+        }
+    }
+
+    /// B = X̃ (XᵀWX)⁻¹ restricted to the estimable columns (n × rank): row i is the influence
+    /// direction of observation i, used by dfbeta and by the sandwich covariances.
+    func influenceDirections() throws -> Matrix {
+        let est = estimable
+        let nn = n
+        var xr = Matrix(rows: nn, columns: est.count)
+        for (k, j) in est.enumerated() {
+            for i in 0..<nn { xr[i, k] = Double(design.x.storage[i + j * nn]) * weight(i).squareRoot() }
+        }
+        var c = Matrix(rows: est.count, columns: est.count)
+        for (a, ja) in est.enumerated() { for (b, jb) in est.enumerated() { c[a, b] = unscaledCovariance[ja, jb] } }
+        return try xr.multiplied(by: c)
+    }
+}

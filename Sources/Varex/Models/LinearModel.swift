@@ -1,0 +1,59 @@
+import VarexLinearAlgebra
+
+/// Fits linear models by ordinary or weighted least squares.
+public enum LinearModel {
+    /// Fits `design` by OLS, or by WLS when the design carries weights.
+    ///
+    /// The design (evaluated in extended precision) is multiplied by √w, rounded to double for
+    /// LAPACK's QR, and the solution is refined against the extended-precision values.
+    public static func fit(_ design: DesignMatrix,
+                           tolerance: Double = QRFactorization.defaultTolerance) throws -> LinearFit {
+        let n = design.y.count, p = design.columnNames.count
+        if n == 0 {
+            var counts: [String: Int] = [:]
+            for d in design.dropped { counts[d.reason, default: 0] += 1 }
+            let commonest = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "no rows"
+            throw ModelError.allRowsDropped(total: design.tableRowCount, commonestReason: commonest)
+        }
+        guard n >= p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: design.dropped.count) }
+        if design.y.allSatisfy({ $0 == design.y[0] }) { throw ModelError.constantResponse(design.responseLabel) }
+
+        // The weighted problem: rows scaled by √w, in extended precision.
+        let root: [Extended]? = design.weights?.map { $0.squareRoot() }
+        var xw = design.x
+        var yw = design.y
+        if let root {
+            for j in 0..<p { for i in 0..<n { xw.storage[i + j * n] *= root[i] } }
+            for i in 0..<n { yw[i] *= root[i] }
+        }
+        let xd = xw.rounded
+        let solution: LeastSquaresSolution
+        let unscaled: Matrix
+        let q: Matrix
+        do {
+            solution = try LeastSquares.solve(xd, yw.map { Double($0) }, exact: (xw, yw), tolerance: tolerance)
+            unscaled = try LeastSquares.unscaledCovariance(of: solution, x: xd, exact: xw)
+            q = try solution.factorization.thinQ()
+        } catch let e as LinearAlgebraError {
+            throw ModelError.numerical(e.description)
+        }
+        // Fitted values and residuals on the response's own scale, in extended precision.
+        var fitted = [Double](repeating: 0, count: n), residuals = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var f: Extended = 0
+            for j in 0..<p where !solution.factorization.isAliased[j] {
+                f += design.x.storage[i + j * n] * Extended(solution.coefficients[j])
+            }
+            fitted[i] = Double(f)
+            residuals[i] = Double(design.y[i] - f)
+        }
+        return LinearFit(design: design, coefficients: solution.coefficients,
+                         isAliased: solution.factorization.isAliased, rank: solution.factorization.rank,
+                         fitted: fitted, residuals: residuals,
+                         weights: design.weights?.map { Double($0) },
+                         weightedRSS: solution.residualSumOfSquares,
+                         unscaledCovariance: unscaled, q: q,
+                         conditionEstimate: solution.factorization.conditionEstimate,
+                         tolerance: tolerance)
+    }
+}

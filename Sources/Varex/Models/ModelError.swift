@@ -1,0 +1,28 @@
+/// Problems that stop a model from being fitted.
+public enum ModelError: VarexError, Equatable {
+    case negativeWeight(CellLocation, text: String)
+    case constantResponse(String)
+    case tooFewRows(used: Int, coefficients: Int, dropped: Int)
+    case allRowsDropped(total: Int, commonestReason: String)
+    case numerical(String)
+
+    public var exitCode: Int32 {
+        if case .numerical = self { return 2 }
+        return 1
+    }
+
+    public var description: String {
+        switch self {
+        case let .negativeWeight(loc, text):
+            return "\(loc): weight '\(text)' is negative; weights must be zero or positive"
+        case let .constantResponse(label):
+            return "the response '\(label)' takes the same value in every row used; there is no variation to explain"
+        case let .tooFewRows(used, coefficients, dropped):
+            return "only \(used) usable row\(used == 1 ? "" : "s") for \(coefficients) coefficients\(dropped > 0 ? " (\(dropped) rows left out for missing values)" : ""); the model needs at least as many rows as coefficients"
+        case let .allRowsDropped(total, reason):
+            return "every one of the \(total) rows was left out (commonest reason: \(reason)); no row can be fitted"
+        case let .numerical(why):
+            return "numerical failure: \(why)"
+        }
+    }
+}

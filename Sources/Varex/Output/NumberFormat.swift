@@ -1,0 +1,82 @@
+/// Number formatting for writers, without Foundation's `String(format:)`.
+public enum NumberFormat {
+    /// Shortest text that parses back to exactly the same double (Swift's description), as
+    /// written to CSV and JSON. Whole numbers lose the trailing ".0".
+    public static func roundTrip(_ x: Double) -> String {
+        var s = x.description
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
+    /// About `digits` significant digits, fixed or scientific like C's `%g`; trailing zeros are
+    /// dropped unless `trim` is false.
+    public static func significant(_ x: Double, _ digits: Int = 4, trim: Bool = true) -> String {
+        let trimZeros: (String) -> String = trim ? Self.trimZeros : { $0 }
+        guard x.isFinite else { return x.isNaN ? "NA" : (x > 0 ? "Inf" : "-Inf") }
+        if x == 0 { return "0" }
+        var e = Int((abs(x)).exponentBase10)
+        // Rounding may carry into the next decade (9.9996 → 10.00).
+        let rounded = roundToSignificant(x, digits)
+        e = Int(abs(rounded).exponentBase10)
+        if e < -4 || e >= digits + 2 {
+            let m = rounded / pow10(e)
+            var ms = fixed(m, decimals: digits - 1)
+            ms = trimZeros(ms)
+            return ms + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
+        }
+        return trimZeros(fixed(rounded, decimals: max(0, digits - 1 - e)))
+    }
+
+    /// Fixed notation with exactly `decimals` decimals.
+    public static func fixed(_ x: Double, decimals: Int) -> String {
+        guard x.isFinite else { return x.isNaN ? "NA" : (x > 0 ? "Inf" : "-Inf") }
+        let scale = pow10(decimals)
+        let v = (abs(x) * scale).rounded()
+        if v >= 9e15 { return roundTrip(x) }
+        var digitsText = String(UInt64(v))
+        if decimals > 0 {
+            if digitsText.count <= decimals { digitsText = String(repeating: "0", count: decimals - digitsText.count + 1) + digitsText }
+            digitsText.insert(".", at: digitsText.index(digitsText.endIndex, offsetBy: -decimals))
+        }
+        return (x < 0 && v != 0 ? "-" : "") + digitsText
+    }
+
+    /// A p-value as R's `format.pval` shows it: `<2e-16` below machine precision.
+    public static func pValue(_ p: Double) -> String {
+        guard p.isFinite else { return "NA" }
+        if p < 2.220446e-16 { return "<2e-16" }
+        return significant(p, 3)
+    }
+
+    static func roundToSignificant(_ x: Double, _ digits: Int) -> Double {
+        let e = Int(abs(x).exponentBase10)
+        let scale = pow10(digits - 1 - e)
+        return (x * scale).rounded() / scale
+    }
+
+    static func trimZeros(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = s
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+
+    static func pow10(_ e: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<abs(e) { r *= 10 }
+        return e < 0 ? 1 / r : r
+    }
+}
+
+extension Double {
+    /// ⌊log₁₀ |x|⌋ for finite non-zero x.
+    var exponentBase10: Double {
+        var e = 0.0
+        var y = abs(self)
+        guard y > 0, y.isFinite else { return 0 }
+        while y >= 10 { y /= 10; e += 1 }
+        while y < 1 { y *= 10; e -= 1 }
+        return e
+    }
+}

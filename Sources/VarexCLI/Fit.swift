@@ -1,0 +1,97 @@
+import ArgumentParser
+import Varex
+
+/// `varex fit`: a CSV in, a coefficient table and a per-unit residual table out.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit a linear model (OLS or WLS) and write its summary and per-row residual table.",
+        discussion: """
+        Formulas follow R: `y ~ a + b`, `- 1` or `+ 0` for no intercept, `a:b` and `a*b` for
+        interactions, `log()`, `log10()`, `log2()`, `log1p()`, `sqrt()`, `exp()`, `abs()`,
+        `I(expr)` for arithmetic (+ - * / ^), `C(x)` or a text column for categories (treatment
+        coding, first level in sorted order as reference unless --reference says otherwise).
+
+        Rows with a missing value (empty, NA, NaN, N/A, .., :, [x], [c], [z], [low]) in any
+        model column are left out, counted on stderr, and listed with the reason in the
+        residual table's `note` column.
+
+        Examples:
+          varex fit fixtures/councils/asc_2018_19.csv --id code \\
+            --formula "asc_net_spend_per_adult_gbp ~ imd_score + log(pop_85p/pop_18p) + council_type"
+          varex fit data.csv --formula "y ~ x1 * x2" --se HC3 --residuals residuals.csv --json fit.json
+          varex fit data.csv --formula "y ~ region + x" --reference region=London --format markdown
+          varex fit data.csv --formula "y ~ x" --weights n --residuals - --format json
+        """
+    )
+
+    @Argument(help: "The data: a CSV file with a header row (`-` reads standard input).")
+    var data: String
+
+    @Option(name: .shortAndLong, help: "The model formula, e.g. \"y ~ x1 + log(x2) + C(group)\".")
+    var formula: String
+
+    @Option(help: "Column that identifies each row in the residual table (default: row number).")
+    var id: String?
+
+    @Option(help: "Column of case weights for weighted least squares (zero weights leave the row out).")
+    var weights: String?
+
+    @Option(help: "Standard errors: classical, HC0, HC1, HC2 or HC3.")
+    var se: String = "classical"
+
+    @Option(help: "Confidence level for intervals.")
+    var level: Double = 0.95
+
+    @Option(help: "Reference level of a categorical variable, as VARIABLE=LEVEL (repeatable).")
+    var reference: [String] = []
+
+    @Option(help: "Relative tolerance below which a column counts as aliased (R's lm uses 1e-7).")
+    var tol: Double = 1e-10
+
+    @Option(help: "Write the per-row residual table as CSV to this file (`-` for stdout).")
+    var residuals: String?
+
+    @Option(help: "Write the JSON summary to this file (`-` for stdout).")
+    var json: String?
+
+    @Option(help: "Summary format on stdout: text, markdown, csv or json.")
+    var format: String = "text"
+
+    func run() throws {
+        guard let covariance = CovarianceType(name: se) else {
+            throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3")
+        }
+        guard ["text", "markdown", "csv", "json"].contains(format) else {
+            throw ValidationError("--format \(format): expected text, markdown, csv or json")
+        }
+        let request = FitRequest(dataPath: data, formula: formula, id: id, weights: weights, covariance: covariance,
+                                 level: level, references: try FitAnalysis.parseReferences(reference), tolerance: tol)
+        let analysis = try FitAnalysis(request)
+        try Report.write(analysis, format: format, residuals: residuals, json: json, source: data)
+    }
+}
+
+/// Renders an analysis and writes every output, all or nothing.
+enum Report {
+    static func write(_ analysis: FitAnalysis, format: String, residuals: String?, json: String?, source: String) throws {
+        let s = analysis.summary
+        if !s.dropped.isEmpty {
+            Console.error("varex: \(s.dropped.count) of \(analysis.table.rowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
+        }
+        var outputs: [(path: String, contents: String)] = []
+        if let residuals { outputs.append((residuals, CSVWriter.render(analysis.residuals))) }
+        if let json { outputs.append((json, JSONSummary.render(s))) }
+        let stdoutTaken = outputs.contains { $0.path == "-" }
+        if !stdoutTaken {
+            let text: String
+            switch format {
+            case "markdown": text = MarkdownSummary.render(s)
+            case "csv": text = CSVWriter.render(CoefficientTable.make(s))
+            case "json": text = JSONSummary.render(s)
+            default: text = TextSummary.render(s, source: source)
+            }
+            outputs.append(("-", text))
+        }
+        try OutputFiles.write(outputs)
+    }
+}
