@@ -18,6 +18,8 @@ do {
         print(VarexCommand.fullMessage(for: error))
         exit(0)
     }
-    Console.error(VarexCommand.fullMessage(for: error))
+    // Usage errors: one line, and where to read more.
+    let message = VarexCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+    Console.error("varex: error: \(message) (see 'varex --help' or 'varex fit --help')")
     exit(1)
 }

@@ -19,9 +19,9 @@ public enum FormulaError: VarexError, Equatable {
     public var description: String {
         switch self {
         case let .syntax(formula, position, message):
-            return "formula error at position \(position): \(message)\n  \(formula)\n  \(String(repeating: " ", count: max(0, position - 1)))^"
+            return "formula error at position \(position) of '\(formula)': \(message)"
         case let .unknownFunction(formula, position, name):
-            return "formula error at position \(position): unknown function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor\n  \(formula)\n  \(String(repeating: " ", count: max(0, position - 1)))^"
+            return "formula error at position \(position) of '\(formula)': unknown function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor"
         case let .textInNumericContext(variable, column):
             return "'\(variable)' needs numbers but column '\(column)' holds text"
         case let .categoricalResponse(name):

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import Varex
+
+/// What `varex fit` and `varex demo` write when all goes well.
+struct FitOutputTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let outcome = "ascof_1a ~ log(asc_net_spend_per_adult_gbp) + imd_score + region"
+
+    @Test func jsonSummaryHasExactlyTheAgreedKeys() throws {
+        let r = try CLI.run(["fit", Self.councils, "--formula", Self.outcome, "--json", "-", "--se", "HC1"])
+        #expect(r.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(Set(obj.keys) == ["formula", "n", "n_dropped", "rank", "df_residual", "coefficients", "sigma", "r_squared",
+                                  "adj_r_squared", "f_statistic", "f_p_value", "log_likelihood", "aic", "bic", "se_type"])
+        let coefs = obj["coefficients"] as! [[String: Any]]
+        #expect(Set(coefs[0].keys) == ["term", "estimate", "std_error", "t", "p_value", "ci_low", "ci_high"])
+        #expect(obj["n"] as? Int == 151 && obj["n_dropped"] as? Int == 1 && obj["se_type"] as? String == "HC1")
+        #expect(r.stderr.contains("1 of 152 rows left out of the fit (missing ascof_1a: 1)"))
+    }
+
+    @Test func aliasedTermsAreNullInJSONAndNAInText() throws {
+        let f = "asc_net_spend_k ~ pop_18_64 + pop_65p + pop_18p + imd_score"
+        let j = try CLI.run(["fit", Self.councils, "--formula", f, "--format", "json"])
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        let coefs = obj["coefficients"] as! [[String: Any]]
+        let aliased = coefs.first { $0["term"] as? String == "pop_18p" }!
+        #expect(aliased["estimate"] is NSNull && aliased["std_error"] is NSNull)
+        #expect(obj["rank"] as? Int == 4)
+        let t = try CLI.run(["fit", Self.councils, "--formula", f])
+        #expect(t.stdout.contains("(1 not defined because of singularities)"))
+        #expect(t.stdout.range(of: #"pop_18p\s+NA\s+NA\s+NA\s+NA"#, options: .regularExpression) != nil)
+    }
+
+    @Test func residualTableListsEveryRowAndRoundTrips() throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir + "/res.csv"
+        let r = try CLI.run(["fit", Self.councils, "--formula", Self.outcome, "--id", "code", "--residuals", out, "--format", "markdown"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("| `imd_score` |"))
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 153)
+        #expect(lines[0].hasPrefix("code,observed,fitted,residual,std_residual,studentized_residual,leverage,cooks_distance,dffits,covratio,pi_low,pi_high,dfbetas_(Intercept),"))
+        #expect(lines[0].hasSuffix(",influential,note"))
+        let scilly = lines.first { $0.hasPrefix("E06000053,") }!
+        #expect(scilly.hasSuffix(",left out: missing ascof_1a"))
+        // Every number written parses back to exactly the double the library computed.
+        let expected = try FitAnalysis(FitRequest(dataPath: Self.councils, formula: Self.outcome, id: "code")).residuals
+        for (i, line) in lines.dropFirst().enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            for (j, cell) in expected.rows[i].enumerated() {
+                if case let .number(x) = cell { #expect(Double(cells[j]) == x, "row \(i + 1) column \(j)") }
+            }
+        }
+    }
+
+    @Test func formulaLikeTextIsNeutralisedInCSV() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write("id,y,x\n=cmd(),1,2\n+SUM,2,3\n-x,4,1\n@a,3,5\nplain,6,2\n", named: "d.csv", in: dir)
+        let r = try CLI.run(["fit", data, "--formula", "y ~ x", "--id", "id", "--residuals", "-"])
+        #expect(r.status == 0)
+        let ids = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        #expect(ids == ["'=cmd()", "'+SUM", "'-x", "'@a", "plain"])
+    }
+
+    @Test func readsStandardInput() throws {
+        let r = try CLI.run(["fit", "-", "--formula", "y ~ x", "--format", "csv"], stdin: Data("y,x\n1,1\n2,2.5\n2.9,3\n4.2,4\n".utf8))
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("term,estimate,std_error,t,p_value,ci_low,ci_high\n(Intercept),"))
+    }
+
+    @Test func demoRunsWithNoArguments() throws {
+        for args in [[String](), ["demo"]] {
+            let r = try CLI.run(args, in: CLI.repository)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("152 English councils"))
+            #expect(r.stdout.contains("imd_score"))
+            #expect(r.stdout.contains("City of London"))
+            #expect(r.stdout.contains("Open Government Licence"))
+        }
+    }
+
+    @Test func helpShowsExamples() throws {
+        let r = try CLI.run(["fit", "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Examples:"))
+        #expect(r.stdout.contains("--se HC3"))
+    }
+}
