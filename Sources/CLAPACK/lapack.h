@@ -32,6 +32,13 @@ void dgemm_(const char *transa, const char *transb, const int32_t *m, const int3
             const int32_t *k, const double *alpha, const double *a, const int32_t *lda,
             const double *b, const int32_t *ldb, const double *beta, double *c,
             const int32_t *ldc, size_t transa_len, size_t transb_len);
+void dsyrk_(const char *uplo, const char *trans, const int32_t *n, const int32_t *k,
+            const double *alpha, const double *a, const int32_t *lda, const double *beta,
+            double *c, const int32_t *ldc, size_t uplo_len, size_t trans_len);
+void dtrsm_(const char *side, const char *uplo, const char *transa, const char *diag,
+            const int32_t *m, const int32_t *n, const double *alpha, const double *a,
+            const int32_t *lda, double *b, const int32_t *ldb,
+            size_t side_len, size_t uplo_len, size_t transa_len, size_t diag_len);
 void dtrmm_(const char *side, const char *uplo, const char *transa, const char *diag,
             const int32_t *m, const int32_t *n, const double *alpha, const double *a,
             const int32_t *lda, double *b, const int32_t *ldb,

@@ -115,4 +115,36 @@ enum LAPACK {
         dpotrs_(&uplo, &n32, &nrhs32, a, &n32, b, &n32, &info, 1)
         guard info == 0 else { throw LinearAlgebraError.lapack(routine: "dpotrs", info: info) }
     }
+
+    /// C := alpha AᵀA + beta C (upper triangle), A m×k at `a`, C k×k.
+    static func syrkTransposed(k: Int, m: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                               beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) throws {
+        guard k > 0, m > 0 else { return }
+        var uplo: CChar = 85, trans: CChar = 84
+        var n32 = try int32(k), k32 = try int32(m), lda32 = try int32(lda), ldc32 = try int32(ldc)
+        var al = alpha, be = beta
+        dsyrk_(&uplo, &trans, &n32, &k32, &al, a, &lda32, &be, c, &ldc32, 1, 1)
+    }
+
+    /// B := B R⁻¹ for upper-triangular R (n×n), B m×n.
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Double>, ldr: Int,
+                               b: UnsafeMutablePointer<Double>, ldb: Int) throws {
+        guard m > 0, n > 0 else { return }
+        var side: CChar = 82, uplo: CChar = 85, ta: CChar = 78, diag: CChar = 78
+        var m32 = try int32(m), n32 = try int32(n), ldr32 = try int32(ldr), ldb32 = try int32(ldb)
+        var one = 1.0
+        dtrsm_(&side, &uplo, &ta, &diag, &m32, &n32, &one, r, &ldr32, b, &ldb32, 1, 1, 1, 1)
+    }
+
+    /// Cholesky factor (upper) of the symmetric positive-definite n×n matrix in place; returns
+    /// false when it is not positive definite.
+    static func potrf(_ a: UnsafeMutablePointer<Double>, n: Int, lda: Int) throws -> Bool {
+        guard n > 0 else { return true }
+        var uplo: CChar = 85
+        var n32 = try int32(n), lda32 = try int32(lda)
+        var info: Int32 = 0
+        dpotrf_(&uplo, &n32, a, &lda32, &info, 1)
+        guard info >= 0 else { throw LinearAlgebraError.lapack(routine: "dpotrf", info: info) }
+        return info == 0
+    }
 }

@@ -1,7 +1,22 @@
 /// The solution of a linear least-squares problem min ‖y − Xb‖₂, refined in extended precision.
 public struct LeastSquaresSolution: Sendable {
-    /// The factorisation that produced it (rank, aliased columns, Q and R).
-    public let factorization: QRFactorization
+    /// How the design was factored.
+    public enum Method: String, Sendable {
+        /// LAPACK Householder QR with R's limited pivoting, refined on the augmented system.
+        case householderQR = "Householder QR"
+        /// CholeskyQR2 by row blocks, refined on the corrected semi-normal equations.
+        case choleskyQR2 = "CholeskyQR2"
+    }
+
+    public let method: Method
+    public let rows: Int
+    public let columns: Int
+    /// Numerical rank.
+    public let rank: Int
+    /// Estimable columns first, in original order, then the aliased ones.
+    public let order: [Int]
+    /// The power-of-two scale of each column.
+    public let scales: [Double]
     /// Coefficients in the original column order and units; NaN for aliased columns.
     public let coefficients: [Double]
     /// Residuals y − Xb, computed in extended precision from the refined coefficients.
@@ -10,14 +25,59 @@ public struct LeastSquaresSolution: Sendable {
     public let residualSumOfSquares: Double
     /// Number of refinement steps taken after the first solve.
     public let refinementSteps: Int
+    /// 1-norm condition estimate of the scaled estimable columns.
+    public let conditionEstimate: Double
+    let householder: QRFactorization?
+    let cholesky: CholeskyQR?
+
+    /// Whether each original column is aliased (not estimable).
+    public var isAliased: [Bool] {
+        var flags = [Bool](repeating: true, count: columns)
+        for k in 0..<rank { flags[order[k]] = false }
+        return flags
+    }
+
+    /// R of the estimable scaled columns (rank × rank).
+    var rFactor: Matrix {
+        if let householder { return householder.r }
+        return Matrix(rows: columns, columns: columns, columnMajor: cholesky!.r)
+    }
+
+    /// The first `rank` columns of Q (n × rank) for the design `x` that was solved.
+    public func thinQ(of x: Matrix) throws -> Matrix {
+        if let householder { return try householder.thinQ() }
+        var q = Matrix(rows: rows, columns: rank)
+        try cholesky!.forEachQBlock(x) { block, start, m in
+            for j in 0..<rank { for i in 0..<m { q.storage[start + i + j * rows] = block[i + j * m] } }
+        }
+        return q
+    }
+
+    /// Leverage (diagonal of the hat matrix) of each row of the design `x` that was solved.
+    public func leverage(of x: Matrix) throws -> [Double] {
+        var h = [Double](repeating: 0, count: rows)
+        if let householder {
+            let q = try householder.thinQ()
+            for k in 0..<rank { for i in 0..<rows { let v = q.storage[i + k * rows]; h[i] += v * v } }
+            return h
+        }
+        try cholesky!.forEachQBlock(x) { block, start, m in
+            for j in 0..<rank { for i in 0..<m { let v = block[i + j * m]; h[start + i] += v * v } }
+        }
+        return h
+    }
 }
 
-/// Linear least squares by QR with iterative refinement of the augmented system.
+/// Linear least squares with iterative refinement in extended precision.
 ///
-/// See this module's README for the method and why it reaches the NIST certified values.
+/// Small or ill-conditioned problems use Householder QR and refine the augmented system; tall,
+/// well-conditioned ones (n·p ≥ 2²⁰ and n ≥ 16p) use CholeskyQR2 and the corrected semi-normal
+/// equations, which never copy the design. See this module's README.
 public enum LeastSquares {
     /// Largest number of refinement iterations.
     static let maxIterations = 12
+    /// Problems at least this large (n·p) are tried with CholeskyQR2 first.
+    public static let choleskyThreshold = 1 << 20
 
     /// Solves min ‖y − Xb‖₂.
     ///
@@ -27,37 +87,102 @@ public enum LeastSquares {
     ///   - exact: optionally the same design and response in extended precision; refinement then
     ///     solves *that* problem, so rounding the design to double does not perturb the answer.
     ///   - tolerance: relative tolerance for aliased columns (see ``QRFactorization``).
+    ///   - method: force a method; by default it is chosen by size and conditioning.
     public static func solve(_ x: Matrix, _ y: [Double],
                              exact: (x: ExtendedMatrix, y: [Extended])? = nil,
-                             tolerance: Double = QRFactorization.defaultTolerance) throws -> LeastSquaresSolution {
+                             tolerance: Double = QRFactorization.defaultTolerance,
+                             method: LeastSquaresSolution.Method? = nil) throws -> LeastSquaresSolution {
         guard y.count == x.rows else { throw LinearAlgebraError.shape("response has \(y.count) values, design has \(x.rows) rows") }
+        guard x.rows > 0, x.columns > 0 else { throw LinearAlgebraError.shape("a least-squares problem needs at least one row and one column") }
         guard y.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFinite("response") }
+        let large = x.rows * x.columns >= choleskyThreshold && x.rows >= 16 * x.columns
+        if method == .choleskyQR2 || (method == nil && large) {
+            let (scales, _) = try ColumnScaling.powerOfTwo(x)
+            if let chol = try CholeskyQR.factor(x, scales: scales) {
+                return try solveSemiNormal(chol, x: x, y: y, exact: exact)
+            }
+        }
+        return try solveAugmented(x, y, exact: exact, tolerance: tolerance)
+    }
+
+    /// Householder QR, refined on the augmented system.
+    static func solveAugmented(_ x: Matrix, _ y: [Double], exact: (x: ExtendedMatrix, y: [Extended])?,
+                               tolerance: Double) throws -> LeastSquaresSolution {
         let qr = try QRFactorization(x, tolerance: tolerance)
         let system = AugmentedSystem(qr: qr, x: exact?.x, xDouble: x)
         let ye: [Extended] = exact?.y ?? y.map { Extended($0) }
         let (b, _, steps) = try system.refine(y: ye, c: [Extended](repeating: 0, count: qr.rank))
-        // Residuals of the refined solution, in extended precision.
         let res = system.residual(y: ye, b: b)
+        return finish(method: .householderQR, rows: x.rows, columns: x.columns, rank: qr.rank, order: qr.order,
+                      scales: qr.scales, b: b, residuals: res, steps: steps, condition: qr.conditionEstimate,
+                      householder: qr, cholesky: nil)
+    }
+
+    /// CholeskyQR2, refined on the corrected semi-normal equations RᵀR δ = X̃ᵀr with r in
+    /// extended precision (each step multiplies the error by about κ²ε ≤ 10⁻⁴ here).
+    static func solveSemiNormal(_ chol: CholeskyQR, x: Matrix, y: [Double],
+                                exact: (x: ExtendedMatrix, y: [Extended])?) throws -> LeastSquaresSolution {
+        let n = x.rows, p = x.columns
+        let columns = Array(0..<p)
+        let ye: [Extended] = exact?.y ?? y.map { Extended($0) }
+        func pass(_ b: [Extended], gradient: Bool) -> (r: [Extended], g: [Extended]) {
+            if let exact {
+                return exact.x.storage.withUnsafeBufferPointer {
+                    ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye, b: b, gradient: gradient)
+                }
+            }
+            return x.storage.withUnsafeBufferPointer {
+                ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye, b: b, gradient: gradient)
+            }
+        }
+        let c: [Extended] = exact.map { e in e.x.storage.withUnsafeBufferPointer {
+            ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye) } }
+            ?? x.storage.withUnsafeBufferPointer {
+                ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye) }
+        var first = c.map { Double($0) }
+        try chol.solveNormal(&first)
+        var b = first.map { Extended($0) }
+        var steps = 0
+        var previous = Extended.infinity
+        for _ in 0..<maxIterations {
+            let (_, g) = pass(b, gradient: true)
+            var delta = g.map { Double($0) }
+            try chol.solveNormal(&delta)
+            var dMax: Extended = 0, bMax: Extended = 0
+            for k in 0..<p { b[k] += Extended(delta[k]); dMax = max(dMax, abs(Extended(delta[k]))); bMax = max(bMax, abs(b[k])) }
+            steps += 1
+            if dMax <= bMax * Extended.ulpOfOne || dMax == 0 || dMax > previous * 0.5 { break }
+            previous = dMax
+        }
+        let (r, _) = pass(b, gradient: false)
+        return finish(method: .choleskyQR2, rows: n, columns: p, rank: p, order: columns, scales: chol.scales,
+                      b: b, residuals: r, steps: steps, condition: chol.conditionEstimate, householder: nil, cholesky: chol)
+    }
+
+    static func finish(method: LeastSquaresSolution.Method, rows: Int, columns: Int, rank: Int, order: [Int], scales: [Double],
+                       b: [Extended], residuals: [Extended], steps: Int, condition: Double,
+                       householder: QRFactorization?, cholesky: CholeskyQR?) -> LeastSquaresSolution {
         var rss: Extended = 0
-        for v in res { rss += v * v }
-        var coef = [Double](repeating: .nan, count: x.columns)
-        for k in 0..<qr.rank { coef[qr.order[k]] = Double(b[k] * Extended(qr.scales[qr.order[k]])) }
-        return LeastSquaresSolution(factorization: qr, coefficients: coef, residuals: res.map { Double($0) },
-                                    residualSumOfSquares: Double(rss), refinementSteps: steps)
+        for v in residuals { rss += v * v }
+        var coef = [Double](repeating: .nan, count: columns)
+        for k in 0..<rank { coef[order[k]] = Double(b[k] * Extended(scales[order[k]])) }
+        return LeastSquaresSolution(method: method, rows: rows, columns: columns, rank: rank, order: order, scales: scales,
+                                    coefficients: coef, residuals: residuals.map { Double($0) },
+                                    residualSumOfSquares: Double(rss), refinementSteps: steps, conditionEstimate: condition,
+                                    householder: householder, cholesky: cholesky)
     }
 
     /// (XᵀX)⁻¹ for the estimable columns, in original order and units (p × p, NaN in the rows
     /// and columns of aliased terms).
     ///
-    /// When the scaled problem is ill-conditioned (condition estimate above 10⁶) every column is
-    /// refined through the augmented system with right-hand side (0, eⱼ), as for the
+    /// When a Householder factorisation is ill-conditioned (condition estimate above 10⁶), every
+    /// column is refined through the augmented system with right-hand side (0, eⱼ), as for the
     /// coefficients; otherwise R⁻¹R⁻ᵀ is already accurate to a few ulps times the condition.
     public static func unscaledCovariance(of solution: LeastSquaresSolution, x: Matrix,
                                           exact: ExtendedMatrix? = nil) throws -> Matrix {
-        let qr = solution.factorization
-        let p = qr.columns, r = qr.rank
+        let p = solution.columns, r = solution.rank
         var scaled = Matrix(rows: r, columns: r)
-        if qr.conditionEstimate > 1e6 {
+        if let qr = solution.householder, solution.conditionEstimate > 1e6 {
             let system = AugmentedSystem(qr: qr, x: exact, xDouble: x)
             let zero = [Extended](repeating: 0, count: qr.rows)
             for j in 0..<r {
@@ -69,114 +194,17 @@ public enum LeastSquares {
             // Symmetrise: the refined columns agree to rounding.
             for j in 0..<r { for i in 0..<j { let m = 0.5 * (scaled[i, j] + scaled[j, i]); scaled[i, j] = m; scaled[j, i] = m } }
         } else {
-            let ri = try qr.rInverse()
-            try ri.storage.withUnsafeBufferPointer { a in
-                try scaled.storage.withUnsafeMutableBufferPointer { c in
-                    try LAPACK.gemm(transA: false, transB: true, m: r, n: r, k: r, alpha: 1,
-                                    a: a.baseAddress!, lda: r, b: a.baseAddress!, ldb: r, beta: 0,
-                                    c: c.baseAddress!, ldc: r)
-                }
-            }
+            var ri = solution.rFactor
+            try ri.storage.withUnsafeMutableBufferPointer { try LAPACK.trtri($0.baseAddress!, n: r, lda: max(r, 1)) }
+            scaled = try ri.multiplied(by: ri, transposeOther: true)
         }
         var out = Matrix(rows: p, columns: p, repeating: .nan)
         for a in 0..<r {
             for b in 0..<r {
-                let oa = qr.order[a], ob = qr.order[b]
-                out[oa, ob] = scaled[a, b] * qr.scales[oa] * qr.scales[ob]
+                let oa = solution.order[a], ob = solution.order[b]
+                out[oa, ob] = scaled[a, b] * solution.scales[oa] * solution.scales[ob]
             }
         }
         return out
-    }
-}
-
-/// The augmented system [I X; Xᵀ 0][r; b] = [y; c] for the estimable, scaled columns of X,
-/// solved with the double-precision QR and refined with residuals in extended precision.
-struct AugmentedSystem {
-    let qr: QRFactorization
-    /// The estimable scaled columns in extended precision (n × rank, column-major).
-    let xe: [Extended]
-
-    init(qr: QRFactorization, x exact: ExtendedMatrix?, xDouble: Matrix) {
-        self.qr = qr
-        let n = qr.rows
-        var xe = [Extended](repeating: 0, count: n * qr.rank)
-        for k in 0..<qr.rank {
-            let j = qr.order[k]
-            let s = Extended(qr.scales[j])
-            if let exact {
-                for i in 0..<n { xe[i + k * n] = exact.storage[i + j * n] * s }
-            } else {
-                for i in 0..<n { xe[i + k * n] = Extended(xDouble.storage[i + j * n]) * s }
-            }
-        }
-        self.xe = xe
-    }
-
-    /// y − X b in extended precision.
-    func residual(y: [Extended], b: [Extended]) -> [Extended] {
-        let n = qr.rows
-        var f = y
-        xe.withUnsafeBufferPointer { x in
-            for k in 0..<qr.rank {
-                let bk = b[k]
-                if bk == 0 { continue }
-                let col = x.baseAddress! + k * n
-                for i in 0..<n { f[i] -= col[i] * bk }
-            }
-        }
-        return f
-    }
-
-    /// One solve of the augmented system with double-precision QR.
-    func solve(f: [Double], g: [Double]) throws -> (dr: [Double], db: [Double]) {
-        let n = qr.rows, r = qr.rank
-        var d = f
-        try qr.applyQ(transpose: true, to: &d, count: 1)
-        var z = g
-        try qr.solveR(transpose: true, &z)
-        var db = (0..<r).map { d[$0] - z[$0] }
-        try qr.solveR(transpose: false, &db)
-        var w = d
-        for k in 0..<r { w[k] = z[k] }
-        _ = n
-        try qr.applyQ(transpose: false, to: &w, count: 1)
-        return (w, db)
-    }
-
-    /// Refines (r, b) from zero until the corrections stop shrinking; returns b, r and the step count.
-    func refine(y: [Extended], c: [Extended]) throws -> (b: [Extended], r: [Extended], steps: Int) {
-        let n = qr.rows, p = qr.rank
-        var r = [Extended](repeating: 0, count: n)
-        var b = [Extended](repeating: 0, count: p)
-        var previous = Extended.infinity
-        var steps = 0
-        for iteration in 0..<LeastSquares.maxIterations {
-            // f = y − r − Xb ; g = c − Xᵀr, both in extended precision.
-            var f = residual(y: y, b: b)
-            for i in 0..<n { f[i] -= r[i] }
-            var g = c
-            xe.withUnsafeBufferPointer { x in
-                for k in 0..<p {
-                    let col = x.baseAddress! + k * n
-                    var s: Extended = 0
-                    for i in 0..<n { s += col[i] * r[i] }
-                    g[k] -= s
-                }
-            }
-            let (dr, db) = try solve(f: f.map { Double($0) }, g: g.map { Double($0) })
-            var dbMax: Extended = 0, bMax: Extended = 0
-            for k in 0..<p {
-                b[k] += Extended(db[k])
-                dbMax = max(dbMax, abs(Extended(db[k])))
-                bMax = max(bMax, abs(b[k]))
-            }
-            for i in 0..<n { r[i] += Extended(dr[i]) }
-            if iteration > 0 { steps += 1 }
-            // Converged: the correction is below extended rounding of b; or stalled.
-            if dbMax <= bMax * Extended.ulpOfOne || dbMax == 0 { break }
-            if iteration > 0 && dbMax > previous * 0.5 { break }
-            previous = dbMax
-        }
-        return (b, r, steps)
     }
 }

@@ -40,23 +40,7 @@ public struct QRFactorization: Sendable {
         let n = x.rows, p = x.columns
         guard n > 0, p > 0 else { throw LinearAlgebraError.shape("a QR needs at least one row and one column") }
         guard n < Int(Int32.max), n * p < Int(Int32.max) * 64 else { throw LinearAlgebraError.tooLarge(rows: n, columns: p) }
-        var scales = [Double](repeating: 1, count: p)
-        var norms = [Double](repeating: 0, count: p)
-        for j in 0..<p {
-            var s = 0.0, scale = 0.0
-            for i in 0..<n {
-                let v = x.storage[i + j * n]
-                guard v.isFinite else { throw LinearAlgebraError.nonFinite("column \(j + 1), row \(i + 1)") }
-                scale = max(scale, abs(v))
-            }
-            if scale > 0 {
-                for i in 0..<n { let v = x.storage[i + j * n] / scale; s += v * v }
-                let norm = scale * s.squareRoot()
-                // 2^-e with e = exponent(norm) + 1 brings the norm into [0.5, 1).
-                scales[j] = Double(sign: .plus, exponent: -(norm.exponent + 1), significand: 1)
-                norms[j] = norm * scales[j]
-            }
-        }
+        let (scales, norms) = try ColumnScaling.powerOfTwo(x)
         var order = Array(0..<p)
         var aliasedCount = 0
         var a = [Double](repeating: 0, count: n * p)
@@ -143,12 +127,5 @@ public struct QRFactorization: Sendable {
         for k in 0..<rank { q[k + k * rows] = 1 }
         try applyQ(transpose: false, to: &q, count: rank)
         return Matrix(rows: rows, columns: rank, columnMajor: q)
-    }
-
-    /// R⁻¹ (rank × rank, upper triangular) in scaled units.
-    public func rInverse() throws -> Matrix {
-        var m = r
-        try m.storage.withUnsafeMutableBufferPointer { try LAPACK.trtri($0.baseAddress!, n: rank, lda: max(rank, 1)) }
-        return m
     }
 }

@@ -28,6 +28,8 @@ public struct LinearFit: Sendable {
     public let q: Matrix
     /// Condition estimate of the scaled, weighted design.
     public let conditionEstimate: Double
+    /// How the design was factored (Householder QR, or CholeskyQR2 for tall well-conditioned designs).
+    public let method: LeastSquaresSolution.Method
     /// Relative tolerance used for aliasing.
     public let tolerance: Double
 

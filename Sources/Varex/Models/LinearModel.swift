@@ -33,27 +33,25 @@ public enum LinearModel {
         do {
             solution = try LeastSquares.solve(xd, yw.map { Double($0) }, exact: (xw, yw), tolerance: tolerance)
             unscaled = try LeastSquares.unscaledCovariance(of: solution, x: xd, exact: xw)
-            q = try solution.factorization.thinQ()
+            q = try solution.thinQ(of: xd)
         } catch let e as LinearAlgebraError {
             throw ModelError.numerical(e.description)
         }
         // Fitted values and residuals on the response's own scale, in extended precision.
-        var fitted = [Double](repeating: 0, count: n), residuals = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var f: Extended = 0
-            for j in 0..<p where !solution.factorization.isAliased[j] {
-                f += design.x.storage[i + j * n] * Extended(solution.coefficients[j])
-            }
-            fitted[i] = Double(f)
-            residuals[i] = Double(design.y[i] - f)
+        let estimable = (0..<p).filter { !solution.coefficients[$0].isNaN }
+        var fitted = [Extended](repeating: 0, count: n)
+        for j in estimable {
+            let b = Extended(solution.coefficients[j])
+            for i in 0..<n { fitted[i] += design.x.storage[i + j * n] * b }
         }
+        let residuals = (0..<n).map { Double(design.y[$0] - fitted[$0]) }
         return LinearFit(design: design, coefficients: solution.coefficients,
-                         isAliased: solution.factorization.isAliased, rank: solution.factorization.rank,
-                         fitted: fitted, residuals: residuals,
+                         isAliased: solution.isAliased, rank: solution.rank,
+                         fitted: fitted.map { Double($0) }, residuals: residuals,
                          weights: design.weights?.map { Double($0) },
                          weightedRSS: solution.residualSumOfSquares,
                          unscaledCovariance: unscaled, q: q,
-                         conditionEstimate: solution.factorization.conditionEstimate,
+                         conditionEstimate: solution.conditionEstimate, method: solution.method,
                          tolerance: tolerance)
     }
 }

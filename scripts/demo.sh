@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Main job: install what is missing, build Varex (release), and run the demo on the bundled
+# 2018-19 council data. Extra arguments go to `varex demo` (e.g. --residuals out.csv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-deps.sh
+swift build -c release --product varex >&2
+exec .build/release/varex demo "$@"
