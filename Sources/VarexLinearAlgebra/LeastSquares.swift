@@ -4,8 +4,9 @@ public struct LeastSquaresSolution: Sendable {
     public enum Method: String, Sendable {
         /// LAPACK Householder QR with R's limited pivoting, refined on the augmented system.
         case householderQR = "Householder QR"
-        /// CholeskyQR2 by row blocks, refined on the corrected semi-normal equations.
-        case choleskyQR2 = "CholeskyQR2"
+        /// CholeskyQR (a second pass, CholeskyQR2, when κ > 100) by row blocks, refined on the
+        /// corrected semi-normal equations.
+        case choleskyQR = "CholeskyQR"
     }
 
     public let method: Method
@@ -71,12 +72,12 @@ public struct LeastSquaresSolution: Sendable {
 /// Linear least squares with iterative refinement in extended precision.
 ///
 /// Small or ill-conditioned problems use Householder QR and refine the augmented system; tall,
-/// well-conditioned ones (n·p ≥ 2²⁰ and n ≥ 16p) use CholeskyQR2 and the corrected semi-normal
+/// well-conditioned ones (n·p ≥ 2²⁰ and n ≥ 16p) use CholeskyQR and the corrected semi-normal
 /// equations, which never copy the design. See this module's README.
 public enum LeastSquares {
     /// Largest number of refinement iterations.
     static let maxIterations = 12
-    /// Problems at least this large (n·p) are tried with CholeskyQR2 first.
+    /// Problems at least this large (n·p) are tried with CholeskyQR first.
     public static let choleskyThreshold = 1 << 20
 
     /// Solves min ‖y − Xb‖₂.
@@ -96,9 +97,8 @@ public enum LeastSquares {
         guard x.rows > 0, x.columns > 0 else { throw LinearAlgebraError.shape("a least-squares problem needs at least one row and one column") }
         guard y.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFinite("response") }
         let large = x.rows * x.columns >= choleskyThreshold && x.rows >= 16 * x.columns
-        if method == .choleskyQR2 || (method == nil && large) {
-            let (scales, _) = try ColumnScaling.powerOfTwo(x)
-            if let chol = try CholeskyQR.factor(x, scales: scales) {
+        if method == .choleskyQR || (method == nil && large) {
+            if let chol = try CholeskyQR.factor(x) {
                 return try solveSemiNormal(chol, x: x, y: y, exact: exact)
             }
         }
@@ -118,44 +118,92 @@ public enum LeastSquares {
                       householder: qr, cholesky: nil)
     }
 
-    /// CholeskyQR2, refined on the corrected semi-normal equations RᵀR δ = X̃ᵀr with r in
-    /// extended precision (each step multiplies the error by about κ²ε ≤ 10⁻⁴ here).
+    /// CholeskyQR(2), refined on the corrected semi-normal equations RᵀR δ = X̃ᵀr. The residual
+    /// r = y − X̃b, where cancellation happens, is computed once in extended precision and then
+    /// kept up to date in extended precision as r ← r − X̃δ (δ is tiny, so X̃δ by BLAS in double
+    /// adds error far below extended rounding). X̃ᵀr is accumulated in extended precision too:
+    /// in double its error, κ²ε‖r‖/(‖X̃‖‖b‖) relative, is what refinement is there to remove.
+    /// Each step multiplies the error by about κ²ε.
     static func solveSemiNormal(_ chol: CholeskyQR, x: Matrix, y: [Double],
                                 exact: (x: ExtendedMatrix, y: [Extended])?) throws -> LeastSquaresSolution {
         let n = x.rows, p = x.columns
         let columns = Array(0..<p)
-        let ye: [Extended] = exact?.y ?? y.map { Extended($0) }
-        func pass(_ b: [Extended], gradient: Bool) -> (r: [Extended], g: [Extended]) {
+        let s = chol.scales
+        // X̃ᵀr in extended precision.
+        func gradient(_ r: [Extended]) -> [Double] {
+            let g: [Extended]
             if let exact {
-                return exact.x.storage.withUnsafeBufferPointer {
-                    ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye, b: b, gradient: gradient)
+                g = exact.x.storage.withUnsafeBufferPointer {
+                    ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: s, v: r)
+                }
+            } else {
+                g = x.storage.withUnsafeBufferPointer {
+                    ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: s, v: r)
                 }
             }
-            return x.storage.withUnsafeBufferPointer {
-                ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye, b: b, gradient: gradient)
-            }
+            return g.map { Double($0) }
         }
-        let c: [Extended] = exact.map { e in e.x.storage.withUnsafeBufferPointer {
-            ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye) } }
-            ?? x.storage.withUnsafeBufferPointer {
-                ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: chol.scales, y: ye) }
-        var first = c.map { Double($0) }
+        // X̃ᵀv and X̃v for double vectors, by BLAS.
+        func transposeTimes(_ v: [Double]) throws -> [Double] {
+            var out = [Double](repeating: 0, count: p)
+            try x.storage.withUnsafeBufferPointer { xb in
+                try v.withUnsafeBufferPointer { vb in
+                    try out.withUnsafeMutableBufferPointer { ob in
+                        try LAPACK.gemm(transA: true, transB: false, m: p, n: 1, k: n, alpha: 1, a: xb.baseAddress!, lda: n,
+                                        b: vb.baseAddress!, ldb: n, beta: 0, c: ob.baseAddress!, ldc: p)
+                    }
+                }
+            }
+            for j in 0..<p { out[j] *= s[j] }
+            return out
+        }
+        func times(_ v: [Double]) throws -> [Double] {
+            let scaled = (0..<p).map { v[$0] * s[$0] }
+            var out = [Double](repeating: 0, count: n)
+            try x.storage.withUnsafeBufferPointer { xb in
+                try scaled.withUnsafeBufferPointer { vb in
+                    try out.withUnsafeMutableBufferPointer { ob in
+                        try LAPACK.gemm(transA: false, transB: false, m: n, n: 1, k: p, alpha: 1, a: xb.baseAddress!, lda: n,
+                                        b: vb.baseAddress!, ldb: p, beta: 0, c: ob.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            return out
+        }
+        // First solve in double.
+        var first = try transposeTimes(y)
         try chol.solveNormal(&first)
         var b = first.map { Extended($0) }
+        // The residual of that solution, in extended precision (against the exact design if given).
+        let ye: [Extended] = exact?.y ?? y.map { Extended($0) }
+        var r: [Extended]
+        if let exact {
+            r = exact.x.storage.withUnsafeBufferPointer {
+                ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: s, y: ye, b: b)
+            }
+        } else {
+            r = x.storage.withUnsafeBufferPointer {
+                ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: s, y: ye, b: b)
+            }
+        }
+        // Stop once a correction is below extended rounding, stops shrinking, or the predicted
+        // next one (this one times κ²ε, κ from the condition estimate) is below 2⁻⁶⁰ of b.
+        let rate = Extended(min(0.5, 16 * chol.conditionEstimate * chol.conditionEstimate * Double.ulpOfOne))
         var steps = 0
         var previous = Extended.infinity
         for _ in 0..<maxIterations {
-            let (_, g) = pass(b, gradient: true)
-            var delta = g.map { Double($0) }
+            var delta = gradient(r)
             try chol.solveNormal(&delta)
             var dMax: Extended = 0, bMax: Extended = 0
             for k in 0..<p { b[k] += Extended(delta[k]); dMax = max(dMax, abs(Extended(delta[k]))); bMax = max(bMax, abs(b[k])) }
+            let xd = try times(delta)
+            for i in 0..<n { r[i] -= Extended(xd[i]) }
             steps += 1
             if dMax <= bMax * Extended.ulpOfOne || dMax == 0 || dMax > previous * 0.5 { break }
+            if dMax * rate <= bMax * 0x1p-60 { break }
             previous = dMax
         }
-        let (r, _) = pass(b, gradient: false)
-        return finish(method: .choleskyQR2, rows: n, columns: p, rank: p, order: columns, scales: chol.scales,
+        return finish(method: .choleskyQR, rows: n, columns: p, rank: p, order: columns, scales: s,
                       b: b, residuals: r, steps: steps, condition: chol.conditionEstimate, householder: nil, cholesky: chol)
     }
 

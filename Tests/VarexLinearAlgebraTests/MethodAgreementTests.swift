@@ -5,7 +5,7 @@ import Testing
 /// step aside where it would not be accurate.
 struct MethodAgreementTests {
     /// A reproducible pseudo-random design (SplitMix64), with an intercept column.
-    static func design(rows n: Int, columns p: Int, seed: UInt64) -> (Matrix, [Double]) {
+    static func design(rows n: Int, columns p: Int, seed: UInt64, correlation: Double = 0.3) -> (Matrix, [Double]) {
         var state = seed
         func next() -> Double {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -19,18 +19,20 @@ struct MethodAgreementTests {
         var y = [Double](repeating: 0, count: n)
         for i in 0..<n {
             x[i, 0] = 1
-            for j in 1..<p { x[i, j] = next() * Double(j) + (j > 1 ? 0.3 * x[i, j - 1] : 0) }
+            for j in 1..<p { x[i, j] = j > 1 ? (1 - correlation) * next() * Double(j) + correlation * x[i, j - 1] : next() }
             for j in 0..<p { y[i] += x[i, j] * Double(j + 1) }
             y[i] += next()
         }
         return (x, y)
     }
 
-    @Test func choleskyQR2AgreesWithHouseholder() throws {
-        let (x, y) = Self.design(rows: 20_000, columns: 30, seed: 42)
+    /// Correlation 0.3 gives κ ≤ 100 (one Cholesky pass); 0.999 needs the second pass.
+    @Test(arguments: [(0.3, 1), (0.999, 2)])
+    func choleskyQRAgreesWithHouseholder(correlation: Double, passes: Int) throws {
+        let (x, y) = Self.design(rows: 20_000, columns: 30, seed: 42, correlation: correlation)
         let a = try LeastSquares.solve(x, y, method: .householderQR)
-        let b = try LeastSquares.solve(x, y, method: .choleskyQR2)
-        #expect(a.method == .householderQR && b.method == .choleskyQR2)
+        let b = try LeastSquares.solve(x, y, method: .choleskyQR)
+        #expect(a.method == .householderQR && b.method == .choleskyQR && b.cholesky?.passes == passes)
         for j in 0..<30 { #expect(abs(a.coefficients[j] - b.coefficients[j]) <= 1e-13 * abs(a.coefficients[j])) }
         #expect(abs(a.residualSumOfSquares - b.residualSumOfSquares) <= 1e-13 * a.residualSumOfSquares)
         let ha = try a.leverage(of: x), hb = try b.leverage(of: x)
@@ -43,12 +45,12 @@ struct MethodAgreementTests {
 
     @Test func largeWellConditionedProblemsChooseCholeskyQR2() throws {
         let (x, y) = Self.design(rows: 40_000, columns: 30, seed: 7)
-        #expect(try LeastSquares.solve(x, y).method == .choleskyQR2)
+        #expect(try LeastSquares.solve(x, y).method == .choleskyQR)
         let (small, ys) = Self.design(rows: 200, columns: 5, seed: 7)
         #expect(try LeastSquares.solve(small, ys).method == .householderQR)
     }
 
-    @Test func choleskyQR2StepsAsideForIllConditionedOrAliasedDesigns() throws {
+    @Test func choleskyQRStepsAsideForIllConditionedOrAliasedDesigns() throws {
         // Filip-like: powers of x up to 10 (condition far above 10⁶ even after scaling).
         var x = Matrix(rows: 2000, columns: 11)
         var y = [Double](repeating: 0, count: 2000)
@@ -58,7 +60,7 @@ struct MethodAgreementTests {
             for j in 0..<11 { x[i, j] = v; v *= t }
             y[i] = 1 / (1 + t * t) + t
         }
-        #expect(try LeastSquares.solve(x, y, method: .choleskyQR2).method == .householderQR)
+        #expect(try LeastSquares.solve(x, y, method: .choleskyQR).method == .householderQR)
         // An exactly repeated column.
         var (d, yd) = Self.design(rows: 40_000, columns: 30, seed: 3)
         for i in 0..<40_000 { d[i, 29] = d[i, 3] }

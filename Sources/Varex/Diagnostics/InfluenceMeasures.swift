@@ -29,14 +29,12 @@ public struct InfluenceMeasures: Sendable {
         let h = fit.leverage
         let e = fit.weightedResiduals
         let s = fit.sigma
-        let df = Double(fit.dfResidual)
         let rss = fit.weightedRSS
-        var std = [Double](repeating: .nan, count: n), stud = std, sig = std, cook = std, dff = std, cov = std
+        let (sig, stud) = Self.studentized(weightedResiduals: e, leverage: h, rss: rss, dfResidual: fit.dfResidual)
+        var std = [Double](repeating: .nan, count: n), cook = std, dff = std, cov = std
         for i in 0..<n {
             let omh = 1 - h[i]
             std[i] = e[i] / (s * omh.squareRoot())
-            sig[i] = ((rss - e[i] * e[i] / omh) / (df - 1)).squareRoot()
-            stud[i] = e[i] / (sig[i] * omh.squareRoot())
             cook[i] = std[i] * std[i] * h[i] / (k * omh)
             dff[i] = stud[i] * (h[i] / omh).squareRoot()
             cov[i] = Self.power(sig[i] / s, 2 * fit.rank) / omh
@@ -69,6 +67,20 @@ public struct InfluenceMeasures: Sendable {
         covratio = cov
         dfbetas = dfb
         influential = flags
+    }
+
+    /// σ̂₍ᵢ₎ (the residual SD without row i) and the externally studentised residuals, from the
+    /// residuals of the (weighted) problem, the leverages, Σ residual² and n − rank.
+    public static func studentized(weightedResiduals e: [Double], leverage h: [Double], rss: Double,
+                                   dfResidual: Int) -> (sigmaWithout: [Double], studentized: [Double]) {
+        let df = Double(dfResidual)
+        var sig = [Double](repeating: .nan, count: e.count), stud = sig
+        for i in 0..<e.count {
+            let omh = 1 - h[i]
+            sig[i] = ((rss - e[i] * e[i] / omh) / (df - 1)).squareRoot()
+            stud[i] = e[i] / (sig[i] * omh.squareRoot())
+        }
+        return (sig, stud)
     }
 
     /// x^k for a whole k, by repeated squaring (avoids `pow` rounding for the covariance ratio).

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Varex benchmarks against R, numpy and statsmodels, in one run; writes benchmarks/RESULTS.md.
+
+(a) `varex fit` end to end on the 152-council data (process start to residual CSV written),
+    against `Rscript fit_council.R` and `python fit_council.py` (statsmodels), which write the
+    same residual table.
+(b) a synthetic n = 1,000,000, p = 50 fit through the library API (`varex-bench`), with fitted
+    values, leverage and studentized residuals, against numpy.linalg.lstsq (alone, and with the
+    same diagnostics) and statsmodels OLS with its influence measures.
+
+Every measurement runs in its own process, RUNS times (default 5); the table gives the median
+wall time and the peak resident memory (from the kernel's rusage of that process).
+Usage: python3 benchmarks/run.py [--runs N]
+"""
+import csv
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "benchmarks")
+DATA = os.path.join(ROOT, "fixtures", "councils", "asc_2018_19.csv")
+FORMULA = ("asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score"
+           " + council_type")
+RUNS = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
+# numpy and statsmodels bring their own, newer OpenBLAS: let it pick its best kernel (the machine's
+# OPENBLAS_CORETYPE pin exists for Debian's older OpenBLAS, which Varex and R use).
+PY_ENV = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+
+
+def ensure_dependencies():
+    subprocess.run([os.path.join(ROOT, "scripts", "setup-deps.sh"), "r-base-core"], check=True)
+    missing = []
+    for mod, pkg in (("statsmodels", "statsmodels"), ("pandas", "pandas"), ("threadpoolctl", "threadpoolctl"), ("scipy", "scipy")):
+        try:
+            __import__(mod)
+        except ImportError:
+            missing.append(pkg)
+    if missing:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
+    for product in ("varex", "varex-bench"):
+        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+def measure(cmd, env=None, cwd=ROOT):
+    """Runs cmd once; returns (wall seconds, peak RSS MB, stdout)."""
+    with tempfile.TemporaryFile() as out:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.read().decode()}")
+        out.seek(0)
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def repeat(name, cmd, env=None, inner=False):
+    walls, peaks, last = [], [], ""
+    for _ in range(RUNS):
+        wall, peak, stdout = measure(cmd, env)
+        if inner:  # the program times its own fit, leaving out data generation
+            wall = json.loads(stdout.strip().splitlines()[-1])["seconds"]
+        walls.append(wall)
+        peaks.append(peak)
+        last = stdout
+    print(f"  {name}: median {statistics.median(walls):.4f} s, peak {max(peaks):.0f} MB", file=sys.stderr)
+    return {"name": name, "median": statistics.median(walls), "min": min(walls), "peak": max(peaks), "output": last}
+
+
+def read_table(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def agreement(ours, theirs, columns):
+    """Largest relative difference over the shared numeric columns."""
+    worst = 0.0
+    for a, b in zip(ours, theirs):
+        for c in columns:
+            x, y = float(a[c]), float(b[c])
+            worst = max(worst, abs(x - y) / max(abs(y), 1e-300))
+    return worst
+
+
+def main():
+    ensure_dependencies()
+    tmp = tempfile.mkdtemp()
+    varex = os.path.join(ROOT, ".build", "release", "varex")
+    bench = os.path.join(ROOT, ".build", "release", "varex-bench")
+    print("(a) council model, end to end", file=sys.stderr)
+    a = [
+        repeat("varex fit", [varex, "fit", DATA, "--formula", FORMULA, "--id", "code", "--residuals",
+                             os.path.join(tmp, "varex.csv")]),
+        repeat("R (lm + influence.measures)", ["Rscript", os.path.join(BENCH, "fit_council.R"), DATA,
+                                                os.path.join(tmp, "r.csv")]),
+        repeat("Python statsmodels", [sys.executable, os.path.join(BENCH, "fit_council.py"), DATA,
+                                      os.path.join(tmp, "py.csv")], env=PY_ENV),
+    ]
+    ours = read_table(os.path.join(tmp, "varex.csv"))
+    shared = ["fitted", "residual", "std_residual", "studentized_residual", "leverage", "cooks_distance", "dffits",
+              "covratio", "pi_low", "pi_high"]
+    agree_r = agreement(ours, read_table(os.path.join(tmp, "r.csv")), shared)
+    agree_py = agreement(ours, read_table(os.path.join(tmp, "py.csv")), shared)
+
+    print("(b) n = 1,000,000, p = 50 through the library API", file=sys.stderr)
+    b = [
+        repeat("varex-bench (fit + fitted + leverage + studentized)", [bench], inner=True),
+        repeat("numpy.linalg.lstsq (coefficients only)", [sys.executable, os.path.join(BENCH, "large_numpy.py")],
+               env=PY_ENV, inner=True),
+        repeat("numpy lstsq + fitted + QR leverage + studentized", [sys.executable, os.path.join(BENCH, "large_numpy.py"),
+                                                                    "--full"], env=PY_ENV, inner=True),
+        repeat("statsmodels OLS + influence (hat, studentized)", [sys.executable, os.path.join(BENCH, "large_statsmodels.py")],
+               env=PY_ENV, inner=True),
+    ]
+    varex_b = json.loads(b[0]["output"].strip().splitlines()[-1])
+    numpy_b = json.loads(b[1]["output"].strip().splitlines()[-1])
+    checksum_diff = abs(varex_b["coef_checksum"] - numpy_b["coef_checksum"]) / abs(numpy_b["coef_checksum"])
+    write_results(a, b, agree_r, agree_py, varex_b, numpy_b, checksum_diff)
+
+
+def versions():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "?"
+    import numpy
+    import statsmodels
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpu": f"{cpu}, {os.cpu_count()} cores", "swift": out(["swift", "--version"]),
+            "R": out(["Rscript", "--version"]) or out(["R", "--version"]),
+            "python": platform.python_version(), "numpy": numpy.__version__, "statsmodels": statsmodels.__version__}
+
+
+def write_results(a, b, agree_r, agree_py, varex_b, numpy_b, checksum_diff):
+    v = versions()
+    lines = ["# Benchmark results", "",
+             f"Written by `python3 benchmarks/run.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
+             f"Median of {RUNS} runs, each in its own process; peak memory is the largest resident set of that "
+             "process (kernel rusage). Ratios are the other tool's median time divided by Varex's (above 1: Varex "
+             "is faster). Times vary by ±20% between runs on this shared machine: compare within one run.", "",
+             f"Machine: {v['cpu']}; {v['swift']}; {v['R']}; Python {v['python']}, numpy {v['numpy']}, "
+             f"statsmodels {v['statsmodels']}. numpy and statsmodels ran with their own OpenBLAS ({', '.join(numpy_b['blas'])}); "
+             "Varex and R use Debian's OpenBLAS.", "",
+             "## (a) Council model end to end: process start to residual CSV written", "",
+             "152 councils, 7 coefficients, the full residual table (fitted, residuals, standardized and studentized "
+             "residuals, leverage, Cook's distance, DFFITS, COVRATIO, prediction interval, DFBETAS, influence flags).", "",
+             "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"]
+    base = a[0]["median"]
+    for r in a:
+        lines.append(f"| {r['name']} | {r['median'] * 1000:.1f} ms | {r['peak']:.0f} MB | {r['median'] / base:.1f} |")
+    lines += ["", f"Agreement of Varex's table with R's: largest relative difference {agree_r:.1e}; with statsmodels': "
+              f"{agree_py:.1e} (columns fitted … pi_high).", "",
+              "## (b) n = 1,000,000, p = 50, through the library API", "",
+              "Time of the fit only (the design is generated in memory first and not timed). Varex computes "
+              "coefficients, fitted values, leverage and studentized residuals; the design itself takes 400 MB.", "",
+              "| tool | median time | peak memory | time ratio to Varex | memory ratio to the design |", "|---|---:|---:|---:|---:|"]
+    base = b[0]["median"]
+    for r in b:
+        lines.append(f"| {r['name']} | {r['median']:.3f} s | {r['peak']:.0f} MB | {r['median'] / base:.1f} | {r['peak'] / 400:.2f} |")
+    lines += ["", f"Varex used {varex_b['method']} with {varex_b['refinement_steps']} refinement step(s) in extended "
+              f"precision. Its coefficients agree with numpy's to {checksum_diff:.1e} (relative difference of "
+              "Σ (k+1)·b_k).", "",
+              "Targets (issue 2): (a) at least 5 times faster than R; (b) at least 2 times faster than numpy's "
+              "lstsq, with peak memory within 1.5 times the design (600 MB)."]
+    with open(os.path.join(BENCH, "RESULTS.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
