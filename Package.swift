@@ -26,7 +26,8 @@ let package = Package(
         // The command-line tool, thin over the library.
         .executableTarget(
             name: "VarexCLI",
-            dependencies: ["Varex", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Varex", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["README.md"]
         ),
         // Benchmark (b): a large synthetic fit through the library API.
         .executableTarget(name: "varex-bench", dependencies: ["Varex", "VarexLinearAlgebra"]),

@@ -52,25 +52,9 @@ struct CholeskyQR {
         }
         // Second pass: G₂ = Σ (X̃ₖR₁⁻¹)ᵀ(X̃ₖR₁⁻¹) over row blocks.
         var g2 = [Double](repeating: 0, count: p * p)
-        var block = [Double](repeating: 0, count: blockRows * p)
-        var start = 0
-        try x.storage.withUnsafeBufferPointer { xb in
-            while start < n {
-                let m = min(blockRows, n - start)
-                for j in 0..<p {
-                    let s = scales[j]
-                    let src = xb.baseAddress! + j * n + start
-                    for i in 0..<m { block[i + j * m] = src[i] * s }
-                }
-                try r1.withUnsafeBufferPointer { rb in
-                    try block.withUnsafeMutableBufferPointer { bb in
-                        try LAPACK.trsmRightUpper(m: m, n: p, r: rb.baseAddress!, ldr: p, b: bb.baseAddress!, ldb: m)
-                        try g2.withUnsafeMutableBufferPointer { gb in
-                            try LAPACK.syrkTransposed(k: p, m: m, alpha: 1, a: bb.baseAddress!, lda: m, beta: 1, c: gb.baseAddress!, ldc: p)
-                        }
-                    }
-                }
-                start += m
+        try forEachBlock(of: x, scales: scales, timesInverseOf: r1) { block, _, m in
+            try g2.withUnsafeMutableBufferPointer { gb in
+                try LAPACK.syrkTransposed(k: p, m: m, alpha: 1, a: block.baseAddress!, lda: m, beta: 1, c: gb.baseAddress!, ldc: p)
             }
         }
         var r2 = g2
@@ -99,14 +83,21 @@ struct CholeskyQR {
         }
     }
 
-    /// Rows of X̃R⁻¹ by blocks; `body` receives the block (m × columns, column-major) and its first row.
+    /// Rows of X̃R⁻¹ by blocks; `body` receives the block (m × columns, column-major), its first
+    /// row and m.
     func forEachQBlock(_ x: Matrix, _ body: (UnsafeBufferPointer<Double>, Int, Int) throws -> Void) throws {
-        let n = rows, p = columns
-        var block = [Double](repeating: 0, count: Self.blockRows * p)
+        try Self.forEachBlock(of: x, scales: scales, timesInverseOf: r, body)
+    }
+
+    /// Copies X̃ = XS block by block (rows), multiplies each block by R⁻¹ in place and hands it on.
+    static func forEachBlock(of x: Matrix, scales: [Double], timesInverseOf r: [Double],
+                             _ body: (UnsafeBufferPointer<Double>, Int, Int) throws -> Void) throws {
+        let n = x.rows, p = x.columns
+        var block = [Double](repeating: 0, count: blockRows * p)
         var start = 0
         try x.storage.withUnsafeBufferPointer { xb in
             while start < n {
-                let m = min(Self.blockRows, n - start)
+                let m = min(blockRows, n - start)
                 for j in 0..<p {
                     let s = scales[j]
                     let src = xb.baseAddress! + j * n + start
