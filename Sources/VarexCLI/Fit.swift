@@ -78,6 +78,10 @@ enum Report {
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(analysis.table.rowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
         }
+        let aliased = s.coefficients.filter(\.isAliased).map(\.term)
+        if !aliased.isEmpty {
+            Console.error("varex: \(aliased.count) term\(aliased.count == 1 ? " is" : "s are") not estimable (a linear combination of earlier terms): \(aliased.joined(separator: ", "))")
+        }
         var outputs: [(path: String, contents: String)] = []
         if let residuals { outputs.append((residuals, CSVWriter.render(analysis.residuals))) }
         if let json { outputs.append((json, JSONSummary.render(s))) }

@@ -27,6 +27,7 @@ struct FitOutputTests {
         let aliased = coefs.first { $0["term"] as? String == "pop_18p" }!
         #expect(aliased["estimate"] is NSNull && aliased["std_error"] is NSNull)
         #expect(obj["rank"] as? Int == 4)
+        #expect(j.stderr.contains("1 term is not estimable (a linear combination of earlier terms): pop_18p"))
         let t = try CLI.run(["fit", Self.councils, "--formula", f])
         #expect(t.stdout.contains("(1 not defined because of singularities)"))
         #expect(t.stdout.range(of: #"pop_18p\s+NA\s+NA\s+NA\s+NA"#, options: .regularExpression) != nil)
