@@ -1,84 +1,70 @@
 import ArgumentParser
 import Varex
 
-/// `varex demo`: the main job on the bundled 2018-19 council data.
+/// `varex demo`: the main job, an explain run on the bundled 2018-19 council data.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fit the bundled example: adult social care spend per adult in all 152 councils, 2018-19.",
+        abstract: "Explain adult social care spend per adult in England's councils, 2018-19 (bundled data).",
         discussion: """
-        Model: net adult social care spend per resident aged 18+ explained by the share of adults
-        aged 65+ and 85+, the Index of Multiple Deprivation score and the council type. Prints
-        the summary and the councils whose spend is furthest from the model (largest
-        studentized residuals). The data and their sources: fixtures/councils/README.md.
+        Spend per adult (18+) is explained by need (shares of adults aged 65+ and 85+, the Index
+        of Multiple Deprivation, rurality), council type and an outcome index of seven ASCOF
+        measures, all treated as justified; what is left is unexplained. City of London and the
+        Isles of Scilly are left out (tiny populations; see fixtures/councils/README.md). The
+        residual is shown in pounds per council (× adults aged 18+).
 
         Examples:
           varex demo
-          varex demo --se HC3 --residuals demo-residuals.csv
+          varex demo --spend net --out councils.csv
         """
     )
 
-    static let formula = "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + council_type"
+    static let measures = ["ascof_1a:+", "ascof_1b:+", "ascof_3a:+", "ascof_4a:+", "ascof_2b1:+", "ascof_2a2:-", "ascof_2c1:-"]
+    static let rhs = "I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + pct_rural_2011 + council_type + outcome_index"
+    static let responses = ["gross": "I(asc_gross_expenditure_k * 1000/pop_18p)", "net": "asc_net_spend_per_adult_gbp"]
+
+    @Option(help: "Which spend to explain: gross (default: better explained by need) or net.")
+    var spend: String = "gross"
 
     @Option(help: "Standard errors: classical, HC0, HC1, HC2 or HC3.")
     var se: String = "HC3"
 
-    @Option(help: "Also write the full per-council residual table as CSV to this file.")
-    var residuals: String?
+    @Option(help: "Also write the full per-council decomposition as CSV to this file.")
+    var out: String?
 
-    @Option(help: "The council data file (default: fixtures/councils/asc_2018_19.csv, found from the working directory or the executable).")
-    var data: String?
+    @Option(help: "How many councils to show at each end of the ranking.")
+    var top: Int = 10
 
     func run() throws {
-        guard let covariance = CovarianceType(name: se) else {
-            throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3")
+        guard let response = Self.responses[spend] else { throw ValidationError("--spend \(spend): expected gross or net") }
+        guard let covariance = CovarianceType(name: se) else { throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3") }
+        let main = try BundledData.path("councils/asc_2018_19.csv")
+        let joins = [try BundledData.path("councils/gross_spend_2018_19.csv"), try BundledData.path("councils/rurality_2011.csv")]
+        // The outcome index, computed from the main file and added to it as a column.
+        var table = try Table(contentsOf: main, displayName: "asc_2018_19.csv")
+        let index = try OutcomeIndex(table: table, measures: try Self.measures.map(Measure.parse), normalisation: .z)
+        table = try table.adding(column: "outcome_index", values: index.index)
+        let groups = [
+            TermGroup(name: "need", justified: true, terms: ["I(100 * pop_65p/pop_18p)", "I(100 * pop_85p/pop_18p)", "imd_score", "pct_rural_2011"]),
+            TermGroup(name: "type", justified: true, terms: ["council_type"]),
+            TermGroup(name: "outcomes", justified: true, terms: ["outcome_index"]),
+        ]
+        func analysis(_ which: String) throws -> ExplainAnalysis {
+            try ExplainAnalysis(ExplainRequest(
+                fit: FitRequest(dataPath: main, formula: "\(Self.responses[which]!) ~ \(Self.rhs)", id: "code", covariance: covariance),
+                joins: joins, exclude: ["E09000001", "E06000053"], label: "name", groups: groups, scale: "pop_18p"), table: table)
         }
-        let path = try data ?? BundledData.path("councils/asc_2018_19.csv")
-        let analysis = try FitAnalysis(FitRequest(dataPath: path, formula: Self.formula, id: "code", covariance: covariance))
-        var text = "Varex demo: adult social care net spend per adult, 152 English councils, 2018-19\n"
-        text += "Data: \(path) (Contains public sector information licensed under the Open Government Licence v3.0.)\n\n"
-        text += TextSummary.render(analysis.summary, source: "asc_2018_19.csv")
-        text += "\n" + DemoTables.outliers(analysis, label: "name", count: 5)
-        var outputs: [(path: String, contents: String)] = [("-", text)]
-        if let residuals { outputs.insert((residuals, CSVWriter.render(analysis.residuals)), at: 0) }
-        try OutputFiles.write(outputs)
-    }
-}
-
-/// The demo's short table of councils furthest from the model.
-enum DemoTables {
-    static func outliers(_ a: FitAnalysis, label: String, count: Int) -> String {
-        guard let names = try? a.table.column(label),
-              let col = a.residuals.header.firstIndex(of: "studentized_residual"),
-              let obs = a.residuals.header.firstIndex(of: "observed"),
-              let fit = a.residuals.header.firstIndex(of: "fitted") else { return "" }
-        var scored: [(row: Int, t: Double)] = []
-        for (r, row) in a.residuals.rows.enumerated() { if case let .number(t) = row[col] { scored.append((r, t)) } }
-        scored.sort { $0.t > $1.t }
-        func line(_ e: (row: Int, t: Double)) -> [String] {
-            guard case let .number(o) = a.residuals.rows[e.row][obs], case let .number(f) = a.residuals.rows[e.row][fit] else { return [] }
-            return [names.cells[e.row], NumberFormat.fixed(o, decimals: 0), NumberFormat.fixed(f, decimals: 0),
-                    NumberFormat.fixed(o - f, decimals: 0), NumberFormat.fixed(e.t, decimals: 2)]
-        }
-        var rows = [["Council", "Spend/adult £", "Model £", "Difference £", "Studentized"]]
-        rows += scored.prefix(count).map(line)
-        var out = "Spending most above the model:\n" + TextTable.render(rows)
-        rows = [rows[0]] + scored.suffix(count).reversed().map(line)
-        out += "\nSpending most below the model:\n" + TextTable.render(rows)
-        return out
-    }
-}
-
-/// Plain text columns: first column left-aligned, the rest right-aligned.
-enum TextTable {
-    static func render(_ rows: [[String]]) -> String {
-        guard let cols = rows.first?.count else { return "" }
-        var w = [Int](repeating: 0, count: cols)
-        for r in rows { for (j, c) in r.enumerated() { w[j] = max(w[j], c.count) } }
-        return rows.map { r in
-            r.enumerated().map { j, c in
-                let pad = String(repeating: " ", count: w[j] - c.count)
-                return j == 0 ? "  " + c + pad : pad + c
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        let chosen = try analysis(spend)
+        let other = try analysis(spend == "gross" ? "net" : "gross")
+        let r2 = spend == "gross" ? (chosen.summary.rSquared, other.summary.rSquared) : (other.summary.rSquared, chosen.summary.rSquared)
+        var preface = "Varex demo: adult social care \(spend) spend per adult, 150 English councils, 2018-19\n"
+        preface += "Data: fixtures/councils (Contains public sector information licensed under the Open Government Licence v3.0.)\n"
+        preface += "Gross spend is explained by need better than net spend (R² \(NumberFormat.fixed(r2.0, decimals: 3)) against "
+        preface += "\(NumberFormat.fixed(r2.1, decimals: 3)) with this model): net spend subtracts income such as client charges and\n"
+        preface += "NHS contributions, which depend on local policy rather than need. This run explains \(spend) spend"
+        preface += spend == "gross" ? ".\n" : " (--spend net).\n"
+        preface += "Outcome index: mean z-score of ASCOF \(Self.measures.joined(separator: " ")) (+: higher is better).\n"
+        preface += "Every group is justified; the unexplained part is what the model cannot attribute to need, type or outcomes.\n\n"
+        try ExplainReport.write(chosen, out: out, json: nil, format: "text", source: "asc_2018_19.csv + gross_spend + rurality",
+                                top: top, preface: preface)
     }
 }

@@ -27,26 +27,7 @@ struct Fit: ParsableCommand {
     @Argument(help: "The data: a CSV file with a header row (`-` reads standard input).")
     var data: String
 
-    @Option(name: .shortAndLong, help: "The model formula, e.g. \"y ~ x1 + log(x2) + C(group)\".")
-    var formula: String
-
-    @Option(help: "Column that identifies each row in the residual table (default: row number).")
-    var id: String?
-
-    @Option(help: "Column of case weights for weighted least squares (zero weights leave the row out).")
-    var weights: String?
-
-    @Option(help: "Standard errors: classical, HC0, HC1, HC2 or HC3.")
-    var se: String = "classical"
-
-    @Option(help: "Confidence level for intervals.")
-    var level: Double = 0.95
-
-    @Option(help: "Reference level of a categorical variable, as VARIABLE=LEVEL (repeatable).")
-    var reference: [String] = []
-
-    @Option(help: "Relative tolerance below which a column counts as aliased (R's lm uses 1e-7).")
-    var tol: Double = 1e-10
+    @OptionGroup var model: ModelOptions
 
     @Option(help: "Write the per-row residual table as CSV to this file (`-` for stdout).")
     var residuals: String?
@@ -58,15 +39,10 @@ struct Fit: ParsableCommand {
     var format: String = "text"
 
     func run() throws {
-        guard let covariance = CovarianceType(name: se) else {
-            throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3")
-        }
         guard ["text", "markdown", "csv", "json"].contains(format) else {
             throw ValidationError("--format \(format): expected text, markdown, csv or json")
         }
-        let request = FitRequest(dataPath: data, formula: formula, id: id, weights: weights, covariance: covariance,
-                                 level: level, references: try FitAnalysis.parseReferences(reference), tolerance: tol)
-        let analysis = try FitAnalysis(request)
+        let analysis = try FitAnalysis(try model.request(data: data))
         try Report.write(analysis, format: format, residuals: residuals, json: json, source: data)
     }
 }

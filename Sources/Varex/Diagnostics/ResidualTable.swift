@@ -10,8 +10,7 @@ public enum ResidualTable {
     public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95) throws -> OutputTable {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design
-        let tq = StudentT(df: Double(fit.dfResidual)).quantile(1 - (1 - level) / 2)
-        let s = fit.sigma
+        let interval = fit.predictionIntervals(level: level)
         var header = [idName, "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
                       "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
         header += fit.terms.map { "dfbetas_" + $0 }
@@ -26,11 +25,10 @@ public enum ResidualTable {
         }
         for (i, r) in design.rows.enumerated() {
             let h = infl.leverage[i]
-            let half = tq * s * ((1 + h) / fit.weight(i)).squareRoot()
             var row: [Cell] = [.text(ids[r]), .finite(Double(design.y[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
                                .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
                                .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
-                               .finite(fit.fitted[i] - half), .finite(fit.fitted[i] + half)]
+                               .finite(interval.low[i]), .finite(interval.high[i])]
             for j in 0..<fit.terms.count { row.append(.finite(infl.dfbetas[i, j])) }
             row.append(.bool(infl.influential[i]))
             var notes: [String] = []

@@ -21,10 +21,13 @@ public struct DesignOptions: Sendable {
     public var references: [String: String]
     /// A column of case weights (WLS), if any.
     public var weights: String?
+    /// Table rows (0-based) to leave out whatever their values, with the reason to report.
+    public var excluded: [Int: String]
 
-    public init(references: [String: String] = [:], weights: String? = nil) {
+    public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:]) {
         self.references = references
         self.weights = weights
+        self.excluded = excluded
     }
 }
 
@@ -112,8 +115,9 @@ public struct DesignMatrix: Sendable {
 
         // Rows left out: a missing cell in any column read, a non-finite transform, a zero weight.
         var dropReason = [String?](repeating: nil, count: n)
+        for (row, reason) in options.excluded where row < n { dropReason[row] = reason }
         let columnOrder = formula.columns + (options.weights.map { [$0] } ?? [])
-        for row in 0..<n {
+        for row in 0..<n where dropReason[row] == nil {
             for name in columnOrder {
                 let c = numericColumns[name] ?? weightColumn.flatMap { $0.name == name ? $0 : nil }
                     ?? categoricalColumns.values.first { $0.name == name }

@@ -103,6 +103,20 @@ public struct LinearFit: Sendable {
         }
     }
 
+    /// Prediction intervals for the rows used: ŷ ± t·σ̂·√((1 + hᵢ)/wᵢ), the prediction variance
+    /// σ̂²/wᵢ of R's `predict(fit, interval = "prediction", weights = w)`.
+    public func predictionIntervals(level: Double = 0.95) -> (low: [Double], high: [Double]) {
+        let tq = StudentT(df: Double(dfResidual)).quantile(1 - (1 - level) / 2)
+        let h = leverage
+        var low = [Double](repeating: .nan, count: n), high = low
+        for i in 0..<n {
+            let half = tq * sigma * ((1 + h[i]) / weight(i)).squareRoot()
+            low[i] = fitted[i] - half
+            high[i] = fitted[i] + half
+        }
+        return (low, high)
+    }
+
     /// B = X̃ (XᵀWX)⁻¹ restricted to the estimable columns (n × rank): row i is the influence
     /// direction of observation i, used by dfbeta and by the sandwich covariances.
     func influenceDirections() throws -> Matrix {

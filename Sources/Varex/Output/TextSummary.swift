@@ -56,7 +56,7 @@ public enum TextSummary {
     }
 
     /// Columns padded to a common width; the first column left-aligned when `leftFirst`.
-    static func aligned(_ rows: [[String]], leftFirst: Bool) -> String {
+    public static func aligned(_ rows: [[String]], leftFirst: Bool) -> String {
         guard let cols = rows.first?.count else { return "" }
         var widths = [Int](repeating: 0, count: cols)
         for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.count) } }

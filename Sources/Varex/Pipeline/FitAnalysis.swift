@@ -30,6 +30,7 @@ public enum RequestError: VarexError, Equatable {
     case invalidLevel(Double)
     case invalidReference(String)
     case invalidTolerance(Double)
+    case joinNeedsID
 
     public var exitCode: Int32 { 1 }
     public var description: String {
@@ -37,6 +38,7 @@ public enum RequestError: VarexError, Equatable {
         case let .invalidLevel(l): return "--level \(l): the confidence level must lie strictly between 0 and 1"
         case let .invalidReference(r): return "--reference \(r): write it as VARIABLE=LEVEL"
         case let .invalidTolerance(t): return "--tol \(t): the tolerance must lie strictly between 0 and 1"
+        case .joinNeedsID: return "--join needs --id: the column both files share (e.g. --id code)"
         }
     }
 }

@@ -1,0 +1,126 @@
+import VarexLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How the response relates to the quantity reported in pounds.
+public enum ResponseScale: Sendable, Equatable {
+    /// The response itself (e.g. spend per adult).
+    case identity
+    /// The logarithm of the quantity, with this base (e: `log()`, 10: `log10()`, 2: `log2()`).
+    case logarithm(base: Double)
+
+    /// Recognises `log(...)`, `log10(...)` and `log2(...)` responses.
+    public init(response: ModelVariable) {
+        if case let .expression(.call(f, args)) = response.source, args.count <= 2 {
+            switch f {
+            case "log":
+                if args.count == 1 { self = .logarithm(base: M_E); return }
+                if case let .number(b, _) = args[1] { self = .logarithm(base: Double(b)); return }
+            case "log10": self = .logarithm(base: 10); return
+            case "log2": self = .logarithm(base: 2); return
+            default: break
+            }
+        }
+        self = .identity
+    }
+}
+
+/// The per-row decomposition of the response into a baseline, one effect per group of terms and
+/// the residual: observed = baseline + Σ effects + residual, exactly (to rounding), on the scale
+/// the model was fitted on. Rows are the rows used by the fit.
+public struct Decomposition: Sendable {
+    /// The weighted mean of the fitted values: the weighted mean of the response in a model with
+    /// an intercept.
+    public let baseline: Double
+    /// effects[g][i]: Σ over the group's columns of coefficient × (value − weighted mean value).
+    public let effects: [[Double]]
+    public let observed: [Double]
+    public let fitted: [Double]
+    public let residuals: [Double]
+    public let grouping: TermGrouping
+
+    public init(fit: LinearFit, grouping: TermGrouping) throws {
+        guard fit.hasIntercept else { throw ExplainError.needsIntercept }
+        let design = fit.design
+        let n = fit.n, p = fit.coefficients.count
+        var sw: Extended = 0
+        for i in 0..<n { sw += Extended(fit.weight(i)) }
+        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
+        var base: Extended = 0
+        for j in 0..<p where !fit.isAliased[j] {
+            let b = Extended(fit.coefficients[j])
+            let col = Array(design.x.storage[(j * n)..<((j + 1) * n)])
+            var mean: Extended = 0
+            for i in 0..<n { mean += Extended(fit.weight(i)) * col[i] }
+            mean /= sw
+            base += b * mean
+            let term = design.assign[j]
+            guard term >= 0 else { continue } // the intercept is part of the baseline
+            let g = grouping.groupOfTerm[term]
+            for i in 0..<n { effects[g][i] += b * (col[i] - mean) }
+        }
+        baseline = Double(base)
+        self.effects = effects.map { $0.map { Double($0) } }
+        observed = design.y.map { Double($0) }
+        fitted = fit.fitted
+        residuals = fit.residuals
+        self.grouping = grouping
+    }
+
+    /// baseline + Σ justified effects, per row.
+    public var justified: [Double] {
+        observed.indices.map { i in
+            var s = baseline
+            for (g, group) in grouping.groups.enumerated() where group.justified { s += effects[g][i] }
+            return s
+        }
+    }
+
+    /// Σ unjustified effects + residual, per row.
+    public var unjustified: [Double] {
+        observed.indices.map { i in
+            var s = residuals[i]
+            for (g, group) in grouping.groups.enumerated() where !group.justified { s += effects[g][i] }
+            return s
+        }
+    }
+}
+
+/// The decomposition moved back to the original scale of a log response by Duan's smearing:
+/// the level is S·bᶠⁱᵗᵗᵉᵈ with S the (weighted) mean of b^residual, so that the mean level is not
+/// biased low as plain exponentiation would be. Each group's effect is a factor b^effect (shown
+/// as a percentage), and observed = S·b^baseline · Π b^effect · b^residual/S exactly.
+public struct Retransformation: Sendable {
+    public let base: Double
+    /// Duan's smearing factor.
+    public let smearing: Double
+    public let observed: [Double]
+    public let fitted: [Double]
+    public let baseline: Double
+    /// 100 (b^effect − 1), per group and row.
+    public let effectPercent: [[Double]]
+    /// 100 (b^residual / S − 1).
+    public let residualPercent: [Double]
+    /// S · b^(baseline + Σ justified effects).
+    public let justified: [Double]
+    /// observed − justified.
+    public let unjustified: [Double]
+
+    public init(_ d: Decomposition, base: Double, weights: [Double]?) {
+        let lb = log(base)
+        func power(_ x: Double) -> Double { exp(x * lb) }
+        var sw = 0.0, s = 0.0
+        for (i, e) in d.residuals.enumerated() { let w = weights?[i] ?? 1; sw += w; s += w * power(e) }
+        let smear = s / sw
+        self.base = base
+        smearing = smear
+        observed = d.observed.map(power)
+        fitted = d.fitted.map { smear * power($0) }
+        baseline = smear * power(d.baseline)
+        effectPercent = d.effects.map { $0.map { 100 * (power($0) - 1) } }
+        residualPercent = d.residuals.map { 100 * (power($0) / smear - 1) }
+        justified = d.justified.map { smear * power($0) }
+        unjustified = zip(observed, justified).map { $0 - $1 }
+    }
+}

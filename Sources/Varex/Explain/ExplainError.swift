@@ -1,0 +1,55 @@
+/// Problems with an explain request: the grouping of terms, the scale column, the measures.
+public enum ExplainError: VarexError, Equatable {
+    case invalidGroup(String)
+    case emptyGroup(String)
+    case duplicateGroupName(String)
+    case unknownTerm(term: String, group: String, terms: [String])
+    case termInTwoGroups(term: String, first: String, second: String)
+    case unclassifiedTerms([String])
+    case needsIntercept
+    case scaleMissing(CellLocation)
+    case scaleNotPositive(CellLocation, text: String)
+    case invalidMeasure(String)
+    case measureAllMissing(column: String)
+    case measureConstant(column: String)
+    case invalidWeight(String)
+    case weightForUnknownMeasure(String)
+    case unknownExcludedID(String)
+
+    public var exitCode: Int32 { 1 }
+
+    public var description: String {
+        switch self {
+        case let .invalidGroup(s):
+            return "group '\(s)': write it as NAME=term1,term2 (terms as the summary names them)"
+        case let .emptyGroup(name):
+            return "group '\(name)' names no terms"
+        case let .duplicateGroupName(name):
+            return "group name '\(name)' is used twice"
+        case let .unknownTerm(term, group, terms):
+            return "group '\(group)': the model has no term '\(term)'; its terms are \(terms.joined(separator: ", "))"
+        case let .termInTwoGroups(term, first, second):
+            return "term '\(term)' is in two groups, '\(first)' and '\(second)'; put it in one"
+        case let .unclassifiedTerms(terms):
+            return "every term must be in a group (--justified or --unjustified); not classified: \(terms.joined(separator: ", "))"
+        case .needsIntercept:
+            return "explain needs a model with an intercept: the baseline is the mean, and effects are measured from it"
+        case let .scaleMissing(loc):
+            return "\(loc): the --scale value is missing; every row used needs one"
+        case let .scaleNotPositive(loc, text):
+            return "\(loc): --scale value '\(text)' is not positive"
+        case let .invalidMeasure(s):
+            return "--measure \(s): write it as COLUMN:+ (higher is better) or COLUMN:- (lower is better)"
+        case let .measureAllMissing(column):
+            return "measure '\(column)' is missing in every row"
+        case let .measureConstant(column):
+            return "measure '\(column)' takes one value in every row; it cannot be normalised"
+        case let .invalidWeight(s):
+            return "--weight \(s): write it as COLUMN=positive number"
+        case let .weightForUnknownMeasure(s):
+            return "--weight \(s): the column is not one of the --measure columns"
+        case let .unknownExcludedID(id):
+            return "--exclude \(id): no row has that id"
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// How each measure is put on a common scale before the measures are combined.
+public enum Normalisation: String, Sendable, CaseIterable {
+    /// (x − mean) / SD (sample SD, over the rows where the measure is present).
+    case z
+    /// (x − min) / (max − min), in [0, 1].
+    case minmax
+    /// (rank − 1) / (n − 1), in [0, 1]; ties share their average rank.
+    case rank
+}
+
+/// One outcome measure: a numeric column and whether higher values are better.
+public struct Measure: Sendable, Equatable {
+    public let column: String
+    public let higherIsBetter: Bool
+
+    public init(column: String, higherIsBetter: Bool) {
+        self.column = column
+        self.higherIsBetter = higherIsBetter
+    }
+
+    /// Parses `COLUMN:+` or `COLUMN:-`.
+    public static func parse(_ s: String) throws -> Measure {
+        guard let colon = s.lastIndex(of: ":"), colon != s.startIndex else { throw ExplainError.invalidMeasure(s) }
+        let column = String(s[..<colon]).trimmingSpaces
+        switch s[s.index(after: colon)...].trimmingCharacters {
+        case "+": return Measure(column: column, higherIsBetter: true)
+        case "-": return Measure(column: column, higherIsBetter: false)
+        default: throw ExplainError.invalidMeasure(s)
+        }
+    }
+}
+
+/// Several outcome measures combined into one index per row: each measure normalised and
+/// oriented so that higher is better, then the weighted mean over the measures present in the
+/// row (a row missing some measures is re-weighted over the others, and noted).
+public struct OutcomeIndex: Sendable {
+    public let measures: [Measure]
+    public let weights: [Double]
+    public let normalisation: Normalisation
+    /// The index per row (NaN when no measure is present).
+    public let index: [Double]
+    /// components[k][i]: measure k normalised and oriented (NaN where missing).
+    public let components: [[Double]]
+    /// How many measures each row has.
+    public let measuresUsed: [Int]
+    /// Per row: which measures were missing, or "".
+    public let notes: [String]
+
+    public init(table: Table, measures: [Measure], weights: [String: Double] = [:], normalisation: Normalisation = .z) throws {
+        guard !measures.isEmpty else { throw ExplainError.invalidMeasure("(none given)") }
+        for (name, w) in weights {
+            guard measures.contains(where: { $0.column == name }) else { throw ExplainError.weightForUnknownMeasure("\(name)=\(w)") }
+            guard w > 0, w.isFinite else { throw ExplainError.invalidWeight("\(name)=\(w)") }
+        }
+        let n = table.rowCount
+        var components: [[Double]] = []
+        for m in measures {
+            let c = try table.column(m.column)
+            if c.kind == .text, let bad = c.firstNonNumericRow {
+                throw DataError.notANumber(table.location(row: bad, column: m.column), text: c.cells[bad])
+            }
+            for i in 0..<n where c.values[i].isInfinite {
+                throw DataError.infiniteValue(table.location(row: i, column: m.column), text: c.cells[i])
+            }
+            let x = (0..<n).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
+            let present = x.filter { !$0.isNaN }
+            guard !present.isEmpty else { throw ExplainError.measureAllMissing(column: m.column) }
+            guard present.contains(where: { $0 != present[0] }) else { throw ExplainError.measureConstant(column: m.column) }
+            var v = Self.normalise(x, normalisation)
+            if !m.higherIsBetter {
+                v = v.map { val in
+                    switch normalisation {
+                    case .z: return -val
+                    case .minmax, .rank: return 1 - val
+                    }
+                }
+            }
+            components.append(v)
+        }
+        let w = measures.map { weights[$0.column] ?? 1 }
+        var index = [Double](repeating: .nan, count: n), used = [Int](repeating: 0, count: n), notes = [String](repeating: "", count: n)
+        for i in 0..<n {
+            var s = 0.0, sw = 0.0
+            var missing: [String] = []
+            for k in measures.indices {
+                let v = components[k][i]
+                if v.isNaN { missing.append(measures[k].column); continue }
+                s += w[k] * v
+                sw += w[k]
+            }
+            used[i] = measures.count - missing.count
+            if sw > 0 { index[i] = s / sw }
+            if missing.count == measures.count {
+                notes[i] = "no measures present"
+            } else if !missing.isEmpty {
+                notes[i] = "re-weighted over \(used[i]) of \(measures.count) measures (missing \(missing.joined(separator: ", ")))"
+            }
+        }
+        self.measures = measures
+        self.weights = w
+        self.normalisation = normalisation
+        self.index = index
+        self.components = components
+        self.measuresUsed = used
+        self.notes = notes
+    }
+
+    static func normalise(_ x: [Double], _ method: Normalisation) -> [Double] {
+        let present = x.filter { !$0.isNaN }
+        switch method {
+        case .z:
+            let mean = present.reduce(0, +) / Double(present.count)
+            let sd = (present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count - 1)).squareRoot()
+            return x.map { ($0 - mean) / sd }
+        case .minmax:
+            let lo = present.min()!, hi = present.max()!
+            return x.map { ($0 - lo) / (hi - lo) }
+        case .rank:
+            let sorted = present.sorted()
+            let m = Double(present.count)
+            return x.map { v in
+                guard !v.isNaN else { return .nan }
+                // Average rank of ties: (first + last position) / 2, 1-based.
+                let first = Self.lowerBound(sorted, v), last = Self.upperBound(sorted, v)
+                let rank = Double(first + last) / 2 + 1
+                return (rank - 1) / (m - 1)
+            }
+        }
+    }
+
+    static func lowerBound(_ a: [Double], _ v: Double) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi { let mid = (lo + hi) / 2; if a[mid] < v { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    static func upperBound(_ a: [Double], _ v: Double) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi { let mid = (lo + hi) / 2; if a[mid] <= v { lo = mid + 1 } else { hi = mid } }
+        return lo - 1
+    }
+
+    /// The index as a table: the id column, the index, each component, the count and the note.
+    public func table(ids: [String], idName: String, indexName: String = "outcome_index") -> OutputTable {
+        let header = [idName, indexName] + measures.map { "\($0.column)_\(normalisation.rawValue)" } + ["measures_used", "note"]
+        let rows: [[Cell]] = ids.indices.map { i in
+            [.text(ids[i]), .finite(index[i])] + components.map { .finite($0[i]) } + [.integer(measuresUsed[i]), .text(notes[i])]
+        }
+        return OutputTable(header: header, rows: rows)
+    }
+}
+
+extension Substring {
+    var trimmingCharacters: String { String(self).trimmingSpaces }
+}

@@ -1,0 +1,71 @@
+import VarexLinearAlgebra
+
+/// How much of the variation of the response each group of terms explains: Shapley values of
+/// R² over the groups, exact, from a fit of every subset of groups (with the intercept and the
+/// fit's weights). The shares add up to the full model's R²; 1 − R² is unexplained.
+public struct ShapleyShares: Sendable {
+    /// One share per group, in the grouping's order.
+    public let shares: [Double]
+    /// R² of every subset of groups; bit g of the index says whether group g is in.
+    public let subsetRSquared: [Double]
+    /// 1 − R² of the full model.
+    public var unexplained: Double { 1 - subsetRSquared[subsetRSquared.count - 1] }
+
+    /// The most groups for which every subset is fitted (2¹⁶ fits).
+    public static let maximumGroups = 16
+
+    public init(fit: LinearFit, grouping: TermGrouping) throws {
+        let k = grouping.groups.count
+        guard k <= Self.maximumGroups else {
+            throw ExplainError.invalidGroup("\(k) groups: at most \(Self.maximumGroups), since every subset is fitted")
+        }
+        let design = fit.design
+        let n = fit.n
+        let columnsOfGroup: [[Int]] = (0..<k).map { g in
+            design.assign.indices.filter { j in design.assign[j] >= 0 && grouping.groupOfTerm[design.assign[j]] == g }
+        }
+        let intercept = design.assign.firstIndex(of: -1)
+        let root: [Extended]? = fit.weights.map { $0.map { Extended($0).squareRoot() } }
+        var yw = design.y
+        if let root { for i in 0..<n { yw[i] *= root[i] } }
+        // Σw(y − ȳ)², the total sum of squares about the weighted mean.
+        var sw: Extended = 0, swy: Extended = 0
+        for i in 0..<n { let w = Extended(fit.weight(i)); sw += w; swy += w * design.y[i] }
+        let mean = swy / sw
+        var tss: Extended = 0
+        for i in 0..<n { let d = design.y[i] - mean; tss += Extended(fit.weight(i)) * d * d }
+
+        var r2 = [Double](repeating: 0, count: 1 << k)
+        for subset in 1..<(1 << k) {
+            var cols = intercept.map { [$0] } ?? []
+            for g in 0..<k where subset & (1 << g) != 0 { cols += columnsOfGroup[g] }
+            cols.sort()
+            var storage = [Extended](repeating: 0, count: n * cols.count)
+            for (c, j) in cols.enumerated() {
+                for i in 0..<n { storage[i + c * n] = design.x.storage[i + j * n] * (root?[i] ?? 1) }
+            }
+            let xe = ExtendedMatrix(rows: n, columns: cols.count, columnMajor: storage)
+            let solution: LeastSquaresSolution
+            do {
+                solution = try LeastSquares.solve(xe.rounded, yw.map { Double($0) }, exact: (xe, yw), tolerance: fit.tolerance)
+            } catch let e as LinearAlgebraError {
+                throw ModelError.numerical(e.description)
+            }
+            r2[subset] = 1 - solution.residualSumOfSquares / Double(tss)
+        }
+        if intercept == nil { r2[0] = 0 }
+        subsetRSquared = r2
+        // φ_g = Σ over subsets S without g of |S|!(k−|S|−1)!/k! · (R²(S ∪ g) − R²(S)).
+        var factorial = [Double](repeating: 1, count: k + 1)
+        for i in 1...max(k, 1) where i <= k { factorial[i] = factorial[i - 1] * Double(i) }
+        var shares = [Double](repeating: 0, count: k)
+        for g in 0..<k {
+            for subset in 0..<(1 << k) where subset & (1 << g) == 0 {
+                let size = subset.nonzeroBitCount
+                let weight = factorial[size] * factorial[k - size - 1] / factorial[k]
+                shares[g] += weight * (r2[subset | (1 << g)] - r2[subset])
+            }
+        }
+        self.shares = shares
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Varex
+
+/// `varex explain`: how much of each row's value is justified, and how much is not.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Split each council's value into a baseline, group effects (justified or not) and the residual.",
+        discussion: """
+        Every term of the formula goes into one named group, justified (a legitimate reason for a
+        difference: need, demography, accepted policy) or unjustified. For every row:
+          observed = baseline + Σ effect_<group> + residual
+          justified = baseline + Σ justified effects;  unjustified = Σ unjustified effects + residual
+        where baseline is the (weighted) mean of the response and effect_<group> the sum over the
+        group's columns of coefficient × (value − mean value). With --scale, per-head columns are
+        also multiplied out (…_gbp) and the summary gives totals. A log(...) response is reported
+        on the original scale: effects as percentages, levels back-transformed with Duan's smearing.
+        The summary also gives each group's Shapley share of R² (every subset of groups is fitted).
+
+        Examples:
+          varex explain fixtures/councils/asc_2018_19.csv --id code --label name \\
+            --join fixtures/councils/gross_spend_2018_19.csv \\
+            --formula "I(asc_gross_expenditure_k * 1000/pop_18p) ~ log(pop_85p/pop_18p) + imd_score + council_type + ascof_2a2" \\
+            --justified need=log(pop_85p/pop_18p),imd_score --justified type=council_type \\
+            --unjustified practice=ascof_2a2 --scale pop_18p --exclude E09000001 --exclude E06000053 --out explain.csv
+          varex explain data.csv --formula "log(spend) ~ age + type" --justified need=age,type --json -
+        """
+    )
+
+    @Argument(help: "The data: a CSV file with a header row.")
+    var data: String
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "A justified group, NAME=term1,term2 (repeatable).")
+    var justified: [String] = []
+
+    @Option(help: "An unjustified group, NAME=term1,term2 (repeatable).")
+    var unjustified: [String] = []
+
+    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
+    var join: [String] = []
+
+    @Option(help: "Leave the row with this id out of the fit (repeatable); it stays in the table with a note.")
+    var exclude: [String] = []
+
+    @Option(help: "A column to show beside the id, e.g. the council's name.")
+    var label: String?
+
+    @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
+    var scale: String?
+
+    @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend) or 'better' (outcomes); rank 1 is the worst.")
+    var higherIs: String = "worse"
+
+    @Option(help: "Write the per-row decomposition as CSV to this file (`-` for stdout).")
+    var out: String?
+
+    @Option(help: "Write the JSON summary to this file (`-` for stdout).")
+    var json: String?
+
+    @Option(help: "Summary on stdout: text or json.")
+    var format: String = "text"
+
+    @Option(help: "How many rows to show at each end of the ranking in the text summary.")
+    var top: Int = 5
+
+    func run() throws {
+        guard higherIs == "worse" || higherIs == "better" else {
+            throw ValidationError("--higher-is \(higherIs): expected worse or better")
+        }
+        guard format == "text" || format == "json" else { throw ValidationError("--format \(format): expected text or json") }
+        let groups = try justified.map { try TermGroup.parse($0, justified: true) }
+            + unjustified.map { try TermGroup.parse($0, justified: false) }
+        let request = ExplainRequest(fit: try model.request(data: data), joins: join, exclude: exclude, label: label,
+                                     groups: groups, scale: scale, higherIsBetter: higherIs == "better")
+        let analysis = try ExplainAnalysis(request)
+        try ExplainReport.write(analysis, out: out, json: json, format: format, source: data, top: top)
+    }
+}
+
+/// Writes an explain run's outputs, all or nothing, and its notes on stderr.
+enum ExplainReport {
+    static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: String, source: String, top: Int,
+                      preface: String = "") throws {
+        for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let dropped = a.summary.dropped
+        if !dropped.isEmpty {
+            Console.error("varex: \(dropped.count) of \(a.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+        }
+        var outputs: [(path: String, contents: String)] = []
+        if let out { outputs.append((out, CSVWriter.render(a.output))) }
+        if let json { outputs.append((json, ExplainSummary.json(a))) }
+        if !outputs.contains(where: { $0.path == "-" }) {
+            outputs.append(("-", format == "json" ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top)))
+        }
+        try OutputFiles.write(outputs)
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Varex
+
+/// `varex index`: several outcome measures combined into one index per row.
+struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine outcome measures into one index per council, written as CSV.",
+        discussion: """
+        Each measure is normalised (z-score, min-max or rank), oriented so that higher is better,
+        and the index is the weighted mean over the measures a row has; rows missing some
+        measures are re-weighted over the others and noted. Join the CSV to use the index as a
+        response or a covariate in `varex explain`.
+
+        Examples:
+          varex index fixtures/councils/asc_2018_19.csv --id code \\
+            --measure ascof_1a:+ --measure ascof_3a:+ --measure ascof_2a2:- --weight ascof_1a=2 --out index.csv
+          varex index data.csv --measure score:+ --measure delays:- --normalise rank
+        """
+    )
+
+    @Argument(help: "The data: a CSV file with a header row.")
+    var data: String
+
+    @Option(help: "A measure as COLUMN:+ (higher is better) or COLUMN:- (lower is better) (repeatable).")
+    var measure: [String] = []
+
+    @Option(help: "A measure's weight, COLUMN=number (repeatable; default 1).")
+    var weight: [String] = []
+
+    @Option(help: "Normalisation: z, minmax or rank.")
+    var normalise: String = "z"
+
+    @Option(help: "Column that identifies each row (default: row number).")
+    var id: String?
+
+    @Option(help: "Name of the index column.")
+    var name: String = "outcome_index"
+
+    @Option(help: "Write the CSV here (default: stdout).")
+    var out: String = "-"
+
+    func run() throws {
+        guard let method = Normalisation(rawValue: normalise) else {
+            throw ValidationError("--normalise \(normalise): expected z, minmax or rank")
+        }
+        guard !measure.isEmpty else { throw ValidationError("give at least one --measure COLUMN:+ or COLUMN:-") }
+        var weights: [String: Double] = [:]
+        for w in weight {
+            guard let eq = w.firstIndex(of: "="), let v = Double(w[w.index(after: eq)...]) else { throw ExplainError.invalidWeight(w) }
+            weights[String(w[..<eq])] = v
+        }
+        let table = try Table(contentsOf: data)
+        let index = try OutcomeIndex(table: table, measures: try measure.map(Measure.parse), weights: weights, normalisation: method)
+        let ids = try ResidualTable.ids(table: table, column: id)
+        let notes = index.notes.filter { !$0.isEmpty }.count
+        if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without measures (see the note column)") }
+        try OutputFiles.write([(out, CSVWriter.render(index.table(ids: ids, idName: id ?? "id", indexName: name)))])
+    }
+}

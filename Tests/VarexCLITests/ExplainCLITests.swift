@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// `varex explain`, `varex index` and the demo through the binary: outputs, and bad input
+/// (exit 1, one line, nothing left behind).
+struct ExplainCLITests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let gross = CLI.fixture("councils/gross_spend_2018_19.csv")
+    static let formula = "I(asc_gross_expenditure_k * 1000/pop_18p) ~ log(pop_85p/pop_18p) + imd_score + council_type + ascof_2a2"
+    static let groups = ["--justified", "need=log(pop_85p/pop_18p),imd_score", "--justified", "type=council_type",
+                         "--unjustified", "practice=ascof_2a2"]
+
+    @Test func writesEveryCouncilWithPounds() throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir + "/explain.csv", json = dir + "/explain.json"
+        let r = try CLI.run(["explain", Self.councils, "--id", "code", "--label", "name", "--join", Self.gross, "--formula", Self.formula]
+                            + Self.groups + ["--scale", "pop_18p", "--exclude", "E09000001", "--out", out, "--json", json])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Shares of the variation"))
+        #expect(r.stdout.contains("Unjustified spending above the model's justified level"))
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 153)
+        #expect(lines[0].hasPrefix("code,name,observed,fitted,baseline,effect_need,effect_type,effect_practice,justified,unjustified,residual,unjustified_pct,studentized_residual,pi_low,pi_high,"))
+        #expect(lines[0].contains(",unjustified_gbp,") && lines[0].hasSuffix(",rank,note"))
+        #expect(lines.contains { $0.hasPrefix("E09000001,City of London,") && $0.hasSuffix(",left out: excluded by --exclude") })
+        #expect(lines.contains { $0.hasPrefix("E06000053,Isles of Scilly,") && $0.contains("left out: missing") } == false,
+                "Scilly has every column this model reads")
+        let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let groups = obj["groups"] as! [[String: Any]]
+        #expect(groups.map { $0["name"] as! String } == ["need", "type", "practice"])
+        let shares = groups.map { $0["share"] as! Double }
+        let r2 = (obj["fit"] as! [String: Any])["r_squared"] as! Double
+        #expect(abs(shares.reduce(0, +) - r2) < 1e-12)
+        #expect((obj["subset_r_squared"] as! [Any]).count == 8)
+        #expect(obj["unjustified_positive_total"] is Double)
+    }
+
+    @Test func indexWritesComponentsAndNotes() throws {
+        let r = try CLI.run(["index", Self.councils, "--id", "code", "--measure", "ascof_1a:+", "--measure", "ascof_2a2:-",
+                             "--weight", "ascof_1a=2", "--normalise", "minmax"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines[0] == "code,outcome_index,ascof_1a_minmax,ascof_2a2_minmax,measures_used,note")
+        #expect(lines.count == 153)
+        #expect(lines.contains { $0.hasPrefix("E06000053,") && $0.hasSuffix("1,re-weighted over 1 of 2 measures (missing ascof_1a)") })
+        #expect(r.stderr.contains("1 row re-weighted"))
+    }
+
+    @Test func demoExplainsGrossSpendInPounds() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["demo", "--out", dir + "/demo.csv"], in: CLI.repository)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Gross spend is explained by need better than net spend"))
+        #expect(r.stdout.contains("Furthest above what is justified"))
+        #expect(r.stdout.contains("Open Government Licence"))
+        let csv = try String(contentsOfFile: dir + "/demo.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 153)
+        #expect(csv.contains("unjustified_gbp"))
+    }
+
+    struct Bad: CustomTestStringConvertible, Sendable {
+        let name: String
+        let args: [String]
+        let expect: String
+        var testDescription: String { name }
+    }
+
+    static let bad: [Bad] = [
+        Bad(name: "unknown term", args: ["--justified", "need=imd_scor"], expect: "the model has no term 'imd_scor'"),
+        Bad(name: "term in two groups", args: ["--justified", "need=imd_score,log(pop_85p/pop_18p)", "--unjustified", "other=imd_score"],
+            expect: "term 'imd_score' is in two groups"),
+        Bad(name: "group with no terms", args: ["--justified", "need="], expect: "group 'need' names no terms"),
+        Bad(name: "unclassified term", args: ["--justified", "need=imd_score"], expect: "not classified: log(pop_85p/pop_18p)"),
+        Bad(name: "scale with a missing value", args: ["--justified", "need=imd_score,log(pop_85p/pop_18p)", "--scale", "ascof_1a"],
+            expect: "row 52 (line 53), column 'ascof_1a': the --scale value is missing"),
+        Bad(name: "scale not positive", args: ["--justified", "need=imd_score,log(pop_85p/pop_18p)", "--scale", "ascof_2c1"],
+            expect: "column 'ascof_2c1': --scale value '0.0' is not positive"),
+        Bad(name: "join without id", args: ["--justified", "need=imd_score,log(pop_85p/pop_18p)", "--join", "x.csv", "--no-id"],
+            expect: "--join needs --id"),
+        Bad(name: "unknown excluded id", args: ["--justified", "need=imd_score,log(pop_85p/pop_18p)", "--exclude", "E99"],
+            expect: "--exclude E99: no row has that id"),
+    ]
+
+    @Test(arguments: bad)
+    func explainRejects(_ c: Bad) throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir + "/out.csv"
+        var args = ["explain", Self.councils, "--formula", "asc_net_spend_per_adult_gbp ~ log(pop_85p/pop_18p) + imd_score", "--out", out]
+        if !c.args.contains("--no-id") { args += ["--id", "code"] }
+        args += c.args.filter { $0 != "--no-id" }
+        let r = try CLI.run(args)
+        #expect(r.status == 1, "\(c.name): \(r.stderr)")
+        #expect(r.stderr.contains(c.expect), "\(c.name): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func indexRejectsAnAllMissingMeasure() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write("id,a,b\nx,1,\ny,2,NA\nz,3,..\n", named: "d.csv", in: dir)
+        let r = try CLI.run(["index", data, "--measure", "a:+", "--measure", "b:-", "--out", dir + "/i.csv"])
+        #expect(r.status == 1 && r.stderr.contains("measure 'b' is missing in every row"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/i.csv"))
+        let bad = try CLI.run(["index", data, "--measure", "a"])
+        #expect(bad.status == 1 && bad.stderr.contains("--measure a: write it as COLUMN:+"))
+    }
+}
