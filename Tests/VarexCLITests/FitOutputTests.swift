@@ -75,9 +75,9 @@ struct FitOutputTests {
         for args in [[String](), ["demo"]] {
             let r = try CLI.run(args, in: CLI.repository)
             #expect(r.status == 0, "\(r.stderr)")
-            #expect(r.stdout.contains("152 English councils"))
+            #expect(r.stdout.contains("150 English councils"))
             #expect(r.stdout.contains("imd_score"))
-            #expect(r.stdout.contains("City of London"))
+            #expect(r.stdout.contains("Shares of the variation"))
             #expect(r.stdout.contains("Open Government Licence"))
         }
     }
