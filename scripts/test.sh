@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, build everything, run every test.
+# The whole test suite: install what is missing, build everything, run the notebooks top to
+# bottom with the built `varex`, then every Swift test (last, so its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
 swift build --build-tests
+python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+out=$(mktemp -d)
+for nb in notebooks/*.ipynb; do
+  echo "notebook: $nb" >&2
+  VAREX_BIN="$PWD/.build/debug/varex" python3 -m jupyter nbconvert --to notebook --execute "$nb" \
+    --output-dir "$out" --log-level WARN
+done
 swift test --skip-build

@@ -65,6 +65,6 @@ struct Demo: ParsableCommand {
         preface += "Outcome index: mean z-score of ASCOF \(Self.measures.joined(separator: " ")) (+: higher is better).\n"
         preface += "Every group is justified; the unexplained part is what the model cannot attribute to need, type or outcomes.\n\n"
         try ExplainReport.write(chosen, out: out, json: nil, format: "text", source: "asc_2018_19.csv + gross_spend + rurality",
-                                top: top, preface: preface)
+                                top: top, preface: preface, unit: "councils")
     }
 }

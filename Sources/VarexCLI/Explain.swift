@@ -81,7 +81,7 @@ struct Explain: ParsableCommand {
 /// Writes an explain run's outputs, all or nothing, and its notes on stderr.
 enum ExplainReport {
     static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: String, source: String, top: Int,
-                      preface: String = "") throws {
+                      preface: String = "", unit: String = "rows") throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped
         if !dropped.isEmpty {
@@ -91,7 +91,7 @@ enum ExplainReport {
         if let out { outputs.append((out, CSVWriter.render(a.output))) }
         if let json { outputs.append((json, ExplainSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == "json" ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top)))
+            outputs.append(("-", format == "json" ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
         }
         try OutputFiles.write(outputs)
     }

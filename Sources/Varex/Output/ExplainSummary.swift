@@ -1,7 +1,8 @@
 /// Renders an explain run: the model summary, the group shares of variation, the totals in
 /// pounds, and the rows with the largest and smallest unjustified values.
 public enum ExplainSummary {
-    public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, labelColumn: String? = nil) -> String {
+    public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, labelColumn: String? = nil,
+                            unit: String = "rows") -> String {
         var o = TextSummary.render(a.summary, source: source)
         o += "\nShares of the variation in \(a.summary.response) (Shapley values of R² over the groups):\n"
         var rows = [["Group", "Kind", "Share", "Terms"]]
@@ -13,8 +14,8 @@ public enum ExplainSummary {
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "\n" + baselineLine(a)
         if let t = a.unjustifiedTotals {
-            o += "Unjustified spending above the model's justified level: \(money(t.positive)) across \(t.above) rows; "
-            o += "below it: \(money(t.negative)) across \(t.below) rows.\n"
+            o += "Unjustified spending above the model's justified level: \(money(t.positive)) across \(t.above) \(unit); "
+            o += "below it: \(money(t.negative)) across \(t.below) \(unit).\n"
         }
         o += "\n" + extremes(a, top: top, labelColumn: labelColumn)
         return o
