@@ -35,7 +35,7 @@ struct Demo: ParsableCommand {
     var top: Int = 10
 
     func run() throws {
-        guard let response = Self.responses[spend] else { throw ValidationError("--spend \(spend): expected gross or net") }
+        guard Self.responses[spend] != nil else { throw ValidationError("--spend \(spend): expected gross or net") }
         guard let covariance = CovarianceType(name: se) else { throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3") }
         let main = try BundledData.path("councils/asc_2018_19.csv")
         let joins = [try BundledData.path("councils/gross_spend_2018_19.csv"), try BundledData.path("councils/rurality_2011.csv")]

@@ -43,7 +43,7 @@ struct MethodAgreementTests {
         #expect(abs(sum - 30) < 1e-9, "trace of the hat matrix is the rank")
     }
 
-    @Test func largeWellConditionedProblemsChooseCholeskyQR2() throws {
+    @Test func largeWellConditionedProblemsChooseCholeskyQR() throws {
         let (x, y) = Self.design(rows: 40_000, columns: 30, seed: 7)
         #expect(try LeastSquares.solve(x, y).method == .choleskyQR)
         let (small, ys) = Self.design(rows: 200, columns: 5, seed: 7)
