@@ -31,26 +31,7 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "A justified group, NAME=term1,term2 (repeatable).")
-    var justified: [String] = []
-
-    @Option(help: "An unjustified group, NAME=term1,term2 (repeatable).")
-    var unjustified: [String] = []
-
-    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
-    var join: [String] = []
-
-    @Option(help: "Leave the row with this id out of the fit (repeatable); it stays in the table with a note.")
-    var exclude: [String] = []
-
-    @Option(help: "A column to show beside the id, e.g. the council's name.")
-    var label: String?
-
-    @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
-    var scale: String?
-
-    @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend) or 'better' (outcomes); rank 1 is the worst.")
-    var higherIs: String = "worse"
+    @OptionGroup var explain: ExplainOptions
 
     @Option(help: "Write the per-row decomposition as CSV to this file (`-` for stdout).")
     var out: String?
@@ -65,15 +46,8 @@ struct Explain: ParsableCommand {
     var top: Int = 5
 
     func run() throws {
-        guard higherIs == "worse" || higherIs == "better" else {
-            throw ValidationError("--higher-is \(higherIs): expected worse or better")
-        }
         guard format == "text" || format == "json" else { throw ValidationError("--format \(format): expected text or json") }
-        let groups = try justified.map { try TermGroup.parse($0, justified: true) }
-            + unjustified.map { try TermGroup.parse($0, justified: false) }
-        let request = ExplainRequest(fit: try model.request(data: data), joins: join, exclude: exclude, label: label,
-                                     groups: groups, scale: scale, higherIsBetter: higherIs == "better")
-        let analysis = try ExplainAnalysis(request)
+        let analysis = try ExplainAnalysis(try explain.request(model.request(data: data)))
         try ExplainReport.write(analysis, out: out, json: json, format: format, source: data, top: top)
     }
 }

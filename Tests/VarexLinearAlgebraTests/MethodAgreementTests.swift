@@ -68,3 +68,23 @@ struct MethodAgreementTests {
         #expect(s.method == .householderQR && s.rank == 29 && s.isAliased[29] && s.coefficients[29].isNaN)
     }
 }
+
+/// The allocation-free solver used by the bootstrap agrees with the refined solver.
+struct SmallLeastSquaresTests {
+    @Test func agreesWithLeastSquares() throws {
+        let (x, y) = MethodAgreementTests.design(rows: 150, columns: 9, seed: 11, correlation: 0.5)
+        let reference = try LeastSquares.solve(x, y)
+        var small = SmallLeastSquares(rows: 150, columns: 9)
+        small.a = x.storage
+        small.b = y
+        let solved = small.solve()
+        #expect(solved)
+        for j in 0..<9 { #expect(abs(small.b[j] - reference.coefficients[j]) <= 1e-12 * max(1, abs(reference.coefficients[j]))) }
+        var aliased = SmallLeastSquares(rows: 150, columns: 9)
+        aliased.a = x.storage
+        for i in 0..<150 { aliased.a[i + 8 * 150] = 2 * x[i, 3] }
+        aliased.b = y
+        let aliasedSolved = aliased.solve()
+        #expect(!aliasedSolved, "a repeated column is reported")
+    }
+}
