@@ -39,6 +39,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Write the JSON summary to this file (`-` for stdout).")
     var json: String?
 
+    @Option(name: .customLong("sensitivity-out"), help: "Write each council's rank under every justified/unjustified assignment of the groups, and its range, as CSV.")
+    var sensitivityOut: String?
+
     @Option(help: "Summary on stdout: text or json.")
     var format: String = "text"
 
@@ -48,20 +51,28 @@ struct Explain: ParsableCommand {
     func run() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format \(format): expected text or json") }
         let analysis = try ExplainAnalysis(try explain.request(model.request(data: data)))
-        try ExplainReport.write(analysis, out: out, json: json, format: format, source: data, top: top)
+        var extra: [(path: String, contents: String)] = []
+        if let sensitivityOut {
+            let base = OutputTable(header: Array(analysis.output.header.prefix(analysis.request.label == nil ? 1 : 2)) + ["rank", "note"],
+                                   rows: analysis.output.rows.map { row in
+                                       Array(row.prefix(analysis.request.label == nil ? 1 : 2)) + [row[row.count - 2], row[row.count - 1]]
+                                   })
+            extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)))))
+        }
+        try ExplainReport.write(analysis, out: out, json: json, format: format, source: data, top: top, extra: extra)
     }
 }
 
 /// Writes an explain run's outputs, all or nothing, and its notes on stderr.
 enum ExplainReport {
     static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: String, source: String, top: Int,
-                      preface: String = "", unit: String = "rows") throws {
+                      preface: String = "", unit: String = "rows", extra: [(path: String, contents: String)] = []) throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped
         if !dropped.isEmpty {
             Console.error("varex: \(dropped.count) of \(a.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
         }
-        var outputs: [(path: String, contents: String)] = []
+        var outputs = extra
         if let out { outputs.append((out, CSVWriter.render(a.output))) }
         if let json { outputs.append((json, ExplainSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {

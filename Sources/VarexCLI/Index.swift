@@ -15,6 +15,11 @@ struct Index: ParsableCommand {
           varex index fixtures/councils/asc_2018_19.csv --id code \\
             --measure ascof_1a:+ --measure ascof_3a:+ --measure ascof_2a2:- --weight ascof_1a=2 --out index.csv
           varex index data.csv --measure score:+ --measure delays:- --normalise rank
+          varex index data.csv --measure a:+ --measure b:+ --measure c:- --sensitivity 1000 --weight-spread 0.25
+
+        With --sensitivity the CSV also has each council's rank (1 = highest index), the range of
+        ranks it takes across the random weights and the three normalisations, the central 95%
+        of its ranks under random weights, and its rank under each normalisation.
         """
     )
 
@@ -36,6 +41,15 @@ struct Index: ParsableCommand {
     @Option(help: "Name of the index column.")
     var name: String = "outcome_index"
 
+    @Option(help: "Add rank columns: ranks under this many random weight vectors (Dirichlet around the chosen weights) and under each normalisation.")
+    var sensitivity: Int = 0
+
+    @Option(name: .customLong("weight-spread"), help: "Spread of the random weights: Dirichlet(α = w/Σw / spread²); 0.2 ≈ 20% variation.")
+    var weightSpread: Double = 0.2
+
+    @Option(help: "Seed of the random weights.")
+    var seed: UInt64 = 1
+
     @Option(help: "Write the CSV here (default: stdout).")
     var out: String = "-"
 
@@ -50,10 +64,17 @@ struct Index: ParsableCommand {
             weights[String(w[..<eq])] = v
         }
         let table = try Table(contentsOf: data)
-        let index = try OutcomeIndex(table: table, measures: try measure.map(Measure.parse), weights: weights, normalisation: method)
+        let measures = try measure.map(Measure.parse)
+        let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method)
         let ids = try ResidualTable.ids(table: table, column: id)
         let notes = index.notes.filter { !$0.isEmpty }.count
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without measures (see the note column)") }
-        try OutputFiles.write([(out, CSVWriter.render(index.table(ids: ids, idName: id ?? "id", indexName: name)))])
+        var result = index.table(ids: ids, idName: id ?? "id", indexName: name)
+        if sensitivity > 0 {
+            guard weightSpread > 0 else { throw ValidationError("--weight-spread must be positive") }
+            result = result.inserting(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
+                                                            draws: sensitivity, spread: weightSpread, seed: seed))
+        }
+        try OutputFiles.write([(out, CSVWriter.render(result))])
     }
 }

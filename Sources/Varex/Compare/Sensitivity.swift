@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a council's rank moves when the analyst's choices change.
+public enum Sensitivity {
+    /// Competition ranks, 1 for the largest value (`descending`) or the smallest.
+    static func ranks(_ values: [Double], descending: Bool) -> [Int] { ExplainTable.ranks(values, descending: descending) }
+
+    /// Ranks of an outcome index (1 = highest index) under `draws` random weight vectors
+    /// Dirichlet(α), α = (chosen weights / their sum) / spread², and under each normalisation
+    /// with the chosen weights. Rows without an index get no rank.
+    public static func index(table: Table, measures: [Measure], weights: [String: Double], normalisation: Normalisation,
+                             draws: Int, spread: Double, seed: UInt64) throws -> OutputTable.Columns {
+        let base = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: normalisation)
+        let present = base.index.indices.filter { !base.index[$0].isNaN }
+        func ranked(_ idx: OutcomeIndex) -> [Int] {
+            let r = ranks(present.map { idx.index[$0] }, descending: true)
+            var full = [Int](repeating: 0, count: idx.index.count)
+            for (k, i) in present.enumerated() { full[i] = r[k] }
+            return full
+        }
+        let chosen = base.weights
+        let total = chosen.reduce(0, +)
+        let alpha = chosen.map { $0 / total / (spread * spread) }
+        var drawn: [[Int]] = []
+        for d in 0..<draws {
+            var rng = Xoshiro256(seed: seed, stream: UInt64(d))
+            let w = rng.dirichlet(alpha)
+            var dict: [String: Double] = [:]
+            for (k, m) in measures.enumerated() { dict[m.column] = w[k] }
+            drawn.append(ranked(try OutcomeIndex(table: table, measures: measures, weights: dict, normalisation: normalisation)))
+        }
+        let byNormalisation = try Normalisation.allCases.map {
+            ranked(try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: $0))
+        }
+        let baseRank = ranked(base)
+        var cols = OutputTable.Columns()
+        cols.add("rank", baseRank.indices.map { baseRank[$0] == 0 ? .empty : .integer(baseRank[$0]) })
+        var lo = [Cell](), hi = [Cell](), q1 = [Cell](), q2 = [Cell]()
+        for i in baseRank.indices {
+            guard baseRank[i] > 0 else { lo.append(.empty); hi.append(.empty); q1.append(.empty); q2.append(.empty); continue }
+            let all = (drawn.map { $0[i] } + byNormalisation.map { $0[i] } + [baseRank[i]])
+            lo.append(.integer(all.min()!)); hi.append(.integer(all.max()!))
+            let sorted = drawn.map { $0[i] }.sorted()
+            if sorted.isEmpty { q1.append(.empty); q2.append(.empty); continue }
+            q1.append(.integer(sorted[max(0, Int((0.025 * Double(sorted.count)).rounded(.up)) - 1)]))
+            q2.append(.integer(sorted[min(sorted.count - 1, Int((0.975 * Double(sorted.count)).rounded(.up)) - 1)]))
+        }
+        cols.add("rank_min", lo)
+        cols.add("rank_max", hi)
+        cols.add("rank_weights_low", q1)
+        cols.add("rank_weights_high", q2)
+        for (k, method) in Normalisation.allCases.enumerated() {
+            cols.add("rank_\(method.rawValue)", byNormalisation[k].map { $0 == 0 ? .empty : .integer($0) })
+        }
+        return cols
+    }
+
+    /// Ranks of an explain run's unjustified values under every assignment of the groups to
+    /// justified or unjustified (2^groups assignments; the residual is always unjustified).
+    /// Columns: `rank_min`, `rank_max`, then one `rank_justified_<groups>` per assignment.
+    public static func groups(_ a: ExplainAnalysis) -> OutputTable.Columns {
+        let d = a.decomposition
+        let groups = d.grouping.groups
+        let n = d.observed.count
+        var cols = OutputTable.Columns()
+        var all: [[Int]] = []
+        var names: [String] = []
+        for mask in 0..<(1 << groups.count) {
+            let justified = (0..<n).map { i -> Double in
+                var s = d.baseline
+                for g in groups.indices where mask & (1 << g) != 0 { s += d.effects[g][i] }
+                return s
+            }
+            let unjustified: [Double]
+            if let r = a.retransformed {
+                let lb = log(r.base)
+                unjustified = (0..<n).map { r.observed[$0] - r.smearing * exp(justified[$0] * lb) }
+            } else {
+                unjustified = (0..<n).map { d.observed[$0] - justified[$0] }
+            }
+            all.append(ranks(unjustified, descending: !a.request.higherIsBetter))
+            let set = groups.indices.filter { mask & (1 << $0) != 0 }.map { groups[$0].name }
+            names.append("rank_justified_" + (set.isEmpty ? "none" : set.joined(separator: "+")))
+        }
+        func spread(_ f: ([Int]) -> Int) -> [Cell] {
+            var out = [Cell](repeating: .empty, count: a.ids.count)
+            for (i, r) in a.fit.design.rows.enumerated() { out[r] = .integer(f(all.map { $0[i] })) }
+            return out
+        }
+        cols.add("rank_min", spread { $0.min()! })
+        cols.add("rank_max", spread { $0.max()! })
+        for (k, name) in names.enumerated() { cols.add(name, spread { $0[k] }) }
+        return cols
+    }
+}
+
+extension OutputTable {
+    /// Named columns to append to a table (same row count).
+    public struct Columns: Sendable {
+        public var names: [String] = []
+        public var cells: [[Cell]] = []
+        public init() {}
+        mutating func add(_ name: String, _ column: [Cell]) { names.append(name); cells.append(column) }
+    }
+
+    /// This table with `columns` inserted before the trailing `note` column (or appended).
+    public func inserting(_ columns: Columns) -> OutputTable {
+        let at = header.last == "note" ? header.count - 1 : header.count
+        var h = header
+        h.insert(contentsOf: columns.names, at: at)
+        let rows = self.rows.enumerated().map { r, row -> [Cell] in
+            var out = row
+            out.insert(contentsOf: columns.cells.map { $0[r] }, at: at)
+            return out
+        }
+        return OutputTable(header: h, rows: rows)
+    }
+}

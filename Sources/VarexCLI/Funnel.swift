@@ -1,0 +1,73 @@
+import ArgumentParser
+import Varex
+
+/// `varex funnel`: an indicator against its precision, with control limits.
+struct Funnel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Funnel-plot data: each council's z-score and the control limits it falls outside.",
+        discussion: """
+        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of
+        error, se = moe/1.96), --denominator COL with --kind proportion (the indicator a
+        percentage unless --scale 1) or --kind rate (per --per, default 100,000). The target is
+        the pooled value unless --target is given. Overdispersion: multiplicative (Spiegelhalter
+        2005: φ from winsorised z-scores, limits × √φ when φ > 1), additive (DerSimonian–Laird
+        τ² from the winsorised z-scores, limits from √(s² + τ²)) or none. φ and τ² go to stderr.
+
+        Examples:
+          varex funnel fixtures/councils/asc_2018_19.csv --id code --label name \\
+            --indicator ascof_3a --denominator ascof_3a_base --kind proportion --out funnel.csv
+          varex funnel fixtures/councils/asc_2018_19.csv --id code --indicator ascof_1a --moe ascof_1a_moe --overdispersion additive
+          varex funnel fixtures/councils/asc_2018_19.csv --id code --indicator ascof_2a2 --denominator ascof_2a2_den --kind rate
+        """
+    )
+
+    @Argument(help: "The data: a CSV file with a header row.")
+    var data: String
+    @Option(help: "Column of the indicator (or a residual).")
+    var indicator: String
+    @Option(help: "Column of standard errors.")
+    var se: String?
+    @Option(help: "Column of 95% margins of error (se = moe / 1.96).")
+    var moe: String?
+    @Option(help: "Column of denominators (survey base, population), with --kind.")
+    var denominator: String?
+    @Option(help: "With --denominator: proportion or rate.")
+    var kind: String = "proportion"
+    @Option(help: "For proportions: the indicator's units per whole (100 for percentages).")
+    var scale: Double = 100
+    @Option(help: "For rates: per how many (100000 for per 100,000).")
+    var per: Double = 100_000
+    @Option(help: "Overdispersion: multiplicative, additive or none.")
+    var overdispersion: String = "multiplicative"
+    @Option(help: "Control limit levels (repeatable; default 0.95 and 0.998).")
+    var level: [Double] = []
+    @Option(help: "The centre line (default: the pooled value).")
+    var target: Double?
+    @Option(help: "Column that identifies each row (default: row number).")
+    var id: String?
+    @Option(help: "A column to show beside the id.")
+    var label: String?
+    @Option(help: "Write the CSV here (default: stdout).")
+    var out: String = "-"
+
+    func run() throws {
+        guard let method = Overdispersion(rawValue: overdispersion) else {
+            throw ValidationError("--overdispersion \(overdispersion): expected multiplicative, additive or none")
+        }
+        let sources = [se, moe, denominator].compactMap { $0 }
+        guard sources.count == 1 else { throw ValidationError("give exactly one of --se, --moe or --denominator") }
+        guard kind == "proportion" || kind == "rate" else { throw ValidationError("--kind \(kind): expected proportion or rate") }
+        let levels = level.isEmpty ? [0.95, 0.998] : level
+        guard levels.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("--level must lie strictly between 0 and 1") }
+        let table = try Table(contentsOf: data)
+        let ids = try ResidualTable.ids(table: table, column: id)
+        let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
+                                    kind: kind == "rate" ? .rate(per: per) : .proportion(scale: scale),
+                                    overdispersion: method, levels: levels, target: target)
+        let result = try FunnelAnalysis(table: table, request: request)
+        let f = result.plot
+        Console.error("varex: funnel of \(indicator): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
+        let labels = try label.map { try table.column($0).cells }
+        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label)))])
+    }
+}

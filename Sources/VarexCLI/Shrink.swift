@@ -1,0 +1,63 @@
+import ArgumentParser
+import Varex
+
+/// `varex shrink`: empirical-Bayes shrinkage of noisy per-council estimates.
+struct Shrink: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Shrink each council's estimate towards the mean by its sampling variance (empirical Bayes).",
+        discussion: """
+        The sampling variance comes from --se COL, --moe COL (95% margin of error) or --variance
+        COL. τ² (between-council variance) and the mean are estimated by DerSimonian–Laird; with
+        --centre zero the mean is fixed at 0 (for residuals). Output: the shrunken value, its
+        posterior SD, the shrinkage factor, and ranks (1 = highest) on the raw and shrunken values.
+
+        Examples:
+          varex shrink fixtures/councils/asc_2018_19.csv --id code --label name --estimate ascof_1a --moe ascof_1a_moe
+          varex explain ... --out explain.csv && varex shrink explain.csv --id code --join fixtures/councils/asc_2018_19.csv \\
+            --estimate residual --moe ascof_1a_moe --centre zero
+        """
+    )
+
+    @Argument(help: "The data: a CSV file with a header row.")
+    var data: String
+    @Option(help: "Column of the estimates (e.g. an outcome or a model's residual).")
+    var estimate: String
+    @Option(help: "Column of standard errors.")
+    var se: String?
+    @Option(help: "Column of 95% margins of error (se = moe / 1.96).")
+    var moe: String?
+    @Option(help: "Column of sampling variances.")
+    var variance: String?
+    @Option(help: "Prior mean: estimate (DerSimonian–Laird) or zero.")
+    var centre: String = "estimate"
+    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
+    var join: [String] = []
+    @Option(help: "Column that identifies each row (default: row number).")
+    var id: String?
+    @Option(help: "A column to show beside the id.")
+    var label: String?
+    @Option(help: "Write the CSV here (default: stdout).")
+    var out: String = "-"
+
+    func run() throws {
+        guard [se, moe, variance].compactMap({ $0 }).count == 1 else { throw ValidationError("give exactly one of --se, --moe or --variance") }
+        guard centre == "estimate" || centre == "zero" else { throw ValidationError("--centre \(centre): expected estimate or zero") }
+        var table = try Table(contentsOf: data)
+        if !join.isEmpty {
+            guard let id else { throw RequestError.joinNeedsID }
+            for path in join {
+                let (t, report) = try table.joined(with: Table(contentsOf: path), on: id)
+                table = t
+                if let m = report.message { Console.error("varex: \(m)") }
+            }
+        }
+        let ids = try ResidualTable.ids(table: table, column: id)
+        let source: ShrinkageRequest.Variance = se.map { .standardError($0) } ?? moe.map { .marginOfError($0) } ?? .variance(variance!)
+        let result = try ShrinkageAnalysis(table: table, request: ShrinkageRequest(estimate: estimate, variance: source,
+                                                                                 fixedMean: centre == "zero" ? 0 : nil))
+        let s = result.shrinkage
+        Console.error("varex: shrinkage of \(estimate): \(s.estimates.count) councils, mean \(NumberFormat.significant(s.mean, 6)), τ² = \(NumberFormat.significant(s.tau2, 4))\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
+        let labels = try label.map { try table.column($0).cells }
+        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label)))])
+    }
+}
