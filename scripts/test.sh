@@ -3,7 +3,8 @@
 # bottom with the built `varex`, then every Swift test (last, so its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup-deps.sh
+scripts/setup-deps.sh chromium   # Chromium opens the HTML report in ReportTests
+export VAREX_REQUIRE_CHROMIUM=1
 swift build --build-tests
 python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
 out=$(mktemp -d)

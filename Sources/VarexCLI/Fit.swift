@@ -43,12 +43,12 @@ struct Fit: ParsableCommand {
             throw ValidationError("--format \(format): expected text, markdown, csv or json")
         }
         let analysis = try FitAnalysis(try model.request(data: data))
-        try Report.write(analysis, format: format, residuals: residuals, json: json, source: data)
+        try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: data)
     }
 }
 
 /// Renders an analysis and writes every output, all or nothing.
-enum Report {
+enum FitReport {
     static func write(_ analysis: FitAnalysis, format: String, residuals: String?, json: String?, source: String) throws {
         let s = analysis.summary
         if !s.dropped.isEmpty {

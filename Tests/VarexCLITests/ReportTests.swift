@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import Varex
+
+/// `varex report`: the HTML's numbers equal the CSV written by the same run, the page needs no
+/// network, its charts have text alternatives, and (where Chromium is installed) it opens with
+/// no console errors and the script draws the waterfall.
+struct ReportTests {
+    static func run() throws -> (dir: String, html: String, csv: String) {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name",
+                             "--formula", "asc_net_spend_per_adult_gbp ~ log(pop_85p/pop_18p) + imd_score + council_type",
+                             "--justified", "need=log(pop_85p/pop_18p),imd_score", "--unjustified", "type=council_type",
+                             "--scale", "pop_18p", "--bootstrap", "200",
+                             "--funnel-indicator", "ascof_3a", "--funnel-denominator", "ascof_3a_base",
+                             "--html", dir + "/report.html", "--out", dir + "/report.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return (dir, try String(contentsOfFile: dir + "/report.html", encoding: .utf8),
+                try String(contentsOfFile: dir + "/report.csv", encoding: .utf8))
+    }
+
+    @Test func htmlNumbersEqualTheCSV() throws {
+        let (_, html, csv) = try Self.run()
+        let body = html[html.range(of: "<tbody>")!.upperBound..<html.range(of: "</tbody>")!.lowerBound]
+        let htmlRows = body.split(separator: "\n").filter { $0.hasPrefix("<tr>") }
+        let csvRows = try CSVReader.parse(Array(csv.utf8), file: "report.csv").rows
+        #expect(htmlRows.count == 152 && csvRows.count == 152)
+        var compared = 0
+        for (h, c) in zip(htmlRows, csvRows) {
+            let cells = h.components(separatedBy: "<td").dropFirst()
+            // Every numeric cell's data-v equals the CSV's number exactly.
+            for (j, cell) in cells.enumerated() {
+                guard let r = cell.range(of: "data-v=\""), j < c.count else { continue }
+                let value = cell[r.upperBound...].prefix { $0 != "\"" }
+                #expect(Double(value) == Double(c[j]), "column \(j): \(value) vs \(c[j])")
+                compared += 1
+            }
+        }
+        #expect(compared > 152 * 20)
+    }
+
+    @Test func selfContainedWithTextAlternatives() throws {
+        let (_, html, _) = try Self.run()
+        #expect(!html.contains("<link") && !html.contains(" src=") && !html.contains("https://"))
+        #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://") == false)
+        for id in ["chart-shares", "chart-funnel", "chart-ranks"] {
+            #expect(html.contains("<svg id=\"\(id)\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\""))
+            #expect(html.contains("<desc id=\"\(id)-desc\">"))
+        }
+        #expect(html.contains("id=\"waterfall-data\"") && html.contains("id=\"full-table\""))
+    }
+
+    @Test func opensInChromiumWithoutConsoleErrors() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        // scripts/test.sh installs Chromium and sets VAREX_REQUIRE_CHROMIUM; elsewhere the check is skipped.
+        if chromium == nil { #expect(ProcessInfo.processInfo.environment["VAREX_REQUIRE_CHROMIUM"] == nil, "Chromium is not installed") }
+        guard let chromium else { return }
+        let (dir, _, _) = try Self.run()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=1",
+                       "--user-data-dir=\(dir)/profile", "--dump-dom", "file://\(dir)/report.html"]
+        // Both streams go to files: Chromium's verbose log would fill a pipe and block it.
+        FileManager.default.createFile(atPath: dir + "/dom.html", contents: nil)
+        FileManager.default.createFile(atPath: dir + "/chromium.log", contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/dom.html"))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/chromium.log"))
+        try p.run()
+        p.waitUntilExit()
+        let dom = try String(contentsOfFile: dir + "/dom.html", encoding: .utf8)
+        let log = try String(contentsOfFile: dir + "/chromium.log", encoding: .utf8)
+        let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
+        #expect(console.isEmpty, "console messages: \(console)")
+        // The script ran: the waterfall's SVG exists in the live DOM, with its text alternative.
+        #expect(dom.contains("<div id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"><svg"))
+        #expect(dom.contains("Waterfall for Hartlepool"))
+    }
+}
