@@ -15,6 +15,8 @@ public enum ExplainError: VarexError, Equatable {
     case invalidWeight(String)
     case weightForUnknownMeasure(String)
     case unknownExcludedID(String)
+    case precisionNotPositive(CellLocation, text: String)
+    case tooFewUnits(column: String, count: Int)
 
     public var exitCode: Int32 { 1 }
 
@@ -50,6 +52,10 @@ public enum ExplainError: VarexError, Equatable {
             return "--weight \(s): the column is not one of the --measure columns"
         case let .unknownExcludedID(id):
             return "--exclude \(id): no row has that id"
+        case let .precisionNotPositive(loc, text):
+            return "\(loc): '\(text)' is not positive; standard errors, margins of error, variances and denominators must be"
+        case let .tooFewUnits(column, count):
+            return "'\(column)' is present in only \(count) row\(count == 1 ? "" : "s"); at least 3 are needed"
         }
     }
 }

@@ -51,10 +51,10 @@ public struct FunnelAnalysis: Sendable {
             for c in [y, p] where c.values[i].isInfinite {
                 throw DataError.infiniteValue(table.location(row: i, column: c.name), text: c.cells[i])
             }
-            guard p.values[i] > 0 else { throw ExplainError.scaleNotPositive(table.location(row: i, column: p.name), text: p.cells[i]) }
+            guard p.values[i] > 0 else { throw ExplainError.precisionNotPositive(table.location(row: i, column: p.name), text: p.cells[i]) }
             rows.append(i)
         }
-        guard rows.count >= 3 else { throw ExplainError.measureAllMissing(column: y.name) }
+        guard rows.count >= 3 else { throw ExplainError.tooFewUnits(column: y.name, count: rows.count) }
         let values = rows.map { Double(y.values[$0]) }
         let q = rows.map { Double(p.values[$0]) }
         let precision: FunnelPrecision

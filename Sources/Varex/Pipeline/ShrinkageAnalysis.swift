@@ -40,11 +40,11 @@ public struct ShrinkageAnalysis: Sendable {
             if y.isMissing[i] { dropped.append(DroppedRow(row: i, reason: "missing \(y.name)")); continue }
             if v.isMissing[i] { dropped.append(DroppedRow(row: i, reason: "missing \(v.name)")); continue }
             guard v.values[i] > 0, v.values[i].isFinite else {
-                throw ExplainError.scaleNotPositive(table.location(row: i, column: v.name), text: v.cells[i])
+                throw ExplainError.precisionNotPositive(table.location(row: i, column: v.name), text: v.cells[i])
             }
             rows.append(i)
         }
-        guard rows.count >= 3 else { throw ExplainError.measureAllMissing(column: y.name) }
+        guard rows.count >= 3 else { throw ExplainError.tooFewUnits(column: y.name, count: rows.count) }
         let q = Normal.quantile(0.975)
         let variances: [Double] = rows.map { i in
             let x = Double(v.values[i])

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Bad input to the comparison commands: exit 1, one line naming what is wrong, no output file.
+struct CompareCLITests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+
+    struct Bad: CustomTestStringConvertible, Sendable {
+        let name: String
+        let args: [String]
+        let expect: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Bad] = [
+        Bad(name: "funnel with two precisions", args: ["funnel", councils, "--indicator", "ascof_1a", "--se", "ascof_1a_moe", "--moe", "ascof_1a_moe"],
+            expect: "give exactly one of --se, --moe or --denominator"),
+        Bad(name: "funnel with a zero denominator", args: ["funnel", councils, "--indicator", "ascof_2a1", "--denominator", "ascof_2a1_num", "--kind", "rate"],
+            expect: "column 'ascof_2a1_num': '0' is not positive"),
+        Bad(name: "funnel of a text column", args: ["funnel", councils, "--indicator", "name", "--se", "ascof_1a_moe"],
+            expect: "column 'name': 'Hartlepool' is not a number"),
+        Bad(name: "funnel with an unknown column", args: ["funnel", councils, "--indicator", "ascof_1x", "--se", "ascof_1a_moe"],
+            expect: "no column named 'ascof_1x'; did you mean 'ascof_1a'?"),
+        Bad(name: "shrink without a variance", args: ["shrink", councils, "--estimate", "ascof_1a"],
+            expect: "give exactly one of --se, --moe or --variance"),
+        Bad(name: "rank with one replicate", args: ["rank", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score",
+                                                    "--justified", "need=imd_score", "--bootstrap", "1"],
+            expect: "--bootstrap 1: at least 2 replicates"),
+        Bad(name: "peers by an unknown variable", args: ["peers", councils, "--id", "code", "--value", "asc_net_spend_per_adult_gbp", "--by", "imd_scor"],
+            expect: "no column named 'imd_scor'; did you mean 'imd_score'?"),
+        Bad(name: "report without its funnel precision", args: ["report", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score",
+                                                                "--justified", "need=imd_score", "--funnel-indicator", "ascof_1a"],
+            expect: "--funnel-indicator needs exactly one of"),
+    ]
+
+    @Test(arguments: cases)
+    func rejects(_ c: Bad) throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir + "/out.csv"
+        var args = c.args + ["--out", out]
+        if c.args.first == "report" { args += ["--html", dir + "/r.html"] }
+        let r = try CLI.run(args)
+        #expect(r.status == 1, "\(c.name): \(r.stderr)")
+        #expect(r.stderr.contains(c.expect), "\(c.name): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(c.name): \(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
