@@ -11,6 +11,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Spec files (YAML, with line numbers for errors), data checksums, XLSX (ZIP + XML).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // LAPACK and BLAS from Debian's liblapack-dev / libopenblas-dev (OpenBLAS at run time).
@@ -22,7 +27,17 @@ let package = Package(
         // The only module that calls LAPACK. Knows nothing of statistics.
         .target(name: "VarexLinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         // The statistics library: data, formulas, fits, inference, diagnostics, output.
-        .target(name: "Varex", dependencies: ["VarexLinearAlgebra"], exclude: ["README.md"]),
+        .target(
+            name: "Varex",
+            dependencies: [
+                "VarexLinearAlgebra",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ],
+            exclude: ["README.md"]
+        ),
         // The command-line tool, thin over the library.
         .executableTarget(
             name: "VarexCLI",

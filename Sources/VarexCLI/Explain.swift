@@ -26,8 +26,8 @@ struct Explain: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row.")
-    var data: String
+    @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
+    var data: String?
 
     @OptionGroup var model: ModelOptions
 
@@ -50,7 +50,8 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format \(format): expected text or json") }
-        let analysis = try ExplainAnalysis(try explain.request(model.request(data: data)))
+        let spec = try model.loadSpec()
+        let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         var extra: [(path: String, contents: String)] = []
         if let sensitivityOut {
             let base = OutputTable(header: Array(analysis.output.header.prefix(analysis.request.label == nil ? 1 : 2)) + ["rank", "note"],
@@ -59,7 +60,7 @@ struct Explain: ParsableCommand {
                                    })
             extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)))))
         }
-        try ExplainReport.write(analysis, out: out, json: json, format: format, source: data, top: top, extra: extra)
+        try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra)
     }
 }
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Varex
 
-/// The options that turn a model into an explanation (`explain`, `rank`, `report`).
+/// The options that turn a model into an explanation (`explain`, `rank`, `report`); each may
+/// come from the spec, and a flag given on the command line wins.
 struct ExplainOptions: ParsableArguments {
     @Option(help: "A justified group, NAME=term1,term2 (repeatable).")
     var justified: [String] = []
@@ -21,16 +22,24 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
     var scale: String?
 
-    @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend) or 'better' (outcomes); rank 1 is the worst.")
-    var higherIs: String = "worse"
+    @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend; default) or 'better' (outcomes); rank 1 is the worst.")
+    var higherIs: String?
 
-    func request(_ fit: FitRequest) throws -> ExplainRequest {
-        guard higherIs == "worse" || higherIs == "better" else {
-            throw ValidationError("--higher-is \(higherIs): expected worse or better")
+    /// The explain request: the model's merged spec with these flags written over it.
+    func request(model: ModelOptions, data: String?, spec: AnalysisSpec?) throws -> ExplainRequest {
+        var s = try model.merged(data: data, spec: spec)
+        if let higherIs {
+            guard higherIs == "worse" || higherIs == "better" else { throw ValidationError("--higher-is \(higherIs): expected worse or better") }
+            s.higherIs = higherIs
         }
-        let groups = try justified.map { try TermGroup.parse($0, justified: true) }
-            + unjustified.map { try TermGroup.parse($0, justified: false) }
-        return ExplainRequest(fit: fit, joins: join, exclude: exclude, label: label, groups: groups, scale: scale,
-                              higherIsBetter: higherIs == "better")
+        if !justified.isEmpty || !unjustified.isEmpty {
+            s.justified = try justified.map { g in let t = try TermGroup.parse(g, justified: true); return (t.name, t.terms) }
+            s.unjustified = try unjustified.map { g in let t = try TermGroup.parse(g, justified: false); return (t.name, t.terms) }
+        }
+        if !join.isEmpty { s.join = join.map(absolute) }
+        if !exclude.isEmpty { s.exclude = exclude }
+        if let label { s.label = label }
+        if let scale { s.scale = scale }
+        return try ExplainRequest(spec: s)
     }
 }

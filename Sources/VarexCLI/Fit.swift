@@ -24,8 +24,8 @@ struct Fit: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row (`-` reads standard input).")
-    var data: String
+    @Argument(help: "The data: a CSV file with a header row (`-` reads standard input); optional with --spec.")
+    var data: String?
 
     @OptionGroup var model: ModelOptions
 
@@ -42,8 +42,9 @@ struct Fit: ParsableCommand {
         guard ["text", "markdown", "csv", "json"].contains(format) else {
             throw ValidationError("--format \(format): expected text, markdown, csv or json")
         }
-        let analysis = try FitAnalysis(try model.request(data: data))
-        try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: data)
+        let spec = try model.loadSpec()
+        let analysis = try FitAnalysis(try model.request(data: data, spec: spec), excluding: spec?.exclude ?? [])
+        try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source)
     }
 }
 

@@ -1,10 +1,14 @@
 import ArgumentParser
 import Varex
 
-/// The options every model-fitting command shares (`fit`, `explain`).
+/// The options every model-fitting command shares (`fit`, `explain`, `rank`, `report`). Each may
+/// come from a spec file instead (`--spec`); a flag given on the command line wins.
 struct ModelOptions: ParsableArguments {
+    @Option(help: "A spec file (YAML) holding the analysis; flags given here override it (see `varex init`).")
+    var spec: String?
+
     @Option(name: .shortAndLong, help: "The model formula, e.g. \"y ~ x1 + log(x2) + C(group)\".")
-    var formula: String
+    var formula: String?
 
     @Option(help: "Column that identifies each row (default: row number); the key for --join.")
     var id: String?
@@ -12,23 +16,47 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Column of case weights for weighted least squares (zero weights leave the row out).")
     var weights: String?
 
-    @Option(help: "Standard errors: classical, HC0, HC1, HC2 or HC3.")
-    var se: String = "classical"
+    @Option(help: "Standard errors: classical (default), HC0, HC1, HC2 or HC3.")
+    var se: String?
 
-    @Option(help: "Confidence level for intervals.")
-    var level: Double = 0.95
+    @Option(help: "Confidence level for intervals (default 0.95).")
+    var level: Double?
 
     @Option(help: "Reference level of a categorical variable, as VARIABLE=LEVEL (repeatable).")
     var reference: [String] = []
 
-    @Option(help: "Relative tolerance below which a column counts as aliased (R's lm uses 1e-7).")
-    var tol: Double = 1e-10
+    @Option(help: "Relative tolerance below which a column counts as aliased (default 1e-10; R's lm uses 1e-7).")
+    var tol: Double?
 
-    func request(data: String) throws -> FitRequest {
-        guard let covariance = CovarianceType(name: se) else {
-            throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3")
-        }
-        return FitRequest(dataPath: data, formula: formula, id: id, weights: weights, covariance: covariance,
-                          level: level, references: try FitAnalysis.parseReferences(reference), tolerance: tol)
+    /// The spec named by --spec, if any.
+    func loadSpec() throws -> AnalysisSpec? { try spec.map { try AnalysisSpec(contentsOf: $0) } }
+
+    /// The spec with this command's flags written over it (the spec's own paths stay relative to
+    /// it; paths given as flags are used as they are).
+    func merged(data: String?, spec: AnalysisSpec?) throws -> AnalysisSpec {
+        var s = spec ?? AnalysisSpec()
+        if let data { s.data = data.hasPrefix("/") || s.path.isEmpty ? data : absolute(data) }
+        if let formula { s.formula = formula }
+        if let id { s.id = id }
+        if let weights { s.weights = weights }
+        if let se { s.se = se }
+        if let level { s.level = level }
+        if let tol { s.tol = tol }
+        for (k, v) in try FitAnalysis.parseReferences(reference) { s.reference[k] = v }
+        guard s.data != nil else { throw ValidationError("give the data file, or a --spec that names it (data:)") }
+        guard s.formula != nil else { throw ValidationError("give --formula, or a --spec that has one") }
+        if let se = s.se, CovarianceType(name: se) == nil { throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3") }
+        return s
     }
+
+    /// The fit request from the flags, falling back on the spec, then on the defaults.
+    func request(data: String?, spec: AnalysisSpec?) throws -> FitRequest {
+        try FitRequest(spec: merged(data: data, spec: spec))
+    }
+}
+
+/// A path given on the command line, made absolute so a spec in another folder does not move it.
+func absolute(_ path: String) -> String {
+    if path.hasPrefix("/") || path == "-" { return path }
+    return FileSystem.currentDirectory + "/" + path
 }

@@ -19,20 +19,20 @@ struct Rank: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row.")
-    var data: String
+    @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
+    var data: String?
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var explain: ExplainOptions
 
-    @Option(help: "Number of bootstrap replicates.")
-    var bootstrap: Int = 1000
+    @Option(help: "Number of bootstrap replicates (default 1000).")
+    var bootstrap: Int?
 
-    @Option(help: "Resampling: cases (rows) or residuals.")
-    var resample: String = "cases"
+    @Option(help: "Resampling: cases (rows; default) or residuals.")
+    var resample: String?
 
-    @Option(help: "Seed of the random numbers (same seed, same output).")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the random numbers (same seed, same output; default 1).")
+    var seed: UInt64?
 
     @Option(help: "Size of the top and bottom groups whose probabilities are reported.")
     var ten: Int = 10
@@ -41,11 +41,27 @@ struct Rank: ParsableCommand {
     var out: String = "-"
 
     func run() throws {
-        guard let resampling = Resampling(rawValue: resample) else { throw ValidationError("--resample \(resample): expected cases or residuals") }
-        guard bootstrap >= 2 else { throw ValidationError("--bootstrap \(bootstrap): at least 2 replicates") }
-        let analysis = try ExplainAnalysis(try explain.request(model.request(data: data)))
-        let boot = try RankBootstrap(analysis: analysis, replicates: bootstrap, seed: seed, resampling: resampling)
+        let spec = try model.loadSpec()
+        let settings = try BootstrapSettings(bootstrap: bootstrap, resample: resample, seed: seed, spec: spec)
+        let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }
-        try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: model.level, ten: ten)))])
+        try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten)))])
+    }
+}
+
+/// Bootstrap settings from flags, then the spec's `rank:` section, then the defaults.
+struct BootstrapSettings {
+    let replicates: Int
+    let seed: UInt64
+    let resampling: Resampling
+
+    init(bootstrap: Int?, resample: String?, seed: UInt64?, spec: AnalysisSpec?) throws {
+        replicates = bootstrap ?? spec?.rank.bootstrap ?? 1000
+        let name = resample ?? spec?.rank.resample ?? "cases"
+        guard let r = Resampling(rawValue: name) else { throw ValidationError("--resample \(name): expected cases or residuals") }
+        resampling = r
+        guard replicates >= 2 else { throw ValidationError("--bootstrap \(replicates): at least 2 replicates") }
+        self.seed = seed ?? spec?.rank.seed.map { UInt64(truncatingIfNeeded: $0) } ?? 1
     }
 }

@@ -20,8 +20,8 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row.")
-    var data: String
+    @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
+    var data: String?
     @OptionGroup var model: ModelOptions
     @OptionGroup var explain: ExplainOptions
 
@@ -30,13 +30,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Also write the report's table as CSV here.")
     var out: String?
     @Option(help: "Title of the page.")
-    var title: String = "Varex report"
-    @Option(help: "Bootstrap replicates for the rank intervals.")
-    var bootstrap: Int = 1000
-    @Option(help: "Resampling: cases or residuals.")
-    var resample: String = "cases"
-    @Option(help: "Seed of the bootstrap.")
-    var seed: UInt64 = 1
+    var title: String?
+    @Option(help: "Bootstrap replicates for the rank intervals (default 1000).")
+    var bootstrap: Int?
+    @Option(help: "Resampling: cases (default) or residuals.")
+    var resample: String?
+    @Option(help: "Seed of the bootstrap (default 1).")
+    var seed: UInt64?
     @Option(name: .customLong("funnel-indicator"), help: "Column shown in the funnel plot.")
     var funnelIndicator: String?
     @Option(name: .customLong("funnel-se"), help: "Its standard errors.")
@@ -45,32 +45,39 @@ struct ReportCommand: ParsableCommand {
     var funnelMOE: String?
     @Option(name: .customLong("funnel-denominator"), help: "Its denominators (with --funnel-kind).")
     var funnelDenominator: String?
-    @Option(name: .customLong("funnel-kind"), help: "proportion (percent) or rate (per 100,000).")
-    var funnelKind: String = "proportion"
-    @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative, additive or none.")
-    var funnelOverdispersion: String = "multiplicative"
+    @Option(name: .customLong("funnel-kind"), help: "proportion (percent; default) or rate (per 100,000).")
+    var funnelKind: String?
+    @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative (default), additive or none.")
+    var funnelOverdispersion: String?
 
     func run() throws {
-        guard let resampling = Resampling(rawValue: resample) else { throw ValidationError("--resample \(resample): expected cases or residuals") }
-        guard bootstrap >= 2 else { throw ValidationError("--bootstrap \(bootstrap): at least 2 replicates") }
-        guard let method = Overdispersion(rawValue: funnelOverdispersion) else {
-            throw ValidationError("--funnel-overdispersion \(funnelOverdispersion): expected multiplicative, additive or none")
+        let spec = try model.loadSpec()
+        let settings = try BootstrapSettings(bootstrap: bootstrap, resample: resample, seed: seed, spec: spec)
+        let r = spec?.report
+        let overdispersion = funnelOverdispersion ?? r?.funnelOverdispersion ?? "multiplicative"
+        guard let method = Overdispersion(rawValue: overdispersion) else {
+            throw ValidationError("--funnel-overdispersion \(overdispersion): expected multiplicative, additive or none")
         }
-        let analysis = try ExplainAnalysis(try explain.request(model.request(data: data)))
-        let boot = try RankBootstrap(analysis: analysis, replicates: bootstrap, seed: seed, resampling: resampling)
+        let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
-        if let funnelIndicator {
-            guard [funnelSE, funnelMOE, funnelDenominator].compactMap({ $0 }).count == 1 else {
+        if let indicator = funnelIndicator ?? r?.funnelIndicator {
+            let fromFlags = [funnelSE, funnelMOE, funnelDenominator].contains { $0 != nil }
+            let se = fromFlags ? funnelSE : r?.funnelSE, moe = fromFlags ? funnelMOE : r?.funnelMOE
+            let denominator = fromFlags ? funnelDenominator : r?.funnelDenominator
+            guard [se, moe, denominator].compactMap({ $0 }).count == 1 else {
                 throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe or --funnel-denominator")
             }
-            let request = FunnelRequest(indicator: funnelIndicator, standardError: funnelSE, marginOfError: funnelMOE,
-                                        denominator: funnelDenominator, kind: funnelKind == "rate" ? .rate(per: 100_000) : .proportion(scale: 100),
-                                        overdispersion: method)
-            funnel = (try FunnelAnalysis(table: analysis.table, request: request), funnelIndicator)
+            let kind = funnelKind ?? r?.funnelKind ?? "proportion"
+            let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
+                                        kind: kind == "rate" ? .rate(per: 100_000) : .proportion(scale: 100), overdispersion: method)
+            funnel = (try FunnelAnalysis(table: analysis.table, request: request), indicator)
         }
-        for r in analysis.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
-        let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: model.level)
-        let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel, title: title, level: model.level)
+        for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
+        let level = analysis.request.fit.level
+        let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: level)
+        let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
+                                     title: title ?? r?.title ?? "Varex report", level: level)
         var outputs: [(path: String, contents: String)] = [(html, page)]
         if let out { outputs.append((out, CSVWriter.render(table))) }
         try OutputFiles.write(outputs)

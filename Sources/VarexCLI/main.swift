@@ -12,6 +12,9 @@ do {
 } catch let error as VarexError {
     Console.error("varex: error: \(error)")
     exit(error.exitCode)
+} catch let code as ExitCode {
+    // The command has already said what is wrong.
+    exit(code.rawValue)
 } catch {
     let code = VarexCommand.exitCode(for: error)
     if code == .success {

@@ -55,6 +55,7 @@ enum CLI {
     }
 
     static func write(_ contents: String, named name: String, in dir: String) throws -> String {
-        try write(Array(contents.utf8), named: name, in: dir)
+        try? FileManager.default.createDirectory(atPath: (dir + "/" + name as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return try write(Array(contents.utf8), named: name, in: dir)
     }
 }

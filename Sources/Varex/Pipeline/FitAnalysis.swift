@@ -10,10 +10,14 @@ public struct FitRequest: Sendable {
     public var level: Double
     public var references: [String: String]
     public var tolerance: Double
+    /// Other CSV files whose columns are added by the id column before fitting.
+    public var joins: [String]
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,
-                references: [String: String] = [:], tolerance: Double = QRFactorization.defaultTolerance) {
+                references: [String: String] = [:], tolerance: Double = QRFactorization.defaultTolerance,
+                joins: [String] = []) {
+        self.joins = joins
         self.dataPath = dataPath
         self.formula = formula
         self.id = id
@@ -50,14 +54,24 @@ public struct FitAnalysis: Sendable {
     public let summary: FitSummary
     public let residuals: OutputTable
 
-    public init(_ request: FitRequest) throws {
+    /// Runs the request; rows whose id is in `excluding` are left out of the fit with a note.
+    public init(_ request: FitRequest, excluding: [String] = []) throws {
         guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
         guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
         let formula = try Formula(request.formula)
-        let table = try Table(contentsOf: request.dataPath)
+        var table = try Table(contentsOf: request.dataPath)
+        if !request.joins.isEmpty {
+            guard let key = request.id else { throw RequestError.joinNeedsID }
+            for path in request.joins { table = try table.joined(with: Table(contentsOf: path), on: key).table }
+        }
         let ids = try ResidualTable.ids(table: table, column: request.id)
+        var excluded: [Int: String] = [:]
+        for id in excluding {
+            guard let row = ids.firstIndex(of: id) else { throw ExplainError.unknownExcludedID(id) }
+            excluded[row] = "excluded by --exclude"
+        }
         let design = try DesignMatrix(formula: formula, table: table,
-                                      options: DesignOptions(references: request.references, weights: request.weights))
+                                      options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded))
         let fit = try LinearModel.fit(design, tolerance: request.tolerance)
         self.table = table
         self.fit = fit

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import Varex
+
+/// Saved analyses: the project's own fixture verifies; changed data and a changed formula fail
+/// with the right messages; bad specs are clear errors; flags override the spec.
+struct SpecTests {
+    static let spec = CLI.fixture("specs/council-explain.yaml")
+    static let fixture = CLI.fixture("snapshots/council-explain")
+
+    @Test func theBundledAnalysisVerifies() throws {
+        let r = try CLI.run(["verify", Self.spec, "--fixture", Self.fixture])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("verified"))
+        // The library form, as an analyst's own test would call it.
+        let report = try Verification.verify(spec: Self.spec, fixture: Self.fixture)
+        #expect(report.passed, "\(report.description)")
+    }
+
+    /// A copy of the spec and its data in a temporary folder, with `edit` applied to the files.
+    static func copy(edit: (inout String, inout String) -> Void) throws -> String {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/councils", withIntermediateDirectories: true)
+        for f in ["asc_2018_19.csv", "gross_spend_2018_19.csv", "rurality_2011.csv"] {
+            try FileManager.default.copyItem(atPath: CLI.fixture("councils/" + f), toPath: dir + "/councils/" + f)
+        }
+        var spec = try String(contentsOfFile: Self.spec, encoding: .utf8)
+        var data = try String(contentsOfFile: dir + "/councils/asc_2018_19.csv", encoding: .utf8)
+        edit(&spec, &data)
+        try spec.write(toFile: dir + "/specs/council-explain.yaml", atomically: true, encoding: .utf8)
+        try data.write(toFile: dir + "/councils/asc_2018_19.csv", atomically: true, encoding: .utf8)
+        return dir + "/specs/council-explain.yaml"
+    }
+
+    @Test func changedDataFailsWithTheDataChangedMessage() throws {
+        // Hartlepool's deprivation score 33.178 → 35.178.
+        let spec = try Self.copy { _, data in data = data.replacingOccurrences(of: ",33.178,", with: ",35.178,") }
+        let r = try CLI.run(["verify", spec, "--fixture", Self.fixture])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("DATA CHANGED: ../councils/asc_2018_19.csv is not the data the fixture was made from"))
+        #expect(r.stderr.contains("values differ"), "the differences follow")
+        #expect(r.stderr.range(of: #"\.csv\s+E06000001"#, options: .regularExpression) != nil)
+    }
+
+    @Test func changedFormulaFailsWithATableOfDifferences() throws {
+        let spec = try Self.copy { spec, _ in spec = spec.replacingOccurrences(of: "pct_rural_2011", with: "pct_rural_incl_hub_towns_2011") }
+        let r = try CLI.run(["verify", spec, "--fixture", Self.fixture])
+        #expect(r.status == 1)
+        #expect(!r.stderr.contains("DATA CHANGED"))
+        #expect(r.stderr.contains("values differ (rtol 1e-09, atol 1e-12):"))
+        let header = r.stderr.split(separator: "\n").first { $0.hasPrefix("file") }
+        #expect(header?.contains("council") == true && header?.contains("expected") == true && header?.contains("relative error") == true)
+        #expect(r.stderr.range(of: #"explain\.csv\s+E06000001"#, options: .regularExpression) != nil)
+    }
+
+    struct BadSpec: CustomTestStringConvertible, Sendable {
+        let name: String
+        let yaml: String
+        let expect: String
+        var testDescription: String { name }
+    }
+
+    static let bad: [BadSpec] = [
+        BadSpec(name: "unknown key", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nweight: pop_18p\n",
+                expect: "line 3: unknown key 'weight'; known keys here: data, id"),
+        BadSpec(name: "wrong type", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nlevel: high\n",
+                expect: "line 3: 'level' must be a number, not 'high'"),
+        BadSpec(name: "wrong type in a section", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank:\n  bootstrap: [1, 2]\n",
+                expect: "line 4: 'rank.bootstrap' must be a whole number, not a list"),
+        BadSpec(name: "missing data file", yaml: "data: ../councils/nowhere.csv\nformula: asc_net_spend_k ~ imd_score\njustified: {need: [imd_score]}\n",
+                expect: "councils/nowhere.csv: no such file"),
+        BadSpec(name: "group naming an unknown term", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\njustified:\n  need: [imd_scor]\n",
+                expect: "group 'need': the model has no term 'imd_scor'"),
+    ]
+
+    @Test(arguments: bad)
+    func badSpecsAreClearErrors(_ c: BadSpec) throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/councils", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.fixture("councils/asc_2018_19.csv"), toPath: dir + "/councils/asc_2018_19.csv")
+        let spec = try CLI.write(c.yaml, named: "specs/s.yaml", in: dir)
+        let r = try CLI.run(["explain", "--spec", spec, "--out", dir + "/out.csv"])
+        #expect(r.status == 1, "\(c.name): \(r.stderr)")
+        #expect(r.stderr.contains(c.expect), "\(c.name): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+    }
+
+    @Test func flagsOverrideTheSpec() throws {
+        let fromSpec = try CLI.run(["fit", "--spec", Self.spec, "--format", "json"])
+        let overridden = try CLI.run(["fit", "--spec", Self.spec, "--se", "classical", "--format", "json"])
+        #expect(fromSpec.status == 0 && overridden.status == 0, "\(fromSpec.stderr)")
+        #expect(fromSpec.stdout.contains("\"se_type\": \"HC3\"") && overridden.stdout.contains("\"se_type\": \"classical\""))
+        #expect(fromSpec.stdout.contains("\"n_dropped\": 2"), "the spec's exclusions apply to fit too")
+    }
+
+    @Test func initWritesAStarterSpecThatRuns() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: CLI.fixture("councils/asc_2018_19.csv"), toPath: dir + "/asc.csv")
+        let r = try CLI.run(["init", "asc.csv", "--out", "analysis.yaml"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: dir + "/analysis.yaml", encoding: .utf8)
+        #expect(text.contains("data: asc.csv") && text.contains("id: code"))
+        #expect(text.contains("#   ascof_1a") && text.contains("number; 1 missing"))
+        #expect(text.contains("#   region") && text.contains("text (9 distinct); 0 missing"))
+        let fit = try CLI.run(["fit", "--spec", "analysis.yaml"], in: dir)
+        #expect(fit.status == 0, "\(fit.stderr)")
+    }
+}
