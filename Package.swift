@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(name: "varex-bench", dependencies: ["Varex", "VarexLinearAlgebra"]),
         .testTarget(name: "VarexLinearAlgebraTests", dependencies: ["VarexLinearAlgebra"]),
         .testTarget(name: "VarexTests", dependencies: ["Varex"]),
-        .testTarget(name: "VarexCLITests", dependencies: ["Varex"]),
+        .testTarget(name: "VarexCLITests", dependencies: ["Varex", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],
     swiftLanguageModes: [.v5]
 )

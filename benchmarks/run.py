@@ -47,7 +47,8 @@ def ensure_dependencies():
     if missing:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
     for product in ("varex", "varex-bench"):
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True,
+        # As scripts/demo.sh builds it: the Swift runtime linked statically, for a fast start.
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", product], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
 
 

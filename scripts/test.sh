@@ -3,8 +3,9 @@
 # bottom with the built `varex`, then every Swift test (last, so its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup-deps.sh chromium   # Chromium opens the HTML report in ReportTests
-export VAREX_REQUIRE_CHROMIUM=1
+# Chromium opens the HTML report (ReportTests); LibreOffice Calc reads our CSV and XLSX (SpreadsheetTests).
+scripts/setup-deps.sh chromium libreoffice-calc-nogui
+export VAREX_REQUIRE_CHROMIUM=1 VAREX_REQUIRE_LIBREOFFICE=1
 swift build --build-tests
 python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
 out=$(mktemp -d)

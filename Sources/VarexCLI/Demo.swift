@@ -22,6 +22,8 @@ struct Demo: ParsableCommand {
     static let rhs = "I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + pct_rural_2011 + council_type + outcome_index"
     static let responses = ["gross": "I(asc_gross_expenditure_k * 1000/pop_18p)", "net": "asc_net_spend_per_adult_gbp"]
 
+    @OptionGroup var csv: CSVOptions
+
     @Option(help: "Which spend to explain: gross (default: better explained by need) or net.")
     var spend: String = "gross"
 
@@ -65,6 +67,6 @@ struct Demo: ParsableCommand {
         preface += "Outcome index: mean z-score of ASCOF \(Self.measures.joined(separator: " ")) (+: higher is better).\n"
         preface += "Every group is justified; the unexplained part is what the model cannot attribute to need, type or outcomes.\n\n"
         try ExplainReport.write(chosen, out: out, json: nil, format: "text", source: "asc_2018_19.csv + gross_spend + rurality",
-                                top: top, preface: preface, unit: "councils")
+                                top: top, preface: preface, unit: "councils", dialect: try csv.dialect())
     }
 }

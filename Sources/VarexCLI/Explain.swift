@@ -29,6 +29,8 @@ struct Explain: ParsableCommand {
     @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
     var data: String?
 
+    @OptionGroup var csv: CSVOptions
+
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var explain: ExplainOptions
@@ -38,6 +40,9 @@ struct Explain: ParsableCommand {
 
     @Option(help: "Write the JSON summary to this file (`-` for stdout).")
     var json: String?
+
+    @Option(help: "Write the decomposition as an Excel workbook (.xlsx), with the summary and provenance on a second sheet.")
+    var xlsx: String?
 
     @Option(name: .customLong("sensitivity-out"), help: "Write each council's rank under every justified/unjustified assignment of the groups, and its range, as CSV.")
     var sensitivityOut: String?
@@ -58,27 +63,39 @@ struct Explain: ParsableCommand {
                                    rows: analysis.output.rows.map { row in
                                        Array(row.prefix(analysis.request.label == nil ? 1 : 2)) + [row[row.count - 2], row[row.count - 1]]
                                    })
-            extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)))))
+            extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)), dialect: try csv.dialect())))
         }
-        try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra)
+        try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra,
+                                dialect: try csv.dialect(), xlsx: xlsx)
     }
 }
 
 /// Writes an explain run's outputs, all or nothing, and its notes on stderr.
 enum ExplainReport {
     static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: String, source: String, top: Int,
-                      preface: String = "", unit: String = "rows", extra: [(path: String, contents: String)] = []) throws {
+                      preface: String = "", unit: String = "rows", extra: [(path: String, contents: String)] = [],
+                      dialect: CSVWriter.Dialect = .rfc4180, xlsx: String? = nil) throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped
         if !dropped.isEmpty {
             Console.error("varex: \(dropped.count) of \(a.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
         }
         var outputs = extra
-        if let out { outputs.append((out, CSVWriter.render(a.output))) }
+        if let out { outputs.append((out, CSVWriter.render(a.output, dialect: dialect))) }
         if let json { outputs.append((json, ExplainSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
             outputs.append(("-", format == "json" ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
         }
-        try OutputFiles.write(outputs)
+        var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
+        if let xlsx {
+            var provenance = Provenance.of(summary: a.summary, dataPath: a.table.source)
+            provenance.rows += a.decomposition.grouping.groups.enumerated().map { g, group in
+                ("Share of R²: \(group.name) (\(group.justified ? "justified" : "unjustified"))", .finite(a.shares.shares[g]))
+            }
+            provenance.rows.append(("Unexplained share", .finite(a.shares.unexplained)))
+            files.insert((xlsx, try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance,
+                                                     extra: CoefficientTable.make(a.summary))), at: 0)
+        }
+        try OutputFiles.write(bytes: files)
     }
 }

@@ -27,6 +27,8 @@ struct Fit: ParsableCommand {
     @Argument(help: "The data: a CSV file with a header row (`-` reads standard input); optional with --spec.")
     var data: String?
 
+    @OptionGroup var csv: CSVOptions
+
     @OptionGroup var model: ModelOptions
 
     @Option(help: "Write the per-row residual table as CSV to this file (`-` for stdout).")
@@ -34,6 +36,9 @@ struct Fit: ParsableCommand {
 
     @Option(help: "Write the JSON summary to this file (`-` for stdout).")
     var json: String?
+
+    @Option(help: "Write the residual table as an Excel workbook (.xlsx), with the summary and provenance on a second sheet.")
+    var xlsx: String?
 
     @Option(help: "Summary format on stdout: text, markdown, csv or json.")
     var format: String = "text"
@@ -44,13 +49,15 @@ struct Fit: ParsableCommand {
         }
         let spec = try model.loadSpec()
         let analysis = try FitAnalysis(try model.request(data: data, spec: spec), excluding: spec?.exclude ?? [])
-        try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source)
+        try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
+                            dialect: try csv.dialect(), xlsx: xlsx)
     }
 }
 
 /// Renders an analysis and writes every output, all or nothing.
 enum FitReport {
-    static func write(_ analysis: FitAnalysis, format: String, residuals: String?, json: String?, source: String) throws {
+    static func write(_ analysis: FitAnalysis, format: String, residuals: String?, json: String?, source: String,
+                      dialect: CSVWriter.Dialect, xlsx: String?) throws {
         let s = analysis.summary
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(analysis.table.rowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
@@ -60,19 +67,26 @@ enum FitReport {
             Console.error("varex: \(aliased.count) term\(aliased.count == 1 ? " is" : "s are") not estimable (a linear combination of earlier terms): \(aliased.joined(separator: ", "))")
         }
         var outputs: [(path: String, contents: String)] = []
-        if let residuals { outputs.append((residuals, CSVWriter.render(analysis.residuals))) }
+        if let residuals { outputs.append((residuals, CSVWriter.render(analysis.residuals, dialect: dialect))) }
         if let json { outputs.append((json, JSONSummary.render(s))) }
         let stdoutTaken = outputs.contains { $0.path == "-" }
         if !stdoutTaken {
             let text: String
             switch format {
             case "markdown": text = MarkdownSummary.render(s)
-            case "csv": text = CSVWriter.render(CoefficientTable.make(s))
+            case "csv": text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
             case "json": text = JSONSummary.render(s)
             default: text = TextSummary.render(s, source: source)
             }
             outputs.append(("-", text))
         }
-        try OutputFiles.write(outputs)
+        var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
+        if let xlsx {
+            let book = try XLSXWriter.data(table: analysis.residuals, sheetName: "Residuals",
+                                           provenance: .of(summary: s, dataPath: analysis.table.source),
+                                           extra: CoefficientTable.make(s))
+            files.insert((xlsx, book), at: 0)
+        }
+        try OutputFiles.write(bytes: files)
     }
 }

@@ -23,6 +23,8 @@ struct Funnel: ParsableCommand {
 
     @Argument(help: "The data: a CSV file with a header row.")
     var data: String
+
+    @OptionGroup var csv: CSVOptions
     @Option(help: "Column of the indicator (or a residual).")
     var indicator: String
     @Option(help: "Column of standard errors.")
@@ -68,6 +70,6 @@ struct Funnel: ParsableCommand {
         let f = result.plot
         Console.error("varex: funnel of \(indicator): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
         let labels = try label.map { try table.column($0).cells }
-        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label)))])
+        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label), dialect: try csv.dialect()))])
     }
 }

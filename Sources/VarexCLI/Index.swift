@@ -26,6 +26,8 @@ struct Index: ParsableCommand {
     @Argument(help: "The data: a CSV file with a header row.")
     var data: String
 
+    @OptionGroup var csv: CSVOptions
+
     @Option(help: "A measure as COLUMN:+ (higher is better) or COLUMN:- (lower is better) (repeatable).")
     var measure: [String] = []
 
@@ -75,6 +77,6 @@ struct Index: ParsableCommand {
             result = result.inserting(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
                                                             draws: sensitivity, spread: weightSpread, seed: seed))
         }
-        try OutputFiles.write([(out, CSVWriter.render(result))])
+        try OutputFiles.write([(out, CSVWriter.render(result, dialect: try csv.dialect()))])
     }
 }

@@ -21,6 +21,8 @@ struct PeersCommand: ParsableCommand {
 
     @Argument(help: "The data: a CSV file with a header row.")
     var data: String
+
+    @OptionGroup var csv: CSVOptions
     @Option(help: "Column of the value to compare (e.g. unjustified, residual).")
     var value: String
     @Option(help: "A variable that defines similarity (repeatable).")
@@ -65,6 +67,6 @@ struct PeersCommand: ParsableCommand {
         }
         let values = (0..<table.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
         let labels = try label.map { try table.column($0).cells }
-        try OutputFiles.write([(out, CSVWriter.render(groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label)))])
+        try OutputFiles.write([(out, CSVWriter.render(groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label), dialect: try csv.dialect()))])
     }
 }

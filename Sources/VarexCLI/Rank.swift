@@ -22,6 +22,8 @@ struct Rank: ParsableCommand {
     @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
     var data: String?
 
+    @OptionGroup var csv: CSVOptions
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var explain: ExplainOptions
 
@@ -46,7 +48,7 @@ struct Rank: ParsableCommand {
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }
-        try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten)))])
+        try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten), dialect: try csv.dialect()))])
     }
 }
 

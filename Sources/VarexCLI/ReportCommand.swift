@@ -22,6 +22,8 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
     var data: String?
+
+    @OptionGroup var csv: CSVOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var explain: ExplainOptions
 
@@ -79,7 +81,7 @@ struct ReportCommand: ParsableCommand {
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
                                      title: title ?? r?.title ?? "Varex report", level: level)
         var outputs: [(path: String, contents: String)] = [(html, page)]
-        if let out { outputs.append((out, CSVWriter.render(table))) }
+        if let out { outputs.append((out, CSVWriter.render(table, dialect: try csv.dialect()))) }
         try OutputFiles.write(outputs)
     }
 }

@@ -20,6 +20,8 @@ struct Shrink: ParsableCommand {
 
     @Argument(help: "The data: a CSV file with a header row.")
     var data: String
+
+    @OptionGroup var csv: CSVOptions
     @Option(help: "Column of the estimates (e.g. an outcome or a model's residual).")
     var estimate: String
     @Option(help: "Column of standard errors.")
@@ -58,6 +60,6 @@ struct Shrink: ParsableCommand {
         let s = result.shrinkage
         Console.error("varex: shrinkage of \(estimate): \(s.estimates.count) councils, mean \(NumberFormat.significant(s.mean, 6)), τ² = \(NumberFormat.significant(s.tau2, 4))\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
         let labels = try label.map { try table.column($0).cells }
-        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label)))])
+        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label), dialect: try csv.dialect()))])
     }
 }

@@ -2,12 +2,21 @@
 /// empty cells for missing values, and text that a spreadsheet could run as a formula
 /// (beginning with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
 public enum CSVWriter {
-    public static func render(_ table: OutputTable) -> String {
-        var out = ""
+    /// How lines end and whether a byte-order mark leads.
+    public enum Dialect: String, Sendable, CaseIterable {
+        /// RFC 4180 fields with LF line ends, no byte-order mark (the default).
+        case rfc4180
+        /// What Excel reads correctly: a UTF-8 byte-order mark and CRLF line ends.
+        case excel
+    }
+
+    public static func render(_ table: OutputTable, dialect: Dialect = .rfc4180) -> String {
+        let end = dialect == .excel ? "\r\n" : "\n"
+        var out = dialect == .excel ? "\u{FEFF}" : ""
         out.reserveCapacity(table.rows.count * table.header.count * 12)
-        out += table.header.map { quote(neutralise($0)) }.joined(separator: ",") + "\n"
+        out += table.header.map { quote(neutralise($0)) }.joined(separator: ",") + end
         for row in table.rows {
-            out += row.map(text).joined(separator: ",") + "\n"
+            out += row.map(text).joined(separator: ",") + end
         }
         return out
     }

@@ -20,17 +20,21 @@ public enum OutputError: VarexError, Equatable {
 /// temporaries, so no partial output is ever left behind. `-` means standard output.
 public enum OutputFiles {
     public static func write(_ outputs: [(path: String, contents: String)]) throws {
+        try write(bytes: outputs.map { ($0.path, Array($0.contents.utf8)) })
+    }
+
+    /// The same, for binary contents (workbooks).
+    public static func write(bytes outputs: [(path: String, bytes: [UInt8])]) throws {
         var staged: [(temp: String, path: String)] = []
-        var toStdout: [String] = []
+        var toStdout: [[UInt8]] = []
         do {
-            for (path, contents) in outputs {
-                if path == "-" { toStdout.append(contents); continue }
+            for (path, bytes) in outputs {
+                if path == "-" { toStdout.append(bytes); continue }
                 let temp = path + ".varex-tmp-\(getpid())"
                 guard let f = fopen(temp, "wb") else {
                     throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
                 }
                 staged.append((temp, path))
-                let bytes = Array(contents.utf8)
                 let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, f) }
                 let closed = fclose(f)
                 guard written == bytes.count, closed == 0 else {
@@ -46,6 +50,6 @@ public enum OutputFiles {
             for (temp, _) in staged { unlink(temp) }
             throw error
         }
-        for s in toStdout { fputs(s, stdout) }
+        for b in toStdout { _ = b.withUnsafeBytes { fwrite($0.baseAddress, 1, b.count, stdout) } }
     }
 }

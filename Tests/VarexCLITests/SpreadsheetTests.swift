@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import Varex
+import ZIPFoundation
+
+/// Spreadsheets keep every number: our CSV (both dialects) and XLSX of the council explain
+/// table, converted by LibreOffice Calc (headless), give back every number to the 15 significant
+/// digits a spreadsheet keeps, every text cell as the same text (codes like E06000001, names with
+/// commas, a name beginning with '='), and no formula anywhere.
+struct SpreadsheetTests {
+    static let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The council data with one name changed to begin with '=', explained, in three files.
+    static func outputs() throws -> (dir: String, csv: String, excel: String, xlsx: String) {
+        let dir = try CLI.temporaryDirectory()
+        var data = try String(contentsOfFile: CLI.fixture("councils/asc_2018_19.csv"), encoding: .utf8)
+        data = data.replacingOccurrences(of: "E06000001,Hartlepool,", with: "E06000001,=Hartlepool+1,")
+        let path = try CLI.write(data, named: "asc.csv", in: dir)
+        var args = ["explain", path, "--id", "code", "--label", "name",
+                    "--formula", "asc_net_spend_per_adult_gbp ~ log(pop_85p/pop_18p) + imd_score + council_type",
+                    "--justified", "need=log(pop_85p/pop_18p),imd_score", "--unjustified", "type=council_type", "--scale", "pop_18p"]
+        var r = try CLI.run(args + ["--out", dir + "/rfc.csv", "--xlsx", dir + "/book.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        args += ["--out", dir + "/excel.csv", "--csv-dialect", "excel"]
+        r = try CLI.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        return (dir, dir + "/rfc.csv", dir + "/excel.csv", dir + "/book.xlsx")
+    }
+
+    @Test func excelDialectHasBOMAndCRLF() throws {
+        let o = try Self.outputs()
+        let excel = try [UInt8](Data(contentsOf: URL(fileURLWithPath: o.excel)))
+        let rfc = try [UInt8](Data(contentsOf: URL(fileURLWithPath: o.csv)))
+        #expect(Array(excel.prefix(3)) == [0xEF, 0xBB, 0xBF] && rfc.first != 0xEF)
+        let crlf = zip(excel, excel.dropFirst()).filter { $0 == 0x0D && $1 == 0x0A }.count
+        #expect(crlf == 153 && !rfc.contains(0x0D))
+        // Same records either way.
+        let a = try CSVReader.parse(excel, file: "excel.csv"), b = try CSVReader.parse(rfc, file: "rfc.csv")
+        #expect(a.header == b.header && a.rows == b.rows)
+    }
+
+    @Test func workbookHasTypedCellsAFrozenHeaderAndProvenance() throws {
+        let o = try Self.outputs()
+        let archive = try Archive(url: URL(fileURLWithPath: o.xlsx), accessMode: .read)
+        func part(_ name: String) throws -> String {
+            var data = Data()
+            _ = try archive.extract(archive[name]!) { data.append($0) }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let sheet = try part("xl/worksheets/sheet1.xml")
+        #expect(sheet.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\""))
+        #expect(sheet.contains("<c r=\"A2\" t=\"inlineStr\"><is><t xml:space=\"preserve\">E06000001</t></is></c>"))
+        #expect(sheet.contains("<c r=\"B2\" t=\"inlineStr\"><is><t xml:space=\"preserve\">=Hartlepool+1</t></is></c>"))
+        #expect(sheet.range(of: #"<c r="C2"><v>[0-9.]+</v></c>"#, options: .regularExpression) != nil, "numbers are numeric cells")
+        #expect(!sheet.contains("<f>"), "no formulas")
+        let summary = try part("xl/worksheets/sheet2.xml")
+        for label in ["Made by", "Data SHA-256", "Formula", "Date", "R-squared"] { #expect(summary.contains(">\(label)<")) }
+        #expect(summary.contains("Varex \(VarexVersion.string)"))
+        #expect(try part("xl/workbook.xml").contains("name=\"Summary\""))
+    }
+
+    /// Converts `file` with LibreOffice; returns the output's path.
+    static func convert(_ file: String, to format: String, in dir: String, csvInput: Bool) throws -> String {
+        let out = dir + "/lo-" + UUID().uuidString
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: soffice!)
+        var args = ["--headless", "-env:UserInstallation=file://\(dir)/lo-profile"]
+        if csvInput { args += ["--infilter=CSV:44,34,76,1"] }
+        args += ["--convert-to", format, "--outdir", out, file]
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let produced = try FileManager.default.contentsOfDirectory(atPath: out)
+        return out + "/" + produced[0]
+    }
+
+    static let csvExport = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false"
+
+    @Test(arguments: ["rfc", "excel", "xlsx"])
+    func libreOfficeKeepsEveryNumberAndText(_ kind: String) throws {
+        if Self.soffice == nil { #expect(ProcessInfo.processInfo.environment["VAREX_REQUIRE_LIBREOFFICE"] == nil, "LibreOffice is not installed") }
+        guard Self.soffice != nil else { return }
+        let o = try Self.outputs()
+        let file = kind == "rfc" ? o.csv : kind == "excel" ? o.excel : o.xlsx
+        let back = try Self.convert(file, to: Self.csvExport, in: o.dir, csvInput: kind != "xlsx")
+        let got = try CSVReader.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: back))), file: "lo.csv")
+        let want = try CSVReader.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: o.csv))), file: "rfc.csv")
+        #expect(got.header == want.header)
+        #expect(got.rows.count == want.rows.count)
+        var numbers = 0
+        for (g, w) in zip(got.rows, want.rows) {
+            for j in w.indices {
+                if let x = Double(w[j]), !w[j].isEmpty {
+                    guard let y = Double(g[j]) else { Issue.record("\(kind) \(w[0]) \(want.header[j]): '\(g[j])' is no longer a number"); continue }
+                    #expect(abs(x - y) <= 1e-14 * abs(x), "\(kind) \(w[0]) \(want.header[j]): \(x) came back as \(y)")
+                    numbers += 1
+                } else {
+                    // Text stays the same text; in the workbook the name keeps its '=' without our CSV apostrophe.
+                    let expected = kind == "xlsx" && w[j].hasPrefix("'=") ? String(w[j].dropFirst()) : w[j]
+                    #expect(g[j] == expected, "\(kind) \(w[0]) \(want.header[j]): '\(g[j])' vs '\(expected)'")
+                }
+            }
+        }
+        #expect(numbers > 152 * 15)
+        let flat = try Self.convert(file, to: "fods", in: o.dir, csvInput: kind != "xlsx")
+        let xml = try String(contentsOfFile: flat, encoding: .utf8)
+        #expect(!xml.contains("table:formula"), "\(kind): a cell became a formula")
+    }
+}
