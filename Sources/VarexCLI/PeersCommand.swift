@@ -46,11 +46,9 @@ struct PeersCommand: ParsableCommand {
         guard (neighbours == nil) != by.isEmpty else { throw ValidationError("give --by variables or --neighbours FILE, not both") }
         guard peers >= 1 else { throw ValidationError("--peers must be at least 1") }
         var table = try Table(contentsOf: data)
-        for path in join {
-            let (t, report) = try table.joined(with: Table(contentsOf: path), on: id)
-            table = t
-            if let m = report.message { Console.error("varex: \(m)") }
-        }
+        let (joined, reports) = try table.joined(withFiles: join, on: id)
+        table = joined
+        for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
         let ids = try ResidualTable.ids(table: table, column: id)
         var weights: [String: Double] = [:]
         for w in byWeight {

@@ -47,11 +47,9 @@ struct Shrink: ParsableCommand {
         var table = try Table(contentsOf: data)
         if !join.isEmpty {
             guard let id else { throw RequestError.joinNeedsID }
-            for path in join {
-                let (t, report) = try table.joined(with: Table(contentsOf: path), on: id)
-                table = t
-                if let m = report.message { Console.error("varex: \(m)") }
-            }
+            let (joined, reports) = try table.joined(withFiles: join, on: id)
+            table = joined
+            for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
         }
         let ids = try ResidualTable.ids(table: table, column: id)
         let source: ShrinkageRequest.Variance = se.map { .standardError($0) } ?? moe.map { .marginOfError($0) } ?? .variance(variance!)

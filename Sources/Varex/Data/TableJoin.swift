@@ -60,6 +60,18 @@ extension Table {
         return (Table(source: source, columns: columns + added, lines: lines), report)
     }
 
+    /// This table with each file's columns added in turn, matched on `key`; one report per file.
+    public func joined(withFiles paths: [String], on key: String) throws -> (table: Table, reports: [JoinReport]) {
+        var table = self
+        var reports: [JoinReport] = []
+        for path in paths {
+            let (joined, report) = try table.joined(with: Table(contentsOf: path), on: key)
+            table = joined
+            reports.append(report)
+        }
+        return (table, reports)
+    }
+
     /// This table with a numeric column appended (NaN for missing).
     public func adding(column name: String, values: [Double]) throws -> Table {
         precondition(values.count == rowCount)

@@ -56,18 +56,10 @@ public struct ExplainAnalysis: Sendable {
         var reports: [JoinReport] = []
         if !request.joins.isEmpty {
             guard let key = f.id else { throw RequestError.joinNeedsID }
-            for path in request.joins {
-                let (joined, report) = try table.joined(with: Table(contentsOf: path), on: key)
-                table = joined
-                reports.append(report)
-            }
+            (table, reports) = try table.joined(withFiles: request.joins, on: key)
         }
         let ids = try ResidualTable.ids(table: table, column: f.id)
-        var excluded: [Int: String] = [:]
-        for id in request.exclude {
-            guard let row = ids.firstIndex(of: id) else { throw ExplainError.unknownExcludedID(id) }
-            excluded[row] = "excluded by --exclude"
-        }
+        let excluded = try FitAnalysis.excludedRows(ids: ids, exclude: request.exclude)
         let design = try DesignMatrix(formula: formula, table: table,
                                       options: DesignOptions(references: f.references, weights: f.weights, excluded: excluded))
         let fit = try LinearModel.fit(design, tolerance: f.tolerance)

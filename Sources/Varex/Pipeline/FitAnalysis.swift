@@ -62,14 +62,10 @@ public struct FitAnalysis: Sendable {
         var table = try Table(contentsOf: request.dataPath)
         if !request.joins.isEmpty {
             guard let key = request.id else { throw RequestError.joinNeedsID }
-            for path in request.joins { table = try table.joined(with: Table(contentsOf: path), on: key).table }
+            table = try table.joined(withFiles: request.joins, on: key).table
         }
         let ids = try ResidualTable.ids(table: table, column: request.id)
-        var excluded: [Int: String] = [:]
-        for id in excluding {
-            guard let row = ids.firstIndex(of: id) else { throw ExplainError.unknownExcludedID(id) }
-            excluded[row] = "excluded by --exclude"
-        }
+        let excluded = try Self.excludedRows(ids: ids, exclude: excluding)
         let design = try DesignMatrix(formula: formula, table: table,
                                       options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded))
         let fit = try LinearModel.fit(design, tolerance: request.tolerance)
@@ -77,6 +73,16 @@ public struct FitAnalysis: Sendable {
         self.fit = fit
         self.summary = try FitSummary(fit: fit, covariance: request.covariance, level: request.level)
         self.residuals = try ResidualTable.make(fit: fit, ids: ids, idName: request.id ?? "id", level: request.level)
+    }
+
+    /// The rows to leave out for `--exclude` ids, with the reason; an unknown id is an error.
+    static func excludedRows(ids: [String], exclude: [String]) throws -> [Int: String] {
+        var rows: [Int: String] = [:]
+        for id in exclude {
+            guard let row = ids.firstIndex(of: id) else { throw ExplainError.unknownExcludedID(id) }
+            rows[row] = "excluded by --exclude"
+        }
+        return rows
     }
 
     /// Parses `VARIABLE=LEVEL` pairs.

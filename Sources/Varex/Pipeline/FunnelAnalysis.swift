@@ -37,24 +37,8 @@ public struct FunnelAnalysis: Sendable {
     public let leftOut: [DroppedRow]
 
     public init(table: Table, request r: FunnelRequest) throws {
-        let y = try table.column(r.indicator)
-        let precisionName = r.standardError ?? r.marginOfError ?? r.denominator!
-        let p = try table.column(precisionName)
-        for c in [y, p] where c.kind == .text {
-            let bad = c.firstNonNumericRow!
-            throw DataError.notANumber(table.location(row: bad, column: c.name), text: c.cells[bad])
-        }
-        var rows: [Int] = [], dropped: [DroppedRow] = []
-        for i in 0..<table.rowCount {
-            if y.isMissing[i] { dropped.append(DroppedRow(row: i, reason: "missing \(y.name)")); continue }
-            if p.isMissing[i] { dropped.append(DroppedRow(row: i, reason: "missing \(p.name)")); continue }
-            for c in [y, p] where c.values[i].isInfinite {
-                throw DataError.infiniteValue(table.location(row: i, column: c.name), text: c.cells[i])
-            }
-            guard p.values[i] > 0 else { throw ExplainError.precisionNotPositive(table.location(row: i, column: p.name), text: p.cells[i]) }
-            rows.append(i)
-        }
-        guard rows.count >= 3 else { throw ExplainError.tooFewUnits(column: y.name, count: rows.count) }
+        let (y, p, rows, dropped) = try EstimateRows.select(table: table, estimate: r.indicator,
+                                                            precision: r.standardError ?? r.marginOfError ?? r.denominator!)
         let values = rows.map { Double(y.values[$0]) }
         let q = rows.map { Double(p.values[$0]) }
         let precision: FunnelPrecision
@@ -74,26 +58,19 @@ public struct FunnelAnalysis: Sendable {
     /// Every table row: `id, [label,] value, se, target, z, z_adjusted, low_<level>, high_<level>...,
     /// outside, note`.
     public func table(ids: [String], idName: String, labels: [String]?, labelName: String?) -> OutputTable {
-        var header = [idName] + (labelName.map { [$0] } ?? []) + ["value", "se", "target", "z", "z_adjusted"]
+        var columns = ["value", "se", "target", "z", "z_adjusted"]
         for level in plot.levels {
             let pct = NumberFormat.significant(level * 100, 4)
-            header += ["low_\(pct)", "high_\(pct)"]
+            columns += ["low_\(pct)", "high_\(pct)"]
         }
-        header += ["outside", "note"]
-        var out = ids.indices.map { i -> [Cell] in
-            var row: [Cell] = [.text(ids[i])] + (labels.map { [.text($0[i])] } ?? [])
-            row += [Cell](repeating: .empty, count: header.count - row.count)
-            return row
+        columns.append("outside")
+        let cells: [[Cell]] = rows.indices.map { k in
+            var c: [Cell] = [.finite(plot.values[k]), .finite(plot.standardErrors[k]), .finite(plot.target), .finite(plot.z[k]),
+                             .finite(plot.adjustedZ[k])]
+            for l in plot.levels.indices { c += [.finite(plot.limits[l][k].low), .finite(plot.limits[l][k].high)] }
+            return c + [.text(plot.outside(k))]
         }
-        let lead = labelName == nil ? 1 : 2
-        for d in leftOut { out[d.row][header.count - 1] = .text("left out: " + d.reason) }
-        for (k, r) in rows.enumerated() {
-            var cells: [Cell] = [.finite(plot.values[k]), .finite(plot.standardErrors[k]), .finite(plot.target), .finite(plot.z[k]),
-                                 .finite(plot.adjustedZ[k])]
-            for l in plot.levels.indices { cells += [.finite(plot.limits[l][k].low), .finite(plot.limits[l][k].high)] }
-            cells += [.text(plot.outside(k)), .text("")]
-            for (j, c) in cells.enumerated() { out[r][lead + j] = c }
-        }
-        return OutputTable(header: header, rows: out)
+        return .perRow(ids: ids, idName: idName, labels: labels, labelName: labelName, columns: columns, used: rows,
+                       cells: cells, leftOut: leftOut)
     }
 }
