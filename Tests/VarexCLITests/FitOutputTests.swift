@@ -88,4 +88,12 @@ struct FitOutputTests {
         #expect(r.stdout.contains("Examples:"))
         #expect(r.stdout.contains("--se HC3"))
     }
+
+    @Test func anExactFitSaysSoAndLeavesUndefinedMeasuresEmpty() throws {
+        let r = try CLI.run(["fit", "-", "--formula", "y ~ x", "--residuals", "-"], stdin: Data("y,x\n1,2\n3,5\n".utf8))
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("as many usable rows as coefficients"))
+        let rows = r.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.allSatisfy { $0.contains(",1,,,,,,,,,") && $0.hasSuffix("leverage 1: the fit passes through this row") })
+    }
 }

@@ -26,7 +26,9 @@ public struct InfluenceMeasures: Sendable {
     /// Computes every measure of `fit`.
     public init(fit: LinearFit) throws {
         let n = fit.n, k = Double(fit.rank), p = fit.coefficients.count
-        let h = fit.leverage
+        // As R's lm.influence: a leverage within 10ε of 1 is 1 (the fit passes through the row),
+        // so the measures that divide by 1 − h are undefined (empty in outputs) rather than huge.
+        let h = fit.leverage.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 }
         let e = fit.weightedResiduals
         let s = fit.sigma
         let rss = fit.weightedRSS
