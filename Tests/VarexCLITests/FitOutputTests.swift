@@ -94,6 +94,6 @@ struct FitOutputTests {
         #expect(r.status == 0)
         #expect(r.stderr.contains("as many usable rows as coefficients"))
         let rows = r.stdout.split(separator: "\n").dropFirst()
-        #expect(rows.allSatisfy { $0.contains(",1,,,,,,,,,") && $0.hasSuffix("leverage 1: the fit passes through this row") })
+        #expect(rows.allSatisfy { $0.contains(",1,,,,,,,,FALSE,") && $0.hasSuffix("leverage 1: the fit passes through this row") })
     }
 }
