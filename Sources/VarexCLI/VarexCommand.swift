@@ -7,8 +7,15 @@ struct VarexCommand: ParsableCommand {
         commandName: "varex",
         abstract: "Explain variation between councils with accurate, honest regressions.",
         discussion: """
-        Run with no arguments (or `varex demo`) to fit a model on the bundled 2018-19 data for
-        all 152 English councils with adult social care responsibilities.
+        Run with no arguments (or `varex demo`) to explain adult social care spend per adult in
+        the bundled 2018-19 data for England's councils: what need, council type and outcomes
+        justify, and what is left unexplained, in pounds per council.
+
+        Examples:
+          varex demo --out councils.csv
+          varex fit DATA.csv --formula "y ~ x1 + log(x2) + group" --se HC3 --residuals residuals.csv
+          varex explain --spec analysis.yaml --xlsx councils.xlsx
+          varex report --spec analysis.yaml --html report.html
 
         Exit status: 0 success, 1 bad input or usage, 2 numerical failure.
         """,
