@@ -6,11 +6,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain adult social care spend per adult in England's councils, 2018-19 (bundled data).",
         discussion: """
-        Spend per adult (18+) is explained by need (shares of adults aged 65+ and 85+, the Index
-        of Multiple Deprivation, rurality), council type and an outcome index of seven ASCOF
-        measures, all treated as justified; what is left is unexplained. City of London and the
-        Isles of Scilly are left out (tiny populations; see fixtures/councils/README.md). The
-        residual is shown in pounds per council (× adults aged 18+).
+        Spend per adult (18+) is explained by need (shares of adults aged 65+ and 85+, the Index of Multiple Deprivation, rurality), council type and an outcome index of seven ASCOF measures, all treated as justified; what is left is unexplained. City of London and the Isles of Scilly are left out (tiny populations; see fixtures/councils/README.md). The residual is shown in pounds per council (× adults aged 18+).
 
         Examples:
           varex demo

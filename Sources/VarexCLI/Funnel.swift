@@ -6,12 +6,7 @@ struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Funnel-plot data: each council's z-score and the control limits it falls outside.",
         discussion: """
-        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of
-        error, se = moe/1.96), --denominator COL with --kind proportion (the indicator a
-        percentage unless --scale 1) or --kind rate (per --per, default 100,000). The target is
-        the pooled value unless --target is given. Overdispersion: multiplicative (Spiegelhalter
-        2005: φ from winsorised z-scores, limits × √φ when φ > 1), additive (DerSimonian–Laird
-        τ² from the winsorised z-scores, limits from √(s² + τ²)) or none. φ and τ² go to stderr.
+        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of error, se = moe/1.96), --denominator COL with --kind proportion (the indicator a percentage unless --scale 1) or --kind rate (per --per, default 100,000). The target is the pooled value unless --target is given. Overdispersion: multiplicative (Spiegelhalter 2005: φ from winsorised z-scores, limits × √φ when φ > 1), additive (DerSimonian–Laird τ² from the winsorised z-scores, limits from √(s² + τ²)) or none. φ and τ² go to stderr.
 
         Examples:
           varex funnel fixtures/councils/asc_2018_19.csv --id code --label name \\
