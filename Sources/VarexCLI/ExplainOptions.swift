@@ -36,7 +36,7 @@ struct ExplainOptions: ParsableArguments {
             s.justified = try justified.map { g in let t = try TermGroup.parse(g, justified: true); return (t.name, t.terms) }
             s.unjustified = try unjustified.map { g in let t = try TermGroup.parse(g, justified: false); return (t.name, t.terms) }
         }
-        if !join.isEmpty { s.join = join.map(absolute) }
+        if !join.isEmpty { s.join = s.path.isEmpty ? join : join.map(absolute) }
         if !exclude.isEmpty { s.exclude = exclude }
         if let label { s.label = label }
         if let scale { s.scale = scale }
