@@ -22,10 +22,7 @@ struct Funnel: ParsableCommand {
     @OptionGroup var csv: CSVOptions
     @Option(help: "Column of the indicator (or a residual).")
     var indicator: String
-    @Option(help: "Column of standard errors.")
-    var se: String?
-    @Option(help: "Column of 95% margins of error (se = moe / 1.96).")
-    var moe: String?
+    @OptionGroup var precision: PrecisionOptions
     @Option(help: "Column of denominators (survey base, population), with --kind.")
     var denominator: String?
     @Option(help: "With --denominator: proportion or rate.")
@@ -40,31 +37,26 @@ struct Funnel: ParsableCommand {
     var level: [Double] = []
     @Option(help: "The centre line (default: the pooled value).")
     var target: Double?
-    @Option(help: "Column that identifies each row (default: row number).")
-    var id: String?
-    @Option(help: "A column to show beside the id.")
-    var label: String?
-    @Option(help: "Write the CSV here (default: stdout).")
-    var out: String = "-"
+    @OptionGroup var rows: RowOutputOptions
 
     func run() throws {
         guard let method = Overdispersion(rawValue: overdispersion) else {
             throw ValidationError("--overdispersion \(overdispersion): expected multiplicative, additive or none")
         }
-        let sources = [se, moe, denominator].compactMap { $0 }
+        let sources = [precision.se, precision.moe, denominator].compactMap { $0 }
         guard sources.count == 1 else { throw ValidationError("give exactly one of --se, --moe or --denominator") }
         guard kind == "proportion" || kind == "rate" else { throw ValidationError("--kind \(kind): expected proportion or rate") }
         let levels = level.isEmpty ? [0.95, 0.998] : level
         guard levels.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("--level must lie strictly between 0 and 1") }
         let table = try Table(contentsOf: data)
-        let ids = try ResidualTable.ids(table: table, column: id)
-        let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
+        let ids = try ResidualTable.ids(table: table, column: rows.id)
+        let request = FunnelRequest(indicator: indicator, standardError: precision.se, marginOfError: precision.moe, denominator: denominator,
                                     kind: kind == "rate" ? .rate(per: per) : .proportion(scale: scale),
                                     overdispersion: method, levels: levels, target: target)
         let result = try FunnelAnalysis(table: table, request: request)
         let f = result.plot
         Console.error("varex: funnel of \(indicator): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
-        let labels = try label.map { try table.column($0).cells }
-        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label), dialect: try csv.dialect()))])
+        let labels = try rows.label.map { try table.column($0).cells }
+        try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: try csv.dialect()))])
     }
 }

@@ -21,40 +21,32 @@ struct Shrink: ParsableCommand {
     @OptionGroup var csv: CSVOptions
     @Option(help: "Column of the estimates (e.g. an outcome or a model's residual).")
     var estimate: String
-    @Option(help: "Column of standard errors.")
-    var se: String?
-    @Option(help: "Column of 95% margins of error (se = moe / 1.96).")
-    var moe: String?
+    @OptionGroup var precision: PrecisionOptions
     @Option(help: "Column of sampling variances.")
     var variance: String?
     @Option(help: "Prior mean: estimate (DerSimonian–Laird) or zero.")
     var centre: String = "estimate"
     @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
     var join: [String] = []
-    @Option(help: "Column that identifies each row (default: row number).")
-    var id: String?
-    @Option(help: "A column to show beside the id.")
-    var label: String?
-    @Option(help: "Write the CSV here (default: stdout).")
-    var out: String = "-"
+    @OptionGroup var rows: RowOutputOptions
 
     func run() throws {
-        guard [se, moe, variance].compactMap({ $0 }).count == 1 else { throw ValidationError("give exactly one of --se, --moe or --variance") }
+        guard [precision.se, precision.moe, variance].compactMap({ $0 }).count == 1 else { throw ValidationError("give exactly one of --se, --moe or --variance") }
         guard centre == "estimate" || centre == "zero" else { throw ValidationError("--centre \(centre): expected estimate or zero") }
         var table = try Table(contentsOf: data)
         if !join.isEmpty {
-            guard let id else { throw RequestError.joinNeedsID }
+            guard let id = rows.id else { throw RequestError.joinNeedsID }
             let (joined, reports) = try table.joined(withFiles: join, on: id)
             table = joined
             for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
         }
-        let ids = try ResidualTable.ids(table: table, column: id)
-        let source: ShrinkageRequest.Variance = se.map { .standardError($0) } ?? moe.map { .marginOfError($0) } ?? .variance(variance!)
+        let ids = try ResidualTable.ids(table: table, column: rows.id)
+        let source: ShrinkageRequest.Variance = precision.se.map { .standardError($0) } ?? precision.moe.map { .marginOfError($0) } ?? .variance(variance!)
         let result = try ShrinkageAnalysis(table: table, request: ShrinkageRequest(estimate: estimate, variance: source,
                                                                                  fixedMean: centre == "zero" ? 0 : nil))
         let s = result.shrinkage
         Console.error("varex: shrinkage of \(estimate): \(s.estimates.count) councils, mean \(NumberFormat.significant(s.mean, 6)), τ² = \(NumberFormat.significant(s.tau2, 4))\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
-        let labels = try label.map { try table.column($0).cells }
-        try OutputFiles.write([(out, CSVWriter.render(result.table(ids: ids, idName: id ?? "id", labels: labels, labelName: label), dialect: try csv.dialect()))])
+        let labels = try rows.label.map { try table.column($0).cells }
+        try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: try csv.dialect()))])
     }
 }
