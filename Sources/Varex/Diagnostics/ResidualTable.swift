@@ -10,7 +10,7 @@ public enum ResidualTable {
     public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95) throws -> OutputTable {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design
-        let interval = fit.predictionIntervals(level: level)
+        let interval = fit.predictionIntervals(level: level, leverage: infl.leverage)
         var header = [idName, "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
                       "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
         header += fit.terms.map { "dfbetas_" + $0 }

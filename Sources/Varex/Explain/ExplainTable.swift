@@ -17,7 +17,7 @@ public enum ExplainTable {
                             higherIsBetter: Bool, level: Double) throws -> OutputTable {
         let groups = d.grouping.groups
         let infl = try InfluenceMeasures(fit: fit)
-        let pi = fit.predictionIntervals(level: level)
+        let pi = fit.predictionIntervals(level: level, leverage: infl.leverage)
         let n = fit.n
         // Per-head columns on the reporting scale.
         let observed = retransformed?.observed ?? d.observed

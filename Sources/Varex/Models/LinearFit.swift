@@ -105,9 +105,10 @@ public struct LinearFit: Sendable {
 
     /// Prediction intervals for the rows used: ŷ ± t·σ̂·√((1 + hᵢ)/wᵢ), the prediction variance
     /// σ̂²/wᵢ of R's `predict(fit, interval = "prediction", weights = w)`.
-    public func predictionIntervals(level: Double = 0.95) -> (low: [Double], high: [Double]) {
+    /// Pass `leverage` when it is already at hand, to avoid computing it again.
+    public func predictionIntervals(level: Double = 0.95, leverage known: [Double]? = nil) -> (low: [Double], high: [Double]) {
         let tq = StudentT(df: Double(dfResidual)).quantile(1 - (1 - level) / 2)
-        let h = leverage
+        let h = known ?? leverage
         var low = [Double](repeating: .nan, count: n), high = low
         for i in 0..<n {
             let half = tq * sigma * ((1 + h[i]) / weight(i)).squareRoot()
