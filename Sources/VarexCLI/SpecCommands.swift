@@ -40,9 +40,14 @@ struct SnapshotCommand: ParsableCommand {
     var spec: String
     @Option(help: "The fixture folder to write (created if needed).")
     var out: String
+    @Flag(help: "Replace the fixture already in the --out folder (a published fixture is refused without it).")
+    var force = false
 
     func run() throws {
         let snapshot = try Snapshot(specPath: spec)
+        if !force, let existing = snapshot.files.first(where: { FileIdentity(path: out + "/" + $0.name) != nil }) {
+            throw OutputError.fixtureExists(folder: out, file: existing.name)
+        }
         try FileSystem.makeDirectory(out)
         try OutputFiles.write(snapshot.files.map { (out + "/" + $0.name, $0.contents) })
         Console.error("varex: wrote \(snapshot.files.count) files to \(out)")
@@ -74,7 +79,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let report = try Verification.verify(spec: spec, fixture: fixture, rtol: rtol, atol: atol)
         if report.passed {
-            print(report.description, terminator: "")
+            try OutputFiles.writeStandardOutput(Array(report.description.utf8))
         } else {
             Console.error(report.description.trimmingTrailingNewlines)
             throw ExitCode(1)

@@ -8,6 +8,12 @@ import Glibc
 do {
     var command = try VarexCommand.parseAsRoot()
     try command.run()
+    // Whatever a command printed must have reached its destination: a full disk or a closed
+    // file behind standard output is a failure, not a success.
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+        Console.error("varex: error: standard output: cannot write (\(String(cString: strerror(errno))))")
+        exit(1)
+    }
     exit(0)
 } catch let error as VarexError {
     Console.error("varex: error: \(error)")

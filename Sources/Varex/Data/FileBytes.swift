@@ -7,7 +7,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Reading and atomically writing whole files, with errors that name the path.
+/// Reading whole files, with errors that name the path; every file read is recorded in
+/// ``InputFiles`` so that no output replaces it.
 public enum FileBytes {
     /// The bytes of the file at `path`, or `-` for standard input.
     public static func read(path: String) throws -> [UInt8] {
@@ -24,6 +25,7 @@ public enum FileBytes {
         var info = stat()
         guard stat(path, &info) == 0 else { throw DataError.fileNotFound(path: path) }
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataError.unreadable(path: path, reason: "it is a directory") }
+        InputFiles.record(path: path)
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {

@@ -17,6 +17,7 @@ public enum ExplainError: VarexError, Equatable {
     case unknownExcludedID(String)
     case precisionNotPositive(CellLocation, text: String)
     case tooFewUnits(column: String, count: Int)
+    case tooManyGroups(count: Int, maximum: Int)
 
     public var exitCode: Int32 { 1 }
 
@@ -56,6 +57,8 @@ public enum ExplainError: VarexError, Equatable {
             return "\(loc): '\(text)' is not positive; standard errors, margins of error, variances and denominators must be"
         case let .tooFewUnits(column, count):
             return "'\(column)' is present in only \(count) row\(count == 1 ? "" : "s"); at least 3 are needed"
+        case let .tooManyGroups(count, maximum):
+            return "\(count) groups of terms: at most \(maximum), since the Shapley shares fit every subset of groups (2^\(maximum) fits); merge some groups"
         }
     }
 }

@@ -17,7 +17,7 @@ public struct ShapleyShares: Sendable {
     public init(fit: LinearFit, grouping: TermGrouping) throws {
         let k = grouping.groups.count
         guard k <= Self.maximumGroups else {
-            throw ExplainError.invalidGroup("\(k) groups: at most \(Self.maximumGroups), since every subset is fitted")
+            throw ExplainError.tooManyGroups(count: k, maximum: Self.maximumGroups)
         }
         let design = fit.design
         let n = fit.n

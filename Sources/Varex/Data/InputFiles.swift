@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file's identity on disk: the same file has the same device and inode whatever path,
+/// link or spelling names it.
+public struct FileIdentity: Hashable, Sendable {
+    public let device: UInt64
+    public let inode: UInt64
+
+    /// The identity of the file `path` names (following links), or nil when there is none.
+    public init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    /// The identity of an open file descriptor, or nil.
+    public init?(descriptor: Int32) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// Every file this process has read (data, joins, specs, fixtures), so that no output can
+/// replace one of them. ``FileBytes/read(path:)`` records each file it reads; ``OutputFiles``
+/// refuses a target that is one of them.
+public enum InputFiles {
+    nonisolated(unsafe) private static var files: [FileIdentity: String] = [:]
+    nonisolated(unsafe) private static var mutex = pthread_mutex_t()
+    nonisolated(unsafe) private static var ready: Bool = {
+        pthread_mutex_init(&mutex, nil)
+        return true
+    }()
+
+    private static func locked<T>(_ body: () -> T) -> T {
+        _ = ready
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+
+    /// Records that `path` was read.
+    public static func record(path: String) {
+        guard let id = FileIdentity(path: path) else { return }
+        locked { if files[id] == nil { files[id] = path } }
+    }
+
+    /// The path under which the file with this identity was read, if it was.
+    public static func path(of id: FileIdentity) -> String? {
+        locked { files[id] }
+    }
+}
