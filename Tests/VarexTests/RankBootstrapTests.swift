@@ -45,13 +45,43 @@ struct RankBootstrapTests {
         let a = try ExplainTests.councils()
         let one = try RankBootstrap(analysis: a, replicates: 300, seed: 5)
         let two = try RankBootstrap(analysis: a, replicates: 300, seed: 5)
-        #expect(one.ranks == two.ranks)
-        // Replicate b depends only on (seed, b): the first 100 of 300 equal a run of 100.
-        let short = try RankBootstrap(analysis: a, replicates: 100, seed: 5)
-        #expect(Array(one.ranks.prefix(100 * one.count)) == short.ranks)
+        #expect(one.rankCounts == two.rankCounts)
+        // Every replicate gives each council one rank and each rank to one council.
+        let n = one.count
+        for i in 0..<n { #expect(one.rankCounts[(i * n)..<((i + 1) * n)].reduce(0, +) == 300) }
+        for r in 0..<n { #expect(stride(from: r, to: n * n, by: n).map { one.rankCounts[$0] }.reduce(0, +) == 300) }
         let other = try RankBootstrap(analysis: a, replicates: 300, seed: 6)
-        #expect(one.ranks != other.ranks)
+        #expect(one.rankCounts != other.rankCounts)
         let residual = try RankBootstrap(analysis: a, replicates: 300, seed: 5, resampling: .residuals)
-        #expect(residual.ranks != one.ranks && residual.redraws == 0)
+        #expect(residual.rankCounts != one.rankCounts && residual.redraws == 0)
+    }
+
+    /// The summary from running counts equals the one from the sorted list of ranks, computed
+    /// here independently: median (mean of the middle two for an even count), the inverse
+    /// empirical CDF at 2.5% and 97.5% (the ⌈q·m⌉-th smallest), and the top/bottom-k shares.
+    @Test func summaryFromCountsEqualsSummaryFromSortedRanks() {
+        var rng = Xoshiro256(seed: 11)
+        for trial in 0..<200 {
+            let units = 2 + rng.index(below: 30), m = 1 + rng.index(below: 60), ten = 1 + rng.index(below: units)
+            let ranks = (0..<m).map { _ in 1 + rng.index(below: units) }.sorted()
+            var counts = [UInt32](repeating: 0, count: units)
+            for r in ranks { counts[r - 1] += 1 }
+            let h = RankHistogram(counts: counts[...])
+            let median = m % 2 == 1 ? Double(ranks[m / 2]) : Double(ranks[m / 2 - 1] + ranks[m / 2]) / 2
+            #expect(h.median == median, "trial \(trial)")
+            for q in [0.025, 0.5, 0.975, 0.0, 1.0] {
+                let k = min(m, max(1, Int((q * Double(m)).rounded(.up))))
+                #expect(h.quantile(q) == ranks[k - 1], "trial \(trial) q \(q)")
+            }
+            #expect(h.countAtMost(ten) == ranks.filter { $0 <= ten }.count)
+            #expect(m - h.countAtMost(units - ten) == ranks.filter { $0 > units - ten }.count)
+        }
+    }
+
+    @Test func aRequestBeyondTheLimitIsRefusedBeforeAnyWork() throws {
+        let a = try ExplainTests.councils()
+        #expect(throws: ExplainError.tooManyReplicates(100_000_000, maximum: 1_000_000)) {
+            try RankBootstrap(analysis: a, replicates: 100_000_000, seed: 1)
+        }
     }
 }

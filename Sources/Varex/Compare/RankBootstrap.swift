@@ -26,13 +26,23 @@ public struct RankBootstrap: Sendable {
     public let replicates: Int
     public let seed: UInt64
     public let resampling: Resampling
-    /// ranks[b * n + i]: council i's rank in replicate b (1 = largest unjustified value, or the
-    /// smallest when higher is better).
-    public let ranks: [Int32]
+    /// rankCounts[i * count + r − 1]: how many replicates put council i at rank r (1 = largest
+    /// unjustified value, or the smallest when higher is better). Running counts, so memory is
+    /// count² whatever the number of replicates.
+    public let rankCounts: [UInt32]
     /// Councils ranked (the rows used by the fit).
     public let count: Int
     /// Resamples drawn again because a term was not estimable.
     public let redraws: Int
+
+    /// The most replicates a run takes: the Monte Carlo error of a 95% rank interval is
+    /// negligible long before, and a larger request is refused at once rather than left to run
+    /// for hours.
+    public static let maximumReplicates = 1_000_000
+    /// The most memory the rank counts may take (bytes), with one set per worker thread.
+    public static let maximumCountBytes = 2 << 30
+    /// Failed redraws of one replicate before the run stops.
+    public static let maximumRedraws = 1000
 
     public init(analysis a: ExplainAnalysis, replicates: Int, seed: UInt64, resampling: Resampling = .cases) throws {
         let fit = a.fit
@@ -59,14 +69,21 @@ public struct RankBootstrap: Sendable {
         let descending = !a.request.higherIsBetter
         let retransform = a.retransformed
         let logBase = retransform.map { log($0.base) }
+        try Self.checkRequest(replicates: replicates, count: n)
 
-        var ranks = [Int32](repeating: 0, count: replicates * n)
+        var totals = [UInt32](repeating: 0, count: n * n)
         let chunkCount = min(replicates, 64)
         var redrawCounts = [Int](repeating: 0, count: chunkCount)
-        ranks.withUnsafeMutableBufferPointer { rb in
+        var failed = [Bool](repeating: false, count: chunkCount)
+        let merge = Lock()
+        totals.withUnsafeMutableBufferPointer { tb in
             redrawCounts.withUnsafeMutableBufferPointer { cb in
-                let ranksBase = rb.baseAddress!, countBase = cb.baseAddress!
+              failed.withUnsafeMutableBufferPointer { fb in
+                let totalsBase = tb.baseAddress!, countBase = cb.baseAddress!, failedBase = fb.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    // This chunk's counts, added to the totals at the end: integer sums, so the
+                    // result is the same in any order and on any number of cores.
+                    var counts = [UInt32](repeating: 0, count: n * n)
                     var solver = SmallLeastSquares(rows: n, columns: p)
                     var value = [Double](repeating: 0, count: n)
                     var order = [Int](repeating: 0, count: n)
@@ -93,8 +110,9 @@ public struct RankBootstrap: Sendable {
                                 }
                             }
                             solved = solver.solve()
-                            if !solved { redraws += 1; attempts += 1; if attempts > 1000 { break } }
+                            if !solved { redraws += 1; attempts += 1; if attempts >= Self.maximumRedraws { break } }
                         }
+                        if !solved { failedBase[chunk] = true; break }
                         // Unjustified value of every council under this replicate's coefficients.
                         var constant = 0.0
                         for k in 0..<p where !justifiedColumn[k] { constant += solver.b[k] * means[k] }
@@ -110,33 +128,79 @@ public struct RankBootstrap: Sendable {
                         for i in 0..<n { order[i] = i }
                         order.sort { descending ? (value[$0] > value[$1] || (value[$0] == value[$1] && $0 < $1))
                                                 : (value[$0] < value[$1] || (value[$0] == value[$1] && $0 < $1)) }
-                        for (position, i) in order.enumerated() { ranksBase[b * n + i] = Int32(position + 1) }
+                        for (position, i) in order.enumerated() { counts[i * n + position] += 1 }
                         b += 1
                     }
                     countBase[chunk] = redraws
+                    merge.run { for k in 0..<(n * n) { totalsBase[k] += counts[k] } }
                 }
+              }
             }
         }
+        if failed.contains(true) { throw ExplainError.bootstrapFailed(attempts: Self.maximumRedraws) }
         self.replicates = replicates
         self.seed = seed
         self.resampling = resampling
-        self.ranks = ranks
+        self.rankCounts = totals
         self.count = n
         self.redraws = redrawCounts.reduce(0, +)
+    }
+
+    /// Refuses, before any work, a run that is too long or whose counts would not fit in memory.
+    static func checkRequest(replicates: Int, count n: Int) throws {
+        guard replicates <= maximumReplicates else {
+            throw ExplainError.tooManyReplicates(replicates, maximum: maximumReplicates)
+        }
+        let threads = ProcessorCount.active + 1
+        let bytes = n * n * MemoryLayout<UInt32>.size * threads
+        guard bytes <= maximumCountBytes else {
+            throw ExplainError.rankCountsTooLarge(units: n, bytes: bytes, limit: maximumCountBytes)
+        }
     }
 
     /// Per council: median rank, the central `level` interval of its ranks (inverse empirical
     /// CDF: whole ranks), and the probabilities of being in the top and the bottom `ten`.
     public func summary(level: Double = 0.95, ten: Int = 10) -> [(median: Double, low: Int, high: Int, top: Double, bottom: Double)] {
         (0..<count).map { i in
-            var r = (0..<replicates).map { Int(ranks[$0 * count + i]) }
-            r.sort()
-            func quantile(_ q: Double) -> Int { r[min(r.count - 1, max(0, Int((q * Double(r.count)).rounded(.up)) - 1))] }
-            let m = r.count
-            let median = m % 2 == 1 ? Double(r[m / 2]) : Double(r[m / 2 - 1] + r[m / 2]) / 2
-            let top = Double(r.filter { $0 <= ten }.count) / Double(m)
-            let bottom = Double(r.filter { $0 > count - ten }.count) / Double(m)
-            return (median, quantile((1 - level) / 2), quantile(1 - (1 - level) / 2), top, bottom)
+            let h = RankHistogram(counts: rankCounts[(i * count)..<((i + 1) * count)])
+            let m = Double(replicates)
+            return (h.median, h.quantile((1 - level) / 2), h.quantile(1 - (1 - level) / 2),
+                    Double(h.countAtMost(ten)) / m, Double(replicates - h.countAtMost(count - ten)) / m)
         }
+    }
+}
+
+/// The ranks one unit took over many replicates, as counts per rank (rank r at index r − 1):
+/// the same quantiles as the sorted list of ranks, in memory that does not grow with the
+/// number of replicates.
+struct RankHistogram {
+    let counts: ArraySlice<UInt32>
+    var total: Int { counts.reduce(0) { $0 + Int($1) } }
+
+    /// The k-th smallest rank (1-based k).
+    func kthSmallest(_ k: Int) -> Int {
+        var seen = 0
+        for (r, c) in counts.enumerated() {
+            seen += Int(c)
+            if seen >= k { return r + 1 }
+        }
+        return counts.count
+    }
+
+    /// The inverse empirical CDF at q: the ⌈q·m⌉-th smallest rank (at least the first).
+    func quantile(_ q: Double) -> Int {
+        let m = total
+        return kthSmallest(min(m, max(1, Int((q * Double(m)).rounded(.up)))))
+    }
+
+    /// The median: the middle rank, or the mean of the two middle ones.
+    var median: Double {
+        let m = total
+        return m % 2 == 1 ? Double(kthSmallest(m / 2 + 1)) : Double(kthSmallest(m / 2) + kthSmallest(m / 2 + 1)) / 2
+    }
+
+    /// How many replicates gave a rank of at most r.
+    func countAtMost(_ r: Int) -> Int {
+        counts.prefix(max(0, r)).reduce(0) { $0 + Int($1) }
     }
 }

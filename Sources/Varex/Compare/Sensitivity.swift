@@ -20,16 +20,21 @@ public enum Sensitivity {
             for (k, i) in present.enumerated() { full[i] = r[k] }
             return full
         }
+        try RankBootstrap.checkRequest(replicates: draws, count: base.index.count)
         let chosen = base.weights
         let total = chosen.reduce(0, +)
         let alpha = chosen.map { $0 / total / (spread * spread) }
-        var drawn: [[Int]] = []
+        let n = base.index.count
+        // Running counts of each row's rank under the random weights (rank r at r − 1), so
+        // memory does not grow with the number of draws.
+        var counts = [UInt32](repeating: 0, count: n * n)
         for d in 0..<draws {
             var rng = Xoshiro256(seed: seed, stream: UInt64(d))
             let w = rng.dirichlet(alpha)
             var dict: [String: Double] = [:]
             for (k, m) in measures.enumerated() { dict[m.column] = w[k] }
-            drawn.append(ranked(try OutcomeIndex(table: table, measures: measures, weights: dict, normalisation: normalisation)))
+            let r = ranked(try OutcomeIndex(table: table, measures: measures, weights: dict, normalisation: normalisation))
+            for i in present { counts[i * n + r[i] - 1] += 1 }
         }
         let byNormalisation = try Normalisation.allCases.map {
             ranked(try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: $0))
@@ -40,12 +45,13 @@ public enum Sensitivity {
         var lo = [Cell](), hi = [Cell](), q1 = [Cell](), q2 = [Cell]()
         for i in baseRank.indices {
             guard baseRank[i] > 0 else { lo.append(.empty); hi.append(.empty); q1.append(.empty); q2.append(.empty); continue }
-            let all = (drawn.map { $0[i] } + byNormalisation.map { $0[i] } + [baseRank[i]])
-            lo.append(.integer(all.min()!)); hi.append(.integer(all.max()!))
-            let sorted = drawn.map { $0[i] }.sorted()
-            if sorted.isEmpty { q1.append(.empty); q2.append(.empty); continue }
-            q1.append(.integer(sorted[max(0, Int((0.025 * Double(sorted.count)).rounded(.up)) - 1)]))
-            q2.append(.integer(sorted[min(sorted.count - 1, Int((0.975 * Double(sorted.count)).rounded(.up)) - 1)]))
+            let h = RankHistogram(counts: counts[(i * n)..<((i + 1) * n)])
+            let fixed = byNormalisation.map { $0[i] } + [baseRank[i]]
+            let drawnMin = draws > 0 ? [h.kthSmallest(1)] : [], drawnMax = draws > 0 ? [h.kthSmallest(draws)] : []
+            lo.append(.integer((fixed + drawnMin).min()!)); hi.append(.integer((fixed + drawnMax).max()!))
+            if draws == 0 { q1.append(.empty); q2.append(.empty); continue }
+            q1.append(.integer(h.quantile(0.025)))
+            q2.append(.integer(h.quantile(0.975)))
         }
         cols.add("rank_min", lo)
         cols.add("rank_max", hi)

@@ -35,27 +35,16 @@ public struct FileIdentity: Hashable, Sendable {
 /// refuses a target that is one of them.
 public enum InputFiles {
     nonisolated(unsafe) private static var files: [FileIdentity: String] = [:]
-    nonisolated(unsafe) private static var mutex = pthread_mutex_t()
-    nonisolated(unsafe) private static var ready: Bool = {
-        pthread_mutex_init(&mutex, nil)
-        return true
-    }()
-
-    private static func locked<T>(_ body: () -> T) -> T {
-        _ = ready
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
+    private static let lock = Lock()
 
     /// Records that `path` was read.
     public static func record(path: String) {
         guard let id = FileIdentity(path: path) else { return }
-        locked { if files[id] == nil { files[id] = path } }
+        lock.run { if files[id] == nil { files[id] = path } }
     }
 
     /// The path under which the file with this identity was read, if it was.
     public static func path(of id: FileIdentity) -> String? {
-        locked { files[id] }
+        lock.run { files[id] }
     }
 }

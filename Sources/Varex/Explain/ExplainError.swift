@@ -18,6 +18,9 @@ public enum ExplainError: VarexError, Equatable {
     case precisionNotPositive(CellLocation, text: String)
     case tooFewUnits(column: String, count: Int)
     case tooManyGroups(count: Int, maximum: Int)
+    case tooManyReplicates(Int, maximum: Int)
+    case rankCountsTooLarge(units: Int, bytes: Int, limit: Int)
+    case bootstrapFailed(attempts: Int)
 
     public var exitCode: Int32 { 1 }
 
@@ -59,6 +62,12 @@ public enum ExplainError: VarexError, Equatable {
             return "'\(column)' is present in only \(count) row\(count == 1 ? "" : "s"); at least 3 are needed"
         case let .tooManyGroups(count, maximum):
             return "\(count) groups of terms: at most \(maximum), since the Shapley shares fit every subset of groups (2^\(maximum) fits); merge some groups"
+        case let .tooManyReplicates(n, maximum):
+            return "\(n) replicates or draws: at most \(maximum) (the Monte Carlo error of a 95% rank interval is negligible well before); ask for fewer"
+        case let .rankCountsTooLarge(units, bytes, limit):
+            return "rank intervals for \(units) units keep \(units)² counts per thread (\(bytes >> 20) MB, more than the \(limit >> 20) MB allowed); rank fewer units"
+        case let .bootstrapFailed(attempts):
+            return "a bootstrap replicate could not be fitted in \(attempts) draws (a term is not estimable in almost every resample); drop rare categories or use --resample residuals"
         }
     }
 }

@@ -72,48 +72,74 @@ public struct Formula: Sendable {
 
 /// The term algebra of R formulas: a list of terms (sets of variable indices) and an
 /// intercept flag that is `nil` until `0`, `1`, `-1` or `+0` says otherwise.
+///
+/// Terms keep their order of first appearance (as R's `terms()`), with a hash set beside the
+/// list so that every operation costs time proportional to the terms it reads and produces.
+/// No set may hold more than ``maximumTerms`` terms: `(a + b + … )^k` grows as 2^variables.
 struct TermSet {
-    var terms: [Set<Int>] = []
+    private(set) var terms: [Set<Int>] = []
+    private var members: Set<Set<Int>> = []
     var intercept: Bool? = nil
+
+    /// The most terms a formula may expand to.
+    static let maximumTerms = 20_000
+
+    init(terms: [Set<Int>] = [], intercept: Bool? = nil) {
+        for t in terms { _ = try? append(t) }
+        self.intercept = intercept
+    }
 
     static func variable(_ v: Int) -> TermSet { TermSet(terms: [[v]], intercept: nil) }
 
-    static func + (a: TermSet, b: TermSet) -> TermSet {
+    /// Adds a term unless it is there already.
+    mutating func append(_ t: Set<Int>) throws {
+        guard members.insert(t).inserted else { return }
+        terms.append(t)
+        guard terms.count <= Self.maximumTerms else { throw FormulaError.tooManyTerms(limit: Self.maximumTerms) }
+    }
+
+    func contains(_ t: Set<Int>) -> Bool { members.contains(t) }
+
+    static func + (a: TermSet, b: TermSet) throws -> TermSet {
         var out = a
-        for t in b.terms where !out.terms.contains(t) { out.terms.append(t) }
+        for t in b.terms { try out.append(t) }
         out.intercept = b.intercept ?? a.intercept
         return out
     }
 
     static func - (a: TermSet, b: TermSet) -> TermSet {
-        var out = a
-        out.terms.removeAll { b.terms.contains($0) }
+        var out = TermSet(terms: a.terms.filter { !b.contains($0) }, intercept: a.intercept)
         if let bi = b.intercept { out.intercept = !bi }
         return out
     }
 
     /// a:b, every term of a joined with every term of b.
-    static func interaction(_ a: TermSet, _ b: TermSet) -> TermSet {
+    static func interaction(_ a: TermSet, _ b: TermSet) throws -> TermSet {
         var out = TermSet()
-        for x in a.terms { for y in b.terms {
-            let t = x.union(y)
-            if !out.terms.contains(t) { out.terms.append(t) }
-        } }
+        for x in a.terms { for y in b.terms { try out.append(x.union(y)) } }
         return out
     }
 
     /// a*b = a + b + a:b.
-    static func cross(_ a: TermSet, _ b: TermSet) -> TermSet {
-        var s = a + b
+    static func cross(_ a: TermSet, _ b: TermSet) throws -> TermSet {
+        var s = try a + b
         s.intercept = b.intercept ?? a.intercept
-        let i = interaction(a, b)
-        for t in i.terms where !s.terms.contains(t) { s.terms.append(t) }
+        for t in try interaction(a, b).terms { try s.append(t) }
         return s
     }
 
     /// a/b = a + (all variables of a):b.
-    static func nest(_ a: TermSet, _ b: TermSet) -> TermSet {
+    static func nest(_ a: TermSet, _ b: TermSet) throws -> TermSet {
         let all = a.terms.reduce(into: Set<Int>()) { $0.formUnion($1) }
-        return a + interaction(TermSet(terms: [all]), b)
+        return try a + interaction(TermSet(terms: [all]), b)
+    }
+
+    /// a^k: a crossed with itself k times. Past the number of distinct variables in a nothing
+    /// new appears, so the loop stops there (`x^1000000000` is as quick as `x^1`).
+    static func power(_ a: TermSet, _ k: Int) throws -> TermSet {
+        let variables = a.terms.reduce(into: Set<Int>()) { $0.formUnion($1) }.count
+        var result = a
+        for _ in 1..<max(1, min(k, variables)) { result = try cross(result, a) }
+        return result
     }
 }

@@ -13,15 +13,26 @@ public enum FormulaError: VarexError, Equatable {
     case referenceForUnknownVariable(String)
     /// The formula has no terms and no intercept.
     case emptyModel(String)
+    /// The formula expands to more terms than a model can take.
+    case tooManyTerms(limit: Int)
+    /// Parentheses or calls nested deeper than the parser allows.
+    case nestedTooDeeply(formula: String, position: Int, limit: Int)
+    /// An arithmetic expression with more operations in a chain than the parser allows.
+    case expressionTooLong(formula: String, position: Int, limit: Int)
 
     public var exitCode: Int32 { 1 }
+
+    /// A long formula cut for a one-line message.
+    static func shortened(_ s: String) -> String {
+        s.count <= 120 ? s : String(s.prefix(100)) + "… (\(s.count) characters)"
+    }
 
     public var description: String {
         switch self {
         case let .syntax(formula, position, message):
-            return "formula error at position \(position) of '\(formula)': \(message)"
+            return "formula error at position \(position) of '\(Self.shortened(formula))': \(message)"
         case let .unknownFunction(formula, position, name):
-            return "formula error at position \(position) of '\(formula)': unknown function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor"
+            return "formula error at position \(position) of '\(Self.shortened(formula))': unknown function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor"
         case let .textInNumericContext(variable, column):
             return "'\(variable)' needs numbers but column '\(column)' holds text"
         case let .categoricalResponse(name):
@@ -32,6 +43,12 @@ public enum FormulaError: VarexError, Equatable {
             return "--reference \(name)=...: '\(name)' is not a categorical variable of the model"
         case let .emptyModel(formula):
             return "the formula '\(formula)' has no terms and no intercept"
+        case let .tooManyTerms(limit):
+            return "the formula expands to more than \(limit) terms (an interaction of many variables, such as (a + b + ...)^k, grows as 2^variables); use a lower power or fewer variables"
+        case let .nestedTooDeeply(formula, position, limit):
+            return "formula error at position \(position) of '\(Self.shortened(formula))': parentheses and calls are nested more than \(limit) deep"
+        case let .expressionTooLong(formula, position, limit):
+            return "formula error at position \(position) of '\(Self.shortened(formula))': the expression chains more than \(limit) operations; compute it as a column instead"
         }
     }
 }

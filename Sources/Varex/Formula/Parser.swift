@@ -11,6 +11,14 @@ struct FormulaParser {
     let tokens: [Token]
     var index = 0
     var variables: [ModelVariable] = []
+    /// How deep the parse is in parentheses, calls and unary signs.
+    var depth = 0
+
+    /// The deepest nesting of parentheses, calls and unary signs the parser accepts: far beyond
+    /// any real formula, and well within the stack.
+    static let maximumDepth = 100
+    /// The deepest expression tree (a chain such as `a + b + c + …` is as deep as it is long).
+    static let maximumTreeDepth = 1000
 
     static let numericFunctions: Set<String> = ["log", "log10", "log2", "log1p", "sqrt", "exp", "abs"]
 
@@ -44,6 +52,32 @@ struct FormulaParser {
         guard accept(c) else { throw fail("expected '\(c)' but found \(describe(current))") }
     }
 
+    /// Runs `body` one level deeper, refusing to go past ``maximumDepth``.
+    mutating func nested<T>(_ body: (inout FormulaParser) throws -> T) throws -> T {
+        guard depth < Self.maximumDepth else {
+            throw FormulaError.nestedTooDeeply(formula: text, position: current.position, limit: Self.maximumDepth)
+        }
+        depth += 1
+        defer { depth -= 1 }
+        return try body(&self)
+    }
+
+    /// An expression node, refused when its tree is deeper than ``maximumTreeDepth`` (evaluating,
+    /// printing and freeing it recurse through the tree).
+    func node(_ e: Expression, children: Node...) throws -> Node {
+        let d = 1 + (children.map(\.depth).max() ?? 0)
+        guard d <= Self.maximumTreeDepth else {
+            throw FormulaError.expressionTooLong(formula: text, position: current.position, limit: Self.maximumTreeDepth)
+        }
+        return Node(expression: e, depth: d)
+    }
+
+    /// An expression with the depth of its tree.
+    struct Node {
+        let expression: Expression
+        let depth: Int
+    }
+
     mutating func register(_ v: ModelVariable) -> Int {
         if let i = variables.firstIndex(where: { $0.label == v.label }) { return i }
         variables.append(v)
@@ -54,7 +88,7 @@ struct FormulaParser {
         var response: Int? = nil
         if current.kind != .symbol("~") {
             guard current.kind != .end else { throw fail("the formula is empty; write it as 'y ~ x1 + x2'") }
-            let e = try parseArithmetic()
+            let e = try parseArithmetic().expression
             if case let .column(name) = e {
                 response = register(ModelVariable(label: name, source: .column(name)))
             } else {
@@ -78,7 +112,7 @@ struct FormulaParser {
         if accept("-") { result = TermSet() - (try parseProduct()) }
         else { _ = accept("+"); result = try parseProduct() }
         while true {
-            if accept("+") { result = result + (try parseProduct()) }
+            if accept("+") { result = try result + (try parseProduct()) }
             else if accept("-") { result = result - (try parseProduct()) }
             else { return result }
         }
@@ -87,15 +121,15 @@ struct FormulaParser {
     mutating func parseProduct() throws -> TermSet {
         var result = try parseInteraction()
         while true {
-            if accept("*") { result = TermSet.cross(result, try parseInteraction()) }
-            else if accept("/") { result = TermSet.nest(result, try parseInteraction()) }
+            if accept("*") { result = try TermSet.cross(result, try parseInteraction()) }
+            else if accept("/") { result = try TermSet.nest(result, try parseInteraction()) }
             else { return result }
         }
     }
 
     mutating func parseInteraction() throws -> TermSet {
         var result = try parsePower()
-        while accept(":") { result = TermSet.interaction(result, try parsePower()) }
+        while accept(":") { result = try TermSet.interaction(result, try parsePower()) }
         return result
     }
 
@@ -103,13 +137,11 @@ struct FormulaParser {
         let base = try parseTermAtom()
         guard accept("^") else { return base }
         let t = current
-        guard case let .number(n) = t.kind, let k = Int(n), k >= 1 else {
+        guard case let .number(n) = t.kind, let k = Int(n.prefix(18)), k >= 1 else {
             throw fail("'^' in a formula takes a whole number (crossing power); for arithmetic write I(x^2)", at: t)
         }
         index += 1
-        var result = base
-        for _ in 1..<k { result = TermSet.cross(result, base) }
-        return result
+        return try TermSet.power(base, k)
     }
 
     mutating func parseTermAtom() throws -> TermSet {
@@ -117,9 +149,11 @@ struct FormulaParser {
         switch t.kind {
         case .symbol("("):
             index += 1
-            let inner = try parseSum()
-            try expect(")")
-            return inner
+            return try nested { p in
+                let inner = try p.parseSum()
+                try p.expect(")")
+                return inner
+            }
         case let .number(n):
             index += 1
             if n == "0" { return TermSet(terms: [], intercept: false) }
@@ -127,7 +161,7 @@ struct FormulaParser {
             throw fail("a number in a formula term must be 0 or 1; for arithmetic write I(...)", at: t)
         case let .identifier(name):
             index += 1
-            if accept("(") { return TermSet.variable(try parseCall(name, at: t)) }
+            if accept("(") { return TermSet.variable(try nested { try $0.parseCall(name, at: t) }) }
             return TermSet.variable(register(ModelVariable(label: name, source: .column(name))))
         default:
             throw fail("expected a term but found \(describe(t))", at: t)
@@ -147,14 +181,15 @@ struct FormulaParser {
         case "I":
             let e = try parseArithmetic()
             try expect(")")
-            return register(ModelVariable(label: "I(\(e.label))", source: .expression(.call("I", [e]))))
+            let call = try node(.call("I", [e.expression]), children: e).expression
+            return register(ModelVariable(label: "I(\(e.expression.label))", source: .expression(call)))
         default:
-            let e = try finishCall(name, at: t)
+            let e = try finishCall(name, at: t).expression
             return register(ModelVariable(label: e.label, source: .expression(e)))
         }
     }
 
-    mutating func finishCall(_ name: String, at t: Token) throws -> Expression {
+    mutating func finishCall(_ name: String, at t: Token) throws -> Node {
         guard Self.numericFunctions.contains(name) || name == "I" else {
             throw FormulaError.unknownFunction(formula: text, position: t.position, name: name)
         }
@@ -163,56 +198,64 @@ struct FormulaParser {
         try expect(")")
         let maxArgs = name == "log" ? 2 : 1
         guard args.count <= maxArgs else { throw fail("\(name)() takes \(maxArgs) argument\(maxArgs == 1 ? "" : "s")", at: t) }
-        return .call(name, args)
+        return Node(expression: .call(name, args.map(\.expression)), depth: 1 + args.map(\.depth).max()!)
     }
 
     // MARK: arithmetic (inside calls)
 
-    mutating func parseArithmetic() throws -> Expression {
+    mutating func parseArithmetic() throws -> Node {
         var e = try parseArithmeticTerm()
         while true {
-            if accept("+") { e = .binary("+", e, try parseArithmeticTerm()) }
-            else if accept("-") { e = .binary("-", e, try parseArithmeticTerm()) }
+            if accept("+") { let r = try parseArithmeticTerm(); e = try node(.binary("+", e.expression, r.expression), children: e, r) }
+            else if accept("-") { let r = try parseArithmeticTerm(); e = try node(.binary("-", e.expression, r.expression), children: e, r) }
             else { return e }
         }
     }
 
-    mutating func parseArithmeticTerm() throws -> Expression {
+    mutating func parseArithmeticTerm() throws -> Node {
         var e = try parseUnary()
         while true {
-            if accept("*") { e = .binary("*", e, try parseUnary()) }
-            else if accept("/") { e = .binary("/", e, try parseUnary()) }
+            if accept("*") { let r = try parseUnary(); e = try node(.binary("*", e.expression, r.expression), children: e, r) }
+            else if accept("/") { let r = try parseUnary(); e = try node(.binary("/", e.expression, r.expression), children: e, r) }
             else { return e }
         }
     }
 
-    mutating func parseUnary() throws -> Expression {
-        if accept("-") { return .negate(try parseUnary()) }
-        if accept("+") { return try parseUnary() }
+    mutating func parseUnary() throws -> Node {
+        if accept("-") {
+            let a = try nested { try $0.parseUnary() }
+            return try node(.negate(a.expression), children: a)
+        }
+        if accept("+") { return try nested { try $0.parseUnary() } }
         return try parseExponent()
     }
 
-    mutating func parseExponent() throws -> Expression {
+    mutating func parseExponent() throws -> Node {
         let base = try parseArithmeticAtom()
-        if accept("^") { return .binary("^", base, try parseUnary()) }
+        if accept("^") {
+            let power = try nested { try $0.parseUnary() }
+            return try node(.binary("^", base.expression, power.expression), children: base, power)
+        }
         return base
     }
 
-    mutating func parseArithmeticAtom() throws -> Expression {
+    mutating func parseArithmeticAtom() throws -> Node {
         let t = current
         switch t.kind {
         case .symbol("("):
             index += 1
-            let inner = try parseArithmetic()
-            try expect(")")
-            return .parenthesised(inner)
+            return try nested { p in
+                let inner = try p.parseArithmetic()
+                try p.expect(")")
+                return try p.node(.parenthesised(inner.expression), children: inner)
+            }
         case let .number(n):
             index += 1
-            return .number(NumberParsing.parse(n)!, text: n)
+            return Node(expression: .number(NumberParsing.parse(n)!, text: n), depth: 1)
         case let .identifier(name):
             index += 1
-            if accept("(") { return try finishCall(name, at: t) }
-            return .column(name)
+            if accept("(") { return try nested { try $0.finishCall(name, at: t) } }
+            return Node(expression: .column(name), depth: 1)
         default:
             throw fail("expected a number, a column or '(' but found \(describe(t))", at: t)
         }
