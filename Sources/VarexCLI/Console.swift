@@ -2,7 +2,14 @@
 import Glibc
 #endif
 
+import Varex
+
 enum Console {
+    /// R's warnings for a fit, one line each, as `varex: warning: ...`.
+    static func warnings(_ summary: FitSummary) {
+        for w in summary.warnings { error("varex: warning: \(w)") }
+    }
+
     /// Writes a line to standard error.
     static func error(_ message: String) {
         fputs(message + "\n", stderr)

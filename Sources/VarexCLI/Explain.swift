@@ -72,6 +72,7 @@ enum ExplainReport {
                       dialect: CSVWriter.Dialect = .rfc4180, xlsx: String? = nil) throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped
+        Console.warnings(a.summary)
         if !dropped.isEmpty {
             Console.error("varex: \(dropped.count) of \(a.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
         }

@@ -60,6 +60,7 @@ enum FitReport {
         if s.dfResidual == 0 {
             Console.error("varex: as many usable rows as coefficients: the fit is exact, so standard errors, tests and influence measures are undefined")
         }
+        Console.warnings(s)
         let aliased = s.coefficients.filter(\.isAliased).map(\.term)
         if !aliased.isEmpty {
             Console.error("varex: \(aliased.count) term\(aliased.count == 1 ? " is" : "s are") not estimable (a linear combination of earlier terms): \(aliased.joined(separator: ", "))")

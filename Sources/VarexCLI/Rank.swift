@@ -42,6 +42,7 @@ struct Rank: ParsableCommand {
         let spec = try model.loadSpec()
         let settings = try BootstrapSettings(bootstrap: bootstrap, resample: resample, seed: seed, spec: spec)
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }
         try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten), dialect: try csv.dialect()))])

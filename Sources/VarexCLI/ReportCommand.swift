@@ -58,6 +58,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--funnel-overdispersion \(overdispersion): expected multiplicative, additive or none")
         }
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let indicator = funnelIndicator ?? r?.funnelIndicator {

@@ -28,13 +28,14 @@ public struct InfluenceMeasures: Sendable {
         let n = fit.n, k = Double(fit.rank), p = fit.coefficients.count
         // As R's lm.influence: a leverage within 10ε of 1 is 1 (the fit passes through the row),
         // so the measures that divide by 1 − h are undefined (empty in outputs) rather than huge.
-        let h = fit.leverage.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 }
+        let h = fit.roundedLeverage
         let e = fit.weightedResiduals
         let s = fit.sigma
         let rss = fit.weightedRSS
         let (sig, stud) = Self.studentized(weightedResiduals: e, leverage: h, rss: rss, dfResidual: fit.dfResidual)
         var std = [Double](repeating: .nan, count: n), cook = std, dff = std, cov = std
-        for i in 0..<n {
+        // A row with h = 1 keeps NaN in each of these, as R gives.
+        for i in 0..<n where h[i] < 1 {
             let omh = 1 - h[i]
             std[i] = e[i] / (s * omh.squareRoot())
             cook[i] = std[i] * std[i] * h[i] / (k * omh)
@@ -45,7 +46,9 @@ public struct InfluenceMeasures: Sendable {
         var dfb = Matrix(rows: n, columns: p, repeating: .nan)
         for (kk, j) in fit.estimable.enumerated() {
             let sd = fit.unscaledCovariance[j, j].squareRoot()
-            for i in 0..<n { dfb[i, j] = b[i, kk] * e[i] / (1 - h[i]) / (sig[i] * sd) }
+            // R's lm.influence takes the change in the coefficients as 0 when h = 1.
+            // (0 / 0 = NaN when σ̂₍ᵢ₎ is 0 too, as with n = p.)
+            for i in 0..<n { dfb[i, j] = (h[i] == 1 ? 0 : b[i, kk] * e[i] / (1 - h[i])) / (sig[i] * sd) }
         }
         // influence.measures: |dfbetas| > 1, |dffits| > 3√(k/(n−k)), |1 − covratio| > 3k/(n−k),
         // pf(cook, k, n−k) > 0.5, h > 3k/n.
@@ -72,15 +75,17 @@ public struct InfluenceMeasures: Sendable {
     }
 
     /// σ̂₍ᵢ₎ (the residual SD without row i) and the externally studentised residuals, from the
-    /// residuals of the (weighted) problem, the leverages, Σ residual² and n − rank.
+    /// residuals of the (weighted) problem, the leverages, Σ residual² and n − rank. A row with
+    /// h = 1 has no residual to leave out: σ̂₍ᵢ₎ = √(RSS/(n − rank − 1)) and its studentised
+    /// residual is NaN, as in R's `lm.influence` and `rstudent`.
     public static func studentized(weightedResiduals e: [Double], leverage h: [Double], rss: Double,
                                    dfResidual: Int) -> (sigmaWithout: [Double], studentized: [Double]) {
         let df = Double(dfResidual)
         var sig = [Double](repeating: .nan, count: e.count), stud = sig
         for i in 0..<e.count {
             let omh = 1 - h[i]
-            sig[i] = ((rss - e[i] * e[i] / omh) / (df - 1)).squareRoot()
-            stud[i] = e[i] / (sig[i] * omh.squareRoot())
+            sig[i] = ((rss - (h[i] == 1 ? 0 : e[i] * e[i] / omh)) / (df - 1)).squareRoot()
+            stud[i] = h[i] == 1 ? .nan : e[i] / (sig[i] * omh.squareRoot())
         }
         return (sig, stud)
     }

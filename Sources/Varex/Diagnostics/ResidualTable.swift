@@ -32,7 +32,7 @@ public enum ResidualTable {
             for j in 0..<fit.terms.count { row.append(.finite(infl.dfbetas[i, j])) }
             row.append(.bool(infl.influential[i]))
             var notes: [String] = []
-            if h >= 1 - 1e-10 { notes.append("leverage 1: the fit passes through this row") }
+            if h == 1 { notes.append("leverage 1: the fit passes through this row") }
             row.append(.text(notes.joined(separator: "; ")))
             rows[r] = row
         }

@@ -13,6 +13,9 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     /// ẽᵢ² / (1 − hᵢ)² (`sandwich::vcovHC`'s default).
     case hc3 = "HC3"
 
+    /// Whether the weights divide by 1 − hᵢ (undefined at leverage 1).
+    public var dividesByOneMinusLeverage: Bool { self == .hc2 || self == .hc3 }
+
     /// Parses `classical`, `HC0` … `HC3` (any case).
     public init?(name: String) {
         let lower = name.lowercased()
@@ -27,11 +30,15 @@ extension LinearFit {
     public func covariance(_ type: CovarianceType) throws -> Matrix {
         let p = coefficients.count
         if type == .classical {
-            let s2 = weightedRSS / Double(dfResidual)
+            let s2 = residualVariance
             return Matrix(rows: p, columns: p, columnMajor: unscaledCovariance.storage.map { $0 * s2 })
         }
+        let h = roundedLeverage
+        // As sandwich::vcovHC: a row with h = 1 makes e²/(1 − h) 0/0, and every entry NaN.
+        if type.dividesByOneMinusLeverage, h.contains(1) {
+            return Matrix(rows: p, columns: p, repeating: .nan)
+        }
         let b = try influenceDirections()
-        let h = leverage
         let e = weightedResiduals
         let nn = Double(n), k = Double(rank)
         var omega = [Double](repeating: 0, count: n)
@@ -51,5 +58,15 @@ extension LinearFit {
         let est = estimable
         for (a, ja) in est.enumerated() { for (c, jc) in est.enumerated() { out[ja, jc] = v[a, c] } }
         return out
+    }
+}
+
+extension LinearFit {
+    /// The rows (0-based, among the rows used) whose leverage is so close to 1 that `type`'s
+    /// weights are unstable: h > 1 − √ε, sandwich's rule for its warning.
+    public func unstableLeverageRows(for type: CovarianceType) -> [Int] {
+        guard type.dividesByOneMinusLeverage else { return [] }
+        let limit = 1 - Double.ulpOfOne.squareRoot()
+        return roundedLeverage.indices.filter { roundedLeverage[$0] > limit }
     }
 }

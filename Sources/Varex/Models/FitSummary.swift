@@ -23,6 +23,8 @@ public struct FitSummary: Sendable {
     public let isWeighted: Bool
     /// Min, 1Q, median, 3Q, max of the (weighted) residuals.
     public let residualQuantiles: [Double]
+    /// The warnings R gives for the same fit (`summary.lm`, `sandwich::vcovHC`), in its words.
+    public let warnings: [String]
 
     public init(fit: LinearFit, covariance: CovarianceType = .classical, level: Double = 0.95) throws {
         formula = fit.design.formula.text
@@ -43,6 +45,28 @@ public struct FitSummary: Sendable {
         self.level = level
         isWeighted = fit.weights != nil
         residualQuantiles = Self.quantiles(fit.weightedResiduals, [0, 0.25, 0.5, 0.75, 1])
+        warnings = Self.warnings(fit: fit, covariance: covariance)
+    }
+
+    /// R's warnings: `summary.lm`'s "essentially perfect fit" when σ̂² < (mean(ŷ)² + var(ŷ))·1e-30,
+    /// and `vcovHC`'s for HC2/HC3 when a leverage exceeds 1 − √ε (rows as data rows, 1-based).
+    static func warnings(fit: LinearFit, covariance: CovarianceType) -> [String] {
+        var out: [String] = []
+        let f = fit.fitted
+        if fit.residualVariance.isFinite, f.count > 1 {
+            let mean = f.reduce(0, +) / Double(f.count)
+            let variance = f.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(f.count - 1)
+            if fit.residualVariance < (mean * mean + variance) * 1e-30 {
+                out.append("essentially perfect fit: summary may be unreliable")
+            }
+        }
+        let unstable = fit.unstableLeverageRows(for: covariance)
+        if !unstable.isEmpty {
+            var rows = unstable.prefix(10).map { String(fit.design.rows[$0] + 1) }
+            if unstable.count > 10 { rows.append("...") }
+            out.append("\(covariance.rawValue) covariances become numerically unstable if hat values are close to 1 as for observations \(rows.joined(separator: ", "))")
+        }
+        return out
     }
 
     /// Sample quantiles by R's default method (type 7).

@@ -46,7 +46,9 @@ extension LinearFit {
     /// sandwich covariance it is the Wald test bᵀV⁻¹b / q on the non-intercept coefficients,
     /// as `lmtest::waldtest(fit, vcov = vcovHC(fit, type))` computes it.
     public func overallTest(covariance type: CovarianceType = .classical) throws -> OverallTest? {
-        guard fDegreesOfFreedom > 0, dfResidual > 0 else { return nil }
+        guard fDegreesOfFreedom > 0 else { return nil }
+        let d1 = fDegreesOfFreedom, d2 = dfResidual
+        guard dfResidual > 0 else { return OverallTest(statistic: .nan, df1: d1, df2: d2, pValue: .nan) }
         let f: Double
         if type == .classical {
             guard let fs = fStatistic else { return nil }
@@ -57,10 +59,10 @@ extension LinearFit {
             var sub = Matrix(rows: idx.count, columns: idx.count)
             for (a, ja) in idx.enumerated() { for (b, jb) in idx.enumerated() { sub[a, b] = v[ja, jb] } }
             let b = idx.map { coefficients[$0] }
+            if sub.storage.contains(where: { $0.isNaN }) { return OverallTest(statistic: .nan, df1: d1, df2: d2, pValue: .nan) }
             guard let x = try? sub.solvingSymmetricPositiveDefinite(b) else { return nil }
             f = zip(b, x).reduce(0) { $0 + $1.0 * $1.1 } / Double(idx.count)
         }
-        let d1 = fDegreesOfFreedom, d2 = dfResidual
         return OverallTest(statistic: f, df1: d1, df2: d2, pValue: FDistribution(df1: Double(d1), df2: Double(d2)).survival(f))
     }
 }

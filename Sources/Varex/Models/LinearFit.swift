@@ -47,8 +47,12 @@ public struct LinearFit: Sendable {
     /// √w r, the residuals of the weighted problem.
     public var weightedResiduals: [Double] { (0..<n).map { residuals[$0] * weight($0).squareRoot() } }
 
-    /// Residual standard error σ̂ = √(Σ w r² / (n − rank)).
-    public var sigma: Double { (weightedRSS / Double(dfResidual)).squareRoot() }
+    /// Residual standard error σ̂ = √(Σ w r² / (n − rank)); NaN with no residual degrees of
+    /// freedom (R: the residuals are exactly 0, and 0/0 is NaN).
+    public var sigma: Double { residualVariance.squareRoot() }
+
+    /// σ̂² = Σ w r² / (n − rank), NaN when n = rank.
+    public var residualVariance: Double { dfResidual == 0 ? .nan : weightedRSS / Double(dfResidual) }
 
     /// Σ w (ŷ − ȳ_w)² with an intercept, Σ w ŷ² without (R's `summary.lm`).
     public var modelSumOfSquares: Double {
@@ -63,8 +67,9 @@ public struct LinearFit: Sendable {
     /// R² (uncentred without an intercept, as R computes it).
     public var rSquared: Double { let m = modelSumOfSquares; return m / (m + weightedRSS) }
 
-    /// Adjusted R².
+    /// Adjusted R² (NaN with no residual degrees of freedom, as R).
     public var adjustedRSquared: Double {
+        guard dfResidual > 0 else { return .nan }
         let dfInt = hasIntercept ? 1.0 : 0.0
         return 1 - (1 - rSquared) * ((Double(n) - dfInt) / Double(dfResidual))
     }
@@ -72,10 +77,11 @@ public struct LinearFit: Sendable {
     /// Numerator degrees of freedom of the overall F test (rank less the intercept).
     public var fDegreesOfFreedom: Int { rank - (hasIntercept ? 1 : 0) }
 
-    /// The classical overall F statistic, or nil for an intercept-only model.
+    /// The classical overall F statistic, or nil for an intercept-only model; NaN with no
+    /// residual degrees of freedom (as R's `summary.lm`).
     public var fStatistic: Double? {
-        guard fDegreesOfFreedom > 0, dfResidual > 0 else { return nil }
-        return (modelSumOfSquares / Double(fDegreesOfFreedom)) / (weightedRSS / Double(dfResidual))
+        guard fDegreesOfFreedom > 0 else { return nil }
+        return (modelSumOfSquares / Double(fDegreesOfFreedom)) / residualVariance
     }
 
     /// Gaussian log-likelihood, as R's `logLik.lm` (weights included).
@@ -93,6 +99,10 @@ public struct LinearFit: Sendable {
 
     /// Indices of the estimable design columns.
     public var estimable: [Int] { (0..<coefficients.count).filter { !isAliased[$0] } }
+
+    /// Leverage rounded as R's `lm.influence` rounds it: within 10ε of 1 is exactly 1 (the fit
+    /// passes through the row). Every measure that divides by 1 − h uses these.
+    public var roundedLeverage: [Double] { leverage.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 } }
 
     /// Leverage (hat values) of the rows used: the squared row norms of Q.
     public var leverage: [Double] {

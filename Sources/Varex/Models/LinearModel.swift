@@ -44,12 +44,16 @@ public enum LinearModel {
             let b = Extended(solution.coefficients[j])
             for i in 0..<n { fitted[i] += design.x.storage[i + j * n] * b }
         }
-        let residuals = (0..<n).map { Double(design.y[$0] - fitted[$0]) }
+        // With as many rows as estimable coefficients the response lies in the column space:
+        // the residuals are exactly zero (R's qr.resid gives 0 too), not rounding noise.
+        let exact = solution.rank == n
+        if exact { fitted = design.y }
+        let residuals = exact ? [Double](repeating: 0, count: n) : (0..<n).map { Double(design.y[$0] - fitted[$0]) }
         return LinearFit(design: design, coefficients: solution.coefficients,
                          isAliased: solution.isAliased, rank: solution.rank,
                          fitted: fitted.map { Double($0) }, residuals: residuals,
                          weights: design.weights?.map { Double($0) },
-                         weightedRSS: solution.residualSumOfSquares,
+                         weightedRSS: exact ? 0 : solution.residualSumOfSquares,
                          unscaledCovariance: unscaled, q: q,
                          conditionEstimate: solution.conditionEstimate, method: solution.method,
                          tolerance: tolerance)

@@ -1,6 +1,7 @@
 /// The JSON summary of a fit, with exactly the keys `formula, n, n_dropped, rank, df_residual,
 /// coefficients` (each `term, estimate, std_error, t, p_value, ci_low, ci_high`), `sigma,
-/// r_squared, adj_r_squared, f_statistic, f_p_value, log_likelihood, aic, bic, se_type`.
+/// r_squared, adj_r_squared, f_statistic, f_p_value, log_likelihood, aic, bic, se_type`, and
+/// `warnings` (R's warnings, in its words) when there are any.
 /// Numbers have round-trip precision; not-estimable or undefined values are `null`.
 public enum JSONSummary {
     public static func render(_ s: FitSummary) -> String {
@@ -25,7 +26,9 @@ public enum JSONSummary {
         o += "  \"log_likelihood\": \(number(s.logLikelihood)),\n"
         o += "  \"aic\": \(number(s.aic)),\n"
         o += "  \"bic\": \(number(s.bic)),\n"
-        o += "  \"se_type\": \(string(s.covarianceType.rawValue))\n"
+        o += "  \"se_type\": \(string(s.covarianceType.rawValue))"
+        if !s.warnings.isEmpty { o += ",\n  \"warnings\": [" + s.warnings.map(string).joined(separator: ", ") + "]" }
+        o += "\n"
         o += "}\n"
         return o
     }

@@ -12,7 +12,7 @@ public enum NumberFormat {
     /// dropped unless `trim` is false.
     public static func significant(_ x: Double, _ digits: Int = 4, trim: Bool = true) -> String {
         let trimZeros: (String) -> String = trim ? Self.trimZeros : { $0 }
-        guard x.isFinite else { return x.isNaN ? "NA" : (x > 0 ? "Inf" : "-Inf") }
+        guard x.isFinite else { return nonFinite(x) }
         if x == 0 { return "0" }
         var e = Int((abs(x)).exponentBase10)
         // Rounding may carry into the next decade (9.9996 → 10.00).
@@ -29,7 +29,7 @@ public enum NumberFormat {
 
     /// Fixed notation with exactly `decimals` decimals.
     public static func fixed(_ x: Double, decimals: Int) -> String {
-        guard x.isFinite else { return x.isNaN ? "NA" : (x > 0 ? "Inf" : "-Inf") }
+        guard x.isFinite else { return nonFinite(x) }
         let scale = pow10(decimals)
         let v = (abs(x) * scale).rounded()
         if v >= 9e15 { return roundTrip(x) }
@@ -43,10 +43,14 @@ public enum NumberFormat {
 
     /// A p-value as R's `format.pval` shows it: `<2e-16` below machine precision.
     public static func pValue(_ p: Double) -> String {
-        guard p.isFinite else { return "NA" }
+        guard p.isFinite else { return nonFinite(p) }
         if p < 2.220446e-16 { return "<2e-16" }
         return significant(p, 3)
     }
+
+    /// NaN, Inf and -Inf as R prints them (a value that is not available is written `NA` by
+    /// the caller, which knows the difference).
+    static func nonFinite(_ x: Double) -> String { x.isNaN ? "NaN" : (x > 0 ? "Inf" : "-Inf") }
 
     static func roundToSignificant(_ x: Double, _ digits: Int) -> Double {
         let e = Int(abs(x).exponentBase10)

@@ -4,7 +4,11 @@ public enum TextSummary {
         var o = ""
         o += "Call:\n  lm(formula = \(s.formula)\(s.isWeighted ? ", weights" : "")\(source.map { ", data = \($0)" } ?? ""))\n\n"
         o += (s.isWeighted ? "Weighted Residuals:\n" : "Residuals:\n")
-        o += aligned([["Min", "1Q", "Median", "3Q", "Max"], s.residualQuantiles.map { NumberFormat.significant($0, 4) }], leftFirst: false)
+        if s.dfResidual == 0 {
+            o += "ALL \(s.n) residuals are 0: no residual degrees of freedom!\n"
+        } else {
+            o += aligned([["Min", "1Q", "Median", "3Q", "Max"], s.residualQuantiles.map { NumberFormat.significant($0, 4) }], leftFirst: false)
+        }
         o += "\n"
         if s.aliasedCount > 0 {
             o += "Coefficients: (\(s.aliasedCount) not defined because of singularities)\n"
@@ -30,7 +34,9 @@ public enum TextSummary {
         o += "Multiple R-squared:  \(NumberFormat.significant(s.rSquared, 4)),\tAdjusted R-squared:  \(NumberFormat.significant(s.adjustedRSquared, 4))\n"
         if let f = s.overall {
             let name = s.covarianceType == .classical ? "F-statistic" : "Wald F (\(s.covarianceType.rawValue))"
-            o += "\(name): \(NumberFormat.significant(f.statistic, 4)) on \(f.df1) and \(f.df2) DF,  p-value: \(NumberFormat.pValue(f.pValue))\n"
+            // R prints an undefined overall p-value as NA.
+            let p = f.pValue.isNaN ? "NA" : NumberFormat.pValue(f.pValue)
+            o += "\(name): \(NumberFormat.significant(f.statistic, 4)) on \(f.df1) and \(f.df2) DF,  p-value: \(p)\n"
         }
         o += "Log-likelihood: \(NumberFormat.significant(s.logLikelihood, 6)),  AIC: \(NumberFormat.significant(s.aic, 6)),  BIC: \(NumberFormat.significant(s.bic, 6))\n"
         o += "Standard errors: \(s.covarianceType == .classical ? "classical" : "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n"
