@@ -6,7 +6,7 @@ struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Funnel-plot data: each council's z-score and the control limits it falls outside.",
         discussion: """
-        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of error, se = moe/1.96), --denominator COL with --kind proportion (the indicator a percentage unless --scale 1) or --kind rate (per --per, default 100,000). The target is the pooled value unless --target is given. Overdispersion: multiplicative (Spiegelhalter 2005: φ from winsorised z-scores, limits × √φ when φ > 1), additive (DerSimonian–Laird τ² from the winsorised z-scores, limits from √(s² + τ²)) or none. φ and τ² go to stderr.
+        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of error, se = moe/1.959964, the normal 97.5% quantile), --denominator COL with --kind proportion (default: the indicator a percentage unless --scale 1) or --kind rate (per --per, default 100,000). With --se or --moe, --kind is optional: given, it checks the values and keeps the limits inside the indicator's range. Every value must fit its kind (a proportion between 0 and --scale, a rate at least 0); one that does not is an error naming the council. Limits never leave the range (a percentage's limits stay within 0–100). The target is the pooled value unless --target is given. Overdispersion: multiplicative (Spiegelhalter 2005: φ from winsorised z-scores, limits × √φ when φ > 1), additive (DerSimonian–Laird τ² from the winsorised z-scores, limits from √(s² + τ²)) or none. φ and τ² go to stderr.
 
         Examples:
           varex funnel fixtures/councils/asc_2018_19.csv --id code --label name \\
@@ -25,8 +25,8 @@ struct Funnel: ParsableCommand {
     @OptionGroup var precision: PrecisionOptions
     @Option(help: "Column of denominators (survey base, population), with --kind.")
     var denominator: String?
-    @Option(help: "With --denominator: proportion or rate.")
-    var kind: String = "proportion"
+    @Option(help: "The indicator's kind: proportion (default with --denominator) or rate; optional with --se or --moe.")
+    var kind: String?
     @Option(help: "For proportions: the indicator's units per whole (100 for percentages).")
     var scale: Double = 100
     @Option(help: "For rates: per how many (100000 for per 100,000).")
@@ -45,15 +45,16 @@ struct Funnel: ParsableCommand {
         }
         let sources = [precision.se, precision.moe, denominator].compactMap { $0 }
         guard sources.count == 1 else { throw ValidationError("give exactly one of --se, --moe or --denominator") }
-        guard kind == "proportion" || kind == "rate" else { throw ValidationError("--kind \(kind): expected proportion or rate") }
+        if let kind, kind != "proportion", kind != "rate" { throw ValidationError("--kind \(kind): expected proportion or rate") }
         let levels = level.isEmpty ? [0.95, 0.998] : level
         guard levels.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("--level must lie strictly between 0 and 1") }
         let table = try Table(contentsOf: data)
         let ids = try ResidualTable.ids(table: table, column: rows.id)
         let request = FunnelRequest(indicator: indicator, standardError: precision.se, marginOfError: precision.moe, denominator: denominator,
-                                    kind: kind == "rate" ? .rate(per: per) : .proportion(scale: scale),
+                                    kind: kind.map { $0 == "rate" ? .rate(per: per) : .proportion(scale: scale) }
+                                        ?? (denominator != nil ? .proportion(scale: scale) : nil),
                                     overdispersion: method, levels: levels, target: target)
-        let result = try FunnelAnalysis(table: table, request: request)
+        let result = try FunnelAnalysis(table: table, request: request, ids: rows.id == nil ? nil : ids)
         let f = result.plot
         Console.error("varex: funnel of \(indicator): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
         let labels = try rows.label.map { try table.column($0).cells }

@@ -35,6 +35,9 @@ struct Index: ParsableCommand {
     @Option(help: "Column that identifies each row (default: row number).")
     var id: String?
 
+    @Option(name: .customLong("min-measures"), help: "The fewest measures a council needs for an index (default 1); a council with fewer gets none, and no rank, with a note.")
+    var minMeasures: Int = 1
+
     @Option(help: "Name of the index column.")
     var name: String = "outcome_index"
 
@@ -62,15 +65,15 @@ struct Index: ParsableCommand {
         }
         let table = try Table(contentsOf: data)
         let measures = try measure.map(Measure.parse)
-        let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method)
+        let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method, minimumMeasures: minMeasures)
         let ids = try ResidualTable.ids(table: table, column: id)
         let notes = index.notes.filter { !$0.isEmpty }.count
-        if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without measures (see the note column)") }
+        if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
         var result = index.table(ids: ids, idName: id ?? "id", indexName: name)
         if sensitivity > 0 {
             guard weightSpread > 0 else { throw ValidationError("--weight-spread must be positive") }
             result = result.inserting(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
-                                                            draws: sensitivity, spread: weightSpread, seed: seed))
+                                                            draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures))
         }
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: try csv.dialect()))])
     }

@@ -68,10 +68,11 @@ struct ReportCommand: ParsableCommand {
             guard [se, moe, denominator].compactMap({ $0 }).count == 1 else {
                 throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe or --funnel-denominator")
             }
-            let kind = funnelKind ?? r?.funnelKind ?? "proportion"
+            let kind = funnelKind ?? r?.funnelKind
+            if let kind, kind != "proportion", kind != "rate" { throw ValidationError("--funnel-kind \(kind): expected proportion or rate") }
             let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
-                                        kind: kind == "rate" ? .rate(per: 100_000) : .proportion(scale: 100), overdispersion: method)
-            funnel = (try FunnelAnalysis(table: analysis.table, request: request), indicator)
+                                        kind: kind.map { $0 == "rate" ? .rate(per: 100_000) : .proportion(scale: 100) }, overdispersion: method)
+            funnel = (try FunnelAnalysis(table: analysis.table, request: request, ids: analysis.ids), indicator)
         }
         for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let level = analysis.request.fit.level

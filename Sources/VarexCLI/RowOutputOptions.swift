@@ -14,6 +14,6 @@ struct RowOutputOptions: ParsableArguments {
 struct PrecisionOptions: ParsableArguments {
     @Option(help: "Column of standard errors.")
     var se: String?
-    @Option(help: "Column of 95% margins of error (se = moe / 1.96).")
+    @Option(help: "Column of 95% margins of error (se = moe / 1.959964, the normal 97.5% quantile).")
     var moe: String?
 }

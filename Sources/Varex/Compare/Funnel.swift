@@ -47,8 +47,9 @@ public struct FunnelPlot: Sendable {
     ///   - values: the indicator (NaN rows are not allowed; filter them first).
     ///   - target: the centre line; by default the pooled value (Σ yᵢnᵢ/Σ nᵢ for proportions and
     ///     rates, the inverse-variance weighted mean for standard errors).
+    ///   - range: the values the indicator can take (0–100 for a percentage); limits are cut to it.
     public init(values: [Double], precision: FunnelPrecision, overdispersion: Overdispersion = .multiplicative,
-                levels: [Double] = [0.95, 0.998], target: Double? = nil) {
+                levels: [Double] = [0.95, 0.998], target: Double? = nil, range: ClosedRange<Double>? = nil) {
         let n = values.count
         let theta: Double
         let se: [Double]
@@ -89,7 +90,8 @@ public struct FunnelPlot: Sendable {
         self.adjustedZ = (0..<n).map { (values[$0] - theta) / scaleFactor[$0] }
         self.limits = levels.map { level in
             let q = Normal.quantile(1 - (1 - level) / 2)
-            return scaleFactor.map { (theta - q * $0, theta + q * $0) }
+            let lowest = range?.lowerBound ?? -.infinity, highest = range?.upperBound ?? .infinity
+            return scaleFactor.map { (max(lowest, theta - q * $0), min(highest, theta + q * $0)) }
         }
     }
 

@@ -11,8 +11,11 @@ public enum Sensitivity {
     /// Dirichlet(α), α = (chosen weights / their sum) / spread², and under each normalisation
     /// with the chosen weights. Rows without an index get no rank.
     public static func index(table: Table, measures: [Measure], weights: [String: Double], normalisation: Normalisation,
-                             draws: Int, spread: Double, seed: UInt64) throws -> OutputTable.Columns {
-        let base = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: normalisation)
+                             draws: Int, spread: Double, seed: UInt64, minimumMeasures: Int = 1) throws -> OutputTable.Columns {
+        func index(_ w: [String: Double], _ method: Normalisation) throws -> OutcomeIndex {
+            try OutcomeIndex(table: table, measures: measures, weights: w, normalisation: method, minimumMeasures: minimumMeasures)
+        }
+        let base = try index(weights, normalisation)
         let present = base.index.indices.filter { !base.index[$0].isNaN }
         func ranked(_ idx: OutcomeIndex) -> [Int] {
             let r = ranks(present.map { idx.index[$0] }, descending: true)
@@ -33,11 +36,11 @@ public enum Sensitivity {
             let w = rng.dirichlet(alpha)
             var dict: [String: Double] = [:]
             for (k, m) in measures.enumerated() { dict[m.column] = w[k] }
-            let r = ranked(try OutcomeIndex(table: table, measures: measures, weights: dict, normalisation: normalisation))
+            let r = ranked(try index(dict, normalisation))
             for i in present { counts[i * n + r[i] - 1] += 1 }
         }
         let byNormalisation = try Normalisation.allCases.map {
-            ranked(try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: $0))
+            ranked(try index(weights, $0))
         }
         let baseRank = ranked(base)
         var cols = OutputTable.Columns()

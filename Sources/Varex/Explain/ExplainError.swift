@@ -21,6 +21,10 @@ public enum ExplainError: VarexError, Equatable {
     case tooManyReplicates(Int, maximum: Int)
     case rankCountsTooLarge(units: Int, bytes: Int, limit: Int)
     case bootstrapFailed(attempts: Int)
+    case outsideRange(CellLocation, unit: String?, text: String, range: ClosedRange<Double>, kind: String)
+    case notPositive(what: String, value: Double)
+    case invalidMinimumMeasures(Int, measures: Int)
+    case targetOutsideRange(target: Double, kind: String)
 
     public var exitCode: Int32 { 1 }
 
@@ -66,6 +70,15 @@ public enum ExplainError: VarexError, Equatable {
             return "\(n) replicates or draws: at most \(maximum) (the Monte Carlo error of a 95% rank interval is negligible well before); ask for fewer"
         case let .rankCountsTooLarge(units, bytes, limit):
             return "rank intervals for \(units) units keep \(units)² counts per thread (\(bytes >> 20) MB, more than the \(limit >> 20) MB allowed); rank fewer units"
+        case let .outsideRange(loc, unit, text, range, kind):
+            let bounds = range.upperBound.isFinite ? "\(NumberFormat.significant(range.lowerBound, 6))–\(NumberFormat.significant(range.upperBound, 6))" : "at least \(NumberFormat.significant(range.lowerBound, 6))"
+            return "\(loc)\(unit.map { " (\($0))" } ?? ""): \(text) is not \(kind) (\(bounds)); check the --kind, --scale or --per of the indicator"
+        case let .invalidMinimumMeasures(k, measures):
+            return "at least \(k) measures required, but there \(measures == 1 ? "is" : "are") \(measures); ask for 1 to \(measures)"
+        case let .notPositive(what, value):
+            return "\(what) must be a positive number; got \(NumberFormat.significant(value, 6))"
+        case let .targetOutsideRange(target, kind):
+            return "the target \(NumberFormat.significant(target, 6)) is not inside the range of \(kind)"
         case let .bootstrapFailed(attempts):
             return "a bootstrap replicate could not be fitted in \(attempts) draws (a term is not estimable in almost every resample); drop rare categories or use --resample residuals"
         }

@@ -45,9 +45,17 @@ public struct OutcomeIndex: Sendable {
     public let measuresUsed: [Int]
     /// Per row: which measures were missing, or "".
     public let notes: [String]
+    /// The fewest measures a row needs for an index (1: any).
+    public let minimumMeasures: Int
 
-    public init(table: Table, measures: [Measure], weights: [String: Double] = [:], normalisation: Normalisation = .z) throws {
+    /// - Parameter minimumMeasures: a row with fewer measures present gets no index (NaN, and
+    ///   so no rank), with a note; 1 (the default) indexes any row with a measure.
+    public init(table: Table, measures: [Measure], weights: [String: Double] = [:], normalisation: Normalisation = .z,
+                minimumMeasures: Int = 1) throws {
         guard !measures.isEmpty else { throw ExplainError.invalidMeasure("(none given)") }
+        guard (1...measures.count).contains(minimumMeasures) else {
+            throw ExplainError.invalidMinimumMeasures(minimumMeasures, measures: measures.count)
+        }
         for (name, w) in weights {
             guard measures.contains(where: { $0.column == name }) else { throw ExplainError.weightForUnknownMeasure("\(name)=\(w)") }
             guard w > 0, w.isFinite else { throw ExplainError.invalidWeight("\(name)=\(w)") }
@@ -89,9 +97,11 @@ public struct OutcomeIndex: Sendable {
                 sw += w[k]
             }
             used[i] = measures.count - missing.count
-            if sw > 0 { index[i] = s / sw }
+            if sw > 0, used[i] >= minimumMeasures { index[i] = s / sw }
             if missing.count == measures.count {
                 notes[i] = "no measures present"
+            } else if used[i] < minimumMeasures {
+                notes[i] = "no index: \(used[i]) of \(measures.count) measures, fewer than the \(minimumMeasures) required (missing \(missing.joined(separator: ", ")))"
             } else if !missing.isEmpty {
                 notes[i] = "re-weighted over \(used[i]) of \(measures.count) measures (missing \(missing.joined(separator: ", ")))"
             }
@@ -103,6 +113,7 @@ public struct OutcomeIndex: Sendable {
         self.components = components
         self.measuresUsed = used
         self.notes = notes
+        self.minimumMeasures = minimumMeasures
     }
 
     static func normalise(_ x: [Double], _ method: Normalisation) -> [Double] {
