@@ -24,7 +24,46 @@ public struct CellLocation: Sendable, Equatable, CustomStringConvertible {
         var s = file
         if let row { s += ", row \(row)" }
         if let line { s += " (line \(line))" }
-        if let column { s += ", column '\(column)'" }
+        if let column { s += ", column '\(MessageText.quote(column))'" }
         return s
+    }
+}
+
+/// Text from a user's file as it appears in a one-line message: control characters (a NUL, a
+/// line break, a tab) shown as escapes, and anything longer than ``limit`` characters cut, with
+/// its length, so that a 1 MB cell or a binary file cannot flood or break the message.
+public enum MessageText {
+    public static let limit = 80
+
+    public static func quote(_ text: String) -> String {
+        var out = ""
+        var count = 0
+        for u in text.unicodeScalars {
+            if count == limit {
+                return out + "… (\(text.unicodeScalars.count) characters)"
+            }
+            out += escape(u)
+            count += 1
+        }
+        return out
+    }
+
+    /// A control character as `\0`, `\t`, `\n`, `\r` or `\u{1B}`; any other character as itself.
+    public static func escape(_ u: Unicode.Scalar) -> String {
+        switch u {
+        case "\0": return "\\0"
+        case "\t": return "\\t"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        default:
+            if u.value < 0x20 || u.value == 0x7F { return "\\u{" + String(u.value, radix: 16, uppercase: true) + "}" }
+            return String(u)
+        }
+    }
+
+    /// A whole message made safe for one line of a terminal: controls escaped, nothing cut.
+    public static func oneLine(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return message }
+        return message.unicodeScalars.map(escape).joined()
     }
 }

@@ -109,7 +109,7 @@ public enum CSVReader {
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
 
         guard let header = records.first else { throw DataError.empty(path: file) }
-        let names = header.map { $0.trimmingSpaces }
+        let names = header.map { SpreadsheetText.unprotect($0.trimmingSpaces) }
         for (k, n) in names.enumerated() where n.isEmpty {
             throw DataError.emptyColumnName(path: file, position: k + 1)
         }
@@ -126,6 +126,14 @@ public enum CSVReader {
 }
 
 extension String {
+    /// The string without leading and trailing spaces (tabs kept: in a text cell they are content).
+    var trimmingBlanks: String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+
     /// The string without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
         var s = Substring(self)

@@ -41,21 +41,21 @@ public enum DataError: VarexError, Equatable {
         case let .emptyColumnName(path, position):
             return "\(path): column \(position) of the header has no name"
         case let .duplicateColumnName(path, name):
-            return "\(path): the header names column '\(name)' more than once"
+            return "\(path): the header names column '\(MessageText.quote(name))' more than once"
         case let .unknownColumn(path, name, suggestion):
-            var s = "\(path): no column named '\(name)'"
-            if let suggestion { s += "; did you mean '\(suggestion)'?" }
+            var s = "\(path): no column named '\(MessageText.quote(name))'"
+            if let suggestion { s += "; did you mean '\(MessageText.quote(suggestion))'?" }
             return s
         case let .notANumber(loc, text):
-            return "\(loc): '\(text)' is not a number"
+            return "\(loc): '\(MessageText.quote(text))' is not a number"
         case let .infiniteValue(loc, text):
-            return "\(loc): '\(text)' is infinite; only finite numbers can enter a model"
+            return "\(loc): '\(MessageText.quote(text))' is infinite; only finite numbers can enter a model"
         case let .mostlyNumeric(loc, text):
-            return "\(loc): '\(text)' is not a number but the column's other cells are; fix the cell, mark it missing (NA), or write C(column) to treat the column as categories"
+            return "\(loc): '\(MessageText.quote(text))' is not a number but the column's other cells are; fix the cell, mark it missing (NA), or write C(column) to treat the column as categories"
         case let .missingID(loc):
             return "\(loc): the id is missing; every row needs an id"
         case let .duplicateID(loc, id, firstRow):
-            return "\(loc): id '\(id)' already appears at row \(firstRow); ids must be unique"
+            return "\(loc): id '\(MessageText.quote(id))' already appears at row \(firstRow); ids must be unique"
         }
     }
 }

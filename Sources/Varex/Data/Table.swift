@@ -12,7 +12,8 @@ public enum ColumnKind: Sendable, Equatable {
 public struct Column: Sendable {
     /// The header name.
     public let name: String
-    /// Each cell's text, trimmed of surrounding spaces.
+    /// Each cell's text, trimmed of surrounding spaces (tabs are kept, as content), without the
+    /// apostrophe a Varex writer adds to formula-like text (``SpreadsheetText``).
     public let cells: [String]
     /// Whether each cell is a missing-value marker (see ``MissingValues``).
     public let isMissing: [Bool]
@@ -33,7 +34,8 @@ public struct Column: Sendable {
         var values = [Extended](repeating: .nan, count: cells.count)
         var firstBad: Int? = nil
         var numeric = 0
-        for (i, c) in cells.enumerated() {
+        for (i, cell) in cells.enumerated() {
+            let c = cell.trimmingSpaces
             if MissingValues.isMissing(Substring(c)) { missing[i] = true; continue }
             if let v = NumberParsing.parse(c) { values[i] = v; numeric += 1 } else if firstBad == nil { firstBad = i }
         }
@@ -81,7 +83,7 @@ public struct Table: Sendable {
         var cols: [Column] = []
         cols.reserveCapacity(records.header.count)
         for (j, name) in records.header.enumerated() {
-            cols.append(Column(name: name, cells: records.rows.map { $0[j].trimmingSpaces }))
+            cols.append(Column(name: name, cells: records.rows.map { SpreadsheetText.unprotect($0[j].trimmingBlanks) }))
         }
         self.columns = cols
     }

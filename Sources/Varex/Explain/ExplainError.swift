@@ -47,7 +47,7 @@ public enum ExplainError: VarexError, Equatable {
         case let .scaleMissing(loc):
             return "\(loc): the --scale value is missing; every row used needs one"
         case let .scaleNotPositive(loc, text):
-            return "\(loc): --scale value '\(text)' is not positive"
+            return "\(loc): --scale value '\(MessageText.quote(text))' is not positive"
         case let .invalidMeasure(s):
             return "--measure \(s): write it as COLUMN:+ (higher is better) or COLUMN:- (lower is better)"
         case let .measureAllMissing(column):
@@ -61,7 +61,7 @@ public enum ExplainError: VarexError, Equatable {
         case let .unknownExcludedID(id):
             return "--exclude \(id): no row has that id"
         case let .precisionNotPositive(loc, text):
-            return "\(loc): '\(text)' is not positive; standard errors, margins of error, variances and denominators must be"
+            return "\(loc): '\(MessageText.quote(text))' is not positive; standard errors, margins of error, variances and denominators must be"
         case let .tooFewUnits(column, count):
             return "'\(column)' is present in only \(count) row\(count == 1 ? "" : "s"); at least 3 are needed"
         case let .tooManyGroups(count, maximum):
@@ -72,7 +72,7 @@ public enum ExplainError: VarexError, Equatable {
             return "rank intervals for \(units) units keep \(units)² counts per thread (\(bytes >> 20) MB, more than the \(limit >> 20) MB allowed); rank fewer units"
         case let .outsideRange(loc, unit, text, range, kind):
             let bounds = range.upperBound.isFinite ? "\(NumberFormat.significant(range.lowerBound, 6))–\(NumberFormat.significant(range.upperBound, 6))" : "at least \(NumberFormat.significant(range.lowerBound, 6))"
-            return "\(loc)\(unit.map { " (\($0))" } ?? ""): \(text) is not \(kind) (\(bounds)); check the --kind, --scale or --per of the indicator"
+            return "\(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the --kind, --scale or --per of the indicator"
         case let .invalidMinimumMeasures(k, measures):
             return "at least \(k) measures required, but there \(measures == 1 ? "is" : "are") \(measures); ask for 1 to \(measures)"
         case let .notPositive(what, value):

@@ -32,7 +32,7 @@ public indirect enum Expression: Sendable, Equatable {
     /// around `/` and `^`), so term names match R's.
     public var label: String {
         switch self {
-        case let .column(n): return n
+        case let .column(n): return RName.deparse(n)
         case let .number(v, _): return RNumberFormat.deparse(Double(v))
         case let .negate(a): return "-" + a.label
         case let .parenthesised(a): return "(" + a.label + ")"

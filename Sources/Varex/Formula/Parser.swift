@@ -90,7 +90,7 @@ struct FormulaParser {
             guard current.kind != .end else { throw fail("the formula is empty; write it as 'y ~ x1 + x2'") }
             let e = try parseArithmetic().expression
             if case let .column(name) = e {
-                response = register(ModelVariable(label: name, source: .column(name)))
+                response = register(ModelVariable(label: RName.deparse(name), source: .column(name)))
             } else {
                 response = register(ModelVariable(label: e.label, source: .expression(e)))
             }
@@ -162,7 +162,7 @@ struct FormulaParser {
         case let .identifier(name):
             index += 1
             if accept("(") { return TermSet.variable(try nested { try $0.parseCall(name, at: t) }) }
-            return TermSet.variable(register(ModelVariable(label: name, source: .column(name))))
+            return TermSet.variable(register(ModelVariable(label: RName.deparse(name), source: .column(name))))
         default:
             throw fail("expected a term but found \(describe(t))", at: t)
         }
@@ -177,7 +177,7 @@ struct FormulaParser {
             index += 1
             if accept(",") { throw fail("\(name)() takes one column; use --reference to choose the reference level") }
             try expect(")")
-            return register(ModelVariable(label: "\(name)(\(col))", source: .categorical(col)))
+            return register(ModelVariable(label: "\(name)(\(RName.deparse(col)))", source: .categorical(col)))
         case "I":
             let e = try parseArithmetic()
             try expect(")")

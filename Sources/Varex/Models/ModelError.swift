@@ -14,7 +14,7 @@ public enum ModelError: VarexError, Equatable {
     public var description: String {
         switch self {
         case let .negativeWeight(loc, text):
-            return "\(loc): weight '\(text)' is negative; weights must be zero or positive"
+            return "\(loc): weight '\(MessageText.quote(text))' is negative; weights must be zero or positive"
         case let .constantResponse(label):
             return "the response '\(label)' takes the same value in every row used; there is no variation to explain"
         case let .tooFewRows(used, coefficients, dropped):

@@ -1,6 +1,7 @@
 /// Writes an ``OutputTable`` as CSV: RFC 4180 quoting, numbers with round-trip precision,
 /// empty cells for missing values, and text that a spreadsheet could run as a formula
-/// (beginning with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
+/// (beginning with `=`, `+`, `-`, `@`, tab or carriage return, and not a number) prefixed with
+/// `'`, which Varex's reader removes again (``SpreadsheetText``).
 public enum CSVWriter {
     /// How lines end and whether a byte-order mark leads.
     public enum Dialect: String, Sendable, CaseIterable {
@@ -31,14 +32,9 @@ public enum CSVWriter {
         }
     }
 
-    /// Prefixes formula-like text with an apostrophe so spreadsheets show it as text.
-    public static func neutralise(_ s: String) -> String {
-        guard let f = s.unicodeScalars.first else { return s }
-        switch f {
-        case "=", "+", "-", "@", "\t", "\r": return "'" + s
-        default: return s
-        }
-    }
+    /// Prefixes formula-like text with an apostrophe so spreadsheets show it as text (the rule
+    /// of ``SpreadsheetText``, which the reader inverts).
+    public static func neutralise(_ s: String) -> String { SpreadsheetText.protect(s) }
 
     static func quote(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }

@@ -30,7 +30,7 @@ public enum OutputError: VarexError, Equatable {
         case let .fixtureExists(folder, file):
             return "\(folder): already holds a fixture (\(file)); refusing to replace it (add --force to overwrite it, or choose a new folder)"
         case let .cellTooLong(sheet, row, column, length, limit):
-            return "sheet '\(sheet)', row \(row), column '\(column)': the text has \(length) characters, more than a spreadsheet cell holds (\(limit)); shorten it or write CSV instead"
+            return "sheet '\(sheet)', row \(row), column '\(MessageText.quote(column))': the text has \(length) characters, more than a spreadsheet cell holds (\(limit)); shorten it or write CSV instead"
         }
     }
 }

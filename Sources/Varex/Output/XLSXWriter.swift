@@ -31,8 +31,13 @@ public struct Provenance: Sendable {
 /// optional second table (coefficients). The XML parts are encoded with XMLCoder and zipped with
 /// ZIPFoundation.
 public enum XLSXWriter {
+    /// The most characters (UTF-16 units) a cell may hold: Excel refuses a workbook with more.
+    public static let maximumCellLength = 32_767
+
     public static func data(table: OutputTable, sheetName: String = "Results", provenance: Provenance,
                             extra: OutputTable? = nil) throws -> [UInt8] {
+        try checkLengths(table, sheet: sheetName)
+        if let extra { try checkLengths(extra, sheet: "Summary") }
         let main = worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true)
         var summaryRows: [[Cell]] = provenance.rows.map { [.text($0.0), $0.1] }
         if let extra { summaryRows += [[]] + [extra.header.map(Cell.text)] + extra.rows }
@@ -78,6 +83,18 @@ public enum XLSXWriter {
         var n = j + 1, s = ""
         while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(65 + r)!) + s; n = (n - 1) / 26 }
         return s
+    }
+
+    /// Refuses text longer than a cell holds, naming the sheet, row and column, rather than
+    /// writing a workbook Excel will not open (or cutting the text without a word).
+    static func checkLengths(_ table: OutputTable, sheet: String) throws {
+        for (i, row) in ([table.header.map(Cell.text)] + table.rows).enumerated() {
+            for (j, cell) in row.enumerated() {
+                guard case let .text(s) = cell, s.utf16.count > maximumCellLength else { continue }
+                throw OutputError.cellTooLong(sheet: sheet, row: i + 1, column: j < table.header.count ? table.header[j] : column(j),
+                                              length: s.utf16.count, limit: maximumCellLength)
+            }
+        }
     }
 
     static func worksheet(rows: [[Cell]], frozenHeader: Bool) -> Worksheet {
