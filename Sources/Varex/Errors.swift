@@ -61,9 +61,11 @@ public enum MessageText {
         }
     }
 
-    /// A whole message made safe for one line of a terminal: controls escaped, nothing cut.
-    public static func oneLine(_ message: String) -> String {
-        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return message }
-        return message.unicodeScalars.map(escape).joined()
+    /// A whole message made safe for a terminal: control characters other than line breaks and
+    /// tabs (which a multi-line report uses) escaped, nothing cut.
+    public static func printable(_ message: String) -> String {
+        func isControl(_ u: Unicode.Scalar) -> Bool { (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7F }
+        guard message.unicodeScalars.contains(where: isControl) else { return message }
+        return message.unicodeScalars.map { isControl($0) ? escape($0) : String($0) }.joined()
     }
 }

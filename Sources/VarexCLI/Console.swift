@@ -12,6 +12,6 @@ enum Console {
 
     /// Writes a line to standard error.
     static func error(_ message: String) {
-        fputs(MessageText.oneLine(message) + "\n", stderr)
+        fputs(MessageText.printable(message) + "\n", stderr)
     }
 }
