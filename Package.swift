@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        // Property tests: random bytes and formulas never crash the reader or the parser.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // LAPACK and BLAS from Debian's liblapack-dev / libopenblas-dev (OpenBLAS at run time).
@@ -47,7 +49,7 @@ let package = Package(
         // Benchmark (b): a large synthetic fit through the library API.
         .executableTarget(name: "varex-bench", dependencies: ["Varex", "VarexLinearAlgebra"]),
         .testTarget(name: "VarexLinearAlgebraTests", dependencies: ["VarexLinearAlgebra"]),
-        .testTarget(name: "VarexTests", dependencies: ["Varex"]),
+        .testTarget(name: "VarexTests", dependencies: ["Varex", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "VarexCLITests", dependencies: ["Varex", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `varex` binary (next to the test bundle) and captures what it does.
 struct CLIResult {
@@ -20,10 +21,43 @@ enum CLI {
 
     static func fixture(_ relative: String) -> String { repository + "/fixtures/" + relative }
 
+    /// The flags whose value is a file Varex writes; every other path argument is an input.
+    static let outputFlags: Set<String> = ["--out", "--residuals", "--json", "--xlsx", "--html", "--sensitivity-out"]
+
+    /// The bytes of every input of a run: each existing file named on the command line (not as
+    /// an output), every file of a folder named (a fixture), and every file under fixtures/.
+    static func inputs(of arguments: [String], in directory: String?) -> [String: Data] {
+        var files: [String: Data] = [:]
+        func add(_ path: String) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+            if isDirectory.boolValue {
+                for name in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] { add(path + "/" + name) }
+            } else if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular, let data = FileManager.default.contents(atPath: path) {
+                files[URL(fileURLWithPath: path).standardized.path] = data
+            }
+        }
+        for (k, a) in arguments.enumerated() where !a.hasPrefix("-") && !(k > 0 && outputFlags.contains(arguments[k - 1])) {
+            add(a.hasPrefix("/") || directory == nil ? a : directory! + "/" + a)
+        }
+        add(repository + "/fixtures")
+        return files
+    }
+
+    /// Runs the binary. Every input file must be byte-for-byte the same afterwards: a run that
+    /// changes one is a failed test, whatever the test itself checks.
     @discardableResult
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: String? = nil) throws -> CLIResult {
+    /// `executable` runs another program (a shell, to redirect or substitute) with `arguments`.
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: String? = nil, executable: String? = nil) throws -> CLIResult {
+        let before = inputs(of: arguments.filter { $0 != binary }, in: directory)
+        defer {
+            for (path, data) in before where FileManager.default.contents(atPath: path) != data {
+                Issue.record("varex \(arguments.joined(separator: " ")) changed its input \(path)")
+            }
+        }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()

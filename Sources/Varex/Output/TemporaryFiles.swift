@@ -33,7 +33,15 @@ enum TemporaryFiles {
     static func register(_ path: String) {
         if !installed {
             installed = true
-            for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, removeAndReraise) }
+            // A parent may have started us with these signals blocked (Foundation's Process
+            // does): unblock them, or Ctrl-C would never reach the handler.
+            var set = sigset_t()
+            sigemptyset(&set)
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
+                signal(sig, removeAndReraise)
+                sigaddset(&set, sig)
+            }
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
         }
         for k in 0..<capacity where slots[k] == nil {
             slots[k] = strdup(path)
