@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+import Varex
+
+/// Hostile and odd input through the binary: bounded work, checked comparison inputs, round
+/// trips of what Varex writes, and messages that stay one readable line.
+struct HostileInputTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let explainArgs = ["--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type",
+                              "--justified", "need=imd_score,council_type"]
+
+    // MARK: bounded work
+
+    @Test func hugeReplicateCountsAreRefusedAtOnce() throws {
+        let rank = try CLI.run(["rank", Self.councils] + Self.explainArgs + ["--bootstrap", "100000000", "--out", "/dev/null"])
+        #expect(rank.status == 1)
+        #expect(rank.stderr.contains("100000000 replicates or draws: at most 1000000"))
+        let index = try CLI.run(["index", Self.councils, "--id", "code", "--measure", "ascof_1a:+", "--measure", "ascof_3a:+",
+                                 "--sensitivity", "100000000", "--out", "/dev/null"])
+        #expect(index.status == 1 && index.stderr.contains("at most 1000000"))
+    }
+
+    /// Peak memory (KB) of one run, as the kernel counts it for a child of a small Python wrapper.
+    static func peakKilobytes(_ args: [String]) throws -> Int {
+        let script = "import resource,subprocess,sys; r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL); "
+            + "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        let r = try CLI.run(["-c", script, CLI.binary] + args, executable: "/usr/bin/python3")
+        let parts = r.stdout.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
+        #expect(parts[0] == 0, "\(args) failed: \(r.stderr)")
+        return parts[1]
+    }
+
+    /// Memory does not grow with the number of replicates: 40,000 bootstrap replicates (whose
+    /// ranks alone would take 24 MB if kept) and 20,000 index draws peak within 6 MB of 500.
+    @Test func memoryDoesNotGrowWithReplicates() throws {
+        let few = try Self.peakKilobytes(["rank", Self.councils] + Self.explainArgs + ["--bootstrap", "500", "--out", "/dev/null"])
+        let many = try Self.peakKilobytes(["rank", Self.councils] + Self.explainArgs + ["--bootstrap", "40000", "--out", "/dev/null"])
+        #expect(many - few < 6 * 1024, "rank: \(few) KB at 500 replicates, \(many) KB at 40,000")
+        let index = ["index", Self.councils, "--id", "code", "--measure", "ascof_1a:+", "--measure", "ascof_3a:+", "--out", "/dev/null", "--sensitivity"]
+        let fewDraws = try Self.peakKilobytes(index + ["500"]), manyDraws = try Self.peakKilobytes(index + ["20000"])
+        #expect(manyDraws - fewDraws < 6 * 1024, "index: \(fewDraws) KB at 500 draws, \(manyDraws) KB at 20,000")
+    }
+
+    static func wideData() throws -> String {
+        let dir = try CLI.temporaryDirectory()
+        var rng = SystemRandomNumberGenerator()
+        var csv = "y," + (1...25).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for _ in 0..<40 { csv += (0...25).map { _ in String(Double.random(in: 0...1, using: &rng)) }.joined(separator: ",") + "\n" }
+        return try CLI.write(csv, named: "wide.csv", in: dir)
+    }
+
+    @Test func formulaExpansionIsBoundedWithAStatedLimit() throws {
+        let data = try Self.wideData()
+        let all = (1...25).map { "c\($0)" }.joined(separator: " + ")
+        let r = try CLI.run(["fit", data, "--formula", "y ~ (\(all))^25"])
+        #expect(r.status == 1 && r.stderr.contains("expands to more than 20000 terms"), "\(r.stderr)")
+        let power = try CLI.run(["fit", data, "--formula", "y ~ (c1 + c2)^1000000000000"])
+        #expect(power.status == 0 && power.stdout.contains("c1:c2"))
+        let deep = try CLI.run(["fit", data, "--formula", "y ~ " + String(repeating: "log(", count: 5000) + "c1" + String(repeating: ")", count: 5000)])
+        #expect(deep.status == 1 && deep.stderr.contains("nested more than 100 deep"))
+        #expect(deep.stderr.count < 400, "the message quotes the whole formula")
+    }
+
+    // MARK: comparisons
+
+    @Test func funnelChecksTheIndicatorFitsItsKind() throws {
+        // A rate per 100,000 taken for a percentage (the default kind with a denominator).
+        let rate = try CLI.run(["funnel", Self.councils, "--id", "code", "--indicator", "ascof_2a2", "--denominator", "ascof_2a2_den"])
+        #expect(rate.status == 1)
+        #expect(rate.stderr.contains("column 'ascof_2a2' (E06000001): 723.9 is not a proportion of 100 (0–100)"), "\(rate.stderr)")
+        let dir = try CLI.temporaryDirectory()
+        for bad in ["150", "-10"] {
+            let csv = "code,pct,n\nA,40,100\nB,\(bad),120\nC,55,90\nD,60,80\n"
+            let data = try CLI.write(csv, named: "p\(bad).csv", in: dir)
+            let r = try CLI.run(["funnel", data, "--id", "code", "--indicator", "pct", "--denominator", "n", "--out", dir + "/f.csv"])
+            #expect(r.status == 1 && r.stderr.contains("row 2 (line 3), column 'pct' (B): \(bad) is not a proportion of 100"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/f.csv"))
+        }
+        let negativeRate = try CLI.write("code,r,n\nA,4,100\nB,-1,120\nC,5,90\n", named: "r.csv", in: dir)
+        let nr = try CLI.run(["funnel", negativeRate, "--indicator", "r", "--denominator", "n", "--kind", "rate"])
+        #expect(nr.status == 1 && nr.stderr.contains("-1 is not a rate per 100000 (at least 0)"))
+        for (flag, value) in [("--scale", "0"), ("--per", "0"), ("--target", "inf")] {
+            let r = try CLI.run(["funnel", Self.councils, "--indicator", "ascof_2a2", "--denominator", "ascof_2a2_den", "--kind",
+                                 flag == "--scale" ? "proportion" : "rate", "\(flag)=\(value)"])
+            #expect(r.status == 1, "\(flag) \(value)")
+        }
+        let target = try CLI.run(["funnel", Self.councils, "--indicator", "ascof_3a", "--denominator", "ascof_3a_base", "--target", "120"])
+        #expect(target.status == 1 && target.stderr.contains("the target 120 is not inside the range of a proportion of 100"))
+    }
+
+    /// Limits from margins of error stay within 0–100 when the kind is given: the
+    /// limits are target ± z·s cut to that range (checked against the formula written out here).
+    @Test func limitsRespectTheRangeOfAProportion() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write("code,pct,moe\nA,97,60\nB,95,45\nC,3,70\nD,50,2\nE,60,3\nF,40,2\n", named: "p.csv", in: dir)
+        let r = try CLI.run(["funnel", data, "--id", "code", "--indicator", "pct", "--moe", "moe", "--kind", "proportion", "--overdispersion", "none"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let table = try CSVReader.parse(Array(r.stdout.utf8), file: "out")
+        let col = { (n: String) in table.header.firstIndex(of: n)! }
+        var sawClip = false
+        for row in table.rows {
+            let target = Double(row[col("target")])!, se = Double(row[col("se")])!
+            for (low, high, z) in [("low_95", "high_95", 1.959963984540054), ("low_99.8", "high_99.8", 3.090232306167813)] {
+                let lo = Double(row[col(low)])!, hi = Double(row[col(high)])!
+                #expect(lo >= 0 && hi <= 100, "\(row)")
+                #expect(abs(lo - max(0, target - z * se)) < 1e-9 && abs(hi - min(100, target + z * se)) < 1e-9, "\(row)")
+                if target + z * se > 100 || target - z * se < 0 { sawClip = true }
+            }
+        }
+        #expect(sawClip, "the data should reach past 0–100 somewhere")
+    }
+
+    @Test func reportRefusesAFunnelOfTheWrongKind() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", Self.councils] + Self.explainArgs + ["--bootstrap", "20", "--funnel-indicator", "ascof_2a2",
+                             "--funnel-denominator", "ascof_2a2_den", "--html", dir + "/r.html"])
+        #expect(r.status == 1 && r.stderr.contains("is not a proportion of 100"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r.html"))
+    }
+
+    @Test func indexCanRequireAMinimumNumberOfMeasures() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write("code,a,b,c\nA,1,2,3\nB,2,NA,NA\nC,3,1,2\nD,4,4,1\nE,2,3,NA\n", named: "m.csv", in: dir)
+        let r = try CLI.run(["index", data, "--id", "code", "--measure", "a:+", "--measure", "b:+", "--measure", "c:-", "--min-measures", "2",
+                             "--sensitivity", "50"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "out")
+        let col = { (n: String) in t.header.firstIndex(of: n)! }
+        let b = t.rows[1], e = t.rows[4]
+        #expect(b[col("outcome_index")].isEmpty && b[col("rank")].isEmpty)
+        #expect(b[col("note")] == "no index: 1 of 3 measures, fewer than the 2 required (missing b, c)")
+        #expect(!e[col("outcome_index")].isEmpty && e[col("note")].hasPrefix("re-weighted over 2 of 3"))
+        // Ranks among the four indexed rows only.
+        #expect(Set(t.rows.map { $0[col("rank")] }.filter { !$0.isEmpty }) == ["1", "2", "3", "4"])
+        let none = try CLI.run(["index", data, "--measure", "a:+", "--min-measures", "2"])
+        #expect(none.status == 1 && none.stderr.contains("at least 2 measures required, but there is 1"))
+    }
+
+    // MARK: round trips
+
+    /// Ids a spreadsheet would run as formulas are written with the apostrophe and read back
+    /// without it, so a join on Varex's own output keeps every row; numeric ids are never prefixed.
+    @Test func idsRoundTripThroughIndexAndExplain() throws {
+        let dir = try CLI.temporaryDirectory()
+        let csv = "code,name,y,x,m1,m2\n=1+1,\"\tTab\",1,2,3,4\n+44,B,2,3,4,3\n-5,C,3,5,2,2\n-1,D,5,4,5,1\n@x,E,4,6,1,2\n"
+        let data = try CLI.write(csv, named: "ids.csv", in: dir)
+        let index = try CLI.run(["index", data, "--id", "code", "--measure", "m1:+", "--measure", "m2:+", "--out", dir + "/idx.csv"])
+        #expect(index.status == 0)
+        let written = try String(contentsOfFile: dir + "/idx.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",")[0] }
+        #expect(Array(written.dropFirst()) == ["'=1+1", "+44", "-5", "-1", "'@x"])
+        let explain = try CLI.run(["explain", data, "--id", "code", "--label", "name", "--join", dir + "/idx.csv", "--formula",
+                                   "y ~ x + outcome_index", "--justified", "need=x,outcome_index", "--out", dir + "/e.csv"])
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(!explain.stderr.contains("only"), "a join dropped ids: \(explain.stderr)")
+        let rows = try CSVReader.read(path: dir + "/e.csv").rows
+        #expect(rows.map { SpreadsheetText.unprotect($0[0]) } == ["=1+1", "+44", "-5", "-1", "@x"])
+        #expect(rows.allSatisfy { !$0[2].isEmpty }, "every row has its observed value, so every row joined")
+        // The leading tab of a label survives (protected, as text a spreadsheet would otherwise alter).
+        #expect(rows[0][1] == "'\tTab")
+    }
+
+    // MARK: messages and names
+
+    @Test func messagesStayOneReadableLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        let nul = try CLI.write(Array("y,x\n1,2\n2,ab".utf8) + [0] + Array("cd\n3,4\n4,1\n".utf8), named: "nul.csv", in: dir)
+        let r = try CLI.run(["fit", nul, "--formula", "y ~ x"])
+        #expect(r.status == 1 && r.stderr.contains("'ab\\0cd' is not a number"), "\(r.stderr)")
+        let big = try CLI.write("y,x\n1,2\n2," + String(repeating: "z", count: 1_000_000) + "\n3,4\n4,1\n", named: "big.csv", in: dir)
+        let b = try CLI.run(["fit", big, "--formula", "y ~ x"])
+        #expect(b.status == 1 && b.stderr.contains("… (1000000 characters)") && b.stderr.count < 400)
+    }
+
+    @Test func aColumnNamedLikeATermGetsRsBackticks() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write("y,(Intercept),x\n1,2,3\n2,3,1\n3,5,2\n4,4,4\n5,6,3\n", named: "ic.csv", in: dir)
+        let r = try CLI.run(["fit", data, "--formula", "y ~ `(Intercept)` + x", "--residuals", "-"])
+        #expect(r.status == 0)
+        let header = r.stdout.split(separator: "\n")[0].split(separator: ",").map(String.init)
+        #expect(header.contains("dfbetas_(Intercept)") && header.contains("dfbetas_`(Intercept)`"))
+        #expect(Set(header).count == header.count, "duplicate columns: \(header)")
+    }
+
+    @Test func seventeenGroupsGetAReadableMessage() throws {
+        let data = try Self.wideData()
+        let terms = (1...17).map { "c\($0)" }
+        let r = try CLI.run(["explain", data, "--formula", "y ~ " + terms.joined(separator: " + ")] + terms.flatMap { ["--justified", "g\($0)=\($0)"] })
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("17 groups of terms: at most 16"), "\(r.stderr)")
+        #expect(!r.stderr.contains("write it as NAME=term1,term2"))
+    }
+
+    @Test func aLabelTooLongForExcelIsRefused() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write("code,name,y,x\nA," + String(repeating: "n", count: 40_000) + ",1,2\nB,b,2,3\nC,c,3,5\nD,d,5,4\n",
+                                 named: "long.csv", in: dir)
+        let r = try CLI.run(["explain", data, "--id", "code", "--label", "name", "--formula", "y ~ x", "--justified", "need=x",
+                             "--xlsx", dir + "/out.xlsx"])
+        #expect(r.status == 1 && r.stderr.contains("row 2, column 'name': the text has 40000 characters"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.xlsx"))
+    }
+}
