@@ -16,15 +16,20 @@ struct Demo: ParsableCommand {
 
     static let measures = ["ascof_1a:+", "ascof_1b:+", "ascof_3a:+", "ascof_4a:+", "ascof_2b1:+", "ascof_2a2:-", "ascof_2c1:-"]
     static let rhs = "I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + pct_rural_2011 + council_type + outcome_index"
-    static let responses = ["gross": "I(asc_gross_expenditure_k * 1000/pop_18p)", "net": "asc_net_spend_per_adult_gbp"]
+    /// Which spend the demo explains.
+    enum Spend: String, ExpressibleByArgument, CaseIterable {
+        case gross, net
+        var response: String { self == .gross ? "I(asc_gross_expenditure_k * 1000/pop_18p)" : "asc_net_spend_per_adult_gbp" }
+        var other: Spend { self == .gross ? .net : .gross }
+    }
 
     @OptionGroup var csv: CSVOptions
 
-    @Option(help: "Which spend to explain: gross (default: better explained by need) or net.")
-    var spend: String = "gross"
+    @Option(help: "Which spend to explain: gross (default) or net.")
+    var spend: Spend = .gross
 
     @Option(help: "Standard errors: classical, HC0, HC1, HC2 or HC3.")
-    var se: String = "HC3"
+    var se: CovarianceType = .hc3
 
     @Option(help: "Also write the full per-council decomposition as CSV to this file.")
     var out: String?
@@ -33,8 +38,6 @@ struct Demo: ParsableCommand {
     var top: Int = 10
 
     func run() throws {
-        guard Self.responses[spend] != nil else { throw ValidationError("--spend \(spend): expected gross or net") }
-        guard let covariance = CovarianceType(name: se) else { throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3") }
         let main = try BundledData.path("councils/asc_2018_19.csv")
         let joins = [try BundledData.path("councils/gross_spend_2018_19.csv"), try BundledData.path("councils/rurality_2011.csv")]
         // The outcome index, computed from the main file and added to it as a column.
@@ -46,23 +49,27 @@ struct Demo: ParsableCommand {
             TermGroup(name: "type", justified: true, terms: ["council_type"]),
             TermGroup(name: "outcomes", justified: true, terms: ["outcome_index"]),
         ]
-        func analysis(_ which: String) throws -> ExplainAnalysis {
+        func analysis(_ which: Spend) throws -> ExplainAnalysis {
             try ExplainAnalysis(ExplainRequest(
-                fit: FitRequest(dataPath: main, formula: "\(Self.responses[which]!) ~ \(Self.rhs)", id: "code", covariance: covariance),
+                fit: FitRequest(dataPath: main, formula: "\(which.response) ~ \(Self.rhs)", id: "code", covariance: se),
                 joins: joins, exclude: ["E09000001", "E06000053"], label: "name", groups: groups, scale: "pop_18p"), table: table)
         }
         let chosen = try analysis(spend)
-        let other = try analysis(spend == "gross" ? "net" : "gross")
-        let r2 = spend == "gross" ? (chosen.summary.rSquared, other.summary.rSquared) : (other.summary.rSquared, chosen.summary.rSquared)
-        var preface = "Varex demo: adult social care \(spend) spend per adult, 150 English councils, 2018-19\n"
+        let other = try analysis(spend.other)
+        // Which spend the model explains better, and the count of councils, come from the fits.
+        let chosenBetter = chosen.summary.rSquared >= other.summary.rSquared
+        let (better, worse) = chosenBetter ? (chosen, other) : (other, chosen)
+        let betterName = chosenBetter ? spend : spend.other
+        var preface = "Varex demo: adult social care \(spend.rawValue) spend per adult, \(chosen.fit.n) English councils, 2018-19\n"
         preface += "Data: fixtures/councils (Contains public sector information licensed under the Open Government Licence v3.0.)\n"
-        preface += "Gross spend is explained by need better than net spend (R² \(NumberFormat.fixed(r2.0, decimals: 3)) against "
-        preface += "\(NumberFormat.fixed(r2.1, decimals: 3)) with this model): net spend subtracts income such as client charges and\n"
-        preface += "NHS contributions, which depend on local policy rather than need. This run explains \(spend) spend"
-        preface += spend == "gross" ? ".\n" : " (--spend net).\n"
+        preface += "\(betterName.rawValue.capitalized) spend is explained by need better than \(betterName.other.rawValue) spend "
+        preface += "(R² \(NumberFormat.fixed(better.summary.rSquared, decimals: 3)) against "
+        preface += "\(NumberFormat.fixed(worse.summary.rSquared, decimals: 3)) with this model): net spend subtracts income such as client charges and\n"
+        preface += "NHS contributions, which depend on local policy rather than need. This run explains \(spend.rawValue) spend"
+        preface += spend == .gross ? ".\n" : " (--spend net).\n"
         preface += "Outcome index: mean z-score of ASCOF \(Self.measures.joined(separator: " ")) (+: higher is better).\n"
         preface += "Every group is justified; the unexplained part is what the model cannot attribute to need, type or outcomes.\n\n"
-        try ExplainReport.write(chosen, out: out, json: nil, format: "text", source: "asc_2018_19.csv + gross_spend + rurality",
-                                top: top, preface: preface, unit: "councils", dialect: try csv.dialect())
+        try ExplainReport.write(chosen, out: out, json: nil, format: .text, source: "asc_2018_19.csv + gross_spend + rurality",
+                                top: top, preface: preface, unit: "councils", dialect: csv.dialect())
     }
 }

@@ -43,13 +43,12 @@ struct Explain: ParsableCommand {
     var sensitivityOut: String?
 
     @Option(help: "Summary on stdout: text or json.")
-    var format: String = "text"
+    var format: ExplainFormat = .text
 
     @Option(help: "How many rows to show at each end of the ranking in the text summary.")
     var top: Int = 5
 
     func run() throws {
-        guard format == "text" || format == "json" else { throw ValidationError("--format \(format): expected text or json") }
         let spec = try model.loadSpec()
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         var extra: [(path: String, contents: String)] = []
@@ -58,16 +57,16 @@ struct Explain: ParsableCommand {
                                    rows: analysis.output.rows.map { row in
                                        Array(row.prefix(analysis.request.label == nil ? 1 : 2)) + [row[row.count - 2], row[row.count - 1]]
                                    })
-            extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)), dialect: try csv.dialect())))
+            extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)), dialect: csv.dialect())))
         }
         try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra,
-                                dialect: try csv.dialect(), xlsx: xlsx)
+                                dialect: csv.dialect(), xlsx: xlsx)
     }
 }
 
 /// Writes an explain run's outputs, all or nothing, and its notes on stderr.
 enum ExplainReport {
-    static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: String, source: String, top: Int,
+    static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: ExplainFormat, source: String, top: Int,
                       preface: String = "", unit: String = "rows", extra: [(path: String, contents: String)] = [],
                       dialect: CSVWriter.Dialect = .rfc4180, xlsx: String? = nil) throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
@@ -80,7 +79,7 @@ enum ExplainReport {
         if let out { outputs.append((out, CSVWriter.render(a.output, dialect: dialect))) }
         if let json { outputs.append((json, ExplainSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == "json" ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
+            outputs.append(("-", format == .json ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
         if let xlsx {

@@ -23,15 +23,12 @@ struct ExplainOptions: ParsableArguments {
     var scale: String?
 
     @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend; default) or 'better' (outcomes); rank 1 is the worst.")
-    var higherIs: String?
+    var higherIs: HigherIs?
 
     /// The explain request: the model's merged spec with these flags written over it.
     func request(model: ModelOptions, data: String?, spec: AnalysisSpec?) throws -> ExplainRequest {
         var s = try model.merged(data: data, spec: spec)
-        if let higherIs {
-            guard higherIs == "worse" || higherIs == "better" else { throw ValidationError("--higher-is \(higherIs): expected worse or better") }
-            s.higherIs = higherIs
-        }
+        if let higherIs { s.higherIs = higherIs }
         if !justified.isEmpty || !unjustified.isEmpty {
             s.justified = try justified.map { g in let t = try TermGroup.parse(g, justified: true); return (t.name, t.terms) }
             s.unjustified = try unjustified.map { g in let t = try TermGroup.parse(g, justified: false); return (t.name, t.terms) }

@@ -36,22 +36,19 @@ struct Fit: ParsableCommand {
     var xlsx: String?
 
     @Option(help: "Summary format on stdout: text, markdown, csv or json.")
-    var format: String = "text"
+    var format: SummaryFormat = .text
 
     func run() throws {
-        guard ["text", "markdown", "csv", "json"].contains(format) else {
-            throw ValidationError("--format \(format): expected text, markdown, csv or json")
-        }
         let spec = try model.loadSpec()
         let analysis = try FitAnalysis(try model.request(data: data, spec: spec), excluding: spec?.exclude ?? [])
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
-                            dialect: try csv.dialect(), xlsx: xlsx)
+                            dialect: csv.dialect(), xlsx: xlsx)
     }
 }
 
 /// Renders an analysis and writes every output, all or nothing.
 enum FitReport {
-    static func write(_ analysis: FitAnalysis, format: String, residuals: String?, json: String?, source: String,
+    static func write(_ analysis: FitAnalysis, format: SummaryFormat, residuals: String?, json: String?, source: String,
                       dialect: CSVWriter.Dialect, xlsx: String?) throws {
         let s = analysis.summary
         if !s.dropped.isEmpty {
@@ -72,10 +69,10 @@ enum FitReport {
         if !stdoutTaken {
             let text: String
             switch format {
-            case "markdown": text = MarkdownSummary.render(s)
-            case "csv": text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
-            case "json": text = JSONSummary.render(s)
-            default: text = TextSummary.render(s, source: source)
+            case .markdown: text = MarkdownSummary.render(s)
+            case .csv: text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
+            case .json: text = JSONSummary.render(s)
+            case .text: text = TextSummary.render(s, source: source)
             }
             outputs.append(("-", text))
         }

@@ -26,38 +26,38 @@ struct Funnel: ParsableCommand {
     @Option(help: "Column of denominators (survey base, population), with --kind.")
     var denominator: String?
     @Option(help: "The indicator's kind: proportion (default with --denominator) or rate; optional with --se or --moe.")
-    var kind: String?
+    var kind: IndicatorKindName?
     @Option(help: "For proportions: the indicator's units per whole (100 for percentages).")
     var scale: Double = 100
     @Option(help: "For rates: per how many (100000 for per 100,000).")
     var per: Double = 100_000
     @Option(help: "Overdispersion: multiplicative, additive or none.")
-    var overdispersion: String = "multiplicative"
+    var overdispersion: Overdispersion = .multiplicative
     @Option(help: "Control limit levels (repeatable; default 0.95 and 0.998).")
     var level: [Double] = []
     @Option(help: "The centre line (default: the pooled value).")
     var target: Double?
     @OptionGroup var rows: RowOutputOptions
 
-    func run() throws {
-        guard let method = Overdispersion(rawValue: overdispersion) else {
-            throw ValidationError("--overdispersion \(overdispersion): expected multiplicative, additive or none")
+    func validate() throws {
+        guard [precision.se, precision.moe, denominator].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --se, --moe or --denominator")
         }
-        let sources = [precision.se, precision.moe, denominator].compactMap { $0 }
-        guard sources.count == 1 else { throw ValidationError("give exactly one of --se, --moe or --denominator") }
-        if let kind, kind != "proportion", kind != "rate" { throw ValidationError("--kind \(kind): expected proportion or rate") }
+        guard level.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("--level must lie strictly between 0 and 1") }
+    }
+
+    func run() throws {
+        let method = overdispersion
         let levels = level.isEmpty ? [0.95, 0.998] : level
-        guard levels.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("--level must lie strictly between 0 and 1") }
         let table = try Table(contentsOf: data)
         let ids = try ResidualTable.ids(table: table, column: rows.id)
         let request = FunnelRequest(indicator: indicator, standardError: precision.se, marginOfError: precision.moe, denominator: denominator,
-                                    kind: kind.map { $0 == "rate" ? .rate(per: per) : .proportion(scale: scale) }
-                                        ?? (denominator != nil ? .proportion(scale: scale) : nil),
+                                    kind: (kind ?? (denominator != nil ? .proportion : nil))?.kind(scale: scale, per: per),
                                     overdispersion: method, levels: levels, target: target)
         let result = try FunnelAnalysis(table: table, request: request, ids: rows.id == nil ? nil : ids)
         let f = result.plot
         Console.error("varex: funnel of \(indicator): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)")")
         let labels = try rows.label.map { try table.column($0).cells }
-        try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: try csv.dialect()))])
+        try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: csv.dialect()))])
     }
 }

@@ -30,7 +30,7 @@ struct Index: ParsableCommand {
     var weight: [String] = []
 
     @Option(help: "Normalisation: z, minmax or rank.")
-    var normalise: String = "z"
+    var normalise: Normalisation = .z
 
     @Option(help: "Column that identifies each row (default: row number).")
     var id: String?
@@ -54,9 +54,7 @@ struct Index: ParsableCommand {
     var out: String = "-"
 
     func run() throws {
-        guard let method = Normalisation(rawValue: normalise) else {
-            throw ValidationError("--normalise \(normalise): expected z, minmax or rank")
-        }
+        let method = normalise
         guard !measure.isEmpty else { throw ValidationError("give at least one --measure COLUMN:+ or COLUMN:-") }
         var weights: [String: Double] = [:]
         for w in weight {
@@ -75,6 +73,6 @@ struct Index: ParsableCommand {
             result = result.inserting(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
                                                             draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures))
         }
-        try OutputFiles.write([(out, CSVWriter.render(result, dialect: try csv.dialect()))])
+        try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }
 }

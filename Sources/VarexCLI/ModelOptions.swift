@@ -17,7 +17,7 @@ struct ModelOptions: ParsableArguments {
     var weights: String?
 
     @Option(help: "Standard errors: classical (default), HC0, HC1, HC2 or HC3.")
-    var se: String?
+    var se: CovarianceType?
 
     @Option(help: "Confidence level for intervals (default 0.95).")
     var level: Double?
@@ -27,6 +27,11 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: "Relative tolerance below which a column counts as aliased (default 1e-10; R's lm uses 1e-7).")
     var tol: Double?
+
+    func validate() throws {
+        if let level, !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }
+        if let tol, !(tol > 0 && tol < 1) { throw ValidationError("--tol \(tol): the tolerance must lie strictly between 0 and 1") }
+    }
 
     /// The spec named by --spec, if any.
     func loadSpec() throws -> AnalysisSpec? { try spec.map { try AnalysisSpec(contentsOf: $0) } }
@@ -45,7 +50,6 @@ struct ModelOptions: ParsableArguments {
         for (k, v) in try FitAnalysis.parseReferences(reference) { s.reference[k] = v }
         guard s.data != nil else { throw ValidationError("give the data file, or a --spec that names it (data:)") }
         guard s.formula != nil else { throw ValidationError("give --formula, or a --spec that has one") }
-        if let se = s.se, CovarianceType(name: se) == nil { throw ValidationError("--se \(se): expected classical, HC0, HC1, HC2 or HC3") }
         return s
     }
 

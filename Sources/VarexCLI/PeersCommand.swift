@@ -62,6 +62,6 @@ struct PeersCommand: ParsableCommand {
         }
         let values = (0..<table.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
         let labels = try label.map { try table.column($0).cells }
-        try OutputFiles.write([(out, CSVWriter.render(groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label), dialect: try csv.dialect()))])
+        try OutputFiles.write([(out, CSVWriter.render(groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label), dialect: csv.dialect()))])
     }
 }

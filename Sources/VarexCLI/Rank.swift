@@ -23,11 +23,11 @@ struct Rank: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var explain: ExplainOptions
 
-    @Option(help: "Number of bootstrap replicates (default 1000).")
+    @Option(help: "Number of bootstrap replicates (default 1000; 2 to 1,000,000).")
     var bootstrap: Int?
 
     @Option(help: "Resampling: cases (rows; default) or residuals.")
-    var resample: String?
+    var resample: Resampling?
 
     @Option(help: "Seed of the random numbers (same seed, same output; default 1).")
     var seed: UInt64?
@@ -40,27 +40,11 @@ struct Rank: ParsableCommand {
 
     func run() throws {
         let spec = try model.loadSpec()
-        let settings = try BootstrapSettings(bootstrap: bootstrap, resample: resample, seed: seed, spec: spec)
+        let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }
-        try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten), dialect: try csv.dialect()))])
-    }
-}
-
-/// Bootstrap settings from flags, then the spec's `rank:` section, then the defaults.
-struct BootstrapSettings {
-    let replicates: Int
-    let seed: UInt64
-    let resampling: Resampling
-
-    init(bootstrap: Int?, resample: String?, seed: UInt64?, spec: AnalysisSpec?) throws {
-        replicates = bootstrap ?? spec?.rank.bootstrap ?? 1000
-        let name = resample ?? spec?.rank.resample ?? "cases"
-        guard let r = Resampling(rawValue: name) else { throw ValidationError("--resample \(name): expected cases or residuals") }
-        resampling = r
-        guard replicates >= 2 else { throw ValidationError("--bootstrap \(replicates): at least 2 replicates") }
-        self.seed = seed ?? spec?.rank.seed.map { UInt64(truncatingIfNeeded: $0) } ?? 1
+        try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten), dialect: csv.dialect()))])
     }
 }

@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Bootstrap replicates for the rank intervals (default 1000).")
     var bootstrap: Int?
     @Option(help: "Resampling: cases (default) or residuals.")
-    var resample: String?
+    var resample: Resampling?
     @Option(help: "Seed of the bootstrap (default 1).")
     var seed: UInt64?
     @Option(name: .customLong("funnel-indicator"), help: "Column shown in the funnel plot.")
@@ -45,18 +45,15 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("funnel-denominator"), help: "Its denominators (with --funnel-kind).")
     var funnelDenominator: String?
     @Option(name: .customLong("funnel-kind"), help: "proportion (percent; default) or rate (per 100,000).")
-    var funnelKind: String?
+    var funnelKind: IndicatorKindName?
     @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative (default), additive or none.")
-    var funnelOverdispersion: String?
+    var funnelOverdispersion: Overdispersion?
 
     func run() throws {
         let spec = try model.loadSpec()
-        let settings = try BootstrapSettings(bootstrap: bootstrap, resample: resample, seed: seed, spec: spec)
+        let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let r = spec?.report
-        let overdispersion = funnelOverdispersion ?? r?.funnelOverdispersion ?? "multiplicative"
-        guard let method = Overdispersion(rawValue: overdispersion) else {
-            throw ValidationError("--funnel-overdispersion \(overdispersion): expected multiplicative, additive or none")
-        }
+        let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
@@ -69,9 +66,8 @@ struct ReportCommand: ParsableCommand {
                 throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe or --funnel-denominator")
             }
             let kind = funnelKind ?? r?.funnelKind
-            if let kind, kind != "proportion", kind != "rate" { throw ValidationError("--funnel-kind \(kind): expected proportion or rate") }
             let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
-                                        kind: kind.map { $0 == "rate" ? .rate(per: 100_000) : .proportion(scale: 100) }, overdispersion: method)
+                                        kind: kind?.kind(), overdispersion: method)
             funnel = (try FunnelAnalysis(table: analysis.table, request: request, ids: analysis.ids), indicator)
         }
         for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
@@ -80,7 +76,7 @@ struct ReportCommand: ParsableCommand {
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
                                      title: title ?? r?.title ?? "Varex report", level: level)
         var outputs: [(path: String, contents: String)] = [(html, page)]
-        if let out { outputs.append((out, CSVWriter.render(table, dialect: try csv.dialect()))) }
+        if let out { outputs.append((out, CSVWriter.render(table, dialect: csv.dialect()))) }
         try OutputFiles.write(outputs)
     }
 }

@@ -43,7 +43,7 @@ struct BadInputTests {
         Case(name: "infinite value", data: bytes("y,x\n1,2\n2,-inf\n3,4\n4,1\n"), formula: "y ~ x", expect: ["data.csv, row 2 (line 3), column 'x'", "infinite"]),
         Case(name: "every row dropped", data: bytes("y,x\n1,NA\n2,..\n3,[c]\n"), formula: "y ~ x", expect: ["every one of the 3 rows", "missing x"]),
         Case(name: "invalid UTF-8", data: bytes("y,x\n1,2\n") + [0xC3, 0x28] + bytes(",3\n"), formula: "y ~ x", expect: ["data.csv (line 3)", "invalid UTF-8"]),
-        Case(name: "bad --se", data: bytes(good), formula: "y ~ x", extra: ["--se", "HC9"], expect: ["--se HC9"]),
+        Case(name: "bad --se", data: bytes(good), formula: "y ~ x", extra: ["--se", "HC9"], expect: ["'HC9' is invalid for '--se", "classical", "HC3"]),
         Case(name: "bad --level", data: bytes(good), formula: "y ~ x", extra: ["--level", "95"], expect: ["--level 95"]),
         Case(name: "categorical response", data: bytes(good), formula: "g ~ x", expect: ["response 'g' holds text"]),
     ]

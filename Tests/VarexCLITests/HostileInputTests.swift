@@ -14,7 +14,7 @@ struct HostileInputTests {
     @Test func hugeReplicateCountsAreRefusedAtOnce() throws {
         let rank = try CLI.run(["rank", Self.councils] + Self.explainArgs + ["--bootstrap", "100000000", "--out", "/dev/null"])
         #expect(rank.status == 1)
-        #expect(rank.stderr.contains("100000000 replicates or draws: at most 1000000"))
+        #expect(rank.stderr.contains("100000000 bootstrap replicates: ask for 2 to 1000000"))
         let index = try CLI.run(["index", Self.councils, "--id", "code", "--measure", "ascof_1a:+", "--measure", "ascof_3a:+",
                                  "--sensitivity", "100000000", "--out", "/dev/null"])
         #expect(index.status == 1 && index.stderr.contains("at most 1000000"))

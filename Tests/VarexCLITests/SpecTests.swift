@@ -40,7 +40,11 @@ struct SpecTests {
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("DATA CHANGED: ../councils/asc_2018_19.csv is not the data the fixture was made from"))
         #expect(r.stderr.contains("values differ"), "the differences follow")
-        #expect(r.stderr.range(of: #"\.csv\s+E06000001"#, options: .regularExpression) != nil)
+        // Which council and column of the data changed comes first, before the result differences.
+        #expect(r.stderr.contains("1 data cell changed:"), "\(r.stderr)")
+        #expect(r.stderr.range(of: #"asc_2018_19\.csv\s+E06000001\s+imd_score\s+33\.178\s+35\.178"#, options: .regularExpression) != nil, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.firstIndex { $0.contains("data cell changed") }! < lines.firstIndex { $0.contains("values differ") }!)
     }
 
     @Test func changedFormulaFailsWithATableOfDifferences() throws {
@@ -51,7 +55,20 @@ struct SpecTests {
         #expect(r.stderr.contains("values differ (rtol 1e-09, atol 1e-12):"))
         let header = r.stderr.split(separator: "\n").first { $0.hasPrefix("file") }
         #expect(header?.contains("council") == true && header?.contains("expected") == true && header?.contains("relative error") == true)
-        #expect(r.stderr.range(of: #"explain\.csv\s+E06000001"#, options: .regularExpression) != nil)
+        // Largest relative error first.
+        let errors = r.stderr.split(separator: "\n").drop { !$0.hasPrefix("file") }.dropFirst().prefix(40)
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(errors.count > 10 && errors == errors.sorted(by: >), "\(errors)")
+    }
+
+    /// A file in the fixture that the re-run does not produce is a failure, not ignored.
+    @Test func anExtraFixtureFileFails() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: dir + "/fixture")
+        try "stale".write(toFile: dir + "/fixture/old-ranks.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["verify", CLI.fixture("specs/council-explain.yaml"), "--fixture", dir + "/fixture"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("not produced by the re-run: \(dir)/fixture/old-ranks.csv"), "\(r.stderr)")
     }
 
     struct BadSpec: CustomTestStringConvertible, Sendable {
@@ -65,9 +82,23 @@ struct SpecTests {
         BadSpec(name: "unknown key", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nweight: pop_18p\n",
                 expect: "line 3: unknown key 'weight'; known keys here: data, id"),
         BadSpec(name: "wrong type", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nlevel: high\n",
-                expect: "line 3: 'level' must be a number, not 'high'"),
+                expect: "line 3: 'level' must be a number strictly between 0 and 1, not 'high'"),
         BadSpec(name: "wrong type in a section", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank:\n  bootstrap: [1, 2]\n",
-                expect: "line 4: 'rank.bootstrap' must be a whole number, not a list"),
+                expect: "line 4: 'rank.bootstrap' must be a whole number from 2 to 1000000, not a list"),
+        BadSpec(name: "unknown standard errors", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nse: HC9\n",
+                expect: "line 3: 'se' must be classical, HC0, HC1, HC2 or HC3, not 'HC9'"),
+        BadSpec(name: "unknown direction", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nhigher_is: sideways\n",
+                expect: "line 3: 'higher_is' must be worse or better, not 'sideways'"),
+        BadSpec(name: "no replicates", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank: {bootstrap: 0}\n",
+                expect: "line 3: 'rank.bootstrap' must be a whole number from 2 to 1000000, not '0'"),
+        BadSpec(name: "negative replicates", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank:\n  bootstrap: -1\n",
+                expect: "line 4: 'rank.bootstrap' must be a whole number from 2 to 1000000, not '-1'"),
+        BadSpec(name: "unknown resampling", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank: {resample: jackknife}\n",
+                expect: "line 3: 'rank.resample' must be cases or residuals, not 'jackknife'"),
+        BadSpec(name: "a wrong value through an alias", yaml: "x: &bad sideways\ndata: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nhigher_is: *bad\n",
+                expect: "line 1: unknown key 'x'"),
+        BadSpec(name: "an alias names the line of its use", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\njoin: &bad [x.csv]\nhigher_is: *bad\n",
+                expect: "line 4: 'higher_is' must be worse or better, not a list"),
         BadSpec(name: "missing data file", yaml: "data: ../councils/nowhere.csv\nformula: asc_net_spend_k ~ imd_score\njustified: {need: [imd_score]}\n",
                 expect: "councils/nowhere.csv: no such file"),
         BadSpec(name: "group naming an unknown term", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\njustified:\n  need: [imd_scor]\n",

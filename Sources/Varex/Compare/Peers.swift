@@ -54,10 +54,10 @@ public struct Peers: Sendable {
         var peers = [[Int]](repeating: [], count: ids.count)
         for r in 0..<pairs.rowCount {
             guard let i = index[unit.cells[r]] else {
-                throw DataError.unknownColumn(path: pairs.source, name: unit.cells[r], suggestion: nil)
+                throw DataError.unknownID(pairs.location(row: r, column: unit.name), id: unit.cells[r])
             }
             guard let j = index[peer.cells[r]] else {
-                throw DataError.unknownColumn(path: pairs.source, name: peer.cells[r], suggestion: nil)
+                throw DataError.unknownID(pairs.location(row: r, column: peer.name), id: peer.cells[r])
             }
             if !peers[i].contains(j) && i != j { peers[i].append(j) }
         }

@@ -17,6 +17,7 @@ public enum DataError: VarexError, Equatable {
     case mostlyNumeric(CellLocation, text: String)
     case missingID(CellLocation)
     case duplicateID(CellLocation, id: String, firstRow: Int)
+    case unknownID(CellLocation, id: String)
 
     public var exitCode: Int32 { 1 }
 
@@ -54,6 +55,8 @@ public enum DataError: VarexError, Equatable {
             return "\(loc): '\(MessageText.quote(text))' is not a number but the column's other cells are; fix the cell, mark it missing (NA), or write C(column) to treat the column as categories"
         case let .missingID(loc):
             return "\(loc): the id is missing; every row needs an id"
+        case let .unknownID(loc, id):
+            return "\(loc): no row of the data has the id '\(MessageText.quote(id))'"
         case let .duplicateID(loc, id, firstRow):
             return "\(loc): id '\(MessageText.quote(id))' already appears at row \(firstRow); ids must be unique"
         }

@@ -10,13 +10,19 @@ public enum ResponseScale: Sendable, Equatable {
     /// The logarithm of the quantity, with this base (e: `log()`, 10: `log10()`, 2: `log2()`).
     case logarithm(base: Double)
 
-    /// Recognises `log(...)`, `log10(...)` and `log2(...)` responses.
-    public init(response: ModelVariable) {
+    /// Recognises `log(...)`, `log10(...)` and `log2(...)` responses. `log(x, base)` needs a
+    /// base that is a constant (a number, or arithmetic on numbers), positive and not 1; a base
+    /// that reads a column is an error rather than a response silently taken as untransformed.
+    public init(response: ModelVariable) throws {
         if case let .expression(.call(f, args)) = response.source, args.count <= 2 {
             switch f {
             case "log":
                 if args.count == 1 { self = .logarithm(base: M_E); return }
-                if case let .number(b, _) = args[1] { self = .logarithm(base: Double(b)); return }
+                guard args[1].columns.isEmpty else { throw ExplainError.logBaseNotConstant(response.label) }
+                let b = Double(args[1].evaluate { _ in .nan })
+                guard b > 0, b != 1, b.isFinite else { throw ExplainError.logBaseNotConstant(response.label) }
+                self = .logarithm(base: b)
+                return
             case "log10": self = .logarithm(base: 10); return
             case "log2": self = .logarithm(base: 2); return
             default: break

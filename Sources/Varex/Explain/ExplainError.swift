@@ -24,6 +24,7 @@ public enum ExplainError: VarexError, Equatable {
     case outsideRange(CellLocation, unit: String?, text: String, range: ClosedRange<Double>, kind: String)
     case notPositive(what: String, value: Double)
     case invalidMinimumMeasures(Int, measures: Int)
+    case logBaseNotConstant(String)
     case targetOutsideRange(target: Double, kind: String)
 
     public var exitCode: Int32 { 1 }
@@ -73,6 +74,8 @@ public enum ExplainError: VarexError, Equatable {
         case let .outsideRange(loc, unit, text, range, kind):
             let bounds = range.upperBound.isFinite ? "\(NumberFormat.significant(range.lowerBound, 6))–\(NumberFormat.significant(range.upperBound, 6))" : "at least \(NumberFormat.significant(range.lowerBound, 6))"
             return "\(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the --kind, --scale or --per of the indicator"
+        case let .logBaseNotConstant(response):
+            return "the response \(response): the base of log(x, base) must be a positive number other than 1 (not a column), so the effects can be moved back to the original scale"
         case let .invalidMinimumMeasures(k, measures):
             return "at least \(k) measures required, but there \(measures == 1 ? "is" : "are") \(measures); ask for 1 to \(measures)"
         case let .notPositive(what, value):

@@ -10,7 +10,13 @@ public struct Provenance: Sendable {
     /// The standard provenance of a fit: data file, its checksum, formula, date, Varex version,
     /// and the fit's headline numbers, then the coefficient table.
     public static func of(summary s: FitSummary, dataPath: String) -> Provenance {
-        let sha = (try? Checksum.sha256(path: dataPath)) ?? ""
+        // Never an empty checksum: say why there is none.
+        let sha: String
+        if dataPath == "-" {
+            sha = "not available (the data came from standard input)"
+        } else {
+            do { sha = try Checksum.sha256(path: dataPath) } catch { sha = "not available (\(error))" }
+        }
         let date = ISO8601DateFormatter().string(from: Date())
         var rows: [(String, Cell)] = [
             ("Made by", .text("Varex \(VarexVersion.string)")), ("Date", .text(date)), ("Data file", .text(dataPath)),

@@ -70,7 +70,7 @@ public struct ExplainAnalysis: Sendable {
         summary = try FitSummary(fit: fit, covariance: f.covariance, level: f.level)
         decomposition = try Decomposition(fit: fit, grouping: grouping)
         shares = try ShapleyShares(fit: fit, grouping: grouping)
-        responseScale = ResponseScale(response: formula.variables[formula.response!])
+        responseScale = try ResponseScale(response: formula.variables[formula.response!])
         if case let .logarithm(base) = responseScale {
             retransformed = Retransformation(decomposition, base: base, weights: fit.weights)
         } else {

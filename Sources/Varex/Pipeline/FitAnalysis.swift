@@ -35,6 +35,7 @@ public enum RequestError: VarexError, Equatable {
     case invalidReference(String)
     case invalidTolerance(Double)
     case joinNeedsID
+    case invalidReplicates(Int, range: ClosedRange<Int>)
 
     public var exitCode: Int32 { 1 }
     public var description: String {
@@ -43,6 +44,8 @@ public enum RequestError: VarexError, Equatable {
         case let .invalidReference(r): return "--reference \(r): write it as VARIABLE=LEVEL"
         case let .invalidTolerance(t): return "--tol \(t): the tolerance must lie strictly between 0 and 1"
         case .joinNeedsID: return "--join needs --id: the column both files share (e.g. --id code)"
+        case let .invalidReplicates(n, range):
+            return "\(n) bootstrap replicates: ask for \(range.lowerBound) to \(range.upperBound)"
         }
     }
 }

@@ -29,7 +29,7 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var label: String?
     public var formula: String?
     public var weights: String?
-    public var se: String?
+    public var se: CovarianceType?
     public var level: Double?
     public var tol: Double?
     public var reference: [String: String] = [:]
@@ -38,14 +38,14 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var justified: [(String, [String])] = []
     public var unjustified: [(String, [String])] = []
     public var scale: String?
-    public var higherIs: String?
+    public var higherIs: HigherIs?
     public var rank = RankSpec()
     public var report = ReportSpec()
 
     public struct RankSpec: Sendable, Equatable {
         public var bootstrap: Int?
         public var seed: Int?
-        public var resample: String?
+        public var resample: Resampling?
     }
 
     public struct ReportSpec: Sendable, Equatable {
@@ -54,8 +54,8 @@ public struct AnalysisSpec: Sendable, Equatable {
         public var funnelSE: String?
         public var funnelMOE: String?
         public var funnelDenominator: String?
-        public var funnelKind: String?
-        public var funnelOverdispersion: String?
+        public var funnelKind: IndicatorKindName?
+        public var funnelOverdispersion: Overdispersion?
     }
 
     public static func == (a: AnalysisSpec, b: AnalysisSpec) -> Bool {
@@ -89,11 +89,11 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "label": label = try reader.string(value, key: key)
             case "formula": formula = try reader.string(value, key: key)
             case "weights": weights = try reader.string(value, key: key)
-            case "se": se = try reader.string(value, key: key)
-            case "level": level = try reader.double(value, key: key)
-            case "tol": tol = try reader.double(value, key: key)
+            case "se": se = try reader.choice(value, key: key)
+            case "level": level = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
+            case "tol": tol = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "scale": scale = try reader.string(value, key: key)
-            case "higher_is": higherIs = try reader.string(value, key: key)
+            case "higher_is": higherIs = try reader.choice(value, key: key)
             case "reference":
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }
             case "join": join = try reader.strings(value, key: key)
@@ -106,23 +106,24 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "rank":
                 for (k, v) in try reader.mapping(value, key: key, allowed: ["bootstrap", "seed", "resample"]) {
                     switch k {
-                    case "bootstrap": rank.bootstrap = try reader.int(v, key: "rank.bootstrap")
-                    case "seed": rank.seed = try reader.int(v, key: "rank.seed")
-                    default: rank.resample = try reader.string(v, key: "rank.resample")
+                    case "bootstrap":
+                        rank.bootstrap = try reader.int(v, key: "rank.bootstrap", in: BootstrapSettings.replicateRange)
+                    case "seed": rank.seed = try reader.int(v, key: "rank.seed", in: 0...Int.max)
+                    default: rank.resample = try reader.choice(v, key: "rank.resample")
                     }
                 }
             default: // report
                 for (k, v) in try reader.mapping(value, key: key, allowed: ["title", "funnel"]) {
                     if k == "title" { report.title = try reader.string(v, key: "report.title"); continue }
                     for (fk, fv) in try reader.mapping(v, key: "report.funnel", allowed: ["indicator", "se", "moe", "denominator", "kind", "overdispersion"]) {
-                        let s = try reader.string(fv, key: "report.funnel.\(fk)")
+                        let key = "report.funnel.\(fk)"
                         switch fk {
-                        case "indicator": report.funnelIndicator = s
-                        case "se": report.funnelSE = s
-                        case "moe": report.funnelMOE = s
-                        case "denominator": report.funnelDenominator = s
-                        case "kind": report.funnelKind = s
-                        default: report.funnelOverdispersion = s
+                        case "indicator": report.funnelIndicator = try reader.string(fv, key: key)
+                        case "se": report.funnelSE = try reader.string(fv, key: key)
+                        case "moe": report.funnelMOE = try reader.string(fv, key: key)
+                        case "denominator": report.funnelDenominator = try reader.string(fv, key: key)
+                        case "kind": report.funnelKind = try reader.choice(fv, key: key)
+                        default: report.funnelOverdispersion = try reader.choice(fv, key: key)
                         }
                     }
                 }
@@ -167,9 +168,21 @@ struct SpecReader {
             if let allowed, !allowed.contains(ks.string) {
                 throw SpecError.unknownKey(path: path, key: ks.string, line: line(k), known: allowed)
             }
-            out.append((ks.string, v))
+            out.append((ks.string, Self.placed(v, at: k)))
         }
         return out
+    }
+
+    /// A value that stands earlier in the file than its key came through an alias (`*name`),
+    /// and carries its anchor's line: give it the key's line, where the user wrote it.
+    static func placed(_ v: Node, at key: Node) -> Node {
+        guard let keyLine = key.mark?.line, let valueLine = v.mark?.line, valueLine < keyLine else { return v }
+        switch v {
+        case var .scalar(s): s.mark = key.mark; return .scalar(s)
+        case var .mapping(m): m.mark = key.mark; return .mapping(m)
+        case var .sequence(q): q.mark = key.mark; return .sequence(q)
+        case .alias: return v
+        }
     }
 
     func string(_ n: Node, key: String) throws -> String {
@@ -183,16 +196,29 @@ struct SpecReader {
         return try seq.map { try string($0, key: key) }
     }
 
-    func double(_ n: Node, key: String) throws -> Double {
-        guard case let .scalar(s) = n, let v = Double(s.string) else {
-            throw SpecError.wrongType(path: path, key: key, line: line(n), expected: "a number", found: describe(n))
+    func double(_ n: Node, key: String, in range: ClosedRange<Double>? = nil, open: Bool = false, expected: String = "a number") throws -> Double {
+        guard case let .scalar(s) = n, let v = Double(s.string), v.isFinite else {
+            throw SpecError.wrongType(path: path, key: key, line: line(n), expected: expected, found: describe(n))
+        }
+        if let range, !range.contains(v) || (open && (v == range.lowerBound || v == range.upperBound)) {
+            throw SpecError.wrongType(path: path, key: key, line: line(n), expected: expected, found: describe(n))
         }
         return v
     }
 
-    func int(_ n: Node, key: String) throws -> Int {
-        guard case let .scalar(s) = n, let v = Int(s.string) else {
-            throw SpecError.wrongType(path: path, key: key, line: line(n), expected: "a whole number", found: describe(n))
+    func int(_ n: Node, key: String, in range: ClosedRange<Int>) throws -> Int {
+        let expected = range.upperBound == Int.max ? "a whole number, at least \(range.lowerBound)"
+            : "a whole number from \(range.lowerBound) to \(range.upperBound)"
+        guard case let .scalar(s) = n, let v = Int(s.string), range.contains(v) else {
+            throw SpecError.wrongType(path: path, key: key, line: line(n), expected: expected, found: describe(n))
+        }
+        return v
+    }
+
+    /// A word naming one of `T`'s values, by the same parser the command line uses.
+    func choice<T: NamedChoice>(_ n: Node, key: String) throws -> T {
+        guard case let .scalar(s) = n, let v = T(name: s.string) else {
+            throw SpecError.wrongType(path: path, key: key, line: line(n), expected: T.choices, found: describe(n))
         }
         return v
     }

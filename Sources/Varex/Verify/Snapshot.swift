@@ -1,6 +1,8 @@
 /// The outputs of a saved analysis, as files: what `varex snapshot` writes and `varex verify`
 /// compares. Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
-/// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`.
+/// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`; and a copy of
+/// each data file, `input-<k>-<name>` (the data first, then the joins), so that `verify` can say
+/// which rows and columns of changed data differ.
 public struct Snapshot: Sendable {
     /// File name → contents, in a fixed order.
     public let files: [(name: String, contents: String)]
@@ -12,8 +14,11 @@ public struct Snapshot: Sendable {
         let fit = try FitAnalysis(try FitRequest(spec: spec), excluding: spec.exclude)
         var files: [(String, String)] = [("spec.yaml", specText)]
         var sums: [(String, String)] = []
-        for name in [spec.data!] + spec.join {
-            sums.append((name, try Checksum.sha256(path: spec.resolve(name))))
+        var inputs: [(String, String)] = []
+        for (k, name) in ([spec.data!] + spec.join).enumerated() {
+            let bytes = try FileBytes.read(path: spec.resolve(name))
+            sums.append((name, Checksum.sha256(bytes: bytes)))
+            inputs.append((Self.inputName(k, name), String(decoding: bytes, as: UTF8.self)))
         }
         files.append(("checksums.txt", sums.map { "\($0.1)  \($0.0)" }.joined(separator: "\n") + "\n"))
         files.append(("summary.json", JSONSummary.render(fit.summary)))
@@ -22,15 +27,20 @@ public struct Snapshot: Sendable {
             let explain = try ExplainAnalysis(try ExplainRequest(spec: spec))
             files.append(("explain.json", ExplainSummary.json(explain)))
             files.append(("explain.csv", CSVWriter.render(explain.output)))
-            if let replicates = spec.rank.bootstrap {
-                let resampling = Resampling(rawValue: spec.rank.resample ?? "cases") ?? .cases
-                let boot = try RankBootstrap(analysis: explain, replicates: replicates,
-                                             seed: UInt64(truncatingIfNeeded: spec.rank.seed ?? 1), resampling: resampling)
+            if spec.rank.bootstrap != nil {
+                let settings = try BootstrapSettings(spec: spec)
+                let boot = try RankBootstrap(analysis: explain, replicates: settings.replicates, seed: settings.seed,
+                                             resampling: settings.resampling)
                 files.append(("ranks.csv", CSVWriter.render(RankTable.make(analysis: explain, bootstrap: boot, level: explain.request.fit.level))))
             }
         }
-        self.files = files
+        self.files = files + inputs
         self.checksums = sums
+    }
+
+    /// The fixture's name for the copy of data file k: `input-<k+1>-<file name>`.
+    public static func inputName(_ k: Int, _ path: String) -> String {
+        "input-\(k + 1)-" + (path.split(separator: "/").last.map(String.init) ?? path)
     }
 
     /// Reads a spec file and runs it.

@@ -10,17 +10,33 @@ public struct Difference: Sendable, Equatable {
     public let relativeError: Double?
 }
 
+/// A data cell that is not what the fixture's copy of the data holds.
+public struct DataChange: Sendable, Equatable {
+    public let file: String
+    /// The row's id (the spec's `id` column), or its row number.
+    public let row: String
+    public let column: String
+    /// nil for a row the fixture's data did not have (`got`: the row is new) or lost.
+    public let expected: String?
+    public let got: String?
+}
+
 /// The result of checking a saved analysis against its fixture.
 public struct VerificationReport: Sendable {
     /// Data files whose checksum is not the one recorded: (file, recorded, now).
     public let dataChanged: [(file: String, expected: String, got: String)]
+    /// The cells of changed data that differ from the fixture's copy (when it has one).
+    public let dataChanges: [DataChange]
+    /// Result differences, largest relative error first (text differences first of all).
     public let differences: [Difference]
-    /// Files in the fixture that the re-run did not produce, or the other way round.
+    /// Files the re-run produced that the fixture lacks.
     public let missingFiles: [String]
+    /// Files in the fixture that the re-run did not produce.
+    public let extraFiles: [String]
     public let rtol: Double
     public let atol: Double
 
-    public var passed: Bool { dataChanged.isEmpty && differences.isEmpty && missingFiles.isEmpty }
+    public var passed: Bool { dataChanged.isEmpty && differences.isEmpty && missingFiles.isEmpty && extraFiles.isEmpty }
 
     /// A readable account: the data-changed message first, then a table of what differs.
     public var description: String {
@@ -29,7 +45,17 @@ public struct VerificationReport: Sendable {
         for d in dataChanged {
             o += "DATA CHANGED: \(d.file) is not the data the fixture was made from (sha256 \(d.expected.prefix(12))… recorded, \(d.got.prefix(12))… now); the differences below follow from that\n"
         }
+        if !dataChanges.isEmpty {
+            o += "\(dataChanges.count) data cell\(dataChanges.count == 1 ? "" : "s") changed:\n"
+            var rows = [["file", "row", "column", "was", "now"]]
+            for c in dataChanges.prefix(40) {
+                rows.append([c.file, c.row, c.column, c.expected.map(MessageText.quote) ?? "(no such row)", c.got.map(MessageText.quote) ?? "(row removed)"])
+            }
+            o += TextSummary.aligned(rows, leftFirst: true)
+            if dataChanges.count > 40 { o += "… and \(dataChanges.count - 40) more\n" }
+        }
         for m in missingFiles { o += "missing: \(m)\n" }
+        for e in extraFiles { o += "not produced by the re-run: \(e)\n" }
         if !differences.isEmpty {
             o += "\(differences.count) value\(differences.count == 1 ? "" : "s") differ (rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))):\n"
             var rows = [["file", "council", "column", "expected", "got", "relative error"]]
@@ -76,8 +102,16 @@ public enum Verification {
         }
         var differences: [Difference] = []
         var missing: [String] = []
+        var dataChanges: [DataChange] = []
+        let spec = try AnalysisSpec(contentsOf: specPath)
+        for (k, name) in ([spec.data ?? ""] + spec.join).enumerated() where changed.contains(where: { $0.0 == name }) {
+            let copy = fixture + "/" + Snapshot.inputName(k, name)
+            guard let old = try? FileBytes.read(path: copy), let new = now.files.first(where: { $0.name == Snapshot.inputName(k, name) }) else { continue }
+            dataChanges += try compareData(file: name, expected: old, got: Array(new.contents.utf8), id: spec.id)
+        }
         // Per-council tables first (their differences are the ones a reader looks for), then summaries.
-        let ordered = now.files.filter { $0.name.hasSuffix(".csv") } + now.files.filter { $0.name.hasSuffix(".json") }
+        let results = now.files.filter { !$0.name.hasPrefix("input-") }
+        let ordered = results.filter { $0.name.hasSuffix(".csv") } + results.filter { $0.name.hasSuffix(".json") }
         for (name, contents) in ordered {
             guard let old = try? FileBytes.read(path: fixture + "/" + name) else { missing.append(fixture + "/" + name); continue }
             let expected = String(decoding: old, as: UTF8.self)
@@ -87,7 +121,49 @@ public enum Verification {
                 differences += compareJSON(file: name, expected: expected, got: contents, rtol: rtol, atol: atol)
             }
         }
-        return VerificationReport(dataChanged: changed, differences: differences, missingFiles: missing, rtol: rtol, atol: atol)
+        let produced = Set(now.files.map(\.name))
+        let extra = FixtureFolder.files(fixture).filter { !produced.contains($0) }.map { fixture + "/" + $0 }
+        // Largest first: a text difference (no relative error) before any number.
+        let sorted = differences.enumerated().sorted { a, b in
+            let x = a.element.relativeError ?? .infinity, y = b.element.relativeError ?? .infinity
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
+        return VerificationReport(dataChanged: changed, dataChanges: dataChanges, differences: sorted, missingFiles: missing,
+                                  extraFiles: extra, rtol: rtol, atol: atol)
+    }
+
+    /// The cells of two versions of a data file that differ, by row id (the `id` column when
+    /// both have it, else the row number) and column.
+    static func compareData(file: String, expected: [UInt8], got: [UInt8], id: String?) throws -> [DataChange] {
+        let e = try CSVReader.parse(expected, file: file), g = try CSVReader.parse(got, file: file)
+        func keyed(_ r: CSVRecords) -> (keys: [String], rows: [String: [String]]) {
+            let k = id.flatMap { r.header.firstIndex(of: $0) }
+            var rows: [String: [String]] = [:], keys: [String] = []
+            for (i, row) in r.rows.enumerated() {
+                let key = k.map { row[$0] } ?? "row \(i + 1)"
+                keys.append(key)
+                rows[key] = row
+            }
+            return (keys, rows)
+        }
+        let (ek, er) = keyed(e), (gk, gr) = keyed(g)
+        var out: [DataChange] = []
+        for key in ek {
+            guard let new = gr[key] else { out.append(DataChange(file: file, row: key, column: "(row)", expected: "present", got: nil)); continue }
+            let old = er[key]!
+            for (j, column) in e.header.enumerated() {
+                guard let gj = g.header.firstIndex(of: column) else {
+                    if key == ek.first { out.append(DataChange(file: file, row: "(all)", column: column, expected: "present", got: nil)) }
+                    continue
+                }
+                if old[j] != new[gj] { out.append(DataChange(file: file, row: key, column: column, expected: old[j], got: new[gj])) }
+            }
+        }
+        for key in gk where er[key] == nil { out.append(DataChange(file: file, row: key, column: "(row)", expected: nil, got: "present")) }
+        for column in g.header where !e.header.contains(column) {
+            out.append(DataChange(file: file, row: "(all)", column: column, expected: nil, got: "present"))
+        }
+        return out
     }
 
     static func within(_ got: Double, _ expected: Double, rtol: Double, atol: Double) -> Bool {

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Varex
+
+// Flags that name a setting parse it with the library's own `NamedChoice` parser, the one the
+// spec reader uses, so `--se hc3` and `se: hc3` mean the same thing and fail the same way.
+extension CovarianceType: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { names }
+}
+extension Resampling: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension Overdispersion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension Normalisation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension HigherIs: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension IndicatorKindName: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension CSVWriter.Dialect: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}
+
+/// How `fit` prints its summary on stdout.
+enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, markdown, csv, json
+}
+
+/// How `explain` prints its summary on stdout.
+enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
