@@ -8,6 +8,11 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
     case nonFinite(String)
     /// The matrix is too large for LAPACK's 32-bit integer arguments.
     case tooLarge(rows: Int, columns: Int)
+    /// Element (row, column) (0-based) of a design is NaN or infinite.
+    case nonFiniteElement(row: Int, column: Int)
+    /// A column's values are so small (or large) that no power of two brings its norm to
+    /// [0.5, 1) exactly (subnormal numbers).
+    case unscalableColumn(Int)
 
     public var description: String {
         switch self {
@@ -19,6 +24,10 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
             return "non-finite value in \(what)"
         case let .tooLarge(rows, columns):
             return "a \(rows) x \(columns) matrix is too large for LAPACK's 32-bit indices"
+        case let .nonFiniteElement(row, column):
+            return "non-finite value in column \(column + 1), row \(row + 1)"
+        case let .unscalableColumn(column):
+            return "column \(column + 1) is too close to zero (or too large) to be scaled exactly"
         }
     }
 }

@@ -200,3 +200,36 @@ struct HostileInputTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.xlsx"))
     }
 }
+
+/// Exit status 2 is a numerical failure: the data are read and the formula is valid, but the
+/// numbers cannot be fitted. Both cases name the term and say what to do; neither crashes.
+struct NumericalFailureTests {
+    static let data = "y,x\n1,1\n2,2\n3,3.5\n4,3\n"
+
+    @Test(arguments: [
+        ("y ~ exp(x*1000)", "numerical failure: 'exp(x * 1000)' is not finite at data row 1"),
+        ("y ~ I(x * 1e-320)", "numerical failure: 'I(x * 1e-320)' has values too close to zero"),
+        ("y ~ I(1e-310 * x) + x", "has values too close to zero"),
+    ])
+    func overflowAndSubnormalColumnsExitTwo(_ formula: String, _ message: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let path = try CLI.write(Self.data, named: "d.csv", in: dir)
+        let r = try CLI.run(["fit", path, "--formula", formula, "--residuals", dir + "/r.csv"])
+        #expect(r.status == 2, "\(formula): exit \(r.status), \(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r.csv"))
+    }
+
+    /// Columns near the largest double fit (scaled exactly, without overflow).
+    @Test func hugeColumnsFit() throws {
+        let dir = try CLI.temporaryDirectory()
+        let path = try CLI.write(Self.data, named: "d.csv", in: dir)
+        let r = try CLI.run(["fit", path, "--formula", "y ~ I(x * 1e307)", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let slope = ((obj["coefficients"] as! [[String: Any]])[1]["estimate"] as! NSNumber).doubleValue
+        // y on x by hand: x̄ = 2.375, ȳ = 2.5, Sxy = 3.75, Sxx = 3.6875, so the slope on x·1e307 is (3.75/3.6875)·1e-307.
+        #expect(abs(slope / 1e-307 - 3.75 / 3.6875) < 1e-12, "\(slope)")
+    }
+}

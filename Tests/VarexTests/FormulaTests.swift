@@ -66,3 +66,14 @@ struct FormulaTests {
                               DroppedRow(row: 3, reason: "weight is zero")])
     }
 }
+
+/// Constants in term names as R's deparse prints them (R 4.2: `deparse(v)` for each value).
+struct RNumberFormatTests {
+    @Test(arguments: [(1e-300, "1e-300"), (1.5e20, "1.5e+20"), (1e5, "1e+05"), (123456, "123456"), (0.0001, "1e-04"),
+                      (1e-5, "1e-05"), (2.5e-7, "2.5e-07"), (1e15, "1e+15"), (1e16, "1e+16"), (123456789012, "123456789012"),
+                      (0.1 + 0.2, "0.3"), (3.14159265358979, "3.14159265358979"), (1e6, "1e+06"), (-0.5, "-0.5"), (100, "100")])
+    func deparseAsR(_ v: Double, _ r: String) {
+        #expect(RNumberFormat.deparse(v) == r)
+    }
+}
+

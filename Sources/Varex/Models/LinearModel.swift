@@ -35,7 +35,7 @@ public enum LinearModel {
             unscaled = try LeastSquares.unscaledCovariance(of: solution, x: xd, exact: xw)
             q = try solution.thinQ(of: xd)
         } catch let e as LinearAlgebraError {
-            throw ModelError.numerical(e.description)
+            throw ModelError.numerical(Self.describe(e, design: design))
         }
         // Fitted values and residuals on the response's own scale, in extended precision.
         let estimable = (0..<p).filter { !solution.coefficients[$0].isNaN }
@@ -57,5 +57,19 @@ public enum LinearModel {
                          unscaledCovariance: unscaled, q: q,
                          conditionEstimate: solution.conditionEstimate, method: solution.method,
                          tolerance: tolerance)
+    }
+
+    /// A numeric failure in the model's words: design columns by term, rows by the data row.
+    static func describe(_ e: LinearAlgebraError, design: DesignMatrix) -> String {
+        func row(_ i: Int) -> String { i < design.rows.count ? "data row \(design.rows[i] + 1)" : "row \(i + 1)" }
+        func column(_ j: Int) -> String { j < design.columnNames.count ? "'\(design.columnNames[j])'" : "column \(j + 1)" }
+        switch e {
+        case let .nonFiniteElement(i, j):
+            return "\(column(j)) is not finite at \(row(i)) (an overflow in the formula, such as exp() of a large value); rescale the variable"
+        case let .unscalableColumn(j):
+            return "\(column(j)) has values too close to zero (below about 1e-300) to fit accurately; rescale the variable"
+        default:
+            return e.description
+        }
     }
 }
