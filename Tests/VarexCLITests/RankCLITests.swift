@@ -13,8 +13,9 @@ struct RankCLITests {
         #expect(first.status == 0, "\(first.stderr)")
         let second = try CLI.run(Self.args)
         #expect(first.stdout == second.stdout)
-        // One core: taskset pins the process (and Dispatch's threads) to CPU 0.
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset") {
+        // One core: taskset (util-linux, on every Debian) pins the process and Dispatch's threads to CPU 0.
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset"), "taskset is missing: the one-core run cannot be checked")
+        do {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
             p.arguments = ["-c", "0", CLI.binary] + Self.args

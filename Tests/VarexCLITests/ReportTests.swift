@@ -19,6 +19,30 @@ struct ReportTests {
                 try String(contentsOfFile: dir + "/report.csv", encoding: .utf8))
     }
 
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// scripts/test.sh installs Chromium and sets VAREX_REQUIRE_CHROMIUM: there a missing browser fails.
+    static let chromiumRequired = ProcessInfo.processInfo.environment["VAREX_REQUIRE_CHROMIUM"] != nil
+
+    /// The report's per-council numbers against R (`lm` on the same formula, fixtures/reference/
+    /// councils_report_residuals.csv): observed, fitted and residual to 1e-9 relative.
+    @Test func reportNumbersEqualR() throws {
+        let (_, _, csv) = try Self.run()
+        let got = try CSVReader.parse(Array(csv.utf8), file: "report.csv")
+        let ref = try CSVReader.read(path: CLI.fixture("reference/councils_report_residuals.csv"))
+        #expect(got.rows.count == ref.rows.count)
+        var compared = 0
+        for name in ["observed", "fitted", "residual"] {
+            let g = got.header.firstIndex(of: name)!, r = ref.header.firstIndex(of: name)!
+            for (a, b) in zip(got.rows, ref.rows) where b[r] != "NA" {
+                #expect(a[0] == b[0])
+                let x = try #require(Double(a[g]), "\(a[0]) \(name): '\(a[g])'"), y = Double(b[r])!
+                #expect(abs(x - y) <= 1e-9 * max(abs(y), 1e-3), "\(a[0]) \(name): \(x) vs R \(y)")
+                compared += 1
+            }
+        }
+        #expect(compared == 3 * 152)
+    }
+
     @Test func htmlNumbersEqualTheCSV() throws {
         let (_, html, csv) = try Self.run()
         let body = html[html.range(of: "<tbody>")!.upperBound..<html.range(of: "</tbody>")!.lowerBound]
@@ -32,7 +56,8 @@ struct ReportTests {
             for (j, cell) in cells.enumerated() {
                 guard let r = cell.range(of: "data-v=\""), j < c.count else { continue }
                 let value = cell[r.upperBound...].prefix { $0 != "\"" }
-                #expect(Double(value) == Double(c[j]), "column \(j): \(value) vs \(c[j])")
+                let x = try #require(Double(value), "column \(j): '\(value)' is not a number"), y = try #require(Double(c[j]), "column \(j): '\(c[j])'")
+                #expect(x == y, "column \(j): \(value) vs \(c[j])")
                 compared += 1
             }
         }
@@ -50,11 +75,9 @@ struct ReportTests {
         #expect(html.contains("id=\"waterfall-data\"") && html.contains("id=\"full-table\""))
     }
 
-    @Test func opensInChromiumWithoutConsoleErrors() throws {
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        // scripts/test.sh installs Chromium and sets VAREX_REQUIRE_CHROMIUM; elsewhere the check is skipped.
-        if chromium == nil { #expect(ProcessInfo.processInfo.environment["VAREX_REQUIRE_CHROMIUM"] == nil, "Chromium is not installed") }
-        guard let chromium else { return }
+    @Test(.enabled(if: chromium != nil || chromiumRequired, "Chromium is not installed (scripts/test.sh installs it)"))
+    func opensInChromiumWithoutConsoleErrors() throws {
+        let chromium = try #require(Self.chromium, "VAREX_REQUIRE_CHROMIUM is set but Chromium is not installed")
         let (dir, _, _) = try Self.run()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium)

@@ -32,6 +32,8 @@ struct ReferenceTests {
              formula: "asc_net_spend_k ~ pop_18_64 + pop_65p + pop_18p + imd_score", id: "code"),
         Case(name: "councils_noint", data: councils,
              formula: "asc_net_spend_k ~ 0 + pop_18_64 + pop_65p + council_type", id: "code"),
+        Case(name: "councils_report", data: councils,
+             formula: "asc_net_spend_per_adult_gbp ~ log(pop_85p/pop_18p) + imd_score + council_type", id: "code"),
         Case(name: "mtcars_interactions", data: "reference/mtcars.csv", formula: "mpg ~ wt * hp + factor(cyl) + am", id: "model"),
         Case(name: "mtcars_nested", data: "reference/mtcars.csv", formula: "mpg ~ wt:factor(cyl)", id: "model"),
         Case(name: "swiss", data: "reference/swiss.csv",
