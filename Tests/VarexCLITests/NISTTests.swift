@@ -3,7 +3,8 @@ import Testing
 
 /// All 11 NIST StRD linear-regression datasets through `varex fit`, against the certified
 /// values parsed from the files themselves. Every coefficient, standard error, the residual SD
-/// and R² must reach a log relative error (LRE) of at least 9; for Wampler1 and Wampler2, exact
+/// and R² must reach a log relative error (LRE) of at least 10 (the README's claim; one step of
+/// refinement fewer leaves Wampler5 at 9.7); for Wampler1 and Wampler2, exact
 /// fits whose certified SEs and residual SD are 0, those are checked as absolute errors ≤ 1e-9.
 struct NISTTests {
     struct Certified {
@@ -70,12 +71,12 @@ struct NISTTests {
         let exact = name == "Wampler1" || name == "Wampler2"
         for (k, row) in coefs.enumerated() {
             let b = row["estimate"] as! Double
-            #expect(Self.lre(b, c.estimates[k]) >= 9, "\(name) B\(k) estimate \(b) LRE \(Self.lre(b, c.estimates[k]))")
+            #expect(Self.lre(b, c.estimates[k]) >= 10, "\(name) B\(k) estimate \(b) LRE \(Self.lre(b, c.estimates[k]))")
             let se = (row["std_error"] as? Double) ?? .nan
             if exact {
                 #expect(abs(se - c.standardErrors[k]) <= 1e-9, "\(name) B\(k) SE \(se)")
             } else {
-                #expect(Self.lre(se, c.standardErrors[k]) >= 9, "\(name) B\(k) SE \(se) LRE \(Self.lre(se, c.standardErrors[k]))")
+                #expect(Self.lre(se, c.standardErrors[k]) >= 10, "\(name) B\(k) SE \(se) LRE \(Self.lre(se, c.standardErrors[k]))")
             }
         }
         let sigma = obj["sigma"] as! Double
@@ -83,8 +84,8 @@ struct NISTTests {
         if exact {
             #expect(abs(sigma - c.residualSD) <= 1e-9, "\(name) sigma \(sigma)")
         } else {
-            #expect(Self.lre(sigma, c.residualSD) >= 9, "\(name) sigma LRE \(Self.lre(sigma, c.residualSD))")
+            #expect(Self.lre(sigma, c.residualSD) >= 10, "\(name) sigma LRE \(Self.lre(sigma, c.residualSD))")
         }
-        #expect(Self.lre(r2, c.rSquared) >= 9, "\(name) R² LRE \(Self.lre(r2, c.rSquared))")
+        #expect(Self.lre(r2, c.rSquared) >= 10, "\(name) R² LRE \(Self.lre(r2, c.rSquared))")
     }
 }

@@ -73,6 +73,32 @@ struct CompareTests {
         #expect(abs(s.posteriorSD[0] - (3.0 / 4).squareRoot()) < 1e-15)
     }
 
+    /// Less spread than sampling explains (Q < k − 1): DerSimonian–Laird's τ² is 0, not negative,
+    /// so every estimate shrinks fully to the fixed-effect mean with no posterior spread.
+    /// Estimates 10, 11, 10, 11 with variance 4: mean 10.5, Q = 4 · 0.25/4 = 0.25 < 3.
+    @Test func shrinkageWithLessSpreadThanChanceHasNoBetweenVariance() {
+        let s = Shrinkage(estimates: [10, 11, 10, 11], variances: [4, 4, 4, 4])
+        #expect(s.tau2 == 0)
+        #expect(abs(s.q - 0.25) < 1e-15)
+        #expect(s.shrunken.allSatisfy { abs($0 - 10.5) < 1e-14 }, "\(s.shrunken)")
+        #expect(s.posteriorSD.allSatisfy { $0 == 0 })
+    }
+
+    /// The same for a funnel plot: z-scores ±0.1 give φ = 0.01 < 1, so τ² = 0, the additive limits
+    /// are the unadjusted target ± z·s, and the multiplicative ones are not narrowed (× √max(φ, 1)).
+    @Test func funnelWithLessSpreadThanChanceKeepsTheSamplingLimits() {
+        let f = FunnelPlot(values: [49, 51, 49, 51, 49, 51], precision: .standardError([10, 10, 10, 10, 10, 10]),
+                           overdispersion: .additive, levels: [0.95])
+        #expect(abs(f.target - 50) < 1e-13 && f.tau2 == 0 && abs(f.phi - 0.01) < 1e-15, "target \(f.target), τ² \(f.tau2), φ \(f.phi)")
+        for k in 0..<6 {
+            #expect(abs(f.limits[0][k].low - (50 - 1.959963984540054 * 10)) < 1e-12)
+            #expect(abs(f.limits[0][k].high - (50 + 1.959963984540054 * 10)) < 1e-12)
+        }
+        let m = FunnelPlot(values: [49, 51, 49, 51, 49, 51], precision: .standardError([10, 10, 10, 10, 10, 10]),
+                           overdispersion: .multiplicative, levels: [0.95])
+        #expect(abs(m.limits[0][0].high - (50 + 1.959963984540054 * 10)) < 1e-12)
+    }
+
     @Test func peersByHand() throws {
         let csv = "id,a,b,v\nA,0,0,10\nB,1,0,20\nC,0,1,30\nD,5,5,40\nE,,1,50\n"
         let t = Table(records: try CSVReader.parse(Array(csv.utf8), file: "t.csv"), source: "t.csv")
@@ -87,19 +113,94 @@ struct CompareTests {
         #expect(listed.peers[0] == [3, 4] && listed.peers[1] == [0] && listed.notes[2] == "no peers listed")
     }
 
-    @Test func groupSwitchingRanges() throws {
+    /// Every justified/unjustified assignment of the three groups, against ranks computed here
+    /// from R's `predict(type = "terms")` (fixtures/reference/explain_terms.csv): unjustified =
+    /// observed − (baseline + the justified groups' effects), rank 1 the largest.
+    @Test func groupSwitchingRanksEqualRanksFromR() throws {
         let a = try ExplainTests.councils()
         let cols = Sensitivity.groups(a)
-        #expect(cols.names.count == 2 + 8)
-        #expect(cols.names.contains("rank_justified_need+type") && cols.names.contains("rank_justified_none"))
-        // The assignment the analysis used (need, type justified; practice not) reproduces its ranks.
-        let k = cols.names.firstIndex(of: "rank_justified_need+type")!
-        let rankColumn = a.output.header.firstIndex(of: "rank")!
-        for r in a.fit.design.rows {
-            #expect(cols.cells[k][r] == a.output.rows[r][rankColumn])
-            if case let .integer(lo) = cols.cells[0][r], case let .integer(hi) = cols.cells[1][r], case let .integer(x) = cols.cells[k][r] {
-                #expect(lo <= x && x <= hi)
+        let ref = try Fixtures.csv("reference/explain_terms.csv")
+        let observed = a.fit.design.y.map { Double($0) }
+        let names = ["need", "type", "practice"]
+        for mask in 0..<8 {
+            let chosen = names.indices.filter { mask & (1 << $0) != 0 }.map { names[$0] }
+            let column = cols.names.firstIndex(of: "rank_justified_" + (chosen.isEmpty ? "none" : chosen.joined(separator: "+")))!
+            let unjustified = ref.rows.enumerated().map { i, row -> Double in
+                observed[i] - (rNumber(row[1]) + names.indices.filter { mask & (1 << $0) != 0 }.reduce(0) { $0 + rNumber(row[2 + $1]) })
             }
+            for (i, r) in a.fit.design.rows.enumerated() {
+                let rank = 1 + unjustified.filter { $0 > unjustified[i] }.count
+                #expect(cols.cells[column][r] == .integer(rank), "mask \(mask) \(ref.rows[i][0])")
+            }
+        }
+        // rank_min and rank_max are the extremes over the eight assignments.
+        for r in a.fit.design.rows {
+            let all = (2..<cols.names.count).compactMap { k -> Int? in if case let .integer(x) = cols.cells[k][r] { return x }; return nil }
+            #expect(all.count == 8 && cols.cells[0][r] == .integer(all.min()!) && cols.cells[1][r] == .integer(all.max()!))
+        }
+    }
+
+    /// The index under each normalisation, recomputed here from the data: z-scores with the
+    /// sample SD, min-max, and average ranks, oriented by + and −, averaged over the measures a
+    /// council has; the rank columns are competition ranks of those (1 = highest).
+    @Test func indexNormalisationRanksByHand() throws {
+        let t = try Table(contentsOf: Self.councils)
+        let measures = [("ascof_1a", 1.0), ("ascof_3a", 1.0), ("ascof_2a2", -1.0)]
+        let m = try ["ascof_1a:+", "ascof_3a:+", "ascof_2a2:-"].map(Measure.parse)
+        let cols = try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 0, spread: 0.3, seed: 9)
+        for (method, name) in [(Normalisation.z, "rank_z"), (.minmax, "rank_minmax"), (.rank, "rank_rank")] {
+            var parts: [[Double]] = []
+            for (column, sign) in measures {
+                let c = try t.column(column)
+                let x = (0..<t.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
+                let present = x.filter { !$0.isNaN }
+                let k = Double(present.count)
+                let normalised: [Double]
+                switch method {
+                case .z:
+                    let mean = present.reduce(0, +) / k
+                    let sd = (present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (k - 1)).squareRoot()
+                    normalised = x.map { sign * ($0 - mean) / sd }
+                case .minmax:
+                    let lo = present.min()!, hi = present.max()!
+                    normalised = x.map { v in let u = (v - lo) / (hi - lo); return sign > 0 ? u : 1 - u }
+                case .rank:
+                    normalised = x.map { v in
+                        guard !v.isNaN else { return .nan }
+                        let below = Double(present.filter { $0 < v }.count), ties = Double(present.filter { $0 == v }.count)
+                        let u = (below + (ties + 1) / 2 - 1) / (k - 1)
+                        return sign > 0 ? u : 1 - u
+                    }
+                }
+                parts.append(normalised)
+            }
+            let index = (0..<t.rowCount).map { i -> Double in
+                let have = parts.map { $0[i] }.filter { !$0.isNaN }
+                return have.isEmpty ? .nan : have.reduce(0, +) / Double(have.count)
+            }
+            let column = cols.names.firstIndex(of: name)!
+            for i in 0..<t.rowCount where !index[i].isNaN {
+                // Ties within rounding (1e-12) share a rank, as ranks of the same numbers would.
+                let rank = 1 + index.filter { !$0.isNaN && $0 > index[i] + 1e-12 }.count
+                #expect(cols.cells[column][i] == .integer(rank), "\(name) row \(i + 1)")
+            }
+        }
+    }
+
+    /// The random weights are Dirichlet(α), α = (w / Σw) / spread², so each weight's coefficient of
+    /// variation is √((1 − p)/(p(1/spread² + 1))): checked on 20,000 draws to 3%.
+    @Test func randomWeightsHaveTheStatedSpread() {
+        let spread = 0.2
+        let alpha = Sensitivity.dirichletConcentration(weights: [2, 1, 1], spread: spread)
+        var rng = Xoshiro256(seed: 4)
+        let draws = (0..<20_000).map { _ in rng.dirichlet(alpha) }
+        for (k, p) in [0.5, 0.25, 0.25].enumerated() {
+            let xs = draws.map { $0[k] }
+            let mean = xs.reduce(0, +) / Double(xs.count)
+            let sd = (xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count - 1)).squareRoot()
+            let cv = ((1 - p) / (p * (1 / (spread * spread) + 1))).squareRoot()
+            #expect(abs(mean - p) < 0.01 * p, "weight \(k) mean \(mean)")
+            #expect(abs(sd / mean - cv) < 0.03 * cv, "weight \(k) CV \(sd / mean) vs \(cv)")
         }
     }
 

@@ -59,6 +59,27 @@ struct ExplainTests {
         }
     }
 
+    /// With --weights each term is centred at its weighted mean and the baseline is the weighted
+    /// mean of the response (so every effect has weighted mean 0): against R's WLS coefficients
+    /// applied to weighted-centred columns (fixtures/reference/explain_weighted_terms.csv), 1e-9.
+    @Test func weightedExplainCentresAtWeightedMeans() throws {
+        let a = try ExplainAnalysis(ExplainRequest(
+            fit: FitRequest(dataPath: Fixtures.path("councils/asc_2018_19.csv"),
+                            formula: "asc_net_spend_per_adult_gbp ~ imd_score + I(pop_65p/pop_18p) + council_type", id: "code",
+                            weights: "pop_18p"),
+            groups: [TermGroup(name: "need", justified: true, terms: ["imd_score", "I(pop_65p/pop_18p)"]),
+                     TermGroup(name: "type", justified: false, terms: ["council_type"])]))
+        let ref = try Fixtures.csv("reference/explain_weighted_terms.csv")
+        #expect(a.fit.design.rows.map { a.ids[$0] } == ref.rows.map { $0[0] })
+        let scale = a.decomposition.baseline
+        for (i, row) in ref.rows.enumerated() {
+            #expect(close(a.decomposition.baseline, rNumber(row[1]), rel: 1e-9), "baseline")
+            #expect(close(a.decomposition.effects[0][i], rNumber(row[2]), rel: 1e-9, abs: 1e-12 * scale), "\(row[0]) need")
+            #expect(close(a.decomposition.effects[1][i], rNumber(row[3]), rel: 1e-9, abs: 1e-12 * scale), "\(row[0]) type")
+            #expect(close(a.decomposition.fitted[i], rNumber(row[4]), rel: 1e-9), "\(row[0]) fitted")
+        }
+    }
+
     static func tiny(_ csv: String, formula: String, groups: [TermGroup], scale: String?) throws -> ExplainAnalysis {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("varex-explain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -99,8 +120,10 @@ struct ExplainTests {
 
     static func number(_ c: Cell) -> Double { if case let .number(x) = c { return x }; return .nan }
 
-    /// log(spend) ~ need: the level is back-transformed with Duan's smearing factor S = mean of
-    /// exp(residual), checked by hand, and observed = justified + unjustified on the original scale.
+    /// log(spend) ~ need + age, computed here without Varex: the least-squares coefficients from
+    /// the 3 × 3 normal equations solved by Gaussian elimination, the residuals, Duan's smearing
+    /// factor S = mean of exp(residual), justified = S·exp(mean + b_need·(need − mean need)),
+    /// and the age effect as a percentage 100·(exp(b_age·(age − mean age)) − 1).
     @Test func logResponseIsRetransformedWithSmearing() throws {
         let csv = """
         id,spend,need,age
@@ -115,20 +138,33 @@ struct ExplainTests {
         let a = try Self.tiny(csv, formula: "log(spend) ~ need + age",
                               groups: [TermGroup(name: "need", justified: true, terms: ["need"]),
                                        TermGroup(name: "age", justified: false, terms: ["age"])], scale: nil)
+        let spend = [100.0, 130, 150, 210, 230, 330, 340], need = [1.0, 2, 3, 4, 5, 6, 7], age = [3.0, 1, 4, 1, 5, 2, 6]
+        let y = spend.map { log($0) }, n = 7.0
+        // Normal equations XᵀX b = Xᵀy for X = [1, need, age].
+        let cols = [[Double](repeating: 1, count: 7), need, age]
+        var m = (0..<3).map { j in (0..<3).map { k in zip(cols[j], cols[k]).reduce(0) { $0 + $1.0 * $1.1 } } + [zip(cols[j], y).reduce(0) { $0 + $1.0 * $1.1 }] }
+        for p in 0..<3 {
+            for r in (p + 1)..<3 {
+                let f = m[r][p] / m[p][p]
+                for c in p..<4 { m[r][c] -= f * m[p][c] }
+            }
+        }
+        var b = [0.0, 0, 0]
+        for p in stride(from: 2, through: 0, by: -1) {
+            b[p] = (m[p][3] - ((p + 1)..<3).reduce(0) { $0 + m[p][$1] * b[$1] }) / m[p][p]
+        }
+        let residual = (0..<7).map { y[$0] - (b[0] + b[1] * need[$0] + b[2] * age[$0]) }
+        let smear = residual.map { exp($0) }.reduce(0, +) / n
+        let meanY = y.reduce(0, +) / n, meanNeed = need.reduce(0, +) / n, meanAge = age.reduce(0, +) / n
         let r = try #require(a.retransformed)
-        let e = a.decomposition.residuals
-        let smear = e.map { exp($0) }.reduce(0, +) / Double(e.count)
-        #expect(abs(r.smearing - smear) < 1e-14)
-        let spend = [100.0, 130, 150, 210, 230, 330, 340]
+        #expect(abs(r.smearing - smear) < 1e-12, "S \(r.smearing) vs \(smear)")
         for i in 0..<7 {
+            let justified = smear * exp(meanY + b[1] * (need[i] - meanNeed))
             #expect(abs(r.observed[i] - spend[i]) < 1e-10 * spend[i])
-            #expect(abs(r.justified[i] + r.unjustified[i] - spend[i]) < 1e-10 * spend[i])
-            let justified = smear * exp(a.decomposition.baseline + a.decomposition.effects[0][i])
-            #expect(abs(r.justified[i] - justified) < 1e-10 * justified)
-            #expect(abs(r.effectPercent[1][i] - 100 * (exp(a.decomposition.effects[1][i]) - 1)) < 1e-10)
-            // The factors multiply back to the observed value.
-            let product = r.baseline * (1 + r.effectPercent[0][i] / 100) * (1 + r.effectPercent[1][i] / 100) * (1 + r.residualPercent[i] / 100)
-            #expect(abs(product - spend[i]) < 1e-10 * spend[i])
+            #expect(abs(r.justified[i] - justified) < 1e-10 * justified, "\(i): \(r.justified[i]) vs \(justified)")
+            #expect(abs(r.unjustified[i] - (spend[i] - justified)) < 1e-9 * spend[i])
+            #expect(abs(r.effectPercent[1][i] - 100 * (exp(b[2] * (age[i] - meanAge)) - 1)) < 1e-9)
+            #expect(abs(r.effectPercent[0][i] - 100 * (exp(b[1] * (need[i] - meanNeed)) - 1)) < 1e-9)
         }
         #expect(a.output.header.contains("effect_need_pct") && a.output.header.contains("effect_age_pct"))
     }

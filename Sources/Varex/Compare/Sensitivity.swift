@@ -24,9 +24,7 @@ public enum Sensitivity {
             return full
         }
         try RankBootstrap.checkRequest(replicates: draws, count: base.index.count)
-        let chosen = base.weights
-        let total = chosen.reduce(0, +)
-        let alpha = chosen.map { $0 / total / (spread * spread) }
+        let alpha = dirichletConcentration(weights: base.weights, spread: spread)
         let n = base.index.count
         // Running counts of each row's rank under the random weights (rank r at r − 1), so
         // memory does not grow with the number of draws.
@@ -64,6 +62,13 @@ public enum Sensitivity {
             cols.add("rank_\(method.rawValue)", byNormalisation[k].map { $0 == 0 ? .empty : .integer($0) })
         }
         return cols
+    }
+
+    /// The Dirichlet parameters around `weights`: α = (w / Σw) / spread², so the draws have mean
+    /// w / Σw and each a coefficient of variation of about `spread` (exactly √((1 − p)/(p(1/spread² + 1)))).
+    public static func dirichletConcentration(weights: [Double], spread: Double) -> [Double] {
+        let total = weights.reduce(0, +)
+        return weights.map { $0 / total / (spread * spread) }
     }
 
     /// Ranks of an explain run's unjustified values under every assignment of the groups to
