@@ -10,15 +10,6 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: "An unjustified group, NAME=term1,term2 (repeatable).")
     var unjustified: [String] = []
 
-    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
-    var join: [String] = []
-
-    @Option(help: "Leave the row with this id out of the fit (repeatable); it stays in the table with a note.")
-    var exclude: [String] = []
-
-    @Option(help: "A column to show beside the id, e.g. the council's name.")
-    var label: String?
-
     @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
     var scale: String?
 
@@ -33,9 +24,6 @@ struct ExplainOptions: ParsableArguments {
             s.justified = try justified.map { g in let t = try TermGroup.parse(g, justified: true); return (t.name, t.terms) }
             s.unjustified = try unjustified.map { g in let t = try TermGroup.parse(g, justified: false); return (t.name, t.terms) }
         }
-        if !join.isEmpty { s.join = s.path.isEmpty ? join : join.map(absolute) }
-        if !exclude.isEmpty { s.exclude = exclude }
-        if let label { s.label = label }
         if let scale { s.scale = scale }
         return try ExplainRequest(spec: s)
     }

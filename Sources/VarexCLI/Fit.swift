@@ -40,7 +40,7 @@ struct Fit: ParsableCommand {
 
     func run() throws {
         let spec = try model.loadSpec()
-        let analysis = try FitAnalysis(try model.request(data: data, spec: spec), excluding: spec?.exclude ?? [])
+        let analysis = try FitAnalysis(try model.request(data: data, spec: spec))
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
                             dialect: csv.dialect(), xlsx: xlsx)
     }
@@ -51,6 +51,7 @@ enum FitReport {
     static func write(_ analysis: FitAnalysis, format: SummaryFormat, residuals: String?, json: String?, source: String,
                       dialect: CSVWriter.Dialect, xlsx: String?) throws {
         let s = analysis.summary
+        for r in analysis.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(analysis.table.rowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
         }

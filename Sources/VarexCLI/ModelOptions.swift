@@ -28,6 +28,18 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Relative tolerance below which a column counts as aliased (default 1e-10; R's lm uses 1e-7).")
     var tol: Double?
 
+    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
+    var join: [String] = []
+
+    @Option(help: "Leave the row with this id out of the fit (repeatable); it stays in the tables with a note.")
+    var exclude: [String] = []
+
+    @Option(help: "A column to show beside the id, e.g. the council's name.")
+    var label: String?
+
+    @Option(help: "Input columns to carry into the per-row table, COL,COL,... (repeatable), as broom::augment(model, data = d).")
+    var keep: [String] = []
+
     func validate() throws {
         if let level, !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }
         if let tol, !(tol > 0 && tol < 1) { throw ValidationError("--tol \(tol): the tolerance must lie strictly between 0 and 1") }
@@ -48,6 +60,10 @@ struct ModelOptions: ParsableArguments {
         if let level { s.level = level }
         if let tol { s.tol = tol }
         for (k, v) in try FitAnalysis.parseReferences(reference) { s.reference[k] = v }
+        if !join.isEmpty { s.join = s.path.isEmpty ? join : join.map(absolute) }
+        if !exclude.isEmpty { s.exclude = exclude }
+        if let label { s.label = label }
+        if !keep.isEmpty { s.keep = keep.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
         guard s.data != nil else { throw ValidationError("give the data file, or a --spec that names it (data:)") }
         guard s.formula != nil else { throw ValidationError("give --formula, or a --spec that has one") }
         return s

@@ -97,3 +97,50 @@ struct FitOutputTests {
         #expect(rows.allSatisfy { $0.contains(",1,,,,,,,,FALSE,") && $0.hasSuffix("leverage 1: the fit passes through this row") })
     }
 }
+
+/// `fit` takes `--label`, `--exclude`, `--join` and `--keep` like `explain`: one model run.
+struct FitRunOptionsTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+
+    /// Excluding two councils equals fitting without them (R: `councils_outcome` already leaves a
+    /// row out; here the check is that the excluded rows are out of the fit, noted, and the kept
+    /// and label columns are the input's own cells), and a joined column enters the formula.
+    @Test func labelExcludeJoinAndKeep() throws {
+        let r = try CLI.run(["fit", Self.councils, "--id", "code", "--label", "name", "--keep", "region,council_type",
+                             "--join", CLI.fixture("councils/gross_spend_2018_19.csv"),
+                             "--exclude", "E09000001", "--exclude", "E06000053",
+                             "--formula", "I(asc_gross_expenditure_k * 1000/pop_18p) ~ imd_score", "--residuals", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "out")
+        #expect(Array(t.header.prefix(5)) == ["code", "name", "region", "council_type", "observed"])
+        let data = try CSVReader.read(path: Self.councils)
+        let nameColumn = data.header.firstIndex(of: "name")!, regionColumn = data.header.firstIndex(of: "region")!
+        for (row, input) in zip(t.rows, data.rows) {
+            #expect(row[0] == input[0] && row[1] == input[nameColumn] && row[2] == input[regionColumn])
+        }
+        let excluded = t.rows.filter { $0[0] == "E09000001" || $0[0] == "E06000053" }
+        #expect(excluded.count == 2 && excluded.allSatisfy { $0[4].isEmpty && $0.last == "left out: excluded by --exclude" })
+        #expect(r.stderr.contains("2 of 152 rows left out of the fit (excluded by --exclude: 2)"))
+    }
+
+    /// The same model with the two councils deleted from the file gives the same coefficients.
+    @Test func excludingEqualsDeleting() throws {
+        let dir = try CLI.temporaryDirectory()
+        let text = try String(contentsOfFile: Self.councils, encoding: .utf8)
+        let kept = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("E09000001,") && !$0.hasPrefix("E06000053,") }.joined(separator: "\n")
+        let smaller = try CLI.write(kept, named: "smaller.csv", in: dir)
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + council_type"
+        let a = try CLI.run(["fit", Self.councils, "--id", "code", "--exclude", "E09000001", "--exclude", "E06000053", "--formula", formula, "--format", "csv"])
+        let b = try CLI.run(["fit", smaller, "--id", "code", "--formula", formula, "--format", "csv"])
+        #expect(a.status == 0 && b.status == 0)
+        #expect(a.stdout == b.stdout)
+    }
+
+    @Test func unknownKeptColumnOrExcludedIdIsAnError() throws {
+        let keep = try CLI.run(["fit", Self.councils, "--id", "code", "--keep", "regoin", "--formula", "asc_net_spend_k ~ imd_score"])
+        #expect(keep.status == 1 && keep.stderr.contains("no column named 'regoin'; did you mean 'region'?"))
+        let exclude = try CLI.run(["fit", Self.councils, "--id", "code", "--exclude", "E0", "--formula", "asc_net_spend_k ~ imd_score"])
+        #expect(exclude.status == 1 && exclude.stderr.contains("--exclude E0: no row has that id"))
+    }
+}

@@ -7,7 +7,18 @@ import VarexLinearAlgebra
 /// Rows left out of the fit keep their id, have empty numbers and give the reason in `note`.
 public enum ResidualTable {
     /// Builds the table. `ids` holds one id per table row.
-    public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95) throws -> OutputTable {
+    /// `labels` and `kept` are columns of the input shown after the id (name and cells).
+    public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
+                            labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = []) throws -> OutputTable {
+        let table = try make(fit: fit, ids: ids, idName: idName, level: level)
+        let extra = (labels.map { [$0] } ?? []) + kept
+        guard !extra.isEmpty else { return table }
+        let header = [table.header[0]] + extra.map(\.name) + table.header.dropFirst()
+        let rows = table.rows.enumerated().map { r, row in [row[0]] + extra.map { Cell.text($0.cells[r]) } + row.dropFirst() }
+        return OutputTable(header: header, rows: rows)
+    }
+
+    static func make(fit: LinearFit, ids: [String], idName: String, level: Double) throws -> OutputTable {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design
         let interval = fit.predictionIntervals(level: level, leverage: infl.leverage)

@@ -14,7 +14,7 @@ import Glibc
 public enum ExplainTable {
     public static func make(fit: LinearFit, decomposition d: Decomposition, retransformed: Retransformation?,
                             scale: [Double]?, ids: [String], idName: String, labels: [String]?, labelName: String?,
-                            higherIsBetter: Bool, level: Double) throws -> OutputTable {
+                            higherIsBetter: Bool, level: Double, kept: [(name: String, cells: [String])] = []) throws -> OutputTable {
         let groups = d.grouping.groups
         let infl = try InfluenceMeasures(fit: fit)
         let pi = fit.predictionIntervals(level: level, leverage: infl.leverage)
@@ -36,7 +36,7 @@ public enum ExplainTable {
         let effectNames = groups.map { "effect_" + $0.name + (retransformed == nil ? "" : "_pct") }
         let ranks = Self.ranks(unjustified, descending: !higherIsBetter)
 
-        var header = [idName] + (labelName.map { [$0] } ?? [])
+        var header = [idName] + (labelName.map { [$0] } ?? []) + kept.map(\.name)
         header += ["observed", "fitted", "baseline"] + effectNames
         header += ["justified", "unjustified", "residual", "unjustified_pct", "studentized_residual", "pi_low", "pi_high"]
         var poundNames: [String] = []
@@ -47,12 +47,13 @@ public enum ExplainTable {
         }
         header += ["rank", "note"]
 
-        let lead = labelName == nil ? 1 : 2
+        let lead = (labelName == nil ? 1 : 2) + kept.count
         var rows = [[Cell]](repeating: [], count: ids.count)
         for (r, id) in ids.enumerated() {
             var row = [Cell](repeating: .empty, count: header.count)
             row[0] = .text(id)
             if let labels { row[1] = .text(labels[r]) }
+            for (k, column) in kept.enumerated() { row[lead - kept.count + k] = .text(column.cells[r]) }
             rows[r] = row
         }
         for drop in fit.design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason) }

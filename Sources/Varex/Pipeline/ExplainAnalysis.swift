@@ -1,14 +1,8 @@
 import VarexLinearAlgebra
 
-/// What `varex explain` is asked to do.
+/// What `varex explain` is asked to do: a model run and how to divide it.
 public struct ExplainRequest: Sendable {
     public var fit: FitRequest
-    /// Other CSV files whose columns are added by the id column.
-    public var joins: [String]
-    /// Ids of rows to leave out of the fit (kept in the table with a note).
-    public var exclude: [String]
-    /// A column shown beside the id (a council's name).
-    public var label: String?
     /// The groups of terms, justified or not; every term in exactly one.
     public var groups: [TermGroup]
     /// A column that turns the per-head response into totals (e.g. the adult population).
@@ -16,24 +10,26 @@ public struct ExplainRequest: Sendable {
     /// Whether higher values of the response are better (outcomes) rather than worse (spend).
     public var higherIsBetter: Bool
 
+    /// `joins`, `exclude` and `label` are the model run's (they are written into `fit`).
     public init(fit: FitRequest, joins: [String] = [], exclude: [String] = [], label: String? = nil,
                 groups: [TermGroup], scale: String? = nil, higherIsBetter: Bool = false) {
+        var fit = fit
+        if !joins.isEmpty { fit.joins = joins }
+        if !exclude.isEmpty { fit.exclude = exclude }
+        if let label { fit.label = label }
         self.fit = fit
-        self.joins = joins
-        self.exclude = exclude
-        self.label = label
         self.groups = groups
         self.scale = scale
         self.higherIsBetter = higherIsBetter
     }
+
+    public var label: String? { fit.label }
 }
 
 /// Reads, joins, fits and decomposes: the whole `varex explain` run.
 public struct ExplainAnalysis: Sendable {
     public let request: ExplainRequest
-    public let table: Table
-    public let joinReports: [JoinReport]
-    public let fit: LinearFit
+    public let run: ModelRun
     public let summary: FitSummary
     public let decomposition: Decomposition
     public let shares: ShapleyShares
@@ -42,31 +38,22 @@ public struct ExplainAnalysis: Sendable {
     public let retransformed: Retransformation?
     /// The scale value of each row used (nil without --scale).
     public let scaleValues: [Double]?
-    public let ids: [String]
     /// The per-row table (every input row, in input order).
     public let output: OutputTable
+
+    public var table: Table { run.table }
+    public var fit: LinearFit { run.fit }
+    public var ids: [String] { run.ids }
+    public var joinReports: [JoinReport] { run.joinReports }
 
     public init(_ request: ExplainRequest, table preloaded: Table? = nil) throws {
         self.request = request
         let f = request.fit
         guard f.level > 0, f.level < 1 else { throw RequestError.invalidLevel(f.level) }
-        let formula = try Formula(f.formula)
-        let grouping = try TermGrouping(groups: request.groups, formula: formula)
-        var table = try preloaded ?? Table(contentsOf: f.dataPath)
-        var reports: [JoinReport] = []
-        if !request.joins.isEmpty {
-            guard let key = f.id else { throw RequestError.joinNeedsID }
-            (table, reports) = try table.joined(withFiles: request.joins, on: key)
-        }
-        let ids = try ResidualTable.ids(table: table, column: f.id)
-        let excluded = try FitAnalysis.excludedRows(ids: ids, exclude: request.exclude)
-        let design = try DesignMatrix(formula: formula, table: table,
-                                      options: DesignOptions(references: f.references, weights: f.weights, excluded: excluded))
-        let fit = try LinearModel.fit(design, tolerance: f.tolerance)
-        self.table = table
-        self.joinReports = reports
-        self.fit = fit
-        self.ids = ids
+        let grouping = try TermGrouping(groups: request.groups, formula: try Formula(f.formula))
+        let run = try ModelRun(f, table: preloaded)
+        let fit = run.fit, table = run.table, formula = run.formula
+        self.run = run
         summary = try FitSummary(fit: fit, covariance: f.covariance, level: f.level)
         decomposition = try Decomposition(fit: fit, grouping: grouping)
         shares = try ShapleyShares(fit: fit, grouping: grouping)
@@ -79,7 +66,7 @@ public struct ExplainAnalysis: Sendable {
         if let scale = request.scale {
             let c = try table.column(scale)
             var values: [Double] = []
-            for r in design.rows {
+            for r in fit.design.rows {
                 if c.isMissing[r] { throw ExplainError.scaleMissing(table.location(row: r, column: scale)) }
                 if c.kind == .text || !(c.values[r] > 0) || c.values[r].isInfinite {
                     throw ExplainError.scaleNotPositive(table.location(row: r, column: scale), text: c.cells[r])
@@ -90,10 +77,10 @@ public struct ExplainAnalysis: Sendable {
         } else {
             scaleValues = nil
         }
-        let labels = try request.label.map { try table.column($0).cells }
         output = try ExplainTable.make(fit: fit, decomposition: decomposition, retransformed: retransformed,
-                                       scale: scaleValues, ids: ids, idName: f.id ?? "id", labels: labels,
-                                       labelName: request.label, higherIsBetter: request.higherIsBetter, level: f.level)
+                                       scale: scaleValues, ids: run.ids, idName: f.id ?? "id", labels: run.labels,
+                                       labelName: f.label, higherIsBetter: request.higherIsBetter, level: f.level,
+                                       kept: run.keptColumns)
     }
 
     /// The per-head unjustified value of each row used (original scale for a log response).

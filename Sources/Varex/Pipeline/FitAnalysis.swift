@@ -1,6 +1,7 @@
 import VarexLinearAlgebra
 
-/// What `varex fit` is asked to do, independent of the command line.
+/// What a model run is asked to do, independent of the command line: the data and what joins
+/// it, which rows to leave out, the model, and how to report it.
 public struct FitRequest: Sendable {
     public var dataPath: String
     public var formula: String
@@ -12,11 +13,17 @@ public struct FitRequest: Sendable {
     public var tolerance: Double
     /// Other CSV files whose columns are added by the id column before fitting.
     public var joins: [String]
+    /// Ids of rows to leave out of the fit (they stay in the tables, with a note).
+    public var exclude: [String]
+    /// A column shown beside the id (a council's name).
+    public var label: String?
+    /// Input columns carried into the per-row tables, as `broom::augment(model, data = d)` does.
+    public var keep: [String]
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,
                 references: [String: String] = [:], tolerance: Double = QRFactorization.defaultTolerance,
-                joins: [String] = []) {
+                joins: [String] = [], exclude: [String] = [], label: String? = nil, keep: [String] = []) {
         self.joins = joins
         self.dataPath = dataPath
         self.formula = formula
@@ -26,6 +33,9 @@ public struct FitRequest: Sendable {
         self.level = level
         self.references = references
         self.tolerance = tolerance
+        self.exclude = exclude
+        self.label = label
+        self.keep = keep
     }
 }
 
@@ -50,42 +60,21 @@ public enum RequestError: VarexError, Equatable {
     }
 }
 
-/// The whole `fit` pipeline, CSV to results: table, formula, design, fit, summary, residual table.
+/// The whole `fit` pipeline, CSV to results: a model run, its summary and residual table.
 public struct FitAnalysis: Sendable {
-    public let table: Table
-    public let fit: LinearFit
+    public let run: ModelRun
     public let summary: FitSummary
     public let residuals: OutputTable
 
-    /// Runs the request; rows whose id is in `excluding` are left out of the fit with a note.
-    public init(_ request: FitRequest, excluding: [String] = []) throws {
-        guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
-        guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
-        let formula = try Formula(request.formula)
-        var table = try Table(contentsOf: request.dataPath)
-        if !request.joins.isEmpty {
-            guard let key = request.id else { throw RequestError.joinNeedsID }
-            table = try table.joined(withFiles: request.joins, on: key).table
-        }
-        let ids = try ResidualTable.ids(table: table, column: request.id)
-        let excluded = try Self.excludedRows(ids: ids, exclude: excluding)
-        let design = try DesignMatrix(formula: formula, table: table,
-                                      options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded))
-        let fit = try LinearModel.fit(design, tolerance: request.tolerance)
-        self.table = table
-        self.fit = fit
-        self.summary = try FitSummary(fit: fit, covariance: request.covariance, level: request.level)
-        self.residuals = try ResidualTable.make(fit: fit, ids: ids, idName: request.id ?? "id", level: request.level)
-    }
+    public var table: Table { run.table }
+    public var fit: LinearFit { run.fit }
+    public var joinReports: [JoinReport] { run.joinReports }
 
-    /// The rows to leave out for `--exclude` ids, with the reason; an unknown id is an error.
-    static func excludedRows(ids: [String], exclude: [String]) throws -> [Int: String] {
-        var rows: [Int: String] = [:]
-        for id in exclude {
-            guard let row = ids.firstIndex(of: id) else { throw ExplainError.unknownExcludedID(id) }
-            rows[row] = "excluded by --exclude"
-        }
-        return rows
+    public init(_ request: FitRequest) throws {
+        run = try ModelRun(request)
+        summary = try FitSummary(fit: run.fit, covariance: request.covariance, level: request.level)
+        residuals = try ResidualTable.make(fit: run.fit, ids: run.ids, idName: request.id ?? "id", level: request.level,
+                                           labels: run.labels.map { (request.label!, $0) }, kept: run.keptColumns)
     }
 
     /// Parses `VARIABLE=LEVEL` pairs.

@@ -35,6 +35,7 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var reference: [String: String] = [:]
     public var join: [String] = []
     public var exclude: [String] = []
+    public var keep: [String] = []
     public var justified: [(String, [String])] = []
     public var unjustified: [(String, [String])] = []
     public var scale: String?
@@ -62,10 +63,10 @@ public struct AnalysisSpec: Sendable, Equatable {
         a.path == b.path && a.data == b.data && a.formula == b.formula && a.id == b.id && a.label == b.label
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
-            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude
+            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.keep == b.keep
     }
 
-    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude",
+    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep",
                           "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
     /// Reads and checks a spec file: unknown keys and values of the wrong type are errors that
@@ -98,6 +99,7 @@ public struct AnalysisSpec: Sendable, Equatable {
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }
             case "join": join = try reader.strings(value, key: key)
             case "exclude": exclude = try reader.strings(value, key: key)
+            case "keep": keep = try reader.strings(value, key: key)
             case "justified", "unjustified":
                 let groups = try reader.mapping(value, key: key, allowed: nil).map { (name, terms) in
                     (name, try reader.strings(terms, key: "\(key).\(name)"))

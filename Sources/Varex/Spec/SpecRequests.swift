@@ -7,14 +7,13 @@ extension FitRequest {
         guard let formula = spec.formula else { throw SpecError.missingKey(path: spec.path, key: "formula") }
         self.init(dataPath: spec.resolve(data), formula: formula, id: spec.id, weights: spec.weights, covariance: spec.se ?? .classical,
                   level: spec.level ?? 0.95, references: spec.reference, tolerance: spec.tol ?? QRFactorization.defaultTolerance,
-                  joins: spec.join.map { spec.resolve($0) })
+                  joins: spec.join.map { spec.resolve($0) }, exclude: spec.exclude, label: spec.label, keep: spec.keep)
     }
 }
 
 extension ExplainRequest {
     public init(spec: AnalysisSpec) throws {
-        self.init(fit: try FitRequest(spec: spec), joins: spec.join.map { spec.resolve($0) }, exclude: spec.exclude,
-                  label: spec.label, groups: spec.groups, scale: spec.scale, higherIsBetter: spec.higherIs == .better)
+        self.init(fit: try FitRequest(spec: spec), groups: spec.groups, scale: spec.scale, higherIsBetter: spec.higherIs == .better)
     }
 }
 

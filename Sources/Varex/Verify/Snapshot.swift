@@ -11,7 +11,7 @@ public struct Snapshot: Sendable {
 
     /// Runs the analysis a spec describes and renders every output.
     public init(spec: AnalysisSpec, specText: String) throws {
-        let fit = try FitAnalysis(try FitRequest(spec: spec), excluding: spec.exclude)
+        let fit = try FitAnalysis(try FitRequest(spec: spec))
         var files: [(String, String)] = [("spec.yaml", specText)]
         var sums: [(String, String)] = []
         var inputs: [(String, String)] = []
