@@ -53,11 +53,7 @@ struct Explain: ParsableCommand {
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         var extra: [(path: String, contents: String)] = []
         if let sensitivityOut {
-            let base = OutputTable(header: Array(analysis.output.header.prefix(analysis.request.label == nil ? 1 : 2)) + ["rank", "note"],
-                                   rows: analysis.output.rows.map { row in
-                                       Array(row.prefix(analysis.request.label == nil ? 1 : 2)) + [row[row.count - 2], row[row.count - 1]]
-                                   })
-            extra.append((sensitivityOut, CSVWriter.render(base.inserting(Sensitivity.groups(analysis)), dialect: csv.dialect())))
+            extra.append((sensitivityOut, CSVWriter.render(Sensitivity.table(analysis), dialect: csv.dialect())))
         }
         try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra,
                                 dialect: csv.dialect(), xlsx: xlsx)

@@ -3,26 +3,32 @@
 /// p_bottom<k>, note`.
 public enum RankTable {
     public static func make(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
-        let summary = bootstrap.summary(level: level, ten: ten)
         let label = a.request.label
-        let labels = label.flatMap { try? a.table.column($0).cells }
-        let rankColumn = a.output.header.firstIndex(of: "rank")!
         var header = [a.request.fit.id ?? "id"] + (label.map { [$0] } ?? [])
-        header += ["unjustified", "rank", "median_rank", "rank_low", "rank_high", "p_top\(ten)", "p_bottom\(ten)", "note"]
+        header += ["unjustified", "rank"] + intervalNames(ten: ten) + ["note"]
+        let notes = a.notes
         var rows = a.ids.indices.map { r -> [Cell] in
-            var row: [Cell] = [.text(a.ids[r])] + (labels.map { [.text($0[r])] } ?? [])
-            row += [Cell](repeating: .empty, count: 7)
-            row.append(a.output.rows[r].last ?? .empty)
-            return row
+            [.text(a.ids[r])] + (a.run.labels.map { [.text($0[r])] } ?? []) + [Cell](repeating: .empty, count: 7) + [.text(notes[r])]
         }
         let lead = label == nil ? 1 : 2
-        let unjustified = a.unjustified
+        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
         for (i, r) in a.fit.design.rows.enumerated() {
-            let s = summary[i]
-            let cells: [Cell] = [.finite(unjustified[i]), a.output.rows[r][rankColumn], .number(s.median), .integer(s.low),
-                                 .integer(s.high), .number(s.top), .number(s.bottom)]
+            let cells: [Cell] = [.finite(a.rows.unjustified[i]), .integer(a.rows.ranks[i])] + intervals.map { $0[i] }
             for (k, c) in cells.enumerated() { rows[r][lead + k] = c }
         }
         return OutputTable(header: header, rows: rows)
+    }
+
+    /// The names of the interval columns.
+    public static func intervalNames(ten: Int) -> [String] {
+        ["median_rank", "rank_low", "rank_high", "p_top\(ten)", "p_bottom\(ten)"]
+    }
+
+    /// The interval columns for the rows ranked (fit rows): median, low, high, top and bottom
+    /// probabilities, from the bootstrap's typed summary.
+    public static func columns(bootstrap: RankBootstrap, level: Double, ten: Int) -> [[Cell]] {
+        let s = bootstrap.summary(level: level, ten: ten)
+        return [s.map { .number($0.median) }, s.map { .integer($0.low) }, s.map { .integer($0.high) },
+                s.map { .number($0.top) }, s.map { .number($0.bottom) }]
     }
 }

@@ -71,6 +71,22 @@ public enum Sensitivity {
         return weights.map { $0 / total / (spread * spread) }
     }
 
+    /// The `--sensitivity-out` table: `id, [label,] rank`, each council's ranks under every
+    /// assignment of the groups, and `note`, from the analysis's typed values.
+    public static func table(_ a: ExplainAnalysis) -> OutputTable {
+        var rank = [Cell](repeating: .empty, count: a.ids.count)
+        for (i, r) in a.fit.design.rows.enumerated() { rank[r] = .integer(a.rows.ranks[i]) }
+        var cells: [[Cell]] = [rank]
+        var names = ["rank"]
+        let groups = Self.groups(a)
+        names += groups.names
+        cells += groups.cells
+        let table = OutputTable.perRow(ids: a.ids, idName: a.request.fit.id ?? "id", labels: a.run.labels, labelName: a.request.label,
+                                       columns: names, used: Array(a.ids.indices), cells: a.ids.indices.map { r in cells.map { $0[r] } },
+                                       leftOut: a.fit.design.dropped)
+        return table
+    }
+
     /// Ranks of an explain run's unjustified values under every assignment of the groups to
     /// justified or unjustified (2^groups assignments; the residual is always unjustified).
     /// Columns: `rank_min`, `rank_max`, then one `rank_justified_<groups>` per assignment.

@@ -12,39 +12,15 @@ import Glibc
 /// `unjustified_pct` is 100 × unjustified / justified. `rank` 1 is the largest unjustified value
 /// (the smallest when higher is better), ties sharing the best rank.
 public enum ExplainTable {
-    public static func make(fit: LinearFit, decomposition d: Decomposition, retransformed: Retransformation?,
-                            scale: [Double]?, ids: [String], idName: String, labels: [String]?, labelName: String?,
-                            higherIsBetter: Bool, level: Double, kept: [(name: String, cells: [String])] = []) throws -> OutputTable {
-        let groups = d.grouping.groups
-        let infl = try InfluenceMeasures(fit: fit)
-        let pi = fit.predictionIntervals(level: level, leverage: infl.leverage)
-        let n = fit.n
-        // Per-head columns on the reporting scale.
-        let observed = retransformed?.observed ?? d.observed
-        let fitted = retransformed?.fitted ?? d.fitted
-        let baseline = retransformed?.baseline ?? d.baseline
-        let justified = retransformed?.justified ?? d.justified
-        let unjustified = retransformed?.unjustified ?? d.unjustified
-        let residual = (0..<n).map { observed[$0] - fitted[$0] }
-        var piLow = pi.low, piHigh = pi.high
-        if let r = retransformed {
-            let lb = log(r.base)
-            piLow = piLow.map { exp($0 * lb) }
-            piHigh = piHigh.map { exp($0 * lb) }
-        }
-        let effects = retransformed?.effectPercent ?? d.effects
-        let effectNames = groups.map { "effect_" + $0.name + (retransformed == nil ? "" : "_pct") }
-        let ranks = Self.ranks(unjustified, descending: !higherIsBetter)
-
+    /// The table of an explain run's typed rows: every input row, the results for the rows the
+    /// fit used, the reason for the others.
+    public static func make(rows x: ExplainRows, groups: [TermGroup], design: DesignMatrix, ids: [String], idName: String,
+                            labels: [String]?, labelName: String?, kept: [(name: String, cells: [String])] = []) -> OutputTable {
+        let effectNames = groups.map { "effect_" + $0.name + (x.effectsArePercentages ? "_pct" : "") }
         var header = [idName] + (labelName.map { [$0] } ?? []) + kept.map(\.name)
         header += ["observed", "fitted", "baseline"] + effectNames
         header += ["justified", "unjustified", "residual", "unjustified_pct", "studentized_residual", "pi_low", "pi_high"]
-        var poundNames: [String] = []
-        if scale != nil {
-            poundNames = ["observed", "fitted", "baseline"] + (retransformed == nil ? groups.map { "effect_" + $0.name } : [])
-            poundNames += ["justified", "unjustified", "residual", "pi_low", "pi_high"]
-            header += poundNames.map { $0 + "_gbp" }
-        }
+        if x.scale != nil { header += x.perHead.map { $0.name + "_gbp" } }
         header += ["rank", "note"]
 
         let lead = (labelName == nil ? 1 : 2) + kept.count
@@ -56,21 +32,15 @@ public enum ExplainTable {
             for (k, column) in kept.enumerated() { row[lead - kept.count + k] = .text(column.cells[r]) }
             rows[r] = row
         }
-        for drop in fit.design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason) }
-        for (i, r) in fit.design.rows.enumerated() {
-            var cells: [Cell] = [.finite(observed[i]), .finite(fitted[i]), .finite(baseline)]
-            cells += effects.map { .finite($0[i]) }
-            cells += [.finite(justified[i]), .finite(unjustified[i]), .finite(residual[i]),
-                      .finite(100 * unjustified[i] / justified[i]), .finite(infl.studentized[i]),
-                      .finite(piLow[i]), .finite(piHigh[i])]
-            if let scale {
-                let s = scale[i]
-                var perHead = [observed[i], fitted[i], baseline]
-                if retransformed == nil { perHead += d.effects.map { $0[i] } }
-                perHead += [justified[i], unjustified[i], residual[i], piLow[i], piHigh[i]]
-                cells += perHead.map { .finite($0 * s) }
-            }
-            cells += [.integer(ranks[i]), .text("")]
+        for drop in design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason) }
+        for (i, r) in design.rows.enumerated() {
+            var cells: [Cell] = [.finite(x.observed[i]), .finite(x.fitted[i]), .finite(x.baseline)]
+            cells += x.effects.map { .finite($0[i]) }
+            cells += [.finite(x.justified[i]), .finite(x.unjustified[i]), .finite(x.residual[i]),
+                      .finite(x.unjustifiedPercent[i]), .finite(x.studentized[i]),
+                      .finite(x.predictionLow[i]), .finite(x.predictionHigh[i])]
+            if let scale = x.scale { cells += x.perHead.map { .finite($0.values[i] * scale[i]) } }
+            cells += [.integer(x.ranks[i]), .text("")]
             for (k, c) in cells.enumerated() { rows[r][lead + k] = c }
         }
         return OutputTable(header: header, rows: rows)

@@ -1,8 +1,7 @@
 /// Renders an explain run: the model summary, the group shares of variation, the totals in
 /// pounds, and the rows with the largest and smallest unjustified values.
 public enum ExplainSummary {
-    public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, labelColumn: String? = nil,
-                            unit: String = "rows") -> String {
+    public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, unit: String = "rows") -> String {
         var o = TextSummary.render(a.summary, source: source)
         o += "\nShares of the variation in \(a.summary.response) (Shapley values of R² over the groups):\n"
         var rows = [["Group", "Kind", "Share", "Terms"]]
@@ -17,7 +16,7 @@ public enum ExplainSummary {
             o += "Unjustified spending above the model's justified level: \(money(t.positive)) across \(t.above) \(unit); "
             o += "below it: \(money(t.negative)) across \(t.below) \(unit).\n"
         }
-        o += "\n" + extremes(a, top: top, labelColumn: labelColumn)
+        o += "\n" + extremes(a, top: top)
         return o
     }
 
@@ -39,32 +38,24 @@ public enum ExplainSummary {
     }
 
     /// The rows ranked 1…top and the last `top`, with label, observed, justified, unjustified.
-    static func extremes(_ a: ExplainAnalysis, top: Int, labelColumn: String?) -> String {
-        let h = a.output.header
-        guard let rankCol = h.firstIndex(of: "rank"), let obs = h.firstIndex(of: "observed"),
-              let just = h.firstIndex(of: "justified"), let un = h.firstIndex(of: "unjustified"),
-              let pct = h.firstIndex(of: "unjustified_pct") else { return "" }
-        let gbp = h.firstIndex(of: "unjustified_gbp")
-        let label = labelColumn.flatMap { h.firstIndex(of: $0) } ?? (a.request.label.flatMap { h.firstIndex(of: $0) }) ?? 0
-        var ranked: [(Int, [Cell])] = []
-        for row in a.output.rows { if case let .integer(r) = row[rankCol] { ranked.append((r, row)) } }
-        ranked.sort { $0.0 < $1.0 }
-        func number(_ c: Cell) -> Double { if case let .number(x) = c { return x }; return .nan }
-        func text(_ c: Cell) -> String { if case let .text(s) = c { return s }; return "" }
-        func line(_ e: (Int, [Cell])) -> [String] {
-            var l = [String(e.0), text(e.1[label]), NumberFormat.fixed(number(e.1[obs]), decimals: 0),
-                     NumberFormat.fixed(number(e.1[just]), decimals: 0), NumberFormat.fixed(number(e.1[un]), decimals: 0),
-                     NumberFormat.fixed(number(e.1[pct]), decimals: 1) + "%"]
-            if let gbp { l.append(money(number(e.1[gbp]))) }
+    static func extremes(_ a: ExplainAnalysis, top: Int) -> String {
+        let x = a.rows
+        let names = a.fit.design.rows.map { a.displayNames[$0] }
+        let order = x.ranks.indices.sorted { x.ranks[$0] != x.ranks[$1] ? x.ranks[$0] < x.ranks[$1] : $0 < $1 }
+        func line(_ i: Int) -> [String] {
+            var l = [String(x.ranks[i]), names[i], NumberFormat.fixed(x.observed[i], decimals: 0),
+                     NumberFormat.fixed(x.justified[i], decimals: 0), NumberFormat.fixed(x.unjustified[i], decimals: 0),
+                     NumberFormat.fixed(x.unjustifiedPercent[i], decimals: 1) + "%"]
+            if let scale = x.scale { l.append(money(x.unjustified[i] * scale[i])) }
             return l
         }
         var head = ["Rank", "", "Observed", "Justified", "Unjustified", "%"]
-        if gbp != nil { head.append("Unjustified total") }
+        if x.scale != nil { head.append("Unjustified total") }
         let better = a.request.higherIsBetter
         var o = "\(better ? "Furthest below" : "Furthest above") what is justified:\n"
-        o += TextSummary.aligned([head] + ranked.prefix(top).map(line), leftFirst: false)
+        o += TextSummary.aligned([head] + order.prefix(top).map(line), leftFirst: false)
         o += "\n\(better ? "Furthest above" : "Furthest below") what is justified:\n"
-        o += TextSummary.aligned([head] + ranked.suffix(top).reversed().map(line), leftFirst: false)
+        o += TextSummary.aligned([head] + order.suffix(top).reversed().map(line), leftFirst: false)
         return o
     }
 

@@ -5,11 +5,11 @@ public enum HTMLReport {
     /// The table the report shows (and `varex report --out` writes): the explain table with
     /// the bootstrap rank-interval columns inserted before `note`.
     public static func table(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, level: Double, ten: Int = 10) -> OutputTable {
-        let ranks = RankTable.make(analysis: a, bootstrap: bootstrap, level: level, ten: ten)
         var cols = OutputTable.Columns()
-        for name in ["median_rank", "rank_low", "rank_high", "p_top\(ten)", "p_bottom\(ten)"] {
-            let j = ranks.header.firstIndex(of: name)!
-            cols.add(name, ranks.rows.map { $0[j] })
+        for (name, values) in zip(RankTable.intervalNames(ten: ten), RankTable.columns(bootstrap: bootstrap, level: level, ten: ten)) {
+            var cells = [Cell](repeating: .empty, count: a.ids.count)
+            for (i, r) in a.fit.design.rows.enumerated() { cells[r] = values[i] }
+            cols.add(name, cells)
         }
         return a.output.inserting(cols)
     }
@@ -18,7 +18,7 @@ public enum HTMLReport {
                               funnel: (analysis: FunnelAnalysis, indicator: String)?, title: String, level: Double) -> String {
         let esc = SVGCharts.escape
         let groups = a.decomposition.grouping.groups
-        let labelColumn = a.request.label.flatMap { try? a.table.column($0).cells } ?? a.ids
+        let labelColumn = a.displayNames
         let usedLabels = a.fit.design.rows.map { labelColumn[$0] }
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(css)</style></head><body>\n"
@@ -52,8 +52,7 @@ public enum HTMLReport {
         h += "</section>\n"
 
         let summary = bootstrap.summary(level: level)
-        let rankColumn = a.output.header.firstIndex(of: "rank")!
-        let ranks = a.fit.design.rows.map { r -> Int in if case let .integer(k) = a.output.rows[r][rankColumn] { return k }; return 0 }
+        let ranks = a.rows.ranks
         h += "<section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)); points are median ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank 1 is the \(a.request.higherIsBetter ? "lowest" : "highest") unjustified value.</p>\n"
         h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: usedLabels, rank: ranks,
                                    median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))

@@ -38,8 +38,8 @@ public struct ExplainAnalysis: Sendable {
     public let retransformed: Retransformation?
     /// The scale value of each row used (nil without --scale).
     public let scaleValues: [Double]?
-    /// The per-row table (every input row, in input order).
-    public let output: OutputTable
+    /// The typed per-row results (rows the fit used).
+    public let rows: ExplainRows
 
     public var table: Table { run.table }
     public var fit: LinearFit { run.fit }
@@ -77,14 +77,28 @@ public struct ExplainAnalysis: Sendable {
         } else {
             scaleValues = nil
         }
-        output = try ExplainTable.make(fit: fit, decomposition: decomposition, retransformed: retransformed,
-                                       scale: scaleValues, ids: run.ids, idName: f.id ?? "id", labels: run.labels,
-                                       labelName: f.label, higherIsBetter: request.higherIsBetter, level: f.level,
-                                       kept: run.keptColumns)
+        rows = try ExplainRows(fit: fit, decomposition: decomposition, retransformed: retransformed, scale: scaleValues,
+                               higherIsBetter: request.higherIsBetter, level: f.level)
     }
 
+    /// The per-row table (every input row, in input order), for the writers.
+    public var output: OutputTable {
+        ExplainTable.make(rows: rows, groups: decomposition.grouping.groups, design: fit.design, ids: run.ids,
+                          idName: request.fit.id ?? "id", labels: run.labels, labelName: request.fit.label, kept: run.keptColumns)
+    }
+
+    /// Per table row: "" for a row the fit used, "left out: <reason>" for the others.
+    public var notes: [String] {
+        var out = [String](repeating: "", count: run.ids.count)
+        for d in fit.design.dropped { out[d.row] = "left out: " + d.reason }
+        return out
+    }
+
+    /// The label of each table row: the label column, or the id.
+    public var displayNames: [String] { run.labels ?? run.ids }
+
     /// The per-head unjustified value of each row used (original scale for a log response).
-    public var unjustified: [Double] { retransformed?.unjustified ?? decomposition.unjustified }
+    public var unjustified: [Double] { rows.unjustified }
 
     /// Totals of positive and negative unjustified amounts (× scale), when a scale is given.
     public var unjustifiedTotals: (positive: Double, negative: Double, above: Int, below: Int)? {
