@@ -53,12 +53,15 @@ struct AugmentedSystem {
     }
 
     /// Refines (r, b) from zero until the corrections stop shrinking; returns b, r and the step count.
-    func refine(y: [Extended], c: [Extended]) throws -> (b: [Extended], r: [Extended], steps: Int) {
+    /// Returns the refined solution, the steps taken after the first solve, and the last
+    /// correction relative to b (‖δb‖∞ / ‖b‖∞), small when refinement converged.
+    func refine(y: [Extended], c: [Extended]) throws -> (b: [Extended], r: [Extended], steps: Int, lastCorrection: Double) {
         let n = qr.rows, p = qr.rank
         var r = [Extended](repeating: 0, count: n)
         var b = [Extended](repeating: 0, count: p)
         var previous = Extended.infinity
         var steps = 0
+        var last: Extended = 0
         for iteration in 0..<LeastSquares.maxIterations {
             // f = y − r − Xb ; g = c − Xᵀr, both in extended precision.
             var f = residual(y: y, b: b)
@@ -80,12 +83,12 @@ struct AugmentedSystem {
                 bMax = max(bMax, abs(b[k]))
             }
             for i in 0..<n { r[i] += Extended(dr[i]) }
-            if iteration > 0 { steps += 1 }
+            if iteration > 0 { steps += 1; last = bMax > 0 ? dbMax / bMax : 0 }
             // Converged: the correction is below extended rounding of b; or stalled.
             if dbMax <= bMax * Extended.ulpOfOne || dbMax == 0 { break }
             if iteration > 0 && dbMax > previous * 0.5 { break }
             previous = dbMax
         }
-        return (b, r, steps)
+        return (b, r, steps, Double(last))
     }
 }

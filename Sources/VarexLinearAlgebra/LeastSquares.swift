@@ -26,6 +26,10 @@ public struct LeastSquaresSolution: Sendable {
     public let residualSumOfSquares: Double
     /// Number of refinement steps taken after the first solve.
     public let refinementSteps: Int
+    /// The size of the last correction refinement made, relative to the coefficients
+    /// (‖δb‖∞ / ‖b‖∞ on the scaled problem): near 1e-19 (extended rounding) when it converged;
+    /// much larger when it stalled, and the coefficients are then good to about −log₁₀ of it digits.
+    public let lastCorrection: Double
     /// 1-norm condition estimate of the scaled estimable columns.
     public let conditionEstimate: Double
     let householder: QRFactorization?
@@ -111,10 +115,10 @@ public enum LeastSquares {
         let qr = try QRFactorization(x, tolerance: tolerance)
         let system = AugmentedSystem(qr: qr, x: exact?.x, xDouble: x)
         let ye: [Extended] = exact?.y ?? y.map { Extended($0) }
-        let (b, _, steps) = try system.refine(y: ye, c: [Extended](repeating: 0, count: qr.rank))
+        let (b, _, steps, last) = try system.refine(y: ye, c: [Extended](repeating: 0, count: qr.rank))
         let res = system.residual(y: ye, b: b)
         return finish(method: .householderQR, rows: x.rows, columns: x.columns, rank: qr.rank, order: qr.order,
-                      scales: qr.scales, b: b, residuals: res, steps: steps, condition: qr.conditionEstimate,
+                      scales: qr.scales, b: b, residuals: res, steps: steps, lastCorrection: last, condition: qr.conditionEstimate,
                       householder: qr, cholesky: nil)
     }
 
@@ -191,6 +195,7 @@ public enum LeastSquares {
         let rate = Extended(min(0.5, 16 * chol.conditionEstimate * chol.conditionEstimate * Double.ulpOfOne))
         var steps = 0
         var previous = Extended.infinity
+        var last: Extended = 0
         for _ in 0..<maxIterations {
             var delta = gradient(r)
             try chol.solveNormal(&delta)
@@ -199,16 +204,18 @@ public enum LeastSquares {
             let xd = try times(delta)
             for i in 0..<n { r[i] -= Extended(xd[i]) }
             steps += 1
+            last = bMax > 0 ? dMax / bMax : 0
             if dMax <= bMax * Extended.ulpOfOne || dMax == 0 || dMax > previous * 0.5 { break }
             if dMax * rate <= bMax * 0x1p-60 { break }
             previous = dMax
         }
         return finish(method: .choleskyQR, rows: n, columns: p, rank: p, order: columns, scales: s,
-                      b: b, residuals: r, steps: steps, condition: chol.conditionEstimate, householder: nil, cholesky: chol)
+                      b: b, residuals: r, steps: steps, lastCorrection: Double(last), condition: chol.conditionEstimate,
+                      householder: nil, cholesky: chol)
     }
 
     static func finish(method: LeastSquaresSolution.Method, rows: Int, columns: Int, rank: Int, order: [Int], scales: [Double],
-                       b: [Extended], residuals: [Extended], steps: Int, condition: Double,
+                       b: [Extended], residuals: [Extended], steps: Int, lastCorrection: Double, condition: Double,
                        householder: QRFactorization?, cholesky: CholeskyQR?) -> LeastSquaresSolution {
         var rss: Extended = 0
         for v in residuals { rss += v * v }
@@ -216,7 +223,8 @@ public enum LeastSquares {
         for k in 0..<rank { coef[order[k]] = Double(b[k] * Extended(scales[order[k]])) }
         return LeastSquaresSolution(method: method, rows: rows, columns: columns, rank: rank, order: order, scales: scales,
                                     coefficients: coef, residuals: residuals.map { Double($0) },
-                                    residualSumOfSquares: Double(rss), refinementSteps: steps, conditionEstimate: condition,
+                                    residualSumOfSquares: Double(rss), refinementSteps: steps, lastCorrection: lastCorrection,
+                                    conditionEstimate: condition,
                                     householder: householder, cholesky: cholesky)
     }
 
@@ -236,7 +244,7 @@ public enum LeastSquares {
             for j in 0..<r {
                 var c = [Extended](repeating: 0, count: r)
                 c[j] = 1
-                let (b, _, _) = try system.refine(y: zero, c: c)
+                let (b, _, _, _) = try system.refine(y: zero, c: c)
                 for i in 0..<r { scaled[i, j] = -Double(b[i]) }
             }
             // Symmetrise: the refined columns agree to rounding.

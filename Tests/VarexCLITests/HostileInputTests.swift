@@ -233,3 +233,27 @@ struct NumericalFailureTests {
         #expect(abs(slope / 1e-307 - 3.75 / 3.6875) < 1e-12, "\(slope)")
     }
 }
+
+/// Refinement that stops while its corrections are still large is said, not accepted silently:
+/// Filip's polynomial taken to degree 12 with the aliasing tolerance turned off is beyond what
+/// extended-precision refinement can resolve; degree 10 (the certified problem) is not.
+struct StalledRefinementTests {
+    static func filip() throws -> String {
+        let lines = try String(contentsOfFile: CLI.fixture("nist/Filip.dat"), encoding: .utf8).split(separator: "\n")
+        let start = lines.lastIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Data:") }!
+        let rows = lines[(start + 1)...].map { $0.split(separator: " ") }.filter { $0.count == 2 }.map { "\($0[0]),\($0[1])" }
+        return try CLI.write("y,x\n" + rows.joined(separator: "\n") + "\n", named: "filip.csv", in: try CLI.temporaryDirectory())
+    }
+
+    @Test func aStalledRefinementIsReported() throws {
+        let data = try Self.filip()
+        let powers = (2...12).map { "I(x^\($0))" }.joined(separator: " + ")
+        let r = try CLI.run(["fit", data, "--formula", "y ~ x + \(powers)", "--tol", "1e-18", "--json", "-"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("varex: warning: iterative refinement stalled"), "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect((obj["warnings"] as? [String])?.contains { $0.hasPrefix("iterative refinement stalled") } == true)
+        let certified = try CLI.run(["fit", data, "--formula", "y ~ x + " + (2...10).map { "I(x^\($0))" }.joined(separator: " + ")])
+        #expect(certified.status == 0 && !certified.stderr.contains("stalled"), "\(certified.stderr)")
+    }
+}

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything a summary shows about a fit, computed once: the "results" stage between the fit
 /// and the writers (which never refit or recompute statistics).
 public struct FitSummary: Sendable {
@@ -48,6 +52,10 @@ public struct FitSummary: Sendable {
         warnings = Self.warnings(fit: fit, covariance: covariance)
     }
 
+    /// A last refinement correction above this (relative) is reported: the solution may then be
+    /// good to fewer than 10 digits, the accuracy Varex claims.
+    static let refinementWarning = 1e-10
+
     /// R's warnings: `summary.lm`'s "essentially perfect fit" when σ̂² < (mean(ŷ)² + var(ŷ))·1e-30,
     /// and `vcovHC`'s for HC2/HC3 when a leverage exceeds 1 − √ε (rows as data rows, 1-based).
     static func warnings(fit: LinearFit, covariance: CovarianceType) -> [String] {
@@ -59,6 +67,10 @@ public struct FitSummary: Sendable {
             if fit.residualVariance < (mean * mean + variance) * 1e-30 {
                 out.append("essentially perfect fit: summary may be unreliable")
             }
+        }
+        // Refinement that stopped while its corrections were still large leaves fewer digits.
+        if fit.refinementCorrection > Self.refinementWarning {
+            out.append("iterative refinement stalled (its last correction was \(NumberFormat.significant(fit.refinementCorrection, 2)) of the largest coefficient): the coefficients may be accurate to only about \(max(0, Int(-log10(fit.refinementCorrection)))) significant digits; the design is nearly singular (condition estimate \(NumberFormat.significant(fit.conditionEstimate, 2)))")
         }
         let unstable = fit.unstableLeverageRows(for: covariance)
         if !unstable.isEmpty {

@@ -32,6 +32,9 @@ public struct LinearFit: Sendable {
     public let method: LeastSquaresSolution.Method
     /// Relative tolerance used for aliasing.
     public let tolerance: Double
+    /// The last refinement correction relative to the coefficients (see
+    /// ``LeastSquaresSolution/lastCorrection``): large when refinement stalled.
+    public let refinementCorrection: Double
 
     /// Number of observations used (rows with a positive weight).
     public var n: Int { residuals.count }

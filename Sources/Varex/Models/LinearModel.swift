@@ -56,7 +56,7 @@ public enum LinearModel {
                          weightedRSS: exact ? 0 : solution.residualSumOfSquares,
                          unscaledCovariance: unscaled, q: q,
                          conditionEstimate: solution.conditionEstimate, method: solution.method,
-                         tolerance: tolerance)
+                         tolerance: tolerance, refinementCorrection: solution.lastCorrection)
     }
 
     /// A numeric failure in the model's words: design columns by term, rows by the data row.
