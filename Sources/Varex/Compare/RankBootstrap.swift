@@ -68,7 +68,6 @@ public struct RankBootstrap: Sendable {
         let weightedResiduals = fit.weightedResiduals
         let descending = !a.request.higherIsBetter
         let retransform = a.retransformed
-        let logBase = retransform.map { log($0.base) }
         try Self.checkRequest(replicates: replicates, count: n)
 
         var totals = [UInt32](repeating: 0, count: n * n)
@@ -85,7 +84,7 @@ public struct RankBootstrap: Sendable {
                     // result is the same in any order and on any number of cores.
                     var counts = [UInt32](repeating: 0, count: n * n)
                     var solver = SmallLeastSquares(rows: n, columns: p)
-                    var value = [Double](repeating: 0, count: n)
+                    var level = [Double](repeating: 0, count: n)
                     var order = [Int](repeating: 0, count: n)
                     var redraws = 0
                     var b = chunk * replicates / chunkCount
@@ -113,18 +112,16 @@ public struct RankBootstrap: Sendable {
                             if !solved { redraws += 1; attempts += 1; if attempts >= Self.maximumRedraws { break } }
                         }
                         if !solved { failedBase[chunk] = true; break }
-                        // Unjustified value of every council under this replicate's coefficients.
+                        // Justified level of every council under this replicate's coefficients:
+                        // baseline Σ b·mean plus the justified columns' b·(x − mean).
                         var constant = 0.0
                         for k in 0..<p where !justifiedColumn[k] { constant += solver.b[k] * means[k] }
                         for i in 0..<n {
                             var justified = constant
                             for k in 0..<p where justifiedColumn[k] { justified += solver.b[k] * x[i + k * n] }
-                            if let logBase, let r = retransform {
-                                value[i] = r.observed[i] - r.smearing * exp(justified * logBase)
-                            } else {
-                                value[i] = y[i] - justified
-                            }
+                            level[i] = justified
                         }
+                        let value = Unjustified.values(justified: level, observed: y, retransformed: retransform)
                         for i in 0..<n { order[i] = i }
                         order.sort { descending ? (value[$0] > value[$1] || (value[$0] == value[$1] && $0 < $1))
                                                 : (value[$0] < value[$1] || (value[$0] == value[$1] && $0 < $1)) }

@@ -93,23 +93,12 @@ public enum Sensitivity {
     public static func groups(_ a: ExplainAnalysis) -> OutputTable.Columns {
         let d = a.decomposition
         let groups = d.grouping.groups
-        let n = d.observed.count
         var cols = OutputTable.Columns()
         var all: [[Int]] = []
         var names: [String] = []
         for mask in 0..<(1 << groups.count) {
-            let justified = (0..<n).map { i -> Double in
-                var s = d.baseline
-                for g in groups.indices where mask & (1 << g) != 0 { s += d.effects[g][i] }
-                return s
-            }
-            let unjustified: [Double]
-            if let r = a.retransformed {
-                let lb = log(r.base)
-                unjustified = (0..<n).map { r.observed[$0] - r.smearing * exp(justified[$0] * lb) }
-            } else {
-                unjustified = (0..<n).map { d.observed[$0] - justified[$0] }
-            }
+            let justified = d.justified(groups: Set(groups.indices.filter { mask & (1 << $0) != 0 }))
+            let unjustified = Unjustified.values(justified: justified, observed: d.observed, retransformed: a.retransformed)
             all.append(ranks(unjustified, descending: !a.request.higherIsBetter))
             let set = groups.indices.filter { mask & (1 << $0) != 0 }.map { groups[$0].name }
             names.append("rank_justified_" + (set.isEmpty ? "none" : set.joined(separator: "+")))

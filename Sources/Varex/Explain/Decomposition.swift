@@ -74,22 +74,36 @@ public struct Decomposition: Sendable {
         self.grouping = grouping
     }
 
+    /// The groups the analysis calls justified.
+    public var justifiedGroups: Set<Int> { Set(grouping.groups.indices.filter { grouping.groups[$0].justified }) }
+
     /// baseline + Σ justified effects, per row.
-    public var justified: [Double] {
+    public var justified: [Double] { justified(groups: justifiedGroups) }
+
+    /// baseline + the effects of `groups`, per row: the justified level were those groups the
+    /// justified ones (the sensitivity re-ranking tries every set).
+    public func justified(groups: Set<Int>) -> [Double] {
         observed.indices.map { i in
             var s = baseline
-            for (g, group) in grouping.groups.enumerated() where group.justified { s += effects[g][i] }
+            for g in grouping.groups.indices where groups.contains(g) { s += effects[g][i] }
             return s
         }
     }
 
-    /// Σ unjustified effects + residual, per row.
-    public var unjustified: [Double] {
-        observed.indices.map { i in
-            var s = residuals[i]
-            for (g, group) in grouping.groups.enumerated() where !group.justified { s += effects[g][i] }
-            return s
-        }
+    /// observed − justified, per row (= the unjustified effects + the residual).
+    public var unjustified: [Double] { Unjustified.values(justified: justified, observed: observed, retransformed: nil) }
+}
+
+/// What is unjustified given a justified level: the one rule that `explain`, the bootstrap
+/// (under each replicate's coefficients) and the sensitivity re-ranking (under each choice of
+/// justified groups) all use.
+public enum Unjustified {
+    /// observed − justified on the model's scale; for a log response, observed − S·b^justified on
+    /// the original scale (S: Duan's smearing factor, b the log's base).
+    public static func values(justified: [Double], observed: [Double], retransformed r: Retransformation?) -> [Double] {
+        guard let r else { return zip(observed, justified).map { $0 - $1 } }
+        let lb = log(r.base)
+        return justified.indices.map { r.observed[$0] - r.smearing * exp(justified[$0] * lb) }
     }
 }
 
@@ -127,6 +141,6 @@ public struct Retransformation: Sendable {
         effectPercent = d.effects.map { $0.map { 100 * (power($0) - 1) } }
         residualPercent = d.residuals.map { 100 * (power($0) / smear - 1) }
         justified = d.justified.map { smear * power($0) }
-        unjustified = zip(observed, justified).map { $0 - $1 }
+        unjustified = zip(observed, justified).map { $0 - $1 }  // Unjustified.values, on the original scale
     }
 }
