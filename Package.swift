@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Varex", targets: ["Varex"]),
+        .library(name: "VarexAnalysis", targets: ["VarexAnalysis"]),
         .library(name: "VarexLinearAlgebra", targets: ["VarexLinearAlgebra"]),
         .executable(name: "varex", targets: ["VarexCLI"]),
     ],
@@ -28,10 +29,15 @@ let package = Package(
         ),
         // The only module that calls LAPACK. Knows nothing of statistics.
         .target(name: "VarexLinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
-        // The statistics library: data, formulas, fits, inference, diagnostics, output.
+        // The statistics that compute: data, formulas, fits, inference, diagnostics, explain,
+        // compare. Typed results only: it cannot see an analysis run, a spec or a writer.
+        .target(name: "Varex", dependencies: ["VarexLinearAlgebra"], exclude: ["README.md"]),
+        // Analyses over the computing library: one model run, specs, snapshot/verify, and the
+        // writers (text, CSV, JSON, XLSX, HTML) that take its typed results.
         .target(
-            name: "Varex",
+            name: "VarexAnalysis",
             dependencies: [
+                "Varex",
                 "VarexLinearAlgebra",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -43,14 +49,14 @@ let package = Package(
         // The command-line tool, thin over the library.
         .executableTarget(
             name: "VarexCLI",
-            dependencies: ["Varex", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Varex", "VarexAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
         // Benchmark (b): a large synthetic fit through the library API.
-        .executableTarget(name: "varex-bench", dependencies: ["Varex", "VarexLinearAlgebra"]),
+        .executableTarget(name: "varex-bench", dependencies: ["Varex", "VarexAnalysis", "VarexLinearAlgebra"]),
         .testTarget(name: "VarexLinearAlgebraTests", dependencies: ["VarexLinearAlgebra"]),
-        .testTarget(name: "VarexTests", dependencies: ["Varex", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "VarexCLITests", dependencies: ["Varex", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "VarexTests", dependencies: ["Varex", "VarexAnalysis", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "VarexCLITests", dependencies: ["Varex", "VarexAnalysis", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Varex
+import VarexAnalysis
 
 /// Finds the bundled data under `fixtures/`: from `VAREX_FIXTURES`, the working directory, or
 /// the directories above the executable (`.build/release/varex` lies three levels below the

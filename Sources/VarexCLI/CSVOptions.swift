@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `--csv-dialect`, shared by every command that writes CSV.
 struct CSVOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 // Flags that name a setting parse it with the library's own `NamedChoice` parser, the one the
 // spec reader uses, so `--se hc3` and `se: hc3` mean the same thing and fail the same way.

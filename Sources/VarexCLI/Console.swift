@@ -3,6 +3,7 @@ import Glibc
 #endif
 
 import Varex
+import VarexAnalysis
 
 enum Console {
     /// R's warnings for a fit, one line each, as `varex: warning: ...`.

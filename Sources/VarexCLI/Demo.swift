@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex demo`: the main job, an explain run on the bundled 2018-19 council data.
 struct Demo: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex explain`: how much of each row's value is justified, and how much is not.
 struct Explain: ParsableCommand {
@@ -53,7 +54,7 @@ struct Explain: ParsableCommand {
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         var extra: [(path: String, contents: String)] = []
         if let sensitivityOut {
-            extra.append((sensitivityOut, CSVWriter.render(Sensitivity.table(analysis), dialect: csv.dialect())))
+            extra.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(analysis), dialect: csv.dialect())))
         }
         try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra,
                                 dialect: csv.dialect(), xlsx: xlsx)

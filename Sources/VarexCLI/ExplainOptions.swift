@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// The options that turn a model into an explanation (`explain`, `rank`, `report`); each may
 /// come from the spec, and a flag given on the command line wins.

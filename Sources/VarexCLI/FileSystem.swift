@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Varex
+import VarexAnalysis
 import Glibc
 #endif
 

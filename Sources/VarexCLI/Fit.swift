@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex fit`: a CSV in, a coefficient table and a per-unit residual table out.
 struct Fit: ParsableCommand {
@@ -64,7 +65,9 @@ enum FitReport {
             Console.error("varex: \(aliased.count) term\(aliased.count == 1 ? " is" : "s are") not estimable (a linear combination of earlier terms): \(aliased.joined(separator: ", "))")
         }
         var outputs: [(path: String, contents: String)] = []
-        if let residuals { outputs.append((residuals, CSVWriter.render(analysis.residuals, dialect: dialect))) }
+        // The residual table is built only when an output needs it.
+        let table = residuals != nil || xlsx != nil ? try analysis.residuals() : nil
+        if let residuals, let table { outputs.append((residuals, CSVWriter.render(table, dialect: dialect))) }
         if let json { outputs.append((json, JSONSummary.render(s))) }
         let stdoutTaken = outputs.contains { $0.path == "-" }
         if !stdoutTaken {
@@ -78,8 +81,8 @@ enum FitReport {
             outputs.append(("-", text))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-        if let xlsx {
-            let book = try XLSXWriter.data(table: analysis.residuals, sheetName: "Residuals",
+        if let xlsx, let table {
+            let book = try XLSXWriter.data(table: table, sheetName: "Residuals",
                                            provenance: .of(summary: s, dataPath: analysis.table.source),
                                            extra: CoefficientTable.make(s))
             files.insert((xlsx, book), at: 0)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex funnel`: an indicator against its precision, with control limits.
 struct Funnel: ParsableCommand {
@@ -50,7 +51,7 @@ struct Funnel: ParsableCommand {
         let method = overdispersion
         let levels = level.isEmpty ? [0.95, 0.998] : level
         let table = try Table(contentsOf: data)
-        let ids = try ResidualTable.ids(table: table, column: rows.id)
+        let ids = try table.ids(column: rows.id)
         let request = FunnelRequest(indicator: indicator, standardError: precision.se, marginOfError: precision.moe, denominator: denominator,
                                     kind: (kind ?? (denominator != nil ? .proportion : nil))?.kind(scale: scale, per: per),
                                     overdispersion: method, levels: levels, target: target)

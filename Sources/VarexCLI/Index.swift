@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex index`: several outcome measures combined into one index per row.
 struct Index: ParsableCommand {
@@ -64,14 +65,14 @@ struct Index: ParsableCommand {
         let table = try Table(contentsOf: data)
         let measures = try measure.map(Measure.parse)
         let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method, minimumMeasures: minMeasures)
-        let ids = try ResidualTable.ids(table: table, column: id)
+        let ids = try table.ids(column: id)
         let notes = index.notes.filter { !$0.isEmpty }.count
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
         var result = index.table(ids: ids, idName: id ?? "id", indexName: name)
         if sensitivity > 0 {
             guard weightSpread > 0 else { throw ValidationError("--weight-spread must be positive") }
-            result = result.inserting(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
-                                                            draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures))
+            result = result.inserting(SensitivityTable.index(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
+                                                            draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures)))
         }
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }

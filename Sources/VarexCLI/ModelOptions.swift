@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// The options every model-fitting command shares (`fit`, `explain`, `rank`, `report`). Each may
 /// come from a spec file instead (`--spec`); a flag given on the command line wins.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex peers`: each council's value against its nearest neighbours'.
 struct PeersCommand: ParsableCommand {
@@ -46,7 +47,7 @@ struct PeersCommand: ParsableCommand {
         let (joined, reports) = try table.joined(withFiles: join, on: id)
         table = joined
         for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
-        let ids = try ResidualTable.ids(table: table, column: id)
+        let ids = try table.ids(column: id)
         var weights: [String: Double] = [:]
         for w in byWeight {
             guard let eq = w.firstIndex(of: "="), let v = Double(w[w.index(after: eq)...]), v > 0 else {

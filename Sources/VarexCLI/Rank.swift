@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex rank`: rank intervals by bootstrapping the explain model.
 struct Rank: ParsableCommand {

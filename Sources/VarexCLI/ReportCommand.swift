@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex report`: one self-contained HTML page for an explain analysis.
 struct ReportCommand: ParsableCommand {

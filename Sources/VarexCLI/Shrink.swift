@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex shrink`: empirical-Bayes shrinkage of noisy per-council estimates.
 struct Shrink: ParsableCommand {
@@ -40,7 +41,7 @@ struct Shrink: ParsableCommand {
             table = joined
             for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
         }
-        let ids = try ResidualTable.ids(table: table, column: rows.id)
+        let ids = try table.ids(column: rows.id)
         let source: ShrinkageRequest.Variance = precision.se.map { .standardError($0) } ?? precision.moe.map { .marginOfError($0) } ?? .variance(variance!)
         let result = try ShrinkageAnalysis(table: table, request: ShrinkageRequest(estimate: estimate, variance: source,
                                                                                  fixedMean: centre == "zero" ? 0 : nil))

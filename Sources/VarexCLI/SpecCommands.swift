@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// `varex init`: a commented starter spec for a data file.
 struct Init: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 
 /// The root command. With no subcommand it runs the demo.
 struct VarexCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Varex
+import VarexAnalysis
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -7,6 +7,7 @@
 // The design: x[i][0] = 1; x[i][j] = ((i·(2j+1)·7919 + 13j) mod 10007)/10007 − 0.5;
 // y[i] = Σⱼ 0.01·(j+1)·x[i][j] + ((i·104729) mod 9973)/9973 − 0.5 (benchmarks/design.py makes the same).
 import Varex
+import VarexAnalysis
 import VarexLinearAlgebra
 #if canImport(Glibc)
 import Glibc

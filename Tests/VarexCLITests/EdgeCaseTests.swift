@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 
 /// R's semantics at the edges, through the binary, against fixtures/reference/make_edge_reference.R:
 /// where R gives NaN (or NA) Varex's JSON has null and its text `NaN`; where R warns, Varex warns

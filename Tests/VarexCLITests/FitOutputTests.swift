@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 
 /// What `varex fit` and `varex demo` write when all goes well.
 struct FitOutputTests {
@@ -47,7 +48,7 @@ struct FitOutputTests {
         let scilly = lines.first { $0.hasPrefix("E06000053,") }!
         #expect(scilly.hasSuffix(",left out: missing ascof_1a"))
         // Every number written parses back to exactly the double the library computed.
-        let expected = try FitAnalysis(FitRequest(dataPath: Self.councils, formula: Self.outcome, id: "code")).residuals
+        let expected = try FitAnalysis(FitRequest(dataPath: Self.councils, formula: Self.outcome, id: "code")).residuals()
         for (i, line) in lines.dropFirst().enumerated() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
             for (j, cell) in expected.rows[i].enumerated() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 
 /// Hostile and odd input through the binary: bounded work, checked comparison inputs, round
 /// trips of what Varex writes, and messages that stay one readable line.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 
 /// `varex report`: the HTML's numbers equal the CSV written by the same run, the page needs no
 /// network, its charts have text alternatives, and (where Chromium is installed) it opens with

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 
 /// Saved analyses: the project's own fixture verifies; changed data and a changed formula fail
 /// with the right messages; bad specs are clear errors; flags override the spec.

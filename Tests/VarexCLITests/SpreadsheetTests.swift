@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 import ZIPFoundation
 
 /// Spreadsheets keep every number: our CSV (both dialects) and XLSX of the council explain

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Varex
+import VarexAnalysis
 
 /// The options the review found untested on their success path, through the binary, each
 /// against an independent reference: R's output saved in fixtures/reference/, or arithmetic

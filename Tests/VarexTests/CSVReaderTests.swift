@@ -1,5 +1,6 @@
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 struct CSVReaderTests {
     func parse(_ s: String) throws -> CSVRecords { try CSVReader.parse(Array(s.utf8), file: "t.csv") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// Funnel limits, overdispersion and shrinkage against R computations written from the published
 /// formulas (fixtures/reference/make_reference.R) on the real ASCOF survey measures, to 1e-9.
@@ -118,7 +119,7 @@ struct CompareTests {
     /// observed − (baseline + the justified groups' effects), rank 1 the largest.
     @Test func groupSwitchingRanksEqualRanksFromR() throws {
         let a = try ExplainTests.councils()
-        let cols = Sensitivity.groups(a)
+        let cols = SensitivityTable.groups(a)
         let ref = try Fixtures.csv("reference/explain_terms.csv")
         let observed = a.fit.design.y.map { Double($0) }
         let names = ["need", "type", "practice"]
@@ -147,7 +148,7 @@ struct CompareTests {
         let t = try Table(contentsOf: Self.councils)
         let measures = [("ascof_1a", 1.0), ("ascof_3a", 1.0), ("ascof_2a2", -1.0)]
         let m = try ["ascof_1a:+", "ascof_3a:+", "ascof_2a2:-"].map(Measure.parse)
-        let cols = try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 0, spread: 0.3, seed: 9)
+        let cols = SensitivityTable.index(try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 0, spread: 0.3, seed: 9))
         for (method, name) in [(Normalisation.z, "rank_z"), (.minmax, "rank_minmax"), (.rank, "rank_rank")] {
             var parts: [[Double]] = []
             for (column, sign) in measures {
@@ -207,8 +208,8 @@ struct CompareTests {
     @Test func indexSensitivityIsReproducibleAndBracketsTheBaseRank() throws {
         let t = try Table(contentsOf: Self.councils)
         let m = try ["ascof_1a:+", "ascof_3a:+", "ascof_2a2:-"].map(Measure.parse)
-        let one = try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 200, spread: 0.3, seed: 9)
-        let two = try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 200, spread: 0.3, seed: 9)
+        let one = SensitivityTable.index(try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 200, spread: 0.3, seed: 9))
+        let two = SensitivityTable.index(try Sensitivity.index(table: t, measures: m, weights: [:], normalisation: .z, draws: 200, spread: 0.3, seed: 9))
         #expect(one.cells == two.cells)
         for i in 0..<t.rowCount {
             if case let .integer(r) = one.cells[0][i], case let .integer(lo) = one.cells[1][i], case let .integer(hi) = one.cells[2][i] {

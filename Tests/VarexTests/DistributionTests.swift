@@ -1,5 +1,6 @@
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// Normal, t and F CDFs and quantiles against R 4.2's `pnorm`, `qnorm`, `pt`, `qt`, `pf`, `qf`
 /// (fixtures/reference/dist_*.csv, made by make_reference.R), to 1e-12 relative.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// The exit-status contract: 1 for bad input or usage, 2 for a numerical failure.
 struct ErrorTests {

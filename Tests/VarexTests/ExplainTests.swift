@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// `varex explain`: identities on the real council data, R's `predict(type = "terms")` and subset
 /// R², a hand-checked pounds example, and the log retransformation.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 struct FormulaTests {
     @Test func termsAndLabelsAsR() throws {

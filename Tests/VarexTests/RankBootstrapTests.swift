@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 struct RankBootstrapTests {
     static func analysis(csv: String, formula: String, groups: [TermGroup]) throws -> ExplainAnalysis {

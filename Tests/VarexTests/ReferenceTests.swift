@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// Every coefficient, standard error (classical and HC0–HC3), test statistic and residual-table
 /// column against R 4.2 (`lm`, `summary.lm`, `sandwich::vcovHC`, `rstandard`, `rstudent`,
@@ -92,7 +93,7 @@ struct ReferenceTests {
     @Test(arguments: cases)
     func residualTable(_ c: Case) throws {
         let ref = try Fixtures.csv("reference/\(c.name)_residuals.csv")
-        let got = try analysis(c, .classical).residuals
+        let got = try analysis(c, .classical).residuals()
         #expect(got.header.count == ref.header.count + 1, "the note column is ours")
         #expect(Array(got.header.dropFirst().dropLast()) == Array(ref.header.dropFirst()), "column names")
         #expect(got.rows.count == ref.rows.count)

@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// Whatever bytes a file holds and whatever a formula says, the reader and the parser either
 /// succeed or throw a Varex error with a message; they never crash, hang or recurse without

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// Paths and helpers shared by the tests.
 enum Fixtures {

@@ -44,8 +44,10 @@ public struct RankBootstrap: Sendable {
     /// Failed redraws of one replicate before the run stops.
     public static let maximumRedraws = 1000
 
-    public init(analysis a: ExplainAnalysis, replicates: Int, seed: UInt64, resampling: Resampling = .cases) throws {
-        let fit = a.fit
+    /// Bootstraps `fit`, whose terms `decomposition` groups; `retransformed` is set for a log
+    /// response; rank 1 is the largest unjustified value unless `higherIsBetter`.
+    public init(fit: LinearFit, decomposition: Decomposition, retransformed: Retransformation?, higherIsBetter: Bool,
+                replicates: Int, seed: UInt64, resampling: Resampling = .cases) throws {
         let design = fit.design
         let n = fit.n
         let est = fit.estimable
@@ -59,15 +61,15 @@ public struct RankBootstrap: Sendable {
         for i in 0..<n { sw += fit.weight(i) }
         let means: [Double] = (0..<p).map { k in (0..<n).reduce(0.0) { $0 + fit.weight($1) * x[$1 + k * n] } / sw }
         // Which estimable columns carry justified effects (the intercept counts with the baseline).
-        let grouping = a.decomposition.grouping
+        let grouping = decomposition.grouping
         let justifiedColumn: [Bool] = est.map { j in
             let t = design.assign[j]
             return t >= 0 && grouping.groups[grouping.groupOfTerm[t]].justified
         }
         let fitted = fit.fitted
         let weightedResiduals = fit.weightedResiduals
-        let descending = !a.request.higherIsBetter
-        let retransform = a.retransformed
+        let descending = !higherIsBetter
+        let retransform = retransformed
         try Self.checkRequest(replicates: replicates, count: n)
 
         var totals = [UInt32](repeating: 0, count: n * n)

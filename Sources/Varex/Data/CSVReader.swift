@@ -127,7 +127,7 @@ public enum CSVReader {
 
 extension String {
     /// The string without leading and trailing spaces (tabs kept: in a text cell they are content).
-    var trimmingBlanks: String {
+    public var trimmingBlanks: String {
         var s = Substring(self)
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }
@@ -135,7 +135,7 @@ extension String {
     }
 
     /// The string without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }

@@ -18,6 +18,7 @@ public enum DataError: VarexError, Equatable {
     case missingID(CellLocation)
     case duplicateID(CellLocation, id: String, firstRow: Int)
     case unknownID(CellLocation, id: String)
+    case negativeWeight(CellLocation, text: String)
 
     public var exitCode: Int32 { 1 }
 
@@ -55,6 +56,8 @@ public enum DataError: VarexError, Equatable {
             return "\(loc): '\(MessageText.quote(text))' is not a number but the column's other cells are; fix the cell, mark it missing (NA), or write C(column) to treat the column as categories"
         case let .missingID(loc):
             return "\(loc): the id is missing; every row needs an id"
+        case let .negativeWeight(loc, text):
+            return "\(loc): weight '\(MessageText.quote(text))' is negative; weights must be zero or positive"
         case let .unknownID(loc, id):
             return "\(loc): no row of the data has the id '\(MessageText.quote(id))'"
         case let .duplicateID(loc, id, firstRow):

@@ -24,7 +24,8 @@ public struct FileIdentity: Hashable, Sendable {
         self.init(info)
     }
 
-    init(_ info: stat) {
+    /// The identity in a `stat` result.
+    public init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }

@@ -52,7 +52,7 @@ public struct ExplainRows: Sendable {
         effectsArePercentages = retransformed != nil
         unjustifiedPercent = (0..<n).map { [unjustified, justified] in 100 * unjustified[$0] / justified[$0] }
         studentized = infl.studentized
-        ranks = ExplainTable.ranks(unjustified, descending: !higherIsBetter)
+        ranks = Ranking.competition(unjustified, descending: !higherIsBetter)
         self.scale = scale
         var columns: [(String, [Double])] = [("observed", observed), ("fitted", fitted), ("baseline", [Double](repeating: baseline, count: n))]
         if retransformed == nil { columns += groups.enumerated().map { g, group in ("effect_" + group.name, d.effects[g]) } }

@@ -150,15 +150,6 @@ public struct OutcomeIndex: Sendable {
         while lo < hi { let mid = (lo + hi) / 2; if a[mid] <= v { lo = mid + 1 } else { hi = mid } }
         return lo - 1
     }
-
-    /// The index as a table: the id column, the index, each component, the count and the note.
-    public func table(ids: [String], idName: String, indexName: String = "outcome_index") -> OutputTable {
-        let header = [idName, indexName] + measures.map { "\($0.column)_\(normalisation.rawValue)" } + ["measures_used", "note"]
-        let rows: [[Cell]] = ids.indices.map { i in
-            [.text(ids[i]), .finite(index[i])] + components.map { .finite($0[i]) } + [.integer(measuresUsed[i]), .text(notes[i])]
-        }
-        return OutputTable(header: header, rows: rows)
-    }
 }
 
 extension Substring {

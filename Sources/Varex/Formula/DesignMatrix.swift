@@ -6,6 +6,11 @@ public struct DroppedRow: Sendable, Equatable {
     public let row: Int
     /// Why: "missing imd_score", "log(x) is not finite", "weight is zero".
     public let reason: String
+
+    public init(row: Int, reason: String) {
+        self.row = row
+        self.reason = reason
+    }
 }
 
 /// How a categorical variable is coded: its levels (sorted, or as the user ordered the reference)
@@ -109,7 +114,7 @@ public struct DesignMatrix: Sendable {
         }
         if let wc = weightColumn {
             for row in 0..<n where !wc.isMissing[row] && wc.values[row] < 0 {
-                throw ModelError.negativeWeight(table.location(row: row, column: wc.name), text: wc.cells[row])
+                throw DataError.negativeWeight(table.location(row: row, column: wc.name), text: wc.cells[row])
             }
         }
 

@@ -1,6 +1,5 @@
 /// Problems that stop a model from being fitted.
 public enum ModelError: VarexError, Equatable {
-    case negativeWeight(CellLocation, text: String)
     case constantResponse(String)
     case tooFewRows(used: Int, coefficients: Int, dropped: Int)
     case allRowsDropped(total: Int, commonestReason: String)
@@ -13,8 +12,6 @@ public enum ModelError: VarexError, Equatable {
 
     public var description: String {
         switch self {
-        case let .negativeWeight(loc, text):
-            return "\(loc): weight '\(MessageText.quote(text))' is negative; weights must be zero or positive"
         case let .constantResponse(label):
             return "the response '\(label)' takes the same value in every row used; there is no variation to explain"
         case let .tooFewRows(used, coefficients, dropped):

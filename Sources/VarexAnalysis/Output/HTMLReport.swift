@@ -1,0 +1,158 @@
+import Varex
+/// One self-contained HTML page (inline CSS, SVG and script; nothing fetched from a network):
+/// the model summary, the group shares, a funnel plot, a caterpillar plot of rank intervals, a
+/// waterfall for any council chosen from a list, and the full table, sortable by any column.
+public enum HTMLReport {
+    /// The table the report shows (and `varex report --out` writes): the explain table with
+    /// the bootstrap rank-interval columns inserted before `note`.
+    public static func table(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, level: Double, ten: Int = 10) -> OutputTable {
+        var cols = OutputTable.Columns()
+        for (name, values) in zip(RankTable.intervalNames(ten: ten), RankTable.columns(bootstrap: bootstrap, level: level, ten: ten)) {
+            var cells = [Cell](repeating: .empty, count: a.ids.count)
+            for (i, r) in a.fit.design.rows.enumerated() { cells[r] = values[i] }
+            cols.add(name, cells)
+        }
+        return a.output.inserting(cols)
+    }
+
+    public static func render(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, table: OutputTable,
+                              funnel: (analysis: FunnelAnalysis, indicator: String)?, title: String, level: Double) -> String {
+        let esc = SVGCharts.escape
+        let groups = a.decomposition.grouping.groups
+        let labelColumn = a.displayNames
+        let usedLabels = a.fit.design.rows.map { labelColumn[$0] }
+        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(css)</style></head><body>\n"
+        h += "<header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number below comes from the same run as the CSV written beside this file.</p></header>\n"
+        h += "<nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n"
+
+        h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(TextSummary.render(a.summary)))</pre>\n"
+        h += "<p>\(esc(ExplainSummary.baselineLine(a)))</p>"
+        if let t = a.unjustifiedTotals {
+            h += "<p>Unjustified amounts above the justified level: <strong>\(esc(ExplainSummary.money(t.positive)))</strong> across \(t.above) councils; below it: <strong>\(esc(ExplainSummary.money(t.negative)))</strong> across \(t.below).</p>"
+        }
+        h += "</section>\n"
+
+        let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
+        let shareValues = a.shares.shares.map { 100 * $0 } + [100 * a.shares.unexplained]
+        let colours = groups.map { $0.justified ? "#4d9221" : "#c51b7d" } + ["#999999"]
+        h += "<section id=\"shares\"><h2>Shares of the variation</h2><p>Shapley values of R² over the groups: the average gain in R² when a group joins the model, over every order; they add up to R² = \(NumberFormat.fixed(100 * a.summary.rSquared, decimals: 1))%.</p>\n"
+        h += SVGCharts.bars(id: "chart-shares", title: "Shares of the variation in \(a.summary.response)", labels: shareLabels, values: shareValues, colours: colours)
+        h += "</section>\n"
+
+        h += "<section id=\"funnel\"><h2>Funnel plot</h2>"
+        if let funnel {
+            let f = funnel.analysis.plot
+            let names = funnel.analysis.rows.map { labelColumn[$0] }
+            h += "<p>\(esc(funnel.indicator)) against its precision; target \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \(f.overdispersion.rawValue). Red points lie outside a control limit.</p>"
+            h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(funnel.indicator)", plot: f, labels: names,
+                                  xLabel: "precision (1 / SE²)", yLabel: funnel.indicator)
+        } else {
+            h += "<p>No funnel plot: give <code>--funnel-indicator</code> and its precision.</p>"
+        }
+        h += "</section>\n"
+
+        let summary = bootstrap.summary(level: level)
+        let ranks = a.rows.ranks
+        h += "<section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)); points are median ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank 1 is the \(a.request.higherIsBetter ? "lowest" : "highest") unjustified value.</p>\n"
+        h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: usedLabels, rank: ranks,
+                                   median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))
+        h += "</section>\n"
+
+        // Waterfall data for every council in the fit.
+        let d = a.decomposition
+        var data = "{\"groups\":[" + groups.map { "{\"name\":\(JSONSummary.string($0.name)),\"justified\":\($0.justified)}" }.joined(separator: ",") + "],"
+        data += "\"scale\":\(JSONSummary.string(a.retransformed == nil ? "identity" : "log")),\"councils\":["
+        data += a.fit.design.rows.enumerated().map { i, r in
+            "{\"id\":\(JSONSummary.string(a.ids[r])),\"label\":\(JSONSummary.string(labelColumn[r])),\"baseline\":\(JSONSummary.number(d.baseline)),"
+                + "\"effects\":[" + d.effects.map { JSONSummary.number($0[i]) }.joined(separator: ",") + "],"
+                + "\"residual\":\(JSONSummary.number(d.residuals[i])),\"observed\":\(JSONSummary.number(d.observed[i]))}"
+        }.joined(separator: ",")
+        data += "]}"
+        h += "<section id=\"waterfall\"><h2>Waterfall</h2><p>From the baseline (the mean), each group's effect, then the unexplained residual, to the council's observed value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: justified; purple: unjustified.</p>\n"
+        h += "<label for=\"council\">Council: </label><select id=\"council\"></select>\n<div id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"></div>\n"
+        h += "<script type=\"application/json\" id=\"waterfall-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>\n</section>\n"
+
+        h += "<section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left out of the fit give the reason in <em>note</em>.</p>\n"
+        h += "<div class=\"scroll\"><table id=\"full-table\"><thead><tr>" + table.header.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in table.rows {
+            h += "<tr>" + row.map(cell).joined() + "</tr>\n"
+        }
+        h += "</tbody></table></div></section>\n"
+        h += "<script>\(script)</script>\n</body></html>\n"
+        return h
+    }
+
+    /// A table cell: numbers carry their full value in `data-v` (for sorting and checking).
+    static func cell(_ c: Cell) -> String {
+        switch c {
+        case let .number(x):
+            guard x.isFinite else { return "<td></td>" }
+            let shown = abs(x) >= 1e5 ? NumberFormat.fixed(x, decimals: 0) : NumberFormat.significant(x, 5)
+            return "<td class=\"num\" data-v=\"\(NumberFormat.roundTrip(x))\">\(shown)</td>"
+        case let .integer(k): return "<td class=\"num\" data-v=\"\(k)\">\(k)</td>"
+        case let .text(s): return "<td>\(SVGCharts.escape(s))</td>"
+        case let .bool(b): return "<td>\(b ? "yes" : "no")</td>"
+        case .empty: return "<td></td>"
+        }
+    }
+
+    static let css = """
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:0 1.2rem 3rem;color:#222}
+    header h1{margin-bottom:.2rem}nav{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #ddd;z-index:2}
+    section{margin-top:2rem}pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.8rem}
+    svg{max-width:100%;height:auto}.lbl,.val,.tick,.axis{font-size:12px;fill:#333}.small{font-size:7px;fill:#333}
+    .frame{fill:none;stroke:#bbb}.grid{stroke:#eee}.target{stroke:#333;stroke-width:1.5}
+    .limit{fill:none;stroke:#2166ac;stroke-dasharray:5 3}.limit.l1{stroke:#b2182b}.pt{fill:#555;opacity:.75}.pt.out{fill:#d7301f;opacity:1}
+    .ci{stroke:#4393c3;stroke-width:2}.med{fill:#053061}
+    .scroll{overflow-x:auto;max-height:70vh}table{border-collapse:collapse;font-size:.75rem}
+    th{position:sticky;top:0;background:#eef;cursor:pointer;white-space:nowrap;padding:.3rem}td{padding:.2rem .4rem;border-bottom:1px solid #eee;white-space:nowrap}
+    td.num{text-align:right;font-variant-numeric:tabular-nums}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
+    select{font-size:1rem;margin:.5rem 0}
+    """
+
+    static let script = """
+    (function(){
+      var table=document.getElementById('full-table');
+      var heads=table.tHead.rows[0].cells;
+      for(var c=0;c<heads.length;c++){(function(col){heads[col].addEventListener('click',function(){sortBy(col,this);});})(c);}
+      function key(td){var v=td.getAttribute('data-v');return v===null?td.textContent:parseFloat(v);}
+      function sortBy(col,th){
+        var asc=!th.classList.contains('sorted-asc');
+        for(var i=0;i<heads.length;i++){heads[i].classList.remove('sorted-asc','sorted-desc');}
+        th.classList.add(asc?'sorted-asc':'sorted-desc');
+        var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
+        rows.sort(function(a,b){var x=key(a.cells[col]),y=key(b.cells[col]);
+          var ex=(x===''||(typeof x==='number'&&isNaN(x))),ey=(y===''||(typeof y==='number'&&isNaN(y)));
+          if(ex&&ey)return 0;if(ex)return 1;if(ey)return -1;
+          if(typeof x==='number'&&typeof y==='number')return asc?x-y:y-x;
+          return asc?String(x).localeCompare(String(y)):String(y).localeCompare(String(x));});
+        rows.forEach(function(r){body.appendChild(r);});
+      }
+      var data=JSON.parse(document.getElementById('waterfall-data').textContent);
+      var select=document.getElementById('council');
+      data.councils.forEach(function(c,i){var o=document.createElement('option');o.value=i;o.textContent=c.label+' ('+c.id+')';select.appendChild(o);});
+      function fmt(x){return Math.abs(x)>=100?x.toFixed(0):x.toPrecision(4);}
+      function draw(){
+        var c=data.councils[select.value];var steps=[{name:'baseline',v:c.baseline,kind:'base'}];
+        data.groups.forEach(function(g,k){steps.push({name:g.name,v:c.effects[k],kind:g.justified?'just':'unjust'});});
+        steps.push({name:'unexplained',v:c.residual,kind:'unjust'});
+        var level=0,bars=[],lo=0,hi=0;
+        steps.forEach(function(s,i){var a=i===0?0:level,b=i===0?s.v:level+s.v;bars.push({s:s,a:a,b:b});level=b;lo=Math.min(lo,a,b);hi=Math.max(hi,a,b);});
+        bars.push({s:{name:'observed',v:c.observed,kind:'total'},a:0,b:c.observed});lo=Math.min(lo,c.observed);hi=Math.max(hi,c.observed);
+        var W=720,H=320,L=60,T=20,B=60,bw=(W-L-20)/bars.length;
+        function y(v){return T+(hi-v)/(hi-lo||1)*(H-T-B);}
+        var colours={base:'#777',just:'#4d9221',unjust:'#c51b7d',total:'#2166ac'};
+        var desc='Waterfall for '+c.label+': '+bars.map(function(b){return b.s.name+' '+fmt(b.s.v);}).join('; ');
+        var s='<svg role="img" aria-label="'+desc.replace(/"/g,'&quot;')+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+desc.replace(/</g,'&lt;')+'</title>';
+        s+='<line x1="'+L+'" x2="'+(W-20)+'" y1="'+y(0)+'" y2="'+y(0)+'" stroke="#999"/>';
+        bars.forEach(function(b,i){var x=L+i*bw+4,top=y(Math.max(b.a,b.b)),h=Math.max(1,Math.abs(y(b.a)-y(b.b)));
+          s+='<rect x="'+x+'" y="'+top+'" width="'+(bw-8)+'" height="'+h+'" fill="'+colours[b.s.kind]+'"></rect>';
+          s+='<text x="'+(x+(bw-8)/2)+'" y="'+(top-4)+'" text-anchor="middle" font-size="11">'+fmt(b.s.v)+'</text>';
+          s+='<text x="'+(x+(bw-8)/2)+'" y="'+(H-B+16)+'" text-anchor="middle" font-size="11">'+b.s.name.replace(/</g,'&lt;')+'</text>';});
+        document.getElementById('waterfall-chart').innerHTML=s+'</svg>';
+      }
+      select.addEventListener('change',draw);draw();
+    })();
+    """
+}

@@ -1,0 +1,44 @@
+import Varex
+/// One cell of an output table.
+public enum Cell: Sendable, Equatable {
+    case number(Double)
+    case integer(Int)
+    case text(String)
+    case bool(Bool)
+    /// An empty cell: missing, not estimable, or not applicable.
+    case empty
+
+    /// A number, or empty when it is NaN or infinite.
+    public static func finite(_ x: Double) -> Cell { x.isFinite ? .number(x) : .empty }
+}
+
+/// A rectangular table of results, rendered by the CSV, Markdown and text writers.
+public struct OutputTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[Cell]]
+
+    public init(header: [String], rows: [[Cell]]) {
+        self.header = header
+        self.rows = rows
+    }
+}
+
+extension OutputTable {
+    /// A table with one row per input row: the id (and label) columns, then `columns` filled for
+    /// the rows in `used` (cells[k] for used[k]), empty elsewhere, and a final `note` column that
+    /// gives the reason for each row in `leftOut`.
+    public static func perRow(ids: [String], idName: String, labels: [String]?, labelName: String?, columns: [String],
+                              used: [Int], cells: [[Cell]], leftOut: [DroppedRow]) -> OutputTable {
+        let header = [idName] + (labelName.map { [$0] } ?? []) + columns + ["note"]
+        var rows = ids.indices.map { i -> [Cell] in
+            var row: [Cell] = [.text(ids[i])] + (labels.map { [.text($0[i])] } ?? [])
+            row += [Cell](repeating: .empty, count: columns.count)
+            row.append(.text(""))
+            return row
+        }
+        let lead = labelName == nil ? 1 : 2
+        for d in leftOut { rows[d.row][header.count - 1] = .text("left out: " + d.reason) }
+        for (k, r) in used.enumerated() { for (j, c) in cells[k].enumerated() { rows[r][lead + j] = c } }
+        return OutputTable(header: header, rows: rows)
+    }
+}

@@ -1,0 +1,35 @@
+import Varex
+/// The rank-interval table: every input row, with the bootstrap summary for the rows ranked.
+/// Columns: `id, [label,] unjustified, rank, median_rank, rank_low, rank_high, p_top<k>,
+/// p_bottom<k>, note`.
+public enum RankTable {
+    public static func make(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
+        let label = a.request.label
+        var header = [a.request.fit.id ?? "id"] + (label.map { [$0] } ?? [])
+        header += ["unjustified", "rank"] + intervalNames(ten: ten) + ["note"]
+        let notes = a.notes
+        var rows = a.ids.indices.map { r -> [Cell] in
+            [.text(a.ids[r])] + (a.run.labels.map { [.text($0[r])] } ?? []) + [Cell](repeating: .empty, count: 7) + [.text(notes[r])]
+        }
+        let lead = label == nil ? 1 : 2
+        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
+        for (i, r) in a.fit.design.rows.enumerated() {
+            let cells: [Cell] = [.finite(a.rows.unjustified[i]), .integer(a.rows.ranks[i])] + intervals.map { $0[i] }
+            for (k, c) in cells.enumerated() { rows[r][lead + k] = c }
+        }
+        return OutputTable(header: header, rows: rows)
+    }
+
+    /// The names of the interval columns.
+    public static func intervalNames(ten: Int) -> [String] {
+        ["median_rank", "rank_low", "rank_high", "p_top\(ten)", "p_bottom\(ten)"]
+    }
+
+    /// The interval columns for the rows ranked (fit rows): median, low, high, top and bottom
+    /// probabilities, from the bootstrap's typed summary.
+    public static func columns(bootstrap: RankBootstrap, level: Double, ten: Int) -> [[Cell]] {
+        let s = bootstrap.summary(level: level, ten: ten)
+        return [s.map { .number($0.median) }, s.map { .integer($0.low) }, s.map { .integer($0.high) },
+                s.map { .number($0.top) }, s.map { .number($0.bottom) }]
+    }
+}

@@ -1,0 +1,61 @@
+import Varex
+import VarexLinearAlgebra
+
+/// The per-unit residual table: one row per input row, in input order, keyed by an id.
+///
+/// Columns: `id, observed, fitted, residual, std_residual, studentized_residual, leverage,
+/// cooks_distance, dffits, covratio, pi_low, pi_high, dfbetas_<term>..., influential, note`.
+/// Rows left out of the fit keep their id, have empty numbers and give the reason in `note`.
+public enum ResidualTable {
+    /// Builds the table. `ids` holds one id per table row.
+    /// `labels` and `kept` are columns of the input shown after the id (name and cells).
+    public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
+                            labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = []) throws -> OutputTable {
+        let table = try make(fit: fit, ids: ids, idName: idName, level: level)
+        let extra = (labels.map { [$0] } ?? []) + kept
+        guard !extra.isEmpty else { return table }
+        let header = [table.header[0]] + extra.map(\.name) + table.header.dropFirst()
+        let rows = table.rows.enumerated().map { r, row in [row[0]] + extra.map { Cell.text($0.cells[r]) } + row.dropFirst() }
+        return OutputTable(header: header, rows: rows)
+    }
+
+    static func make(fit: LinearFit, ids: [String], idName: String, level: Double) throws -> OutputTable {
+        let infl = try InfluenceMeasures(fit: fit)
+        let design = fit.design
+        let interval = fit.predictionIntervals(level: level, leverage: infl.leverage)
+        var header = [idName, "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
+                      "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
+        header += fit.terms.map { "dfbetas_" + $0 }
+        header += ["influential", "note"]
+        let width = header.count
+        var rows = [[Cell]](repeating: [], count: design.tableRowCount)
+        for d in design.dropped {
+            var row = [Cell](repeating: .empty, count: width)
+            row[0] = .text(ids[d.row])
+            row[width - 1] = .text("left out: " + d.reason)
+            rows[d.row] = row
+        }
+        for (i, r) in design.rows.enumerated() {
+            let h = infl.leverage[i]
+            var row: [Cell] = [.text(ids[r]), .finite(Double(design.y[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
+                               .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
+                               .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
+                               .finite(interval.low[i]), .finite(interval.high[i])]
+            for j in 0..<fit.terms.count { row.append(.finite(infl.dfbetas[i, j])) }
+            row.append(.bool(infl.influential[i]))
+            var notes: [String] = []
+            if h == 1 { notes.append("leverage 1: the fit passes through this row") }
+            row.append(.text(notes.joined(separator: "; ")))
+            rows[r] = row
+        }
+        return OutputTable(header: header, rows: rows)
+    }
+}
+
+extension FitAnalysis {
+    /// The per-row residual table of the run (with the label and kept columns asked for).
+    public func residuals() throws -> OutputTable {
+        try ResidualTable.make(fit: fit, ids: run.ids, idName: run.request.id ?? "id", level: run.request.level,
+                               labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns)
+    }
+}

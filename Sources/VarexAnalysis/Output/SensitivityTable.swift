@@ -1,0 +1,71 @@
+import Varex
+
+/// The sensitivity tables, written from the typed ranks of ``Sensitivity``.
+public enum SensitivityTable {
+    /// Columns `rank, rank_min, rank_max, rank_weights_low, rank_weights_high, rank_<normalisation>...`.
+    public static func index(_ r: Sensitivity.IndexRanks) -> OutputTable.Columns {
+        func cells(_ v: [Int?]) -> [Cell] { v.map { $0.map(Cell.integer) ?? .empty } }
+        var cols = OutputTable.Columns()
+        cols.add("rank", cells(r.rank))
+        cols.add("rank_min", cells(r.minimum))
+        cols.add("rank_max", cells(r.maximum))
+        cols.add("rank_weights_low", cells(r.weightsLow))
+        cols.add("rank_weights_high", cells(r.weightsHigh))
+        for (k, method) in Normalisation.allCases.enumerated() { cols.add("rank_\(method.rawValue)", cells(r.byNormalisation[k])) }
+        return cols
+    }
+
+    /// Columns `rank_min`, `rank_max`, then one `rank_justified_<groups>` per assignment, over
+    /// every table row (empty for rows the fit did not use).
+    public static func groups(_ a: ExplainAnalysis) -> OutputTable.Columns {
+        let g = Sensitivity.groups(a.decomposition, retransformed: a.retransformed, higherIsBetter: a.request.higherIsBetter)
+        let names = a.decomposition.grouping.groups.map(\.name)
+        func spread(_ values: [Int]) -> [Cell] {
+            var out = [Cell](repeating: .empty, count: a.ids.count)
+            for (i, r) in a.fit.design.rows.enumerated() { out[r] = .integer(values[i]) }
+            return out
+        }
+        var cols = OutputTable.Columns()
+        cols.add("rank_min", spread(g.minimum))
+        cols.add("rank_max", spread(g.maximum))
+        for (k, set) in g.assignments.enumerated() {
+            let chosen = names.indices.filter { set.contains($0) }.map { names[$0] }
+            cols.add("rank_justified_" + (chosen.isEmpty ? "none" : chosen.joined(separator: "+")), spread(g.ranks[k]))
+        }
+        return cols
+    }
+
+    /// The `--sensitivity-out` table: `id, [label,] rank`, the group-assignment columns, `note`.
+    public static func table(_ a: ExplainAnalysis) -> OutputTable {
+        var rank = [Cell](repeating: .empty, count: a.ids.count)
+        for (i, r) in a.fit.design.rows.enumerated() { rank[r] = .integer(a.rows.ranks[i]) }
+        let groups = Self.groups(a)
+        let cells = [rank] + groups.cells
+        return OutputTable.perRow(ids: a.ids, idName: a.request.fit.id ?? "id", labels: a.run.labels, labelName: a.request.label,
+                                  columns: ["rank"] + groups.names, used: Array(a.ids.indices),
+                                  cells: a.ids.indices.map { r in cells.map { $0[r] } }, leftOut: a.fit.design.dropped)
+    }
+}
+
+extension OutputTable {
+    /// Named columns to append to a table (same row count).
+    public struct Columns: Sendable {
+        public var names: [String] = []
+        public var cells: [[Cell]] = []
+        public init() {}
+        public mutating func add(_ name: String, _ column: [Cell]) { names.append(name); cells.append(column) }
+    }
+
+    /// This table with `columns` inserted before the trailing `note` column (or appended).
+    public func inserting(_ columns: Columns) -> OutputTable {
+        let at = header.last == "note" ? header.count - 1 : header.count
+        var h = header
+        h.insert(contentsOf: columns.names, at: at)
+        let rows = self.rows.enumerated().map { r, row -> [Cell] in
+            var out = row
+            out.insert(contentsOf: columns.cells.map { $0[r] }, at: at)
+            return out
+        }
+        return OutputTable(header: h, rows: rows)
+    }
+}

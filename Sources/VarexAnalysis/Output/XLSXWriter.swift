@@ -1,0 +1,207 @@
+import Varex
+import Foundation
+import XMLCoder
+import ZIPFoundation
+
+/// Provenance written on an XLSX workbook's second sheet.
+public struct Provenance: Sendable {
+    public var rows: [(String, Cell)]
+    public init(rows: [(String, Cell)]) { self.rows = rows }
+
+    /// The standard provenance of a fit: data file, its checksum, formula, date, Varex version,
+    /// and the fit's headline numbers, then the coefficient table.
+    public static func of(summary s: FitSummary, dataPath: String) -> Provenance {
+        // Never an empty checksum: say why there is none.
+        let sha: String
+        if dataPath == "-" {
+            sha = "not available (the data came from standard input)"
+        } else {
+            do { sha = try Checksum.sha256(path: dataPath) } catch { sha = "not available (\(error))" }
+        }
+        let date = ISO8601DateFormatter().string(from: Date())
+        var rows: [(String, Cell)] = [
+            ("Made by", .text("Varex \(VarexVersion.string)")), ("Date", .text(date)), ("Data file", .text(dataPath)),
+            ("Data SHA-256", .text(sha)), ("Formula", .text(s.formula)), ("Observations used", .integer(s.n)),
+            ("Rows left out", .integer(s.dropped.count)), ("Rank", .integer(s.rank)), ("Residual df", .integer(s.dfResidual)),
+            ("Sigma", .finite(s.sigma)), ("R-squared", .finite(s.rSquared)), ("Adjusted R-squared", .finite(s.adjustedRSquared)),
+            ("Standard errors", .text(s.covarianceType.rawValue)),
+        ]
+        if let f = s.overall { rows.append(("F statistic", .finite(f.statistic))); rows.append(("F p-value", .finite(f.pValue))) }
+        rows += [("Log-likelihood", .finite(s.logLikelihood)), ("AIC", .finite(s.aic)), ("BIC", .finite(s.bic))]
+        return Provenance(rows: rows)
+    }
+}
+
+/// Writes an ``OutputTable`` as an Excel workbook (Office Open XML): sheet 1 holds the table with
+/// typed cells (numbers as numbers, text always as inline strings, so nothing is ever read as a
+/// formula) and a frozen header row; sheet 2 holds the model summary and provenance, and an
+/// optional second table (coefficients). The XML parts are encoded with XMLCoder and zipped with
+/// ZIPFoundation.
+public enum XLSXWriter {
+    /// The most characters (UTF-16 units) a cell may hold: Excel refuses a workbook with more.
+    public static let maximumCellLength = 32_767
+
+    public static func data(table: OutputTable, sheetName: String = "Results", provenance: Provenance,
+                            extra: OutputTable? = nil) throws -> [UInt8] {
+        try checkLengths(table, sheet: sheetName)
+        if let extra { try checkLengths(extra, sheet: "Summary") }
+        let main = worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true)
+        var summaryRows: [[Cell]] = provenance.rows.map { [.text($0.0), $0.1] }
+        if let extra { summaryRows += [[]] + [extra.header.map(Cell.text)] + extra.rows }
+        let summary = worksheet(rows: summaryRows, frozenHeader: false)
+        let parts: [(String, Data)] = [
+            ("[Content_Types].xml", try encode(ContentTypes(sheets: 2), root: "Types",
+                                                attributes: ["xmlns": "http://schemas.openxmlformats.org/package/2006/content-types"])),
+            ("_rels/.rels", try encode(Relationships(Relationship: [Relationship(Id: "rId1", Type: officeDocument, Target: "xl/workbook.xml")]),
+                                       root: "Relationships", attributes: ["xmlns": relationshipsNS])),
+            ("xl/workbook.xml", try encode(Workbook(sheets: Sheets(sheet: [
+                SheetEntry(name: sheetName, sheetId: 1, rid: "rId1"), SheetEntry(name: "Summary", sheetId: 2, rid: "rId2")])),
+                root: "workbook", attributes: ["xmlns": mainNS, "xmlns:r": officeRelNS])),
+            ("xl/_rels/workbook.xml.rels", try encode(Relationships(Relationship: [
+                Relationship(Id: "rId1", Type: worksheetType, Target: "worksheets/sheet1.xml"),
+                Relationship(Id: "rId2", Type: worksheetType, Target: "worksheets/sheet2.xml")]),
+                root: "Relationships", attributes: ["xmlns": relationshipsNS])),
+            ("xl/worksheets/sheet1.xml", try encode(main, root: "worksheet", attributes: ["xmlns": mainNS])),
+            ("xl/worksheets/sheet2.xml", try encode(summary, root: "worksheet", attributes: ["xmlns": mainNS])),
+        ]
+        let archive = try Archive(accessMode: .create)
+        for (path, data) in parts {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<(Int(position) + size))
+            }
+        }
+        return [UInt8](archive.data ?? Data())
+    }
+
+    static let mainNS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    static let relationshipsNS = "http://schemas.openxmlformats.org/package/2006/relationships"
+    static let officeRelNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    static let officeDocument = officeRelNS + "/officeDocument"
+    static let worksheetType = officeRelNS + "/worksheet"
+
+    static func encode<T: Encodable>(_ value: T, root: String, attributes: [String: String]) throws -> Data {
+        let encoder = XMLEncoder()
+        return try encoder.encode(value, withRootKey: root, rootAttributes: attributes,
+                                  header: XMLHeader(version: 1.0, encoding: "UTF-8", standalone: "yes"))
+    }
+
+    /// Column letters: 0 → A, 25 → Z, 26 → AA.
+    static func column(_ j: Int) -> String {
+        var n = j + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(65 + r)!) + s; n = (n - 1) / 26 }
+        return s
+    }
+
+    /// Refuses text longer than a cell holds, naming the sheet, row and column, rather than
+    /// writing a workbook Excel will not open (or cutting the text without a word).
+    static func checkLengths(_ table: OutputTable, sheet: String) throws {
+        for (i, row) in ([table.header.map(Cell.text)] + table.rows).enumerated() {
+            for (j, cell) in row.enumerated() {
+                guard case let .text(s) = cell, s.utf16.count > maximumCellLength else { continue }
+                throw OutputError.cellTooLong(sheet: sheet, row: i + 1, column: j < table.header.count ? table.header[j] : column(j),
+                                              length: s.utf16.count, limit: maximumCellLength)
+            }
+        }
+    }
+
+    static func worksheet(rows: [[Cell]], frozenHeader: Bool) -> Worksheet {
+        let xrows: [XRow] = rows.enumerated().map { i, row in
+            XRow(r: i + 1, c: row.enumerated().compactMap { j, cell in
+                let ref = column(j) + String(i + 1)
+                switch cell {
+                case let .number(x): return x.isFinite ? XCell(r: ref, t: nil, v: NumberFormat.roundTrip(x), is: nil) : nil
+                case let .integer(k): return XCell(r: ref, t: nil, v: String(k), is: nil)
+                // As text, like the CSV: LibreOffice reads an XLSX boolean as the formula =TRUE().
+                case let .bool(b): return XCell(r: ref, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: b ? "TRUE" : "FALSE")))
+                case let .text(s): return XCell(r: ref, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: xmlSafe(s))))
+                case .empty: return nil
+                }
+            })
+        }
+        let pane = frozenHeader ? Pane(ySplit: 1, topLeftCell: "A2", activePane: "bottomLeft", state: "frozen") : nil
+        let selection = frozenHeader ? Selection(pane: "bottomLeft", activeCell: "A2", sqref: "A2") : nil
+        return Worksheet(sheetViews: SheetViews(sheetView: SheetView(workbookViewId: 0, pane: pane, selection: selection)),
+                         sheetData: SheetData(row: xrows))
+    }
+
+    /// Drops the control characters XML 1.0 cannot hold.
+    static func xmlSafe(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
+    }
+
+    // MARK: the XML parts
+
+    struct Worksheet: Encodable { let sheetViews: SheetViews; let sheetData: SheetData }
+    struct SheetViews: Encodable { let sheetView: SheetView }
+    struct SheetView: Encodable, DynamicNodeEncoding {
+        let workbookViewId: Int
+        let pane: Pane?
+        let selection: Selection?
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { key.stringValue == "workbookViewId" ? .attribute : .element }
+    }
+    struct Selection: Encodable, DynamicNodeEncoding {
+        let pane: String, activeCell: String, sqref: String
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
+    struct Pane: Encodable, DynamicNodeEncoding {
+        let ySplit: Int, topLeftCell: String, activePane: String, state: String
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
+    struct SheetData: Encodable { let row: [XRow] }
+    struct XRow: Encodable, DynamicNodeEncoding {
+        let r: Int
+        let c: [XCell]
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { key.stringValue == "r" ? .attribute : .element }
+    }
+    struct XCell: Encodable, DynamicNodeEncoding {
+        let r: String
+        let t: String?
+        let v: String?
+        let `is`: InlineString?
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding {
+            key.stringValue == "r" || key.stringValue == "t" ? .attribute : .element
+        }
+    }
+    struct InlineString: Encodable { let t: InlineText }
+    struct InlineText: Encodable, DynamicNodeEncoding {
+        let value: String
+        enum CodingKeys: String, CodingKey { case space = "xml:space", value = "" }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode("preserve", forKey: .space)
+            try c.encode(value, forKey: .value)
+        }
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { key.stringValue == "xml:space" ? .attribute : .element }
+    }
+    struct Workbook: Encodable { let sheets: Sheets }
+    struct Sheets: Encodable { let sheet: [SheetEntry] }
+    struct SheetEntry: Encodable, DynamicNodeEncoding {
+        let name: String, sheetId: Int, rid: String
+        enum CodingKeys: String, CodingKey { case name, sheetId, rid = "r:id" }
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
+    struct Relationships: Encodable { let Relationship: [Relationship] }
+    struct Relationship: Encodable, DynamicNodeEncoding {
+        let Id: String, `Type`: String, Target: String
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
+    struct ContentTypes: Encodable {
+        let Default: [DefaultType]
+        let Override: [OverrideType]
+        init(sheets: Int) {
+            Default = [DefaultType(Extension: "rels", ContentType: "application/vnd.openxmlformats-package.relationships+xml"),
+                       DefaultType(Extension: "xml", ContentType: "application/xml")]
+            Override = [OverrideType(PartName: "/xl/workbook.xml", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")]
+                + (1...sheets).map { OverrideType(PartName: "/xl/worksheets/sheet\($0).xml",
+                                                  ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml") }
+        }
+    }
+    struct DefaultType: Encodable, DynamicNodeEncoding {
+        let Extension: String, ContentType: String
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
+    struct OverrideType: Encodable, DynamicNodeEncoding {
+        let PartName: String, ContentType: String
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
+}

@@ -1,0 +1,107 @@
+import Varex
+import VarexLinearAlgebra
+
+/// What `varex explain` is asked to do: a model run and how to divide it.
+public struct ExplainRequest: Sendable {
+    public var fit: FitRequest
+    /// The groups of terms, justified or not; every term in exactly one.
+    public var groups: [TermGroup]
+    /// A column that turns the per-head response into totals (e.g. the adult population).
+    public var scale: String?
+    /// Whether higher values of the response are better (outcomes) rather than worse (spend).
+    public var higherIsBetter: Bool
+
+    /// `joins`, `exclude` and `label` are the model run's (they are written into `fit`).
+    public init(fit: FitRequest, joins: [String] = [], exclude: [String] = [], label: String? = nil,
+                groups: [TermGroup], scale: String? = nil, higherIsBetter: Bool = false) {
+        var fit = fit
+        if !joins.isEmpty { fit.joins = joins }
+        if !exclude.isEmpty { fit.exclude = exclude }
+        if let label { fit.label = label }
+        self.fit = fit
+        self.groups = groups
+        self.scale = scale
+        self.higherIsBetter = higherIsBetter
+    }
+
+    public var label: String? { fit.label }
+}
+
+/// Reads, joins, fits and decomposes: the whole `varex explain` run.
+public struct ExplainAnalysis: Sendable {
+    public let request: ExplainRequest
+    public let run: ModelRun
+    public let summary: FitSummary
+    public let decomposition: Decomposition
+    public let shares: ShapleyShares
+    public let responseScale: ResponseScale
+    /// Set for a log response: the decomposition on the original scale.
+    public let retransformed: Retransformation?
+    /// The scale value of each row used (nil without --scale).
+    public let scaleValues: [Double]?
+    /// The typed per-row results (rows the fit used).
+    public let rows: ExplainRows
+
+    public var table: Table { run.table }
+    public var fit: LinearFit { run.fit }
+    public var ids: [String] { run.ids }
+    public var joinReports: [JoinReport] { run.joinReports }
+
+    public init(_ request: ExplainRequest, table preloaded: Table? = nil) throws {
+        self.request = request
+        let f = request.fit
+        guard f.level > 0, f.level < 1 else { throw RequestError.invalidLevel(f.level) }
+        let grouping = try TermGrouping(groups: request.groups, formula: try Formula(f.formula))
+        let run = try ModelRun(f, table: preloaded)
+        let fit = run.fit, table = run.table, formula = run.formula
+        self.run = run
+        summary = try FitSummary(fit: fit, covariance: f.covariance, level: f.level)
+        decomposition = try Decomposition(fit: fit, grouping: grouping)
+        shares = try ShapleyShares(fit: fit, grouping: grouping)
+        responseScale = try ResponseScale(response: formula.variables[formula.response!])
+        if case let .logarithm(base) = responseScale {
+            retransformed = Retransformation(decomposition, base: base, weights: fit.weights)
+        } else {
+            retransformed = nil
+        }
+        if let scale = request.scale {
+            let c = try table.column(scale)
+            var values: [Double] = []
+            for r in fit.design.rows {
+                if c.isMissing[r] { throw ExplainError.scaleMissing(table.location(row: r, column: scale)) }
+                if c.kind == .text || !(c.values[r] > 0) || c.values[r].isInfinite {
+                    throw ExplainError.scaleNotPositive(table.location(row: r, column: scale), text: c.cells[r])
+                }
+                values.append(Double(c.values[r]))
+            }
+            scaleValues = values
+        } else {
+            scaleValues = nil
+        }
+        rows = try ExplainRows(fit: fit, decomposition: decomposition, retransformed: retransformed, scale: scaleValues,
+                               higherIsBetter: request.higherIsBetter, level: f.level)
+    }
+
+    /// Per table row: "" for a row the fit used, "left out: <reason>" for the others.
+    public var notes: [String] {
+        var out = [String](repeating: "", count: run.ids.count)
+        for d in fit.design.dropped { out[d.row] = "left out: " + d.reason }
+        return out
+    }
+
+    /// The label of each table row: the label column, or the id.
+    public var displayNames: [String] { run.labels ?? run.ids }
+
+    /// The per-head unjustified value of each row used (original scale for a log response).
+    public var unjustified: [Double] { rows.unjustified }
+
+    /// Totals of positive and negative unjustified amounts (× scale), when a scale is given.
+    public var unjustifiedTotals: (positive: Double, negative: Double, above: Int, below: Int)? {
+        guard let scaleValues else { return nil }
+        var pos = 0.0, neg = 0.0, above = 0, below = 0
+        for (u, s) in zip(unjustified, scaleValues) {
+            if u > 0 { pos += u * s; above += 1 } else if u < 0 { neg += u * s; below += 1 }
+        }
+        return (pos, neg, above, below)
+    }
+}

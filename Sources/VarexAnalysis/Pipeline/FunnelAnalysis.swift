@@ -1,0 +1,111 @@
+import Varex
+/// What a funnel plot is asked to show.
+public struct FunnelRequest: Sendable {
+    /// A published 95% margin of error is this many standard errors: the normal 97.5% quantile
+    /// (1.959964…, which tables round to 1.96).
+    public static let marginOfErrorQuantile = Normal.quantile(0.975)
+
+    /// What the indicator is, which fixes its range and, with denominators, its standard errors.
+    public enum Kind: Sendable, Equatable {
+        /// A proportion in units of `scale` (100 for percentages): values and limits in [0, scale].
+        case proportion(scale: Double)
+        /// A rate per `per` (e.g. per 100,000): values and limits at least 0.
+        case rate(per: Double)
+
+        /// The values an indicator of this kind can take.
+        public var range: ClosedRange<Double> {
+            switch self {
+            case let .proportion(scale): return 0...scale
+            case .rate: return 0...Double.infinity
+            }
+        }
+    }
+    public var indicator: String
+    public var standardError: String?
+    public var marginOfError: String?
+    public var denominator: String?
+    /// The indicator's kind: needed with a denominator (proportion of 100 when nil); optional
+    /// with standard errors or margins of error, where it checks the values and bounds the limits.
+    public var kind: Kind?
+    public var overdispersion: Overdispersion
+    public var levels: [Double]
+    public var target: Double?
+
+    public init(indicator: String, standardError: String? = nil, marginOfError: String? = nil, denominator: String? = nil,
+                kind: Kind? = nil, overdispersion: Overdispersion = .multiplicative,
+                levels: [Double] = [0.95, 0.998], target: Double? = nil) {
+        self.indicator = indicator
+        self.standardError = standardError
+        self.marginOfError = marginOfError
+        self.denominator = denominator
+        self.kind = kind
+        self.overdispersion = overdispersion
+        self.levels = levels
+        self.target = target
+    }
+}
+
+/// A funnel plot over a table's rows: rows with a missing indicator or precision are left out
+/// (and listed); a zero or negative precision is an error naming the cell.
+public struct FunnelAnalysis: Sendable {
+    public let plot: FunnelPlot
+    /// Table rows in the plot, in order.
+    public let rows: [Int]
+    /// Table rows left out, with the reason.
+    public let leftOut: [DroppedRow]
+
+    /// `ids` (one per table row) name the unit in messages.
+    public init(table: Table, request r: FunnelRequest, ids: [String]? = nil) throws {
+        let kind = r.kind ?? (r.denominator != nil ? .proportion(scale: 100) : nil)
+        try Self.check(kind: kind, target: r.target)
+        let (y, p, rows, dropped) = try EstimateRows.select(table: table, estimate: r.indicator,
+                                                            precision: r.standardError ?? r.marginOfError ?? r.denominator!)
+        let values = rows.map { Double(y.values[$0]) }
+        if let kind {
+            for (k, row) in rows.enumerated() where !kind.range.contains(values[k]) {
+                throw ExplainError.outsideRange(table.location(row: row, column: y.name), unit: ids?[row], text: y.cells[row],
+                                                range: kind.range, kind: kind.description)
+            }
+        }
+        let q = rows.map { Double(p.values[$0]) }
+        let precision: FunnelPrecision
+        if r.standardError != nil { precision = .standardError(q) }
+        else if r.marginOfError != nil { precision = .standardError(q.map { $0 / FunnelRequest.marginOfErrorQuantile }) }
+        else {
+            switch kind! {
+            case let .proportion(scale): precision = .proportion(denominators: q, scale: scale)
+            case let .rate(per): precision = .rate(denominators: q, per: per)
+            }
+        }
+        plot = FunnelPlot(values: values, precision: precision, overdispersion: r.overdispersion, levels: r.levels, target: r.target,
+                          range: kind?.range)
+        self.rows = rows
+        leftOut = dropped
+    }
+
+    /// Refuses a scale, rate base or target that cannot be right: each must be positive, and a
+    /// target inside the indicator's range.
+    static func check(kind: FunnelRequest.Kind?, target: Double?) throws {
+        switch kind {
+        case let .proportion(scale)?: guard scale > 0, scale.isFinite else { throw ExplainError.notPositive(what: "the proportion's scale", value: scale) }
+        case let .rate(per)?: guard per > 0, per.isFinite else { throw ExplainError.notPositive(what: "the rate's base (per)", value: per) }
+        case nil: break
+        }
+        if let target {
+            guard target.isFinite else { throw ExplainError.notPositive(what: "the target", value: target) }
+            if let kind, !(kind.range.lowerBound < target && target < kind.range.upperBound) {
+                throw ExplainError.targetOutsideRange(target: target, kind: kind.description)
+            }
+        }
+    }
+}
+
+extension FunnelRequest.Kind: CustomStringConvertible {
+    /// "a proportion of 100", "a rate per 100000".
+    public var description: String {
+        switch self {
+        case let .proportion(scale): return "a proportion of \(NumberFormat.significant(scale, 6))"
+        case let .rate(per): return "a rate per \(NumberFormat.significant(per, 8))"
+        }
+    }
+}

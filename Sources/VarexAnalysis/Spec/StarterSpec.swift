@@ -1,0 +1,63 @@
+import Varex
+/// The commented starter spec `varex init` writes for a table.
+public enum StarterSpec {
+    public static func render(table: Table, dataPath: String) -> String {
+        let n = table.rowCount
+        let numeric = table.columns.filter { $0.kind == .numeric }
+        let idCandidates = table.columns.filter { c in
+            c.kind == .text && !c.isMissing.contains(true) && Set(c.cells).count == n
+        }.map(\.name)
+        let response = numeric.first?.name ?? "y"
+        let predictors = numeric.dropFirst().prefix(2).map(\.name)
+        var o = "# Varex analysis spec for \(table.source) (\(n) rows, \(table.columns.count) columns), written by `varex init`.\n"
+        o += "# Paths are relative to this file; flags on the command line override what is here.\n"
+        o += "# Run it with: varex fit --spec THIS.yaml (or explain, rank, report); varex snapshot / verify keep it honest.\n\n"
+        o += "data: \(yamlScalar(dataPath))\n"
+        if let first = idCandidates.first {
+            o += "id: \(yamlScalar(first))                # unique in every row\(idCandidates.count > 1 ? "; also unique: " + idCandidates.dropFirst().joined(separator: ", ") : "")\n"
+        } else {
+            o += "# id: COLUMN              # no text column is unique in every row; rows are numbered\n"
+        }
+        o += "# label: COLUMN           # shown beside the id\n"
+        o += "formula: \(yamlScalar("\(response) ~ \(predictors.isEmpty ? "1" : predictors.joined(separator: " + "))"))   # edit: response ~ terms\n"
+        o += "# se: HC3                 # classical, HC0, HC1, HC2, HC3\n"
+        o += "# level: 0.95\n# weights: COLUMN\n# reference: {COLUMN: LEVEL}\n# join: [other.csv]        # more columns, matched on id\n"
+        o += "# exclude: [ID, ID]\n"
+        o += "# justified:              # explain: every term in one group\n#   need: [TERM, TERM]\n# unjustified:\n#   practice: [TERM]\n"
+        o += "# scale: COLUMN           # per-head response × this = pounds\n# higher_is: worse        # or better, for outcomes\n"
+        o += "# rank: {bootstrap: 1000, seed: 1, resample: cases}\n"
+        o += "# report: {title: TEXT, funnel: {indicator: COLUMN, moe: COLUMN}}\n\n"
+        o += "# Columns (type; missing of \(n) rows):\n"
+        let width = table.names.map(\.count).max() ?? 0
+        for c in table.columns {
+            let missing = c.isMissing.filter { $0 }.count
+            let kind = c.kind == .numeric ? "number" : (c.isMostlyNumeric ? "text (mostly numbers: check row \(c.firstNonNumericRow! + 1))" : "text (\(c.levels.count) distinct)")
+            o += "#   \(c.name)\(String(repeating: " ", count: width - c.name.count))  \(kind); \(missing) missing\n"
+        }
+        return o
+    }
+
+    /// A YAML scalar, quoted when it needs to be.
+    static func yamlScalar(_ s: String) -> String {
+        let plain = s.allSatisfy { $0.isLetter || $0.isNumber || "_-./".contains($0) } && !s.isEmpty
+        if plain { return s }
+        return "\"" + s.replacingEscapes + "\""
+    }
+
+    /// `to` relative to the folder of `from` when it lies in that folder, else absolute.
+    public static func relativePath(from spec: String, to data: String, currentDirectory: String) -> String {
+        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : currentDirectory + "/" + p }
+        let specDir = absolute(spec).split(separator: "/").dropLast().joined(separator: "/")
+        let target = absolute(data).split(separator: "/").joined(separator: "/")
+        if target.hasPrefix(specDir + "/") { return String(target.dropFirst(specDir.count + 1)) }
+        return "/" + target
+    }
+}
+
+extension String {
+    var replacingEscapes: String {
+        var o = ""
+        for ch in self { if ch == "\"" || ch == "\\" { o.append("\\") }; o.append(ch) }
+        return o
+    }
+}

@@ -1,0 +1,52 @@
+import Varex
+/// The outputs of a saved analysis, as files: what `varex snapshot` writes and `varex verify`
+/// compares. Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
+/// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`; and a copy of
+/// each data file, `input-<k>-<name>` (the data first, then the joins), so that `verify` can say
+/// which rows and columns of changed data differ.
+public struct Snapshot: Sendable {
+    /// File name → contents, in a fixed order.
+    public let files: [(name: String, contents: String)]
+    /// Data file (as named in the spec) → SHA-256.
+    public let checksums: [(file: String, sha256: String)]
+
+    /// Runs the analysis a spec describes and renders every output.
+    public init(spec: AnalysisSpec, specText: String) throws {
+        let fit = try FitAnalysis(try FitRequest(spec: spec))
+        var files: [(String, String)] = [("spec.yaml", specText)]
+        var sums: [(String, String)] = []
+        var inputs: [(String, String)] = []
+        for (k, name) in ([spec.data!] + spec.join).enumerated() {
+            let bytes = try FileBytes.read(path: spec.resolve(name))
+            sums.append((name, Checksum.sha256(bytes: bytes)))
+            inputs.append((Self.inputName(k, name), String(decoding: bytes, as: UTF8.self)))
+        }
+        files.append(("checksums.txt", sums.map { "\($0.1)  \($0.0)" }.joined(separator: "\n") + "\n"))
+        files.append(("summary.json", JSONSummary.render(fit.summary)))
+        files.append(("residuals.csv", CSVWriter.render(try fit.residuals())))
+        if !spec.groups.isEmpty {
+            let explain = try ExplainAnalysis(try ExplainRequest(spec: spec))
+            files.append(("explain.json", ExplainSummary.json(explain)))
+            files.append(("explain.csv", CSVWriter.render(explain.output)))
+            if spec.rank.bootstrap != nil {
+                let settings = try BootstrapSettings(spec: spec)
+                let boot = try RankBootstrap(analysis: explain, replicates: settings.replicates, seed: settings.seed,
+                                             resampling: settings.resampling)
+                files.append(("ranks.csv", CSVWriter.render(RankTable.make(analysis: explain, bootstrap: boot, level: explain.request.fit.level))))
+            }
+        }
+        self.files = files + inputs
+        self.checksums = sums
+    }
+
+    /// The fixture's name for the copy of data file k: `input-<k+1>-<file name>`.
+    public static func inputName(_ k: Int, _ path: String) -> String {
+        "input-\(k + 1)-" + (path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
+    /// Reads a spec file and runs it.
+    public init(specPath: String) throws {
+        let spec = try AnalysisSpec(contentsOf: specPath)
+        try self.init(spec: spec, specText: String(decoding: try FileBytes.read(path: specPath), as: UTF8.self))
+    }
+}
