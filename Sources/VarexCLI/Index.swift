@@ -59,8 +59,8 @@ struct Index: ParsableCommand {
         guard !measure.isEmpty else { throw ValidationError("give at least one --measure COLUMN:+ or COLUMN:-") }
         var weights: [String: Double] = [:]
         for w in weight {
-            guard let eq = w.firstIndex(of: "="), let v = Double(w[w.index(after: eq)...]) else { throw ExplainError.invalidWeight(w) }
-            weights[String(w[..<eq])] = v
+            guard let (name, v) = NameValue.positiveNumber(w) else { throw ExplainError.invalidWeight(w) }
+            weights[name] = v
         }
         let table = try Table(contentsOf: data)
         let measures = try measure.map(Measure.parse)

@@ -50,10 +50,8 @@ struct PeersCommand: ParsableCommand {
         let ids = try table.ids(column: id)
         var weights: [String: Double] = [:]
         for w in byWeight {
-            guard let eq = w.firstIndex(of: "="), let v = Double(w[w.index(after: eq)...]), v > 0 else {
-                throw ValidationError("--by-weight \(w): write it as VAR=positive number")
-            }
-            weights[String(w[..<eq])] = v
+            guard let (name, v) = NameValue.positiveNumber(w) else { throw ValidationError("--by-weight \(w): write it as VAR=positive number") }
+            weights[name] = v
         }
         let groups = try neighbours.map { try Peers(ids: ids, pairs: Table(contentsOf: $0)) }
             ?? Peers(table: table, variables: by, weights: weights, count: peers)

@@ -14,11 +14,15 @@ public struct TermGroup: Sendable, Equatable {
 
     /// Parses `NAME=term1,term2`; commas inside parentheses belong to the term (`log(x, 2)`).
     public static func parse(_ spec: String, justified: Bool) throws -> TermGroup {
-        guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else { throw ExplainError.invalidGroup(spec) }
-        let name = String(spec[..<eq]).trimmingSpaces
+        guard let (name, list) = NameValue.split(spec) else {
+            if let eq = spec.firstIndex(of: "="), eq != spec.startIndex, !String(spec[..<eq]).trimmingSpaces.isEmpty {
+                throw ExplainError.emptyGroup(String(spec[..<eq]).trimmingSpaces)
+            }
+            throw ExplainError.invalidGroup(spec)
+        }
         var terms: [String] = []
         var depth = 0, current = ""
-        for ch in spec[spec.index(after: eq)...] {
+        for ch in list {
             if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
             if ch == "," && depth == 0 { terms.append(current.trimmingSpaces); current = "" } else { current.append(ch) }
         }

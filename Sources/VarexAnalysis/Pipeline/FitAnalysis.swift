@@ -80,10 +80,8 @@ public struct FitAnalysis: Sendable {
     public static func parseReferences(_ items: [String]) throws -> [String: String] {
         var out: [String: String] = [:]
         for item in items {
-            guard let eq = item.firstIndex(of: "="), eq != item.startIndex, item.index(after: eq) != item.endIndex else {
-                throw RequestError.invalidReference(item)
-            }
-            out[String(item[..<eq])] = String(item[item.index(after: eq)...])
+            guard let (name, level) = NameValue.split(item) else { throw RequestError.invalidReference(item) }
+            out[name] = level
         }
         return out
     }
