@@ -63,125 +63,31 @@ public struct DesignMatrix: Sendable {
     /// Number of rows in the table.
     public let tableRowCount: Int
 
-    /// Builds the design of `formula` over `table`.
+    /// Builds the design of `formula` over `table`: the model frame (columns resolved and
+    /// checked, rows left out, variables evaluated), the contrasts of the categorical variables,
+    /// then the columns term by term.
     public init(formula: Formula, table: Table, options: DesignOptions = DesignOptions()) throws {
+        let frame = try ModelFrame(formula: formula, table: table, options: options)
+        let codings = try Contrasts.codings(frame: frame, references: options.references)
+        let (names, assign, columns) = Self.columns(frame: frame, codings: codings)
         self.formula = formula
         self.tableRowCount = table.rowCount
-        guard let responseIndex = formula.response else {
-            throw FormulaError.syntax(formula: formula.text, position: 1, message: "the formula has no response; write it as 'y ~ x1 + x2'")
-        }
-        let n = table.rowCount
-
-        // Resolve the columns every variable reads and check their kinds.
-        var numericColumns: [String: Column] = [:]
-        var categoricalColumns: [Int: Column] = [:]
-        func requireNumeric(_ name: String, for variable: String) throws -> Column {
-            let c = try table.column(name)
-            if c.kind == .text, let bad = c.firstNonNumericRow {
-                if c.isMostlyNumeric { throw DataError.mostlyNumeric(table.location(row: bad, column: name), text: c.cells[bad]) }
-                throw DataError.notANumber(table.location(row: bad, column: name), text: c.cells[bad])
-            }
-            return c
-        }
-        for (vi, v) in formula.variables.enumerated() {
-            switch v.source {
-            case let .column(name):
-                let c = try table.column(name)
-                if c.kind == .numeric { numericColumns[name] = c; continue }
-                if c.isMostlyNumeric, let bad = c.firstNonNumericRow {
-                    throw DataError.mostlyNumeric(table.location(row: bad, column: name), text: c.cells[bad])
-                }
-                if vi == responseIndex { throw FormulaError.categoricalResponse(name) }
-                categoricalColumns[vi] = c
-            case let .categorical(name):
-                if vi == responseIndex { throw FormulaError.categoricalResponse(v.label) }
-                categoricalColumns[vi] = try table.column(name)
-            case let .expression(e):
-                for name in e.columns { numericColumns[name] = try requireNumeric(name, for: v.label) }
-            }
-        }
-        var weightColumn: Column? = nil
-        if let w = options.weights { weightColumn = try requireNumeric(w, for: "weights") }
-
-        // Infinite values in any numeric column the model reads are errors, wherever they are.
-        let checked = (Array(numericColumns.values) + (weightColumn.map { [$0] } ?? [])).sorted { a, b in
-            (table.names.firstIndex(of: a.name) ?? 0) < (table.names.firstIndex(of: b.name) ?? 0)
-        }
-        for row in 0..<n {
-            for c in checked where c.values[row].isInfinite {
-                throw DataError.infiniteValue(table.location(row: row, column: c.name), text: c.cells[row])
-            }
-        }
-        if let wc = weightColumn {
-            for row in 0..<n where !wc.isMissing[row] && wc.values[row] < 0 {
-                throw DataError.negativeWeight(table.location(row: row, column: wc.name), text: wc.cells[row])
-            }
-        }
-
-        // Rows left out: a missing cell in any column read, a non-finite transform, a zero weight.
-        var dropReason = [String?](repeating: nil, count: n)
-        for (row, reason) in options.excluded where row < n { dropReason[row] = reason }
-        let columnOrder = formula.columns + (options.weights.map { [$0] } ?? [])
-        for row in 0..<n where dropReason[row] == nil {
-            for name in columnOrder {
-                let c = numericColumns[name] ?? weightColumn.flatMap { $0.name == name ? $0 : nil }
-                    ?? categoricalColumns.values.first { $0.name == name }
-                if let c, c.isMissing[row] { dropReason[row] = "missing \(name)"; break }
-            }
-        }
-        // Evaluate numeric variables (extended precision).
-        var numericValues: [Int: [Extended]] = [:]
-        for (vi, v) in formula.variables.enumerated() where categoricalColumns[vi] == nil {
-            var values = [Extended](repeating: .nan, count: n)
-            for row in 0..<n where dropReason[row] == nil {
-                let value: Extended
-                switch v.source {
-                case let .column(name): value = numericColumns[name]!.values[row]
-                case let .expression(e): value = e.evaluate { numericColumns[$0]!.values[row] }
-                case .categorical: value = .nan
-                }
-                if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { values[row] = value }
-            }
-            numericValues[vi] = values
-        }
-        if let wc = weightColumn {
-            for row in 0..<n where dropReason[row] == nil && wc.values[row] == 0 { dropReason[row] = "weight is zero" }
-        }
-        let used = (0..<n).filter { dropReason[$0] == nil }
-        self.rows = used
-        self.dropped = (0..<n).compactMap { r in dropReason[r].map { DroppedRow(row: r, reason: $0) } }
-
-        // Levels of categorical variables, from the rows used (unused levels dropped, as lm does).
-        var codings: [Int: CategoricalCoding] = [:]
-        var remainingReferences = options.references
-        for (vi, c) in categoricalColumns.sorted(by: { $0.key < $1.key }) {
-            var set = Set<String>()
-            for r in used { set.insert(c.cells[r]) }
-            var levels = Array(set)
-            if c.kind == .numeric {
-                levels.sort { (NumberParsing.parse($0) ?? 0) < (NumberParsing.parse($1) ?? 0) }
-            } else {
-                levels.sort()
-            }
-            var reference = 0
-            let label = formula.variables[vi].label
-            if let ref = remainingReferences[label] ?? remainingReferences[c.name] {
-                guard let k = levels.firstIndex(of: ref) else {
-                    throw FormulaError.unknownReference(variable: c.name, level: ref, levels: levels)
-                }
-                reference = k
-                remainingReferences[label] = nil
-                remainingReferences[c.name] = nil
-            }
-            codings[vi] = CategoricalCoding(levels: levels, reference: reference)
-        }
-        if let unknown = remainingReferences.keys.sorted().first { throw FormulaError.referenceForUnknownVariable(unknown) }
+        self.rows = frame.rows
+        self.dropped = frame.dropped
         self.codings = codings
+        self.columnNames = names
+        self.assign = assign
+        self.x = ExtendedMatrix(rows: frame.rows.count, columns: names.count, columnMajor: columns.flatMap { $0 })
+        let yv = frame.numericValues[frame.responseIndex]!
+        self.y = frame.rows.map { yv[$0] }
+        self.weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
+    }
 
-        // Columns, term by term: numeric variables multiply in; a categorical variable is coded
-        // by treatment contrasts when the term without it is in the model, by indicators
-        // otherwise (R's rule, including its special case for the first factor of a model
-        // without intercept).
+    /// Columns, term by term: numeric variables multiply in; a categorical variable is coded by
+    /// treatment contrasts when the term without it is in the model, by indicators otherwise
+    /// (R's rule, including its special case for the first factor of a model without intercept).
+    static func columns(frame: ModelFrame, codings: [Int: CategoricalCoding]) -> (names: [String], assign: [Int], columns: [[Extended]]) {
+        let formula = frame.formula, used = frame.rows
         var names: [String] = []
         var assign: [Int] = []
         var columns: [[Extended]] = []
@@ -197,7 +103,7 @@ public struct DesignMatrix: Sendable {
             for vi in term.variables {
                 let label = formula.variables[vi].label
                 var factors: [(name: String, values: [Extended])] = []
-                if let coding = codings[vi], let c = categoricalColumns[vi] {
+                if let coding = codings[vi], let c = frame.categoricalColumns[vi] {
                     let margin = Set(term.variables).subtracting([vi])
                     var full = margin.isEmpty ? false : !termSets.contains(margin)
                     if margin.isEmpty && !formula.hasIntercept && !firstFactorTermSeen && term.variables.count == 1 {
@@ -208,7 +114,7 @@ public struct DesignMatrix: Sendable {
                         factors.append((label + level, used.map { c.cells[$0] == level ? 1 : 0 }))
                     }
                 } else {
-                    let values = numericValues[vi]!
+                    let values = frame.numericValues[vi]!
                     factors.append((label, used.map { values[$0] }))
                 }
                 var next: [(name: String, values: [Extended])] = []
@@ -222,11 +128,6 @@ public struct DesignMatrix: Sendable {
             }
             for b in block { names.append(b.name); assign.append(ti); columns.append(b.values) }
         }
-        self.columnNames = names
-        self.assign = assign
-        self.x = ExtendedMatrix(rows: m, columns: names.count, columnMajor: columns.flatMap { $0 })
-        let yv = numericValues[responseIndex]!
-        self.y = used.map { yv[$0] }
-        self.weights = weightColumn.map { wc in used.map { wc.values[$0] } }
+        return (names, assign, columns)
     }
 }

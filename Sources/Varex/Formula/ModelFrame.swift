@@ -1,0 +1,119 @@
+import VarexLinearAlgebra
+
+/// R's model frame: the columns every variable of a formula reads, resolved and checked, the
+/// rows left out (excluded, a missing cell, a non-finite transform, a zero weight), and the
+/// numeric variables evaluated in extended precision on the rows kept.
+struct ModelFrame {
+    let formula: Formula
+    let table: Table
+    let responseIndex: Int
+    /// Numeric columns by name.
+    let numericColumns: [String: Column]
+    /// Categorical variables' columns, by variable index.
+    let categoricalColumns: [Int: Column]
+    let weightColumn: Column?
+    /// Each numeric variable's values over the table (NaN on rows left out), by variable index.
+    let numericValues: [Int: [Extended]]
+    /// The table rows used, in order, and those left out with the reason.
+    let rows: [Int]
+    let dropped: [DroppedRow]
+
+    init(formula: Formula, table: Table, options: DesignOptions) throws {
+        guard let responseIndex = formula.response else {
+            throw FormulaError.syntax(formula: formula.text, position: 1, message: "the formula has no response; write it as 'y ~ x1 + x2'")
+        }
+        self.formula = formula
+        self.table = table
+        self.responseIndex = responseIndex
+        let (numericColumns, categoricalColumns) = try Self.resolve(formula: formula, table: table, responseIndex: responseIndex)
+        let weightColumn = try options.weights.map { try Self.requireNumeric($0, in: table) }
+        self.numericColumns = numericColumns
+        self.categoricalColumns = categoricalColumns
+        self.weightColumn = weightColumn
+        try Self.checkValues(table: table, numeric: Array(numericColumns.values), weights: weightColumn)
+
+        let n = table.rowCount
+        var dropReason = [String?](repeating: nil, count: n)
+        for (row, reason) in options.excluded where row < n { dropReason[row] = reason }
+        let columnOrder = formula.columns + (options.weights.map { [$0] } ?? [])
+        for row in 0..<n where dropReason[row] == nil {
+            for name in columnOrder {
+                let c = numericColumns[name] ?? weightColumn.flatMap { $0.name == name ? $0 : nil }
+                    ?? categoricalColumns.values.first { $0.name == name }
+                if let c, c.isMissing[row] { dropReason[row] = "missing \(name)"; break }
+            }
+        }
+        var values: [Int: [Extended]] = [:]
+        for (vi, v) in formula.variables.enumerated() where categoricalColumns[vi] == nil {
+            var column = [Extended](repeating: .nan, count: n)
+            for row in 0..<n where dropReason[row] == nil {
+                let value: Extended
+                switch v.source {
+                case let .column(name): value = numericColumns[name]!.values[row]
+                case let .expression(e): value = e.evaluate { numericColumns[$0]!.values[row] }
+                case .categorical: value = .nan
+                }
+                if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { column[row] = value }
+            }
+            values[vi] = column
+        }
+        if let wc = weightColumn {
+            for row in 0..<n where dropReason[row] == nil && wc.values[row] == 0 { dropReason[row] = "weight is zero" }
+        }
+        numericValues = values
+        rows = (0..<n).filter { dropReason[$0] == nil }
+        dropped = (0..<n).compactMap { r in dropReason[r].map { DroppedRow(row: r, reason: $0) } }
+    }
+
+    /// The numeric and categorical columns of every variable, checked for kind.
+    static func resolve(formula: Formula, table: Table, responseIndex: Int) throws -> (numeric: [String: Column], categorical: [Int: Column]) {
+        var numeric: [String: Column] = [:]
+        var categorical: [Int: Column] = [:]
+        for (vi, v) in formula.variables.enumerated() {
+            switch v.source {
+            case let .column(name):
+                let c = try table.column(name)
+                if c.kind == .numeric { numeric[name] = c; continue }
+                if c.isMostlyNumeric, let bad = c.firstNonNumericRow {
+                    throw DataError.mostlyNumeric(table.location(row: bad, column: name), text: c.cells[bad])
+                }
+                if vi == responseIndex { throw FormulaError.categoricalResponse(name) }
+                categorical[vi] = c
+            case let .categorical(name):
+                if vi == responseIndex { throw FormulaError.categoricalResponse(v.label) }
+                categorical[vi] = try table.column(name)
+            case let .expression(e):
+                for name in e.columns { numeric[name] = try requireNumeric(name, in: table) }
+            }
+        }
+        return (numeric, categorical)
+    }
+
+    /// A column that must hold numbers; a text cell is an error naming it.
+    static func requireNumeric(_ name: String, in table: Table) throws -> Column {
+        let c = try table.column(name)
+        if c.kind == .text, let bad = c.firstNonNumericRow {
+            if c.isMostlyNumeric { throw DataError.mostlyNumeric(table.location(row: bad, column: name), text: c.cells[bad]) }
+            throw DataError.notANumber(table.location(row: bad, column: name), text: c.cells[bad])
+        }
+        return c
+    }
+
+    /// Infinite values in any numeric column the model reads, and negative weights, are errors
+    /// wherever they are (first by row, then by the column's place in the file).
+    static func checkValues(table: Table, numeric: [Column], weights: Column?) throws {
+        let checked = (numeric + (weights.map { [$0] } ?? [])).sorted { a, b in
+            (table.names.firstIndex(of: a.name) ?? 0) < (table.names.firstIndex(of: b.name) ?? 0)
+        }
+        for row in 0..<table.rowCount {
+            for c in checked where c.values[row].isInfinite {
+                throw DataError.infiniteValue(table.location(row: row, column: c.name), text: c.cells[row])
+            }
+        }
+        if let wc = weights {
+            for row in 0..<table.rowCount where !wc.isMissing[row] && wc.values[row] < 0 {
+                throw DataError.negativeWeight(table.location(row: row, column: wc.name), text: wc.cells[row])
+            }
+        }
+    }
+}
