@@ -70,7 +70,11 @@ public struct FitSummary: Sendable {
         }
         // Refinement that stopped while its corrections were still large leaves fewer digits.
         if fit.refinementCorrection > Self.refinementWarning {
-            out.append("iterative refinement stalled (its last correction was \(NumberFormat.significant(fit.refinementCorrection, 2)) of the largest coefficient): the coefficients may be accurate to only about \(max(0, Int(-log10(fit.refinementCorrection)))) significant digits; the design is nearly singular (condition estimate \(NumberFormat.significant(fit.conditionEstimate, 2)))")
+            let correction = NumberFormat.significant(fit.refinementCorrection, 2)
+            let digits = max(0, Int(-log10(fit.refinementCorrection)))
+            let condition = NumberFormat.significant(fit.conditionEstimate, 2)
+            out.append("iterative refinement stalled (its last correction was \(correction) of the largest coefficient): the coefficients "
+                + "may be accurate to only about \(digits) significant digits; the design is nearly singular (condition estimate \(condition))")
         }
         let unstable = fit.unstableLeverageRows(for: covariance)
         if !unstable.isEmpty {
