@@ -52,11 +52,14 @@ public struct RankBootstrap: Sendable {
         let n = fit.n
         let est = fit.estimable
         let p = est.count
-        // The estimable columns in double, the response, √w, and the full-data weighted means.
-        let root = (0..<n).map { fit.weight($0).squareRoot() }
+        // The estimable columns and the response, unweighted (for justified levels) and weighted
+        // (the rows a replicate refits: the fit's own √w·X and √w·y), and the weighted means.
         var x = [Double](repeating: 0, count: n * p)
         for (k, j) in est.enumerated() { for i in 0..<n { x[i + k * n] = Double(design.x.storage[i + j * n]) } }
         let y = design.y.map { Double($0) }
+        let xw = fit.weighted.columns(est).rounded.storage
+        let yw = fit.weighted.y.map { Double($0) }
+        let root = fit.weighted.root?.map { Double($0) } ?? [Double](repeating: 1, count: n)
         var sw = 0.0
         for i in 0..<n { sw += fit.weight(i) }
         let means: [Double] = (0..<p).map { k in (0..<n).reduce(0.0) { $0 + fit.weight($1) * x[$1 + k * n] } / sw }
@@ -100,13 +103,13 @@ public struct RankBootstrap: Sendable {
                             case .cases:
                                 for i in 0..<n {
                                     let r = rng.index(below: n)
-                                    for k in 0..<p { solver.a[i + k * n] = x[r + k * n] * root[r] }
-                                    solver.b[i] = y[r] * root[r]
+                                    for k in 0..<p { solver.a[i + k * n] = xw[r + k * n] }
+                                    solver.b[i] = yw[r]
                                 }
                             case .residuals:
                                 for i in 0..<n {
                                     let r = rng.index(below: n)
-                                    for k in 0..<p { solver.a[i + k * n] = x[i + k * n] * root[i] }
+                                    for k in 0..<p { solver.a[i + k * n] = xw[i + k * n] }
                                     solver.b[i] = fitted[i] * root[i] + weightedResiduals[r]
                                 }
                             }

@@ -25,9 +25,7 @@ public struct ShapleyShares: Sendable {
             design.assign.indices.filter { j in design.assign[j] >= 0 && grouping.groupOfTerm[design.assign[j]] == g }
         }
         let intercept = design.assign.firstIndex(of: -1)
-        let root: [Extended]? = fit.weights.map { $0.map { Extended($0).squareRoot() } }
-        var yw = design.y
-        if let root { for i in 0..<n { yw[i] *= root[i] } }
+        let yw = fit.weighted.y
         // Σw(y − ȳ)², the total sum of squares about the weighted mean.
         var sw: Extended = 0, swy: Extended = 0
         for i in 0..<n { let w = Extended(fit.weight(i)); sw += w; swy += w * design.y[i] }
@@ -40,11 +38,7 @@ public struct ShapleyShares: Sendable {
             var cols = intercept.map { [$0] } ?? []
             for g in 0..<k where subset & (1 << g) != 0 { cols += columnsOfGroup[g] }
             cols.sort()
-            var storage = [Extended](repeating: 0, count: n * cols.count)
-            for (c, j) in cols.enumerated() {
-                for i in 0..<n { storage[i + c * n] = design.x.storage[i + j * n] * (root?[i] ?? 1) }
-            }
-            let xe = ExtendedMatrix(rows: n, columns: cols.count, columnMajor: storage)
+            let xe = fit.weighted.columns(cols)
             let solution: LeastSquaresSolution
             do {
                 solution = try LeastSquares.solve(xe.rounded, yw.map { Double($0) }, exact: (xe, yw), tolerance: fit.tolerance)

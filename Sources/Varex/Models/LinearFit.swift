@@ -35,6 +35,8 @@ public struct LinearFit: Sendable {
     /// The last refinement correction relative to the coefficients (see
     /// ``LeastSquaresSolution/lastCorrection``): large when refinement stalled.
     public let refinementCorrection: Double
+    /// The weighted problem (√w·X, √w·y) that was solved.
+    public let weighted: WeightedDesign
 
     /// Number of observations used (rows with a positive weight).
     public var n: Int { residuals.count }
@@ -48,7 +50,10 @@ public struct LinearFit: Sendable {
     /// Weight of row i (1 when unweighted).
     @inline(__always) public func weight(_ i: Int) -> Double { weights?[i] ?? 1 }
     /// √w r, the residuals of the weighted problem.
-    public var weightedResiduals: [Double] { (0..<n).map { residuals[$0] * weight($0).squareRoot() } }
+    public var weightedResiduals: [Double] {
+        guard let root = weighted.root else { return residuals }
+        return (0..<n).map { residuals[$0] * Double(root[$0]) }
+    }
 
     /// Residual standard error σ̂ = √(Σ w r² / (n − rank)); NaN with no residual degrees of
     /// freedom (R: the residuals are exactly 0, and 0/0 is NaN).
@@ -135,11 +140,7 @@ public struct LinearFit: Sendable {
     /// direction of observation i, used by dfbeta and by the sandwich covariances.
     func influenceDirections() throws -> Matrix {
         let est = estimable
-        let nn = n
-        var xr = Matrix(rows: nn, columns: est.count)
-        for (k, j) in est.enumerated() {
-            for i in 0..<nn { xr[i, k] = Double(design.x.storage[i + j * nn]) * weight(i).squareRoot() }
-        }
+        let xr = weighted.columns(est).rounded
         var c = Matrix(rows: est.count, columns: est.count)
         for (a, ja) in est.enumerated() { for (b, jb) in est.enumerated() { c[a, b] = unscaledCovariance[ja, jb] } }
         return try xr.multiplied(by: c)

@@ -18,14 +18,9 @@ public enum LinearModel {
         guard n >= p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: design.dropped.count) }
         if design.y.allSatisfy({ $0 == design.y[0] }) { throw ModelError.constantResponse(design.responseLabel) }
 
-        // The weighted problem: rows scaled by √w, in extended precision.
-        let root: [Extended]? = design.weights?.map { $0.squareRoot() }
-        var xw = design.x
-        var yw = design.y
-        if let root {
-            for j in 0..<p { for i in 0..<n { xw.storage[i + j * n] *= root[i] } }
-            for i in 0..<n { yw[i] *= root[i] }
-        }
+        // The weighted problem: rows scaled by √w, in extended precision, once.
+        let weighted = WeightedDesign(design)
+        let xw = weighted.x, yw = weighted.y
         let xd = xw.rounded
         let solution: LeastSquaresSolution
         let unscaled: Matrix
@@ -56,7 +51,7 @@ public enum LinearModel {
                          weightedRSS: exact ? 0 : solution.residualSumOfSquares,
                          unscaledCovariance: unscaled, q: q,
                          conditionEstimate: solution.conditionEstimate, method: solution.method,
-                         tolerance: tolerance, refinementCorrection: solution.lastCorrection)
+                         tolerance: tolerance, refinementCorrection: solution.lastCorrection, weighted: weighted)
     }
 
     /// A numeric failure in the model's words: design columns by term, rows by the data row.
