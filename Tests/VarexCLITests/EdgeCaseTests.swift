@@ -119,4 +119,15 @@ struct EdgeCaseTests {
         let leverageOne = got.rows.first { $0[0] == "E10000023" }!
         #expect(leverageOne.last == "leverage 1: the fit passes through this row")
     }
+
+    /// R warns of a perfect fit only below its threshold, σ̂² < (mean(ŷ)² + var(ŷ))·1e-30. A fit
+    /// with noise of 1e-11 (σ̂² ≈ 3e-22, far above that) gets no warning from R
+    /// (fixtures/reference/edge_near_perfect.csv, written and checked by R: no warning), nor from Varex.
+    @Test func aNearPerfectFitAboveRsThresholdIsNotWarned() throws {
+        let r = try CLI.run(["fit", CLI.fixture("reference/edge_near_perfect.csv"), "--formula", "y ~ x", "--json", "-"])
+        #expect(r.status == 0)
+        #expect(!r.stderr.contains("warning"), "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(obj["warnings"] == nil)
+    }
 }
