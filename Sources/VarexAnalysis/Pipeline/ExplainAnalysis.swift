@@ -50,7 +50,7 @@ public struct ExplainAnalysis: Sendable {
     public init(_ request: ExplainRequest, table preloaded: Table? = nil) throws {
         self.request = request
         let f = request.fit
-        guard f.level > 0, f.level < 1 else { throw RequestError.invalidLevel(f.level) }
+        // The groups are checked against the formula before any file is read.
         let grouping = try TermGrouping(groups: request.groups, formula: try Formula(f.formula))
         let run = try ModelRun(f, table: preloaded)
         let fit = run.fit, table = run.table, formula = run.formula
