@@ -86,5 +86,30 @@ struct SmallLeastSquaresTests {
         aliased.b = y
         let aliasedSolved = aliased.solve()
         #expect(!aliasedSolved, "a repeated column is reported")
+        // R's limited pivoting: the aliased column moves to the end, the others are still solved
+        // and agree with LAPACK's pivoted solve of the same design.
+        var xa = x
+        for i in 0..<150 { xa[i, 8] = 2 * x[i, 3] }
+        let pivoted = try LeastSquares.solve(xa, y)
+        #expect(aliased.rank == 8 && aliased.pivot == [0, 1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(pivoted.isAliased[8])
+        for k in 0..<8 {
+            let j = aliased.pivot[k]
+            #expect(abs(aliased.b[k] - pivoted.coefficients[j]) <= 1e-12 * max(1, abs(pivoted.coefficients[j])))
+        }
+        // An aliased column in the middle: moved to the end, the columns after it move up.
+        var middle = SmallLeastSquares(rows: 150, columns: 9)
+        var xm = x
+        for i in 0..<150 { xm[i, 4] = x[i, 1] - 3 * x[i, 2] }
+        middle.a = xm.storage
+        middle.b = y
+        let middleSolved = middle.solve()
+        #expect(!middleSolved)
+        let reference4 = try LeastSquares.solve(xm, y)
+        #expect(middle.rank == 8 && middle.pivot == [0, 1, 2, 3, 5, 6, 7, 8, 4] && reference4.isAliased[4])
+        for k in 0..<8 {
+            let j = middle.pivot[k]
+            #expect(abs(middle.b[k] - reference4.coefficients[j]) <= 1e-12 * max(1, abs(reference4.coefficients[j])))
+        }
     }
 }

@@ -57,8 +57,8 @@ public struct RankBootstrap: Sendable {
         var x = [Double](repeating: 0, count: n * p)
         for (k, j) in est.enumerated() { for i in 0..<n { x[i + k * n] = Double(design.x.storage[i + j * n]) } }
         let y = design.y.map { Double($0) }
-        let xw = fit.weighted.columns(est).rounded.storage
-        let yw = fit.weighted.y.map { Double($0) }
+        let refit = Refit(fit: fit, columns: est)
+        let yw = refit.response
         let root = fit.weighted.root?.map { Double($0) } ?? [Double](repeating: 1, count: n)
         var sw = 0.0
         for i in 0..<n { sw += fit.weight(i) }
@@ -88,7 +88,7 @@ public struct RankBootstrap: Sendable {
                     // This chunk's counts, added to the totals at the end: integer sums, so the
                     // result is the same in any order and on any number of cores.
                     var counts = [UInt32](repeating: 0, count: n * n)
-                    var solver = SmallLeastSquares(rows: n, columns: p)
+                    var solver = refit.solver()
                     var level = [Double](repeating: 0, count: n)
                     var order = [Int](repeating: 0, count: n)
                     var redraws = 0
@@ -103,17 +103,15 @@ public struct RankBootstrap: Sendable {
                             case .cases:
                                 for i in 0..<n {
                                     let r = rng.index(below: n)
-                                    for k in 0..<p { solver.a[i + k * n] = xw[r + k * n] }
-                                    solver.b[i] = yw[r]
+                                    refit.setRow(i, from: r, response: yw[r], in: &solver)
                                 }
                             case .residuals:
                                 for i in 0..<n {
                                     let r = rng.index(below: n)
-                                    for k in 0..<p { solver.a[i + k * n] = xw[i + k * n] }
-                                    solver.b[i] = fitted[i] * root[i] + weightedResiduals[r]
+                                    refit.setRow(i, from: i, response: fitted[i] * root[i] + weightedResiduals[r], in: &solver)
                                 }
                             }
-                            solved = solver.solve()
+                            solved = refit.solve(&solver)
                             if !solved { redraws += 1; attempts += 1; if attempts >= Self.maximumRedraws { break } }
                         }
                         if !solved { failedBase[chunk] = true; break }

@@ -25,7 +25,6 @@ public struct ShapleyShares: Sendable {
             design.assign.indices.filter { j in design.assign[j] >= 0 && grouping.groupOfTerm[design.assign[j]] == g }
         }
         let intercept = design.assign.firstIndex(of: -1)
-        let yw = fit.weighted.y
         // Σw(y − ȳ)², the total sum of squares about the weighted mean.
         var sw: Extended = 0, swy: Extended = 0
         for i in 0..<n { let w = Extended(fit.weight(i)); sw += w; swy += w * design.y[i] }
@@ -38,14 +37,7 @@ public struct ShapleyShares: Sendable {
             var cols = intercept.map { [$0] } ?? []
             for g in 0..<k where subset & (1 << g) != 0 { cols += columnsOfGroup[g] }
             cols.sort()
-            let xe = fit.weighted.columns(cols)
-            let solution: LeastSquaresSolution
-            do {
-                solution = try LeastSquares.solve(xe.rounded, yw.map { Double($0) }, exact: (xe, yw), tolerance: fit.tolerance)
-            } catch let e as LinearAlgebraError {
-                throw ModelError.numerical(e.description)
-            }
-            r2[subset] = 1 - solution.residualSumOfSquares / Double(tss)
+            r2[subset] = cols.isEmpty ? 0 : 1 - Refit(fit: fit, columns: cols).residualSumOfSquares() / Double(tss)
         }
         if intercept == nil { r2[0] = 0 }
         subsetRSquared = r2
