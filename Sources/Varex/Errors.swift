@@ -69,3 +69,38 @@ public enum MessageText {
         return message.unicodeScalars.map { isControl($0) ? escape($0) : String($0) }.joined()
     }
 }
+
+/// A setting of an analysis that an error message names. The library's messages name it as a
+/// request names it (``RequestSettingNames``: `exclude`, `scale`); a front end renders the same
+/// error with its own names (the CLI by its flags, `--exclude`; a spec by its keys), so no
+/// library message names a command-line flag.
+public enum Setting: String, Sendable, CaseIterable {
+    case justified, unjustified, scale, measure, measureWeight, exclude, kind, per, resample
+    case reference, level, tolerance, join, id, force
+}
+
+/// How a front end names settings in messages.
+public protocol SettingNames {
+    func name(_ setting: Setting) -> String
+}
+
+/// The library's own names: the setting as a request or function parameter calls it.
+public struct RequestSettingNames: SettingNames {
+    public init() {}
+    public func name(_ setting: Setting) -> String {
+        switch setting {
+        case .measureWeight: return "weight"
+        default: return setting.rawValue
+        }
+    }
+}
+
+/// An error whose message names settings of the analysis. `description` uses the library's
+/// names; a front end calls ``message(naming:)`` with its own.
+public protocol SettingMessage: VarexError {
+    func message(naming names: SettingNames) -> String
+}
+
+extension SettingMessage {
+    public var description: String { message(naming: RequestSettingNames()) }
+}

@@ -16,6 +16,9 @@ do {
         exit(1)
     }
     exit(0)
+} catch let error as SettingMessage {
+    Console.error("varex: error: \(error.message(naming: FlagNames(arguments: CommandLine.arguments)))")
+    exit(error.exitCode)
 } catch let error as VarexError {
     Console.error("varex: error: \(error)")
     exit(error.exitCode)
@@ -30,6 +33,15 @@ do {
     }
     // Usage errors: one line, and where to read more.
     let message = VarexCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-    Console.error("varex: error: \(message) (see 'varex --help' or 'varex fit --help')")
+    Console.error("varex: error: \(message) (see \(helpHint(CommandLine.arguments)))")
     exit(1)
+}
+
+/// Where to read more after a usage error: the subcommand's help when one was named.
+func helpHint(_ arguments: [String]) -> String {
+    let names = VarexCommand.configuration.subcommands.map { $0._commandName }
+    if let command = arguments.dropFirst().first, names.contains(command) {
+        return "'varex \(command) --help'"
+    }
+    return "'varex --help'"
 }

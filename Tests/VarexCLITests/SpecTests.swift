@@ -120,6 +120,25 @@ struct SpecTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
     }
 
+    /// A library error about a setting is named as the user gave it: by its flag, by flag or spec
+    /// key when a spec is in use, by spec key alone in snapshot/verify; usage errors point to the
+    /// subcommand's own help.
+    @Test func errorsNameTheSettingAsTheUserGaveIt() throws {
+        let data = CLI.fixture("councils/asc_2018_19.csv")
+        let byFlag = try CLI.run(["fit", data, "--formula", "asc_net_spend_k ~ imd_score", "--id", "code", "--exclude", "E0"])
+        #expect(byFlag.status == 1 && byFlag.stderr == "varex: error: --exclude E0: no row has that id\n", "\(byFlag.stderr)")
+        let spec = try Self.copy { spec, _ in spec = spec.replacingOccurrences(of: "exclude: [E09000001, E06000053]", with: "exclude: [E0]") }
+        let withSpec = try CLI.run(["explain", "--spec", spec])
+        #expect(withSpec.status == 1 && withSpec.stderr.hasSuffix("varex: error: --exclude (or the spec's exclude) E0: no row has that id\n"),
+                "\(withSpec.stderr)")
+        let out = try CLI.temporaryDirectory() + "/snap"
+        let snapshot = try CLI.run(["snapshot", spec, "--out", out])
+        #expect(snapshot.status == 1 && snapshot.stderr.hasSuffix("varex: error: the spec's exclude E0: no row has that id\n"),
+                "\(snapshot.stderr)")
+        let usage = try CLI.run(["index", data, "--measures", "a:+"])
+        #expect(usage.status == 1 && usage.stderr.contains("(see 'varex index --help')"), "\(usage.stderr)")
+    }
+
     @Test func flagsOverrideTheSpec() throws {
         let fromSpec = try CLI.run(["fit", "--spec", Self.spec, "--format", "json"])
         let overridden = try CLI.run(["fit", "--spec", Self.spec, "--se", "classical", "--format", "json"])

@@ -1,5 +1,5 @@
 /// Problems with an explain request: the grouping of terms, the scale column, the measures.
-public enum ExplainError: VarexError, Equatable {
+public enum ExplainError: SettingMessage, Equatable {
     case invalidGroup(String)
     case emptyGroup(String)
     case duplicateGroupName(String)
@@ -29,7 +29,7 @@ public enum ExplainError: VarexError, Equatable {
 
     public var exitCode: Int32 { 1 }
 
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
         case let .invalidGroup(s):
             return "group '\(s)': write it as NAME=term1,term2 (terms as the summary names them)"
@@ -42,25 +42,25 @@ public enum ExplainError: VarexError, Equatable {
         case let .termInTwoGroups(term, first, second):
             return "term '\(term)' is in two groups, '\(first)' and '\(second)'; put it in one"
         case let .unclassifiedTerms(terms):
-            return "every term must be in a group (--justified or --unjustified); not classified: \(terms.joined(separator: ", "))"
+            return "every term must be in a group (\(names.name(.justified)) or \(names.name(.unjustified))); not classified: \(terms.joined(separator: ", "))"
         case .needsIntercept:
             return "explain needs a model with an intercept: the baseline is the mean, and effects are measured from it"
         case let .scaleMissing(loc):
-            return "\(loc): the --scale value is missing; every row used needs one"
+            return "\(loc): the \(names.name(.scale)) value is missing; every row used needs one"
         case let .scaleNotPositive(loc, text):
-            return "\(loc): --scale value '\(MessageText.quote(text))' is not positive"
+            return "\(loc): \(names.name(.scale)) value '\(MessageText.quote(text))' is not positive"
         case let .invalidMeasure(s):
-            return "--measure \(s): write it as COLUMN:+ (higher is better) or COLUMN:- (lower is better)"
+            return "\(names.name(.measure)) \(s): write it as COLUMN:+ (higher is better) or COLUMN:- (lower is better)"
         case let .measureAllMissing(column):
             return "measure '\(column)' is missing in every row"
         case let .measureConstant(column):
             return "measure '\(column)' takes one value in every row; it cannot be normalised"
         case let .invalidWeight(s):
-            return "--weight \(s): write it as COLUMN=positive number"
+            return "\(names.name(.measureWeight)) \(s): write it as COLUMN=positive number"
         case let .weightForUnknownMeasure(s):
-            return "--weight \(s): the column is not one of the --measure columns"
+            return "\(names.name(.measureWeight)) \(s): the column is not one of the \(names.name(.measure)) columns"
         case let .unknownExcludedID(id):
-            return "--exclude \(id): no row has that id"
+            return "\(names.name(.exclude)) \(id): no row has that id"
         case let .precisionNotPositive(loc, text):
             return "\(loc): '\(MessageText.quote(text))' is not positive; standard errors, margins of error, variances and denominators must be"
         case let .tooFewUnits(column, count):
@@ -73,7 +73,7 @@ public enum ExplainError: VarexError, Equatable {
             return "rank intervals for \(units) units keep \(units)² counts per thread (\(bytes >> 20) MB, more than the \(limit >> 20) MB allowed); rank fewer units"
         case let .outsideRange(loc, unit, text, range, kind):
             let bounds = range.upperBound.isFinite ? "\(NumberFormat.significant(range.lowerBound, 6))–\(NumberFormat.significant(range.upperBound, 6))" : "at least \(NumberFormat.significant(range.lowerBound, 6))"
-            return "\(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the --kind, --scale or --per of the indicator"
+            return "\(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the \(names.name(.kind)), \(names.name(.scale)) or \(names.name(.per)) of the indicator"
         case let .logBaseNotConstant(response):
             return "the response \(response): the base of log(x, base) must be a positive number other than 1 (not a column), so the effects can be moved back to the original scale"
         case let .invalidMinimumMeasures(k, measures):
@@ -83,7 +83,7 @@ public enum ExplainError: VarexError, Equatable {
         case let .targetOutsideRange(target, kind):
             return "the target \(NumberFormat.significant(target, 6)) is not inside the range of \(kind)"
         case let .bootstrapFailed(attempts):
-            return "a bootstrap replicate could not be fitted in \(attempts) draws (a term is not estimable in almost every resample); drop rare categories or use --resample residuals"
+            return "a bootstrap replicate could not be fitted in \(attempts) draws (a term is not estimable in almost every resample); drop rare categories or use \(names.name(.resample)) residuals"
         }
     }
 }

@@ -1,5 +1,5 @@
 /// Problems with a model formula, with the position (1-based character) they occur at.
-public enum FormulaError: VarexError, Equatable {
+public enum FormulaError: SettingMessage, Equatable {
     /// The formula does not parse; `position` is the 1-based character where parsing failed.
     case syntax(formula: String, position: Int, message: String)
     /// A function the formula language does not know.
@@ -11,6 +11,8 @@ public enum FormulaError: VarexError, Equatable {
     /// `--reference` names a level the variable does not have, or a variable not in the model.
     case unknownReference(variable: String, level: String, levels: [String])
     case referenceForUnknownVariable(String)
+    /// `C(x, ...)`/`factor(x, ...)` with more than the column: the reference level is a setting.
+    case referenceInFormula(formula: String, position: Int, function: String)
     /// The formula has no terms and no intercept.
     case emptyModel(String)
     /// The formula expands to more terms than a model can take.
@@ -27,7 +29,7 @@ public enum FormulaError: VarexError, Equatable {
         s.count <= 120 ? s : String(s.prefix(100)) + "… (\(s.count) characters)"
     }
 
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
         case let .syntax(formula, position, message):
             return "formula error at position \(position) of '\(Self.shortened(formula))': \(message)"
@@ -38,9 +40,11 @@ public enum FormulaError: VarexError, Equatable {
         case let .categoricalResponse(name):
             return "the response '\(name)' holds text; the response must be numeric"
         case let .unknownReference(variable, level, levels):
-            return "--reference \(variable)=\(level): no such level; the levels are \(levels.joined(separator: ", "))"
+            return "\(names.name(.reference)) \(variable)=\(level): no such level; the levels are \(levels.joined(separator: ", "))"
         case let .referenceForUnknownVariable(name):
-            return "--reference \(name)=...: '\(name)' is not a categorical variable of the model"
+            return "\(names.name(.reference)) \(name)=...: '\(name)' is not a categorical variable of the model"
+        case let .referenceInFormula(formula, position, function):
+            return "formula error at position \(position) of '\(Self.shortened(formula))': \(function)() takes one column; use \(names.name(.reference)) to choose the reference level"
         case let .emptyModel(formula):
             return "the formula '\(formula)' has no terms and no intercept"
         case let .tooManyTerms(limit):

@@ -175,7 +175,7 @@ struct FormulaParser {
             let arg = current
             guard case let .identifier(col) = arg.kind else { throw fail("\(name)() takes a column name", at: arg) }
             index += 1
-            if accept(",") { throw fail("\(name)() takes one column; use --reference to choose the reference level") }
+            if accept(",") { throw FormulaError.referenceInFormula(formula: text, position: current.position, function: name) }
             try expect(")")
             return register(ModelVariable(label: "\(name)(\(RName.deparse(col)))", source: .categorical(col)))
         case "I":

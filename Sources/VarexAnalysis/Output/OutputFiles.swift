@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Failures writing output files.
-public enum OutputError: VarexError, Equatable {
+public enum OutputError: SettingMessage, Equatable {
     case cannotWrite(path: String, reason: String)
     /// The output is the same file (device and inode) as something this run read.
     case wouldReplaceInput(path: String, input: String)
@@ -18,7 +18,7 @@ public enum OutputError: VarexError, Equatable {
     case cellTooLong(sheet: String, row: Int, column: String, length: Int, limit: Int)
 
     public var exitCode: Int32 { 1 }
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
         case let .cannotWrite(path, reason):
             return "\(path): cannot write (\(reason))"
@@ -29,7 +29,7 @@ public enum OutputError: VarexError, Equatable {
         case let .sameOutputTwice(path, other):
             return "\(path): named for two outputs (also as \(other)); give each output its own file"
         case let .fixtureExists(folder, file):
-            return "\(folder): already holds a fixture (\(file)); refusing to replace it (add --force to overwrite it, or choose a new folder)"
+            return "\(folder): already holds a fixture (\(file)); refusing to replace it (add \(names.name(.force)) to overwrite it, or choose a new folder)"
         case let .cellTooLong(sheet, row, column, length, limit):
             return "sheet '\(sheet)', row \(row), column '\(MessageText.quote(column))': the text has \(length) characters, more than a spreadsheet cell holds (\(limit)); shorten it or write CSV instead"
         }

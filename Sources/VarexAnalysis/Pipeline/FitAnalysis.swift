@@ -41,7 +41,7 @@ public struct FitRequest: Sendable {
 }
 
 /// Errors in the request itself (as opposed to the data or the model).
-public enum RequestError: VarexError, Equatable {
+public enum RequestError: SettingMessage, Equatable {
     case invalidLevel(Double)
     case invalidReference(String)
     case invalidTolerance(Double)
@@ -49,12 +49,13 @@ public enum RequestError: VarexError, Equatable {
     case invalidReplicates(Int, range: ClosedRange<Int>)
 
     public var exitCode: Int32 { 1 }
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
-        case let .invalidLevel(l): return "--level \(l): the confidence level must lie strictly between 0 and 1"
-        case let .invalidReference(r): return "--reference \(r): write it as VARIABLE=LEVEL"
-        case let .invalidTolerance(t): return "--tol \(t): the tolerance must lie strictly between 0 and 1"
-        case .joinNeedsID: return "--join needs --id: the column both files share (e.g. --id code)"
+        case let .invalidLevel(l): return "\(names.name(.level)) \(l): the confidence level must lie strictly between 0 and 1"
+        case let .invalidReference(r): return "\(names.name(.reference)) \(r): write it as VARIABLE=LEVEL"
+        case let .invalidTolerance(t): return "\(names.name(.tolerance)) \(t): the tolerance must lie strictly between 0 and 1"
+        case .joinNeedsID:
+            return "\(names.name(.join)) needs \(names.name(.id)): the column both files share (e.g. \(names.name(.id)) code)"
         case let .invalidReplicates(n, range):
             return "\(n) bootstrap replicates: ask for \(range.lowerBound) to \(range.upperBound)"
         }

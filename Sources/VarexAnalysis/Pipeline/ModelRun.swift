@@ -49,7 +49,7 @@ public struct ModelRun: Sendable {
         var rows: [Int: String] = [:]
         for id in exclude {
             guard let row = index[id] else { throw ExplainError.unknownExcludedID(id) }
-            rows[row] = "excluded by --exclude"
+            rows[row] = "excluded"
         }
         return rows
     }
