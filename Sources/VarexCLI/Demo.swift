@@ -7,7 +7,11 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain adult social care spend per adult in England's councils, 2018-19 (bundled data).",
         discussion: """
-        Spend per adult (18+) is explained by need (shares of adults aged 65+ and 85+, the Index of Multiple Deprivation, rurality), council type and an outcome index of seven ASCOF measures, all treated as justified; what is left is unexplained. City of London and the Isles of Scilly are left out (tiny populations; see fixtures/councils/README.md). The residual is shown in pounds per council (× adults aged 18+).
+        Spend per adult (18+) is explained by need (shares of adults aged 65+ and 85+, the Index of \
+        Multiple Deprivation, rurality), council type and an outcome index of seven ASCOF measures, all \
+        treated as justified; what is left is unexplained. City of London and the Isles of Scilly are \
+        left out (tiny populations; see fixtures/councils/README.md). The residual is shown in pounds \
+        per council (× adults aged 18+).
 
         Examples:
           varex demo
@@ -65,7 +69,10 @@ struct Demo: ParsableCommand {
         preface += "Data: fixtures/councils (Contains public sector information licensed under the Open Government Licence v3.0.)\n"
         preface += "\(betterName.rawValue.capitalized) spend is explained by need better than \(betterName.other.rawValue) spend "
         preface += "(R² \(NumberFormat.fixed(better.summary.rSquared, decimals: 3)) against "
-        preface += "\(NumberFormat.fixed(worse.summary.rSquared, decimals: 3)) with this model): net spend subtracts income such as client charges and\n"
+        preface += """
+            \(NumberFormat.fixed(worse.summary.rSquared, decimals: 3)) with this model): net spend \
+            subtracts income such as client charges and\n
+            """
         preface += "NHS contributions, which depend on local policy rather than need. This run explains \(spend.rawValue) spend"
         preface += spend == .gross ? ".\n" : " (--spend net).\n"
         preface += "Outcome index: mean z-score of ASCOF \(Self.measures.joined(separator: " ")) (+: higher is better).\n"

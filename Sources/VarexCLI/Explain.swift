@@ -7,10 +7,15 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Split each council's value into a baseline, group effects (justified or not) and the residual.",
         discussion: """
-        Every term of the formula goes into one named group, justified (a legitimate reason for a difference: need, demography, accepted policy) or unjustified. For every row:
+        Every term of the formula goes into one named group, justified (a legitimate reason for a \
+        difference: need, demography, accepted policy) or unjustified. For every row:
           observed = baseline + Σ effect_<group> + residual
           justified = baseline + Σ justified effects;  unjustified = Σ unjustified effects + residual
-        where baseline is the (weighted) mean of the response and effect_<group> the sum over the group's columns of coefficient × (value − mean value). With --scale, per-head columns are also multiplied out (…_gbp) and the summary gives totals. A log(...) response is reported on the original scale: effects as percentages, levels back-transformed with Duan's smearing. The summary also gives each group's Shapley share of R² (every subset of groups is fitted).
+        where baseline is the (weighted) mean of the response and effect_<group> the sum over the \
+        group's columns of coefficient × (value − mean value). With --scale, per-head columns are also \
+        multiplied out (…_gbp) and the summary gives totals. A log(...) response is reported on the \
+        original scale: effects as percentages, levels back-transformed with Duan's smearing. The \
+        summary also gives each group's Shapley share of R² (every subset of groups is fitted).
 
         Examples:
           varex explain fixtures/councils/asc_2018_19.csv --id code --label name \\

@@ -7,9 +7,13 @@ struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit a linear model (OLS or WLS) and write its summary and per-row residual table.",
         discussion: """
-        Formulas follow R: `y ~ a + b`, `- 1` or `+ 0` for no intercept, `a:b` and `a*b` for interactions, `log()`, `log10()`, `log2()`, `log1p()`, `sqrt()`, `exp()`, `abs()`, `I(expr)` for arithmetic (+ - * / ^), `C(x)` or a text column for categories (treatment coding, first level in sorted order as reference unless --reference says otherwise).
+        Formulas follow R: `y ~ a + b`, `- 1` or `+ 0` for no intercept, `a:b` and `a*b` for \
+        interactions, `log()`, `log10()`, `log2()`, `log1p()`, `sqrt()`, `exp()`, `abs()`, `I(expr)` for \
+        arithmetic (+ - * / ^), `C(x)` or a text column for categories (treatment coding, first level in \
+        sorted order as reference unless --reference says otherwise).
 
-        Rows with a missing value (empty, NA, NaN, N/A, .., :, [x], [c], [z], [low]) in any model column are left out, counted on stderr, and listed with the reason in the residual table's `note` column.
+        Rows with a missing value (empty, NA, NaN, N/A, .., :, [x], [c], [z], [low]) in any model column \
+        are left out, counted on stderr, and listed with the reason in the residual table's `note` column.
 
         Examples:
           varex fit fixtures/councils/asc_2018_19.csv --id code \\

@@ -7,7 +7,16 @@ struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Funnel-plot data: each council's z-score and the control limits it falls outside.",
         discussion: """
-        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of error, se = moe/1.959964, the normal 97.5% quantile), --denominator COL with --kind proportion (default: the indicator a percentage unless --scale 1) or --kind rate (per --per, default 100,000). With --se or --moe, --kind is optional: given, it checks the values and keeps the limits inside the indicator's range. Every value must fit its kind (a proportion between 0 and --scale, a rate at least 0); one that does not is an error naming the council. Limits never leave the range (a percentage's limits stay within 0–100). The target is the pooled value unless --target is given. Overdispersion: multiplicative (Spiegelhalter 2005: φ from winsorised z-scores, limits × √φ when φ > 1), additive (DerSimonian–Laird τ² from the winsorised z-scores, limits from √(s² + τ²)) or none. φ and τ² go to stderr.
+        The precision comes from one of: --se COL (standard errors), --moe COL (95% margins of error, se \
+        = moe/1.959964, the normal 97.5% quantile), --denominator COL with --kind proportion (default: \
+        the indicator a percentage unless --scale 1) or --kind rate (per --per, default 100,000). With \
+        --se or --moe, --kind is optional: given, it checks the values and keeps the limits inside the \
+        indicator's range. Every value must fit its kind (a proportion between 0 and --scale, a rate at \
+        least 0); one that does not is an error naming the council. Limits never leave the range (a \
+        percentage's limits stay within 0–100). The target is the pooled value unless --target is given. \
+        Overdispersion: multiplicative (Spiegelhalter 2005: φ from winsorised z-scores, limits × √φ when \
+        φ > 1), additive (DerSimonian–Laird τ² from the winsorised z-scores, limits from √(s² + τ²)) or \
+        none. φ and τ² go to stderr.
 
         Examples:
           varex funnel fixtures/councils/asc_2018_19.csv --id code --label name \\

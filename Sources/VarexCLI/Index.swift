@@ -7,7 +7,10 @@ struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine outcome measures into one index per council, written as CSV.",
         discussion: """
-        Each measure is normalised (z-score, min-max or rank), oriented so that higher is better, and the index is the weighted mean over the measures a row has; rows missing some measures are re-weighted over the others and noted. Join the CSV to use the index as a response or a covariate in `varex explain`.
+        Each measure is normalised (z-score, min-max or rank), oriented so that higher is better, and \
+        the index is the weighted mean over the measures a row has; rows missing some measures are \
+        re-weighted over the others and noted. Join the CSV to use the index as a response or a \
+        covariate in `varex explain`.
 
         Examples:
           varex index fixtures/councils/asc_2018_19.csv --id code \\
@@ -15,7 +18,9 @@ struct Index: ParsableCommand {
           varex index data.csv --measure score:+ --measure delays:- --normalise rank
           varex index data.csv --measure a:+ --measure b:+ --measure c:- --sensitivity 1000 --weight-spread 0.25
 
-        With --sensitivity the CSV also has each council's rank (1 = highest index), the range of ranks it takes across the random weights and the three normalisations, the central 95% of its ranks under random weights, and its rank under each normalisation.
+        With --sensitivity the CSV also has each council's rank (1 = highest index), the range of ranks \
+        it takes across the random weights and the three normalisations, the central 95% of its ranks \
+        under random weights, and its rank under each normalisation.
         """
     )
 

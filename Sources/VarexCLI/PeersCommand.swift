@@ -8,7 +8,10 @@ struct PeersCommand: ParsableCommand {
         commandName: "peers",
         abstract: "Compare each council's value with its statistical nearest neighbours.",
         discussion: """
-        Neighbours are the --peers nearest councils by weighted Euclidean distance on the --by variables standardised to z-scores (--by-weight VAR=w), or read from a CSV of code,neighbour_code pairs (--neighbours). Output: the value, the peers' mean, the difference, the council's rank among itself and its peers (1 = highest), and the peers.
+        Neighbours are the --peers nearest councils by weighted Euclidean distance on the --by variables \
+        standardised to z-scores (--by-weight VAR=w), or read from a CSV of code,neighbour_code pairs \
+        (--neighbours). Output: the value, the peers' mean, the difference, the council's rank among \
+        itself and its peers (1 = highest), and the peers.
 
         Examples:
           varex peers explain.csv --id code --value unjustified --join fixtures/councils/asc_2018_19.csv \\

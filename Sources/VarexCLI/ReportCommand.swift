@@ -8,7 +8,10 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report: summary, shares, funnel plot, rank intervals, waterfalls, table.",
         discussion: """
-        Takes the options of `varex explain`, bootstraps rank intervals (--bootstrap, --seed), and optionally a funnel plot of an indicator (--funnel-indicator with --funnel-se, --funnel-moe or --funnel-denominator). The page needs no network to view. --out writes the table the page shows as CSV.
+        Takes the options of `varex explain`, bootstraps rank intervals (--bootstrap, --seed), and \
+        optionally a funnel plot of an indicator (--funnel-indicator with --funnel-se, --funnel-moe or \
+        --funnel-denominator). The page needs no network to view. --out writes the table the page shows \
+        as CSV.
 
         Examples:
           varex report fixtures/councils/asc_2018_19.csv --id code --label name \\

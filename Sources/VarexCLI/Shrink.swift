@@ -7,7 +7,10 @@ struct Shrink: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Shrink each council's estimate towards the mean by its sampling variance (empirical Bayes).",
         discussion: """
-        The sampling variance comes from --se COL, --moe COL (95% margin of error) or --variance COL. τ² (between-council variance) and the mean are estimated by DerSimonian–Laird; with --centre zero the mean is fixed at 0 (for residuals). Output: the shrunken value, its posterior SD, the shrinkage factor, and ranks (1 = highest) on the raw and shrunken values.
+        The sampling variance comes from --se COL, --moe COL (95% margin of error) or --variance COL. τ² \
+        (between-council variance) and the mean are estimated by DerSimonian–Laird; with --centre zero \
+        the mean is fixed at 0 (for residuals). Output: the shrunken value, its posterior SD, the \
+        shrinkage factor, and ranks (1 = highest) on the raw and shrunken values.
 
         Examples:
           varex shrink fixtures/councils/asc_2018_19.csv --id code --label name --estimate ascof_1a --moe ascof_1a_moe

@@ -60,7 +60,8 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-run a spec and compare every number with a fixture; exit 1 with a table of differences.",
         discussion: """
-        A number passes when |got − expected| ≤ atol + rtol·|expected|. When the data's checksum differs from the fixture's, the message says so first (the data changed, not the method).
+        A number passes when |got − expected| ≤ atol + rtol·|expected|. When the data's checksum differs \
+        from the fixture's, the message says so first (the data changed, not the method).
 
         Examples:
           varex verify fixtures/specs/council-explain.yaml --fixture fixtures/snapshots/council-explain

@@ -8,7 +8,9 @@ struct VarexCommand: ParsableCommand {
         commandName: "varex",
         abstract: "Explain variation between councils with accurate, honest regressions.",
         discussion: """
-        Run with no arguments (or `varex demo`) to explain adult social care spend per adult in the bundled 2018-19 data for England's councils: what need, council type and outcomes justify, and what is left unexplained, in pounds per council.
+        Run with no arguments (or `varex demo`) to explain adult social care spend per adult in the \
+        bundled 2018-19 data for England's councils: what need, council type and outcomes justify, and \
+        what is left unexplained, in pounds per council.
 
         Examples:
           varex demo --out councils.csv

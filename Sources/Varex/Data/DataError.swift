@@ -53,7 +53,10 @@ public enum DataError: VarexError, Equatable {
         case let .infiniteValue(loc, text):
             return "\(loc): '\(MessageText.quote(text))' is infinite; only finite numbers can enter a model"
         case let .mostlyNumeric(loc, text):
-            return "\(loc): '\(MessageText.quote(text))' is not a number but the column's other cells are; fix the cell, mark it missing (NA), or write C(column) to treat the column as categories"
+            return """
+                \(loc): '\(MessageText.quote(text))' is not a number but the column's other cells \
+                are; fix the cell, mark it missing (NA), or write C(column) to treat the column as categories
+                """
         case let .missingID(loc):
             return "\(loc): the id is missing; every row needs an id"
         case let .negativeWeight(loc, text):

@@ -42,7 +42,10 @@ public enum ExplainError: SettingMessage, Equatable {
         case let .termInTwoGroups(term, first, second):
             return "term '\(term)' is in two groups, '\(first)' and '\(second)'; put it in one"
         case let .unclassifiedTerms(terms):
-            return "every term must be in a group (\(names.name(.justified)) or \(names.name(.unjustified))); not classified: \(terms.joined(separator: ", "))"
+            return """
+                every term must be in a group (\(names.name(.justified)) or \
+                \(names.name(.unjustified))); not classified: \(terms.joined(separator: ", "))
+                """
         case .needsIntercept:
             return "explain needs a model with an intercept: the baseline is the mean, and effects are measured from it"
         case let .scaleMissing(loc):
@@ -66,16 +69,32 @@ public enum ExplainError: SettingMessage, Equatable {
         case let .tooFewUnits(column, count):
             return "'\(column)' is present in only \(count) row\(count == 1 ? "" : "s"); at least 3 are needed"
         case let .tooManyGroups(count, maximum):
-            return "\(count) groups of terms: at most \(maximum), since the Shapley shares fit every subset of groups (2^\(maximum) fits); merge some groups"
+            return """
+                \(count) groups of terms: at most \(maximum), since the Shapley shares fit every \
+                subset of groups (2^\(maximum) fits); merge some groups
+                """
         case let .tooManyReplicates(n, maximum):
-            return "\(n) replicates or draws: at most \(maximum) (the Monte Carlo error of a 95% rank interval is negligible well before); ask for fewer"
+            return """
+                \(n) replicates or draws: at most \(maximum) (the Monte Carlo error of a 95% rank \
+                interval is negligible well before); ask for fewer
+                """
         case let .rankCountsTooLarge(units, bytes, limit):
-            return "rank intervals for \(units) units keep \(units)² counts per thread (\(bytes >> 20) MB, more than the \(limit >> 20) MB allowed); rank fewer units"
+            return """
+                rank intervals for \(units) units keep \(units)² counts per thread (\(bytes >> 20) \
+                MB, more than the \(limit >> 20) MB allowed); rank fewer units
+                """
         case let .outsideRange(loc, unit, text, range, kind):
             let bounds = range.upperBound.isFinite ? "\(NumberFormat.significant(range.lowerBound, 6))–\(NumberFormat.significant(range.upperBound, 6))" : "at least \(NumberFormat.significant(range.lowerBound, 6))"
-            return "\(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the \(names.name(.kind)), \(names.name(.scale)) or \(names.name(.per)) of the indicator"
+            return """
+                \(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \
+                \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the \
+                \(names.name(.kind)), \(names.name(.scale)) or \(names.name(.per)) of the indicator
+                """
         case let .logBaseNotConstant(response):
-            return "the response \(response): the base of log(x, base) must be a positive number other than 1 (not a column), so the effects can be moved back to the original scale"
+            return """
+                the response \(response): the base of log(x, base) must be a positive number other \
+                than 1 (not a column), so the effects can be moved back to the original scale
+                """
         case let .invalidMinimumMeasures(k, measures):
             return "at least \(k) measures required, but there \(measures == 1 ? "is" : "are") \(measures); ask for 1 to \(measures)"
         case let .notPositive(what, value):
@@ -83,7 +102,11 @@ public enum ExplainError: SettingMessage, Equatable {
         case let .targetOutsideRange(target, kind):
             return "the target \(NumberFormat.significant(target, 6)) is not inside the range of \(kind)"
         case let .bootstrapFailed(attempts):
-            return "a bootstrap replicate could not be fitted in \(attempts) draws (a term is not estimable in almost every resample); drop rare categories or use \(names.name(.resample)) residuals"
+            return """
+                a bootstrap replicate could not be fitted in \(attempts) draws (a term is not \
+                estimable in almost every resample); drop rare categories or use \
+                \(names.name(.resample)) residuals
+                """
         }
     }
 }

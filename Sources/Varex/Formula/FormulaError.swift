@@ -34,7 +34,10 @@ public enum FormulaError: SettingMessage, Equatable {
         case let .syntax(formula, position, message):
             return "formula error at position \(position) of '\(Self.shortened(formula))': \(message)"
         case let .unknownFunction(formula, position, name):
-            return "formula error at position \(position) of '\(Self.shortened(formula))': unknown function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor"
+            return """
+                formula error at position \(position) of '\(Self.shortened(formula))': unknown \
+                function '\(name)'; known: log, log10, log2, log1p, sqrt, exp, abs, I, C, factor
+                """
         case let .textInNumericContext(variable, column):
             return "'\(variable)' needs numbers but column '\(column)' holds text"
         case let .categoricalResponse(name):
@@ -44,15 +47,24 @@ public enum FormulaError: SettingMessage, Equatable {
         case let .referenceForUnknownVariable(name):
             return "\(names.name(.reference)) \(name)=...: '\(name)' is not a categorical variable of the model"
         case let .referenceInFormula(formula, position, function):
-            return "formula error at position \(position) of '\(Self.shortened(formula))': \(function)() takes one column; use \(names.name(.reference)) to choose the reference level"
+            return """
+                formula error at position \(position) of '\(Self.shortened(formula))': \(function)() \
+                takes one column; use \(names.name(.reference)) to choose the reference level
+                """
         case let .emptyModel(formula):
             return "the formula '\(formula)' has no terms and no intercept"
         case let .tooManyTerms(limit):
-            return "the formula expands to more than \(limit) terms (an interaction of many variables, such as (a + b + ...)^k, grows as 2^variables); use a lower power or fewer variables"
+            return """
+                the formula expands to more than \(limit) terms (an interaction of many variables, \
+                such as (a + b + ...)^k, grows as 2^variables); use a lower power or fewer variables
+                """
         case let .nestedTooDeeply(formula, position, limit):
             return "formula error at position \(position) of '\(Self.shortened(formula))': parentheses and calls are nested more than \(limit) deep"
         case let .expressionTooLong(formula, position, limit):
-            return "formula error at position \(position) of '\(Self.shortened(formula))': the expression chains more than \(limit) operations; compute it as a column instead"
+            return """
+                formula error at position \(position) of '\(Self.shortened(formula))': the \
+                expression chains more than \(limit) operations; compute it as a column instead
+                """
         }
     }
 }

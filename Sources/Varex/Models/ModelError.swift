@@ -15,7 +15,11 @@ public enum ModelError: VarexError, Equatable {
         case let .constantResponse(label):
             return "the response '\(label)' takes the same value in every row used; there is no variation to explain"
         case let .tooFewRows(used, coefficients, dropped):
-            return "only \(used) usable row\(used == 1 ? "" : "s") for \(coefficients) coefficients\(dropped > 0 ? " (\(dropped) rows left out for missing values)" : ""); the model needs at least as many rows as coefficients"
+            return """
+                only \(used) usable row\(used == 1 ? "" : "s") for \(coefficients) \
+                coefficients\(dropped > 0 ? " (\(dropped) rows left out for missing values)" : ""); \
+                the model needs at least as many rows as coefficients
+                """
         case let .allRowsDropped(total, reason):
             return "every one of the \(total) rows was left out (commonest reason: \(reason)); no row can be fitted"
         case let .numerical(why):

@@ -23,9 +23,15 @@ public enum ExplainSummary {
 
     static func baselineLine(_ a: ExplainAnalysis) -> String {
         if let r = a.retransformed {
-            return "Baseline: \(NumberFormat.significant(r.baseline, 6)) (the mean on the log scale, back-transformed with Duan's smearing factor \(NumberFormat.significant(r.smearing, 6))).\n"
+            return """
+                Baseline: \(NumberFormat.significant(r.baseline, 6)) (the mean on the log scale, \
+                back-transformed with Duan's smearing factor \(NumberFormat.significant(r.smearing, 6))).\n
+                """
         }
-        return "Baseline (the \(a.fit.weights == nil ? "" : "weighted ")mean of \(a.summary.response)): \(NumberFormat.significant(a.decomposition.baseline, 6)).\n"
+        return """
+            Baseline (the \(a.fit.weights == nil ? "" : "weighted ")mean of \(a.summary.response)): \
+            \(NumberFormat.significant(a.decomposition.baseline, 6)).\n
+            """
     }
 
     /// "£12.3m" style amounts.

@@ -23,20 +23,36 @@ public enum HTMLReport {
         let usedLabels = a.fit.design.rows.map { labelColumn[$0] }
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(css)</style></head><body>\n"
-        h += "<header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number below comes from the same run as the CSV written beside this file.</p></header>\n"
-        h += "<nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n"
+        h += """
+            <header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number \
+            below comes from the same run as the CSV written beside this file.</p></header>\n
+            """
+        h += """
+            <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
+            href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
+            href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
+            """
 
         h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(TextSummary.render(a.summary)))</pre>\n"
         h += "<p>\(esc(ExplainSummary.baselineLine(a)))</p>"
         if let t = a.unjustifiedTotals {
-            h += "<p>Unjustified amounts above the justified level: <strong>\(esc(ExplainSummary.money(t.positive)))</strong> across \(t.above) councils; below it: <strong>\(esc(ExplainSummary.money(t.negative)))</strong> across \(t.below).</p>"
+            h += """
+                <p>Unjustified amounts above the justified level: \
+                <strong>\(esc(ExplainSummary.money(t.positive)))</strong> across \(t.above) \
+                councils; below it: <strong>\(esc(ExplainSummary.money(t.negative)))</strong> across \
+                \(t.below).</p>
+                """
         }
         h += "</section>\n"
 
         let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
         let shareValues = a.shares.shares.map { 100 * $0 } + [100 * a.shares.unexplained]
         let colours = groups.map { $0.justified ? "#4d9221" : "#c51b7d" } + ["#999999"]
-        h += "<section id=\"shares\"><h2>Shares of the variation</h2><p>Shapley values of R² over the groups: the average gain in R² when a group joins the model, over every order; they add up to R² = \(NumberFormat.fixed(100 * a.summary.rSquared, decimals: 1))%.</p>\n"
+        h += """
+            <section id=\"shares\"><h2>Shares of the variation</h2><p>Shapley values of R² over the \
+            groups: the average gain in R² when a group joins the model, over every order; they add \
+            up to R² = \(NumberFormat.fixed(100 * a.summary.rSquared, decimals: 1))%.</p>\n
+            """
         h += SVGCharts.bars(id: "chart-shares", title: "Shares of the variation in \(a.summary.response)", labels: shareLabels, values: shareValues, colours: colours)
         h += "</section>\n"
 
@@ -44,7 +60,12 @@ public enum HTMLReport {
         if let funnel {
             let f = funnel.analysis.plot
             let names = funnel.analysis.rows.map { labelColumn[$0] }
-            h += "<p>\(esc(funnel.indicator)) against its precision; target \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \(f.overdispersion.rawValue). Red points lie outside a control limit.</p>"
+            h += """
+                <p>\(esc(funnel.indicator)) against its precision; target \
+                \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), \
+                τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \
+                \(f.overdispersion.rawValue). Red points lie outside a control limit.</p>
+                """
             h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(funnel.indicator)", plot: f, labels: names,
                                   xLabel: "precision (1 / SE²)", yLabel: funnel.indicator)
         } else {
@@ -54,7 +75,12 @@ public enum HTMLReport {
 
         let summary = bootstrap.summary(level: level)
         let ranks = a.rows.ranks
-        h += "<section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)); points are median ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank 1 is the \(a.request.higherIsBetter ? "lowest" : "highest") unjustified value.</p>\n"
+        h += """
+            <section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap \
+            replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)); points \
+            are median ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank \
+            1 is the \(a.request.higherIsBetter ? "lowest" : "highest") unjustified value.</p>\n
+            """
         h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: usedLabels, rank: ranks,
                                    median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))
         h += "</section>\n"
@@ -69,11 +95,25 @@ public enum HTMLReport {
                 + "\"residual\":\(JSONSummary.number(d.residuals[i])),\"observed\":\(JSONSummary.number(d.observed[i]))}"
         }.joined(separator: ",")
         data += "]}"
-        h += "<section id=\"waterfall\"><h2>Waterfall</h2><p>From the baseline (the mean), each group's effect, then the unexplained residual, to the council's observed value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: justified; purple: unjustified.</p>\n"
-        h += "<label for=\"council\">Council: </label><select id=\"council\"></select>\n<div id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"></div>\n"
-        h += "<script type=\"application/json\" id=\"waterfall-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>\n</section>\n"
+        h += """
+            <section id=\"waterfall\"><h2>Waterfall</h2><p>From the baseline (the mean), each \
+            group's effect, then the unexplained residual, to the council's observed \
+            value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: justified; \
+            purple: unjustified.</p>\n
+            """
+        h += """
+            <label for=\"council\">Council: </label><select id=\"council\"></select>\n<div \
+            id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"></div>\n
+            """
+        h += """
+            <script type=\"application/json\" \
+            id=\"waterfall-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>\n</section>\n
+            """
 
-        h += "<section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left out of the fit give the reason in <em>note</em>.</p>\n"
+        h += """
+            <section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left \
+            out of the fit give the reason in <em>note</em>.</p>\n
+            """
         h += "<div class=\"scroll\"><table id=\"full-table\"><thead><tr>" + table.header.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for row in table.rows {
             h += "<tr>" + row.map(cell).joined() + "</tr>\n"

@@ -19,9 +19,16 @@ public enum MarkdownSummary {
         o += "- Residual standard error: \(NumberFormat.significant(s.sigma, 4)) on \(s.dfResidual) degrees of freedom\n"
         o += "- R²: \(NumberFormat.significant(s.rSquared, 4)); adjusted R²: \(NumberFormat.significant(s.adjustedRSquared, 4))\n"
         if let f = s.overall {
-            o += "- \(s.covarianceType == .classical ? "F" : "Wald F") = \(NumberFormat.significant(f.statistic, 4)) on \(f.df1) and \(f.df2) DF, p = \(NumberFormat.pValue(f.pValue))\n"
+            o += """
+                - \(s.covarianceType == .classical ? "F" : "Wald F") = \
+                \(NumberFormat.significant(f.statistic, 4)) on \(f.df1) and \(f.df2) DF, p = \
+                \(NumberFormat.pValue(f.pValue))\n
+                """
         }
-        o += "- Log-likelihood \(NumberFormat.significant(s.logLikelihood, 6)); AIC \(NumberFormat.significant(s.aic, 6)); BIC \(NumberFormat.significant(s.bic, 6))\n"
+        o += """
+            - Log-likelihood \(NumberFormat.significant(s.logLikelihood, 6)); AIC \
+            \(NumberFormat.significant(s.aic, 6)); BIC \(NumberFormat.significant(s.bic, 6))\n
+            """
         o += "- Standard errors: \(s.covarianceType.rawValue)\n"
         return o
     }

@@ -29,9 +29,16 @@ public enum OutputError: SettingMessage, Equatable {
         case let .sameOutputTwice(path, other):
             return "\(path): named for two outputs (also as \(other)); give each output its own file"
         case let .fixtureExists(folder, file):
-            return "\(folder): already holds a fixture (\(file)); refusing to replace it (add \(names.name(.force)) to overwrite it, or choose a new folder)"
+            return """
+                \(folder): already holds a fixture (\(file)); refusing to replace it (add \
+                \(names.name(.force)) to overwrite it, or choose a new folder)
+                """
         case let .cellTooLong(sheet, row, column, length, limit):
-            return "sheet '\(sheet)', row \(row), column '\(MessageText.quote(column))': the text has \(length) characters, more than a spreadsheet cell holds (\(limit)); shorten it or write CSV instead"
+            return """
+                sheet '\(sheet)', row \(row), column '\(MessageText.quote(column))': the text has \
+                \(length) characters, more than a spreadsheet cell holds (\(limit)); shorten it or \
+                write CSV instead
+                """
         }
     }
 }

@@ -19,7 +19,11 @@ public enum SVGCharts {
     static func n(_ x: Double) -> String { NumberFormat.fixed(x, decimals: 2) }
 
     static func open(id: String, width: Double, height: Double, title: String, description: String) -> String {
-        "<svg id=\"\(id)\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        """
+            <svg id=\"\(id)\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" viewBox=\"0 0 \
+            \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" \
+            xmlns=\"http://www.w3.org/2000/svg\">
+            """
             + "<title id=\"\(id)-title\">\(escape(title))</title><desc id=\"\(id)-desc\">\(escape(description))</desc>"
     }
 
@@ -78,7 +82,10 @@ public enum SVGCharts {
             s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\" class=\"tick\">\(NumberFormat.significant(t, 6))</text>"
         }
         for t in ticks(xMin, xMax) {
-            s += "<text x=\"\(n(px(t)))\" y=\"\(n(height - bottom + 18))\" text-anchor=\"middle\" class=\"tick\">\(NumberFormat.significant(t, 6))</text>"
+            s += """
+                <text x=\"\(n(px(t)))\" y=\"\(n(height - bottom + 18))\" text-anchor=\"middle\" \
+                class=\"tick\">\(NumberFormat.significant(t, 6))</text>
+                """
         }
         // Limit curves: for precision P, limit = target ± q·sd(P) with the same overdispersion.
         let grid = (1...120).map { xMax * Double($0) / 120 }
@@ -103,10 +110,18 @@ public enum SVGCharts {
         s += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(py(plot.target)))\" y2=\"\(n(py(plot.target)))\" class=\"target\"/>"
         for i in plot.values.indices {
             let cls = plot.outside(i).isEmpty ? "pt" : "pt out"
-            s += "<circle cx=\"\(n(px(precision[i])))\" cy=\"\(n(py(min(max(plot.values[i], lo), hi))))\" r=\"3.5\" class=\"\(cls)\"><title>\(escape(labels[i])): \(NumberFormat.significant(plot.values[i], 5))</title></circle>"
+            s += """
+                <circle cx=\"\(n(px(precision[i])))\" \
+                cy=\"\(n(py(min(max(plot.values[i], lo), hi))))\" r=\"3.5\" \
+                class=\"\(cls)\"><title>\(escape(labels[i])): \
+                \(NumberFormat.significant(plot.values[i], 5))</title></circle>
+                """
         }
         s += "<text x=\"\(n((left + width - right) / 2))\" y=\"\(n(height - 10))\" text-anchor=\"middle\" class=\"axis\">\(escape(xLabel))</text>"
-        s += "<text transform=\"translate(16 \(n((top + height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">\(escape(yLabel))</text>"
+        s += """
+            <text transform=\"translate(16 \(n((top + height - bottom) / 2))) rotate(-90)\" \
+            text-anchor=\"middle\" class=\"axis\">\(escape(yLabel))</text>
+            """
         return s + "</svg>"
     }
 
@@ -129,7 +144,11 @@ public enum SVGCharts {
             let y = top + rowH * Double(row) + rowH / 2
             s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 3))\" text-anchor=\"end\" class=\"small\">\(escape(labels[i]))</text>"
             s += "<line x1=\"\(n(px(Double(low[i]))))\" x2=\"\(n(px(Double(high[i]))))\" y1=\"\(n(y))\" y2=\"\(n(y))\" class=\"ci\"/>"
-            s += "<circle cx=\"\(n(px(median[i])))\" cy=\"\(n(y))\" r=\"2.5\" class=\"med\"><title>\(escape(labels[i])): rank \(rank[i]), 95% interval \(low[i])–\(high[i])</title></circle>"
+            s += """
+                <circle cx=\"\(n(px(median[i])))\" cy=\"\(n(y))\" r=\"2.5\" \
+                class=\"med\"><title>\(escape(labels[i])): rank \(rank[i]), 95% interval \
+                \(low[i])–\(high[i])</title></circle>
+                """
         }
         return s + "</svg>"
     }

@@ -32,15 +32,24 @@ public enum TextSummary {
         if !s.dropped.isEmpty {
             o += "  (\(s.dropped.count) observation\(s.dropped.count == 1 ? "" : "s") left out: \(reasons(s.dropped)))\n"
         }
-        o += "Multiple R-squared:  \(NumberFormat.significant(s.rSquared, 4)),\tAdjusted R-squared:  \(NumberFormat.significant(s.adjustedRSquared, 4))\n"
+        o += """
+            Multiple R-squared:  \(NumberFormat.significant(s.rSquared, 4)),\tAdjusted R-squared:  \
+            \(NumberFormat.significant(s.adjustedRSquared, 4))\n
+            """
         if let f = s.overall {
             let name = s.covarianceType == .classical ? "F-statistic" : "Wald F (\(s.covarianceType.rawValue))"
             // R prints an undefined overall p-value as NA.
             let p = f.pValue.isNaN ? "NA" : NumberFormat.pValue(f.pValue)
             o += "\(name): \(NumberFormat.significant(f.statistic, 4)) on \(f.df1) and \(f.df2) DF,  p-value: \(p)\n"
         }
-        o += "Log-likelihood: \(NumberFormat.significant(s.logLikelihood, 6)),  AIC: \(NumberFormat.significant(s.aic, 6)),  BIC: \(NumberFormat.significant(s.bic, 6))\n"
-        o += "Standard errors: \(s.covarianceType == .classical ? "classical" : "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n"
+        o += """
+            Log-likelihood: \(NumberFormat.significant(s.logLikelihood, 6)),  AIC: \
+            \(NumberFormat.significant(s.aic, 6)),  BIC: \(NumberFormat.significant(s.bic, 6))\n
+            """
+        o += """
+            Standard errors: \
+            \(s.covarianceType == .classical ? "classical" : "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n
+            """
         return o
     }
 

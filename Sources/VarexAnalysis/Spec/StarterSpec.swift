@@ -14,7 +14,10 @@ public enum StarterSpec {
         o += "# Run it with: varex fit --spec THIS.yaml (or explain, rank, report); varex snapshot / verify keep it honest.\n\n"
         o += "data: \(yamlScalar(dataPath))\n"
         if let first = idCandidates.first {
-            o += "id: \(yamlScalar(first))                # unique in every row\(idCandidates.count > 1 ? "; also unique: " + idCandidates.dropFirst().joined(separator: ", ") : "")\n"
+            o += """
+                id: \(yamlScalar(first))                # unique in every \
+                row\(idCandidates.count > 1 ? "; also unique: " + idCandidates.dropFirst().joined(separator: ", ") : "")\n
+                """
         } else {
             o += "# id: COLUMN              # no text column is unique in every row; rows are numbered\n"
         }

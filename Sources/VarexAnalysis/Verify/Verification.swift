@@ -44,7 +44,11 @@ public struct VerificationReport: Sendable {
         if passed { return "verified: every number within rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))\n" }
         var o = ""
         for d in dataChanged {
-            o += "DATA CHANGED: \(d.file) is not the data the fixture was made from (sha256 \(d.expected.prefix(12))… recorded, \(d.got.prefix(12))… now); the differences below follow from that\n"
+            o += """
+                DATA CHANGED: \(d.file) is not the data the fixture was made from (sha256 \
+                \(d.expected.prefix(12))… recorded, \(d.got.prefix(12))… now); the differences below \
+                follow from that\n
+                """
         }
         if !dataChanges.isEmpty {
             o += "\(dataChanges.count) data cell\(dataChanges.count == 1 ? "" : "s") changed:\n"
@@ -58,7 +62,10 @@ public struct VerificationReport: Sendable {
         for m in missingFiles { o += "missing: \(m)\n" }
         for e in extraFiles { o += "not produced by the re-run: \(e)\n" }
         if !differences.isEmpty {
-            o += "\(differences.count) value\(differences.count == 1 ? "" : "s") differ (rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))):\n"
+            o += """
+                \(differences.count) value\(differences.count == 1 ? "" : "s") differ (rtol \
+                \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))):\n
+                """
             var rows = [["file", "council", "column", "expected", "got", "relative error"]]
             func short(_ s: String) -> String { s.count > 40 ? String(s.prefix(39)) + "…" : s }
             for d in differences.prefix(40) {
