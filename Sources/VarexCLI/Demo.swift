@@ -33,7 +33,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Which spend to explain: gross (default) or net.")
     var spend: Spend = .gross
 
-    @Option(help: "Standard errors: classical, HC0, HC1, HC2 or HC3.")
+    @Option(help: "Standard errors: classical, HC0, HC1, HC2, HC3, HC4, HC4m or HC5.")
     var se: CovarianceType = .hc3
 
     @Option(help: "Also write the full per-council decomposition as CSV to this file.")

@@ -43,18 +43,24 @@ struct Fit: ParsableCommand {
     @Option(help: "Summary format on stdout: text, markdown, csv or json.")
     var format: SummaryFormat = .text
 
+    @Option(name: .customLong("save-model"), help: "Save the fitted model as JSON for `varex predict` and `varex anova` (formula, levels, coefficients, covariance, σ, df, the data's SHA-256).")
+    var saveModel: String?
+
+    @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON.")
+    var anova = false
+
     func run() throws {
         let spec = try model.loadSpec()
-        let analysis = try FitAnalysis(try model.request(data: data, spec: spec))
+        let analysis = try FitAnalysis(try model.request(data: data, spec: spec), anova: anova)
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
-                            dialect: csv.dialect(), xlsx: xlsx)
+                            dialect: csv.dialect(), xlsx: xlsx, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
     }
 }
 
 /// Renders an analysis and writes every output, all or nothing.
 enum FitReport {
     static func write(_ analysis: FitAnalysis, format: SummaryFormat, residuals: String?, json: String?, source: String,
-                      dialect: CSVWriter.Dialect, xlsx: String?) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String?, model: (path: String, json: String)? = nil) throws {
         let s = analysis.summary
         for r in analysis.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         if !s.dropped.isEmpty {
@@ -73,6 +79,7 @@ enum FitReport {
         let table = residuals != nil || xlsx != nil ? try analysis.residuals() : nil
         if let residuals, let table { outputs.append((residuals, CSVWriter.render(table, dialect: dialect))) }
         if let json { outputs.append((json, JSONSummary.render(s))) }
+        if let model { outputs.append((model.path, model.json)) }
         let stdoutTaken = outputs.contains { $0.path == "-" }
         if !stdoutTaken {
             let text: String

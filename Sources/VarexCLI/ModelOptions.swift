@@ -17,7 +17,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Column of case weights for weighted least squares (zero weights leave the row out).")
     var weights: String?
 
-    @Option(help: "Standard errors: classical (default), HC0, HC1, HC2 or HC3.")
+    @Option(help: "Standard errors: classical (default), HC0, HC1, HC2, HC3, HC4, HC4m or HC5.")
     var se: CovarianceType?
 
     @Option(help: "Confidence level for intervals (default 0.95).")

@@ -32,7 +32,7 @@ do {
         exit(0)
     }
     // Usage errors: one line, and where to read more.
-    let message = VarexCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+    let message = oneLine(VarexCommand.message(for: error))
     Console.error("varex: error: \(message) (see \(helpHint(CommandLine.arguments)))")
     exit(1)
 }
@@ -44,4 +44,14 @@ func helpHint(_ arguments: [String]) -> String {
         return "'varex \(command) --help'"
     }
     return "'varex --help'"
+}
+
+/// A usage message on one line: a list of choices that argument-parser puts one per line
+/// ("- classical", "- HC0", ...) after a colon is joined with commas; other lines after the first
+/// are dropped.
+func oneLine(_ message: String) -> String {
+    let lines = message.split(separator: "\n").map { String($0.drop { $0 == " " }) }
+    guard let first = lines.first else { return "invalid usage" }
+    let items = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+    return first.hasSuffix(":") && !items.isEmpty ? first + " " + items.joined(separator: ", ") : first
 }

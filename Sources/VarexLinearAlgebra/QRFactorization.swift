@@ -120,6 +120,18 @@ public struct QRFactorization: Sendable {
         }
     }
 
+    /// The last rows − ``rank`` columns of the full Q (n × (n − rank)): an orthonormal basis of
+    /// the orthogonal complement of the estimable columns' span (R's
+    /// `qr.Q(qr(x), complete = TRUE)[, -(1:rank)]`, up to a rotation of the basis).
+    public func complementQ() throws -> Matrix {
+        let m = rows - rank
+        guard m > 0 else { return Matrix(rows: rows, columns: 0) }
+        var q = [Double](repeating: 0, count: rows * m)
+        for k in 0..<m { q[(rank + k) + k * rows] = 1 }
+        try applyQ(transpose: false, to: &q, count: m)
+        return Matrix(rows: rows, columns: m, columnMajor: q)
+    }
+
     /// The first ``rank`` columns of Q (n × rank): row i holds the coordinates of observation
     /// i in the orthonormal basis of the column space. Leverage is its row norms squared.
     public func thinQ() throws -> Matrix {

@@ -22,7 +22,7 @@ struct ExplainCLITests {
         #expect(lines.count == 153)
         #expect(lines[0].hasPrefix("code,name,observed,fitted,baseline,effect_need,effect_type,effect_practice,justified,unjustified,residual,unjustified_pct,studentized_residual,pi_low,pi_high,"))
         #expect(lines[0].contains(",unjustified_gbp,") && lines[0].hasSuffix(",rank,note"))
-        #expect(lines.contains { $0.hasPrefix("E09000001,City of London,") && $0.hasSuffix(",left out: excluded") })
+        #expect(lines.contains { $0.hasPrefix("E09000001,City of London,") && $0.hasSuffix(",out of sample: excluded") })
         #expect(lines.contains { $0.hasPrefix("E06000053,Isles of Scilly,") && $0.contains("left out: missing") } == false,
                 "Scilly has every column this model reads")
         let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]

@@ -45,6 +45,9 @@ public struct Decomposition: Sendable {
     public let fitted: [Double]
     public let residuals: [Double]
     public let grouping: TermGrouping
+    /// The (weighted) mean of each design column over the rows used, where effects are measured
+    /// from; NaN for aliased columns.
+    public let columnMeans: [Double]
 
     public init(fit: LinearFit, grouping: TermGrouping) throws {
         guard fit.hasIntercept else { throw ExplainError.needsIntercept }
@@ -54,12 +57,14 @@ public struct Decomposition: Sendable {
         for i in 0..<n { sw += Extended(fit.weight(i)) }
         var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
         var base: Extended = 0
+        var means = [Double](repeating: .nan, count: p)
         for j in 0..<p where !fit.isAliased[j] {
             let b = Extended(fit.coefficients[j])
             let col = Array(design.x.storage[(j * n)..<((j + 1) * n)])
             var mean: Extended = 0
             for i in 0..<n { mean += Extended(fit.weight(i)) * col[i] }
             mean /= sw
+            means[j] = Double(mean)
             base += b * mean
             let term = design.assign[j]
             guard term >= 0 else { continue } // the intercept is part of the baseline
@@ -72,6 +77,21 @@ public struct Decomposition: Sendable {
         fitted = fit.fitted
         residuals = fit.residuals
         self.grouping = grouping
+        columnMeans = means
+    }
+
+    /// Rows outside the fit (coded by the fit's schema), decomposed with the fit's coefficients
+    /// and means: effects[g][k] for coded row k, and the fitted value baseline + Σ effects.
+    public func outOfSample(_ rows: SchemaRows, fit: LinearFit) -> (effects: [[Double]], fitted: [Double]) {
+        let m = rows.rows.count
+        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: m), count: grouping.groups.count)
+        for j in fit.coefficients.indices where !fit.isAliased[j] && fit.design.assign[j] >= 0 {
+            let b = Extended(fit.coefficients[j]), mean = Extended(columnMeans[j])
+            let g = grouping.groupOfTerm[fit.design.assign[j]]
+            for k in 0..<m { effects[g][k] += b * (rows.x.storage[k + j * m] - mean) }
+        }
+        let fitted = (0..<m).map { k in Double(effects.reduce(Extended(baseline)) { $0 + $1[k] }) }
+        return (effects.map { $0.map { Double($0) } }, fitted)
     }
 
     /// The groups the analysis calls justified.
@@ -102,8 +122,13 @@ public enum Unjustified {
     /// the original scale (S: Duan's smearing factor, b the log's base).
     public static func values(justified: [Double], observed: [Double], retransformed r: Retransformation?) -> [Double] {
         guard let r else { return zip(observed, justified).map { $0 - $1 } }
-        let lb = log(r.base)
-        return justified.indices.map { r.observed[$0] - r.smearing * exp(justified[$0] * lb) }
+        return values(justified: justified, originalObserved: r.observed, base: r.base, smearing: r.smearing)
+    }
+
+    /// For a log response: observed (on the original scale) − S·b^justified.
+    public static func values(justified: [Double], originalObserved: [Double], base: Double, smearing: Double) -> [Double] {
+        let lb = log(base)
+        return justified.indices.map { originalObserved[$0] - smearing * exp(justified[$0] * lb) }
     }
 }
 

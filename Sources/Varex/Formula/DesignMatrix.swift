@@ -18,6 +18,11 @@ public struct DroppedRow: Sendable, Equatable {
 public struct CategoricalCoding: Sendable, Equatable {
     public let levels: [String]
     public let reference: Int
+
+    public init(levels: [String], reference: Int) {
+        self.levels = levels
+        self.reference = reference
+    }
 }
 
 /// Options that shape the design beyond the formula.
@@ -83,15 +88,30 @@ public struct DesignMatrix: Sendable {
         self.weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
     }
 
-    /// Columns, term by term: numeric variables multiply in; a categorical variable is coded by
-    /// treatment contrasts when the term without it is in the model, by indicators otherwise
-    /// (R's rule, including its special case for the first factor of a model without intercept).
+    /// The schema of this design: what building the model matrix of other rows needs.
+    public var schema: ModelSchema {
+        ModelSchema(formula: formula, codings: codings, columnNames: columnNames, assign: assign)
+    }
+
+    /// The columns over the frame's rows used.
     static func columns(frame: ModelFrame, codings: [Int: CategoricalCoding]) -> (names: [String], assign: [Int], columns: [[Extended]]) {
-        let formula = frame.formula, used = frame.rows
+        let used = frame.rows
+        return columns(formula: frame.formula, codings: codings, count: used.count,
+                       numeric: { vi in let v = frame.numericValues[vi]!; return used.map { v[$0] } },
+                       categorical: { vi in let c = frame.categoricalColumns[vi]!; return used.map { c.cells[$0] } })
+    }
+
+    /// Columns, term by term, over `count` rows whose numeric variables' values and categorical
+    /// variables' cells the two functions give: numeric variables multiply in; a categorical
+    /// variable is coded by treatment contrasts when the term without it is in the model, by
+    /// indicators otherwise (R's rule, including its special case for the first factor of a
+    /// model without intercept).
+    static func columns(formula: Formula, codings: [Int: CategoricalCoding], count m: Int,
+                        numeric: (Int) -> [Extended], categorical: (Int) -> [String])
+        -> (names: [String], assign: [Int], columns: [[Extended]]) {
         var names: [String] = []
         var assign: [Int] = []
         var columns: [[Extended]] = []
-        let m = used.count
         if formula.hasIntercept {
             names.append("(Intercept)"); assign.append(-1)
             columns.append([Extended](repeating: 1, count: m))
@@ -103,7 +123,8 @@ public struct DesignMatrix: Sendable {
             for vi in term.variables {
                 let label = formula.variables[vi].label
                 var factors: [(name: String, values: [Extended])] = []
-                if let coding = codings[vi], let c = frame.categoricalColumns[vi] {
+                if let coding = codings[vi] {
+                    let cells = categorical(vi)
                     let margin = Set(term.variables).subtracting([vi])
                     var full = margin.isEmpty ? false : !termSets.contains(margin)
                     if margin.isEmpty && !formula.hasIntercept && !firstFactorTermSeen && term.variables.count == 1 {
@@ -111,11 +132,10 @@ public struct DesignMatrix: Sendable {
                         firstFactorTermSeen = true
                     }
                     for (k, level) in coding.levels.enumerated() where full || k != coding.reference {
-                        factors.append((label + level, used.map { c.cells[$0] == level ? 1 : 0 }))
+                        factors.append((label + level, cells.map { $0 == level ? 1 : 0 }))
                     }
                 } else {
-                    let values = frame.numericValues[vi]!
-                    factors.append((label, used.map { values[$0] }))
+                    factors.append((label, numeric(vi)))
                 }
                 var next: [(name: String, values: [Extended])] = []
                 for f in factors {

@@ -1,4 +1,7 @@
 import VarexLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Which covariance matrix of the coefficients to use for standard errors and tests.
 public enum CovarianceType: String, Sendable, CaseIterable {
@@ -12,11 +15,22 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     case hc2 = "HC2"
     /// ẽᵢ² / (1 − hᵢ)² (`sandwich::vcovHC`'s default).
     case hc3 = "HC3"
+    /// ẽᵢ² / (1 − hᵢ)^δᵢ, δᵢ = min(4, n hᵢ / p) (Cribari-Neto 2004).
+    case hc4 = "HC4"
+    /// ẽᵢ² / (1 − hᵢ)^δᵢ, δᵢ = min(1, n hᵢ / p) + min(1.5, n hᵢ / p) (Cribari-Neto and da Silva 2011).
+    case hc4m = "HC4m"
+    /// ẽᵢ² / √((1 − hᵢ)^δᵢ), δᵢ = min(n hᵢ / p, max(4, 0.7 n max(h) / p)) (Cribari-Neto et al. 2007).
+    case hc5 = "HC5"
 
-    /// Whether the weights divide by 1 − hᵢ (undefined at leverage 1).
-    public var dividesByOneMinusLeverage: Bool { self == .hc2 || self == .hc3 }
+    /// Whether the weights divide by a power of 1 − hᵢ (undefined at leverage 1).
+    public var dividesByOneMinusLeverage: Bool {
+        switch self {
+        case .classical, .hc0, .hc1: return false
+        case .hc2, .hc3, .hc4, .hc4m, .hc5: return true
+        }
+    }
 
-    /// Parses `classical`, `HC0` … `HC3` (any case).
+    /// Parses `classical`, `HC0` … `HC5`, `HC4m` (any case).
     public init?(name: String) {
         let lower = name.lowercased()
         guard let t = Self.allCases.first(where: { $0.rawValue.lowercased() == lower }) else { return nil }
@@ -41,14 +55,21 @@ extension LinearFit {
         let b = try influenceDirections()
         let e = weightedResiduals
         let nn = Double(n), k = Double(rank)
+        // HC4, HC4m and HC5 discount by n·h/p with p = Σh rounded, as sandwich's meatHC.
+        let p0 = h.reduce(0, +).rounded()
+        let hMax = h.max() ?? 0
         var omega = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let e2 = e[i] * e[i]
+            let ratio = nn * h[i] / p0
             switch type {
             case .hc0, .classical: omega[i] = e2
             case .hc1: omega[i] = e2 * nn / (nn - k)
             case .hc2: omega[i] = e2 / (1 - h[i])
             case .hc3: omega[i] = e2 / ((1 - h[i]) * (1 - h[i]))
+            case .hc4: omega[i] = e2 / pow(1 - h[i], min(4, ratio))
+            case .hc4m: omega[i] = e2 / pow(1 - h[i], min(1, ratio) + min(1.5, ratio))
+            case .hc5: omega[i] = e2 / pow(1 - h[i], min(ratio, max(4, nn * 0.7 * hMax / p0))).squareRoot()
             }
         }
         var weighted = b

@@ -29,8 +29,11 @@ public struct FitSummary: Sendable {
     public let residualQuantiles: [Double]
     /// The warnings R gives for the same fit (`summary.lm`, `sandwich::vcovHC`), in its words.
     public let warnings: [String]
+    /// The sequential (`anova`) and Type II (`car::Anova`, with the chosen covariance) tables,
+    /// when asked for.
+    public let anova: (sequential: AnovaTable, typeII: AnovaTable)?
 
-    public init(fit: LinearFit, covariance: CovarianceType = .classical, level: Double = 0.95) throws {
+    public init(fit: LinearFit, covariance: CovarianceType = .classical, level: Double = 0.95, anova: Bool = false) throws {
         formula = fit.design.formula.text
         response = fit.design.responseLabel
         n = fit.n
@@ -50,6 +53,7 @@ public struct FitSummary: Sendable {
         isWeighted = fit.weights != nil
         residualQuantiles = Self.quantiles(fit.weightedResiduals, [0, 0.25, 0.5, 0.75, 1])
         warnings = Self.warnings(fit: fit, covariance: covariance)
+        self.anova = anova ? (AnovaTable.sequential(fit), try AnovaTable.typeII(fit, covariance: covariance)) : nil
     }
 
     /// A last refinement correction above this (relative) is reported: the solution may then be

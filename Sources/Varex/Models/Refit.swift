@@ -52,6 +52,12 @@ public struct Refit: Sendable {
     /// stationary at the least-squares solution, so the solve's error enters it only squared
     /// (relative error about (κε)², far below R's own).
     public func residualSumOfSquares() -> Double {
+        Double(fitAllRows().rss)
+    }
+
+    /// The refit on every row: Σ(√w·r)² in extended precision (see ``residualSumOfSquares()``)
+    /// and the number of columns estimated (R's pivoting at the fit's tolerance).
+    public func fitAllRows() -> (rss: Extended, rank: Int) {
         var solver = solver()
         _ = solve(&solver)
         let n = fit.n
@@ -64,6 +70,6 @@ public struct Refit: Sendable {
             }
             rss += r * r
         }
-        return Double(rss)
+        return (rss, solver.rank)
     }
 }

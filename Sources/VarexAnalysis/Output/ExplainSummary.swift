@@ -5,12 +5,17 @@ public enum ExplainSummary {
     public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, unit: String = "rows") -> String {
         var o = TextSummary.render(a.summary, source: source)
         o += "\nShares of the variation in \(a.summary.response) (Shapley values of R² over the groups):\n"
-        var rows = [["Group", "Kind", "Share", "Terms"]]
+        let se = a.summary.covarianceType == .classical ? "" : " (\(a.summary.covarianceType.rawValue))"
+        var rows = [["Group", "Kind", "Share", "Wald F\(se)", "Df", "Pr(>F)", "Terms"]]
         for (g, group) in a.decomposition.grouping.groups.enumerated() {
+            let t = a.groupTests[g]
             rows.append([group.name, group.justified ? "justified" : "unjustified",
-                         NumberFormat.fixed(100 * a.shares.shares[g], decimals: 1) + "%", group.terms.joined(separator: " + ")])
+                         NumberFormat.fixed(100 * a.shares.shares[g], decimals: 1) + "%",
+                         t.statistic.isNaN ? "NA" : NumberFormat.significant(t.statistic, 4), "\(t.df1), \(t.df2)",
+                         t.pValue.isNaN ? "NA" : NumberFormat.pValue(t.pValue), group.terms.joined(separator: " + ")])
         }
-        rows.append(["(unexplained)", "unjustified", NumberFormat.fixed(100 * a.shares.unexplained, decimals: 1) + "%", "residual"])
+        rows.append(["(unexplained)", "unjustified", NumberFormat.fixed(100 * a.shares.unexplained, decimals: 1) + "%", "", "", "",
+                     "residual"])
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "\n" + baselineLine(a)
         if let t = a.unjustifiedTotals {
@@ -79,7 +84,9 @@ public enum ExplainSummary {
         o += "  \"baseline\": \(JSONSummary.number(a.retransformed?.baseline ?? a.decomposition.baseline)),\n"
         o += "  \"groups\": [\n" + groups.enumerated().map { g, group in
             "    {\"name\": \(JSONSummary.string(group.name)), \"justified\": \(group.justified), \"terms\": ["
-                + group.terms.map(JSONSummary.string).joined(separator: ", ") + "], \"share\": \(JSONSummary.number(a.shares.shares[g]))}"
+                + group.terms.map(JSONSummary.string).joined(separator: ", ") + "], \"share\": \(JSONSummary.number(a.shares.shares[g])), "
+                + "\"wald_f\": \(JSONSummary.number(a.groupTests[g].statistic)), \"wald_df1\": \(a.groupTests[g].df1), "
+                + "\"wald_df2\": \(a.groupTests[g].df2), \"wald_p_value\": \(JSONSummary.number(a.groupTests[g].pValue))}"
         }.joined(separator: ",\n") + "\n  ],\n"
         o += "  \"unexplained_share\": \(JSONSummary.number(a.shares.unexplained)),\n"
         o += "  \"subset_r_squared\": [\n" + a.shares.subsetRSquared.indices.map { s in

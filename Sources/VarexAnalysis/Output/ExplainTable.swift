@@ -13,7 +13,8 @@ public enum ExplainTable {
     /// The table of an explain run's typed rows: every input row, the results for the rows the
     /// fit used, the reason for the others.
     public static func make(rows x: ExplainRows, groups: [TermGroup], design: DesignMatrix, ids: [String], idName: String,
-                            labels: [String]?, labelName: String?, kept: [(name: String, cells: [String])] = []) -> OutputTable {
+                            labels: [String]?, labelName: String?, kept: [(name: String, cells: [String])] = [],
+                            outOfSample o: ExplainOutOfSample? = nil) -> OutputTable {
         let effectNames = groups.map { "effect_" + $0.name + (x.effectsArePercentages ? "_pct" : "") }
         var header = [idName] + (labelName.map { [$0] } ?? []) + kept.map(\.name)
         header += ["observed", "fitted", "baseline"] + effectNames
@@ -31,6 +32,19 @@ public enum ExplainTable {
             rows[r] = row
         }
         for drop in design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason) }
+        if let o {
+            let perHead = o.perHead(baseline: x.baseline, logResponse: x.effectsArePercentages, groups: groups.count)
+            for (k, r) in o.rows.enumerated() {
+                var cells: [Cell] = [.finite(o.observed[k]), .finite(o.fitted[k]), .finite(x.baseline)]
+                cells += o.effects.map { .finite($0[k]) }
+                cells += [.finite(o.justified[k]), .finite(o.unjustified[k]), .finite(o.residual[k]),
+                          .finite(o.unjustifiedPercent[k]), .empty, .finite(o.predictionLow[k]), .finite(o.predictionHigh[k])]
+                if x.scale != nil { cells += perHead.map { .finite($0[k] * (o.scale?[k] ?? .nan)) } }
+                cells += [.empty, .text(OutOfSample.note(nil))]
+                for (j, c) in cells.enumerated() { rows[r][lead + j] = c }
+            }
+            for (r, reason) in o.notes { rows[r][header.count - 1] = .text(OutOfSample.note(reason)) }
+        }
         for (i, r) in design.rows.enumerated() {
             var cells: [Cell] = [.finite(x.observed[i]), .finite(x.fitted[i]), .finite(x.baseline)]
             cells += x.effects.map { .finite($0[i]) }
@@ -49,6 +63,7 @@ extension ExplainAnalysis {
     /// The per-row table (every input row, in input order), for the writers.
     public var output: OutputTable {
         ExplainTable.make(rows: rows, groups: decomposition.grouping.groups, design: fit.design, ids: run.ids,
-                          idName: request.fit.id ?? "id", labels: run.labels, labelName: request.fit.label, kept: run.keptColumns)
+                          idName: request.fit.id ?? "id", labels: run.labels, labelName: request.fit.label, kept: run.keptColumns,
+                          outOfSample: outOfSample)
     }
 }

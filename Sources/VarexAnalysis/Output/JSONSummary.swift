@@ -2,7 +2,8 @@ import Varex
 /// The JSON summary of a fit, with exactly the keys `formula, n, n_dropped, rank, df_residual,
 /// coefficients` (each `term, estimate, std_error, t, p_value, ci_low, ci_high`), `sigma,
 /// r_squared, adj_r_squared, f_statistic, f_p_value, log_likelihood, aic, bic, se_type`, and
-/// `warnings` (R's warnings, in its words) when there are any.
+/// `anova` (the sequential and Type II tables, each row `term, df, sum_sq, mean_sq, f, p_value`,
+/// and `type_ii_se`) when asked for, and `warnings` (R's warnings, in its words) when there are any.
 /// Numbers have round-trip precision; not-estimable or undefined values are `null`.
 public enum JSONSummary {
     public static func render(_ s: FitSummary) -> String {
@@ -28,6 +29,10 @@ public enum JSONSummary {
         o += "  \"aic\": \(number(s.aic)),\n"
         o += "  \"bic\": \(number(s.bic)),\n"
         o += "  \"se_type\": \(string(s.covarianceType.rawValue))"
+        if let a = s.anova {
+            o += ",\n  \"anova\": {\"sequential\": \(AnovaText.json(a.sequential)),\n    \"type_ii\": \(AnovaText.json(a.typeII)), "
+                + "\"type_ii_se\": \(string(a.typeII.covariance.rawValue))}"
+        }
         if !s.warnings.isEmpty { o += ",\n  \"warnings\": [" + s.warnings.map(string).joined(separator: ", ") + "]" }
         o += "\n"
         o += "}\n"

@@ -5,13 +5,19 @@ import VarexLinearAlgebra
 ///
 /// Columns: `id, observed, fitted, residual, std_residual, studentized_residual, leverage,
 /// cooks_distance, dffits, covratio, pi_low, pi_high, dfbetas_<term>..., influential, note`.
-/// Rows left out of the fit keep their id, have empty numbers and give the reason in `note`.
+/// Rows left out of the fit keep their id, have empty numbers and give the reason in `note`;
+/// rows excluded on request are out of sample: the model's prediction for them (observed,
+/// fitted, the prediction error as residual, the prediction interval), noted as such.
 public enum ResidualTable {
     /// Builds the table. `ids` holds one id per table row.
     /// `labels` and `kept` are columns of the input shown after the id (name and cells).
+    /// Rows excluded on request (`outOfSample`) get the model's prediction: observed (where the
+    /// row has the response), fitted, residual (the prediction error) and the prediction interval,
+    /// with the note `out of sample: excluded`.
     public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
-                            labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = []) throws -> OutputTable {
-        let table = try make(fit: fit, ids: ids, idName: idName, level: level)
+                            labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = [],
+                            outOfSample: OutOfSample? = nil) throws -> OutputTable {
+        let table = try make(fit: fit, ids: ids, idName: idName, level: level, outOfSample: outOfSample)
         let extra = (labels.map { [$0] } ?? []) + kept
         guard !extra.isEmpty else { return table }
         let header = [table.header[0]] + extra.map(\.name) + table.header.dropFirst()
@@ -19,7 +25,7 @@ public enum ResidualTable {
         return OutputTable(header: header, rows: rows)
     }
 
-    static func make(fit: LinearFit, ids: [String], idName: String, level: Double) throws -> OutputTable {
+    static func make(fit: LinearFit, ids: [String], idName: String, level: Double, outOfSample: OutOfSample?) throws -> OutputTable {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design
         let interval = fit.predictionIntervals(level: level, leverage: infl.leverage)
@@ -34,6 +40,19 @@ public enum ResidualTable {
             row[0] = .text(ids[d.row])
             row[width - 1] = .text("left out: " + d.reason)
             rows[d.row] = row
+        }
+        if let o = outOfSample {
+            for (k, r) in o.coded.rows.enumerated() {
+                let p = o.predictions[k]
+                let y = o.coded.observed.map { Double($0[k]) } ?? .nan
+                let empty = [Cell](repeating: .empty, count: 6)
+                var row: [Cell] = [.text(ids[r]), .finite(y), .finite(p.fit), .finite(y - p.fit)] + empty
+                row += [.finite(p.predictionLow), .finite(p.predictionHigh)]
+                row += [Cell](repeating: .empty, count: fit.terms.count + 1)
+                row.append(.text(OutOfSample.note(nil)))
+                rows[r] = row
+            }
+            for (r, reason) in o.coded.notes { rows[r][width - 1] = .text(OutOfSample.note(reason)) }
         }
         for (i, r) in design.rows.enumerated() {
             let h = infl.leverage[i]
@@ -56,6 +75,7 @@ extension FitAnalysis {
     /// The per-row residual table of the run (with the label and kept columns asked for).
     public func residuals() throws -> OutputTable {
         try ResidualTable.make(fit: fit, ids: run.ids, idName: run.request.id ?? "id", level: run.request.level,
-                               labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns)
+                               labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns,
+                               outOfSample: try run.outOfSample())
     }
 }

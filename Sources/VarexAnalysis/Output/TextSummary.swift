@@ -50,6 +50,10 @@ public enum TextSummary {
             Standard errors: \
             \(s.covarianceType == .classical ? "classical" : "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n
             """
+        if let a = s.anova {
+            o += "\n" + AnovaText.render(a.sequential, response: s.response)
+            o += "\n" + AnovaText.render(a.typeII, response: s.response)
+        }
         return o
     }
 

@@ -34,6 +34,8 @@ public struct ExplainAnalysis: Sendable {
     public let summary: FitSummary
     public let decomposition: Decomposition
     public let shares: ShapleyShares
+    /// Per group, the joint Wald F test of its terms with the chosen standard errors.
+    public let groupTests: [WaldTest]
     public let responseScale: ResponseScale
     /// Set for a log response: the decomposition on the original scale.
     public let retransformed: Retransformation?
@@ -41,6 +43,8 @@ public struct ExplainAnalysis: Sendable {
     public let scaleValues: [Double]?
     /// The typed per-row results (rows the fit used).
     public let rows: ExplainRows
+    /// The rows excluded on request, decomposed out of sample.
+    public let outOfSample: ExplainOutOfSample
 
     public var table: Table { run.table }
     public var fit: LinearFit { run.fit }
@@ -58,6 +62,7 @@ public struct ExplainAnalysis: Sendable {
         summary = try FitSummary(fit: fit, covariance: f.covariance, level: f.level)
         decomposition = try Decomposition(fit: fit, grouping: grouping)
         shares = try ShapleyShares(fit: fit, grouping: grouping)
+        groupTests = try fit.groupTests(grouping, covariance: f.covariance)
         responseScale = try ResponseScale(response: formula.variables[formula.response!])
         if case let .logarithm(base) = responseScale {
             retransformed = Retransformation(decomposition, base: base, weights: fit.weights)
@@ -80,12 +85,16 @@ public struct ExplainAnalysis: Sendable {
         }
         rows = try ExplainRows(fit: fit, decomposition: decomposition, retransformed: retransformed, scale: scaleValues,
                                higherIsBetter: request.higherIsBetter, level: f.level)
+        outOfSample = try ExplainOutOfSample(run: run, decomposition: decomposition, retransformed: retransformed, scale: request.scale)
     }
 
-    /// Per table row: "" for a row the fit used, "left out: <reason>" for the others.
+    /// Per table row: "" for a row the fit used, "left out: <reason>" for the others, and
+    /// "out of sample: excluded" for the excluded rows decomposed out of sample.
     public var notes: [String] {
         var out = [String](repeating: "", count: run.ids.count)
         for d in fit.design.dropped { out[d.row] = "left out: " + d.reason }
+        for r in outOfSample.rows { out[r] = OutOfSample.note(nil) }
+        for (r, reason) in outOfSample.notes { out[r] = OutOfSample.note(reason) }
         return out
     }
 

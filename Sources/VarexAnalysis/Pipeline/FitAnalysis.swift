@@ -72,9 +72,10 @@ public struct FitAnalysis: Sendable {
     public var fit: LinearFit { run.fit }
     public var joinReports: [JoinReport] { run.joinReports }
 
-    public init(_ request: FitRequest) throws {
+    /// Runs the model; `anova` adds the sequential and Type II tables to the summary.
+    public init(_ request: FitRequest, anova: Bool = false) throws {
         run = try ModelRun(request)
-        summary = try FitSummary(fit: run.fit, covariance: request.covariance, level: request.level)
+        summary = try FitSummary(fit: run.fit, covariance: request.covariance, level: request.level, anova: anova)
     }
 
     /// Parses `VARIABLE=LEVEL` pairs.

@@ -15,6 +15,8 @@ public struct ModelRun: Sendable {
     public let labels: [String]?
     public let formula: Formula
     public let fit: LinearFit
+    /// The table rows left out because their id was excluded, in order.
+    public let excludedRows: [Int]
 
     /// Runs `request`; `preloaded` is the data already read (the demo adds a computed column).
     public init(_ request: FitRequest, table preloaded: Table? = nil) throws {
@@ -31,6 +33,7 @@ public struct ModelRun: Sendable {
         let labels = try request.label.map { try table.column($0).cells }
         for column in request.keep { _ = try table.column(column) }
         let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
+        self.excludedRows = excluded.keys.sorted()
         let design = try DesignMatrix(formula: formula, table: table,
                                       options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded))
         self.request = request
@@ -52,6 +55,20 @@ public struct ModelRun: Sendable {
             rows[row] = "excluded"
         }
         return rows
+    }
+
+    /// The excluded rows as the model sees them: coded by the fit's schema (a row with a
+    /// missing predictor or a category the fit never saw has a note instead) and predicted with
+    /// `predict.lm`'s intervals (the classical covariance; a weighted fit uses each row's weight
+    /// where it has one).
+    public func outOfSample() throws -> OutOfSample {
+        let coded = try fit.design.schema.modelMatrix(table: table, rows: excludedRows)
+        var weights: [Double]? = nil
+        if let name = request.weights, let c = try? table.column(name) {
+            weights = coded.rows.map { r in c.isMissing[r] || !(c.values[r] > 0) ? 1 : Double(c.values[r]) }
+        }
+        let predictions = try fit.predictor().predict(coded, level: request.level, weights: weights)
+        return OutOfSample(coded: coded, predictions: predictions)
     }
 
     /// The columns a user asked to keep beside the results (`--keep`), as (name, cells).

@@ -23,7 +23,7 @@ public enum StarterSpec {
         }
         o += "# label: COLUMN           # shown beside the id\n"
         o += "formula: \(yamlScalar("\(response) ~ \(predictors.isEmpty ? "1" : predictors.joined(separator: " + "))"))   # edit: response ~ terms\n"
-        o += "# se: HC3                 # classical, HC0, HC1, HC2, HC3\n"
+        o += "# se: HC3                 # classical, HC0, HC1, HC2, HC3, HC4, HC4m, HC5\n"
         o += "# level: 0.95\n# weights: COLUMN\n# reference: {COLUMN: LEVEL}\n# join: [other.csv]        # more columns, matched on id\n"
         o += "# exclude: [ID, ID]\n"
         o += "# justified:              # explain: every term in one group\n#   need: [TERM, TERM]\n# unjustified:\n#   practice: [TERM]\n"

@@ -1,0 +1,161 @@
+import Foundation
+import Varex
+import VarexLinearAlgebra
+
+/// A fitted linear model saved as JSON (`varex fit --save-model`): everything `varex predict`
+/// needs (the formula, each categorical variable's levels and reference, the coefficients, their
+/// covariance, σ̂ and the residual df) and what `varex anova` needs to compare saved models
+/// (the residual sum of squares, the rows used and the data's SHA-256). Undefined numbers (an
+/// aliased coefficient, σ̂ of an exact fit) are `null`.
+public struct SavedModel: Codable, Sendable, Equatable {
+    public struct Column: Codable, Sendable, Equatable {
+        public var name: String
+        /// The term's index in the formula's terms, -1 for the intercept.
+        public var term: Int
+        /// nil when aliased.
+        public var coefficient: Double?
+    }
+    public struct Coding: Codable, Sendable, Equatable {
+        /// The variable as the formula names it (`council_type`, `C(cyl)`).
+        public var variable: String
+        public var levels: [String]
+        public var reference: String
+    }
+
+    public static let formatName = "varex-linear-model"
+    public var format: String
+    public var formatVersion: Int
+    public var varexVersion: String
+    public var formula: String
+    public var weights: String?
+    public var data: String
+    public var dataSHA256: String
+    /// The ids of the rows used, in order (row numbers when the run had no --id).
+    public var rowsUsed: [String]
+    public var rank: Int
+    public var dfResidual: Int
+    public var rss: Double
+    public var sigma: Double?
+    public var seType: String
+    public var tolerance: Double
+    public var columns: [Column]
+    public var categorical: [Coding]
+    /// The covariance of type `seType`, rows and columns in the order of `columns`.
+    public var covariance: [[Double?]]
+
+    enum CodingKeys: String, CodingKey {
+        case format, formatVersion = "format_version", varexVersion = "varex_version", formula, weights, data
+        case dataSHA256 = "data_sha256", rowsUsed = "rows_used", rank, dfResidual = "df_residual", rss, sigma
+        case seType = "se_type", tolerance, columns, categorical, covariance
+    }
+
+    /// The model of a run, with its covariance of the run's type.
+    public init(run: ModelRun) throws {
+        let fit = run.fit
+        let predictor = try fit.predictor(covariance: run.request.covariance)
+        let design = fit.design
+        format = Self.formatName
+        formatVersion = 1
+        varexVersion = VarexVersion.string
+        formula = design.formula.text
+        weights = run.request.weights
+        data = run.table.source
+        dataSHA256 = (try? Checksum.sha256(path: run.request.dataPath)) ?? "not available"
+        rowsUsed = design.rows.map { run.ids[$0] }
+        rank = fit.rank
+        dfResidual = fit.dfResidual
+        rss = fit.weightedRSS
+        sigma = Self.finite(fit.sigma)
+        seType = predictor.covarianceType.rawValue
+        tolerance = fit.tolerance
+        columns = design.columnNames.indices.map {
+            Column(name: design.columnNames[$0], term: design.assign[$0], coefficient: Self.finite(fit.coefficients[$0]))
+        }
+        categorical = design.codings.sorted { $0.key < $1.key }.map { vi, c in
+            Coding(variable: design.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
+        }
+        let p = design.columnNames.count
+        covariance = (0..<p).map { a in (0..<p).map { b in Self.finite(predictor.covariance[a, b]) } }
+    }
+
+    static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+    /// The JSON text (keys sorted, numbers round-trip).
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Reads a saved model; a file that is not one is an error naming it.
+    public init(contentsOf path: String) throws {
+        let bytes = try FileBytes.read(path: path)
+        do {
+            self = try JSONDecoder().decode(SavedModel.self, from: Data(bytes))
+        } catch {
+            throw SavedModelError.notAModel(path: path, reason: Self.reason(error))
+        }
+        guard format == Self.formatName else { throw SavedModelError.notAModel(path: path, reason: "its format is '\(format)'") }
+        guard formatVersion == 1 else { throw SavedModelError.unsupportedVersion(path: path, version: formatVersion) }
+        let p = columns.count
+        guard covariance.count == p, covariance.allSatisfy({ $0.count == p }) else {
+            throw SavedModelError.inconsistent(path: path, reason: "the covariance is not \(p) × \(p)")
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        switch error {
+        case let DecodingError.keyNotFound(key, _): return "no '\(key.stringValue)'"
+        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case DecodingError.dataCorrupted: return "it is not JSON"
+        default: return "\(error)"
+        }
+    }
+
+    /// The predictor this file describes, checked against its own formula: the columns the
+    /// formula and codings produce must be the saved ones.
+    public func predictor(path: String) throws -> LinearPredictor {
+        let f: Formula
+        do { f = try Formula(formula) } catch { throw SavedModelError.inconsistent(path: path, reason: "its formula: \(error)") }
+        var codings: [Int: CategoricalCoding] = [:]
+        for c in categorical {
+            guard let vi = f.variables.firstIndex(where: { $0.label == c.variable }),
+                  let reference = c.levels.firstIndex(of: c.reference) else {
+                throw SavedModelError.inconsistent(path: path, reason: "the categorical variable '\(c.variable)' does not match the formula")
+            }
+            codings[vi] = CategoricalCoding(levels: c.levels, reference: reference)
+        }
+        let schema = ModelSchema(formula: f, codings: codings, columnNames: columns.map(\.name), assign: columns.map(\.term))
+        guard schema.expectedColumnNames == schema.columnNames else {
+            throw SavedModelError.inconsistent(path: path, reason: "its columns are not those its formula makes")
+        }
+        guard let type = CovarianceType(name: seType) else {
+            throw SavedModelError.inconsistent(path: path, reason: "unknown se_type '\(seType)'")
+        }
+        let p = columns.count
+        var v = Matrix(rows: p, columns: p, repeating: .nan)
+        for a in 0..<p { for b in 0..<p { v[a, b] = covariance[a][b] ?? .nan } }
+        return LinearPredictor(schema: schema, coefficients: columns.map { $0.coefficient ?? .nan }, covariance: v,
+                               covarianceType: type, sigma: sigma ?? .nan, dfResidual: dfResidual)
+    }
+}
+
+/// Problems with a saved model file.
+public enum SavedModelError: VarexError, Equatable {
+    case notAModel(path: String, reason: String)
+    case unsupportedVersion(path: String, version: Int)
+    case inconsistent(path: String, reason: String)
+
+    public var exitCode: Int32 { 1 }
+    public var description: String {
+        switch self {
+        case let .notAModel(path, reason):
+            return "\(path): not a model saved by 'varex fit --save-model' (\(reason))"
+        case let .unsupportedVersion(path, version):
+            return "\(path): model format version \(version) is newer than this Varex reads (1); update Varex"
+        case let .inconsistent(path, reason):
+            return "\(path): the saved model does not hold together (\(reason)); save it again with 'varex fit --save-model'"
+        }
+    }
+}

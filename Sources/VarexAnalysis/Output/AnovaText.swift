@@ -1,0 +1,80 @@
+import Varex
+
+/// Analysis-of-variance tables as text, in the layout R prints them, and as JSON.
+public enum AnovaText {
+    /// `anova(fit)` or `car::Anova(fit)`, as R prints it.
+    public static func render(_ table: AnovaTable, response: String) -> String {
+        var o: String
+        let withSS = table.rows.contains { $0.term != "Residuals" && $0.sumOfSquares != nil }
+        switch table.kind {
+        case .sequential: o = "Analysis of Variance Table (sequential: each term after those above it)\n\n"
+        case .typeII where withSS: o = "Anova Table (Type II tests: each term after every term that does not contain it)\n\n"
+        case .typeII:
+            o = "Analysis of Deviance Table (Type II tests: each term after every term that does not contain it)\n"
+            o += "Coefficient covariances: \(table.covariance.rawValue)\n\n"
+        }
+        o += "Response: \(response)\n"
+        var rows: [[String]]
+        if table.kind == .sequential {
+            rows = [["", "Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)", ""]]
+        } else if withSS {
+            rows = [["", "Sum Sq", "Df", "F value", "Pr(>F)", ""]]
+        } else {
+            rows = [["", "Df", "F", "Pr(>F)", ""]]
+        }
+        for r in table.rows {
+            let ss = r.sumOfSquares.map { NumberFormat.significant($0, 5, trim: false) } ?? ""
+            let f = r.f.map { NumberFormat.significant($0, 4, trim: false) } ?? ""
+            let p = r.pValue.map { $0.isNaN ? "NA" : NumberFormat.pValue($0) } ?? ""
+            let stars = r.pValue.map(TextSummary.stars) ?? ""
+            if table.kind == .sequential {
+                rows.append([r.term, String(r.df), ss, r.meanSquare.map { NumberFormat.significant($0, 5, trim: false) } ?? "", f, p, stars])
+            } else if withSS {
+                rows.append([r.term, ss, String(r.df), f, p, stars])
+            } else {
+                rows.append([r.term, String(r.df), f, p, stars])
+            }
+        }
+        o += TextSummary.aligned(rows, leftFirst: true)
+        o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+        return o
+    }
+
+    /// The rows as a JSON array: `term, df, sum_sq, mean_sq, f, p_value` (null where undefined).
+    public static func json(_ table: AnovaTable) -> String {
+        "[" + table.rows.map { r in
+            "{\"term\": \(JSONSummary.string(r.term)), \"df\": \(r.df), \"sum_sq\": \(JSONSummary.number(r.sumOfSquares ?? .nan)), "
+                + "\"mean_sq\": \(JSONSummary.number(r.meanSquare ?? .nan)), \"f\": \(JSONSummary.number(r.f ?? .nan)), "
+                + "\"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
+        }.joined(separator: ", ") + "]"
+    }
+}
+
+extension AnovaText {
+    /// `anova(m1, m2, ...)` as R prints it.
+    public static func render(_ c: ComparisonAnalysis) -> String {
+        var o = "Analysis of Variance Table\n\n"
+        for (k, f) in c.formulas.enumerated() { o += "Model \(k + 1): \(f)\n" }
+        var rows = [["", "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)", ""]]
+        for (k, r) in c.comparison.rows.enumerated() {
+            rows.append([String(k + 1), String(r.dfResidual), NumberFormat.significant(r.rss, 6),
+                         r.df.map(String.init) ?? "", r.sumOfSquares.map { NumberFormat.significant($0, 6) } ?? "",
+                         r.f.map { NumberFormat.significant($0, 4) } ?? "", r.pValue.map(NumberFormat.pValue) ?? "",
+                         r.pValue.map(TextSummary.stars) ?? ""])
+        }
+        o += TextSummary.aligned(rows, leftFirst: true)
+        o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+        return o
+    }
+
+    /// The comparison as JSON: `models` (formulas) and `rows` (`res_df, rss, df, sum_sq, f, p_value`).
+    public static func json(_ c: ComparisonAnalysis) -> String {
+        var o = "{\n  \"models\": [" + c.formulas.map(JSONSummary.string).joined(separator: ", ") + "],\n  \"rows\": [\n"
+        o += c.comparison.rows.map { r in
+            "    {\"res_df\": \(r.dfResidual), \"rss\": \(JSONSummary.number(r.rss)), \"df\": \(r.df.map(String.init) ?? "null"), "
+                + "\"sum_sq\": \(JSONSummary.number(r.sumOfSquares ?? .nan)), \"f\": \(JSONSummary.number(r.f ?? .nan)), "
+                + "\"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
+        }.joined(separator: ",\n")
+        return o + "\n  ]\n}\n"
+    }
+}

@@ -1,0 +1,77 @@
+import Varex
+
+/// `varex anova`: nested models compared by F tests (R's `anova(m1, m2, ...)`), from formulas
+/// fitted to one data set or from saved models. The models must use the same rows (R refuses
+/// models "not all fitted to the same size of dataset"; Varex checks the rows themselves).
+public struct ComparisonAnalysis: Sendable {
+    public let formulas: [String]
+    public let comparison: ModelComparison
+    /// Each model's design columns, to say whether the models are nested.
+    public let columns: [[String]]
+
+    /// Fits every formula with the same request (data, joins, exclusions, weights).
+    public init(request: FitRequest, formulas: [String]) throws {
+        guard formulas.count >= 2 else { throw ComparisonError.tooFewModels(formulas.count) }
+        var runs: [ModelRun] = []
+        for f in formulas {
+            var r = request
+            r.formula = f
+            runs.append(try ModelRun(r))
+        }
+        let rows = runs.map { $0.fit.design.rows.map { runs[0].ids[$0] } }
+        try Self.checkSameRows(rows, names: formulas)
+        self.formulas = formulas
+        columns = runs.map { $0.fit.design.columnNames }
+        comparison = ModelComparison(models: runs.map { ($0.fit.weightedRSS, $0.fit.dfResidual) })
+    }
+
+    /// Compares saved models (`varex fit --save-model`), which must come from the same data.
+    public init(modelPaths: [String]) throws {
+        guard modelPaths.count >= 2 else { throw ComparisonError.tooFewModels(modelPaths.count) }
+        let models = try modelPaths.map { try SavedModel(contentsOf: $0) }
+        for (k, m) in models.enumerated().dropFirst() where m.dataSHA256 != models[0].dataSHA256 || m.weights != models[0].weights {
+            throw ComparisonError.differentData(first: modelPaths[0], other: modelPaths[k])
+        }
+        try Self.checkSameRows(models.map(\.rowsUsed), names: modelPaths)
+        formulas = models.map(\.formula)
+        columns = models.map { $0.columns.map(\.name) }
+        comparison = ModelComparison(models: models.map { ($0.rss, $0.dfResidual) })
+    }
+
+    static func checkSameRows(_ rows: [[String]], names: [String]) throws {
+        for (k, r) in rows.enumerated().dropFirst() where r != rows[0] {
+            throw ComparisonError.differentRows(first: names[0], firstCount: rows[0].count, other: names[k], otherCount: r.count)
+        }
+    }
+
+    /// Pairs of neighbouring models of which neither's columns contain the other's: the F test
+    /// assumes nested models (R does not check; Varex says so).
+    public var notNested: [(Int, Int)] {
+        columns.indices.dropFirst().compactMap { k in
+            let a = Set(columns[k - 1]), b = Set(columns[k])
+            return a.isSubset(of: b) || b.isSubset(of: a) ? nil : (k - 1, k)
+        }
+    }
+}
+
+/// Problems comparing models.
+public enum ComparisonError: VarexError, Equatable {
+    case tooFewModels(Int)
+    case differentData(first: String, other: String)
+    case differentRows(first: String, firstCount: Int, other: String, otherCount: Int)
+
+    public var exitCode: Int32 { 1 }
+    public var description: String {
+        switch self {
+        case let .tooFewModels(n):
+            return "\(n) model\(n == 1 ? "" : "s"): a comparison needs at least two"
+        case let .differentData(first, other):
+            return "\(other) was not fitted to the same data as \(first) (the data's SHA-256 or the weights differ)"
+        case let .differentRows(first, firstCount, other, otherCount):
+            return """
+                the models were not fitted to the same rows: \(first) used \(firstCount), \(other) \(otherCount); \
+                leave the same rows out of both (a missing value in a variable only one model uses drops the row from that model only)
+                """
+        }
+    }
+}

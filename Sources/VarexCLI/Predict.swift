@@ -1,0 +1,53 @@
+import ArgumentParser
+import Varex
+import VarexAnalysis
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict from a saved model: fitted values with confidence and prediction intervals, as predict.lm.",
+        discussion: """
+        Reads a model saved by `varex fit --save-model` and a CSV with the model's predictor \
+        columns (the response may be absent). Every row of the CSV is written; a row with a missing \
+        predictor, or a category the model was not fitted with, gets a note instead of numbers. \
+        Intervals are predict.lm's: se_fit = √(x V xᵀ) with the model's covariance (classical \
+        unless it was saved with --se), prediction variance se_fit² + σ²/w (w = 1, or --weights), \
+        t quantiles on the model's residual degrees of freedom.
+
+        Examples:
+          varex fit fixtures/councils/asc_2018_19.csv --id code --formula "asc_net_spend_per_adult_gbp ~ imd_score + council_type" \\
+            --save-model model.json
+          varex predict model.json new_councils.csv --id code --out predictions.csv
+        """
+    )
+
+    @Argument(help: "The model file written by `varex fit --save-model`.")
+    var model: String
+
+    @Argument(help: "A CSV with the model's predictor columns.")
+    var data: String
+
+    @OptionGroup var csv: CSVOptions
+
+    @Option(help: "Confidence level of the intervals (default 0.95).")
+    var level: Double = 0.95
+
+    @Option(help: "Column of prediction-variance weights (the prediction variance is σ²/w), for a weighted model.")
+    var weights: String?
+
+    @OptionGroup var rows: RowOutputOptions
+
+    func validate() throws {
+        if !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }
+    }
+
+    func run() throws {
+        let a = try PredictionAnalysis(modelPath: model, dataPath: data, id: rows.id, level: level, weights: weights)
+        for w in a.warnings { Console.error("varex: warning: \(w)") }
+        let missing = a.coded.notes.count
+        Console.error("varex: \(a.predictions.count) of \(a.table.rowCount) rows predicted"
+            + (missing > 0 ? "; \(missing) without a prediction (see the note column)" : ""))
+        let labels = try rows.label.map { try a.table.column($0).cells }
+        let table = a.table(idName: rows.id ?? "id", labels: labels, labelName: rows.label)
+        try OutputFiles.write([(rows.out, CSVWriter.render(table, dialect: csv.dialect()))])
+    }
+}

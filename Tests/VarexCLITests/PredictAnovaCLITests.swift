@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import Varex
+import VarexAnalysis
+
+/// `fit --save-model`, `predict`, `anova`, `fit --anova` and `--se HC4/HC4m/HC5` through the
+/// binary, against R's numbers (fixtures/reference/make_inference_reference.R).
+struct PredictAnovaCLITests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let net = "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + council_type"
+
+    static func number(_ s: String) -> Double { Double(s) ?? .nan }
+
+    /// Saved with two councils excluded, then predicted on the whole file: every council with its
+    /// predictors gets predict.lm's fit and intervals (1e-9); the CSV has every input row.
+    @Test func saveModelThenPredict() throws {
+        let dir = try CLI.temporaryDirectory()
+        let fit = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", Self.net, "--exclude", "E09000001",
+                               "--exclude", "E06000053", "--save-model", dir + "/m.json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let r = try CLI.run(["predict", dir + "/m.json", Self.councils, "--id", "code", "--label", "name", "--out", dir + "/p.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("152 of 152 rows predicted"))
+        let got = try CSVReader.read(path: dir + "/p.csv")
+        #expect(got.header == ["code", "name", "fit", "se_fit", "ci95_low", "ci95_high", "pi95_low", "pi95_high", "note"])
+        let ref = try CSVReader.read(path: CLI.fixture("reference/predict_councils_net.csv"))
+        for want in ref.rows {
+            let row = got.rows.first { $0[0] == want[0] }!
+            for (g, w) in [(2, 1), (3, 2), (4, 3), (5, 4), (6, 5), (7, 6)] {
+                let a = Self.number(row[g]), b = Self.number(want[w])
+                #expect(abs(a - b) <= 1e-9 * abs(b), "\(want[0]) \(got.header[g]): \(a) vs \(b)")
+            }
+        }
+    }
+
+    /// Rows that cannot be predicted are kept, with a note; a weighted model without --weights
+    /// gives R's warning; a file that is not a saved model is a clear error.
+    @Test func predictNotesWarningsAndErrors() throws {
+        let dir = try CLI.temporaryDirectory()
+        _ = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type",
+                         "--weights", "pop_18p", "--save-model", dir + "/w.json"])
+        let new = try CLI.write("code,imd_score,council_type\nA,20,County\nB,,County\nC,20,Combined Authority\n", named: "new.csv", in: dir)
+        let r = try CLI.run(["predict", dir + "/w.json", new, "--id", "code"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("varex: warning: Assuming constant prediction variance even though model fit is weighted"))
+        #expect(r.stderr.contains("1 of 3 rows predicted; 2 without a prediction"))
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[2] == "B,,,,,,,no prediction: missing imd_score")
+        #expect(lines[3] == "C,,,,,,,no prediction: council_type 'Combined Authority' is not a level the model was fitted with")
+        let bad = try CLI.write("{\"format\": \"something else\"}", named: "bad.json", in: dir)
+        let e = try CLI.run(["predict", bad, new])
+        #expect(e.status == 1 && e.stderr.hasPrefix("varex: error: \(bad): not a model saved by 'varex fit --save-model'"), "\(e.stderr)")
+    }
+
+    /// `varex anova` with two formulas and with two saved models: R's anova(small, big).
+    @Test func anovaComparesNestedModels() throws {
+        let small = "asc_net_spend_per_adult_gbp ~ imd_score"
+        let big = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type"
+        let ref = try CSVReader.read(path: CLI.fixture("reference/anova_compare.csv"))
+        let dir = try CLI.temporaryDirectory()
+        let byFormula = try CLI.run(["anova", Self.councils, "--id", "code", "--formula", small, "--formula", big, "--json", dir + "/a.json"])
+        #expect(byFormula.status == 0, "\(byFormula.stderr)")
+        #expect(byFormula.stdout.contains("Model 2: \(big)"))
+        for name in ["s", "b"] {
+            let f = name == "s" ? small : big
+            _ = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", f, "--save-model", dir + "/\(name).json"])
+        }
+        let bySaved = try CLI.run(["anova", dir + "/s.json", dir + "/b.json", "--json", "-"])
+        #expect(bySaved.status == 0, "\(bySaved.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(bySaved.stdout.utf8)) as! [String: Any]
+        let rows = json["rows"] as! [[String: Any]]
+        let want = ref.rows[1]
+        #expect(rows[1]["df"] as? Int == Int(want[3]))
+        for (key, column) in [("rss", 2), ("sum_sq", 4), ("f", 5), ("p_value", 6)] {
+            let g = (rows[1][key] as! NSNumber).doubleValue, w = Self.number(want[column])
+            #expect(abs(g - w) <= 1e-9 * abs(w), "\(key): \(g) vs \(w)")
+        }
+        #expect(try String(contentsOfFile: dir + "/a.json", encoding: .utf8) == bySaved.stdout)
+        // Different rows: a variable missing in one council drops it from one model only.
+        let e = try CLI.run(["anova", Self.councils, "--formula", small, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + ascof_3a"])
+        #expect(e.status == 1 && e.stderr.contains("the models were not fitted to the same rows"), "\(e.stderr)")
+    }
+
+    /// `fit --anova --se HC3 --json`: the sequential table and the HC3 Type II table in the JSON,
+    /// against anova() and car::Anova(vcov. = vcovHC(type = "HC3")).
+    @Test func fitAnovaInTheJSON() throws {
+        let r = try CLI.run(["fit", CLI.fixture("reference/mtcars.csv"), "--id", "model", "--formula", "mpg ~ wt * hp + factor(cyl) + am",
+                             "--anova", "--se", "HC3", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let anova = json["anova"] as! [String: Any]
+        #expect(anova["type_ii_se"] as? String == "HC3")
+        let seq = anova["sequential"] as! [[String: Any]]
+        let seqRef = try CSVReader.read(path: CLI.fixture("reference/anova_mtcars_interactions.csv"))
+        #expect(seq.map { $0["term"] as! String } == seqRef.rows.map { $0[0] })
+        for (row, want) in zip(seq, seqRef.rows) where want[0] != "Residuals" {
+            let f = (row["f"] as! NSNumber).doubleValue
+            #expect(abs(f - Self.number(want[4])) <= 1e-9 * Self.number(want[4]))
+        }
+        let t2 = anova["type_ii"] as! [[String: Any]]
+        let t2Ref = try CSVReader.read(path: CLI.fixture("reference/anova2_mtcars_interactions_HC3.csv"))
+        for (row, want) in zip(t2, t2Ref.rows) where want[0] != "Residuals" {
+            let f = (row["f"] as! NSNumber).doubleValue
+            #expect(abs(f - Self.number(want[2])) <= 1e-9 * Self.number(want[2]), "\(want[0])")
+            #expect(row["sum_sq"] is NSNull)
+        }
+    }
+
+    /// `--se HC4m` reaches the coefficient table: sandwich's HC4m standard errors.
+    @Test func hc4mThroughTheBinary() throws {
+        let r = try CLI.run(["fit", CLI.fixture("reference/swiss.csv"), "--id", "province", "--formula",
+                             "Fertility ~ Agriculture + Examination + Education + Catholic + Infant.Mortality", "--se", "HC4m", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(json["se_type"] as? String == "HC4m")
+        let coefficients = json["coefficients"] as! [[String: Any]]
+        let ref = try CSVReader.read(path: CLI.fixture("reference/hc45_swiss.csv"))
+        for (c, want) in zip(coefficients, ref.rows) {
+            let se = (c["std_error"] as! NSNumber).doubleValue
+            #expect(abs(se - Self.number(want[2])) <= 1e-9 * Self.number(want[2]), "\(want[0])")
+        }
+    }
+}
