@@ -23,6 +23,14 @@ extension HigherIs: ExpressibleByArgument {
 extension IndicatorKindName: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }
+extension Family: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { names }
+}
+extension Link: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { names }
+}
 extension CSVWriter.Dialect: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
 }

@@ -46,11 +46,32 @@ struct Fit: ParsableCommand {
     @Option(name: .customLong("save-model"), help: "Save the fitted model as JSON for `varex predict` and `varex anova` (formula, levels, coefficients, covariance, σ, df, the data's SHA-256).")
     var saveModel: String?
 
+    @Option(help: "Fit a generalized linear model (IRLS, as R's glm): binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma. A binomial response is cbind(successes, failures) or a proportion with --weights (the trials).")
+    var family: Family?
+
+    @Option(help: "The GLM's link (default: the family's, as R): logit, probit, cloglog, log, identity, inverse, sqrt, 1/mu^2.")
+    var link: Link?
+
     @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON.")
     var anova = false
 
+    func validate() throws {
+        if link != nil && family == nil { throw ValidationError("--link needs --family") }
+        if family != nil {
+            if let se = model.se, se != .classical { throw ValidationError("--se \(se.rawValue) with --family: a GLM's standard errors are classical (summary.glm) in this version") }
+            if anova { throw ValidationError("--anova with --family: the analysis of deviance is not in this version; compare GLMs with their deviances") }
+            if saveModel != nil { throw ValidationError("--save-model with --family: saved models are linear models in this version") }
+            if xlsx != nil { throw ValidationError("--xlsx with --family: not in this version; write --residuals as CSV") }
+        }
+    }
+
     func run() throws {
         let spec = try model.loadSpec()
+        if let family {
+            let a = try GLMAnalysis(try model.request(data: data, spec: spec), family: family, link: link)
+            try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect())
+            return
+        }
         let analysis = try FitAnalysis(try model.request(data: data, spec: spec), anova: anova)
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
                             dialect: csv.dialect(), xlsx: xlsx, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
@@ -99,5 +120,24 @@ enum FitReport {
             files.insert((xlsx, book), at: 0)
         }
         try OutputFiles.write(bytes: files)
+    }
+}
+
+/// Writes a GLM's outputs, all or nothing.
+enum GLMReport {
+    static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect) throws {
+        for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let dropped = a.fit.design.dropped
+        if !dropped.isEmpty {
+            Console.error("varex: \(dropped.count) of \(a.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+        }
+        for w in a.fit.warnings { Console.error("varex: warning: \(w)") }
+        var outputs: [(path: String, contents: String)] = []
+        if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
+        if let json { outputs.append((json, GLMSummary.json(a))) }
+        if !outputs.contains(where: { $0.path == "-" }) {
+            outputs.append(("-", format == .json ? GLMSummary.json(a) : GLMSummary.text(a, source: a.data.table.source)))
+        }
+        try OutputFiles.write(outputs)
     }
 }

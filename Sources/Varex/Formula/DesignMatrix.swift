@@ -57,6 +57,11 @@ public struct DesignMatrix: Sendable {
     public let y: [Extended]
     /// The case weights of the rows used, if the fit is weighted.
     public let weights: [Extended]?
+    /// The sum of the formula's `offset()` terms for the rows used, if it has any.
+    public let offset: [Extended]?
+    /// For a `cbind(successes, failures)` response: the trials of the rows used (the response is
+    /// then the proportion of successes).
+    public let trials: [Extended]?
     /// The table rows (0-based) used, in table order.
     public let rows: [Int]
     /// The table rows left out, with reasons.
@@ -86,6 +91,12 @@ public struct DesignMatrix: Sendable {
         let yv = frame.numericValues[frame.responseIndex]!
         self.y = frame.rows.map { yv[$0] }
         self.weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
+        if formula.offsets.isEmpty {
+            self.offset = nil
+        } else {
+            self.offset = frame.rows.map { r in formula.offsets.reduce(Extended(0)) { $0 + frame.numericValues[$1]![r] } }
+        }
+        self.trials = frame.trials.map { t in frame.rows.map { t[$0] } }
     }
 
     /// The schema of this design: what building the model matrix of other rows needs.

@@ -43,6 +43,8 @@ public struct Formula: Sendable {
     public let terms: [Term]
     /// Whether the model has an intercept.
     public let hasIntercept: Bool
+    /// Variables that are offsets (`offset(log(n))`): added to the linear predictor, not terms.
+    public let offsets: [Int]
 
     /// Parses `text`; a syntax error carries the position it occurs at.
     public init(_ text: String) throws {
@@ -59,7 +61,14 @@ public struct Formula: Sendable {
             return Term(variables: vars, label: vars.map { parsed.variables[$0].label }.joined(separator: ":"))
         }
         self.hasIntercept = parsed.rhs.intercept ?? true
+        self.offsets = parsed.offsets
         if terms.isEmpty && !hasIntercept { throw FormulaError.emptyModel(text) }
+    }
+
+    /// Whether the response is `cbind(successes, failures)` (a binomial count response).
+    public var hasCountPair: Bool {
+        guard let r = response, case .expression(.call("cbind", _)) = variables[r].source else { return false }
+        return true
     }
 
     /// Every column the formula reads, in order of first use.

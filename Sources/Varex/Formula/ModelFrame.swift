@@ -14,6 +14,9 @@ struct ModelFrame {
     let weightColumn: Column?
     /// Each numeric variable's values over the table (NaN on rows left out), by variable index.
     let numericValues: [Int: [Extended]]
+    /// For a `cbind(successes, failures)` response: successes + failures over the table (the
+    /// response is then the proportion successes / trials, 0 where there are no trials).
+    let trials: [Extended]?
     /// The table rows used, in order, and those left out with the reason.
     let rows: [Int]
     let dropped: [DroppedRow]
@@ -57,6 +60,21 @@ struct ModelFrame {
             }
             values[vi] = column
         }
+        var trials: [Extended]? = nil
+        if case let .expression(.call("cbind", pair)) = formula.variables[responseIndex].source {
+            var t = [Extended](repeating: .nan, count: n)
+            var y = [Extended](repeating: .nan, count: n)
+            for row in 0..<n where dropReason[row] == nil {
+                let value = { (name: String) in numericColumns[name]!.values[row] }
+                let a = pair[0].evaluate(value), b = pair[1].evaluate(value)
+                guard a.isFinite, b.isFinite else { dropReason[row] = "\(formula.variables[responseIndex].label) is not finite"; continue }
+                t[row] = a + b
+                y[row] = a + b == 0 ? 0 : a / (a + b)
+            }
+            values[responseIndex] = y
+            trials = t
+        }
+        self.trials = trials
         if let wc = weightColumn {
             for row in 0..<n where dropReason[row] == nil && wc.values[row] == 0 { dropReason[row] = "weight is zero" }
         }

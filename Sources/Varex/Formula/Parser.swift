@@ -11,6 +11,9 @@ struct FormulaParser {
     let tokens: [Token]
     var index = 0
     var variables: [ModelVariable] = []
+    /// Variables that are offsets (`offset(...)` on the right-hand side): in the linear
+    /// predictor with coefficient 1, not terms.
+    var offsets: [Int] = []
     /// How deep the parse is in parentheses, calls and unary signs.
     var depth = 0
 
@@ -84,11 +87,11 @@ struct FormulaParser {
         return variables.count - 1
     }
 
-    mutating func parseFormula() throws -> (response: Int?, variables: [ModelVariable], rhs: TermSet) {
+    mutating func parseFormula() throws -> (response: Int?, variables: [ModelVariable], rhs: TermSet, offsets: [Int]) {
         var response: Int? = nil
         if current.kind != .symbol("~") {
             guard current.kind != .end else { throw fail("the formula is empty; write it as 'y ~ x1 + x2'") }
-            let e = try parseArithmetic().expression
+            let e = try parseResponse()
             if case let .column(name) = e {
                 response = register(ModelVariable(label: RName.deparse(name), source: .column(name)))
             } else {
@@ -102,7 +105,22 @@ struct FormulaParser {
         guard current.kind != .end else { throw fail("nothing after '~'; name at least one term, or 1 for the mean") }
         let rhs = try parseSum()
         guard current.kind == .end else { throw fail("unexpected \(describe(current))") }
-        return (response, variables, rhs)
+        return (response, variables, rhs, offsets)
+    }
+
+    /// The response: an arithmetic expression, or `cbind(successes, failures)` for a binomial
+    /// model (two expressions).
+    mutating func parseResponse() throws -> Expression {
+        if case .identifier("cbind") = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .symbol("(") {
+            let t = current
+            index += 2
+            var args = [try parseArithmetic().expression]
+            while accept(",") { args.append(try parseArithmetic().expression) }
+            try expect(")")
+            guard args.count == 2 else { throw fail("cbind() on the left takes two columns: successes and failures, e.g. cbind(k, n - k)", at: t) }
+            return .call("cbind", args)
+        }
+        return try parseArithmetic().expression
     }
 
     // MARK: right-hand side
@@ -161,7 +179,11 @@ struct FormulaParser {
             throw fail("a number in a formula term must be 0 or 1; for arithmetic write I(...)", at: t)
         case let .identifier(name):
             index += 1
-            if accept("(") { return TermSet.variable(try nested { try $0.parseCall(name, at: t) }) }
+            if accept("(") {
+                let v = try nested { try $0.parseCall(name, at: t) }
+                // An offset is not a term: it enters the linear predictor with coefficient 1.
+                return offsets.contains(v) ? TermSet() : TermSet.variable(v)
+            }
             return TermSet.variable(register(ModelVariable(label: RName.deparse(name), source: .column(name))))
         default:
             throw fail("expected a term but found \(describe(t))", at: t)
@@ -183,6 +205,13 @@ struct FormulaParser {
             try expect(")")
             let call = try node(.call("I", [e.expression]), children: e).expression
             return register(ModelVariable(label: "I(\(e.expression.label))", source: .expression(call)))
+        case "offset":
+            let e = try parseArithmetic()
+            try expect(")")
+            let call = try node(.call("offset", [e.expression]), children: e).expression
+            let v = register(ModelVariable(label: "offset(\(e.expression.label))", source: .expression(call)))
+            if !offsets.contains(v) { offsets.append(v) }
+            return v
         default:
             let e = try finishCall(name, at: t).expression
             return register(ModelVariable(label: e.label, source: .expression(e)))

@@ -90,7 +90,7 @@ public struct FitSummary: Sendable {
     }
 
     /// Sample quantiles by R's default method (type 7).
-    static func quantiles(_ values: [Double], _ probs: [Double]) -> [Double] {
+    public static func quantiles(_ values: [Double], _ probs: [Double]) -> [Double] {
         let s = values.sorted()
         guard !s.isEmpty else { return probs.map { _ in .nan } }
         return probs.map { p in

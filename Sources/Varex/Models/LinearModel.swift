@@ -9,6 +9,8 @@ public enum LinearModel {
     public static func fit(_ design: DesignMatrix,
                            tolerance: Double = QRFactorization.defaultTolerance) throws -> LinearFit {
         let n = design.y.count, p = design.columnNames.count
+        if design.trials != nil { throw ModelError.needsFamily("a cbind(successes, failures) response") }
+        if design.offset != nil { throw ModelError.needsFamily("offset()") }
         if n == 0 {
             var counts: [String: Int] = [:]
             for d in design.dropped { counts[d.reason, default: 0] += 1 }

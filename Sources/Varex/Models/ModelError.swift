@@ -4,6 +4,8 @@ public enum ModelError: VarexError, Equatable {
     case tooFewRows(used: Int, coefficients: Int, dropped: Int)
     case allRowsDropped(total: Int, commonestReason: String)
     case numerical(String)
+    /// `offset()` or a `cbind()` response in a linear model: they need a GLM (`--family`).
+    case needsFamily(String)
 
     public var exitCode: Int32 {
         if case .numerical = self { return 2 }
@@ -24,6 +26,8 @@ public enum ModelError: VarexError, Equatable {
             return "every one of the \(total) rows was left out (commonest reason: \(reason)); no row can be fitted"
         case let .numerical(why):
             return "numerical failure: \(why)"
+        case let .needsFamily(feature):
+            return "\(feature) needs a generalized linear model: give --family (binomial for cbind(successes, failures))"
         }
     }
 }

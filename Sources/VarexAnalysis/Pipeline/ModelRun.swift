@@ -20,41 +20,20 @@ public struct ModelRun: Sendable {
 
     /// Runs `request`; `preloaded` is the data already read (the demo adds a computed column).
     public init(_ request: FitRequest, table preloaded: Table? = nil) throws {
-        guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
-        guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
-        let formula = try Formula(request.formula)
-        var table = try preloaded ?? Table(contentsOf: request.dataPath)
-        var reports: [JoinReport] = []
-        if !request.joins.isEmpty {
-            guard let key = request.id else { throw RequestError.joinNeedsID }
-            (table, reports) = try table.joined(withFiles: request.joins, on: key)
-        }
-        let ids = try table.ids(column: request.id)
-        let labels = try request.label.map { try table.column($0).cells }
-        for column in request.keep { _ = try table.column(column) }
-        let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
-        self.excludedRows = excluded.keys.sorted()
-        let design = try DesignMatrix(formula: formula, table: table,
-                                      options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded))
+        let data = try ModelData(request, table: preloaded)
         self.request = request
-        self.table = table
-        self.joinReports = reports
-        self.ids = ids
-        self.labels = labels
-        self.formula = formula
-        self.fit = try LinearModel.fit(design, tolerance: request.tolerance)
+        self.table = data.table
+        self.joinReports = data.joinReports
+        self.ids = data.ids
+        self.labels = data.labels
+        self.formula = data.formula
+        self.excludedRows = data.excludedRows
+        self.fit = try LinearModel.fit(data.design, tolerance: request.tolerance)
     }
 
     /// The rows to leave out for excluded ids, with the reason; an unknown id is an error.
     static func excludedRows(ids: [String], exclude: [String]) throws -> [Int: String] {
-        var index: [String: Int] = [:]
-        for (row, id) in ids.enumerated() where index[id] == nil { index[id] = row }
-        var rows: [Int: String] = [:]
-        for id in exclude {
-            guard let row = index[id] else { throw ExplainError.unknownExcludedID(id) }
-            rows[row] = "excluded"
-        }
-        return rows
+        try ModelData.excludedRows(ids: ids, exclude: exclude)
     }
 
     /// The excluded rows as the model sees them: coded by the fit's schema (a row with a

@@ -45,3 +45,6 @@ extension CovarianceType: NamedChoice {
 extension Resampling: NamedChoice {}
 extension Overdispersion: NamedChoice {}
 extension Normalisation: NamedChoice {}
+
+extension Family: NamedChoice {}
+extension Link: NamedChoice {}

@@ -1,0 +1,38 @@
+import Varex
+
+/// `varex fit --family`: a model run (read, join, ids, exclude, design) fitted as a GLM.
+public struct GLMAnalysis: Sendable {
+    public let data: ModelData
+    public let fit: GeneralizedLinearFit
+    public let level: Double
+
+    public init(_ request: FitRequest, family: Family, link: Link? = nil) throws {
+        data = try ModelData(request)
+        fit = try GeneralizedLinearModel.fit(data.design, family: family, link: link, tolerance: request.tolerance)
+        level = request.level
+    }
+
+    /// One row per input row: the id (and label and kept columns), then `observed` (the
+    /// response as fitted: a proportion for a binomial count pair), `fitted` (μ),
+    /// `linear_predictor` (η), the response, Pearson, deviance and working residuals, leverage,
+    /// Cook's distance and the standardised deviance residual (R's `residuals(fit, type)`,
+    /// `hatvalues`, `cooks.distance`, `rstandard`), and `note`.
+    public func residuals() -> OutputTable {
+        let f = fit
+        let columns = ["observed", "fitted", "linear_predictor", "response_residual", "pearson_residual", "deviance_residual",
+                       "working_residual", "leverage", "cooks_distance", "std_deviance_residual"]
+        let values: [[Double]] = [f.y, f.mu, f.eta, f.responseResiduals, f.pearsonResiduals, f.devianceResiduals,
+                                  f.workingResiduals, f.leverage, f.cooksDistance, f.standardizedDevianceResiduals]
+        let cells: [[Cell]] = (0..<f.n).map { i in values.map { .finite($0[i]) } }
+        let request = data.request
+        var table = OutputTable.perRow(ids: data.ids, idName: request.id ?? "id", labels: data.labels, labelName: request.label,
+                                       columns: columns, used: f.design.rows, cells: cells, leftOut: f.design.dropped)
+        let kept = request.keep.compactMap { name in (try? data.table.column(name)).map { (name, $0.cells) } }
+        if !kept.isEmpty {
+            let lead = request.label == nil ? 1 : 2
+            table.header.insert(contentsOf: kept.map(\.0), at: lead)
+            for r in table.rows.indices { table.rows[r].insert(contentsOf: kept.map { Cell.text($0.1[r]) }, at: lead) }
+        }
+        return table
+    }
+}

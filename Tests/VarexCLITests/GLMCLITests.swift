@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import Varex
+import VarexAnalysis
+
+/// `varex fit --family` through the binary: the JSON and the residual table against R's glm
+/// (fixtures/reference/make_glm_reference.R), the proportion-with-weights form of a binomial
+/// response, and the errors.
+struct GLMCLITests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let binomial = "cbind(ascof_2b1_num, ascof_2b1_den - ascof_2b1_num) ~ imd_score + council_type"
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    }
+
+    @Test func poissonWithOffsetAgainstR() throws {
+        let dir = try CLI.temporaryDirectory()
+        let formula = "ascof_2a2_num ~ imd_score + I(100 * pop_85p/pop_65p) + council_type + offset(log(ascof_2a2_den))"
+        let r = try CLI.run(["fit", Self.councils, "--id", "code", "--family", "quasipoisson", "--formula", formula,
+                             "--json", "-", "--residuals", dir + "/r.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try Self.json(r.stdout)
+        #expect(j["family"] as? String == "quasipoisson" && j["link"] as? String == "log" && j["statistic"] as? String == "t")
+        var want: [String: Double] = [:]
+        for row in try CSVReader.read(path: CLI.fixture("reference/glm_councils_quasipoisson_offset_stats.csv")).rows {
+            want[row[0]] = Double(row[1])
+        }
+        for key in ["deviance", "null_deviance", "dispersion"] {
+            let g = (j[key] as! NSNumber).doubleValue
+            #expect(abs(g - want[key]!) <= 1e-8 * abs(want[key]!), "\(key)")
+        }
+        #expect(j["aic"] is NSNull, "quasi families have no AIC")
+        let coefficients = try CSVReader.read(path: CLI.fixture("reference/glm_councils_quasipoisson_offset_coefficients.csv"))
+        for (c, w) in zip(j["coefficients"] as! [[String: Any]], coefficients.rows) {
+            #expect(c["term"] as? String == w[0])
+            for (key, k) in [("estimate", 1), ("std_error", 2), ("statistic", 3)] {
+                let g = (c[key] as! NSNumber).doubleValue, x = Double(w[k])!
+                #expect(abs(g - x) <= 1e-8 * abs(x), "\(w[0]) \(key)")
+            }
+        }
+        let table = try CSVReader.read(path: dir + "/r.csv")
+        let ref = try CSVReader.read(path: CLI.fixture("reference/glm_councils_quasipoisson_offset_residuals.csv"))
+        #expect(table.header == ["code", "observed", "fitted", "linear_predictor", "response_residual", "pearson_residual",
+                                 "deviance_residual", "working_residual", "leverage", "cooks_distance", "std_deviance_residual", "note"])
+        for (row, w) in zip(table.rows, ref.rows) where w[1] != "NA" {
+            #expect(row[0] == w[0])
+            for (k, rk) in [(2, 1), (3, 2), (5, 4), (6, 5), (8, 7), (9, 8)] {
+                let g = Double(row[k])!, x = Double(w[rk])!
+                #expect(abs(g - x) <= 1e-8 * abs(x) + 1e-12, "\(w[0]) \(table.header[k])")
+            }
+        }
+    }
+
+    /// A proportion with the trials as --weights is the same binomial model as cbind (R's rule).
+    @Test func proportionWithWeightsEqualsCbind() throws {
+        let a = try CLI.run(["fit", Self.councils, "--family", "binomial", "--formula", Self.binomial, "--json", "-"])
+        let b = try CLI.run(["fit", Self.councils, "--family", "binomial", "--weights", "ascof_2b1_den", "--json", "-",
+                             "--formula", "I(ascof_2b1_num/ascof_2b1_den) ~ imd_score + council_type"])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        let ja = try Self.json(a.stdout), jb = try Self.json(b.stdout)
+        for key in ["deviance", "null_deviance", "aic"] {
+            let x = (ja[key] as! NSNumber).doubleValue, y = (jb[key] as! NSNumber).doubleValue
+            #expect(abs(x - y) <= 1e-9 * abs(x), "\(key)")
+        }
+        for (c, d) in zip(ja["coefficients"] as! [[String: Any]], jb["coefficients"] as! [[String: Any]]) {
+            let x = (c["estimate"] as! NSNumber).doubleValue, y = (d["estimate"] as! NSNumber).doubleValue
+            #expect(abs(x - y) <= 1e-9 * abs(x))
+        }
+    }
+
+    @Test func glmErrorsAreClear() throws {
+        let lm = try CLI.run(["fit", Self.councils, "--formula", Self.binomial])
+        #expect(lm.status == 1 && lm.stderr.contains("a cbind(successes, failures) response needs a generalized linear model: give --family"), "\(lm.stderr)")
+        let link = try CLI.run(["fit", Self.councils, "--family", "poisson", "--link", "logit", "--formula", "ascof_2a2_num ~ imd_score"])
+        #expect(link.status == 1 && link.stderr.contains("the poisson family takes the links log, identity, sqrt, not logit"), "\(link.stderr)")
+        let negative = try CLI.run(["fit", Self.councils, "--family", "poisson", "--formula", "I(ascof_2a2_num - 1000) ~ imd_score"])
+        #expect(negative.status == 1 && negative.stderr.contains("negative values not allowed for the 'Poisson' family"), "\(negative.stderr)")
+        let robust = try CLI.run(["fit", Self.councils, "--family", "poisson", "--se", "HC3", "--formula", "ascof_2a2_num ~ imd_score"])
+        #expect(robust.status == 1 && robust.stderr.contains("--se HC3 with --family"), "\(robust.stderr)")
+    }
+}
