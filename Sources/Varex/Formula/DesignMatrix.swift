@@ -68,6 +68,8 @@ public struct DesignMatrix: Sendable {
     public let dropped: [DroppedRow]
     /// The coding of each categorical variable, by variable index.
     public let codings: [Int: CategoricalCoding]
+    /// What each basis variable (`poly()`, `scale()`) learned from the data, by variable index.
+    public let bases: [Int: BasisParameters]
     /// The response label (`y`, `log(spend)`).
     public var responseLabel: String { formula.response.map { formula.variables[$0].label } ?? "" }
     /// Number of rows in the table.
@@ -85,6 +87,7 @@ public struct DesignMatrix: Sendable {
         self.rows = frame.rows
         self.dropped = frame.dropped
         self.codings = codings
+        self.bases = frame.bases
         self.columnNames = names
         self.assign = assign
         self.x = ExtendedMatrix(rows: frame.rows.count, columns: names.count, columnMajor: columns.flatMap { $0 })
@@ -101,13 +104,13 @@ public struct DesignMatrix: Sendable {
 
     /// The schema of this design: what building the model matrix of other rows needs.
     public var schema: ModelSchema {
-        ModelSchema(formula: formula, codings: codings, columnNames: columnNames, assign: assign)
+        ModelSchema(formula: formula, codings: codings, bases: bases, columnNames: columnNames, assign: assign)
     }
 
     /// The columns over the frame's rows used.
     static func columns(frame: ModelFrame, codings: [Int: CategoricalCoding]) -> (names: [String], assign: [Int], columns: [[Extended]]) {
         let used = frame.rows
-        return columns(formula: frame.formula, codings: codings, count: used.count,
+        return columns(formula: frame.formula, codings: codings, bases: frame.bases, count: used.count,
                        numeric: { vi in let v = frame.numericValues[vi]!; return used.map { v[$0] } },
                        categorical: { vi in let c = frame.categoricalColumns[vi]!; return used.map { c.cells[$0] } })
     }
@@ -117,7 +120,7 @@ public struct DesignMatrix: Sendable {
     /// variable is coded by treatment contrasts when the term without it is in the model, by
     /// indicators otherwise (R's rule, including its special case for the first factor of a
     /// model without intercept).
-    static func columns(formula: Formula, codings: [Int: CategoricalCoding], count m: Int,
+    static func columns(formula: Formula, codings: [Int: CategoricalCoding], bases: [Int: BasisParameters], count m: Int,
                         numeric: (Int) -> [Extended], categorical: (Int) -> [String])
         -> (names: [String], assign: [Int], columns: [[Extended]]) {
         var names: [String] = []
@@ -145,6 +148,8 @@ public struct DesignMatrix: Sendable {
                     for (k, level) in coding.levels.enumerated() where full || k != coding.reference {
                         factors.append((label + level, cells.map { $0 == level ? 1 : 0 }))
                     }
+                } else if let basis = bases[vi] {
+                    factors += basis.columns(numeric(vi)).map { (label + $0.suffix, $0.values) }
                 } else {
                     factors.append((label, numeric(vi)))
                 }

@@ -73,6 +73,10 @@ public indirect enum Expression: Sendable, Equatable {
             case "sqrt": return x < 0 ? .nan : x.squareRoot()
             case "exp": return Self.exponential(x)
             case "abs": return abs(x)
+            case "pmin", "pmax":
+                let y = args[1].evaluate(value)
+                if x.isNaN || y.isNaN { return .nan }
+                return f == "pmin" ? Swift.min(x, y) : Swift.max(x, y)
             default: return x // I(): identity
             }
         }

@@ -7,6 +7,8 @@ public struct ModelVariable: Sendable, Equatable {
         case categorical(String)
         /// A numeric expression such as `log(x)` or `I(x^2)`.
         case expression(Expression)
+        /// A data-dependent transform into columns: `poly(x, 2)`, `scale(x)`.
+        case basis(Basis)
     }
     /// The name R prints for it: `x`, `C(x)`, `log(pop_65p)`, `I(x^2)`.
     public let label: String
@@ -17,6 +19,7 @@ public struct ModelVariable: Sendable, Equatable {
         switch source {
         case let .column(c), let .categorical(c): return [c]
         case let .expression(e): return e.columns
+        case let .basis(b): return b.argument.columns
         }
     }
 }
@@ -45,10 +48,15 @@ public struct Formula: Sendable {
     public let hasIntercept: Bool
     /// Variables that are offsets (`offset(log(n))`): added to the linear predictor, not terms.
     public let offsets: [Int]
+    /// What `.` stood for, when the formula has one.
+    public let dot: [String]?
 
-    /// Parses `text`; a syntax error carries the position it occurs at.
-    public init(_ text: String) throws {
+    /// Parses `text`; a syntax error carries the position it occurs at. `dot` is what `.` on
+    /// the right-hand side stands for: the data's columns (less the id and label), of which
+    /// those the response reads are left out, as R does.
+    public init(_ text: String, dot: [String]? = nil) throws {
         var parser = try FormulaParser(text)
+        parser.dotColumns = dot
         let parsed = try parser.parseFormula()
         self.text = text
         self.response = parsed.response
@@ -62,6 +70,7 @@ public struct Formula: Sendable {
         }
         self.hasIntercept = parsed.rhs.intercept ?? true
         self.offsets = parsed.offsets
+        self.dot = parser.usedDot ? dot : nil
         if terms.isEmpty && !hasIntercept { throw FormulaError.emptyModel(text) }
     }
 

@@ -13,6 +13,8 @@ public enum FormulaError: SettingMessage, Equatable {
     case referenceForUnknownVariable(String)
     /// `C(x, ...)`/`factor(x, ...)` with more than the column: the reference level is a setting.
     case referenceInFormula(formula: String, position: Int, function: String)
+    /// `y ~ .` where the data's columns are not known (the formula is read before the data).
+    case dotNeedsData(formula: String, position: Int)
     /// The formula has no terms and no intercept.
     case emptyModel(String)
     /// The formula expands to more terms than a model can take.
@@ -51,6 +53,8 @@ public enum FormulaError: SettingMessage, Equatable {
                 formula error at position \(position) of '\(Self.shortened(formula))': \(function)() \
                 takes one column; use \(names.name(.reference)) to choose the reference level
                 """
+        case let .dotNeedsData(formula, position):
+            return "formula error at position \(position) of '\(Self.shortened(formula))': '.' stands for the data's other columns, which are not known here"
         case let .emptyModel(formula):
             return "the formula '\(formula)' has no terms and no intercept"
         case let .tooManyTerms(limit):

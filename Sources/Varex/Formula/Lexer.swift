@@ -3,7 +3,7 @@ struct Token: Equatable {
     enum Kind: Equatable {
         case identifier(String)
         case number(String)
-        case symbol(Character) // ~ + - * / ^ : ( ) ,
+        case symbol(Character) // ~ + - * / ^ : ( ) , =
         case end
     }
     let kind: Kind
@@ -23,7 +23,7 @@ enum Lexer {
             let c = chars[i]
             if c == " " || c == "\t" || c == "\n" { i += 1; continue }
             let start = i + 1
-            if "~+-*/^:(),".contains(c) {
+            if "~+-*/^:(),=".contains(c) {
                 out.append(Token(kind: .symbol(c), position: start)); i += 1; continue
             }
             if c == "`" {

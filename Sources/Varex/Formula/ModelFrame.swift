@@ -17,6 +17,9 @@ struct ModelFrame {
     /// For a `cbind(successes, failures)` response: successes + failures over the table (the
     /// response is then the proportion successes / trials, 0 where there are no trials).
     let trials: [Extended]?
+    /// What each basis variable (`poly`, `scale`) learned, by variable index: from every row
+    /// not excluded where its argument has a value, as R's model frame sees the data.
+    let bases: [Int: BasisParameters]
     /// The table rows used, in order, and those left out with the reason.
     let rows: [Int]
     let dropped: [DroppedRow]
@@ -54,6 +57,7 @@ struct ModelFrame {
                 switch v.source {
                 case let .column(name): value = numericColumns[name]!.values[row]
                 case let .expression(e): value = e.evaluate { numericColumns[$0]!.values[row] }
+                case let .basis(b): value = b.argument.evaluate { numericColumns[$0]!.values[row] }
                 case .categorical: value = .nan
                 }
                 if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { column[row] = value }
@@ -75,6 +79,18 @@ struct ModelFrame {
             trials = t
         }
         self.trials = trials
+        var bases: [Int: BasisParameters] = [:]
+        for (vi, v) in formula.variables.enumerated() {
+            guard case let .basis(b) = v.source else { continue }
+            var learned: [Extended] = []
+            for row in 0..<n where options.excluded[row] == nil {
+                guard !b.argument.columns.contains(where: { numericColumns[$0]!.isMissing[row] }) else { continue }
+                let x = b.argument.evaluate { numericColumns[$0]!.values[row] }
+                if x.isFinite { learned.append(x) }
+            }
+            bases[vi] = BasisParameters.learn(b, from: learned)
+        }
+        self.bases = bases
         if let wc = weightColumn {
             for row in 0..<n where dropReason[row] == nil && wc.values[row] == 0 { dropReason[row] = "weight is zero" }
         }
@@ -102,6 +118,8 @@ struct ModelFrame {
                 categorical[vi] = try table.column(name)
             case let .expression(e):
                 for name in e.columns { numeric[name] = try requireNumeric(name, in: table) }
+            case let .basis(b):
+                for name in b.argument.columns { numeric[name] = try requireNumeric(name, in: table) }
             }
         }
         return (numeric, categorical)

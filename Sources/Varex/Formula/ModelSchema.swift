@@ -7,13 +7,17 @@ public struct ModelSchema: Sendable {
     public let formula: Formula
     /// The coding of each categorical variable, by variable index in ``formula``.
     public let codings: [Int: CategoricalCoding]
+    /// What each basis variable learned from the fitted data, by variable index.
+    public let bases: [Int: BasisParameters]
     public let columnNames: [String]
     /// For each column, the index of its term, or -1 for the intercept.
     public let assign: [Int]
 
-    public init(formula: Formula, codings: [Int: CategoricalCoding], columnNames: [String], assign: [Int]) {
+    public init(formula: Formula, codings: [Int: CategoricalCoding], bases: [Int: BasisParameters] = [:],
+                columnNames: [String], assign: [Int]) {
         self.formula = formula
         self.codings = codings
+        self.bases = bases
         self.columnNames = columnNames
         self.assign = assign
     }
@@ -32,7 +36,7 @@ public struct ModelSchema: Sendable {
                 let name: String
                 switch v.source {
                 case let .column(n), let .categorical(n): name = n
-                case .expression: continue
+                case .expression, .basis: continue
                 }
                 let c = try table.column(name)
                 var values = [String](repeating: "", count: table.rowCount)
@@ -55,7 +59,7 @@ public struct ModelSchema: Sendable {
             if let y = try? Self.evaluate(formula.variables[ri], table: table, rows: wanted, note: &unused) { observed = y }
         }
         let used = wanted.filter { note[$0] == nil }
-        let (_, _, columns) = DesignMatrix.columns(formula: formula, codings: codings, count: used.count,
+        let (_, _, columns) = DesignMatrix.columns(formula: formula, codings: codings, bases: bases, count: used.count,
                                                    numeric: { vi in let v = numeric[vi]!; return used.map { v[$0] } },
                                                    categorical: { vi in let c = cells[vi]!; return used.map { c[$0] } })
         return SchemaRows(rows: used, x: ExtendedMatrix(rows: used.count, columns: columnNames.count, columnMajor: columns.flatMap { $0 }),
@@ -73,6 +77,7 @@ public struct ModelSchema: Sendable {
             switch v.source {
             case let .column(name): value = columns[name]!.values[r]
             case let .expression(e): value = e.evaluate { columns[$0]!.values[r] }
+            case let .basis(b): value = b.argument.evaluate { columns[$0]!.values[r] }
             case .categorical: value = .nan
             }
             if value.isFinite { out[r] = value } else { note[r] = "\(v.label) is not finite" }
@@ -104,7 +109,7 @@ extension ModelSchema {
     /// The column names the formula and codings produce (R's `model.matrix` names), to check a
     /// schema read from a file against its own formula.
     public var expectedColumnNames: [String] {
-        DesignMatrix.columns(formula: formula, codings: codings, count: 0,
+        DesignMatrix.columns(formula: formula, codings: codings, bases: bases, count: 0,
                              numeric: { _ in [] }, categorical: { _ in [] }).names
     }
 }

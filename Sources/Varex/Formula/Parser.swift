@@ -14,6 +14,10 @@ struct FormulaParser {
     /// Variables that are offsets (`offset(...)` on the right-hand side): in the linear
     /// predictor with coefficient 1, not terms.
     var offsets: [Int] = []
+    /// What `.` stands for (the data's columns), when known.
+    var dotColumns: [String]? = nil
+    /// Whether the formula had a `.`.
+    var usedDot = false
     /// How deep the parse is in parentheses, calls and unary signs.
     var depth = 0
 
@@ -23,7 +27,7 @@ struct FormulaParser {
     /// The deepest expression tree (a chain such as `a + b + c + …` is as deep as it is long).
     static let maximumTreeDepth = 1000
 
-    static let numericFunctions: Set<String> = ["log", "log10", "log2", "log1p", "sqrt", "exp", "abs"]
+    static let numericFunctions: Set<String> = ["log", "log10", "log2", "log1p", "sqrt", "exp", "abs", "pmin", "pmax"]
 
     init(_ text: String) throws {
         self.text = text
@@ -177,6 +181,16 @@ struct FormulaParser {
             if n == "0" { return TermSet(terms: [], intercept: false) }
             if n == "1" { return TermSet(terms: [], intercept: true) }
             throw fail("a number in a formula term must be 0 or 1; for arithmetic write I(...)", at: t)
+        case .identifier(".") where !(index + 1 < tokens.count && tokens[index + 1].kind == .symbol("(")):
+            index += 1
+            guard let columns = dotColumns else { throw FormulaError.dotNeedsData(formula: text, position: t.position) }
+            usedDot = true
+            let responseColumns = Set(variables.first.map(\.columns) ?? [])
+            var set = TermSet()
+            for c in columns where !responseColumns.contains(c) {
+                try set.append([register(ModelVariable(label: RName.deparse(c), source: .column(c)))])
+            }
+            return set
         case let .identifier(name):
             index += 1
             if accept("(") {
@@ -205,6 +219,8 @@ struct FormulaParser {
             try expect(")")
             let call = try node(.call("I", [e.expression]), children: e).expression
             return register(ModelVariable(label: "I(\(e.expression.label))", source: .expression(call)))
+        case "poly", "scale":
+            return try parseBasis(name, at: t)
         case "offset":
             let e = try parseArithmetic()
             try expect(")")
@@ -218,6 +234,53 @@ struct FormulaParser {
         }
     }
 
+    /// `poly(x, degree[, raw = TRUE])` or `scale(x)`: a numeric argument, then R's arguments
+    /// (positional or named), kept as written for the term's name (R deparses the call).
+    mutating func parseBasis(_ name: String, at t: Token) throws -> Int {
+        let argument = try parseArithmetic().expression
+        var written = [argument.label]
+        var degree: Int? = nil
+        var raw = false
+        var position = 1
+        while accept(",") {
+            var argName: String? = nil
+            if case let .identifier(n) = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .symbol("=") {
+                argName = n
+                index += 2
+            }
+            let valueToken = current
+            let key = argName ?? (position == 1 ? "degree" : position == 2 ? "raw" : "")
+            position += 1
+            switch (name, key) {
+            case ("poly", "degree"):
+                guard case let .number(s) = valueToken.kind, let k = Int(s), k >= 1, k <= 20 else {
+                    throw fail("poly()'s degree must be a whole number from 1 to 20", at: valueToken)
+                }
+                degree = k
+                index += 1
+                written.append(argName.map { "\($0) = \(s)" } ?? s)
+            case ("poly", "raw"):
+                guard case let .identifier(v) = valueToken.kind, ["TRUE", "FALSE", "T", "F"].contains(v) else {
+                    throw fail("poly()'s raw is TRUE or FALSE", at: valueToken)
+                }
+                raw = v == "TRUE" || v == "T"
+                index += 1
+                written.append(argName.map { "\($0) = \(v)" } ?? v)
+            default:
+                throw fail("\(name)() does not take \(argName.map { "'\($0)'" } ?? "another argument") here", at: valueToken)
+            }
+        }
+        try expect(")")
+        let kind: Basis.Kind
+        if name == "poly" {
+            guard let degree else { throw fail("poly() needs a degree, e.g. poly(x, 2)", at: t) }
+            kind = .poly(degree: degree, raw: raw)
+        } else {
+            kind = .scale
+        }
+        return register(ModelVariable(label: "\(name)(\(written.joined(separator: ", ")))", source: .basis(Basis(kind: kind, argument: argument))))
+    }
+
     mutating func finishCall(_ name: String, at t: Token) throws -> Node {
         guard Self.numericFunctions.contains(name) || name == "I" else {
             throw FormulaError.unknownFunction(formula: text, position: t.position, name: name)
@@ -225,8 +288,9 @@ struct FormulaParser {
         var args = [try parseArithmetic()]
         while accept(",") { args.append(try parseArithmetic()) }
         try expect(")")
-        let maxArgs = name == "log" ? 2 : 1
+        let maxArgs = name == "log" || name == "pmin" || name == "pmax" ? 2 : 1
         guard args.count <= maxArgs else { throw fail("\(name)() takes \(maxArgs) argument\(maxArgs == 1 ? "" : "s")", at: t) }
+        if (name == "pmin" || name == "pmax") && args.count != 2 { throw fail("\(name)() takes two arguments", at: t) }
         return Node(expression: .call(name, args.map(\.expression)), depth: 1 + args.map(\.depth).max()!)
     }
 

@@ -15,6 +15,11 @@ public struct SavedModel: Codable, Sendable, Equatable {
         /// nil when aliased.
         public var coefficient: Double?
     }
+    /// What a `poly()` or `scale()` variable learned from the fitted data.
+    public struct LearnedBasis: Codable, Sendable, Equatable {
+        public var variable: String
+        public var parameters: BasisParameters
+    }
     public struct Coding: Codable, Sendable, Equatable {
         /// The variable as the formula names it (`council_type`, `C(cyl)`).
         public var variable: String
@@ -27,6 +32,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
     public var formatVersion: Int
     public var varexVersion: String
     public var formula: String
+    /// The columns `.` stood for, when the formula has one.
+    public var dot: [String]?
     public var weights: String?
     public var data: String
     public var dataSHA256: String
@@ -40,13 +47,15 @@ public struct SavedModel: Codable, Sendable, Equatable {
     public var tolerance: Double
     public var columns: [Column]
     public var categorical: [Coding]
+    /// Absent in files without basis variables.
+    public var bases: [LearnedBasis]?
     /// The covariance of type `seType`, rows and columns in the order of `columns`.
     public var covariance: [[Double?]]
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", varexVersion = "varex_version", formula, weights, data
+        case format, formatVersion = "format_version", varexVersion = "varex_version", formula, dot, weights, data
         case dataSHA256 = "data_sha256", rowsUsed = "rows_used", rank, dfResidual = "df_residual", rss, sigma
-        case seType = "se_type", tolerance, columns, categorical, covariance
+        case seType = "se_type", tolerance, columns, categorical, bases, covariance
     }
 
     /// The model of a run, with its covariance of the run's type.
@@ -58,6 +67,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         formatVersion = 1
         varexVersion = VarexVersion.string
         formula = design.formula.text
+        dot = design.formula.dot
         weights = run.request.weights
         data = run.table.source
         dataSHA256 = (try? Checksum.sha256(path: run.request.dataPath)) ?? "not available"
@@ -74,6 +84,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
         categorical = design.codings.sorted { $0.key < $1.key }.map { vi, c in
             Coding(variable: design.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
         }
+        let learned = design.bases.sorted { $0.key < $1.key }.map { LearnedBasis(variable: design.formula.variables[$0.key].label, parameters: $0.value) }
+        bases = learned.isEmpty ? nil : learned
         let p = design.columnNames.count
         covariance = (0..<p).map { a in (0..<p).map { b in Self.finite(predictor.covariance[a, b]) } }
     }
@@ -117,7 +129,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// formula and codings produce must be the saved ones.
     public func predictor(path: String) throws -> LinearPredictor {
         let f: Formula
-        do { f = try Formula(formula) } catch { throw SavedModelError.inconsistent(path: path, reason: "its formula: \(error)") }
+        do { f = try Formula(formula, dot: dot) } catch { throw SavedModelError.inconsistent(path: path, reason: "its formula: \(error)") }
         var codings: [Int: CategoricalCoding] = [:]
         for c in categorical {
             guard let vi = f.variables.firstIndex(where: { $0.label == c.variable }),
@@ -126,7 +138,19 @@ public struct SavedModel: Codable, Sendable, Equatable {
             }
             codings[vi] = CategoricalCoding(levels: c.levels, reference: reference)
         }
-        let schema = ModelSchema(formula: f, codings: codings, columnNames: columns.map(\.name), assign: columns.map(\.term))
+        var learned: [Int: BasisParameters] = [:]
+        for b in bases ?? [] {
+            guard let vi = f.variables.firstIndex(where: { $0.label == b.variable }), case .basis = f.variables[vi].source else {
+                throw SavedModelError.inconsistent(path: path, reason: "the basis '\(b.variable)' does not match the formula")
+            }
+            learned[vi] = b.parameters
+        }
+        for (vi, v) in f.variables.enumerated() {
+            if case .basis = v.source, learned[vi] == nil {
+                throw SavedModelError.inconsistent(path: path, reason: "no parameters for '\(v.label)'")
+            }
+        }
+        let schema = ModelSchema(formula: f, codings: codings, bases: learned, columnNames: columns.map(\.name), assign: columns.map(\.term))
         guard schema.expectedColumnNames == schema.columnNames else {
             throw SavedModelError.inconsistent(path: path, reason: "its columns are not those its formula makes")
         }

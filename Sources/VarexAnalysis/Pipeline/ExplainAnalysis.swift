@@ -54,9 +54,14 @@ public struct ExplainAnalysis: Sendable {
     public init(_ request: ExplainRequest, table preloaded: Table? = nil) throws {
         self.request = request
         let f = request.fit
-        // The groups are checked against the formula before any file is read.
-        let grouping = try TermGrouping(groups: request.groups, formula: try Formula(f.formula))
+        // The groups are checked against the formula before any file is read, unless the
+        // formula's `.` needs the data's columns first.
+        let early: TermGrouping?
+        do { early = try TermGrouping(groups: request.groups, formula: try Formula(f.formula)) } catch FormulaError.dotNeedsData {
+            early = nil
+        }
         let run = try ModelRun(f, table: preloaded)
+        let grouping = try early ?? TermGrouping(groups: request.groups, formula: run.formula)
         let fit = run.fit, table = run.table, formula = run.formula
         self.run = run
         summary = try FitSummary(fit: fit, covariance: f.covariance, level: f.level)

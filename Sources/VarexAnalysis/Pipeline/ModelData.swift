@@ -16,13 +16,14 @@ public struct ModelData: Sendable {
     public init(_ request: FitRequest, table preloaded: Table? = nil) throws {
         guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
         guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
-        let formula = try Formula(request.formula)
         var table = try preloaded ?? Table(contentsOf: request.dataPath)
         var reports: [JoinReport] = []
         if !request.joins.isEmpty {
             guard let key = request.id else { throw RequestError.joinNeedsID }
             (table, reports) = try table.joined(withFiles: request.joins, on: key)
         }
+        // `y ~ .`: every column of the (joined) data but the id and the label.
+        let formula = try Formula(request.formula, dot: table.names.filter { $0 != request.id && $0 != request.label })
         let ids = try table.ids(column: request.id)
         let labels = try request.label.map { try table.column($0).cells }
         for column in request.keep { _ = try table.column(column) }

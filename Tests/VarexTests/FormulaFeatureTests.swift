@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Varex
+@testable import VarexAnalysis
+
+/// Formula features as R writes them — `.`, `poly()` (orthogonal and raw), `scale()`,
+/// `pmin()`/`pmax()` — against R's `model.matrix` to 1e-10 (names included), `lm`'s
+/// coefficients to 1e-9, and `predict()` on new rows to 1e-9, which checks that what poly()
+/// and scale() learned from the data is reused for new rows (fixtures/reference/make_formula_reference.R).
+struct FormulaFeatureTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let data: String
+        let id: String
+        let formula: String
+        var testDescription: String { name }
+    }
+    static let cases: [Case] = [
+        Case(name: "poly_scale", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "asc_net_spend_per_adult_gbp ~ poly(imd_score, 3) + scale(pop_65p) + council_type"),
+        Case(name: "poly_raw_pmin", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "asc_net_spend_per_adult_gbp ~ poly(imd_score, 2, raw = TRUE) + pmin(imd_score, 30) + pmax(pop_85p/pop_18p, 0.025)"),
+        Case(name: "poly_missing_response", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "ascof_3a ~ poly(imd_score, degree = 2) + council_type"),
+        Case(name: "dot_mtcars", data: "reference/mtcars.csv", id: "model", formula: "mpg ~ ."),
+        Case(name: "dot_swiss", data: "reference/swiss.csv", id: "province", formula: "Fertility ~ . - Examination"),
+    ]
+
+    static func run(_ c: Case) throws -> ModelRun {
+        try ModelRun(FitRequest(dataPath: Fixtures.path(c.data), formula: c.formula, id: c.id))
+    }
+
+    @Test(arguments: cases)
+    func modelMatrixAgreesWithR(_ c: Case) throws {
+        let run = try Self.run(c)
+        let design = run.fit.design
+        let ref = try Fixtures.csv("reference/formula_\(c.name)_matrix.csv")
+        #expect(design.columnNames == Array(ref.header.dropFirst()), "\(c.name) column names")
+        #expect(design.rows.map { run.ids[$0] } == ref.rows.map { $0[0] }, "\(c.name) rows used")
+        let n = design.rows.count
+        for (j, name) in design.columnNames.enumerated() {
+            let want = ref.rows.map { rNumber($0[j + 1]) }
+            let scale = want.map(abs).max() ?? 1
+            for i in 0..<n {
+                let got = Double(design.x.storage[i + j * n])
+                #expect(close(got, want[i], rel: 1e-10, abs: 1e-13 * scale), "\(c.name) \(name) row \(i): \(got) vs \(want[i])")
+            }
+        }
+        let coefficients = try Fixtures.csv("reference/formula_\(c.name)_coefficients.csv")
+        for (j, row) in coefficients.rows.enumerated() {
+            #expect(close(run.fit.coefficients[j], rNumber(row[1]), rel: 1e-9), "\(c.name) \(row[0])")
+        }
+    }
+
+    @Test(arguments: cases)
+    func newRowsUseWhatTheFitLearned(_ c: Case) throws {
+        let run = try Self.run(c)
+        let ref = try Fixtures.csv("reference/formula_\(c.name)_predict.csv")
+        let coded = try run.fit.design.schema.modelMatrix(table: run.table, rows: Array(0..<6))
+        let p = try run.fit.predictor().predict(coded)
+        #expect(coded.rows == Array(0..<6))
+        for (k, row) in ref.rows.enumerated() { #expect(close(p[k].fit, rNumber(row[1]), rel: 1e-9), "\(c.name) \(row[0])") }
+    }
+
+    /// A saved model with poly() and scale() keeps what they learned: predicting one council
+    /// alone (where poly would learn nothing) gives the fit's own value.
+    @Test func savedBasesPredictOneRow() throws {
+        let run = try Self.run(Self.cases[0])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("varex-basis-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try SavedModel(run: run).json().write(toFile: dir + "/m.json", atomically: true, encoding: .utf8)
+        let data = try String(contentsOfFile: Fixtures.path("councils/asc_2018_19.csv"), encoding: .utf8).split(separator: "\n")
+        try (data[0] + "\n" + data[5] + "\n").write(toFile: dir + "/one.csv", atomically: true, encoding: .utf8)
+        let a = try PredictionAnalysis(modelPath: dir + "/m.json", dataPath: dir + "/one.csv", id: "code", level: 0.95, weights: nil)
+        let i = run.fit.design.rows.firstIndex(of: 4)!
+        #expect(close(a.predictions[0].fit, run.fit.fitted[i], rel: 1e-12))
+    }
+
+    @Test func dotNeedsTheDataAndSaysSo() throws {
+        #expect(throws: FormulaError.dotNeedsData(formula: "y ~ .", position: 5)) { try Formula("y ~ .") }
+        let f = try Formula("log(y) ~ .", dot: ["x", "y", "z"])
+        #expect(f.terms.map(\.label) == ["x", "z"])
+    }
+}
