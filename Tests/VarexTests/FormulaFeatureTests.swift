@@ -4,7 +4,7 @@ import Testing
 @testable import VarexAnalysis
 
 /// Formula features as R writes them — `.`, `poly()` (orthogonal and raw), `scale()`,
-/// `pmin()`/`pmax()` — against R's `model.matrix` to 1e-10 (names included), `lm`'s
+/// `pmin()`/`pmax()`, `ns()` and `bs()` (R's knot placement) — against R's `model.matrix` to 1e-10 (names included), `lm`'s
 /// coefficients to 1e-9, and `predict()` on new rows to 1e-9, which checks that what poly()
 /// and scale() learned from the data is reused for new rows (fixtures/reference/make_formula_reference.R).
 struct FormulaFeatureTests {
@@ -22,6 +22,10 @@ struct FormulaFeatureTests {
              formula: "asc_net_spend_per_adult_gbp ~ poly(imd_score, 2, raw = TRUE) + pmin(imd_score, 30) + pmax(pop_85p/pop_18p, 0.025)"),
         Case(name: "poly_missing_response", data: "councils/asc_2018_19.csv", id: "code",
              formula: "ascof_3a ~ poly(imd_score, degree = 2) + council_type"),
+        Case(name: "splines", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, df = 3) + bs(I(pop_65p/pop_18p), df = 5) + council_type"),
+        Case(name: "splines_positional", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, 1) + bs(pop_85p, 4, degree = 2)"),
         Case(name: "dot_mtcars", data: "reference/mtcars.csv", id: "model", formula: "mpg ~ ."),
         Case(name: "dot_swiss", data: "reference/swiss.csv", id: "province", formula: "Fertility ~ . - Examination"),
     ]
@@ -80,5 +84,17 @@ struct FormulaFeatureTests {
         #expect(throws: FormulaError.dotNeedsData(formula: "y ~ .", position: 5)) { try Formula("y ~ .") }
         let f = try Formula("log(y) ~ .", dot: ["x", "y", "z"])
         #expect(f.terms.map(\.label) == ["x", "z"])
+    }
+}
+
+extension FormulaFeatureTests {
+    /// A new row beyond a spline's boundary knots is noted, not extrapolated.
+    @Test func splineOutsideItsRangeIsNoted() throws {
+        let run = try Self.run(Self.cases.first { $0.name == "splines" }!)
+        let csv = "code,imd_score,pop_65p,pop_18p,council_type\nA,99,20,100,County\nB,20,20,100,County\n"
+        let t = Table(records: try CSVReader.parse(Array(csv.utf8), file: "new.csv"), source: "new.csv")
+        let coded = try run.fit.design.schema.modelMatrix(table: t)
+        #expect(coded.rows == [1])
+        #expect(coded.notes[0]?.hasPrefix("ns(imd_score, df = 3): 99.0 is outside the range the spline was fitted on") == true, "\(coded.notes)")
     }
 }

@@ -11,6 +11,8 @@ public struct Basis: Sendable, Equatable {
         case poly(degree: Int, raw: Bool)
         /// `scale(x)`: (x − mean) / sd.
         case scale
+        /// `bs(x, df, degree)`: a B-spline basis; `ns(x, df)`: a natural cubic spline basis.
+        case spline(df: Int, degree: Int, natural: Bool)
     }
     public let kind: Kind
     public let argument: Expression
@@ -23,6 +25,7 @@ public enum BasisParameters: Sendable, Equatable, Codable {
     case orthogonalPolynomial(alpha: [Double], norm2: [Double])
     case rawPolynomial(degree: Int)
     case scale(center: Double, scale: Double)
+    case spline(SplineKnots)
 
     /// Learns the parameters of `basis` from `values` (the argument's finite values).
     static func learn(_ basis: Basis, from values: [Extended]) -> BasisParameters {
@@ -59,6 +62,8 @@ public enum BasisParameters: Sendable, Equatable, Codable {
             var ss: Extended = 0
             for v in values { ss += (v - mean) * (v - mean) }
             return .scale(center: Double(mean), scale: Double((ss / (n - 1)).squareRoot()))
+        case let .spline(df, degree, natural):
+            return .spline(SplineKnots.learn(values, df: df, degree: degree, natural: natural))
         }
     }
 
@@ -69,6 +74,8 @@ public enum BasisParameters: Sendable, Equatable, Codable {
             return (1...degree).map { k in (String(k), x.map { Expression.power($0, Extended(k)) }) }
         case let .scale(center, scale):
             return [("", x.map { ($0 - Extended(center)) / Extended(scale) })]
+        case let .spline(knots):
+            return knots.columns(x).enumerated().map { (String($0.offset + 1), $0.element) }
         case let .orthogonalPolynomial(alpha, norm2):
             // R's predict.poly: the recurrence with the learned alpha and norm2, then each
             // column divided by √norm2.

@@ -149,7 +149,9 @@ public struct DesignMatrix: Sendable {
                         factors.append((label + level, cells.map { $0 == level ? 1 : 0 }))
                     }
                 } else if let basis = bases[vi] {
-                    factors += basis.columns(numeric(vi)).map { (label + $0.suffix, $0.values) }
+                    // A one-column basis is named by its term alone (R's model.matrix).
+                    let columns = basis.columns(numeric(vi))
+                    factors += columns.map { (label + (columns.count == 1 ? "" : $0.suffix), $0.values) }
                 } else {
                     factors.append((label, numeric(vi)))
                 }

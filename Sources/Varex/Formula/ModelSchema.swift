@@ -58,6 +58,14 @@ public struct ModelSchema: Sendable {
             var unused = [Int: String]()
             if let y = try? Self.evaluate(formula.variables[ri], table: table, rows: wanted, note: &unused) { observed = y }
         }
+        // A spline is defined between the boundary knots it learned; a new row outside them
+        // gets a note, not an extrapolation.
+        for (vi, parameters) in bases {
+            guard case let .spline(knots) = parameters, let values = numeric[vi] else { continue }
+            for r in wanted where note[r] == nil && !(values[r] >= Extended(knots.boundary[0]) && values[r] <= Extended(knots.boundary[1])) {
+                note[r] = "\(formula.variables[vi].label): \(Double(values[r])) is outside the range the spline was fitted on"
+            }
+        }
         let used = wanted.filter { note[$0] == nil }
         let (_, _, columns) = DesignMatrix.columns(formula: formula, codings: codings, bases: bases, count: used.count,
                                                    numeric: { vi in let v = numeric[vi]!; return used.map { v[$0] } },

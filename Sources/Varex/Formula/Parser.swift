@@ -219,7 +219,7 @@ struct FormulaParser {
             try expect(")")
             let call = try node(.call("I", [e.expression]), children: e).expression
             return register(ModelVariable(label: "I(\(e.expression.label))", source: .expression(call)))
-        case "poly", "scale":
+        case "poly", "scale", "ns", "bs":
             return try parseBasis(name, at: t)
         case "offset":
             let e = try parseArithmetic()
@@ -241,6 +241,7 @@ struct FormulaParser {
         var written = [argument.label]
         var degree: Int? = nil
         var raw = false
+        var df: Int? = nil
         var position = 1
         while accept(",") {
             var argName: String? = nil
@@ -249,7 +250,8 @@ struct FormulaParser {
                 index += 2
             }
             let valueToken = current
-            let key = argName ?? (position == 1 ? "degree" : position == 2 ? "raw" : "")
+            let positional = name == "poly" ? ["degree", "raw"] : ["df", "knots"]
+            let key = argName ?? (position <= positional.count ? positional[position - 1] : "")
             position += 1
             switch (name, key) {
             case ("poly", "degree"):
@@ -266,6 +268,13 @@ struct FormulaParser {
                 raw = v == "TRUE" || v == "T"
                 index += 1
                 written.append(argName.map { "\($0) = \(v)" } ?? v)
+            case ("ns", "df"), ("bs", "df"), ("bs", "degree"):
+                guard case let .number(s) = valueToken.kind, let k = Int(s), k >= 1, k <= 50 else {
+                    throw fail("\(name)()'s \(key) must be a whole number from 1 to 50", at: valueToken)
+                }
+                if key == "df" { df = k } else { degree = k }
+                index += 1
+                written.append(argName.map { "\($0) = \(s)" } ?? s)
             default:
                 throw fail("\(name)() does not take \(argName.map { "'\($0)'" } ?? "another argument") here", at: valueToken)
             }
@@ -275,8 +284,13 @@ struct FormulaParser {
         if name == "poly" {
             guard let degree else { throw fail("poly() needs a degree, e.g. poly(x, 2)", at: t) }
             kind = .poly(degree: degree, raw: raw)
-        } else {
+        } else if name == "scale" {
             kind = .scale
+        } else {
+            let d = degree ?? 3
+            guard let df else { throw fail("\(name)() needs df, e.g. \(name)(x, df = 4)", at: t) }
+            guard name == "ns" || df >= d else { throw fail("bs()'s df must be at least its degree (\(d))", at: t) }
+            kind = .spline(df: df, degree: d, natural: name == "ns")
         }
         return register(ModelVariable(label: "\(name)(\(written.joined(separator: ", ")))", source: .basis(Basis(kind: kind, argument: argument))))
     }
