@@ -4,7 +4,7 @@ import Testing
 @testable import VarexAnalysis
 
 /// Formula features as R writes them — `.`, `poly()` (orthogonal and raw), `scale()`,
-/// `pmin()`/`pmax()`, `ns()` and `bs()` (R's knot placement) — against R's `model.matrix` to 1e-10 (names included), `lm`'s
+/// `pmin()`/`pmax()`, `ns()` and `bs()` (R's knot placement), comparisons and `%in%` in `I()` — against R's `model.matrix` to 1e-10 (names included), `lm`'s
 /// coefficients to 1e-9, and `predict()` on new rows to 1e-9, which checks that what poly()
 /// and scale() learned from the data is reused for new rows (fixtures/reference/make_formula_reference.R).
 struct FormulaFeatureTests {
@@ -26,6 +26,8 @@ struct FormulaFeatureTests {
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, df = 3) + bs(I(pop_65p/pop_18p), df = 5) + council_type"),
         Case(name: "splines_positional", data: "councils/asc_2018_19.csv", id: "code",
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, 1) + bs(pop_85p, 4, degree = 2)"),
+        Case(name: "logical", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "asc_net_spend_per_adult_gbp ~ I(imd_score > 25) + I(region %in% c(\"London\", \"North East\")) + I(council_type == \"County\") + I(pop_85p/pop_18p >= 0.03) * imd_score"),
         Case(name: "dot_mtcars", data: "reference/mtcars.csv", id: "model", formula: "mpg ~ ."),
         Case(name: "dot_swiss", data: "reference/swiss.csv", id: "province", formula: "Fertility ~ . - Examination"),
     ]

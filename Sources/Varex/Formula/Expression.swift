@@ -11,6 +11,12 @@ public indirect enum Expression: Sendable, Equatable {
     case binary(Character, Expression, Expression)
     case call(String, [Expression])
     case parenthesised(Expression)
+    /// Quoted text, compared with a column's cells.
+    case text(String)
+    /// `a < b`, `a == "x"`, …: TRUE or FALSE (a logical variable, coded as R codes one).
+    case compare(String, Expression, Expression)
+    /// `a %in% c(…)`: whether a's cell is one of the listed values.
+    case membership(Expression, [Expression])
 
     /// The names of the columns the expression reads, in order of first use.
     public var columns: [String] {
@@ -22,6 +28,9 @@ public indirect enum Expression: Sendable, Equatable {
             case let .negate(a), let .parenthesised(a): walk(a)
             case let .binary(_, a, b): walk(a); walk(b)
             case let .call(_, args): args.forEach(walk)
+            case .text: break
+            case let .compare(_, a, b): walk(a); walk(b)
+            case let .membership(a, items): walk(a); items.forEach(walk)
             }
         }
         walk(self)
@@ -42,12 +51,79 @@ public indirect enum Expression: Sendable, Equatable {
             default: return a.label + " " + String(op) + " " + b.label
             }
         case let .call(f, args): return f + "(" + args.map(\.label).joined(separator: ", ") + ")"
+        case let .text(s):
+            // R's deparse: double quotes, with backslashes and quotes escaped.
+            var out = "\""
+            for c in s { if c == "\\" || c == "\"" { out.append("\\") }; out.append(c) }
+            return out + "\""
+        case let .compare(op, a, b): return a.label + " " + op + " " + b.label
+        case let .membership(a, items): return a.label + " %in% c(" + items.map(\.label).joined(separator: ", ") + ")"
+        }
+    }
+
+    /// Whether the expression is a comparison (a logical variable).
+    public var isLogical: Bool {
+        switch self {
+        case .compare, .membership: return true
+        case let .parenthesised(a): return a.isLogical
+        default: return false
+        }
+    }
+
+    /// A logical expression's value: TRUE, FALSE, or nil where an input is missing. `cell`
+    /// gives a column's text, `value` its number (NaN when not a number).
+    func truth(cell: (String) -> String, value: (String) -> Extended) -> Bool? {
+        func text(_ e: Expression) -> String? {
+            switch e {
+            case let .text(s): return s
+            case let .column(c): return cell(c)
+            default: return nil
+            }
+        }
+        switch self {
+        case let .parenthesised(a): return a.truth(cell: cell, value: value)
+        case let .compare(op, a, b):
+            if case .text = a { return compareText(op, text(a), text(b)) }
+            if case .text = b { return compareText(op, text(a), text(b)) }
+            let x = a.evaluate(value), y = b.evaluate(value)
+            if x.isNaN || y.isNaN { return nil }
+            switch op {
+            case "<": return x < y
+            case "<=": return x <= y
+            case ">": return x > y
+            case ">=": return x >= y
+            case "==": return x == y
+            default: return x != y
+            }
+        case let .membership(a, items):
+            if items.contains(where: { if case .text = $0 { return true } else { return false } }) {
+                guard let t = text(a) else { return nil }
+                return items.contains { text($0) == t }
+            }
+            let x = a.evaluate(value)
+            if x.isNaN { return nil }
+            return items.contains { $0.evaluate(value) == x }
+        default:
+            return nil
+        }
+    }
+
+    private func compareText(_ op: String, _ a: String?, _ b: String?) -> Bool? {
+        guard let a, let b else { return nil }
+        switch op {
+        case "==": return a == b
+        case "!=": return a != b
+        case "<": return a < b
+        case "<=": return a <= b
+        case ">": return a > b
+        default: return a >= b
         }
     }
 
     /// Evaluates the expression in extended precision; `value` gives each column's value.
     func evaluate(_ value: (String) -> Extended) -> Extended {
         switch self {
+        case .text, .compare, .membership: return .nan
         case let .column(n): return value(n)
         case let .number(v, _): return v
         case let .negate(a): return -a.evaluate(value)

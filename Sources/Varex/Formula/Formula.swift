@@ -9,6 +9,9 @@ public struct ModelVariable: Sendable, Equatable {
         case expression(Expression)
         /// A data-dependent transform into columns: `poly(x, 2)`, `scale(x)`.
         case basis(Basis)
+        /// A comparison inside `I()`: TRUE or FALSE per row, coded as a categorical variable
+        /// (R's logical: column `I(x > 3)TRUE`).
+        case logical(Expression)
     }
     /// The name R prints for it: `x`, `C(x)`, `log(pop_65p)`, `I(x^2)`.
     public let label: String
@@ -20,6 +23,7 @@ public struct ModelVariable: Sendable, Equatable {
         case let .column(c), let .categorical(c): return [c]
         case let .expression(e): return e.columns
         case let .basis(b): return b.argument.columns
+        case let .logical(e): return e.columns
         }
     }
 }

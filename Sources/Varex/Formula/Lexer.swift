@@ -4,6 +4,10 @@ struct Token: Equatable {
         case identifier(String)
         case number(String)
         case symbol(Character) // ~ + - * / ^ : ( ) , =
+        /// A comparison or `%in%` (inside `I()`): < <= > >= == != %in%
+        case comparison(String)
+        /// A quoted string ('…' or "…").
+        case string(String)
         case end
     }
     let kind: Kind
@@ -23,6 +27,26 @@ enum Lexer {
             let c = chars[i]
             if c == " " || c == "\t" || c == "\n" { i += 1; continue }
             let start = i + 1
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            if (c == "<" || c == ">" || c == "=" || c == "!") && next == "=" {
+                out.append(Token(kind: .comparison(String([c, "="])), position: start)); i += 2; continue
+            }
+            if c == "<" || c == ">" {
+                out.append(Token(kind: .comparison(String(c)), position: start)); i += 1; continue
+            }
+            if c == "%" {
+                guard i + 3 < chars.count, String(chars[i...(i + 3)]) == "%in%" else {
+                    throw FormulaError.syntax(formula: formula, position: start, message: "the only %-operator is %in%")
+                }
+                out.append(Token(kind: .comparison("%in%"), position: start)); i += 4; continue
+            }
+            if c == "\"" || c == "'" {
+                var j = i + 1
+                while j < chars.count && chars[j] != c { j += 1 }
+                guard j < chars.count else { throw FormulaError.syntax(formula: formula, position: start, message: "quoted text is not closed") }
+                out.append(Token(kind: .string(String(chars[(i + 1)..<j])), position: start))
+                i = j + 1; continue
+            }
             if "~+-*/^:(),=".contains(c) {
                 out.append(Token(kind: .symbol(c), position: start)); i += 1; continue
             }

@@ -49,6 +49,13 @@ struct ModelFrame {
                 if let c, c.isMissing[row] { dropReason[row] = "missing \(name)"; break }
             }
         }
+        // A comparison is missing where one of its columns is.
+        for (vi, c) in categoricalColumns {
+            guard case let .logical(e) = formula.variables[vi].source else { continue }
+            for row in 0..<n where dropReason[row] == nil && c.isMissing[row] {
+                dropReason[row] = "missing \(e.columns.first { (try? table.column($0).isMissing[row]) == true } ?? formula.variables[vi].label)"
+            }
+        }
         var values: [Int: [Extended]] = [:]
         for (vi, v) in formula.variables.enumerated() where categoricalColumns[vi] == nil {
             var column = [Extended](repeating: .nan, count: n)
@@ -58,7 +65,7 @@ struct ModelFrame {
                 case let .column(name): value = numericColumns[name]!.values[row]
                 case let .expression(e): value = e.evaluate { numericColumns[$0]!.values[row] }
                 case let .basis(b): value = b.argument.evaluate { numericColumns[$0]!.values[row] }
-                case .categorical: value = .nan
+                case .categorical, .logical: value = .nan
                 }
                 if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { column[row] = value }
             }
@@ -120,9 +127,25 @@ struct ModelFrame {
                 for name in e.columns { numeric[name] = try requireNumeric(name, in: table) }
             case let .basis(b):
                 for name in b.argument.columns { numeric[name] = try requireNumeric(name, in: table) }
+            case let .logical(e):
+                if vi == responseIndex { throw FormulaError.categoricalResponse(v.label) }
+                categorical[vi] = try logicalColumn(e, label: v.label, table: table)
             }
         }
         return (numeric, categorical)
+    }
+
+    /// A comparison's TRUE/FALSE per row ("NA" where an input is missing), as a column.
+    static func logicalColumn(_ e: Expression, label: String, table: Table) throws -> Column {
+        let columns = try e.columns.map { try table.column($0) }
+        var byName: [String: Column] = [:]
+        for c in columns { byName[c.name] = c }
+        let cells = (0..<table.rowCount).map { r -> String in
+            if columns.contains(where: { $0.isMissing[r] }) { return "NA" }
+            let t = e.truth(cell: { byName[$0]!.cells[r] }, value: { byName[$0]!.values[r] })
+            return t.map { $0 ? "TRUE" : "FALSE" } ?? "NA"
+        }
+        return Column(name: label, cells: cells)
     }
 
     /// A column that must hold numbers; a text cell is an error naming it.

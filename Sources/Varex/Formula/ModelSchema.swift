@@ -33,12 +33,13 @@ public struct ModelSchema: Sendable {
         let responseIndex = formula.response
         for (vi, v) in formula.variables.enumerated() where vi != responseIndex {
             if let coding = codings[vi] {
-                let name: String
+                let c: Column
                 switch v.source {
-                case let .column(n), let .categorical(n): name = n
+                case let .column(n), let .categorical(n): c = try table.column(n)
+                case let .logical(e): c = try ModelFrame.logicalColumn(e, label: v.label, table: table)
                 case .expression, .basis: continue
                 }
-                let c = try table.column(name)
+                let name = c.name
                 var values = [String](repeating: "", count: table.rowCount)
                 for r in wanted where note[r] == nil {
                     if c.isMissing[r] { note[r] = "missing \(name)"; continue }
@@ -86,7 +87,7 @@ public struct ModelSchema: Sendable {
             case let .column(name): value = columns[name]!.values[r]
             case let .expression(e): value = e.evaluate { columns[$0]!.values[r] }
             case let .basis(b): value = b.argument.evaluate { columns[$0]!.values[r] }
-            case .categorical: value = .nan
+            case .categorical, .logical: value = .nan
             }
             if value.isFinite { out[r] = value } else { note[r] = "\(v.label) is not finite" }
         }

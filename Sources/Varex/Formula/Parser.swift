@@ -46,6 +46,8 @@ struct FormulaParser {
         case let .identifier(n): return "'\(n)'"
         case let .number(n): return "'\(n)'"
         case let .symbol(c): return "'\(c)'"
+        case let .comparison(op): return "'\(op)'"
+        case let .string(s): return "'\"\(s)\"'"
         case .end: return "the end of the formula"
         }
     }
@@ -215,8 +217,11 @@ struct FormulaParser {
             try expect(")")
             return register(ModelVariable(label: "\(name)(\(RName.deparse(col)))", source: .categorical(col)))
         case "I":
-            let e = try parseArithmetic()
+            let e = try parseComparison()
             try expect(")")
+            if e.expression.isLogical {
+                return register(ModelVariable(label: "I(\(e.expression.label))", source: .logical(e.expression)))
+            }
             let call = try node(.call("I", [e.expression]), children: e).expression
             return register(ModelVariable(label: "I(\(e.expression.label))", source: .expression(call)))
         case "poly", "scale", "ns", "bs":
@@ -306,6 +311,39 @@ struct FormulaParser {
         guard args.count <= maxArgs else { throw fail("\(name)() takes \(maxArgs) argument\(maxArgs == 1 ? "" : "s")", at: t) }
         if (name == "pmin" || name == "pmax") && args.count != 2 { throw fail("\(name)() takes two arguments", at: t) }
         return Node(expression: .call(name, args.map(\.expression)), depth: 1 + args.map(\.depth).max()!)
+    }
+
+    /// Inside `I()`: arithmetic, optionally compared (`x > 3`, `type == "County"`) or tested
+    /// for membership (`region %in% c("London", "North East")`).
+    mutating func parseComparison() throws -> Node {
+        let lhs = try parseArithmetic()
+        guard case let .comparison(op) = current.kind else { return lhs }
+        let t = current
+        index += 1
+        if op == "%in%" {
+            guard case .identifier("c") = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .symbol("(") else {
+                throw fail("%in% takes a list c(…) of values", at: t)
+            }
+            index += 2
+            var items: [Expression] = []
+            repeat {
+                switch current.kind {
+                case let .string(s): items.append(.text(s)); index += 1
+                case let .number(n): items.append(.number(NumberParsing.parse(n)!, text: n)); index += 1
+                default: throw fail("c() after %in% lists numbers or quoted text", at: current)
+                }
+            } while accept(",")
+            try expect(")")
+            return Node(expression: .membership(lhs.expression, items), depth: lhs.depth + 1)
+        }
+        let rhs: Node
+        if case let .string(s) = current.kind {
+            index += 1
+            rhs = Node(expression: .text(s), depth: 1)
+        } else {
+            rhs = try parseArithmetic()
+        }
+        return try node(.compare(op, lhs.expression, rhs.expression), children: lhs, rhs)
     }
 
     // MARK: arithmetic (inside calls)
