@@ -61,15 +61,15 @@ struct Explain: ParsableCommand {
         if let sensitivityOut {
             extra.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(analysis), dialect: csv.dialect())))
         }
-        try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top, extra: extra,
-                                dialect: csv.dialect(), xlsx: xlsx)
+        try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top,
+                                unit: explain.unit, extra: extra, dialect: csv.dialect(), xlsx: xlsx)
     }
 }
 
 /// Writes an explain run's outputs, all or nothing, and its notes on stderr.
 enum ExplainReport {
     static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: ExplainFormat, source: String, top: Int,
-                      preface: String = "", unit: String = "rows", extra: [(path: String, contents: String)] = [],
+                      preface: String = "", unit: String = "councils", extra: [(path: String, contents: String)] = [],
                       dialect: CSVWriter.Dialect = .rfc4180, xlsx: String? = nil) throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped

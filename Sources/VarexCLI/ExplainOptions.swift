@@ -14,6 +14,9 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
     var scale: String?
 
+    @Option(help: "What the rows are, for the summaries' wording (default: councils).")
+    var unit: String = "councils"
+
     @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend; default) or 'better' (outcomes); rank 1 is the worst.")
     var higherIs: HigherIs?
 

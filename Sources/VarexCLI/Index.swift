@@ -41,6 +41,9 @@ struct Index: ParsableCommand {
     @Option(help: "Column that identifies each row (default: row number).")
     var id: String?
 
+    @Option(help: "A column to show beside the id, e.g. the council's name.")
+    var label: String?
+
     @Option(name: .customLong("min-measures"), help: "The fewest measures a council needs for an index (default 1); a council with fewer gets none, and no rank, with a note.")
     var minMeasures: Int = 1
 
@@ -73,7 +76,8 @@ struct Index: ParsableCommand {
         let ids = try table.ids(column: id)
         let notes = index.notes.filter { !$0.isEmpty }.count
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
-        var result = index.table(ids: ids, idName: id ?? "id", indexName: name)
+        let labels = try label.map { try table.column($0).cells }
+        var result = index.table(ids: ids, idName: id ?? "id", indexName: name, labels: labels, labelName: label)
         if sensitivity > 0 {
             guard weightSpread > 0 else { throw ValidationError("--weight-spread must be positive") }
             result = result.inserting(SensitivityTable.index(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,

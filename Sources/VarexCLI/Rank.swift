@@ -50,6 +50,9 @@ struct Rank: ParsableCommand {
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }
+        // The short summary goes to stderr: stdout may be the rank table itself.
+        let summary = RankTable.summary(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, unit: explain.unit)
+        for line in summary.split(separator: "\n") { Console.error("varex: " + line) }
         try OutputFiles.write([(out, CSVWriter.render(RankTable.make(analysis: analysis, bootstrap: boot, level: analysis.request.fit.level, ten: ten), dialect: csv.dialect()))])
     }
 }

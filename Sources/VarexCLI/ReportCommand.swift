@@ -78,7 +78,7 @@ struct ReportCommand: ParsableCommand {
         let level = analysis.request.fit.level
         let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: level)
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
-                                     title: title ?? r?.title ?? "Varex report", level: level)
+                                     title: title ?? r?.title ?? "Varex report", level: level, unit: explain.unit)
         var outputs: [(path: String, contents: String)] = [(html, page)]
         if let out { outputs.append((out, CSVWriter.render(table, dialect: csv.dialect()))) }
         try OutputFiles.write(outputs)

@@ -17,7 +17,9 @@ struct ExplainCLITests {
                             + Self.groups + ["--scale", "pop_18p", "--exclude", "E09000001", "--out", out, "--json", json])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Shares of the variation"))
-        #expect(r.stdout.contains("Unjustified spending above the model's justified level"))
+        #expect(r.stdout.contains("Spending above the model's justified level: £"))
+        let totals = r.stdout.split(separator: "\n").first { $0.hasPrefix("Spending above") } ?? ""
+        #expect(totals.contains("councils; spending below it: £") && !totals.contains("-£"), "no double negative: \(totals)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 153)
         #expect(lines[0].hasPrefix("code,name,observed,fitted,baseline,effect_need,effect_type,effect_practice,justified,unjustified,residual,unjustified_pct,studentized_residual,pi_low,pi_high,"))

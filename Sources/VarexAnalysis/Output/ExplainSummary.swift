@@ -2,7 +2,7 @@ import Varex
 /// Renders an explain run: the model summary, the group shares of variation, the totals in
 /// pounds, and the rows with the largest and smallest unjustified values.
 public enum ExplainSummary {
-    public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, unit: String = "rows") -> String {
+    public static func text(_ a: ExplainAnalysis, source: String? = nil, top: Int = 5, unit: String = "councils") -> String {
         var o = TextSummary.render(a.summary, source: source)
         o += "\nShares of the variation in \(a.summary.response) (Shapley values of R² over the groups):\n"
         let se = a.summary.covarianceType == .classical ? "" : " (\(a.summary.covarianceType.rawValue))"
@@ -19,11 +19,17 @@ public enum ExplainSummary {
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "\n" + baselineLine(a)
         if let t = a.unjustifiedTotals {
-            o += "Unjustified spending above the model's justified level: \(money(t.positive)) across \(t.above) \(unit); "
-            o += "below it: \(money(t.negative)) across \(t.below) \(unit).\n"
+            o += totalsLine(t, unit: unit) + "\n"
         }
         o += "\n" + extremes(a, top: top)
         return o
+    }
+
+    /// The totals in words, without a double negative: amounts above and below the justified
+    /// level, each as a positive sum.
+    static func totalsLine(_ t: (positive: Double, negative: Double, above: Int, below: Int), unit: String) -> String {
+        "Spending above the model's justified level: \(money(t.positive)) across \(t.above) \(unit); "
+            + "spending below it: \(money(-t.negative)) across \(t.below) \(unit)."
     }
 
     static func baselineLine(_ a: ExplainAnalysis) -> String {

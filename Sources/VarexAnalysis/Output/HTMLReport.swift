@@ -16,7 +16,8 @@ public enum HTMLReport {
     }
 
     public static func render(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, table: OutputTable,
-                              funnel: (analysis: FunnelAnalysis, indicator: String)?, title: String, level: Double) -> String {
+                              funnel: (analysis: FunnelAnalysis, indicator: String)?, title: String, level: Double,
+                              unit: String = "councils") -> String {
         let esc = SVGCharts.escape
         let groups = a.decomposition.grouping.groups
         let labelColumn = a.displayNames
@@ -36,12 +37,7 @@ public enum HTMLReport {
         h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(TextSummary.render(a.summary)))</pre>\n"
         h += "<p>\(esc(ExplainSummary.baselineLine(a)))</p>"
         if let t = a.unjustifiedTotals {
-            h += """
-                <p>Unjustified amounts above the justified level: \
-                <strong>\(esc(ExplainSummary.money(t.positive)))</strong> across \(t.above) \
-                councils; below it: <strong>\(esc(ExplainSummary.money(t.negative)))</strong> across \
-                \(t.below).</p>
-                """
+            h += "<p>\(esc(ExplainSummary.totalsLine(t, unit: unit)))</p>"
         }
         h += "</section>\n"
 

@@ -33,3 +33,25 @@ public enum RankTable {
                 s.map { .number($0.top) }, s.map { .number($0.bottom) }]
     }
 }
+
+extension RankTable {
+    /// A few lines for the terminal: what was ranked and how, the units ranked first with their
+    /// intervals, and how wide the intervals are (so a reader sees at once how much a rank means).
+    public static func summary(analysis a: ExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
+        let s = b.summary(level: level, ten: 10)
+        let names = a.fit.design.rows.map { a.displayNames[$0] }
+        let pct = NumberFormat.significant(level * 100, 4)
+        let order = a.rows.ranks.indices.sorted { (a.rows.ranks[$0], $0) < (a.rows.ranks[$1], $1) }
+        let first = order.prefix(shown).map { i in "\(names[i]) (rank \(a.rows.ranks[i]), \(pct)% interval \(s[i].low)–\(s[i].high))" }
+        let widths = s.map { Double($0.high - $0.low + 1) }.sorted()
+        let median = widths.isEmpty ? 0 : (widths[(widths.count - 1) / 2] + widths[widths.count / 2]) / 2
+        let sure = s.filter { $0.top >= 0.9 }.count
+        let direction = a.request.higherIsBetter ? "the smallest" : "the largest"
+        var o = "Ranked \(names.count) \(unit) by unjustified value (rank 1 = \(direction)), \(b.replicates) bootstrap replicates "
+        o += "(\(b.resampling.rawValue) resampled, seed \(b.seed)).\n"
+        o += "First: " + first.joined(separator: "; ") + ".\n"
+        o += "A \(pct)% rank interval spans \(NumberFormat.significant(median, 3)) places at the median; "
+        o += "\(sure) of the \(unit) are in the top 10 in at least 90% of replicates.\n"
+        return o
+    }
+}

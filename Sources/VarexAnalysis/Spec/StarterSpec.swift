@@ -1,9 +1,10 @@
 import Varex
+import VarexLinearAlgebra
 /// The commented starter spec `varex init` writes for a table.
 public enum StarterSpec {
     public static func render(table: Table, dataPath: String) -> String {
         let n = table.rowCount
-        let numeric = table.columns.filter { $0.kind == .numeric }
+        let numeric = table.columns.filter { $0.kind == .numeric && isUsableInFormula($0) }
         let idCandidates = table.columns.filter { c in
             c.kind == .text && !c.isMissing.contains(true) && Set(c.cells).count == n
         }.map(\.name)
@@ -38,6 +39,19 @@ public enum StarterSpec {
             o += "#   \(c.name)\(String(repeating: " ", count: width - c.name.count))  \(kind); \(missing) missing\n"
         }
         return o
+    }
+
+    /// Whether a numeric column can go in the starter formula: it varies, has values in at least
+    /// half the rows, and is not an identifier (whole numbers, all different, and either
+    /// consecutive, such as row numbers, or named like an id or a code).
+    static func isUsableInFormula(_ c: Column) -> Bool {
+        let present = c.values.indices.filter { !c.isMissing[$0] }.map { c.values[$0] }
+        guard present.count * 2 >= c.values.count, Set(present).count >= 2 else { return false }
+        let wholeAndDistinct = present.allSatisfy { $0 == $0.rounded() } && Set(present).count == present.count
+        guard wholeAndDistinct else { return true }
+        let name = c.name.lowercased()
+        let consecutive = (present.max()! - present.min()!) == Extended(present.count - 1)
+        return !(consecutive || name == "id" || name.hasSuffix("_id") || name.hasSuffix("code"))
     }
 
     /// A YAML scalar, quoted when it needs to be.
