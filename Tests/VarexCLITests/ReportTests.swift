@@ -65,6 +65,57 @@ struct ReportTests {
         #expect(compared > 152 * 20)
     }
 
+    /// The funnel plot's x-axis is the denominator the user gave, every dot is named, and exactly
+    /// the councils outside the 99.8% limits (by `varex funnel`'s own CSV) are labelled on it;
+    /// the table has readable titles (the CSV name in the tooltip) and its pounds, percentages
+    /// and probabilities read as £29.3m, 27.2% and 12.5%, written out here by arithmetic.
+    @Test func readableFunnelAndTable() throws {
+        let (_, html, _) = try Self.run()
+        let funnel = html[html.range(of: "<svg id=\"chart-funnel\"")!.lowerBound...].prefix { _ in true }
+        let svg = String(funnel[..<funnel.range(of: "</svg>")!.upperBound])
+        #expect(svg.contains("class=\"axis\">ascof_3a_base</text>"))
+        let f = try CLI.run(["funnel", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name",
+                             "--indicator", "ascof_3a", "--denominator", "ascof_3a_base"])
+        let t = try CSVReader.parse(Array(f.stdout.utf8), file: "funnel.csv")
+        let outside = t.header.firstIndex(of: "outside")!
+        let plotted = t.rows.filter { $0.last == "" }
+        #expect(svg.components(separatedBy: "<circle").count - 1 == plotted.count)
+        for row in plotted { #expect(svg.contains("data-label=\"\(row[1])\"")) }
+        let wide = Set(t.rows.filter { $0[outside].hasSuffix("99.8%") }.map { $0[1] })
+        let labelled = Set(svg.components(separatedBy: "class=\"outlier\">").dropFirst().map { String($0.prefix { $0 != "<" }) })
+        #expect(!wide.isEmpty && labelled == wide, "\(labelled) vs \(wide)")
+
+        #expect(html.contains("<th scope=\"col\" title=\"unjustified_gbp\">Unjustified (£)</th>"))
+        #expect(html.contains("<th scope=\"col\" title=\"unjustified_pct\">Unjustified (%)</th>"))
+        let header = html[html.range(of: "<thead><tr>")!.upperBound..<html.range(of: "</tr></thead>")!.lowerBound]
+        let names = header.components(separatedBy: "title=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        let body = html[html.range(of: "<tbody>")!.upperBound..<html.range(of: "</tbody>")!.lowerBound]
+        var checked = 0
+        for line in body.split(separator: "\n") where line.hasPrefix("<tr>") {
+            let cells = line.components(separatedBy: "<td").dropFirst()
+            for (j, cell) in cells.enumerated() {
+                guard let r = cell.range(of: "data-v=\"") else { continue }
+                let v = Double(cell[r.upperBound...].prefix { $0 != "\"" })!
+                let shown = String(cell[cell.range(of: ">")!.upperBound...].prefix { $0 != "<" })
+                let name = names[j]
+                if name.hasSuffix("_gbp") {
+                    let a = abs(v), sign = v < 0 ? "-" : ""
+                    let want = a >= 1e9 ? String(format: "%@£%.2fbn", sign, a / 1e9) : a >= 1e6 ? String(format: "%@£%.1fm", sign, a / 1e6)
+                        : a >= 1e3 ? String(format: "%@£%.1fk", sign, a / 1e3) : String(format: "%@£%.0f", sign, a)
+                    #expect(shown == want, "\(name): \(shown) vs \(want)")
+                    checked += 1
+                } else if name.hasSuffix("_pct") {
+                    #expect(shown == String(format: "%.1f%%", v), "\(name)")
+                    checked += 1
+                } else if name.hasPrefix("p_") {
+                    #expect(shown == String(format: "%.1f%%", 100 * v), "\(name)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 152 * 8)
+    }
+
     @Test func selfContainedWithTextAlternatives() throws {
         let (_, html, _) = try Self.run()
         #expect(!html.contains("<link") && !html.contains(" src=") && !html.contains("https://"))

@@ -105,4 +105,11 @@ public struct FunnelPlot: Sendable {
         }
         return result
     }
+
+    /// Whether unit i lies outside the widest limit (the largest level).
+    public func isOutsideWidestLimit(_ i: Int) -> Bool {
+        guard let l = levels.indices.max(by: { levels[$0] < levels[$1] }) else { return false }
+        let (low, high) = limits[l][i]
+        return values[i] > high || values[i] < low
+    }
 }

@@ -57,13 +57,14 @@ public enum HTMLReport {
             let f = funnel.analysis.plot
             let names = funnel.analysis.rows.map { labelColumn[$0] }
             h += """
-                <p>\(esc(funnel.indicator)) against its precision; target \
+                <p>\(esc(funnel.indicator)) against \(esc(funnel.analysis.denominators?.name ?? "its precision (1 / SE²)")); target \
                 \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), \
                 τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \
                 \(f.overdispersion.rawValue). Red points lie outside a control limit.</p>
                 """
+            let d = funnel.analysis.denominators
             h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(funnel.indicator)", plot: f, labels: names,
-                                  xLabel: "precision (1 / SE²)", yLabel: funnel.indicator)
+                                  denominators: d?.values, xLabel: d?.name ?? "precision (1 / SE²)", yLabel: funnel.indicator)
         } else {
             h += "<p>No funnel plot: give <code>--funnel-indicator</code> and its precision.</p>"
         }
@@ -110,22 +111,50 @@ public enum HTMLReport {
             <section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left \
             out of the fit give the reason in <em>note</em>.</p>\n
             """
-        h += "<div class=\"scroll\"><table id=\"full-table\"><thead><tr>" + table.header.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        h += "<div class=\"scroll\"><table id=\"full-table\"><thead><tr>"
+        h += table.header.map { "<th scope=\"col\" title=\"\(esc($0))\">\(esc(HTMLReport.title($0)))</th>" }.joined() + "</tr></thead><tbody>\n"
         for row in table.rows {
-            h += "<tr>" + row.map(cell).joined() + "</tr>\n"
+            h += "<tr>" + row.enumerated().map { cell($0.element, column: table.header[$0.offset]) }.joined() + "</tr>\n"
         }
         h += "</tbody></table></div></section>\n"
         h += "<script>\(script)</script>\n</body></html>\n"
         return h
     }
 
-    /// A table cell: numbers carry their full value in `data-v` (for sorting and checking).
-    static func cell(_ c: Cell) -> String {
+    /// A column's title for readers: `unjustified_gbp` → "Unjustified (£)", `effect_need` →
+    /// "Need effect", `p_top10` → "P(top 10)"; the CSV name stays in the heading's tooltip.
+    static func title(_ name: String) -> String {
+        if name.hasSuffix("_gbp") { return title(String(name.dropLast(4))) + " (£)" }
+        if name.hasPrefix("effect_") {
+            let g = String(name.dropFirst(7))
+            if g.hasSuffix("_pct") { return capitalised(String(g.dropLast(4))) + " effect (%)" }
+            return capitalised(g) + " effect"
+        }
+        if name.hasPrefix("p_top") { return "P(top \(name.dropFirst(5)))" }
+        if name.hasPrefix("p_bottom") { return "P(bottom \(name.dropFirst(8)))" }
+        let known = ["observed": "Observed", "fitted": "Fitted", "baseline": "Baseline", "justified": "Justified",
+                     "unjustified": "Unjustified", "residual": "Residual", "unjustified_pct": "Unjustified (%)",
+                     "studentized_residual": "Studentized residual", "pi_low": "Prediction interval, low",
+                     "pi_high": "Prediction interval, high", "rank": "Rank", "median_rank": "Median rank",
+                     "rank_low": "Rank interval, low", "rank_high": "Rank interval, high", "note": "Note"]
+        return known[name] ?? name
+    }
+
+    static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
+    /// A table cell: numbers carry their full value in `data-v` (for sorting and checking) and
+    /// are shown for reading: pounds as £29.3m, percentages and probabilities with one decimal.
+    static func cell(_ c: Cell, column: String) -> String {
         switch c {
         case let .number(x):
             guard x.isFinite else { return "<td></td>" }
-            let shown = abs(x) >= 1e5 ? NumberFormat.fixed(x, decimals: 0) : NumberFormat.significant(x, 5)
-            return "<td class=\"num\" data-v=\"\(NumberFormat.roundTrip(x))\">\(shown)</td>"
+            let shown: String
+            if column.hasSuffix("_gbp") { shown = ExplainSummary.money(x) }
+            else if column.hasSuffix("_pct") { shown = NumberFormat.fixed(x, decimals: 1) + "%" }
+            else if column.hasPrefix("p_") { shown = NumberFormat.fixed(100 * x, decimals: 1) + "%" }
+            else if column == "median_rank" { shown = NumberFormat.significant(x, 4) }
+            else { shown = abs(x) >= 1e5 ? NumberFormat.fixed(x, decimals: 0) : NumberFormat.significant(x, 4) }
+            return "<td class=\"num\" data-v=\"\(NumberFormat.roundTrip(x))\">\(SVGCharts.escape(shown))</td>"
         case let .integer(k): return "<td class=\"num\" data-v=\"\(k)\">\(k)</td>"
         case let .text(s): return "<td>\(SVGCharts.escape(s))</td>"
         case let .bool(b): return "<td>\(b ? "yes" : "no")</td>"
@@ -137,7 +166,7 @@ public enum HTMLReport {
     body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:0 1.2rem 3rem;color:#222}
     header h1{margin-bottom:.2rem}nav{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #ddd;z-index:2}
     section{margin-top:2rem}pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.8rem}
-    svg{max-width:100%;height:auto}.lbl,.val,.tick,.axis{font-size:12px;fill:#333}.small{font-size:7px;fill:#333}
+    svg{max-width:100%;height:auto}.lbl,.val,.tick,.axis{font-size:12px;fill:#333}.small{font-size:7px;fill:#333}.rowlabel{font-size:11px;fill:#333}.outlier{font-size:11px;fill:#b2182b}
     .frame{fill:none;stroke:#bbb}.grid{stroke:#eee}.target{stroke:#333;stroke-width:1.5}
     .limit{fill:none;stroke:#2166ac;stroke-dasharray:5 3}.limit.l1{stroke:#b2182b}.pt{fill:#555;opacity:.75}.pt.out{fill:#d7301f;opacity:1}
     .ci{stroke:#4393c3;stroke-width:2}.med{fill:#053061}

@@ -59,10 +59,17 @@ public enum SVGCharts {
         return s + "</svg>"
     }
 
-    /// A funnel plot: points (precision, value), the target line and the control-limit curves.
-    public static func funnel(id: String, title: String, plot: FunnelPlot, labels: [String], xLabel: String, yLabel: String) -> String {
+    /// A funnel plot: points (x, value), the target line and the control-limit curves. x is the
+    /// denominator when there is one (the unit the user gave: a survey base, a population),
+    /// otherwise the precision 1/SE². Points outside the outermost limit are labelled; every
+    /// point names its council on hover.
+    public static func funnel(id: String, title: String, plot: FunnelPlot, labels: [String], denominators: [Double]?,
+                              xLabel: String, yLabel: String) -> String {
         let width = 720.0, height = 440.0, left = 70.0, right = 20.0, top = 20.0, bottom = 50.0
-        let precision = plot.standardErrors.map { 1 / ($0 * $0) }
+        let precision = denominators ?? plot.standardErrors.map { 1 / ($0 * $0) }
+        // SE at x: with a denominator, SE ∝ 1/√n at the target (c = SE·√n is the same for every
+        // council); with a precision axis, SE = 1/√x.
+        let c = denominators.map { d in zip(plot.standardErrors, d).map { $0 * $1.squareRoot() }.sorted()[d.count / 2] } ?? 1
         let xMax = (precision.max() ?? 1) * 1.05, xMin = 0.0
         var lo = plot.values.min()!, hi = plot.values.max()!
         for l in plot.limits { for (a, b) in l { lo = min(lo, a); hi = max(hi, b) } }
@@ -93,7 +100,7 @@ public enum SVGCharts {
             let q = Normal.quantile(1 - (1 - level) / 2)
             for sign in [-1.0, 1.0] {
                 let pts = grid.map { p -> String in
-                    let se = (1 / p).squareRoot()
+                    let se = c / p.squareRoot()
                     let sd: Double
                     switch plot.overdispersion {
                     case .none: sd = se
@@ -110,12 +117,17 @@ public enum SVGCharts {
         s += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(py(plot.target)))\" y2=\"\(n(py(plot.target)))\" class=\"target\"/>"
         for i in plot.values.indices {
             let cls = plot.outside(i).isEmpty ? "pt" : "pt out"
+            let x = px(precision[i]), y = py(min(max(plot.values[i], lo), hi))
+            let base = denominators.map { _ in ", \(xLabel) \(NumberFormat.significant(precision[i], 6))" } ?? ""
             s += """
-                <circle cx=\"\(n(px(precision[i])))\" \
-                cy=\"\(n(py(min(max(plot.values[i], lo), hi))))\" r=\"3.5\" \
-                class=\"\(cls)\"><title>\(escape(labels[i])): \
-                \(NumberFormat.significant(plot.values[i], 5))</title></circle>
+                <circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"3.5\" class=\"\(cls)\" \
+                data-label=\"\(escape(labels[i]))\"><title>\(escape(labels[i])): \
+                \(NumberFormat.significant(plot.values[i], 5))\(escape(base))</title></circle>
                 """
+            // Outliers beyond the outermost limit are named on the chart itself.
+            if plot.isOutsideWidestLimit(i) {
+                s += "<text x=\"\(n(x + 6))\" y=\"\(n(y - 5))\" class=\"outlier\">\(escape(labels[i]))</text>"
+            }
         }
         s += "<text x=\"\(n((left + width - right) / 2))\" y=\"\(n(height - 10))\" text-anchor=\"middle\" class=\"axis\">\(escape(xLabel))</text>"
         s += """
@@ -128,7 +140,7 @@ public enum SVGCharts {
     /// A caterpillar plot of rank intervals: one row per council, sorted by rank.
     public static func caterpillar(id: String, title: String, labels: [String], rank: [Int], median: [Double], low: [Int], high: [Int]) -> String {
         let count = labels.count
-        let rowH = 9.0, left = 190.0, right = 20.0, top = 30.0, width = 720.0
+        let rowH = 15.0, left = 220.0, right = 20.0, top = 30.0, width = 760.0
         let height = top + rowH * Double(count) + 20
         let maxRank = Double(max(count, 1))
         func px(_ r: Double) -> Double { left + (r - 1) / max(maxRank - 1, 1) * (width - left - right) }
@@ -142,7 +154,7 @@ public enum SVGCharts {
         }
         for (row, i) in order.enumerated() {
             let y = top + rowH * Double(row) + rowH / 2
-            s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 3))\" text-anchor=\"end\" class=\"small\">\(escape(labels[i]))</text>"
+            s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\" class=\"rowlabel\">\(escape(labels[i]))</text>"
             s += "<line x1=\"\(n(px(Double(low[i]))))\" x2=\"\(n(px(Double(high[i]))))\" y1=\"\(n(y))\" y2=\"\(n(y))\" class=\"ci\"/>"
             s += """
                 <circle cx=\"\(n(px(median[i])))\" cy=\"\(n(y))\" r=\"2.5\" \

@@ -53,6 +53,9 @@ public struct FunnelAnalysis: Sendable {
     public let rows: [Int]
     /// Table rows left out, with the reason.
     public let leftOut: [DroppedRow]
+    /// The denominators (survey base, population) of the rows plotted, when the precision came
+    /// from a denominator column, and that column's name: the funnel's natural x-axis.
+    public let denominators: (name: String, values: [Double])?
 
     /// `ids` (one per table row) name the unit in messages.
     public init(table: Table, request r: FunnelRequest, ids: [String]? = nil) throws {
@@ -81,6 +84,7 @@ public struct FunnelAnalysis: Sendable {
                           range: kind?.range)
         self.rows = rows
         leftOut = dropped
+        denominators = r.standardError == nil && r.marginOfError == nil ? (r.denominator!, q) : nil
     }
 
     /// Refuses a scale, rate base or target that cannot be right: each must be positive, and a
