@@ -84,15 +84,20 @@ enum ExplainReport {
             outputs.append(("-", format == .json ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-        if let xlsx {
-            var provenance = Provenance.of(summary: a.summary, dataPath: a.table.source)
-            provenance.rows += a.decomposition.grouping.groups.enumerated().map { g, group in
-                ("Share of R²: \(group.name) (\(group.justified ? "justified" : "unjustified"))", .finite(a.shares.shares[g]))
-            }
-            provenance.rows.append(("Unexplained share", .finite(a.shares.unexplained)))
-            files.insert((xlsx, try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance,
-                                                     extra: CoefficientTable.make(a.summary))), at: 0)
-        }
+        if let xlsx { files.insert((xlsx, try workbook(a, table: a.output)), at: 0) }
         try OutputFiles.write(bytes: files)
+    }
+}
+
+extension ExplainReport {
+    /// The explain table (or the report's, with rank columns) as a workbook: the councils, and a
+    /// summary sheet with the provenance, the shares and the coefficient table.
+    static func workbook(_ a: ExplainAnalysis, table: OutputTable) throws -> [UInt8] {
+        var provenance = Provenance.of(summary: a.summary, dataPath: a.table.source)
+        provenance.rows += a.decomposition.grouping.groups.enumerated().map { g, group in
+            ("Share of R²: \(group.name) (\(group.justified ? "justified" : "unjustified"))", .finite(a.shares.shares[g]))
+        }
+        provenance.rows.append(("Unexplained share", .finite(a.shares.unexplained)))
+        return try XLSXWriter.data(table: table, sheetName: "Councils", provenance: provenance, extra: CoefficientTable.make(a.summary))
     }
 }

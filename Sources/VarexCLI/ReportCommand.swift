@@ -32,6 +32,8 @@ struct ReportCommand: ParsableCommand {
     var html: String
     @Option(help: "Also write the report's table as CSV here.")
     var out: String?
+    @Option(help: "Also write the report's table as an Excel workbook (.xlsx): full precision, with £, % and probability formats, and a summary sheet.")
+    var xlsx: String?
     @Option(help: "Title of the page.")
     var title: String?
     @Option(help: "Bootstrap replicates for the rank intervals (default 1000).")
@@ -79,8 +81,9 @@ struct ReportCommand: ParsableCommand {
         let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: level)
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
                                      title: title ?? r?.title ?? "Varex report", level: level, unit: explain.unit)
-        var outputs: [(path: String, contents: String)] = [(html, page)]
-        if let out { outputs.append((out, CSVWriter.render(table, dialect: csv.dialect()))) }
-        try OutputFiles.write(outputs)
+        var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
+        if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
+        if let xlsx { outputs.append((xlsx, try ExplainReport.workbook(analysis, table: table))) }
+        try OutputFiles.write(bytes: outputs)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Varex
-import VarexAnalysis
+@testable import VarexAnalysis
 import ZIPFoundation
 
 /// Spreadsheets keep every number: our CSV (both dialects) and XLSX of the council explain
@@ -58,6 +58,34 @@ struct SpreadsheetTests {
         for label in ["Made by", "Data SHA-256", "Formula", "Date", "R-squared"] { #expect(summary.contains(">\(label)<")) }
         #expect(summary.contains("Varex \(VarexVersion.string)"))
         #expect(try part("xl/workbook.xml").contains("name=\"Summary\""))
+        // Number formats: pounds, values in percent, probabilities; the values stay full precision.
+        let styles = try part("xl/styles.xml")
+        #expect(styles.contains("<numFmt numFmtId=\"164\" formatCode=\"&quot;£&quot;#,##0\"/>"))
+        #expect(styles.contains("<numFmt numFmtId=\"165\" formatCode=\"0.0&quot;%&quot;\"/>"))
+        let header = try CSVReader.read(path: o.csv).header
+        let csv = try CSVReader.read(path: o.csv)
+        for (name, style) in [("unjustified_gbp", 1), ("unjustified_pct", 2), ("observed", 0)] {
+            let j = header.firstIndex(of: name)!
+            let ref = XLSXWriter.column(j) + "2"
+            let want = style == 0 ? "<c r=\"\(ref)\"><v>\(csv.rows[0][j])</v></c>" : "<c r=\"\(ref)\" s=\"\(style)\"><v>\(csv.rows[0][j])</v></c>"
+            #expect(sheet.contains(want), "\(name): \(want)")
+        }
+    }
+
+    /// `report --xlsx`: the report's table with its rank columns, probabilities formatted as %.
+    @Test func reportWritesAWorkbook() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", "--spec", CLI.fixture("specs/council-explain.yaml"), "--bootstrap", "100",
+                             "--html", dir + "/r.html", "--out", dir + "/r.csv", "--xlsx", dir + "/r.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let archive = try Archive(url: URL(fileURLWithPath: dir + "/r.xlsx"), accessMode: .read)
+        var data = Data()
+        _ = try archive.extract(archive["xl/worksheets/sheet1.xml"]!) { data.append($0) }
+        let sheet = String(decoding: data, as: UTF8.self)
+        let csv = try CSVReader.read(path: dir + "/r.csv")
+        let j = csv.header.firstIndex(of: "p_top10")!
+        let k = csv.rows.firstIndex { !$0[j].isEmpty }!
+        #expect(sheet.contains("<c r=\"\(XLSXWriter.column(j))\(k + 2)\" s=\"3\"><v>\(csv.rows[k][j])</v></c>"))
     }
 
     /// Converts `file` with LibreOffice; returns the output's path.

@@ -45,11 +45,13 @@ public enum XLSXWriter {
                             extra: OutputTable? = nil) throws -> [UInt8] {
         try checkLengths(table, sheet: sheetName)
         if let extra { try checkLengths(extra, sheet: "Summary") }
-        let main = worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true)
+        let main = worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true,
+                             styles: table.header.map(Self.style(forColumn:)))
         var summaryRows: [[Cell]] = provenance.rows.map { [.text($0.0), $0.1] }
         if let extra { summaryRows += [[]] + [extra.header.map(Cell.text)] + extra.rows }
         let summary = worksheet(rows: summaryRows, frozenHeader: false)
         let parts: [(String, Data)] = [
+            ("xl/styles.xml", Data(Self.stylesXML.utf8)),
             ("[Content_Types].xml", try encode(ContentTypes(sheets: 2), root: "Types",
                                                 attributes: ["xmlns": "http://schemas.openxmlformats.org/package/2006/content-types"])),
             ("_rels/.rels", try encode(Relationships(Relationship: [Relationship(Id: "rId1", Type: officeDocument, Target: "xl/workbook.xml")]),
@@ -59,7 +61,8 @@ public enum XLSXWriter {
                 root: "workbook", attributes: ["xmlns": mainNS, "xmlns:r": officeRelNS])),
             ("xl/_rels/workbook.xml.rels", try encode(Relationships(Relationship: [
                 Relationship(Id: "rId1", Type: worksheetType, Target: "worksheets/sheet1.xml"),
-                Relationship(Id: "rId2", Type: worksheetType, Target: "worksheets/sheet2.xml")]),
+                Relationship(Id: "rId2", Type: worksheetType, Target: "worksheets/sheet2.xml"),
+                Relationship(Id: "rId3", Type: officeRelNS + "/styles", Target: "styles.xml")]),
                 root: "Relationships", attributes: ["xmlns": relationshipsNS])),
             ("xl/worksheets/sheet1.xml", try encode(main, root: "worksheet", attributes: ["xmlns": mainNS])),
             ("xl/worksheets/sheet2.xml", try encode(summary, root: "worksheet", attributes: ["xmlns": mainNS])),
@@ -71,6 +74,33 @@ public enum XLSXWriter {
             }
         }
         return [UInt8](archive.data ?? Data())
+    }
+
+    /// Number formats: cells keep their full value; the format only changes how they read.
+    /// Style 1: pounds (`£#,##0`) for `_gbp` columns; 2: values already in percent (`0.0"%"`) for
+    /// `_pct` columns; 3: probabilities as percentages (`0.0%`) for `p_` columns; 0: General.
+    static let stylesXML = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <numFmts count="3"><numFmt numFmtId="164" formatCode="&quot;£&quot;#,##0"/>\
+        <numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/><numFmt numFmtId="166" formatCode="0.0%"/></numFmts>\
+        <fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>\
+        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+        <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
+        """
+
+    /// The style index for a column, by its name (see ``stylesXML``).
+    static func style(forColumn name: String) -> Int {
+        if name.hasSuffix("_gbp") { return 1 }
+        if name.hasSuffix("_pct") { return 2 }
+        if name.hasPrefix("p_top") || name.hasPrefix("p_bottom") { return 3 }
+        return 0
     }
 
     static let mainNS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -104,16 +134,17 @@ public enum XLSXWriter {
         }
     }
 
-    static func worksheet(rows: [[Cell]], frozenHeader: Bool) -> Worksheet {
+    static func worksheet(rows: [[Cell]], frozenHeader: Bool, styles: [Int] = []) -> Worksheet {
         let xrows: [XRow] = rows.enumerated().map { i, row in
             XRow(r: i + 1, c: row.enumerated().compactMap { j, cell in
                 let ref = column(j) + String(i + 1)
+                let s = j < styles.count && styles[j] != 0 ? styles[j] : nil
                 switch cell {
-                case let .number(x): return x.isFinite ? XCell(r: ref, t: nil, v: NumberFormat.roundTrip(x), is: nil) : nil
-                case let .integer(k): return XCell(r: ref, t: nil, v: String(k), is: nil)
+                case let .number(x): return x.isFinite ? XCell(r: ref, s: s, t: nil, v: NumberFormat.roundTrip(x), is: nil) : nil
+                case let .integer(k): return XCell(r: ref, s: nil, t: nil, v: String(k), is: nil)
                 // As text, like the CSV: LibreOffice reads an XLSX boolean as the formula =TRUE().
-                case let .bool(b): return XCell(r: ref, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: b ? "TRUE" : "FALSE")))
-                case let .text(s): return XCell(r: ref, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: xmlSafe(s))))
+                case let .bool(b): return XCell(r: ref, s: nil, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: b ? "TRUE" : "FALSE")))
+                case let .text(s): return XCell(r: ref, s: nil, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: xmlSafe(s))))
                 case .empty: return nil
                 }
             })
@@ -155,11 +186,12 @@ public enum XLSXWriter {
     }
     struct XCell: Encodable, DynamicNodeEncoding {
         let r: String
+        let s: Int?
         let t: String?
         let v: String?
         let `is`: InlineString?
         static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding {
-            key.stringValue == "r" || key.stringValue == "t" ? .attribute : .element
+            key.stringValue == "r" || key.stringValue == "s" || key.stringValue == "t" ? .attribute : .element
         }
     }
     struct InlineString: Encodable { let t: InlineText }
@@ -194,6 +226,7 @@ public enum XLSXWriter {
             Override = [OverrideType(PartName: "/xl/workbook.xml", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")]
                 + (1...sheets).map { OverrideType(PartName: "/xl/worksheets/sheet\($0).xml",
                                                   ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml") }
+                + [OverrideType(PartName: "/xl/styles.xml", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml")]
         }
     }
     struct DefaultType: Encodable, DynamicNodeEncoding {
