@@ -28,6 +28,8 @@ struct FormulaFeatureTests {
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, 1) + bs(pop_85p, 4, degree = 2)"),
         Case(name: "logical", data: "councils/asc_2018_19.csv", id: "code",
              formula: "asc_net_spend_per_adult_gbp ~ I(imd_score > 25) + I(region %in% c(\"London\", \"North East\")) + I(council_type == \"County\") + I(pop_85p/pop_18p >= 0.03) * imd_score"),
+        Case(name: "offset_lm", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "log(asc_net_spend_k) ~ imd_score + council_type + offset(log(pop_18p))"),
         Case(name: "dot_mtcars", data: "reference/mtcars.csv", id: "model", formula: "mpg ~ ."),
         Case(name: "dot_swiss", data: "reference/swiss.csv", id: "province", formula: "Fertility ~ . - Examination"),
     ]
@@ -98,5 +100,23 @@ extension FormulaFeatureTests {
         let coded = try run.fit.design.schema.modelMatrix(table: t)
         #expect(coded.rows == [1])
         #expect(coded.notes[0]?.hasPrefix("ns(imd_score, df = 3): 99.0 is outside the range the spline was fitted on") == true, "\(coded.notes)")
+    }
+}
+
+extension FormulaFeatureTests {
+    /// lm with an offset: R², adjusted R², σ and F as R 4.2's summary.lm computes them (its
+    /// fitted values include the offset), 1e-9; explain refuses it with a message.
+    @Test func offsetInALinearModel() throws {
+        let c = Self.cases.first { $0.name == "offset_lm" }!
+        let run = try Self.run(c)
+        let s = try FitSummary(fit: run.fit)
+        var want: [String: Double] = [:]
+        for row in try Fixtures.csv("reference/formula_offset_lm_stats.csv").rows { want[row[0]] = rNumber(row[1]) }
+        #expect(close(s.rSquared, want["r_squared"]!, rel: 1e-9) && close(s.adjustedRSquared, want["adj_r_squared"]!, rel: 1e-9))
+        #expect(close(s.sigma, want["sigma"]!, rel: 1e-9) && close(s.overall!.statistic, want["f_statistic"]!, rel: 1e-9))
+        #expect(throws: ExplainError.offsetNotSupported) {
+            try ExplainAnalysis(ExplainRequest(fit: FitRequest(dataPath: Fixtures.path(c.data), formula: c.formula, id: "code"),
+                                               groups: [TermGroup(name: "need", justified: true, terms: ["imd_score", "council_type"])]))
+        }
     }
 }

@@ -51,6 +51,7 @@ public struct Decomposition: Sendable {
 
     public init(fit: LinearFit, grouping: TermGrouping) throws {
         guard fit.hasIntercept else { throw ExplainError.needsIntercept }
+        guard fit.design.offset == nil else { throw ExplainError.offsetNotSupported }
         let design = fit.design
         let n = fit.n, p = fit.coefficients.count
         var sw: Extended = 0

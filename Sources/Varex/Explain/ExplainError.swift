@@ -7,6 +7,7 @@ public enum ExplainError: SettingMessage, Equatable {
     case termInTwoGroups(term: String, first: String, second: String)
     case unclassifiedTerms([String])
     case needsIntercept
+    case offsetNotSupported
     case scaleMissing(CellLocation)
     case scaleNotPositive(CellLocation, text: String)
     case invalidMeasure(String)
@@ -46,6 +47,8 @@ public enum ExplainError: SettingMessage, Equatable {
                 every term must be in a group (\(names.name(.justified)) or \
                 \(names.name(.unjustified))); not classified: \(terms.joined(separator: ", "))
                 """
+        case .offsetNotSupported:
+            return "explain does not take a model with offset() yet: the offset is neither a justified nor an unjustified effect; fit it with varex fit"
         case .needsIntercept:
             return "explain needs a model with an intercept: the baseline is the mean, and effects are measured from it"
         case let .scaleMissing(loc):

@@ -71,8 +71,11 @@ public struct ModelSchema: Sendable {
         let (_, _, columns) = DesignMatrix.columns(formula: formula, codings: codings, bases: bases, count: used.count,
                                                    numeric: { vi in let v = numeric[vi]!; return used.map { v[$0] } },
                                                    categorical: { vi in let c = cells[vi]!; return used.map { c[$0] } })
+        let offset: [Extended]? = formula.offsets.isEmpty ? nil : used.map { r in
+            formula.offsets.reduce(Extended(0)) { $0 + numeric[$1]![r] }
+        }
         return SchemaRows(rows: used, x: ExtendedMatrix(rows: used.count, columns: columnNames.count, columnMajor: columns.flatMap { $0 }),
-                          observed: observed.map { y in used.map { y[$0] } }, notes: note)
+                          observed: observed.map { y in used.map { y[$0] } }, notes: note, offset: offset)
     }
 
     /// A numeric variable over the table's rows (NaN where it cannot be evaluated, with a note).
@@ -105,12 +108,15 @@ public struct SchemaRows: Sendable {
     public let observed: [Extended]?
     /// Why each other requested row has none.
     public let notes: [Int: String]
+    /// The formula's offset for those rows, when it has one.
+    public let offset: [Extended]?
 
-    public init(rows: [Int], x: ExtendedMatrix, observed: [Extended]?, notes: [Int: String]) {
+    public init(rows: [Int], x: ExtendedMatrix, observed: [Extended]?, notes: [Int: String], offset: [Extended]? = nil) {
         self.rows = rows
         self.x = x
         self.observed = observed
         self.notes = notes
+        self.offset = offset
     }
 }
 
@@ -131,6 +137,7 @@ extension SchemaRows {
         var storage = [Extended](repeating: 0, count: positions.count * p)
         for j in 0..<p { for (k, i) in positions.enumerated() { storage[k + j * positions.count] = x.storage[i + j * n] } }
         return SchemaRows(rows: positions.map { rows[$0] }, x: ExtendedMatrix(rows: positions.count, columns: p, columnMajor: storage),
-                          observed: observed.map { y in positions.map { y[$0] } }, notes: notes)
+                          observed: observed.map { y in positions.map { y[$0] } }, notes: notes,
+                          offset: offset.map { o in positions.map { o[$0] } })
     }
 }

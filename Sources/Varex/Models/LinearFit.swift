@@ -62,13 +62,15 @@ public struct LinearFit: Sendable {
     /// σ̂² = Σ w r² / (n − rank), NaN when n = rank.
     public var residualVariance: Double { dfResidual == 0 ? .nan : weightedRSS / Double(dfResidual) }
 
-    /// Σ w (ŷ − ȳ_w)² with an intercept, Σ w ŷ² without (R's `summary.lm`).
+    /// Σ w (ŷ − ȳ_w)² with an intercept, Σ w ŷ² without (R's `summary.lm`; R 4.2 keeps an
+    /// offset in ŷ, and so does Varex, so R² and F agree with it).
     public var modelSumOfSquares: Double {
+        let f = fitted
         var sw = 0.0, swf = 0.0
-        for i in 0..<n { sw += weight(i); swf += weight(i) * fitted[i] }
+        for i in 0..<n { sw += weight(i); swf += weight(i) * f[i] }
         let mean = hasIntercept ? swf / sw : 0
         var mss = 0.0
-        for i in 0..<n { let d = fitted[i] - mean; mss += weight(i) * d * d }
+        for i in 0..<n { let d = f[i] - mean; mss += weight(i) * d * d }
         return mss
     }
 

@@ -10,7 +10,6 @@ public enum LinearModel {
                            tolerance: Double = QRFactorization.defaultTolerance) throws -> LinearFit {
         let n = design.y.count, p = design.columnNames.count
         if design.trials != nil { throw ModelError.needsFamily("a cbind(successes, failures) response") }
-        if design.offset != nil { throw ModelError.needsFamily("offset()") }
         if n == 0 {
             var counts: [String: Int] = [:]
             for d in design.dropped { counts[d.reason, default: 0] += 1 }
@@ -36,7 +35,7 @@ public enum LinearModel {
         }
         // Fitted values and residuals on the response's own scale, in extended precision.
         let estimable = (0..<p).filter { !solution.coefficients[$0].isNaN }
-        var fitted = [Extended](repeating: 0, count: n)
+        var fitted = design.offset ?? [Extended](repeating: 0, count: n)
         for j in estimable {
             let b = Extended(solution.coefficients[j])
             for i in 0..<n { fitted[i] += design.x.storage[i + j * n] * b }

@@ -37,7 +37,7 @@ public struct LinearPredictor: Sendable {
         let t = dfResidual > 0 ? StudentT(df: Double(dfResidual)).quantile(1 - (1 - level) / 2) : .nan
         let n = rows.rows.count
         return (0..<n).map { i in
-            var fit: Extended = 0
+            var fit: Extended = rows.offset?[i] ?? 0
             for j in est { fit += rows.x.storage[i + j * n] * Extended(coefficients[j]) }
             var variance = 0.0
             for a in est {

@@ -6,7 +6,7 @@ import VarexLinearAlgebra
 public struct WeightedDesign: Sendable {
     /// √w·X (X itself when unweighted).
     public let x: ExtendedMatrix
-    /// √w·y.
+    /// √w·(y − offset).
     public let y: [Extended]
     /// √w per row; nil when unweighted.
     public let root: [Extended]?
@@ -15,7 +15,9 @@ public struct WeightedDesign: Sendable {
         let n = design.y.count, p = design.columnNames.count
         let root: [Extended]? = design.weights?.map { $0.squareRoot() }
         var x = design.x
+        // An offset is known: the least-squares problem is in y − offset.
         var y = design.y
+        if let offset = design.offset { for i in 0..<n { y[i] -= offset[i] } }
         if let root {
             for j in 0..<p { for i in 0..<n { x.storage[i + j * n] *= root[i] } }
             for i in 0..<n { y[i] *= root[i] }

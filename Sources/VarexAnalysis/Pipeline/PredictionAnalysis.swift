@@ -34,7 +34,7 @@ public struct PredictionAnalysis: Sendable {
                 }
             }
             coded = coded.keeping { notes[$0] == nil }
-            coded = SchemaRows(rows: coded.rows, x: coded.x, observed: coded.observed, notes: notes)
+            coded = SchemaRows(rows: coded.rows, x: coded.x, observed: coded.observed, notes: notes, offset: coded.offset)
             w = coded.rows.map { Double(c.values[$0]) }
         }
         self.coded = coded
