@@ -24,21 +24,12 @@ public struct Refit: Sendable {
     }
 
     /// A solver for these columns holding every row in order: solve it as it is, or replace
-    /// rows first with ``setRow(_:from:response:in:)``.
+    /// its rows (from ``x`` and ``response``) first.
     public func solver() -> SmallLeastSquares {
         var solver = SmallLeastSquares(rows: fit.n, columns: columns.count)
         solver.a = x
         solver.b = response
         return solver
-    }
-
-    /// Makes row `i` of `solver` a copy of the weighted design's row `source`, with `response`
-    /// on the right-hand side.
-    @inline(__always)
-    public func setRow(_ i: Int, from source: Int, response: Double, in solver: inout SmallLeastSquares) {
-        let n = fit.n
-        for k in 0..<columns.count { solver.a[i + k * n] = x[source + k * n] }
-        solver.b[i] = response
     }
 
     /// Solves `solver` with the fit's aliasing tolerance; true when every column was estimated.
