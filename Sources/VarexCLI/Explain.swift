@@ -54,8 +54,33 @@ struct Explain: ParsableCommand {
     @Option(help: "How many rows to show at each end of the ranking in the text summary.")
     var top: Int = 5
 
+    func validate() throws {
+        if explain.link != nil && explain.family == nil { throw ValidationError("--link needs --family") }
+        if explain.family != nil {
+            if let se = model.se, se != .classical { throw ValidationError("--se \(se.rawValue) with --family: a GLM's standard errors are classical in this version") }
+            if xlsx != nil || sensitivityOut != nil { throw ValidationError("--xlsx and --sensitivity-out are not yet available with --family; write --out as CSV") }
+        }
+    }
+
     func run() throws {
         let spec = try model.loadSpec()
+        if let family = explain.family {
+            let a = try GLMExplainAnalysis(try explain.request(model: model, data: data, spec: spec), family: family, link: explain.link)
+            for r in a.glm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+            let dropped = a.glm.fit.design.dropped
+            if !dropped.isEmpty {
+                Console.error("varex: \(dropped.count) of \(a.glm.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+            }
+            for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+            var outputs: [(path: String, contents: String)] = []
+            if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
+            if let json { outputs.append((json, GLMSummary.explainJSON(a))) }
+            if !outputs.contains(where: { $0.path == "-" }) {
+                outputs.append(("-", format == .json ? GLMSummary.explainJSON(a) : GLMSummary.explainText(a, source: a.glm.data.table.source, top: top)))
+            }
+            try OutputFiles.write(outputs)
+            return
+        }
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         var extra: [(path: String, contents: String)] = []
         if let sensitivityOut {

@@ -14,6 +14,12 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
     var scale: String?
 
+    @Option(help: "Explain a GLM's linear predictor (explain only): binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma; levels are reported on the response scale.")
+    var family: Family?
+
+    @Option(help: "The GLM's link (default: the family's).")
+    var link: Link?
+
     @Option(help: "What the rows are, for the summaries' wording (default: councils).")
     var unit: String = "councils"
 

@@ -43,6 +43,12 @@ struct Rank: ParsableCommand {
     @Option(help: "Write the rank table as CSV here (default: stdout).")
     var out: String = "-"
 
+    func validate() throws {
+        if explain.family != nil || explain.link != nil {
+            throw ValidationError("--family is for explain in this version; rank and report take linear models")
+        }
+    }
+
     func run() throws {
         let spec = try model.loadSpec()
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)

@@ -55,6 +55,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative (default), additive or none.")
     var funnelOverdispersion: Overdispersion?
 
+    func validate() throws {
+        if explain.family != nil || explain.link != nil {
+            throw ValidationError("--family is for explain in this version; rank and report take linear models")
+        }
+    }
+
     func run() throws {
         let spec = try model.loadSpec()
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)

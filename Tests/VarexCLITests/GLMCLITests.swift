@@ -80,3 +80,32 @@ struct GLMCLITests {
         #expect(robust.status == 1 && robust.stderr.contains("--se HC3 with --family"), "\(robust.stderr)")
     }
 }
+
+extension GLMCLITests {
+    /// `explain --family binomial` through the binary: every council in the CSV, the JSON's
+    /// shares summing to the deviance explained, and rank and report refusing --family.
+    @Test func explainAGLM() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["explain", Self.councils, "--id", "code", "--label", "name", "--family", "binomial",
+                             "--formula", Self.binomial, "--justified", "need=imd_score", "--unjustified", "type=council_type",
+                             "--out", dir + "/e.csv", "--json", dir + "/e.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Shares of the deviance explained"))
+        let t = try CSVReader.read(path: dir + "/e.csv")
+        #expect(t.rows.count == 152)
+        #expect(Array(t.header.prefix(6)) == ["code", "name", "observed", "fitted", "linear_predictor", "baseline"])
+        let ref = try CSVReader.read(path: CLI.fixture("reference/glm_explain_binomial.csv"))
+        let u = t.header.firstIndex(of: "unjustified")!, ru = ref.header.firstIndex(of: "unjustified")!
+        for (row, want) in zip(t.rows, ref.rows) {
+            #expect(row[0] == want[0])
+            let g = Double(row[u])!, w = Double(want[ru])!
+            #expect(abs(g - w) <= 1e-8 * abs(w) + 1e-12)
+        }
+        let j = try Self.json(try String(contentsOfFile: dir + "/e.json", encoding: .utf8))
+        let shares = (j["groups"] as! [[String: Any]]).map { ($0["share"] as! NSNumber).doubleValue }
+        #expect(abs(shares.reduce(0, +) - (j["deviance_explained"] as! NSNumber).doubleValue) <= 1e-12)
+        let rank = try CLI.run(["rank", Self.councils, "--family", "binomial", "--formula", Self.binomial, "--justified", "need=imd_score",
+                                "--unjustified", "type=council_type"])
+        #expect(rank.status == 1 && rank.stderr.contains("--family is for explain in this version"), "\(rank.stderr)")
+    }
+}

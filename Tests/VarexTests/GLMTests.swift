@@ -98,3 +98,51 @@ struct GLMTests {
         }
     }
 }
+
+/// `explain` on a GLM's linear predictor, against the same decomposition computed in R from R's
+/// glm (fixtures/reference/make_glm_reference.R, glm_explain_*): baseline, effects on the link
+/// and the response scale, η, μ, the justified level and the unjustified amount per council,
+/// and the deviance explained by every subset of groups from R's glm refits, 1e-8.
+struct GLMExplainTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let formula: String
+        let family: Family
+        let groups: [TermGroup]
+        var testDescription: String { name }
+    }
+    static let cases = [
+        Case(name: "poisson_offset", formula: GLMTests.poissonCouncils, family: .poisson,
+             groups: [TermGroup(name: "need", justified: true, terms: ["imd_score", "I(100 * pop_85p/pop_65p)"]),
+                      TermGroup(name: "type", justified: true, terms: ["council_type"])]),
+        Case(name: "binomial", formula: GLMTests.binomialCouncils, family: .binomial,
+             groups: [TermGroup(name: "need", justified: true, terms: ["imd_score"]),
+                      TermGroup(name: "type", justified: false, terms: ["council_type"])]),
+    ]
+
+    @Test(arguments: cases)
+    func decompositionAgreesWithR(_ c: Case) throws {
+        let request = ExplainRequest(fit: FitRequest(dataPath: Fixtures.path(GLMTests.councils), formula: c.formula, id: "code"), groups: c.groups)
+        let a = try GLMExplainAnalysis(request, family: c.family, link: nil)
+        let d = a.decomposition
+        let ref = try Fixtures.csv("reference/glm_explain_\(c.name).csv")
+        let col = { (n: String) in ref.header.firstIndex(of: n)! }
+        #expect(a.glm.fit.design.rows.map { a.glm.data.ids[$0] } == ref.rows.map { $0[0] })
+        for (i, row) in ref.rows.enumerated() {
+            #expect(close(d.baseline, rNumber(row[col("baseline")]), rel: 1e-8))
+            for (g, group) in c.groups.enumerated() {
+                #expect(close(d.effects[g][i], rNumber(row[col("effect_\(group.name)")]), rel: 1e-8, abs: 1e-12), "\(row[0]) \(group.name)")
+                #expect(close(d.responseEffects[g][i], rNumber(row[col("effect_\(group.name)_response")]), rel: 1e-8, abs: 1e-12))
+            }
+            for (name, values) in [("linear_predictor", d.linearPredictor), ("fitted", d.fitted), ("observed", d.observed),
+                                   ("justified", d.justified), ("unjustified", d.unjustified)] {
+                #expect(close(values[i], rNumber(row[col(name)]), rel: 1e-8, abs: 1e-12), "\(row[0]) \(name): \(values[i]) vs \(row[col(name)])")
+            }
+        }
+        let subsets = try Fixtures.csv("reference/glm_explain_\(c.name)_subsets.csv")
+        for row in subsets.rows {
+            #expect(close(d.subsetDevianceExplained[Int(row[0])!], rNumber(row[1]), rel: 1e-8), "\(c.name) subset \(row[0])")
+        }
+        #expect(abs(d.shares.reduce(0, +) - d.devianceExplained) <= 1e-12, "shares sum to the deviance explained")
+    }
+}

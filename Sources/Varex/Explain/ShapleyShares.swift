@@ -41,7 +41,12 @@ public struct ShapleyShares: Sendable {
         }
         if intercept == nil { r2[0] = 0 }
         subsetRSquared = r2
-        // φ_g = Σ over subsets S without g of |S|!(k−|S|−1)!/k! · (R²(S ∪ g) − R²(S)).
+        shares = Self.shapley(r2, groups: k)
+    }
+
+    /// Shapley values of a set function over k groups, given its value on every subset (bit g
+    /// of the index: group g is in): φ_g = Σ over S without g of |S|!(k−|S|−1)!/k! · (v(S ∪ g) − v(S)).
+    public static func shapley(_ value: [Double], groups k: Int) -> [Double] {
         var factorial = [Double](repeating: 1, count: k + 1)
         for i in 1...max(k, 1) where i <= k { factorial[i] = factorial[i - 1] * Double(i) }
         var shares = [Double](repeating: 0, count: k)
@@ -49,9 +54,9 @@ public struct ShapleyShares: Sendable {
             for subset in 0..<(1 << k) where subset & (1 << g) == 0 {
                 let size = subset.nonzeroBitCount
                 let weight = factorial[size] * factorial[k - size - 1] / factorial[k]
-                shares[g] += weight * (r2[subset | (1 << g)] - r2[subset])
+                shares[g] += weight * (value[subset | (1 << g)] - value[subset])
             }
         }
-        self.shares = shares
+        return shares
     }
 }

@@ -58,3 +58,53 @@ public enum GLMSummary {
         return o + "\n}\n"
     }
 }
+
+extension GLMSummary {
+    /// `explain --family`: the GLM summary, the groups' shares of the deviance explained, and
+    /// the rows furthest from their justified level.
+    public static func explainText(_ a: GLMExplainAnalysis, source: String? = nil, top: Int = 5) -> String {
+        let d = a.decomposition
+        var o = text(a.glm, source: source)
+        o += "\nShares of the deviance explained (Shapley values of 1 − D/D(null) over the groups; "
+        o += "the model explains \(NumberFormat.fixed(100 * d.devianceExplained, decimals: 1))%):\n"
+        var rows = [["Group", "Kind", "Share", "Terms"]]
+        for (g, group) in d.grouping.groups.enumerated() {
+            rows.append([group.name, group.justified ? "justified" : "unjustified", NumberFormat.fixed(100 * d.shares[g], decimals: 1) + "%",
+                         group.terms.joined(separator: " + ")])
+        }
+        rows.append(["(unexplained)", "", NumberFormat.fixed(100 * (1 - d.devianceExplained), decimals: 1) + "%", "residual deviance"])
+        o += TextSummary.aligned(rows, leftFirst: true)
+        o += "\nBaseline on the link scale (\(a.glm.fit.link.rawValue)): \(NumberFormat.significant(d.baseline, 6)); "
+        o += "levels are on the response scale through the inverse link.\n"
+        let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
+        let order = a.ranks.indices.sorted { (a.ranks[$0], $0) < (a.ranks[$1], $1) }
+        func line(_ i: Int) -> [String] {
+            [String(a.ranks[i]), names[i], NumberFormat.significant(d.observed[i], 4), NumberFormat.significant(d.justified[i], 4),
+             NumberFormat.significant(d.unjustified[i], 4)]
+        }
+        let head = ["Rank", "", "Observed", "Justified", "Unjustified"]
+        let better = a.request.higherIsBetter
+        o += "\n\(better ? "Furthest below" : "Furthest above") what is justified:\n"
+        o += TextSummary.aligned([head] + order.prefix(top).map(line), leftFirst: false)
+        o += "\n\(better ? "Furthest above" : "Furthest below") what is justified:\n"
+        o += TextSummary.aligned([head] + order.suffix(top).reversed().map(line), leftFirst: false)
+        return o
+    }
+
+    /// `explain --family --json`: `fit` (as `fit --family --json`), `groups` (name, justified,
+    /// terms, share), `deviance_explained`, `unexplained_share`, `subset_deviance_explained`,
+    /// `baseline_link`.
+    public static func explainJSON(_ a: GLMExplainAnalysis) -> String {
+        let d = a.decomposition, groups = d.grouping.groups
+        let n = JSONSummary.number, s = JSONSummary.string
+        var o = "{\n  \"fit\": " + json(a.glm).trimmingNewlines.replacingNewlines(with: "\n  ") + ",\n"
+        o += "  \"groups\": [\n" + groups.enumerated().map { g, group in
+            "    {\"name\": \(s(group.name)), \"justified\": \(group.justified), \"terms\": [" + group.terms.map(s).joined(separator: ", ")
+                + "], \"share\": \(n(d.shares[g]))}"
+        }.joined(separator: ",\n") + "\n  ],\n"
+        o += "  \"deviance_explained\": \(n(d.devianceExplained)),\n  \"unexplained_share\": \(n(1 - d.devianceExplained)),\n"
+        o += "  \"subset_deviance_explained\": [" + d.subsetDevianceExplained.map(n).joined(separator: ", ") + "],\n"
+        o += "  \"baseline_link\": \(n(d.baseline))\n}\n"
+        return o
+    }
+}

@@ -35,6 +35,8 @@ public struct GeneralizedLinearFit: Sendable {
     public let unscaledCovariance: Matrix
     /// Hat values of the last iteration's weighted design.
     public let leverage: [Double]
+    /// The aliasing tolerance of the solves.
+    public let tolerance: Double
 
     public var n: Int { y.count }
     /// Rows with a positive prior weight, less the rank.

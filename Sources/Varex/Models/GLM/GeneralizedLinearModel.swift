@@ -28,8 +28,56 @@ public enum GeneralizedLinearModel {
             if let problem = family.check(y: y[i]) { throw GLMError.invalidResponse(row: design.rows[i], message: problem) }
         }
         let offset = design.offset?.map { Double($0) } ?? [Double](repeating: 0, count: n)
-        let x = design.x.rounded
-        var mu = (0..<n).map { family.start(y: y[$0], weight: prior[$0], trials: trials[$0]) }
+        let r = try irls(x: design.x.rounded, y: y, prior: prior, startWeights: design.trials == nil ? prior : trials, offset: offset,
+                         family: family, link: link, tolerance: tolerance)
+        let (solution, lastX, lastW, mu, eta) = (r.solution, r.lastX, r.lastW, r.mu, r.eta)
+        let coefficients = r.coefficients, dev = r.deviance, iterations = r.iterations, converged = r.converged
+        let aliased = solution.isAliased
+        let unscaled: Matrix
+        let leverage: [Double]
+        do {
+            unscaled = try LeastSquares.unscaledCovariance(of: solution, x: lastX)
+            let h = try solution.leverage(of: lastX)
+            var full = [Double](repeating: 0, count: n)
+            var k = 0
+            for i in 0..<n where lastW[i] > 0 { full[i] = min(h[k], 1); k += 1 }
+            leverage = full.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 }
+        } catch let e as LinearAlgebraError {
+            throw ModelError.numerical("the final IRLS solve: \(e)")
+        }
+        let working = (0..<n).map { (y[$0] - mu[$0]) / link.muEta(eta[$0]) }
+        let nullDeviance = try Self.nullDeviance(design: design, family: family, link: link, y: y, prior: prior, trials: trials,
+                                                 offset: offset, mu: mu, tolerance: tolerance)
+        return GeneralizedLinearFit(design: design, family: family, link: link,
+                                    coefficients: (0..<p).map { aliased[$0] ? .nan : coefficients[$0] }, isAliased: aliased,
+                                    rank: solution.rank, y: y, priorWeights: prior, trials: trials, offset: offset, mu: mu, eta: eta,
+                                    workingWeights: lastW, workingResiduals: working, deviance: dev, nullDeviance: nullDeviance,
+                                    iterations: iterations, converged: converged, unscaledCovariance: unscaled, leverage: leverage,
+                                    tolerance: tolerance)
+    }
+
+    /// The state at the end of R's IRLS.
+    struct IRLSResult {
+        /// Coefficients (0 for aliased columns, as R's dqrls leaves them).
+        let coefficients: [Double]
+        let solution: LeastSquaresSolution
+        /// The last iteration's weighted design and working weights (by row, 0 where unused).
+        let lastX: Matrix
+        let lastW: [Double]
+        let mu: [Double]
+        let eta: [Double]
+        let deviance: Double
+        let iterations: Int
+        let converged: Bool
+    }
+
+    /// R's `glm.fit` loop on the design `x` (rows × columns, double), from R's starting means.
+    /// `startWeights` are the n of R's binomial start (n y + 0.5)/(n + 1): the trials for a cbind
+    /// response, the prior weights otherwise.
+    static func irls(x: Matrix, y: [Double], prior: [Double], startWeights: [Double], offset: [Double], family: Family, link: Link,
+                     tolerance: Double) throws -> IRLSResult {
+        let n = y.count, p = x.columns
+        var mu = (0..<n).map { family.start(y: y[$0], weight: startWeights[$0], trials: 1) }
         var eta = mu.map(link.eta)
         func deviance(_ m: [Double]) -> Double {
             var d = 0.0
@@ -95,27 +143,18 @@ public enum GeneralizedLinearModel {
             previous = start
         }
         guard let solution = lastSolution else { throw GLMError.noValidCoefficients }
-        let aliased = solution.isAliased
-        let unscaled: Matrix
-        let leverage: [Double]
-        do {
-            unscaled = try LeastSquares.unscaledCovariance(of: solution, x: lastX)
-            let h = try solution.leverage(of: lastX)
-            var full = [Double](repeating: 0, count: n)
-            var k = 0
-            for i in 0..<n where lastW[i] > 0 { full[i] = min(h[k], 1); k += 1 }
-            leverage = full.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 }
-        } catch let e as LinearAlgebraError {
-            throw ModelError.numerical("the final IRLS solve: \(e)")
-        }
-        let working = (0..<n).map { (y[$0] - mu[$0]) / link.muEta(eta[$0]) }
-        let nullDeviance = try Self.nullDeviance(design: design, family: family, link: link, y: y, prior: prior, trials: trials,
-                                                 offset: offset, mu: mu, tolerance: tolerance)
-        return GeneralizedLinearFit(design: design, family: family, link: link,
-                                    coefficients: (0..<p).map { aliased[$0] ? .nan : coefficients[$0] }, isAliased: aliased,
-                                    rank: solution.rank, y: y, priorWeights: prior, trials: trials, offset: offset, mu: mu, eta: eta,
-                                    workingWeights: lastW, workingResiduals: working, deviance: dev, nullDeviance: nullDeviance,
-                                    iterations: iterations, converged: converged, unscaledCovariance: unscaled, leverage: leverage)
+        return IRLSResult(coefficients: coefficients, solution: solution, lastX: lastX, lastW: lastW, mu: mu, eta: eta,
+                          deviance: dev, iterations: iterations, converged: converged)
+    }
+
+    /// The deviance of the fit's GLM refitted on the design columns `columns` only (with its
+    /// weights and offset): what the deviance-explained shares of `explain` compare.
+    public static func deviance(of fit: GeneralizedLinearFit, columns: [Int]) throws -> Double {
+        let full = fit.design.x.rounded
+        var x = Matrix(rows: full.rows, columns: columns.count)
+        for (k, j) in columns.enumerated() { for i in 0..<full.rows { x[i, k] = full[i, j] } }
+        return try irls(x: x, y: fit.y, prior: fit.priorWeights, startWeights: fit.design.trials == nil ? fit.priorWeights : fit.trials,
+                        offset: fit.offset, family: fit.family, link: fit.link, tolerance: fit.tolerance).deviance
     }
 
     /// R's null deviance: about the weighted mean with an intercept and no offset; with an
