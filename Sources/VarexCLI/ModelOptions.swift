@@ -41,7 +41,13 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Input columns to carry into the per-row table, COL,COL,... (repeatable), as broom::augment(model, data = d).")
     var keep: [String] = []
 
+    @Option(help: "A column whose values cluster the rows, for cluster-robust SEs (repeatable, at most two: two-way clustering); implies --se CR1 unless --se CR0.")
+    var cluster: [String] = []
+
     func validate() throws {
+        if cluster.count > 2 { throw ValidationError("--cluster: at most two clustering columns") }
+        if let se, se.isClustered, cluster.isEmpty, spec == nil { throw ValidationError("--se \(se.rawValue) needs --cluster COLUMN") }
+        if let se, !cluster.isEmpty, !se.isClustered { throw ValidationError("--cluster goes with --se CR0 or CR1, not \(se.rawValue)") }
         if let level, !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }
         if let tol, !(tol > 0 && tol < 1) { throw ValidationError("--tol \(tol): the tolerance must lie strictly between 0 and 1") }
     }
@@ -64,6 +70,7 @@ struct ModelOptions: ParsableArguments {
         if !join.isEmpty { s.join = s.path.isEmpty ? join : join.map(absolute) }
         if !exclude.isEmpty { s.exclude = exclude }
         if let label { s.label = label }
+        if !cluster.isEmpty { s.cluster = cluster }
         if !keep.isEmpty { s.keep = keep.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
         guard s.data != nil else { throw ValidationError("give the data file, or a --spec that names it (data:)") }
         guard s.formula != nil else { throw ValidationError("give --formula, or a --spec that has one") }
@@ -72,7 +79,12 @@ struct ModelOptions: ParsableArguments {
 
     /// The fit request from the flags, falling back on the spec, then on the defaults.
     func request(data: String?, spec: AnalysisSpec?) throws -> FitRequest {
-        try FitRequest(spec: merged(data: data, spec: spec))
+        let r = try FitRequest(spec: merged(data: data, spec: spec))
+        if r.covariance.isClustered && r.clusters.isEmpty { throw ValidationError("--se \(r.covariance.rawValue) needs --cluster COLUMN (or the spec's cluster:)") }
+        if !r.clusters.isEmpty && !r.covariance.isClustered {
+            throw ValidationError("--cluster goes with --se CR0 or CR1, not \(r.covariance.rawValue)")
+        }
+        return r
     }
 }
 

@@ -122,3 +122,39 @@ struct PredictAnovaCLITests {
         }
     }
 }
+
+/// `--cluster` through the binary: CR1 by default, the clusters and the test df in the summary,
+/// R's SEs in the JSON; a clustered type without a cluster column is a usage error.
+struct ClusterCLITests {
+    @Test func clusteredFit() throws {
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"
+        let r = try CLI.run(["fit", panel, "--formula", formula, "--cluster", "code"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Standard errors: CR1 (clustered by code: 152 clusters; t on 151 df)"), "\(r.stdout)")
+        let j = try CLI.run(["fit", panel, "--formula", formula, "--cluster", "code", "--json", "-"])
+        let json = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        #expect(json["se_type"] as? String == "CR1")
+        let ref = try CSVReader.read(path: CLI.fixture("reference/cluster_ols.csv"))
+        for (c, want) in zip(json["coefficients"] as! [[String: Any]], ref.rows) {
+            let se = (c["std_error"] as! NSNumber).doubleValue, w = Double(want[2])!
+            #expect(abs(se - w) <= 1e-9 * w, "\(want[0])")
+        }
+        let bad = try CLI.run(["fit", panel, "--formula", formula, "--se", "CR0"])
+        #expect(bad.status == 1 && bad.stderr.contains("--se CR0 needs --cluster COLUMN"), "\(bad.stderr)")
+        let mixed = try CLI.run(["fit", panel, "--formula", formula, "--se", "HC3", "--cluster", "code"])
+        #expect(mixed.status == 1 && mixed.stderr.contains("--cluster goes with --se CR0 or CR1, not HC3"), "\(mixed.stderr)")
+        // The spec key says the same as the flag.
+        let dir = try CLI.temporaryDirectory()
+        let spec = try CLI.write("data: \(panel)\nformula: \"\(formula)\"\ncluster: [code, financial_year]\nse: CR0\n", named: "s.yaml", in: dir)
+        let s = try CLI.run(["fit", "--spec", spec, "--json", "-"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let sj = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any]
+        let twoWay = (sj["coefficients"] as! [[String: Any]])[1]["std_error"] as! NSNumber
+        let w = Double(ref.rows[1][ref.header.firstIndex(of: "se_CR0_twoway")!])!
+        #expect(abs(twoWay.doubleValue - w) <= 1e-9 * w)
+        let three = try CLI.write("data: \(panel)\nformula: \"\(formula)\"\ncluster: [code, region, financial_year]\n", named: "t.yaml", in: dir)
+        let e = try CLI.run(["fit", "--spec", three])
+        #expect(e.status == 1 && e.stderr.contains("line 3: 'cluster' must be one or two columns"), "\(e.stderr)")
+    }
+}

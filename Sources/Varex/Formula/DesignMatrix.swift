@@ -33,11 +33,14 @@ public struct DesignOptions: Sendable {
     public var weights: String?
     /// Table rows (0-based) to leave out whatever their values, with the reason to report.
     public var excluded: [Int: String]
+    /// Columns whose values cluster the rows (one, or two for two-way clustering).
+    public var clusters: [String]
 
-    public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:]) {
+    public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:], clusters: [String] = []) {
         self.references = references
         self.weights = weights
         self.excluded = excluded
+        self.clusters = clusters
     }
 }
 
@@ -70,6 +73,8 @@ public struct DesignMatrix: Sendable {
     public let codings: [Int: CategoricalCoding]
     /// What each basis variable (`poly()`, `scale()`) learned from the data, by variable index.
     public let bases: [Int: BasisParameters]
+    /// The cluster of each used row, per clustering column (`--cluster`), with the column's name.
+    public let clusters: [(name: String, labels: [String])]
     /// The response label (`y`, `log(spend)`).
     public var responseLabel: String { formula.response.map { formula.variables[$0].label } ?? "" }
     /// Number of rows in the table.
@@ -88,6 +93,7 @@ public struct DesignMatrix: Sendable {
         self.dropped = frame.dropped
         self.codings = codings
         self.bases = frame.bases
+        self.clusters = frame.clusterColumns.map { c in (c.name, frame.rows.map { c.cells[$0] }) }
         self.columnNames = names
         self.assign = assign
         self.x = ExtendedMatrix(rows: frame.rows.count, columns: names.count, columnMajor: columns.flatMap { $0 })

@@ -77,7 +77,8 @@ public struct AnovaTable: Sendable, Equatable {
             guard !positions[t].isEmpty else { continue }
             let l = try Self.hypothesis(relatives: rel, all: both, estimable: est.count, covariance: v)
             guard l.rows > 0 else { continue }
-            let test = try fit.waldTest(hypothesis: l, estimableCovariance: v, classical: type == .classical)
+            let test = try fit.waldTest(hypothesis: l, estimableCovariance: v, classical: type == .classical,
+                                        df2: fit.testDegreesOfFreedom(type))
             rows.append(AnovaRow(term: term.label, df: test.df1, sumOfSquares: test.sumOfSquares, f: test.statistic, pValue: test.pValue))
         }
         rows.append(AnovaRow(term: "Residuals", df: fit.dfResidual, sumOfSquares: type == .classical ? fit.weightedRSS : nil,

@@ -25,7 +25,7 @@ extension LinearFit {
     /// and `lmtest::waldtest`. With a sandwich covariance that is NaN (leverage 1), so is F.
     public func waldTest(hypothesis l: Matrix, covariance type: CovarianceType) throws -> WaldTest {
         let v = try estimableCovariance(type)
-        return try waldTest(hypothesis: l, estimableCovariance: v, classical: type == .classical)
+        return try waldTest(hypothesis: l, estimableCovariance: v, classical: type == .classical, df2: testDegreesOfFreedom(type))
     }
 
     /// The Wald F test that the coefficients of the design columns `columns` are all zero
@@ -48,9 +48,9 @@ extension LinearFit {
         return v
     }
 
-    func waldTest(hypothesis l: Matrix, estimableCovariance v: Matrix, classical: Bool) throws -> WaldTest {
+    func waldTest(hypothesis l: Matrix, estimableCovariance v: Matrix, classical: Bool, df2: Int? = nil) throws -> WaldTest {
         let q = l.rows, p = l.columns
-        let d2 = dfResidual
+        let d2 = df2 ?? dfResidual
         guard q > 0 else { return .undefined(df1: 0, df2: d2) }
         if v.storage.contains(where: { $0.isNaN }) || d2 == 0 { return .undefined(df1: q, df2: d2) }
         let b = estimable.map { coefficients[$0] }

@@ -21,11 +21,18 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     case hc4m = "HC4m"
     /// ẽᵢ² / √((1 − hᵢ)^δᵢ), δᵢ = min(n hᵢ / p, max(4, 0.7 n max(h) / p)) (Cribari-Neto et al. 2007).
     case hc5 = "HC5"
+    /// Cluster-robust, no small-sample adjustment (`clubSandwich` CR0).
+    case cr0 = "CR0"
+    /// Cluster-robust with G/(G − 1) · (n − 1)/(n − k), as Stata and `sandwich::vcovCL` by default.
+    case cr1 = "CR1"
+
+    /// Whether the covariance is clustered (it needs the design's clusters).
+    public var isClustered: Bool { self == .cr0 || self == .cr1 }
 
     /// Whether the weights divide by a power of 1 − hᵢ (undefined at leverage 1).
     public var dividesByOneMinusLeverage: Bool {
         switch self {
-        case .classical, .hc0, .hc1: return false
+        case .classical, .hc0, .hc1, .cr0, .cr1: return false
         case .hc2, .hc3, .hc4, .hc4m, .hc5: return true
         }
     }
@@ -47,6 +54,7 @@ extension LinearFit {
             let s2 = residualVariance
             return Matrix(rows: p, columns: p, columnMajor: unscaledCovariance.storage.map { $0 * s2 })
         }
+        if type.isClustered { return try clusteredCovariance(type) }
         let h = roundedLeverage
         // As sandwich::vcovHC: a row with h = 1 makes e²/(1 − h) 0/0, and every entry NaN.
         if type.dividesByOneMinusLeverage, h.contains(1) {
@@ -70,6 +78,7 @@ extension LinearFit {
             case .hc4: omega[i] = e2 / pow(1 - h[i], min(4, ratio))
             case .hc4m: omega[i] = e2 / pow(1 - h[i], min(1, ratio) + min(1.5, ratio))
             case .hc5: omega[i] = e2 / pow(1 - h[i], min(ratio, max(4, nn * 0.7 * hMax / p0))).squareRoot()
+            case .cr0, .cr1: omega[i] = .nan // handled above
             }
         }
         var weighted = b
@@ -89,5 +98,55 @@ extension LinearFit {
         guard type.dividesByOneMinusLeverage else { return [] }
         let limit = 1 - Double.ulpOfOne.squareRoot()
         return roundedLeverage.indices.filter { roundedLeverage[$0] > limit }
+    }
+}
+
+extension LinearFit {
+    /// The number of clusters of each clustering column (the smallest sets the test df).
+    public var clusterCounts: [Int] { design.clusters.map { Set($0.labels).count } }
+
+    /// The degrees of freedom of t and F tests with covariance `type`: n − rank, or for a
+    /// clustered covariance G − 1 with G the fewest clusters of any clustering column (Stata's
+    /// choice; R's `coeftest(fit, vcovCL)` would use n − rank).
+    public func testDegreesOfFreedom(_ type: CovarianceType) -> Int {
+        type.isClustered ? max((clusterCounts.min() ?? 1) - 1, 0) : dfResidual
+    }
+
+    /// Cluster-robust covariance, as `sandwich::vcovCL`: (XᵀWX)⁻¹ [Σ_c sign_c adj_c Σ_g u_g u_gᵀ]
+    /// (XᵀWX)⁻¹ with u_g the sum over cluster g of the rows' scores √w x̃ ẽ; one clustering
+    /// column, or two (Cameron–Gelbach–Miller: + each column, − their intersection). CR1 adjusts
+    /// each term by G_c/(G_c − 1) and the whole by (n − 1)/(n − k); CR0 adjusts nothing.
+    func clusteredCovariance(_ type: CovarianceType) throws -> Matrix {
+        guard !design.clusters.isEmpty else { throw ModelError.needsCluster(type.rawValue) }
+        let b = try influenceDirections()
+        let e = weightedResiduals
+        let k = b.columns, p = coefficients.count
+        var dimensions: [(sign: Double, labels: [String])] = design.clusters.map { (1, $0.labels) }
+        if design.clusters.count == 2 {
+            let a = design.clusters[0].labels, c = design.clusters[1].labels
+            dimensions.append((-1, zip(a, c).map { $0 + "\u{1F}" + $1 }))
+        }
+        var meat = Matrix(rows: k, columns: k)
+        for d in dimensions {
+            var index: [String: Int] = [:]
+            for l in d.labels where index[l] == nil { index[l] = index.count }
+            var sums = [Double](repeating: 0, count: index.count * k)
+            for i in 0..<n {
+                let g = index[d.labels[i]]!
+                for j in 0..<k { sums[g * k + j] += b[i, j] * e[i] }
+            }
+            let count = Double(index.count)
+            let adjust = type == .cr1 ? count / (count - 1) : 1
+            for g in 0..<index.count {
+                for r in 0..<k { for c in 0..<k { meat[r, c] += d.sign * adjust * sums[g * k + r] * sums[g * k + c] } }
+            }
+        }
+        if type == .cr1 {
+            let factor = Double(n - 1) / Double(n - rank)
+            meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * factor })
+        }
+        var out = Matrix(rows: p, columns: p, repeating: .nan)
+        for (a, ja) in estimable.enumerated() { for (c, jc) in estimable.enumerated() { out[ja, jc] = meat[a, c] } }
+        return out
     }
 }

@@ -32,6 +32,10 @@ public struct FitSummary: Sendable {
     /// The sequential (`anova`) and Type II (`car::Anova`, with the chosen covariance) tables,
     /// when asked for.
     public let anova: (sequential: AnovaTable, typeII: AnovaTable)?
+    /// The clustering columns and their numbers of clusters, for a clustered covariance.
+    public let clusters: [(name: String, count: Int)]
+    /// The df of the t and F tests (n − rank; G − 1 when clustered).
+    public let testDegreesOfFreedom: Int
 
     public init(fit: LinearFit, covariance: CovarianceType = .classical, level: Double = 0.95, anova: Bool = false) throws {
         formula = fit.design.formula.text
@@ -54,6 +58,8 @@ public struct FitSummary: Sendable {
         residualQuantiles = Self.quantiles(fit.weightedResiduals, [0, 0.25, 0.5, 0.75, 1])
         warnings = Self.warnings(fit: fit, covariance: covariance)
         self.anova = anova ? (AnovaTable.sequential(fit), try AnovaTable.typeII(fit, covariance: covariance)) : nil
+        clusters = covariance.isClustered ? zip(fit.design.clusters.map(\.name), fit.clusterCounts).map { ($0, $1) } : []
+        testDegreesOfFreedom = fit.testDegreesOfFreedom(covariance)
     }
 
     /// A last refinement correction above this (relative) is reported: the solution may then be

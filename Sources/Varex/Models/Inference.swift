@@ -27,7 +27,7 @@ extension LinearFit {
     /// intervals, using t with n − rank degrees of freedom (as `summary.lm` and `lmtest::coeftest`).
     public func coefficientTable(covariance type: CovarianceType = .classical, level: Double = 0.95) throws -> [CoefficientRow] {
         let v = try covariance(type)
-        let dist = StudentT(df: Double(dfResidual))
+        let dist = StudentT(df: Double(testDegreesOfFreedom(type)))
         let tq = dist.quantile(1 - (1 - level) / 2)
         return terms.indices.map { j in
             let b = coefficients[j]
@@ -47,7 +47,7 @@ extension LinearFit {
     /// as `lmtest::waldtest(fit, vcov = vcovHC(fit, type))` computes it.
     public func overallTest(covariance type: CovarianceType = .classical) throws -> OverallTest? {
         guard fDegreesOfFreedom > 0 else { return nil }
-        let d1 = fDegreesOfFreedom, d2 = dfResidual
+        let d1 = fDegreesOfFreedom, d2 = testDegreesOfFreedom(type)
         guard dfResidual > 0 else { return OverallTest(statistic: .nan, df1: d1, df2: d2, pValue: .nan) }
         let f: Double
         if type == .classical {

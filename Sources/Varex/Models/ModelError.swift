@@ -6,6 +6,8 @@ public enum ModelError: VarexError, Equatable {
     case numerical(String)
     /// `offset()` or a `cbind()` response in a linear model: they need a GLM (`--family`).
     case needsFamily(String)
+    /// A clustered covariance (CR0, CR1) without clustering columns.
+    case needsCluster(String)
 
     public var exitCode: Int32 {
         if case .numerical = self { return 2 }
@@ -26,6 +28,8 @@ public enum ModelError: VarexError, Equatable {
             return "every one of the \(total) rows was left out (commonest reason: \(reason)); no row can be fitted"
         case let .numerical(why):
             return "numerical failure: \(why)"
+        case let .needsCluster(type):
+            return "\(type) standard errors are clustered: name the clustering column (--cluster COLUMN)"
         case let .needsFamily(feature):
             return "\(feature) needs a generalized linear model: give --family (binomial for cbind(successes, failures))"
         }

@@ -46,15 +46,23 @@ public enum TextSummary {
             Log-likelihood: \(NumberFormat.significant(s.logLikelihood, 6)),  AIC: \
             \(NumberFormat.significant(s.aic, 6)),  BIC: \(NumberFormat.significant(s.bic, 6))\n
             """
-        o += """
-            Standard errors: \
-            \(s.covarianceType == .classical ? "classical" : "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n
-            """
+        o += "Standard errors: \(standardErrors(s)); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n"
         if let a = s.anova {
             o += "\n" + AnovaText.render(a.sequential, response: s.response)
             o += "\n" + AnovaText.render(a.typeII, response: s.response)
         }
         return o
+    }
+
+    /// "classical", "HC3 (heteroskedasticity-consistent)", or "CR1 (clustered by code: 152
+    /// clusters; t on 151 df)".
+    static func standardErrors(_ s: FitSummary) -> String {
+        if s.covarianceType == .classical { return "classical" }
+        if s.covarianceType.isClustered {
+            let by = s.clusters.map { "\($0.name): \($0.count) clusters" }.joined(separator: ", ")
+            return "\(s.covarianceType.rawValue) (clustered by \(by); t on \(s.testDegreesOfFreedom) df)"
+        }
+        return "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"
     }
 
     /// "missing imd_score: 1; weight is zero: 2", commonest first.

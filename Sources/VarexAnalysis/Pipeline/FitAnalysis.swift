@@ -20,6 +20,8 @@ public struct FitRequest: Sendable {
     public var label: String?
     /// Input columns carried into the per-row tables, as `broom::augment(model, data = d)` does.
     public var keep: [String]
+    /// Columns that cluster the rows, for CR0/CR1 standard errors (one, or two for two-way).
+    public var clusters: [String] = []
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,

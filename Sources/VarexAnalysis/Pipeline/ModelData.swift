@@ -30,7 +30,8 @@ public struct ModelData: Sendable {
         let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
         self.excludedRows = excluded.keys.sorted()
         self.design = try DesignMatrix(formula: formula, table: table,
-                                       options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded))
+                                       options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
+                                                              clusters: request.clusters))
         self.request = request
         self.table = table
         self.joinReports = reports

@@ -37,6 +37,8 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var join: [String] = []
     public var exclude: [String] = []
     public var keep: [String] = []
+    /// Columns that cluster the rows (`cluster: [code, financial_year]`), for CR0/CR1.
+    public var cluster: [String] = []
     public var justified: [(String, [String])] = []
     public var unjustified: [(String, [String])] = []
     public var scale: String?
@@ -64,10 +66,10 @@ public struct AnalysisSpec: Sendable, Equatable {
         a.path == b.path && a.data == b.data && a.formula == b.formula && a.id == b.id && a.label == b.label
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
-            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.keep == b.keep
+            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.keep == b.keep && a.cluster == b.cluster
     }
 
-    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep",
+    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep", "cluster",
                           "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
     /// Reads and checks a spec file: unknown keys and values of the wrong type are errors that
@@ -101,6 +103,12 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "join": join = try reader.strings(value, key: key)
             case "exclude": exclude = try reader.strings(value, key: key)
             case "keep": keep = try reader.strings(value, key: key)
+            case "cluster":
+                cluster = try reader.strings(value, key: key)
+                guard cluster.count <= 2 else {
+                    throw SpecError.wrongType(path: path, key: key, line: reader.line(value), expected: "one or two columns",
+                                              found: "\(cluster.count) columns")
+                }
             case "justified", "unjustified":
                 let groups = try reader.mapping(value, key: key, allowed: nil).map { (name, terms) in
                     (name, try reader.strings(terms, key: "\(key).\(name)"))

@@ -9,6 +9,9 @@ extension FitRequest {
         self.init(dataPath: spec.resolve(data), formula: formula, id: spec.id, weights: spec.weights, covariance: spec.se ?? .classical,
                   level: spec.level ?? 0.95, references: spec.reference, tolerance: spec.tol ?? QRFactorization.defaultTolerance,
                   joins: spec.join.map { spec.resolve($0) }, exclude: spec.exclude, label: spec.label, keep: spec.keep)
+        clusters = spec.cluster
+        // Clustering columns imply CR1 unless the spec says CR0.
+        if !clusters.isEmpty && !covariance.isClustered { covariance = spec.se == nil ? .cr1 : covariance }
     }
 }
 
