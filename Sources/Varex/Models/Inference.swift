@@ -12,6 +12,11 @@ public struct CoefficientRow: Sendable, Equatable {
     public let confidenceHigh: Double
     /// Whether the term is aliased: all numbers are then NaN (`NA` / `null` in outputs).
     public var isAliased: Bool { estimate.isNaN }
+
+    /// The row of an aliased term: every number NaN.
+    static func aliased(_ term: String) -> CoefficientRow {
+        CoefficientRow(term: term, estimate: .nan, standardError: .nan, t: .nan, pValue: .nan, confidenceLow: .nan, confidenceHigh: .nan)
+    }
 }
 
 /// An overall test that every coefficient but the intercept is zero.
@@ -31,10 +36,7 @@ extension LinearFit {
         let tq = dist.quantile(1 - (1 - level) / 2)
         return terms.indices.map { j in
             let b = coefficients[j]
-            guard !b.isNaN else {
-                return CoefficientRow(term: terms[j], estimate: .nan, standardError: .nan, t: .nan, pValue: .nan,
-                                      confidenceLow: .nan, confidenceHigh: .nan)
-            }
+            guard !b.isNaN else { return .aliased(terms[j]) }
             let se = v[j, j].squareRoot()
             let t = b / se
             return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: t,

@@ -4,36 +4,27 @@ import Varex
 /// `fit`, `explain`, `rank`, `report`, `snapshot` and `verify` all start here, so none of them
 /// can skip a check another makes.
 public struct ModelRun: Sendable {
-    public let request: FitRequest
-    /// The data with the joined columns.
-    public let table: Table
-    /// What each join matched (ids found in one file only).
-    public let joinReports: [JoinReport]
-    /// One id per table row (the id column, or row numbers).
-    public let ids: [String]
-    /// The label column's cells, when asked for.
-    public let labels: [String]?
-    public let formula: Formula
+    /// Everything before the fit: the request, the joined table, ids, labels, formula, design.
+    public let data: ModelData
     public let fit: LinearFit
+
+    public var request: FitRequest { data.request }
+    /// The data with the joined columns.
+    public var table: Table { data.table }
+    /// What each join matched (ids found in one file only).
+    public var joinReports: [JoinReport] { data.joinReports }
+    /// One id per table row (the id column, or row numbers).
+    public var ids: [String] { data.ids }
+    /// The label column's cells, when asked for.
+    public var labels: [String]? { data.labels }
+    public var formula: Formula { data.formula }
     /// The table rows left out because their id was excluded, in order.
-    public let excludedRows: [Int]
+    public var excludedRows: [Int] { data.excludedRows }
 
     /// Runs `request`; `preloaded` is the data already read (the demo adds a computed column).
     public init(_ request: FitRequest, table preloaded: Table? = nil) throws {
-        let data = try ModelData(request, table: preloaded)
-        self.request = request
-        self.table = data.table
-        self.joinReports = data.joinReports
-        self.ids = data.ids
-        self.labels = data.labels
-        self.formula = data.formula
-        self.excludedRows = data.excludedRows
-        self.fit = try LinearModel.fit(data.design, tolerance: request.tolerance)
-    }
-
-    /// The rows to leave out for excluded ids, with the reason; an unknown id is an error.
-    static func excludedRows(ids: [String], exclude: [String]) throws -> [Int: String] {
-        try ModelData.excludedRows(ids: ids, exclude: exclude)
+        data = try ModelData(request, table: preloaded)
+        fit = try LinearModel.fit(data.design, tolerance: request.tolerance)
     }
 
     /// The excluded rows as the model sees them: coded by the fit's schema (a row with a

@@ -105,10 +105,7 @@ public struct GeneralizedLinearFit: Sendable {
         let q = family.usesZ ? Normal.quantile(1 - (1 - level) / 2) : t.quantile(1 - (1 - level) / 2)
         return terms.indices.map { j in
             let b = coefficients[j]
-            guard !b.isNaN else {
-                return CoefficientRow(term: terms[j], estimate: .nan, standardError: .nan, t: .nan, pValue: .nan,
-                                      confidenceLow: .nan, confidenceHigh: .nan)
-            }
+            guard !b.isNaN else { return .aliased(terms[j]) }
             let se = v[j, j].squareRoot()
             let z = b / se
             let p = family.usesZ ? 2 * Normal.survival(abs(z)) : t.twoSidedPValue(z)
