@@ -33,7 +33,7 @@ public enum ExplainTable {
         }
         for drop in design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason) }
         if let o {
-            let perHead = o.perHead(baseline: x.baseline, logResponse: x.effectsArePercentages, groups: groups.count)
+            let perHead = o.perHead(baseline: x.baseline, logResponse: x.effectsArePercentages)
             for (k, r) in o.rows.enumerated() {
                 var cells: [Cell] = [.finite(o.observed[k]), .finite(o.fitted[k]), .finite(x.baseline)]
                 cells += o.effects.map { .finite($0[k]) }

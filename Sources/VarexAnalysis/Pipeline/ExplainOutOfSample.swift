@@ -69,7 +69,7 @@ public struct ExplainOutOfSample: Sendable {
     }
 
     /// The per-head columns to multiply by the scale, as ``ExplainRows/perHead`` names them.
-    func perHead(baseline: Double, logResponse: Bool, groups: Int) -> [[Double]] {
+    func perHead(baseline: Double, logResponse: Bool) -> [[Double]] {
         let m = rows.count
         var columns: [[Double]] = [observed, fitted, [Double](repeating: baseline, count: m)]
         if !logResponse { columns += effects }

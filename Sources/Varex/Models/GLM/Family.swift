@@ -69,9 +69,9 @@ public enum Family: String, Sendable, CaseIterable {
         }
     }
 
-    /// R's starting means (`family$initialize`): `trials` is each row's binomial n (1 without
-    /// a cbind response) and `weights` the prior weights.
-    func start(y: Double, weight: Double, trials: Double) -> Double {
+    /// R's starting means (`family$initialize`): `weight` is the binomial n of R's
+    /// (n y + 0.5)/(n + 1), the trials for a cbind response and the prior weights otherwise.
+    func start(y: Double, weight: Double) -> Double {
         switch self {
         case .binomial, .quasibinomial: return (weight * y + 0.5) / (weight + 1)
         case .poisson, .quasipoisson: return y + 0.1

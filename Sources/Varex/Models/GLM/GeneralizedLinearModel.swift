@@ -77,7 +77,7 @@ public enum GeneralizedLinearModel {
     static func irls(x: Matrix, y: [Double], prior: [Double], startWeights: [Double], offset: [Double], family: Family, link: Link,
                      tolerance: Double) throws -> IRLSResult {
         let n = y.count, p = x.columns
-        var mu = (0..<n).map { family.start(y: y[$0], weight: startWeights[$0], trials: 1) }
+        var mu = (0..<n).map { family.start(y: y[$0], weight: startWeights[$0]) }
         var eta = mu.map(link.eta)
         func deviance(_ m: [Double]) -> Double {
             var d = 0.0
