@@ -27,6 +27,10 @@ void dpotrf_(const char *uplo, const int32_t *n, double *a, const int32_t *lda, 
              size_t uplo_len);
 void dpotrs_(const char *uplo, const int32_t *n, const int32_t *nrhs, const double *a,
              const int32_t *lda, double *b, const int32_t *ldb, int32_t *info, size_t uplo_len);
+// Eigen-decomposition of a symmetric matrix (eigenvalues ascending, vectors in place).
+void dsyev_(const char *jobz, const char *uplo, const int32_t *n, double *a, const int32_t *lda,
+            double *w, double *work, const int32_t *lwork, int32_t *info,
+            size_t jobz_len, size_t uplo_len);
 // BLAS 3.
 void dgemm_(const char *transa, const char *transb, const int32_t *m, const int32_t *n,
             const int32_t *k, const double *alpha, const double *a, const int32_t *lda,

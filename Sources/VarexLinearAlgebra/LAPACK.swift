@@ -147,4 +147,23 @@ enum LAPACK {
         guard info >= 0 else { throw LinearAlgebraError.lapack(routine: "dpotrf", info: info) }
         return info == 0
     }
+
+    /// Eigenvalues (ascending) and, overwriting `a`, orthonormal eigenvectors of the symmetric
+    /// n×n matrix at `a` (upper triangle read).
+    static func syev(_ a: UnsafeMutablePointer<Double>, n: Int, lda: Int) throws -> [Double] {
+        guard n > 0 else { return [] }
+        var jobz: CChar = 86 /* "V" */, uplo: CChar = 85
+        var n32 = try int32(n), lda32 = try int32(lda)
+        var w = [Double](repeating: 0, count: n)
+        var info: Int32 = 0
+        var query = 0.0
+        var lwork: Int32 = -1
+        dsyev_(&jobz, &uplo, &n32, a, &lda32, &w, &query, &lwork, &info, 1, 1)
+        guard info == 0 else { throw LinearAlgebraError.lapack(routine: "dsyev", info: info) }
+        lwork = Int32(max(query, Double(3 * n)))
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dsyev_(&jobz, &uplo, &n32, a, &lda32, &w, &work, &lwork, &info, 1, 1)
+        guard info == 0 else { throw LinearAlgebraError.lapack(routine: "dsyev", info: info) }
+        return w
+    }
 }

@@ -13,6 +13,8 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
     /// A column's values are so small (or large) that no power of two brings its norm to
     /// [0.5, 1) exactly (subnormal numbers).
     case unscalableColumn(Int)
+    /// A matrix to be factored by Cholesky is not positive definite.
+    case notPositiveDefinite
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
             return "non-finite value in column \(column + 1), row \(row + 1)"
         case let .unscalableColumn(column):
             return "column \(column + 1) is too close to zero (or too large) to be scaled exactly"
+        case .notPositiveDefinite:
+            return "the matrix is not positive definite"
         }
     }
 }

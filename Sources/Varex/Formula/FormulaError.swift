@@ -24,6 +24,12 @@ public enum FormulaError: SettingMessage, Equatable {
     /// An arithmetic expression with more operations in a chain than the parser allows.
     case expressionTooLong(formula: String, position: Int, limit: Int)
 
+    /// A random-effect term `(1 | g)` where only fixed effects can be fitted.
+    case randomTermOutsideMixedModel(formula: String, position: Int)
+    /// A random-effect term lme4 would not accept: not a summand of its own, no grouping
+    /// factor, a bar inside its effects.
+    case randomTerm(formula: String, position: Int, message: String)
+
     public var exitCode: Int32 { 1 }
 
     /// A long formula cut for a one-line message.
@@ -64,6 +70,13 @@ public enum FormulaError: SettingMessage, Equatable {
                 """
         case let .nestedTooDeeply(formula, position, limit):
             return "formula error at position \(position) of '\(Self.shortened(formula))': parentheses and calls are nested more than \(limit) deep"
+        case let .randomTermOutsideMixedModel(formula, position):
+            return """
+                formula error at position \(position) of '\(Self.shortened(formula))': '|' makes a \
+                random-effect term such as (1 | code), which only `varex fit` fits (a linear mixed model)
+                """
+        case let .randomTerm(formula, position, message):
+            return "formula error at position \(position) of '\(Self.shortened(formula))': \(message)"
         case let .expressionTooLong(formula, position, limit):
             return """
                 formula error at position \(position) of '\(Self.shortened(formula))': the \

@@ -32,6 +32,9 @@ struct FormulaParser {
     init(_ text: String) throws {
         self.text = text
         self.tokens = try Lexer.tokens(text)
+        if let bar = tokens.first(where: { $0.kind == .symbol("|") }) {
+            throw FormulaError.randomTermOutsideMixedModel(formula: text, position: bar.position)
+        }
     }
 
     var current: Token { tokens[index] }

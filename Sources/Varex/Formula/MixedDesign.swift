@@ -1,0 +1,83 @@
+import VarexLinearAlgebra
+
+/// One random-effect term over the rows used: its own small model matrix (the effects), the
+/// grouping factor's levels and each row's level. The term's columns of lme4's Z are the
+/// effects times the indicator of each level.
+public struct RandomEffectsBlock: Sendable {
+    public let term: RandomTerm
+    /// The effects' names (`(Intercept)`, `days`), as `model.matrix` names them.
+    public let effectNames: [String]
+    /// The grouping factor's levels, sorted (numbers by value), unused ones dropped.
+    public let levels: [String]
+    /// The level (index into ``levels``) of each row used.
+    public let level: [Int]
+    /// The effects' values, rows used × effects.
+    public let values: Matrix
+
+    /// Effects per level.
+    public var effectCount: Int { effectNames.count }
+    /// Columns of Z: levels × effects.
+    public var columnCount: Int { levels.count * effectCount }
+}
+
+/// The design of a linear mixed model: the fixed-effects ``DesignMatrix`` and one
+/// ``RandomEffectsBlock`` per random term, over the same rows (a row missing any column of
+/// either is left out of all, with the reason).
+public struct MixedDesign: Sendable {
+    public let formula: MixedFormula
+    public let fixed: DesignMatrix
+    public let blocks: [RandomEffectsBlock]
+
+    /// Builds the designs and checks what lme4 checks: each grouping factor has more than one
+    /// level and fewer levels than rows, and no term has as many random effects as rows.
+    public init(formula: MixedFormula, table: Table, options: DesignOptions = DesignOptions()) throws {
+        let response = formula.fixed.responseLabelText
+        func effectsDesign(_ term: RandomTerm, excluded: [Int: String]) throws -> DesignMatrix {
+            var o = options
+            o.weights = nil
+            o.clusters = term.grouping
+            o.excluded = excluded
+            return try DesignMatrix(formula: try Formula("\(response) ~ \(term.effects)"), table: table, options: o)
+        }
+        // Rows any part leaves out are left out of every part.
+        var excluded = options.excluded
+        for term in formula.random {
+            for d in try effectsDesign(term, excluded: options.excluded).dropped where excluded[d.row] == nil { excluded[d.row] = d.reason }
+        }
+        var fixedOptions = options
+        fixedOptions.excluded = excluded
+        fixedOptions.clusters = []
+        let fixed = try DesignMatrix(formula: formula.fixed, table: table, options: fixedOptions)
+        let all = Dictionary(uniqueKeysWithValues: fixed.dropped.map { ($0.row, $0.reason) })
+        var blocks: [RandomEffectsBlock] = []
+        for term in formula.random {
+            let d = try effectsDesign(term, excluded: all)
+            precondition(d.rows == fixed.rows, "random-effect rows differ from the fixed-effect rows")
+            let labels = (0..<d.rows.count).map { r in d.clusters.map { $0.labels[r] }.joined(separator: ":") }
+            var levels = Array(Set(labels))
+            let numeric = term.grouping.count == 1 && (try? table.column(term.grouping[0]).kind) == .numeric
+            if numeric { levels.sort { (NumberParsing.parse($0) ?? 0) < (NumberParsing.parse($1) ?? 0) } } else { levels.sort() }
+            let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            let block = RandomEffectsBlock(term: term, effectNames: d.columnNames, levels: levels,
+                                           level: labels.map { index[$0]! }, values: d.x.rounded)
+            let n = fixed.rows.count
+            guard levels.count > 1 else { throw RandomEffectsError.oneLevel(group: term.groupName, level: levels.first ?? "") }
+            guard levels.count < n else { throw RandomEffectsError.levelsNotFewerThanRows(group: term.groupName, levels: levels.count, rows: n) }
+            guard block.columnCount < n else {
+                throw RandomEffectsError.tooManyRandomEffects(term: term.label, effects: block.columnCount, rows: n)
+            }
+            blocks.append(block)
+        }
+        self.formula = formula
+        self.fixed = fixed
+        self.blocks = blocks
+    }
+
+    /// The number of random effects, q (columns of Z).
+    public var randomEffectCount: Int { blocks.reduce(0) { $0 + $1.columnCount } }
+}
+
+extension Formula {
+    /// The response as it can be written again in a formula (`y`, `log(spend)`, `` `a b` ``).
+    var responseLabelText: String { response.map { variables[$0].label } ?? "" }
+}

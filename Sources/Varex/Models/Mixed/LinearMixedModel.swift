@@ -1,0 +1,58 @@
+import Foundation
+import VarexLinearAlgebra
+
+/// Problems that stop a linear mixed model from being fitted.
+public enum MixedModelError: VarexError, Equatable {
+    /// A feature of linear models a mixed model does not take in this version.
+    case notSupported(String)
+    /// Fixed-effect columns that are linear combinations of others.
+    case rankDeficient([String])
+    /// The optimiser found no θ with a finite criterion.
+    case noSolution
+
+    public var exitCode: Int32 { self == .noSolution ? 2 : 1 }
+
+    public var description: String {
+        switch self {
+        case let .notSupported(what):
+            return "\(what) with random-effect terms: not in this version"
+        case let .rankDeficient(columns):
+            return """
+                the fixed-effect columns are linearly dependent (\(columns.joined(separator: ", ")) \
+                \(columns.count == 1 ? "is a combination" : "are combinations") of the others); \
+                take \(columns.count == 1 ? "it" : "them") out of the formula
+                """
+        case .noSolution:
+            return "numerical failure: no covariance parameters give a finite REML criterion or deviance"
+        }
+    }
+}
+
+/// Fits linear mixed models as lme4's `lmer` does: the deviance profiled over the fixed effects
+/// and the residual variance (Bates et al. 2015), minimised over the relative covariance
+/// factors θ with their diagonal bounded at zero.
+public enum LinearMixedModel {
+    /// Fits `design` by REML (the default, as lmer) or maximum likelihood.
+    public static func fit(_ design: MixedDesign, reml: Bool = true) throws -> LinearMixedFit {
+        let d = design.fixed
+        if d.weights != nil { throw MixedModelError.notSupported("weights") }
+        if d.offset != nil { throw MixedModelError.notSupported("offset()") }
+        if d.trials != nil { throw MixedModelError.notSupported("a cbind() response") }
+        let x = d.x.rounded
+        let y = d.y.map { Double($0) }
+        guard x.rows > x.columns else {
+            throw ModelError.tooFewRows(used: x.rows, coefficients: x.columns, dropped: d.dropped.count)
+        }
+        if y.allSatisfy({ $0 == y[0] }) { throw ModelError.constantResponse(d.responseLabel) }
+        let flags = try QRFactorization(x).isAliased
+        let aliased = flags.indices.filter { flags[$0] }
+        if !aliased.isEmpty { throw MixedModelError.rankDeficient(aliased.map { d.columnNames[$0] }) }
+        let profile = try ProfiledDeviance(x: x, y: y, blocks: design.blocks)
+        let minimizer = BoundedMinimizer(lower: profile.layout.lower)
+        let result = minimizer.minimize(start: profile.layout.start) { profile.deviance($0, reml: reml) }
+        guard result.value.isFinite, let solution = try profile.solve(result.x, exact: true) else { throw MixedModelError.noSolution }
+        return LinearMixedFit(design: design, reml: reml, profile: profile, solution: solution, x: x, y: y,
+                              criterion: solution.deviance(n: x.rows, reml: reml), evaluations: result.evaluations,
+                              converged: result.converged)
+    }
+}
