@@ -15,12 +15,20 @@ struct Fit: ParsableCommand {
         Rows with a missing value (empty, NA, NaN, N/A, .., :, [x], [c], [z], [low]) in any model column \
         are left out, counted on stderr, and listed with the reason in the residual table's `note` column.
 
+        Random-effect terms in lme4's syntax make it a linear mixed model (REML, or --ml), with \
+        lmerTest's Satterthwaite t-tests: `(1 | code)` a random intercept per council, `(1 + x | code)` \
+        correlated intercept and slope, `(1 + x || code)` uncorrelated, `(1 | region/code)` nested, \
+        `(1 | code) + (1 | year)` crossed. --ranef writes the conditional modes (BLUPs) per group; the \
+        residual table gives conditional and marginal fitted values and residuals.
+
         Examples:
           varex fit fixtures/councils/asc_2018_19.csv --id code \\
             --formula "asc_net_spend_per_adult_gbp ~ imd_score + log(pop_85p/pop_18p) + council_type"
           varex fit data.csv --formula "y ~ x1 * x2" --se HC3 --residuals residuals.csv --json fit.json
           varex fit data.csv --formula "y ~ region + x" --reference region=London --format markdown
           varex fit data.csv --formula "y ~ x" --weights n --residuals - --format json
+          varex fit fixtures/councils/asc_panel_2014_2019.csv --id code \\
+            --formula "asc_net_spend_per_adult_gbp ~ imd_score + financial_year + (1 | code)" --ranef councils.csv
         """
     )
 
@@ -52,6 +60,12 @@ struct Fit: ParsableCommand {
     @Option(help: "The GLM's link (default: the family's, as R): logit, probit, cloglog, log, identity, inverse, sqrt, 1/mu^2.")
     var link: Link?
 
+    @Flag(help: "With random-effect terms: fit by maximum likelihood instead of REML (lme4's REML = FALSE).")
+    var ml = false
+
+    @Option(help: "With random-effect terms: write each group's conditional modes (BLUPs) with their conditional SDs and intervals as CSV to this file (`-` for stdout).")
+    var ranef: String?
+
     @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON.")
     var anova = false
 
@@ -67,14 +81,58 @@ struct Fit: ParsableCommand {
 
     func run() throws {
         let spec = try model.loadSpec()
+        let request = try model.request(data: data, spec: spec)
+        if MixedFormula.hasRandomTerms(request.formula) {
+            try checkMixed(request)
+            let a = try MixedAnalysis(request, reml: !ml)
+            try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect())
+            return
+        }
+        if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
+        if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
         if let family {
-            let a = try GLMAnalysis(try model.request(data: data, spec: spec), family: family, link: link)
+            let a = try GLMAnalysis(request, family: family, link: link)
             try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect())
             return
         }
-        let analysis = try FitAnalysis(try model.request(data: data, spec: spec), anova: anova)
+        let analysis = try FitAnalysis(request, anova: anova)
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
                             dialect: csv.dialect(), xlsx: xlsx, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
+    }
+}
+
+extension Fit {
+    /// What a mixed model does not take in this version, each refused by its flag.
+    func checkMixed(_ request: FitRequest) throws {
+        let refused: [(Bool, String)] = [
+            (family != nil, "--family (a generalized linear mixed model)"), (request.weights != nil, "--weights"),
+            (request.covariance != .classical, "--se \(request.covariance.rawValue)"), (!request.clusters.isEmpty, "--cluster"),
+            (anova, "--anova"), (saveModel != nil, "--save-model"), (xlsx != nil, "--xlsx"), (format == .markdown || format == .csv, "--format \(format.rawValue)"),
+        ]
+        if let (_, flag) = refused.first(where: { $0.0 }) {
+            throw ValidationError("\(flag) with random-effect terms: not in this version")
+        }
+    }
+}
+
+/// Writes a mixed model's outputs, all or nothing.
+enum MixedReport {
+    static func write(_ a: MixedAnalysis, format: SummaryFormat, residuals: String?, json: String?, ranef: String?,
+                      dialect: CSVWriter.Dialect) throws {
+        for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let dropped = a.fit.design.fixed.dropped
+        if !dropped.isEmpty {
+            Console.error("varex: \(dropped.count) of \(a.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+        }
+        for w in a.warnings { Console.error("varex: warning: \(w)") }
+        var outputs: [(path: String, contents: String)] = []
+        if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
+        if let ranef { outputs.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: dialect))) }
+        if let json { outputs.append((json, MixedSummary.json(a))) }
+        if !outputs.contains(where: { $0.path == "-" }) {
+            outputs.append(("-", format == .json ? MixedSummary.json(a) : MixedSummary.text(a, source: a.data.table.source)))
+        }
+        try OutputFiles.write(outputs)
     }
 }
 

@@ -24,15 +24,6 @@ public struct GLMAnalysis: Sendable {
         let values: [[Double]] = [f.y, f.mu, f.eta, f.responseResiduals, f.pearsonResiduals, f.devianceResiduals,
                                   f.workingResiduals, f.leverage, f.cooksDistance, f.standardizedDevianceResiduals]
         let cells: [[Cell]] = (0..<f.n).map { i in values.map { .finite($0[i]) } }
-        let request = data.request
-        var table = OutputTable.perRow(ids: data.ids, idName: request.id ?? "id", labels: data.labels, labelName: request.label,
-                                       columns: columns, used: f.design.rows, cells: cells, leftOut: f.design.dropped)
-        let kept = request.keep.compactMap { name in (try? data.table.column(name)).map { (name, $0.cells) } }
-        if !kept.isEmpty {
-            let lead = request.label == nil ? 1 : 2
-            table.header.insert(contentsOf: kept.map(\.0), at: lead)
-            for r in table.rows.indices { table.rows[r].insert(contentsOf: kept.map { Cell.text($0.1[r]) }, at: lead) }
-        }
-        return table
+        return data.perRowTable(columns: columns, used: f.design.rows, cells: cells, leftOut: f.design.dropped)
     }
 }

@@ -11,9 +11,13 @@ public struct ModelData: Sendable {
     public let labels: [String]?
     public let formula: Formula
     public let design: DesignMatrix
+    /// With random-effect terms: the mixed model's design (its fixed part is ``design``).
+    public let mixed: MixedDesign?
     public let excludedRows: [Int]
 
-    public init(_ request: FitRequest, table preloaded: Table? = nil) throws {
+    /// Reads and prepares the data. With `randomEffects`, the formula may hold lme4's
+    /// random-effect terms (`(1 | code)`) and the design is a ``MixedDesign``.
+    public init(_ request: FitRequest, table preloaded: Table? = nil, randomEffects: Bool = false) throws {
         guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
         guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
         var table = try preloaded ?? Table(contentsOf: request.dataPath)
@@ -23,21 +27,49 @@ public struct ModelData: Sendable {
             (table, reports) = try table.joined(withFiles: request.joins, on: key)
         }
         // `y ~ .`: every column of the (joined) data but the id and the label.
-        let formula = try Formula(request.formula, dot: table.names.filter { $0 != request.id && $0 != request.label })
+        let dot = table.names.filter { $0 != request.id && $0 != request.label }
+        let mixedFormula = randomEffects && MixedFormula.hasRandomTerms(request.formula) ? try MixedFormula(request.formula, dot: dot) : nil
+        let formula = try mixedFormula?.fixed ?? Formula(request.formula, dot: dot)
         let ids = try table.ids(column: request.id)
         let labels = try request.label.map { try table.column($0).cells }
         for column in request.keep { _ = try table.column(column) }
         let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
         self.excludedRows = excluded.keys.sorted()
-        self.design = try DesignMatrix(formula: formula, table: table,
-                                       options: DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
-                                                              clusters: request.clusters))
+        let options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
+                                    clusters: request.clusters)
+        if let mixedFormula {
+            let mixed = try MixedDesign(formula: mixedFormula, table: table, options: options)
+            self.mixed = mixed
+            self.design = mixed.fixed
+        } else {
+            self.mixed = nil
+            self.design = try DesignMatrix(formula: formula, table: table, options: options)
+        }
         self.request = request
         self.table = table
         self.joinReports = reports
         self.ids = ids
         self.labels = labels
         self.formula = formula
+    }
+
+    /// The columns a user asked to keep beside the results (`--keep`), as (name, cells).
+    public var keptColumns: [(name: String, cells: [String])] {
+        request.keep.compactMap { name in (try? table.column(name)).map { (name, $0.cells) } }
+    }
+
+    /// A per-row table over every input row: the id (and label and kept columns), `columns`
+    /// with `cells` for the rows used, and a note for each row left out.
+    public func perRowTable(columns: [String], used: [Int], cells: [[Cell]], leftOut: [DroppedRow]) -> OutputTable {
+        var table = OutputTable.perRow(ids: ids, idName: request.id ?? "id", labels: labels, labelName: request.label,
+                                       columns: columns, used: used, cells: cells, leftOut: leftOut)
+        let kept = keptColumns
+        if !kept.isEmpty {
+            let lead = request.label == nil ? 1 : 2
+            table.header.insert(contentsOf: kept.map(\.name), at: lead)
+            for r in table.rows.indices { table.rows[r].insert(contentsOf: kept.map { Cell.text($0.cells[r]) }, at: lead) }
+        }
+        return table
     }
 
     /// The rows to leave out for excluded ids, with the reason; an unknown id is an error.

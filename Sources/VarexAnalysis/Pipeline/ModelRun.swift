@@ -42,7 +42,5 @@ public struct ModelRun: Sendable {
     }
 
     /// The columns a user asked to keep beside the results (`--keep`), as (name, cells).
-    public var keptColumns: [(name: String, cells: [String])] {
-        request.keep.compactMap { name in (try? table.column(name)).map { (name, $0.cells) } }
-    }
+    public var keptColumns: [(name: String, cells: [String])] { data.keptColumns }
 }

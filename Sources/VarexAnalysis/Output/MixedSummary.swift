@@ -1,0 +1,94 @@
+import Varex
+
+/// A linear mixed model's summary as text (the layout of lmerTest's `summary`) and as JSON.
+public enum MixedSummary {
+    public static func text(_ a: MixedAnalysis, source: String? = nil) -> String {
+        let f = a.fit
+        var o = "Linear mixed model fit by \(f.reml ? "REML" : "maximum likelihood"). t-tests use Satterthwaite's method (as lmerTest)\n"
+        o += "Formula: \(f.design.formula.text)\n"
+        if let source { o += "   Data: \(source)\n" }
+        o += "\n"
+        let aic = NumberFormat.fixed(f.aic, decimals: 1), bic = NumberFormat.fixed(f.bic, decimals: 1)
+        let ll = NumberFormat.fixed(f.logLikelihood, decimals: 1)
+        o += f.reml
+            ? "REML criterion at convergence: \(NumberFormat.fixed(f.criterion, decimals: 1))\n"
+            : TextSummary.aligned([["AIC", "BIC", "logLik", "deviance", "df.resid"],
+                                   [aic, bic, ll, NumberFormat.fixed(f.criterion, decimals: 1), "\(f.n - f.parameterCount)"]], leftFirst: false)
+        o += "\nScaled residuals:\n"
+        o += TextSummary.aligned([["Min", "1Q", "Median", "3Q", "Max"],
+                                  FitSummary.quantiles(f.residuals.map { $0 / f.sigma }, [0, 0.25, 0.5, 0.75, 1]).map { NumberFormat.significant($0, 4) }],
+                                 leftFirst: false)
+        o += "\nRandom effects:\n"
+        var rows = [["Groups", "Name", "Variance", "Std.Dev.", "Corr"]]
+        for c in f.varianceComponents {
+            for (i, e) in c.effects.enumerated() {
+                let sd = c.standardDeviations[i]
+                let corr = (0..<i).map { NumberFormat.fixed(c.correlations[i, $0], decimals: 2) }.joined(separator: " ")
+                rows.append([i == 0 ? c.group : "", e, NumberFormat.significant(sd * sd, 5), NumberFormat.significant(sd, 5), corr])
+            }
+        }
+        rows.append(["Residual", "", NumberFormat.significant(f.sigma * f.sigma, 5), NumberFormat.significant(f.sigma, 5), ""])
+        o += TextSummary.aligned(rows, leftFirst: true)
+        o += "Number of obs: \(f.n), groups: " + groupCounts(f).map { "\($0.0), \($0.1)" }.joined(separator: "; ") + "\n"
+        if let icc = f.intraclassCorrelations {
+            o += "Intraclass correlation (share of the total variance): "
+            o += zip(f.design.blocks, icc).map { "\($0.term.groupName) \(NumberFormat.fixed(100 * $1, decimals: 1))%" }.joined(separator: ", ") + "\n"
+        }
+        o += "\nFixed effects:\n"
+        var fixed = [["", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)", ""]]
+        for (c, df) in zip(a.coefficients, a.satterthwaite.degreesOfFreedom) {
+            fixed.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false),
+                          NumberFormat.significant(df, 4, trim: false), NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue),
+                          TextSummary.stars(c.pValue)])
+        }
+        o += TextSummary.aligned(fixed, leftFirst: true)
+        o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+        if f.reml { o += "\nlogLik (REML): \(ll), AIC: \(aic), BIC: \(bic)\n" }
+        let dropped = f.design.fixed.dropped
+        if !dropped.isEmpty {
+            o += "(\(dropped.count) row\(dropped.count == 1 ? "" : "s") left out: \(TextSummary.reasons(dropped)))\n"
+        }
+        for w in a.warnings { o += "warning: \(w)\n" }
+        return o
+    }
+
+    /// Each grouping factor with its number of levels, once per factor.
+    static func groupCounts(_ f: LinearMixedFit) -> [(String, Int)] {
+        var seen: [(String, Int)] = []
+        for b in f.design.blocks where !seen.contains(where: { $0.0 == b.term.groupName }) { seen.append((b.term.groupName, b.levels.count)) }
+        return seen
+    }
+
+    /// The JSON summary: `formula, method ("REML" or "ML"), n, n_dropped, groups` (name and
+    /// levels), `fixed_effects` (each `term, estimate, std_error, df, statistic, p_value, ci_low,
+    /// ci_high`), `random_effects` (each `group, effects, std_devs, correlations`), `sigma,
+    /// criterion, log_likelihood, aic, bic, theta, icc` (null with random slopes), `singular`,
+    /// `converged`, `evaluations`, and `warnings` when there are any. Undefined numbers are null.
+    public static func json(_ a: MixedAnalysis) -> String {
+        let f = a.fit
+        let n = JSONSummary.number, s = JSONSummary.string
+        func list(_ xs: [Double]) -> String { "[" + xs.map(n).joined(separator: ", ") + "]" }
+        var o = "{\n"
+        o += "  \"formula\": \(s(f.design.formula.text)),\n  \"method\": \(s(f.reml ? "REML" : "ML")),\n"
+        o += "  \"n\": \(f.n),\n  \"n_dropped\": \(f.design.fixed.dropped.count),\n"
+        o += "  \"groups\": [" + groupCounts(f).map { "{\"name\": \(s($0.0)), \"levels\": \($0.1)}" }.joined(separator: ", ") + "],\n"
+        o += "  \"fixed_effects\": [\n"
+        o += zip(a.coefficients, a.satterthwaite.degreesOfFreedom).map { c, df in
+            "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), \"df\": \(n(df)), "
+                + "\"statistic\": \(n(c.t)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), \"ci_high\": \(n(c.confidenceHigh))}"
+        }.joined(separator: ",\n")
+        o += "\n  ],\n  \"random_effects\": [\n"
+        o += f.varianceComponents.map { c in
+            let corr = (0..<c.effects.count).map { i in list((0..<c.effects.count).map { c.correlations[i, $0] }) }.joined(separator: ", ")
+            return "    {\"group\": \(s(c.group)), \"effects\": [\(c.effects.map(s).joined(separator: ", "))], "
+                + "\"std_devs\": \(list(c.standardDeviations)), \"correlations\": [\(corr)]}"
+        }.joined(separator: ",\n")
+        o += "\n  ],\n"
+        o += "  \"sigma\": \(n(f.sigma)),\n  \"criterion\": \(n(f.criterion)),\n  \"log_likelihood\": \(n(f.logLikelihood)),\n"
+        o += "  \"aic\": \(n(f.aic)),\n  \"bic\": \(n(f.bic)),\n  \"theta\": \(list(f.theta)),\n"
+        o += "  \"icc\": \(f.intraclassCorrelations.map(list) ?? "null"),\n"
+        o += "  \"singular\": \(f.isSingular),\n  \"converged\": \(f.converged),\n  \"evaluations\": \(f.evaluations)"
+        if !a.warnings.isEmpty { o += ",\n  \"warnings\": [" + a.warnings.map(s).joined(separator: ", ") + "]" }
+        return o + "\n}\n"
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import Varex
+import VarexAnalysis
+
+/// `varex fit` with random-effect terms through the binary: the JSON, the residual table and
+/// the conditional-mode table on the council panel against lme4 and lmerTest
+/// (fixtures/reference/make_mixed_reference.R; tolerances as in MixedModelTests: 1e-6 relative,
+/// 1e-6 of the SE for estimates, 1e-5 for Satterthwaite df), and every refusal with one line
+/// and exit 1.
+struct MixedCLITests {
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+    static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year + (1 | code)"
+
+    static func records(_ path: String) throws -> [[String: String]] {
+        let t = try CSVReader.read(path: path)
+        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+    }
+
+    static func close(_ g: Double, _ w: Double, rel: Double, abs a: Double = 0) -> Bool {
+        g == w || Swift.abs(g - w) <= rel * Swift.abs(w) || Swift.abs(g - w) <= a
+    }
+
+    @Test func panelThroughTheBinaryAgainstLme4() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["fit", Self.panel, "--formula", Self.formula, "--keep", "code", "--json", "-",
+                             "--residuals", dir + "/rows.csv", "--ranef", dir + "/ranef.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("1 of 760 rows left out"))
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(j["method"] as? String == "REML" && j["n"] as? Int == 759 && j["singular"] as? Bool == false)
+        let stats = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/mixed_panel_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        for (key, ref) in [("criterion", "criterion"), ("log_likelihood", "logLik"), ("aic", "AIC"), ("bic", "BIC"), ("sigma", "sigma")] {
+            #expect(Self.close((j[key] as! NSNumber).doubleValue, stats[ref]!, rel: 1e-6), "\(key)")
+        }
+        let fixef = try Self.records(CLI.fixture("reference/mixed_panel_fixef.csv"))
+        for (c, w) in zip(j["fixed_effects"] as! [[String: Any]], fixef) {
+            #expect(c["term"] as? String == w["term"])
+            let se = Double(w["se"]!)!
+            #expect(Self.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")
+            #expect(Self.close((c["std_error"] as! NSNumber).doubleValue, se, rel: 1e-6), "\(w["term"]!) se")
+            #expect(Self.close((c["df"] as! NSNumber).doubleValue, Double(w["df"]!)!, rel: 1e-5), "\(w["term"]!) df")
+            #expect(Self.close((c["p_value"] as! NSNumber).doubleValue, Double(w["p"]!)!, rel: 1e-4), "\(w["term"]!) p")
+        }
+        // Conditional modes and SDs, by council.
+        let modes = Dictionary(uniqueKeysWithValues: try Self.records(dir + "/ranef.csv").map { ($0["level"]!, $0) })
+        let ranef = try Self.records(CLI.fixture("reference/mixed_panel_ranef.csv"))
+        #expect(modes.count == ranef.count && ranef.count == 152)
+        for w in ranef {
+            let g = modes[w["level"]!]!
+            #expect(Self.close(Double(g["mode"]!)!, Double(w["condval"]!)!, rel: 1e-6, abs: 1e-5), "\(w["level"]!)")
+            #expect(Self.close(Double(g["cond_sd"]!)!, Double(w["condsd"]!)!, rel: 1e-6), "\(w["level"]!) sd")
+            let low = Double(g["ci_low"]!)!, mode = Double(g["mode"]!)!, sd = Double(g["cond_sd"]!)!
+            #expect(abs(mode - low - 1.959963984540054 * sd) <= 1e-9 * sd)
+        }
+        // Per row: conditional and marginal fitted values and residuals; the left-out row noted.
+        let rows = try Self.records(dir + "/rows.csv")
+        #expect(rows.count == 760)
+        let want = try Self.records(CLI.fixture("reference/mixed_panel_rows.csv"))
+        var k = 0
+        for (i, row) in rows.enumerated() {
+            guard k < want.count, Int(want[k]["row"]!)! == i + 1 else {
+                #expect(row["note"]!.hasPrefix("left out: missing")); continue
+            }
+            #expect(Self.close(Double(row["fitted"]!)!, Double(want[k]["fitted"]!)!, rel: 1e-6))
+            #expect(Self.close(Double(row["marginal_fitted"]!)!, Double(want[k]["marginal"]!)!, rel: 1e-6))
+            #expect(Self.close(Double(row["residual"]!)!, Double(want[k]["residual"]!)!, rel: 1e-6, abs: 1e-4))
+            // The split adds up: observed = marginal fitted + council effect + residual.
+            let sum = Double(row["marginal_fitted"]!)! + Double(row["random_code"]!)! + Double(row["residual"]!)!
+            #expect(abs(sum - Double(row["observed"]!)!) <= 1e-9 * abs(sum))
+            k += 1
+        }
+        #expect(k == want.count)
+    }
+
+    @Test func singularFitIsSaid() throws {
+        let r = try CLI.run(["fit", CLI.fixture("lme4/Dyestuff2.csv"), "--formula", "Yield ~ 1 + (1 | Batch)"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning: boundary (singular) fit"))
+        #expect(r.stdout.contains("warning: boundary (singular) fit"))
+        let ml = try CLI.run(["fit", CLI.fixture("lme4/Dyestuff.csv"), "--formula", "Yield ~ 1 + (1 | Batch)", "--ml", "--format", "json"])
+        let j = try JSONSerialization.jsonObject(with: Data(ml.stdout.utf8)) as! [String: Any]
+        let stats = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/mixed_dyestuff_ml_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        #expect(j["method"] as? String == "ML")
+        #expect(Self.close((j["criterion"] as! NSNumber).doubleValue, stats["criterion"]!, rel: 1e-9))
+    }
+
+    @Test(arguments: [
+        (["Yield ~ 1 + (1 | Batch)"], "one level", "lme4/one-level.csv"),
+        (["Reaction ~ Days + (1 + nosuch | Subject)"], "no column named 'nosuch'", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | nosuch)"], "no column named 'nosuch'", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days * (1 | Subject)"], "a summand of its own", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | )"], "no grouping factor", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject | Days)"], "one bar per random-effect term", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Reaction)"], "needs fewer levels than rows", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 + Days + I(Days^2) + I(Days^3) + I(Days^4) + I(Days^5) + I(Days^6) + I(Days^7) + I(Days^8) + I(Days^9) | Subject)"],
+         "cannot both be estimated", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + I(2 * Days) + (1 | Subject)"], "linearly dependent", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject)", "--weights", "Days"], "--weights with random-effect terms", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject)", "--anova"], "--anova with random-effect terms", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject)", "--family", "poisson"], "--family (a generalized linear mixed model)", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days", "--ml"], "--ml needs random-effect terms", "lme4/sleepstudy.csv"),
+    ] as [([String], String, String)])
+    func refusedWithOneLine(_ arguments: [String], _ expected: String, _ data: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let path = data == "lme4/one-level.csv"
+            ? try CLI.write("Yield,Batch\n1,A\n2,A\n3,A\n5,A\n", named: "one-level.csv", in: dir) : CLI.fixture(data)
+        let r = try CLI.run(["fit", path, "--formula"] + arguments + ["--residuals", dir + "/out.csv"])
+        #expect(r.status == 1, "\(arguments): \(r.stderr)")
+        #expect(r.stderr.contains(expected), "\(arguments): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+    }
+}
