@@ -76,7 +76,7 @@ public enum MessageText {
 /// library message names a command-line flag.
 public enum Setting: String, Sendable, CaseIterable {
     case justified, unjustified, scale, measure, measureWeight, exclude, kind, per, resample
-    case reference, level, tolerance, join, id, force
+    case reference, level, tolerance, join, id, force, panel, time
 }
 
 /// How a front end names settings in messages.

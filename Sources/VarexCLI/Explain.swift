@@ -51,6 +51,21 @@ struct Explain: ParsableCommand {
     @Option(help: "Summary on stdout: text or json.")
     var format: ExplainFormat = .text
 
+    @Option(help: "A panel: the column naming each unit (e.g. code) when the data hold several periods per unit; needs --time. The unit's persistent effect is a random intercept (a linear mixed model, REML).")
+    var panel: String?
+
+    @Option(help: "A panel's period column (e.g. financial_year); one row per unit and period.")
+    var time: String?
+
+    @Option(name: .customLong("persistent-out"), help: "With --panel: write the per-unit table (persistent effect with interval, periods above and below, trend, rank with interval, rank in each period) as CSV.")
+    var persistentOut: String?
+
+    @Option(help: "With --panel: draws for the persistent rank intervals (default 1000).")
+    var draws: Int = 1000
+
+    @Option(help: "With --panel: seed of the draws (same seed, same output, on any number of cores; default 1).")
+    var seed: UInt64 = 1
+
     @Option(help: "How many rows to show at each end of the ranking in the text summary.")
     var top: Int = 5
 
@@ -64,6 +79,16 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let spec = try model.loadSpec()
+        if let unit = panel ?? spec?.panel {
+            guard let period = time ?? spec?.time else { throw ValidationError("--panel needs --time, the period column (or the spec's time:)") }
+            try checkPanel()
+            let request = PanelRequest(explain: try explain.request(model: model, data: data, spec: spec), panel: unit, time: period,
+                                       draws: draws, seed: seed)
+            try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
+                                  unit: explain.unit, dialect: csv.dialect())
+            return
+        }
+        if time != nil || persistentOut != nil { throw ValidationError("--time and --persistent-out go with --panel UNIT") }
         if let family = explain.family {
             let a = try GLMExplainAnalysis(try explain.request(model: model, data: data, spec: spec), family: family, link: explain.link)
             for r in a.glm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
@@ -88,6 +113,41 @@ struct Explain: ParsableCommand {
         }
         try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top,
                                 unit: explain.unit, extra: extra, dialect: csv.dialect(), xlsx: xlsx)
+    }
+}
+
+extension Explain {
+    /// What a panel explanation does not take in this version.
+    func checkPanel() throws {
+        let refused: [(Bool, String)] = [
+            (explain.family != nil, "--family"), (model.weights != nil, "--weights"), (model.se.map { $0 != .classical } ?? false, "--se"),
+            (!model.cluster.isEmpty, "--cluster"), (xlsx != nil, "--xlsx"), (sensitivityOut != nil, "--sensitivity-out"),
+        ]
+        if let (_, flag) = refused.first(where: { $0.0 }) { throw ValidationError("\(flag) with --panel: not in this version") }
+        guard (2...BootstrapSettings.replicateRange.upperBound).contains(draws) else {
+            throw ValidationError("--draws \(draws): give 2 to \(BootstrapSettings.replicateRange.upperBound)")
+        }
+    }
+}
+
+/// Writes a panel explanation's outputs, all or nothing.
+enum PanelReport {
+    static func write(_ a: PanelAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
+                      dialect: CSVWriter.Dialect) throws {
+        for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let dropped = a.fit.design.fixed.dropped
+        if !dropped.isEmpty {
+            Console.error("varex: \(dropped.count) of \(a.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+        }
+        for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+        var outputs: [(path: String, contents: String)] = []
+        if let out { outputs.append((out, CSVWriter.render(a.rowsTable(), dialect: dialect))) }
+        if let persistent { outputs.append((persistent, CSVWriter.render(a.unitsTable(), dialect: dialect))) }
+        if let json { outputs.append((json, PanelSummary.json(a))) }
+        if !outputs.contains(where: { $0.path == "-" }) {
+            outputs.append(("-", format == .json ? PanelSummary.json(a) : PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit)))
+        }
+        try OutputFiles.write(outputs)
     }
 }
 

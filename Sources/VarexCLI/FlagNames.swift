@@ -40,7 +40,7 @@ struct FlagNames: SettingNames {
     /// The spec key that sets the same thing, if a spec can.
     static func specKey(_ setting: Setting) -> String? {
         switch setting {
-        case .justified, .unjustified, .scale, .exclude, .reference, .level, .join, .id: return setting.rawValue
+        case .justified, .unjustified, .scale, .exclude, .reference, .level, .join, .id, .panel, .time: return setting.rawValue
         case .tolerance: return "tol"
         case .resample: return "rank.resample"
         case .kind: return "report.funnel.kind"

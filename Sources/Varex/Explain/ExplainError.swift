@@ -7,6 +7,12 @@ public enum ExplainError: SettingMessage, Equatable {
     case termInTwoGroups(term: String, first: String, second: String)
     case unclassifiedTerms([String])
     case needsIntercept
+    /// A panel decomposition's model must have one random term: an intercept per unit.
+    case panelNeedsOneRandomIntercept
+    /// A unit observed twice in one period.
+    case duplicatePanelRow(unit: String, period: String, rows: [Int])
+    /// `--panel` with random-effect terms already in the formula.
+    case panelFormulaHasRandomTerms
     case offsetNotSupported
     case scaleMissing(CellLocation)
     case scaleNotPositive(CellLocation, text: String)
@@ -49,6 +55,18 @@ public enum ExplainError: SettingMessage, Equatable {
                 """
         case .offsetNotSupported:
             return "explain does not take a model with offset() yet: the offset is neither a justified nor an unjustified effect; fit it with varex fit"
+        case .panelNeedsOneRandomIntercept:
+            return "a panel decomposition needs one random-effect term, an intercept per unit"
+        case let .duplicatePanelRow(unit, period, rows):
+            return """
+                \(names.name(.panel)) \(unit) appears twice in \(names.name(.time)) \(period) (data rows \
+                \(rows.map(String.init).joined(separator: " and "))); a panel has one row per unit and period
+                """
+        case .panelFormulaHasRandomTerms:
+            return """
+                with \(names.name(.panel)) the formula holds the fixed effects only: the unit's random \
+                intercept (1 | unit) is added, so leave random-effect terms out
+                """
         case .needsIntercept:
             return "explain needs a model with an intercept: the baseline is the mean, and effects are measured from it"
         case let .scaleMissing(loc):

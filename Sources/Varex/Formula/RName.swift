@@ -1,7 +1,7 @@
 /// Names as R's `deparse` prints them in term and coefficient names: a syntactic name as it is,
 /// any other in backticks (`` `(Intercept)` ``, `` `my var` ``), so a column can never take the
 /// name of another term (R's `lm(y ~ `(Intercept)`)` has both `(Intercept)` and `` `(Intercept)` ``).
-enum RName {
+public enum RName {
     static let reserved: Set<String> = ["if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE",
                                         "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "in"]
 
@@ -15,5 +15,5 @@ enum RName {
     }
 
     /// `name`, or `` `name` `` when it is not syntactic.
-    static func deparse(_ name: String) -> String { isSyntactic(name) ? name : "`" + name + "`" }
+    public static func deparse(_ name: String) -> String { isSyntactic(name) ? name : "`" + name + "`" }
 }

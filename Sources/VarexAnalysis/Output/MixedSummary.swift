@@ -3,7 +3,11 @@ import Varex
 /// A linear mixed model's summary as text (the layout of lmerTest's `summary`) and as JSON.
 public enum MixedSummary {
     public static func text(_ a: MixedAnalysis, source: String? = nil) -> String {
-        let f = a.fit
+        text(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level, source: source)
+    }
+
+    public static func text(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, source: String? = nil) -> String {
+        let coefficients = f.coefficientTable(satterthwaite, level: level)
         var o = "Linear mixed model fit by \(f.reml ? "REML" : "maximum likelihood"). t-tests use Satterthwaite's method (as lmerTest)\n"
         o += "Formula: \(f.design.formula.text)\n"
         if let source { o += "   Data: \(source)\n" }
@@ -36,7 +40,7 @@ public enum MixedSummary {
         }
         o += "\nFixed effects:\n"
         var fixed = [["", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)", ""]]
-        for (c, df) in zip(a.coefficients, a.satterthwaite.degreesOfFreedom) {
+        for (c, df) in zip(coefficients, satterthwaite.degreesOfFreedom) {
             fixed.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false),
                           NumberFormat.significant(df, 4, trim: false), NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue),
                           TextSummary.stars(c.pValue)])
@@ -48,7 +52,7 @@ public enum MixedSummary {
         if !dropped.isEmpty {
             o += "(\(dropped.count) row\(dropped.count == 1 ? "" : "s") left out: \(TextSummary.reasons(dropped)))\n"
         }
-        for w in a.warnings { o += "warning: \(w)\n" }
+        for w in MixedAnalysis.warnings(f, satterthwaite) { o += "warning: \(w)\n" }
         return o
     }
 
@@ -65,15 +69,21 @@ public enum MixedSummary {
     /// criterion, log_likelihood, aic, bic, theta, icc` (null with random slopes), `singular`,
     /// `converged`, `evaluations`, and `warnings` when there are any. Undefined numbers are null.
     public static func json(_ a: MixedAnalysis) -> String {
-        let f = a.fit
+        "{\n" + fields(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level) + "\n}\n"
+    }
+
+    /// The JSON summary's fields, without the enclosing braces (the panel summary adds its own).
+    static func fields(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double) -> String {
+        let coefficients = f.coefficientTable(satterthwaite, level: level)
+        let warnings = MixedAnalysis.warnings(f, satterthwaite)
         let n = JSONSummary.number, s = JSONSummary.string
         func list(_ xs: [Double]) -> String { "[" + xs.map(n).joined(separator: ", ") + "]" }
-        var o = "{\n"
+        var o = ""
         o += "  \"formula\": \(s(f.design.formula.text)),\n  \"method\": \(s(f.reml ? "REML" : "ML")),\n"
         o += "  \"n\": \(f.n),\n  \"n_dropped\": \(f.design.fixed.dropped.count),\n"
         o += "  \"groups\": [" + groupCounts(f).map { "{\"name\": \(s($0.0)), \"levels\": \($0.1)}" }.joined(separator: ", ") + "],\n"
         o += "  \"fixed_effects\": [\n"
-        o += zip(a.coefficients, a.satterthwaite.degreesOfFreedom).map { c, df in
+        o += zip(coefficients, satterthwaite.degreesOfFreedom).map { c, df in
             "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), \"df\": \(n(df)), "
                 + "\"statistic\": \(n(c.t)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), \"ci_high\": \(n(c.confidenceHigh))}"
         }.joined(separator: ",\n")
@@ -88,7 +98,7 @@ public enum MixedSummary {
         o += "  \"aic\": \(n(f.aic)),\n  \"bic\": \(n(f.bic)),\n  \"theta\": \(list(f.theta)),\n"
         o += "  \"icc\": \(f.intraclassCorrelations.map(list) ?? "null"),\n"
         o += "  \"singular\": \(f.isSingular),\n  \"converged\": \(f.converged),\n  \"evaluations\": \(f.evaluations)"
-        if !a.warnings.isEmpty { o += ",\n  \"warnings\": [" + a.warnings.map(s).joined(separator: ", ") + "]" }
-        return o + "\n}\n"
+        if !warnings.isEmpty { o += ",\n  \"warnings\": [" + warnings.map(s).joined(separator: ", ") + "]" }
+        return o
     }
 }

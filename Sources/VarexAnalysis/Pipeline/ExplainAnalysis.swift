@@ -74,23 +74,22 @@ public struct ExplainAnalysis: Sendable {
         } else {
             retransformed = nil
         }
-        if let scale = request.scale {
-            let c = try table.column(scale)
-            var values: [Double] = []
-            for r in fit.design.rows {
-                if c.isMissing[r] { throw ExplainError.scaleMissing(table.location(row: r, column: scale)) }
-                if c.kind == .text || !(c.values[r] > 0) || c.values[r].isInfinite {
-                    throw ExplainError.scaleNotPositive(table.location(row: r, column: scale), text: c.cells[r])
-                }
-                values.append(Double(c.values[r]))
-            }
-            scaleValues = values
-        } else {
-            scaleValues = nil
-        }
+        scaleValues = try request.scale.map { try Self.scaleValues(table: table, column: $0, rows: fit.design.rows) }
         rows = try ExplainRows(fit: fit, decomposition: decomposition, retransformed: retransformed, scale: scaleValues,
                                higherIsBetter: request.higherIsBetter, level: f.level)
         outOfSample = try ExplainOutOfSample(run: run, decomposition: decomposition, retransformed: retransformed, scale: request.scale)
+    }
+
+    /// The `--scale` column's values at `rows`: each present, numeric and positive.
+    static func scaleValues(table: Table, column scale: String, rows: [Int]) throws -> [Double] {
+        let c = try table.column(scale)
+        return try rows.map { r in
+            if c.isMissing[r] { throw ExplainError.scaleMissing(table.location(row: r, column: scale)) }
+            if c.kind == .text || !(c.values[r] > 0) || c.values[r].isInfinite {
+                throw ExplainError.scaleNotPositive(table.location(row: r, column: scale), text: c.cells[r])
+            }
+            return Double(c.values[r])
+        }
     }
 
     /// Per table row: "" for a row the fit used, "left out: <reason>" for the others, and

@@ -23,7 +23,9 @@ public struct MixedAnalysis: Sendable {
     public var coefficients: [CoefficientRow] { fit.coefficientTable(satterthwaite, level: level) }
 
     /// Warnings as lme4 and lmerTest give them.
-    public var warnings: [String] {
+    public var warnings: [String] { Self.warnings(fit, satterthwaite) }
+
+    public static func warnings(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite) -> [String] {
         (fit.isSingular ? ["boundary (singular) fit: a variance is estimated at zero or a correlation at ±1 (lme4's isSingular)"] : [])
             + (fit.converged ? [] : ["the optimiser stopped at its evaluation limit before meeting its tolerance"])
             + satterthwaite.warnings

@@ -39,6 +39,9 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var keep: [String] = []
     /// Columns that cluster the rows (`cluster: [code, financial_year]`), for CR0/CR1.
     public var cluster: [String] = []
+    /// The unit and period columns of a panel (`explain` over several years).
+    public var panel: String?
+    public var time: String?
     public var justified: [(String, [String])] = []
     public var unjustified: [(String, [String])] = []
     public var scale: String?
@@ -67,10 +70,11 @@ public struct AnalysisSpec: Sendable, Equatable {
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
             && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.keep == b.keep && a.cluster == b.cluster
+            && a.panel == b.panel && a.time == b.time
     }
 
     static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep", "cluster",
-                          "justified", "unjustified", "scale", "higher_is", "rank", "report"]
+                          "panel", "time", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
     /// Reads and checks a spec file: unknown keys and values of the wrong type are errors that
     /// name the key and its line.
@@ -97,6 +101,8 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "level": level = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "tol": tol = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "scale": scale = try reader.string(value, key: key)
+            case "panel": panel = try reader.string(value, key: key)
+            case "time": time = try reader.string(value, key: key)
             case "higher_is": higherIs = try reader.choice(value, key: key)
             case "reference":
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }

@@ -1,0 +1,71 @@
+import Varex
+
+/// A panel explanation's summary: the mixed model's, then what persists and what passes.
+public enum PanelSummary {
+    public static func warnings(_ a: PanelAnalysis) -> [String] { MixedAnalysis.warnings(a.fit, a.satterthwaite) }
+
+    public static func text(_ a: PanelAnalysis, source: String? = nil, top: Int = 5, unit: String = "councils") -> String {
+        let level = a.request.explain.fit.level
+        var o = MixedSummary.text(fit: a.fit, satterthwaite: a.satterthwaite, level: level, source: source)
+        let u = a.units, d = a.decomposition
+        let pct = { (x: Double) in NumberFormat.fixed(100 * x, decimals: 1) + "%" }
+        let conf = NumberFormat.fixed(100 * level, decimals: 0) + "%"
+        o += "\nPersistent or passing: \(d.units.count) \(unit) over \(u.periods.count) periods (\(u.periods.first ?? "")"
+        o += " to \(u.periods.last ?? "")), \(a.fit.n) \(unit)-periods\n"
+        o += "Of the variation the model leaves unexplained, \(pct(a.share.estimate)) (\(conf) profile interval \(pct(a.share.low))"
+        o += " to \(pct(a.share.high))) lies between \(unit) and persists; \(pct(1 - a.share.estimate)) passes from period to period.\n"
+        let rhos = u.periodCorrelations.map { NumberFormat.fixed($0, decimals: 2) }
+        if !rhos.isEmpty {
+            let mean = u.periodCorrelations.reduce(0, +) / Double(u.periodCorrelations.count)
+            o += "Single-period league tables: rank correlation between consecutive periods \(rhos.joined(separator: ", "))"
+            o += " (mean \(NumberFormat.fixed(mean, decimals: 2))).\n"
+        }
+        o += "Of each period's top \(u.topCount), in the top \(u.topCount) by persistent effect: "
+        o += zip(u.periods, u.topKept).map { "\($0) \($1)" }.joined(separator: ", ") + ".\n"
+        let summary = a.ranks.summary(level: level)
+        let order = d.units.indices.sorted { (u.persistentRank[$0], $0) < (u.persistentRank[$1], $1) }
+        let z = a.z
+        func rows(_ ks: ArraySlice<Int>) -> String {
+            var table = [["Rank", "\(conf) rank interval", "", "Persistent", "\(conf) interval", "Periods above/below", "Trend/period"]]
+            for k in ks {
+                let b = d.unitEffect[k], sd = d.unitSD[k]
+                table.append(["\(u.persistentRank[k])", "\(summary[k].low)–\(summary[k].high)", a.unitLabels[k],
+                              NumberFormat.significant(b, 4), "\(NumberFormat.significant(b - z * sd, 4)) to \(NumberFormat.significant(b + z * sd, 4))",
+                              "\(u.periodsAbove[k])/\(u.periodsBelow[k])", NumberFormat.significant(u.trend[k], 3)])
+            }
+            return TextSummary.aligned(table, leftFirst: true)
+        }
+        let n = min(top, order.count)
+        o += "\nHighest persistent unjustified effects (rank 1 = \(a.request.explain.higherIsBetter ? "lowest" : "highest")):\n"
+        o += rows(order.prefix(n))
+        o += "\nLowest:\n" + rows(order.suffix(n))
+        o += "Rank intervals: \(a.ranks.draws) draws of every \(unit == "councils" ? "council" : "unit")'s effect from its conditional distribution (seed \(a.ranks.seed)).\n"
+        return o
+    }
+
+    /// The JSON summary: the mixed model's fields, then `panel` (unit and period columns,
+    /// periods, units), `between_share` (estimate, low, high), `period_rank_correlations`,
+    /// `top_kept` (per period), and `units` (each `unit, label, persistent, sd, low, high, rank,
+    /// rank_low, rank_high, periods_above, periods_below, trend`).
+    public static func json(_ a: PanelAnalysis) -> String {
+        let level = a.request.explain.fit.level
+        let n = JSONSummary.number, s = JSONSummary.string
+        let u = a.units, d = a.decomposition
+        var o = "{\n" + MixedSummary.fields(fit: a.fit, satterthwaite: a.satterthwaite, level: level) + ",\n"
+        o += "  \"panel\": {\"unit\": \(s(a.request.panel)), \"time\": \(s(a.request.time)), \"periods\": [\(u.periods.map(s).joined(separator: ", "))], "
+        o += "\"units\": \(d.units.count)},\n"
+        o += "  \"between_share\": {\"estimate\": \(n(a.share.estimate)), \"low\": \(n(a.share.low)), \"high\": \(n(a.share.high)), \"level\": \(n(level))},\n"
+        o += "  \"period_rank_correlations\": [\(u.periodCorrelations.map(n).joined(separator: ", "))],\n"
+        o += "  \"top_kept\": [\(u.topKept.map(String.init).joined(separator: ", "))],\n"
+        o += "  \"draws\": \(a.ranks.draws),\n  \"seed\": \(a.ranks.seed),\n"
+        let summary = a.ranks.summary(level: level)
+        o += "  \"units\": [\n" + d.units.indices.map { k in
+            let b = d.unitEffect[k], sd = d.unitSD[k]
+            return "    {\"unit\": \(s(d.units[k])), \"label\": \(s(a.unitLabels[k])), \"persistent\": \(n(b)), \"sd\": \(n(sd)), "
+                + "\"low\": \(n(b - a.z * sd)), \"high\": \(n(b + a.z * sd)), \"rank\": \(u.persistentRank[k]), \"rank_low\": \(summary[k].low), "
+                + "\"rank_high\": \(summary[k].high), \"periods_above\": \(u.periodsAbove[k]), \"periods_below\": \(u.periodsBelow[k]), "
+                + "\"trend\": \(n(u.trend[k]))}"
+        }.joined(separator: ",\n") + "\n  ]\n}\n"
+        return o
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import Varex
+import VarexAnalysis
+
+/// `varex explain --panel code --time financial_year` on the five-year council panel, against R
+/// (fixtures/reference/make_mixed_reference.R, its last part): per council the persistent effect
+/// (lme4's conditional mode, 1e-6 relative or 1e-5 absolute), periods above and below, the trend
+/// (1e-6), the persistent rank and the rank in each single year (equal); Spearman's correlations
+/// of consecutive years (1e-9), the top-ten counts (equal), and the between-council share with
+/// its profile-likelihood interval (1e-6; R's root finder on lme4's deviance function). Each
+/// council-year adds up; the rank intervals are the same bytes on one core; bad panels are
+/// refused in one line.
+struct PanelCLITests {
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+    static let args = ["explain", panel, "--panel", "code", "--time", "financial_year", "--label", "name",
+                       "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year",
+                       "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--justified", "type=council_type",
+                       "--justified", "year=financial_year", "--scale", "pop_18p", "--draws", "500", "--seed", "7"]
+
+    static func records(_ path: String) throws -> [[String: String]] {
+        let t = try CSVReader.read(path: path)
+        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+    }
+
+    static func close(_ g: Double, _ w: Double, rel: Double, abs a: Double = 0) -> Bool {
+        g == w || Swift.abs(g - w) <= rel * Swift.abs(w) || Swift.abs(g - w) <= a
+    }
+
+    @Test func panelAgainstR() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.args + ["--out", dir + "/rows.csv", "--persistent-out", dir + "/units.csv", "--json", dir + "/s.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("lies between councils and persists"))
+        let units = Dictionary(uniqueKeysWithValues: try Self.records(dir + "/units.csv").map { ($0["code"]!, $0) })
+        let want = try Self.records(CLI.fixture("reference/panel_units.csv"))
+        #expect(units.count == 152 && want.count == 152)
+        for w in want {
+            let g = units[w["code"]!]!
+            #expect(g["periods"] == w["periods"] && g["periods_above"] == w["above"] && g["periods_below"] == w["below"], "\(w["code"]!)")
+            #expect(Self.close(Double(g["persistent"]!)!, Double(w["persistent"]!)!, rel: 1e-6, abs: 1e-5), "\(w["code"]!)")
+            #expect(Self.close(Double(g["trend_per_period"]!)!, Double(w["trend"]!)!, rel: 1e-6, abs: 1e-6), "\(w["code"]!) trend")
+            #expect(g["rank"] == w["rank"], "\(w["code"]!) rank")
+            for y in ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"] {
+                #expect(g["rank_" + y] == (w["rank_" + y] == "NA" ? "" : w["rank_" + y]), "\(w["code"]!) \(y)")
+            }
+            let low = Int(g["rank_low"]!)!, high = Int(g["rank_high"]!)!, rank = Int(g["rank"]!)!
+            #expect(low <= high && low >= 1 && high <= 152)
+            #expect(low <= rank + 2 && rank - 2 <= high, "\(w["code"]!): rank \(rank) far outside \(low)–\(high)")
+        }
+        let summary = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/panel_summary.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as! [String: Any]
+        let share = j["between_share"] as! [String: Double]
+        for (key, ref) in [("estimate", "share"), ("low", "share_low"), ("high", "share_high")] {
+            #expect(Self.close(share[key]!, summary[ref]!, rel: 1e-6), "share \(key)")
+        }
+        let rho = j["period_rank_correlations"] as! [Double]
+        #expect(rho.count == 4)
+        for (k, x) in rho.enumerated() { #expect(Self.close(x, summary["rho_\(k + 1)"]!, rel: 1e-9)) }
+        #expect((j["top_kept"] as! [Int]).map(Double.init) == ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"].map { summary["kept_" + $0]! })
+        // Every council-year adds up, and its pounds are its per-head amounts times the adults.
+        let adults = try CSVReader.read(path: Self.panel)
+        let pop = adults.header.firstIndex(of: "pop_18p")!
+        for (i, row) in try Self.records(dir + "/rows.csv").enumerated() where row["note"]!.isEmpty {
+            let parts = ["baseline", "effect_need", "effect_type", "effect_year", "persistent", "transient"].map { Double(row[$0]!)! }
+            let observed = Double(row["observed"]!)!
+            #expect(abs(parts.reduce(0, +) - observed) <= 1e-12 * abs(observed), "row \(i + 1)")
+            let unjustified = Double(row["unjustified"]!)!
+            #expect(abs(unjustified - (parts[4] + parts[5])) <= 1e-9 * abs(observed), "all groups justified: unjustified = persistent + transient")
+            #expect(Self.close(Double(row["unjustified_gbp"]!)!, unjustified * Double(adults.rows[i][pop])!, rel: 1e-12))
+        }
+    }
+
+    @Test func sameBytesOnOneCore() throws {
+        let dir = try CLI.temporaryDirectory()
+        let first = try CLI.run(Self.args + ["--persistent-out", dir + "/a.csv"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset"), "taskset is missing: the one-core run cannot be checked")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+        p.arguments = ["-c", "0", CLI.binary] + Self.args + ["--persistent-out", dir + "/b.csv"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.csv")), b = try Data(contentsOf: URL(fileURLWithPath: dir + "/b.csv"))
+        #expect(a == b && !a.isEmpty)
+    }
+
+    @Test func badPanelsAreRefused() throws {
+        let dir = try CLI.temporaryDirectory()
+        let text = try String(contentsOfFile: Self.panel, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert(lines[3], at: 10) // a council-year twice
+        let twice = try CLI.write(lines.joined(separator: "\n"), named: "twice.csv", in: dir)
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + financial_year"
+        let cases: [([String], String)] = [
+            (["explain", twice, "--panel", "code", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year"],
+             "--panel E06000001 appears twice in --time 2016-17 (data rows 3 and 10)"),
+            (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", formula + " + (1 | region)",
+              "--justified", "all=imd_score,financial_year"], "the formula holds the fixed effects only"),
+            (["explain", Self.panel, "--panel", "code", "--formula", formula, "--justified", "all=imd_score,financial_year"], "--panel needs --time"),
+            (["explain", Self.panel, "--panel", "nosuch", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year"],
+             "no column named 'nosuch'"),
+            (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year",
+              "--se", "HC3"], "--se with --panel"),
+        ]
+        for (arguments, expected) in cases {
+            let r = try CLI.run(arguments + ["--out", dir + "/out.csv"])
+            #expect(r.status == 1, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+        }
+    }
+}
