@@ -42,6 +42,12 @@ struct ReportCommand: ParsableCommand {
     var resample: Resampling?
     @Option(help: "Seed of the bootstrap (default 1).")
     var seed: UInt64?
+    @Option(help: "A panel: the column naming each unit (with --time): the report shows each unit over the periods and its persistent effect (as explain --panel).")
+    var panel: String?
+    @Option(help: "A panel's period column.")
+    var time: String?
+    @Option(help: "With --panel: draws for the persistent rank intervals (default 1000).")
+    var draws: Int = 1000
     @Option(name: .customLong("funnel-indicator"), help: "Column shown in the funnel plot.")
     var funnelIndicator: String?
     @Option(name: .customLong("funnel-se"), help: "Its standard errors.")
@@ -63,6 +69,23 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let spec = try model.loadSpec()
+        if let unit = panel ?? spec?.panel {
+            guard let period = time ?? spec?.time else { throw ValidationError("--panel needs --time, the period column (or the spec's time:)") }
+            let refused: [(Bool, String)] = [(funnelIndicator != nil, "--funnel-indicator"), (xlsx != nil, "--xlsx"),
+                                             (bootstrap != nil || resample != nil, "--bootstrap and --resample (use --draws)"),
+                                             (model.weights != nil, "--weights"), (model.se.map { $0 != .classical } ?? false, "--se")]
+            if let (_, flag) = refused.first(where: { $0.0 }) { throw ValidationError("\(flag) with --panel: not in this version") }
+            let request = PanelRequest(explain: try explain.request(model: model, data: data, spec: spec), panel: unit, time: period,
+                                       draws: draws, seed: seed ?? 1)
+            let a = try PanelAnalysis(request)
+            for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+            let page = PanelHTMLReport.render(a, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
+            var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
+            if let out { outputs.append((out, Array(CSVWriter.render(a.unitsTable(), dialect: csv.dialect()).utf8))) }
+            try OutputFiles.write(bytes: outputs)
+            return
+        }
+        if time != nil { throw ValidationError("--time goes with --panel UNIT") }
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let r = spec?.report
         let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative

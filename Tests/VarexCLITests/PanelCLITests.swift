@@ -31,7 +31,7 @@ struct PanelCLITests {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(Self.args + ["--out", dir + "/rows.csv", "--persistent-out", dir + "/units.csv", "--json", dir + "/s.json"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("lies between councils and persists"))
+        #expect(r.stdout.contains("lies between councils and persists"), "\(r.stdout)")
         let units = Dictionary(uniqueKeysWithValues: try Self.records(dir + "/units.csv").map { ($0["code"]!, $0) })
         let want = try Self.records(CLI.fixture("reference/panel_units.csv"))
         #expect(units.count == 152 && want.count == 152)
@@ -112,5 +112,64 @@ struct PanelCLITests {
             #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
         }
+    }
+}
+
+/// `varex report --panel`: the page's data equal the run's CSV, it names every council, and in
+/// Chromium the chosen council's chart is drawn without console errors.
+struct PanelReportTests {
+    static func run() throws -> (dir: String, html: String) {
+        let dir = try CLI.temporaryDirectory()
+        var args = PanelCLITests.args
+        args[0] = "report"
+        let r = try CLI.run(args + ["--html", dir + "/panel.html", "--out", dir + "/units.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return (dir, try String(contentsOfFile: dir + "/panel.html", encoding: .utf8))
+    }
+
+    @Test func pageDataEqualTheRun() throws {
+        let (dir, html) = try Self.run()
+        for id in ["summary", "panel", "years", "persistent", "table"] { #expect(html.contains("<section id=\"\(id)\">")) }
+        let start = html.range(of: "id=\"panel-data\">")!.upperBound, end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound
+        let data = try JSONSerialization.jsonObject(with: Data(String(html[start..<end]).utf8)) as! [String: Any]
+        let units = data["units"] as! [[String: Any]]
+        #expect((data["periods"] as! [String]) == ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"])
+        let table = try PanelCLITests.records(dir + "/units.csv")
+        #expect(units.count == 152 && table.count == 152)
+        for (u, row) in zip(units, table) {
+            #expect(u["id"] as? String == row["code"])
+            #expect(PanelCLITests.close((u["persistent"] as! NSNumber).doubleValue, Double(row["persistent"]!)!, rel: 1e-15))
+            let observed = (u["observed"] as! [Any]).compactMap { ($0 as? NSNumber)?.doubleValue }
+            #expect(observed.count == Int(row["periods"]!)!)
+            let mean = observed.reduce(0, +) / Double(observed.count)
+            #expect(PanelCLITests.close(mean, Double(row["mean_observed"]!)!, rel: 1e-12))
+        }
+        // The caterpillar: one dot per council, its title the council's estimate and interval.
+        let svg = html.components(separatedBy: "<svg id=\"chart-persistent\"")[1].components(separatedBy: "</svg>")[0]
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 152)
+        #expect(svg.contains("<title>City of London: 400.6 (381.5 to 419.7)</title>"))
+    }
+
+    @Test(.enabled(if: ReportTests.chromium != nil || ReportTests.chromiumRequired, "Chromium is not installed (scripts/test.sh installs it)"))
+    func drawsInChromium() throws {
+        let chromium = try #require(ReportTests.chromium, "VAREX_REQUIRE_CHROMIUM is set but Chromium is not installed")
+        let (dir, _) = try Self.run()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=1",
+                       "--user-data-dir=\(dir)/profile", "--dump-dom", "file://\(dir)/panel.html"]
+        FileManager.default.createFile(atPath: dir + "/dom.html", contents: nil)
+        FileManager.default.createFile(atPath: dir + "/chromium.log", contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/dom.html"))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/chromium.log"))
+        try p.run()
+        p.waitUntilExit()
+        let dom = try String(contentsOfFile: dir + "/dom.html", encoding: .utf8)
+        let log = try String(contentsOfFile: dir + "/chromium.log", encoding: .utf8)
+        let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
+        #expect(console.isEmpty, "console messages: \(console)")
+        #expect(dom.contains("<div id=\"years-chart\" role=\"img\" aria-live=\"polite\"><svg"))
+        #expect(dom.contains("Hartlepool: observed 2014-15 405"), "the first council's chart, with its values in the text alternative")
+        #expect(dom.components(separatedBy: "<option").count - 1 == 152)
     }
 }

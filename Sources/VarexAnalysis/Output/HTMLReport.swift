@@ -176,7 +176,10 @@ public enum HTMLReport {
     select{font-size:1rem;margin:.5rem 0}
     """
 
-    static let script = """
+    static let script = sortScript + waterfallScript
+
+    /// Sorting of the page's full table by a click on a column heading.
+    static let sortScript = """
     (function(){
       var table=document.getElementById('full-table');
       var heads=table.tHead.rows[0].cells;
@@ -194,6 +197,13 @@ public enum HTMLReport {
           return asc?String(x).localeCompare(String(y)):String(y).localeCompare(String(x));});
         rows.forEach(function(r){body.appendChild(r);});
       }
+    })();
+
+    """
+
+    /// The waterfall of the chosen council.
+    static let waterfallScript = """
+    (function(){
       var data=JSON.parse(document.getElementById('waterfall-data').textContent);
       var select=document.getElementById('council');
       data.councils.forEach(function(c,i){var o=document.createElement('option');o.value=i;o.textContent=c.label+' ('+c.id+')';select.appendChild(o);});

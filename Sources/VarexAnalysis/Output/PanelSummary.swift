@@ -10,10 +10,11 @@ public enum PanelSummary {
         let u = a.units, d = a.decomposition
         let pct = { (x: Double) in NumberFormat.fixed(100 * x, decimals: 1) + "%" }
         let conf = NumberFormat.fixed(100 * level, decimals: 0) + "%"
+        let one = unit == "councils" ? "council" : "unit"
         o += "\nPersistent or passing: \(d.units.count) \(unit) over \(u.periods.count) periods (\(u.periods.first ?? "")"
-        o += " to \(u.periods.last ?? "")), \(a.fit.n) \(unit)-periods\n"
+        o += " to \(u.periods.last ?? "")), \(a.fit.n) rows (one per \(one) and period)\n"
         o += "Of the variation the model leaves unexplained, \(pct(a.share.estimate)) (\(conf) profile interval \(pct(a.share.low))"
-        o += " to \(pct(a.share.high))) lies between \(unit) and persists; \(pct(1 - a.share.estimate)) passes from period to period.\n"
+        o += " to \(pct(a.share.high)))\nlies between \(unit) and persists; \(pct(1 - a.share.estimate)) passes from period to period.\n"
         let rhos = u.periodCorrelations.map { NumberFormat.fixed($0, decimals: 2) }
         if !rhos.isEmpty {
             let mean = u.periodCorrelations.reduce(0, +) / Double(u.periodCorrelations.count)
@@ -39,7 +40,7 @@ public enum PanelSummary {
         o += "\nHighest persistent unjustified effects (rank 1 = \(a.request.explain.higherIsBetter ? "lowest" : "highest")):\n"
         o += rows(order.prefix(n))
         o += "\nLowest:\n" + rows(order.suffix(n))
-        o += "Rank intervals: \(a.ranks.draws) draws of every \(unit == "councils" ? "council" : "unit")'s effect from its conditional distribution (seed \(a.ranks.seed)).\n"
+        o += "Rank intervals: \(a.ranks.draws) draws of every \(one)'s effect from its conditional distribution (seed \(a.ranks.seed)).\n"
         return o
     }
 

@@ -164,4 +164,34 @@ public enum SVGCharts {
         }
         return s + "</svg>"
     }
+
+    /// A caterpillar on the value scale: each unit's estimate (a dot) and interval (a bar), sorted
+    /// by the estimate, with a line at zero.
+    public static func effects(id: String, title: String, labels: [String], estimate: [Double], low: [Double], high: [Double],
+                               axis: String) -> String {
+        let count = labels.count
+        let rowH = 12.0, left = 220.0, right = 20.0, top = 30.0, width = 760.0
+        let height = top + rowH * Double(count) + 36
+        let lo = min(low.min() ?? 0, 0), hi = max(high.max() ?? 0, 0)
+        func px(_ v: Double) -> Double { left + (v - lo) / max(hi - lo, 1e-300) * (width - left - right) }
+        let order = estimate.indices.sorted { (estimate[$0], $0) > (estimate[$1], $1) }
+        var desc = "\(count) estimates with their intervals, highest first. "
+        desc += order.prefix(10).map { "\(labels[$0]): \(NumberFormat.significant(estimate[$0], 4)) "
+            + "(\(NumberFormat.significant(low[$0], 4)) to \(NumberFormat.significant(high[$0], 4)))" }.joined(separator: "; ")
+        var s = open(id: id, width: width, height: height, title: title, description: desc)
+        for t in ticks(lo, hi) {
+            s += "<line x1=\"\(n(px(t)))\" x2=\"\(n(px(t)))\" y1=\"\(n(top - 6))\" y2=\"\(n(height - 30))\" class=\"grid\"/>"
+            s += "<text x=\"\(n(px(t)))\" y=\"\(n(top - 10))\" text-anchor=\"middle\" class=\"tick\">\(NumberFormat.significant(t, 4))</text>"
+        }
+        s += "<line x1=\"\(n(px(0)))\" x2=\"\(n(px(0)))\" y1=\"\(n(top - 6))\" y2=\"\(n(height - 30))\" class=\"target\"/>"
+        for (row, i) in order.enumerated() {
+            let y = top + rowH * Double(row) + rowH / 2
+            s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\" class=\"rowlabel\">\(escape(labels[i]))</text>"
+            s += "<line x1=\"\(n(px(low[i])))\" x2=\"\(n(px(high[i])))\" y1=\"\(n(y))\" y2=\"\(n(y))\" class=\"ci\"/>"
+            s += "<circle cx=\"\(n(px(estimate[i])))\" cy=\"\(n(y))\" r=\"2.5\" class=\"med\"><title>\(escape(labels[i])): "
+            s += "\(NumberFormat.significant(estimate[i], 4)) (\(NumberFormat.significant(low[i], 4)) to \(NumberFormat.significant(high[i], 4)))</title></circle>"
+        }
+        s += "<text x=\"\(n((left + width - right) / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\" class=\"axis\">\(escape(axis))</text>"
+        return s + "</svg>"
+    }
 }

@@ -1,0 +1,109 @@
+import Varex
+
+/// The HTML report of a panel explanation: the model, what persists and what passes, each
+/// unit's observed and justified levels over the periods (chosen from a list), a caterpillar
+/// of the persistent effects with their intervals, and the per-unit table.
+public enum PanelHTMLReport {
+    public static func render(_ a: PanelAnalysis, title: String, unit: String = "councils") -> String {
+        let esc = SVGCharts.escape
+        let level = a.request.explain.fit.level
+        let d = a.decomposition, u = a.units
+        let one = unit == "councils" ? "council" : "unit"
+        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(HTMLReport.css)</style></head><body>\n"
+        h += """
+            <header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number \
+            below comes from the same run as the CSVs written beside this file.</p></header>\n
+            """
+        h += """
+            <nav><a href=\"#summary\">Model</a> · <a href=\"#panel\">Persistent or passing</a> · <a \
+            href=\"#years\">\(esc(HTMLReport.capitalised(one))) over the periods</a> · <a href=\"#persistent\">Persistent \
+            effects</a> · <a href=\"#table\">Table</a></nav>\n
+            """
+        h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(MixedSummary.text(fit: a.fit, satterthwaite: a.satterthwaite, level: level)))</pre></section>\n"
+        let text = PanelSummary.text(a, unit: unit)
+        let panelPart = text.components(separatedBy: "\nPersistent or passing").dropFirst().joined()
+        h += "<section id=\"panel\"><h2>Persistent or passing</h2><pre>\(esc("Persistent or passing" + panelPart))</pre></section>\n"
+
+        // Observed and justified levels per unit and period, for the chart the list drives.
+        let justified = d.justified
+        var data = "{\"periods\":[" + u.periods.map(JSONSummary.string).joined(separator: ",") + "],\"units\":["
+        data += d.units.indices.map { k in
+            var observed = [String](repeating: "null", count: u.periods.count), level = observed
+            for i in u.rows[k] {
+                observed[u.periodOfRow[i]] = JSONSummary.number(d.observed[i])
+                level[u.periodOfRow[i]] = JSONSummary.number(justified[i])
+            }
+            return "{\"id\":\(JSONSummary.string(d.units[k])),\"label\":\(JSONSummary.string(a.unitLabels[k])),"
+                + "\"observed\":[\(observed.joined(separator: ","))],\"justified\":[\(level.joined(separator: ","))],"
+                + "\"persistent\":\(JSONSummary.number(d.unitEffect[k]))}"
+        }.joined(separator: ",")
+        data += "]}"
+        h += """
+            <section id=\"years\"><h2>\(esc(HTMLReport.capitalised(one))) over the periods</h2><p>The observed \
+            value (blue) and the justified level (green) in each period; the gap between them is the \
+            unjustified amount, of which the \(one)'s persistent effect is the part that recurs.</p>\n
+            <label for=\"unit\">\(esc(HTMLReport.capitalised(one))): </label><select id=\"unit\"></select>\n<div \
+            id=\"years-chart\" role=\"img\" aria-live=\"polite\"></div>\n
+            """
+        h += """
+            <script type=\"application/json\" \
+            id=\"panel-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>\n</section>\n
+            """
+        let z = Normal.quantile(1 - (1 - level) / 2)
+        h += """
+            <section id=\"persistent\"><h2>Persistent effects</h2><p>Each \(one)'s persistent unjustified \
+            effect (its shrunken intercept in the mixed model) with its \
+            \(NumberFormat.significant(level * 100, 4))% interval (± \(NumberFormat.fixed(z, decimals: 2)) conditional SDs), \
+            highest first.</p>\n
+            """
+        h += SVGCharts.effects(id: "chart-persistent", title: "Persistent effects", labels: a.unitLabels, estimate: d.unitEffect,
+                               low: zip(d.unitEffect, d.unitSD).map { $0 - z * $1 }, high: zip(d.unitEffect, d.unitSD).map { $0 + z * $1 },
+                               axis: "persistent effect (\(a.fit.design.fixed.responseLabel))")
+        h += "</section>\n"
+        let table = a.unitsTable()
+        h += """
+            <section id=\"table\"><h2>All \(esc(unit))</h2><p>Click a column heading to sort.</p>\n
+            <div class=\"scroll\"><table id=\"full-table\"><thead><tr>
+            """
+        h += table.header.map { "<th scope=\"col\" title=\"\(esc($0))\">\(esc(HTMLReport.title($0)))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in table.rows {
+            h += "<tr>" + row.enumerated().map { HTMLReport.cell($0.element, column: table.header[$0.offset]) }.joined() + "</tr>\n"
+        }
+        h += "</tbody></table></div></section>\n"
+        h += "<script>\(HTMLReport.sortScript)\(script)</script>\n</body></html>\n"
+        return h
+    }
+
+    /// Draws the chosen unit's observed and justified levels over the periods.
+    static let script = """
+    (function(){
+      var data=JSON.parse(document.getElementById('panel-data').textContent);
+      var select=document.getElementById('unit');
+      data.units.forEach(function(c,i){var o=document.createElement('option');o.value=i;o.textContent=c.label+' ('+c.id+')';select.appendChild(o);});
+      function fmt(x){return Math.abs(x)>=100?x.toFixed(0):x.toPrecision(4);}
+      function draw(){
+        var c=data.units[select.value],P=data.periods.length,lo=Infinity,hi=-Infinity;
+        c.observed.concat(c.justified).forEach(function(v){if(v!==null){lo=Math.min(lo,v);hi=Math.max(hi,v);}});
+        var pad=(hi-lo)*0.1||1;lo-=pad;hi+=pad;
+        var W=720,H=320,L=60,R=40,T=20,B=50;
+        function x(i){return L+(P>1?i/(P-1):0.5)*(W-L-R);}
+        function y(v){return T+(hi-v)/(hi-lo)*(H-T-B);}
+        function line(vs,colour,name){var pts=[],s='';vs.forEach(function(v,i){if(v!==null)pts.push(x(i)+','+y(v));});
+          s+='<polyline fill="none" stroke="'+colour+'" stroke-width="2" points="'+pts.join(' ')+'"><title>'+name+'</title></polyline>';
+          vs.forEach(function(v,i){if(v!==null)s+='<circle cx="'+x(i)+'" cy="'+y(v)+'" r="3" fill="'+colour+'"><title>'+name+' '+data.periods[i]+': '+fmt(v)+'</title></circle>';});
+          return s;}
+        var desc=c.label+': observed '+c.observed.map(function(v,i){return data.periods[i]+' '+(v===null?'none':fmt(v));}).join(', ')
+          +'; justified '+c.justified.map(function(v,i){return data.periods[i]+' '+(v===null?'none':fmt(v));}).join(', ')
+          +'; persistent effect '+fmt(c.persistent);
+        var s='<svg role="img" aria-label="'+desc.replace(/"/g,'&quot;')+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+desc.replace(/</g,'&lt;')+'</title>';
+        for(var k=0;k<=4;k++){var v=lo+(hi-lo)*k/4;s+='<line x1="'+L+'" x2="'+(W-R)+'" y1="'+y(v)+'" y2="'+y(v)+'" stroke="#eee"/><text x="'+(L-6)+'" y="'+(y(v)+4)+'" text-anchor="end" font-size="11">'+fmt(v)+'</text>';}
+        data.periods.forEach(function(p,i){s+='<text x="'+x(i)+'" y="'+(H-B+18)+'" text-anchor="middle" font-size="11">'+p.replace(/</g,'&lt;')+'</text>';});
+        s+=line(c.justified,'#4d9221','justified')+line(c.observed,'#2166ac','observed');
+        s+='<text x="'+(W-R)+'" y="'+(H-8)+'" text-anchor="end" font-size="11">blue: observed; green: justified</text>';
+        document.getElementById('years-chart').innerHTML=s+'</svg>';
+      }
+      select.addEventListener('change',draw);draw();
+    })();
+    """
+}
