@@ -95,6 +95,10 @@ struct Fit: ParsableCommand {
             try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect())
             return
         }
+        if !request.absorb.isEmpty {
+            if anova { throw ValidationError("--anova with --absorb: not in this version; compare models with the factor in the formula") }
+            if saveModel != nil { throw ValidationError("--save-model with --absorb: a saved model predicts new rows, which need the absorbed effects; put the factor in the formula") }
+        }
         let analysis = try FitAnalysis(request, anova: anova)
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
                             dialect: csv.dialect(), xlsx: xlsx, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
@@ -107,7 +111,7 @@ extension Fit {
         let refused: [(Bool, String)] = [
             (family != nil, "--family (a generalized linear mixed model)"), (request.weights != nil, "--weights"),
             (request.covariance != .classical, "--se \(request.covariance.rawValue)"), (!request.clusters.isEmpty, "--cluster"),
-            (anova, "--anova"), (saveModel != nil, "--save-model"), (xlsx != nil, "--xlsx"), (format == .markdown || format == .csv, "--format \(format.rawValue)"),
+            (anova, "--anova"), (saveModel != nil, "--save-model"), (!request.absorb.isEmpty, "--absorb"), (xlsx != nil, "--xlsx"), (format == .markdown || format == .csv, "--format \(format.rawValue)"),
         ]
         if let (_, flag) = refused.first(where: { $0.0 }) {
             throw ValidationError("\(flag) with random-effect terms: not in this version")

@@ -41,11 +41,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Input columns to carry into the per-row table, COL,COL,... (repeatable), as broom::augment(model, data = d).")
     var keep: [String] = []
 
+    @Option(help: "Absorb this factor's fixed effects (repeatable, at most two), as fixest and reghdfe do: the same coefficients and SEs as a dummy column per level, without the columns (varex fit).")
+    var absorb: [String] = []
+
     @Option(help: "A column whose values cluster the rows, for cluster-robust SEs (repeatable, at most two: two-way clustering); implies --se CR1 unless --se CR0.")
     var cluster: [String] = []
 
     func validate() throws {
         if cluster.count > 2 { throw ValidationError("--cluster: at most two clustering columns") }
+        if absorb.count > 2 { throw ValidationError("--absorb: at most two factors") }
         if let se, se.isClustered, cluster.isEmpty, spec == nil { throw ValidationError("--se \(se.rawValue) needs --cluster COLUMN") }
         if let se, !cluster.isEmpty, !se.isClustered { throw ValidationError("--cluster goes with --se CR0 or CR1, not \(se.rawValue)") }
         if let level, !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }
@@ -71,6 +75,7 @@ struct ModelOptions: ParsableArguments {
         if !exclude.isEmpty { s.exclude = exclude }
         if let label { s.label = label }
         if !cluster.isEmpty { s.cluster = cluster }
+        if !absorb.isEmpty { s.absorb = absorb }
         if !keep.isEmpty { s.keep = keep.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
         guard s.data != nil else { throw ValidationError("give the data file, or a --spec that names it (data:)") }
         guard s.formula != nil else { throw ValidationError("give --formula, or a --spec that has one") }

@@ -25,7 +25,7 @@ public struct InfluenceMeasures: Sendable {
 
     /// Computes every measure of `fit`.
     public init(fit: LinearFit) throws {
-        let n = fit.n, k = Double(fit.rank), p = fit.coefficients.count
+        let n = fit.n, k = Double(fit.parameterCount), p = fit.coefficients.count
         // As R's lm.influence: a leverage within 10ε of 1 is 1 (the fit passes through the row),
         // so the measures that divide by 1 − h are undefined (empty in outputs) rather than huge.
         let h = fit.roundedLeverage
@@ -40,7 +40,7 @@ public struct InfluenceMeasures: Sendable {
             std[i] = e[i] / (s * omh.squareRoot())
             cook[i] = std[i] * std[i] * h[i] / (k * omh)
             dff[i] = stud[i] * (h[i] / omh).squareRoot()
-            cov[i] = Self.power(sig[i] / s, 2 * fit.rank) / omh
+            cov[i] = Self.power(sig[i] / s, 2 * fit.parameterCount) / omh
         }
         let b = try fit.influenceDirections()
         var dfb = Matrix(rows: n, columns: p, repeating: .nan)

@@ -50,6 +50,7 @@ public struct Decomposition: Sendable {
     public let columnMeans: [Double]
 
     public init(fit: LinearFit, grouping: TermGrouping) throws {
+        guard fit.design.absorbed == nil else { throw ExplainError.absorbedNotSupported }
         guard fit.hasIntercept else { throw ExplainError.needsIntercept }
         guard fit.design.offset == nil else { throw ExplainError.offsetNotSupported }
         let design = fit.design

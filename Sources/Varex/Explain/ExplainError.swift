@@ -7,6 +7,8 @@ public enum ExplainError: SettingMessage, Equatable {
     case termInTwoGroups(term: String, first: String, second: String)
     case unclassifiedTerms([String])
     case needsIntercept
+    /// `--absorb` with a decomposition: the absorbed effects would be neither justified nor not.
+    case absorbedNotSupported
     /// A panel decomposition's model must have one random term: an intercept per unit.
     case panelNeedsOneRandomIntercept
     /// A unit observed twice in one period.
@@ -55,6 +57,8 @@ public enum ExplainError: SettingMessage, Equatable {
                 """
         case .offsetNotSupported:
             return "explain does not take a model with offset() yet: the offset is neither a justified nor an unjustified effect; fit it with varex fit"
+        case .absorbedNotSupported:
+            return "explain, rank and report do not take --absorb: an absorbed effect is in no group; put the factor in the formula and in a group"
         case .panelNeedsOneRandomIntercept:
             return "a panel decomposition needs one random-effect term, an intercept per unit"
         case let .duplicatePanelRow(unit, period, rows):

@@ -35,12 +35,17 @@ public struct DesignOptions: Sendable {
     public var excluded: [Int: String]
     /// Columns whose values cluster the rows (one, or two for two-way clustering).
     public var clusters: [String]
+    /// Factors whose fixed effects are absorbed (the within transformation) instead of coded as
+    /// dummy columns: one, or two.
+    public var absorb: [String]
 
-    public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:], clusters: [String] = []) {
+    public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:], clusters: [String] = [],
+                absorb: [String] = []) {
         self.references = references
         self.weights = weights
         self.excluded = excluded
         self.clusters = clusters
+        self.absorb = absorb
     }
 }
 
@@ -75,6 +80,8 @@ public struct DesignMatrix: Sendable {
     public let bases: [Int: BasisParameters]
     /// The cluster of each used row, per clustering column (`--cluster`), with the column's name.
     public let clusters: [(name: String, labels: [String])]
+    /// With `--absorb`: the absorbed factors (x and y are then within-transformed).
+    public let absorbed: AbsorbedFactors?
     /// The response label (`y`, `log(spend)`).
     public var responseLabel: String { formula.response.map { formula.variables[$0].label } ?? "" }
     /// Number of rows in the table.
@@ -86,7 +93,17 @@ public struct DesignMatrix: Sendable {
     public init(formula: Formula, table: Table, options: DesignOptions = DesignOptions()) throws {
         let frame = try ModelFrame(formula: formula, table: table, options: options)
         let codings = try Contrasts.codings(frame: frame, references: options.references)
-        let (names, assign, columns) = Self.columns(frame: frame, codings: codings)
+        var (names, assign, columns) = Self.columns(frame: frame, codings: codings)
+        let yv = frame.numericValues[frame.responseIndex]!
+        var y = frame.rows.map { yv[$0] }
+        var absorbed: AbsorbedFactors? = nil
+        if !options.absorb.isEmpty {
+            let weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
+            absorbed = try AbsorbedFactors(frame: frame, formula: formula, response: y, weights: weights)
+            if let k = assign.firstIndex(of: -1) { names.remove(at: k); assign.remove(at: k); columns.remove(at: k) }
+            try absorbed!.transform(&columns, &y, weights: weights)
+        }
+        self.absorbed = absorbed
         self.formula = formula
         self.tableRowCount = table.rowCount
         self.rows = frame.rows
@@ -97,8 +114,7 @@ public struct DesignMatrix: Sendable {
         self.columnNames = names
         self.assign = assign
         self.x = ExtendedMatrix(rows: frame.rows.count, columns: names.count, columnMajor: columns.flatMap { $0 })
-        let yv = frame.numericValues[frame.responseIndex]!
-        self.y = frame.rows.map { yv[$0] }
+        self.y = y
         self.weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
         if formula.offsets.isEmpty {
             self.offset = nil

@@ -14,6 +14,8 @@ struct ModelFrame {
     let weightColumn: Column?
     /// The clustering columns (`--cluster`).
     let clusterColumns: [Column]
+    /// The absorbed factors' columns (`--absorb`).
+    let absorbColumns: [Column]
     /// Each numeric variable's values over the table (NaN on rows left out), by variable index.
     let numericValues: [Int: [Extended]]
     /// For a `cbind(successes, failures)` response: successes + failures over the table (the
@@ -40,16 +42,19 @@ struct ModelFrame {
         self.weightColumn = weightColumn
         let clusterColumns = try options.clusters.map { try table.column($0) }
         self.clusterColumns = clusterColumns
+        let absorbColumns = try options.absorb.map { try table.column($0) }
+        self.absorbColumns = absorbColumns
         try Self.checkValues(table: table, numeric: Array(numericColumns.values), weights: weightColumn)
 
         let n = table.rowCount
         var dropReason = [String?](repeating: nil, count: n)
         for (row, reason) in options.excluded where row < n { dropReason[row] = reason }
-        let columnOrder = formula.columns + (options.weights.map { [$0] } ?? []) + options.clusters
+        let columnOrder = formula.columns + (options.weights.map { [$0] } ?? []) + options.clusters + options.absorb
         for row in 0..<n where dropReason[row] == nil {
             for name in columnOrder {
                 let c = numericColumns[name] ?? weightColumn.flatMap { $0.name == name ? $0 : nil }
                     ?? categoricalColumns.values.first { $0.name == name } ?? clusterColumns.first { $0.name == name }
+                    ?? absorbColumns.first { $0.name == name }
                 if let c, c.isMissing[row] { dropReason[row] = "missing \(name)"; break }
             }
         }

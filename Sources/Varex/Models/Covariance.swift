@@ -62,7 +62,7 @@ extension LinearFit {
         }
         let b = try influenceDirections()
         let e = weightedResiduals
-        let nn = Double(n), k = Double(rank)
+        let nn = Double(n), k = Double(parameterCount)
         // HC4, HC4m and HC5 discount by n·h/p with p = Σh rounded, as sandwich's meatHC.
         let p0 = h.reduce(0, +).rounded()
         let hMax = h.max() ?? 0
@@ -142,7 +142,7 @@ extension LinearFit {
             }
         }
         if type == .cr1 {
-            let factor = Double(n - 1) / Double(n - rank)
+            let factor = Double(n - 1) / Double(n - parameterCount)
             meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * factor })
         }
         var out = Matrix(rows: p, columns: p, repeating: .nan)

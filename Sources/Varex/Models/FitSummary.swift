@@ -34,6 +34,9 @@ public struct FitSummary: Sendable {
     public let anova: (sequential: AnovaTable, typeII: AnovaTable)?
     /// The clustering columns and their numbers of clusters, for a clustered covariance.
     public let clusters: [(name: String, count: Int)]
+    /// The absorbed factors (`--absorb`) with their levels, and the parameters they take.
+    public let absorbed: [(name: String, levels: Int)]
+    public let absorbedParameters: Int
     /// The df of the t and F tests (n − rank; G − 1 when clustered).
     public let testDegreesOfFreedom: Int
 
@@ -60,6 +63,8 @@ public struct FitSummary: Sendable {
         self.anova = anova ? (AnovaTable.sequential(fit), try AnovaTable.typeII(fit, covariance: covariance)) : nil
         clusters = covariance.isClustered ? zip(fit.design.clusters.map(\.name), fit.clusterCounts).map { ($0, $1) } : []
         testDegreesOfFreedom = fit.testDegreesOfFreedom(covariance)
+        absorbed = fit.design.absorbed.map { a in zip(a.names, a.levels).map { ($0, $1) } } ?? []
+        absorbedParameters = fit.absorbedParameters
     }
 
     /// A last refinement correction above this (relative) is reported: the solution may then be

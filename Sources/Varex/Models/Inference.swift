@@ -49,7 +49,11 @@ extension LinearFit {
     /// as `lmtest::waldtest(fit, vcov = vcovHC(fit, type))` computes it.
     public func overallTest(covariance type: CovarianceType = .classical) throws -> OverallTest? {
         guard fDegreesOfFreedom > 0 else { return nil }
-        let d1 = fDegreesOfFreedom, d2 = testDegreesOfFreedom(type)
+        // A robust Wald test covers the coefficients it has a covariance for: with absorbed
+        // factors, those of the columns left (fixest's joint-nullity Wald test).
+        let d1 = type == .classical ? fDegreesOfFreedom : estimable.filter { terms[$0] != "(Intercept)" }.count
+        let d2 = testDegreesOfFreedom(type)
+        guard d1 > 0 else { return nil }
         guard dfResidual > 0 else { return OverallTest(statistic: .nan, df1: d1, df2: d2, pValue: .nan) }
         let f: Double
         if type == .classical {

@@ -41,7 +41,11 @@ public struct LinearFit: Sendable {
     /// Number of observations used (rows with a positive weight).
     public var n: Int { residuals.count }
     /// Residual degrees of freedom n − rank.
-    public var dfResidual: Int { n - rank }
+    public var dfResidual: Int { n - parameterCount }
+    /// Parameters the absorbed factors' dummy columns would use (0 without `--absorb`).
+    public var absorbedParameters: Int { design.absorbed?.parameters ?? 0 }
+    /// The parameters of the model: the estimable coefficients and the absorbed ones.
+    public var parameterCount: Int { rank + absorbedParameters }
     /// Whether the model has an intercept.
     public var hasIntercept: Bool { design.formula.hasIntercept }
     /// The design column names.
@@ -85,7 +89,7 @@ public struct LinearFit: Sendable {
     }
 
     /// Numerator degrees of freedom of the overall F test (rank less the intercept).
-    public var fDegreesOfFreedom: Int { rank - (hasIntercept ? 1 : 0) }
+    public var fDegreesOfFreedom: Int { parameterCount - (hasIntercept ? 1 : 0) }
 
     /// The classical overall F statistic, or nil for an intercept-only model; NaN with no
     /// residual degrees of freedom (as R's `summary.lm`).
@@ -103,9 +107,9 @@ public struct LinearFit: Sendable {
     }
 
     /// Akaike's information criterion (rank + 1 parameters, σ included).
-    public var aic: Double { -2 * logLikelihood + 2 * Double(rank + 1) }
+    public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount + 1) }
     /// Schwarz's Bayesian information criterion.
-    public var bic: Double { -2 * logLikelihood + log(Double(n)) * Double(rank + 1) }
+    public var bic: Double { -2 * logLikelihood + log(Double(n)) * Double(parameterCount + 1) }
 
     /// Indices of the estimable design columns.
     public var estimable: [Int] { (0..<coefficients.count).filter { !isAliased[$0] } }
@@ -114,10 +118,12 @@ public struct LinearFit: Sendable {
     /// passes through the row). Every measure that divides by 1 − h uses these.
     public var roundedLeverage: [Double] { leverage.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 } }
 
-    /// Leverage (hat values) of the rows used: the squared row norms of Q.
+    /// Leverage (hat values) of the rows used: the squared row norms of Q, plus the absorbed
+    /// factors' share when there are any (the hat matrix of the model with their dummy columns).
     public var leverage: [Double] {
-        (0..<n).map { i in
-            var h = 0.0
+        let absorbed = design.absorbed?.leverage
+        return (0..<n).map { i in
+            var h = absorbed?[i] ?? 0
             for k in 0..<rank { let v = q[i, k]; h += v * v }
             return h
         }

@@ -42,9 +42,16 @@ public enum LinearModel {
         }
         // With as many rows as estimable coefficients the response lies in the column space:
         // the residuals are exactly zero (R's qr.resid gives 0 too), not rounding noise.
-        let exact = solution.rank == n
+        let exact = solution.rank + (design.absorbed?.parameters ?? 0) >= n
         if exact { fitted = design.y }
-        let residuals = exact ? [Double](repeating: 0, count: n) : (0..<n).map { Double(design.y[$0] - fitted[$0]) }
+        // Absorbed factors: the residuals of the within fit are the full model's; its fitted
+        // values are the response less them.
+        if let absorbed = design.absorbed {
+            let r = exact ? [Extended](repeating: 0, count: n) : (0..<n).map { design.y[$0] - fitted[$0] }
+            fitted = (0..<n).map { absorbed.response[$0] - r[$0] }
+        }
+        let observed = design.absorbed?.response ?? design.y
+        let residuals = exact ? [Double](repeating: 0, count: n) : (0..<n).map { Double(observed[$0] - fitted[$0]) }
         return LinearFit(design: design, coefficients: solution.coefficients,
                          isAliased: solution.isAliased, rank: solution.rank,
                          fitted: fitted.map { Double($0) }, residuals: residuals,

@@ -8,6 +8,8 @@ public enum ModelError: VarexError, Equatable {
     case needsFamily(String)
     /// A clustered covariance (CR0, CR1) without clustering columns.
     case needsCluster(String)
+    /// `--absorb` with a GLM.
+    case absorbWithFamily
 
     public var exitCode: Int32 {
         if case .numerical = self { return 2 }
@@ -28,6 +30,8 @@ public enum ModelError: VarexError, Equatable {
             return "every one of the \(total) rows was left out (commonest reason: \(reason)); no row can be fitted"
         case let .numerical(why):
             return "numerical failure: \(why)"
+        case .absorbWithFamily:
+            return "--absorb with --family: absorbing fixed effects is for linear models in this version; put the factor in the formula"
         case let .needsCluster(type):
             return "\(type) standard errors are clustered: name the clustering column (--cluster COLUMN)"
         case let .needsFamily(feature):

@@ -56,7 +56,7 @@ public enum ResidualTable {
         }
         for (i, r) in design.rows.enumerated() {
             let h = infl.leverage[i]
-            var row: [Cell] = [.text(ids[r]), .finite(Double(design.y[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
+            var row: [Cell] = [.text(ids[r]), .finite(Double((design.absorbed?.response ?? design.y)[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
                                .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
                                .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
                                .finite(interval.low[i]), .finite(interval.high[i])]

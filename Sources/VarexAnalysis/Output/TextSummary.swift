@@ -4,6 +4,10 @@ public enum TextSummary {
     public static func render(_ s: FitSummary, source: String? = nil) -> String {
         var o = ""
         o += "Call:\n  lm(formula = \(s.formula)\(s.isWeighted ? ", weights" : "")\(source.map { ", data = \($0)" } ?? ""))\n\n"
+        if !s.absorbed.isEmpty {
+            o += "Absorbed fixed effects: " + s.absorbed.map { "\($0.name) (\($0.levels) levels)" }.joined(separator: ", ")
+            o += ", \(s.absorbedParameters) parameters with the intercept, as dummy columns would take\n\n"
+        }
         o += (s.isWeighted ? "Weighted Residuals:\n" : "Residuals:\n")
         if s.dfResidual == 0 {
             o += "ALL \(s.n) residuals are 0: no residual degrees of freedom!\n"

@@ -22,6 +22,8 @@ public struct FitRequest: Sendable {
     public var keep: [String]
     /// Columns that cluster the rows, for CR0/CR1 standard errors (one, or two for two-way).
     public var clusters: [String] = []
+    /// Factors whose fixed effects are absorbed (`--absorb`): one, or two.
+    public var absorb: [String] = []
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,

@@ -36,7 +36,7 @@ public struct ModelData: Sendable {
         let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
         self.excludedRows = excluded.keys.sorted()
         let options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
-                                    clusters: request.clusters)
+                                    clusters: request.clusters, absorb: request.absorb)
         if let mixedFormula {
             let mixed = try MixedDesign(formula: mixedFormula, table: table, options: options)
             self.mixed = mixed

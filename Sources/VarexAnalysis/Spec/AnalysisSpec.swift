@@ -39,6 +39,8 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var keep: [String] = []
     /// Columns that cluster the rows (`cluster: [code, financial_year]`), for CR0/CR1.
     public var cluster: [String] = []
+    /// Factors whose fixed effects are absorbed (`absorb: [code]`).
+    public var absorb: [String] = []
     /// The unit and period columns of a panel (`explain` over several years).
     public var panel: String?
     public var time: String?
@@ -70,11 +72,11 @@ public struct AnalysisSpec: Sendable, Equatable {
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
             && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.keep == b.keep && a.cluster == b.cluster
-            && a.panel == b.panel && a.time == b.time
+            && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb
     }
 
     static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep", "cluster",
-                          "panel", "time", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
+                          "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
     /// Reads and checks a spec file: unknown keys and values of the wrong type are errors that
     /// name the key and its line.
@@ -102,6 +104,12 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "tol": tol = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "scale": scale = try reader.string(value, key: key)
             case "panel": panel = try reader.string(value, key: key)
+            case "absorb":
+                absorb = try reader.strings(value, key: key)
+                guard absorb.count <= 2 else {
+                    throw SpecError.wrongType(path: path, key: key, line: reader.line(value), expected: "one or two columns",
+                                              found: "\(absorb.count) columns")
+                }
             case "time": time = try reader.string(value, key: key)
             case "higher_is": higherIs = try reader.choice(value, key: key)
             case "reference":

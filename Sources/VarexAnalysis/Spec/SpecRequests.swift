@@ -10,6 +10,7 @@ extension FitRequest {
                   level: spec.level ?? 0.95, references: spec.reference, tolerance: spec.tol ?? QRFactorization.defaultTolerance,
                   joins: spec.join.map { spec.resolve($0) }, exclude: spec.exclude, label: spec.label, keep: spec.keep)
         clusters = spec.cluster
+        absorb = spec.absorb
         // Clustering columns imply CR1 unless the spec says CR0.
         if !clusters.isEmpty && !covariance.isClustered { covariance = spec.se == nil ? .cr1 : covariance }
     }

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import Varex
+import VarexAnalysis
+
+/// `varex fit --absorb` against R's lm with a dummy column per level
+/// (fixtures/reference/make_absorb_reference.R): one factor (OLS and WLS) and two, the kept
+/// coefficients with classical, HC1, HC3 and CR1 SEs, σ, R², adjusted R², F, the residual df,
+/// log-likelihood, AIC and BIC, and per row fitted values, residuals, leverage, Cook's distance,
+/// studentized residuals, DFFITS, COVRATIO and DFBETAS; all to 1e-9 relative (1e-9 of the
+/// response's scale for values near zero).
+struct AbsorbTests {
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let formula: String
+        let absorb: [String]
+        let weights: String?
+        var testDescription: String { name }
+    }
+    static let cases = [
+        Case(name: "oneway", formula: "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + financial_year", absorb: ["code"], weights: nil),
+        Case(name: "oneway_wls", formula: "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + financial_year", absorb: ["code"], weights: "pop_18p"),
+        Case(name: "twoway", formula: "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p)",
+             absorb: ["code", "financial_year"], weights: nil),
+    ]
+
+    static func records(_ path: String) throws -> [[String: String]] {
+        let t = try CSVReader.read(path: path)
+        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+    }
+
+    static func close(_ g: Double, _ w: Double, rel: Double = 1e-9, abs a: Double = 0) -> Bool {
+        g == w || Swift.abs(g - w) <= rel * Swift.abs(w) || Swift.abs(g - w) <= a
+    }
+
+    func run(_ c: Case, _ extra: [String]) throws -> [String: Any] {
+        var args = ["fit", Self.panel, "--formula", c.formula, "--json", "-"] + c.absorb.flatMap { ["--absorb", $0] } + extra
+        if let w = c.weights { args += ["--weights", w] }
+        let r = try CLI.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    @Test(arguments: cases)
+    func equalsLmWithDummies(_ c: Case) throws {
+        let dir = try CLI.temporaryDirectory()
+        let classical = try run(c, ["--residuals", dir + "/rows.csv"])
+        let bySE = [("se", classical), ("se_HC1", try run(c, ["--se", "HC1"])), ("se_HC3", try run(c, ["--se", "HC3"])),
+                    ("se_CR1", try run(c, ["--cluster", "code"]))]
+        let want = try Self.records(CLI.fixture("reference/absorb_\(c.name)_coefficients.csv"))
+        for (column, j) in bySE {
+            let got = j["coefficients"] as! [[String: Any]]
+            #expect(got.count == want.count)
+            for (g, w) in zip(got, want) {
+                #expect(g["term"] as? String == w["term"])
+                #expect(Self.close((g["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!), "\(c.name) \(w["term"]!)")
+                #expect(Self.close((g["std_error"] as! NSNumber).doubleValue, Double(w[column]!)!), "\(c.name) \(w["term"]!) \(column)")
+            }
+        }
+        let stats = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/absorb_\(c.name)_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        for (key, ref) in [("sigma", "sigma"), ("r_squared", "r_squared"), ("adj_r_squared", "adj_r_squared"), ("f_statistic", "f"),
+                           ("log_likelihood", "log_likelihood"), ("aic", "aic"), ("bic", "bic")] {
+            #expect(Self.close((classical[key] as! NSNumber).doubleValue, stats[ref]!), "\(c.name) \(key)")
+        }
+        #expect(Double(classical["df_residual"] as! Int) == stats["df_residual"]!)
+        let rows = try Self.records(dir + "/rows.csv")
+        let ref = try Self.records(CLI.fixture("reference/absorb_\(c.name)_rows.csv"))
+        let kept = (classical["coefficients"] as! [[String: Any]]).map { $0["term"] as! String }
+        var k = 0
+        for (i, row) in rows.enumerated() where row["note"]!.isEmpty {
+            let w = ref[k]
+            k += 1
+            #expect(Int(w["row"]!)! == i + 1)
+            for (mine, theirs, scale) in [("fitted", "fitted", 1.0), ("residual", "residual", 1e3), ("leverage", "leverage", 1),
+                                          ("cooks_distance", "cooks", 1e-3), ("studentized_residual", "rstudent", 1),
+                                          ("dffits", "dffits", 1), ("covratio", "covratio", 1)] {
+                #expect(Self.close(Double(row[mine]!)!, Double(w[theirs]!)!, abs: 1e-9 * scale), "\(c.name) row \(i + 1) \(mine)")
+            }
+            for (t, term) in kept.enumerated() {
+                #expect(Self.close(Double(row["dfbetas_" + term]!)!, Double(w["dfbetas_\(t + 1)"]!)!, abs: 1e-9), "\(c.name) row \(i + 1) dfbetas \(term)")
+            }
+        }
+        #expect(k == ref.count)
+    }
+
+    @Test func refusals() throws {
+        let cases: [([String], String)] = [
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score + code", "--absorb", "code"], "'code' is absorbed"),
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--absorb", "region", "--absorb", "financial_year"], "--absorb: at most two"),
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--anova"], "--anova with --absorb"),
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--family", "poisson"], "--absorb with --family"),
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "nosuch"], "no column named 'nosuch'"),
+        ]
+        for (arguments, expected) in cases {
+            let r = try CLI.run(["fit", Self.panel] + arguments)
+            #expect(r.status == 1, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(r.stderr)")
+        }
+        let explain = try CLI.run(["explain", Self.panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code",
+                                   "--justified", "need=imd_score"])
+        #expect(explain.status == 1 && explain.stderr.contains("do not take --absorb"), "\(explain.stderr)")
+    }
+}
