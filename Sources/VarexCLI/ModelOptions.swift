@@ -51,7 +51,7 @@ struct ModelOptions: ParsableArguments {
         if cluster.count > 2 { throw ValidationError("--cluster: at most two clustering columns") }
         if absorb.count > 2 { throw ValidationError("--absorb: at most two factors") }
         if let se, se.isClustered, cluster.isEmpty, spec == nil { throw ValidationError("--se \(se.rawValue) needs --cluster COLUMN") }
-        if let se, !cluster.isEmpty, !se.isClustered { throw ValidationError("--cluster goes with --se CR0 or CR1, not \(se.rawValue)") }
+        if let se, !cluster.isEmpty, !se.isClustered { throw ValidationError("--cluster goes with --se CR0, CR1 or CR2, not \(se.rawValue)") }
         if let level, !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }
         if let tol, !(tol > 0 && tol < 1) { throw ValidationError("--tol \(tol): the tolerance must lie strictly between 0 and 1") }
     }
@@ -87,7 +87,7 @@ struct ModelOptions: ParsableArguments {
         let r = try FitRequest(spec: merged(data: data, spec: spec))
         if r.covariance.isClustered && r.clusters.isEmpty { throw ValidationError("--se \(r.covariance.rawValue) needs --cluster COLUMN (or the spec's cluster:)") }
         if !r.clusters.isEmpty && !r.covariance.isClustered {
-            throw ValidationError("--cluster goes with --se CR0 or CR1, not \(r.covariance.rawValue)")
+            throw ValidationError("--cluster goes with --se CR0, CR1 or CR2, not \(r.covariance.rawValue)")
         }
         return r
     }

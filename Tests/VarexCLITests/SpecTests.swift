@@ -87,7 +87,7 @@ struct SpecTests {
         BadSpec(name: "wrong type in a section", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank:\n  bootstrap: [1, 2]\n",
                 expect: "line 4: 'rank.bootstrap' must be a whole number from 2 to 1000000, not a list"),
         BadSpec(name: "unknown standard errors", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nse: HC9\n",
-                expect: "line 3: 'se' must be classical, HC0, HC1, HC2, HC3, HC4, HC4m, HC5, CR0 or CR1, not 'HC9'"),
+                expect: "line 3: 'se' must be classical, HC0, HC1, HC2, HC3, HC4, HC4m, HC5, CR0, CR1 or CR2, not 'HC9'"),
         BadSpec(name: "unknown direction", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nhigher_is: sideways\n",
                 expect: "line 3: 'higher_is' must be worse or better, not 'sideways'"),
         BadSpec(name: "no replicates", yaml: "data: ../councils/asc_2018_19.csv\nformula: asc_net_spend_k ~ imd_score\nrank: {bootstrap: 0}\n",

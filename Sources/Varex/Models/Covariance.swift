@@ -25,14 +25,17 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     case cr0 = "CR0"
     /// Cluster-robust with G/(G − 1) · (n − 1)/(n − k), as Stata and `sandwich::vcovCL` by default.
     case cr1 = "CR1"
+    /// Bell and McCaffrey's bias-reduced cluster-robust covariance (`clubSandwich` CR2), its
+    /// tests on Satterthwaite df per coefficient.
+    case cr2 = "CR2"
 
     /// Whether the covariance is clustered (it needs the design's clusters).
-    public var isClustered: Bool { self == .cr0 || self == .cr1 }
+    public var isClustered: Bool { self == .cr0 || self == .cr1 || self == .cr2 }
 
     /// Whether the weights divide by a power of 1 − hᵢ (undefined at leverage 1).
     public var dividesByOneMinusLeverage: Bool {
         switch self {
-        case .classical, .hc0, .hc1, .cr0, .cr1: return false
+        case .classical, .hc0, .hc1, .cr0, .cr1, .cr2: return false
         case .hc2, .hc3, .hc4, .hc4m, .hc5: return true
         }
     }
@@ -54,6 +57,7 @@ extension LinearFit {
             let s2 = residualVariance
             return Matrix(rows: p, columns: p, columnMajor: unscaledCovariance.storage.map { $0 * s2 })
         }
+        if type == .cr2 { return try BellMcCaffrey(fit: self).covariance }
         if type.isClustered { return try clusteredCovariance(type) }
         let h = roundedLeverage
         // As sandwich::vcovHC: a row with h = 1 makes e²/(1 − h) 0/0, and every entry NaN.
@@ -78,7 +82,7 @@ extension LinearFit {
             case .hc4: omega[i] = e2 / pow(1 - h[i], min(4, ratio))
             case .hc4m: omega[i] = e2 / pow(1 - h[i], min(1, ratio) + min(1.5, ratio))
             case .hc5: omega[i] = e2 / pow(1 - h[i], min(ratio, max(4, nn * 0.7 * hMax / p0))).squareRoot()
-            case .cr0, .cr1: omega[i] = .nan // handled above
+            case .cr0, .cr1, .cr2: omega[i] = .nan // handled above
             }
         }
         var weighted = b

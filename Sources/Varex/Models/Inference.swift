@@ -29,14 +29,18 @@ public struct OverallTest: Sendable, Equatable {
 
 extension LinearFit {
     /// Estimates, standard errors, t statistics, two-sided p-values and `level` confidence
-    /// intervals, using t with n − rank degrees of freedom (as `summary.lm` and `lmtest::coeftest`).
+    /// intervals, using t with n − rank degrees of freedom (as `summary.lm` and `lmtest::coeftest`),
+    /// G − 1 for CR0/CR1, and each coefficient's Satterthwaite df for CR2.
     public func coefficientTable(covariance type: CovarianceType = .classical, level: Double = 0.95) throws -> [CoefficientRow] {
-        let v = try covariance(type)
-        let dist = StudentT(df: Double(testDegreesOfFreedom(type)))
-        let tq = dist.quantile(1 - (1 - level) / 2)
+        // CR2 tests each coefficient on its own Satterthwaite df (clubSandwich's coef_test).
+        let cr2 = type == .cr2 ? try BellMcCaffrey(fit: self) : nil
+        let v = try cr2?.covariance ?? covariance(type)
+        let common = Double(testDegreesOfFreedom(type))
         return terms.indices.map { j in
             let b = coefficients[j]
             guard !b.isNaN else { return .aliased(terms[j]) }
+            let dist = StudentT(df: cr2?.degreesOfFreedom[j] ?? common)
+            let tq = dist.quantile(1 - (1 - level) / 2)
             let se = v[j, j].squareRoot()
             let t = b / se
             return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: t,

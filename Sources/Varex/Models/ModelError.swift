@@ -8,6 +8,9 @@ public enum ModelError: VarexError, Equatable {
     case needsFamily(String)
     /// A clustered covariance (CR0, CR1) without clustering columns.
     case needsCluster(String)
+    /// CR2 with two clustering columns, or with absorbed factors.
+    case cr2NeedsOneCluster
+    case cr2WithAbsorb
     /// `--absorb` with a GLM.
     case absorbWithFamily
 
@@ -30,6 +33,10 @@ public enum ModelError: VarexError, Equatable {
             return "every one of the \(total) rows was left out (commonest reason: \(reason)); no row can be fitted"
         case let .numerical(why):
             return "numerical failure: \(why)"
+        case .cr2NeedsOneCluster:
+            return "CR2 standard errors take one clustering column (as clubSandwich); use CR1 for two-way clustering"
+        case .cr2WithAbsorb:
+            return "CR2 with --absorb: not in this version; put the factor in the formula, or use CR1"
         case .absorbWithFamily:
             return "--absorb with --family: absorbing fixed effects is for linear models in this version; put the factor in the formula"
         case let .needsCluster(type):

@@ -64,7 +64,8 @@ public enum TextSummary {
         if s.covarianceType == .classical { return "classical" }
         if s.covarianceType.isClustered {
             let by = s.clusters.map { "\($0.name): \($0.count) clusters" }.joined(separator: ", ")
-            return "\(s.covarianceType.rawValue) (clustered by \(by); t on \(s.testDegreesOfFreedom) df)"
+            let tests = s.covarianceType == .cr2 ? "t on each coefficient's Satterthwaite df, F on \(s.testDegreesOfFreedom)" : "t on \(s.testDegreesOfFreedom) df"
+            return "\(s.covarianceType.rawValue) (clustered by \(by); \(tests))"
         }
         return "\(s.covarianceType.rawValue) (heteroskedasticity-consistent)"
     }
