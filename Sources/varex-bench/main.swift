@@ -4,6 +4,7 @@
 // of the coefficients for comparison with the numpy/statsmodels runs of the same design.
 //
 // Usage: varex-bench [n] [p]        (default 1000000 50)
+//        varex-bench mixed [n]      (benchmark (d2), MixedBench.swift)
 // The design: x[i][0] = 1; x[i][j] = ((i·(2j+1)·7919 + 13j) mod 10007)/10007 − 0.5;
 // y[i] = Σⱼ 0.01·(j+1)·x[i][j] + ((i·104729) mod 9973)/9973 − 0.5 (benchmarks/design.py makes the same).
 import Varex
@@ -14,6 +15,15 @@ import Glibc
 #endif
 
 let args = CommandLine.arguments
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+if args.count > 1 && args[1] == "mixed" {
+    try mixedBenchmark(n: args.count > 2 ? Int(args[2])! : 1_000_000)
+    exit(0)
+}
 let n = args.count > 1 ? Int(args[1])! : 1_000_000
 let p = args.count > 2 ? Int(args[2])! : 50
 
@@ -34,12 +44,6 @@ for i in 0..<n {
     var s = Double((i * 104729) % 9973) / 9973 - 0.5
     for j in 0..<p { s += 0.01 * Double(j + 1) * x.storage[i + j * n] }
     y[i] = s
-}
-
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
 let start = now()

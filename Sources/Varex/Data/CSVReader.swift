@@ -12,6 +12,12 @@ public struct CSVRecords: Sendable {
     public var rows: [[String]]
     /// The physical line (1-based) on which each data record starts.
     public var lines: [Int]
+
+    public init(header: [String], rows: [[String]], lines: [Int]) {
+        self.header = header
+        self.rows = rows
+        self.lines = lines
+    }
 }
 
 public enum CSVReader {
