@@ -51,6 +51,10 @@ struct Rank: ParsableCommand {
 
     func run() throws {
         let spec = try model.loadSpec()
+        if let spec, spec.panel != nil {
+            throw SpecError.notForCommand(path: spec.path, key: "panel", command: "rank",
+                                          instead: "varex explain --spec gives the persistent ranks with their intervals (--persistent-out)")
+        }
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
         Console.warnings(analysis.summary)

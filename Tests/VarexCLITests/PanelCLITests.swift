@@ -173,3 +173,34 @@ struct PanelReportTests {
         #expect(dom.components(separatedBy: "<option").count - 1 == 152)
     }
 }
+
+/// The spec keys `panel` and `time`: `explain --spec` runs the panel; `rank`, `snapshot` and
+/// `verify`, which would ignore them, refuse the spec with one line.
+struct PanelSpecTests {
+    @Test func panelFromSpec() throws {
+        let dir = try CLI.temporaryDirectory()
+        let spec = """
+            data: \(PanelCLITests.panel)
+            label: name
+            formula: asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year
+            panel: code
+            time: financial_year
+            justified:
+              need: [imd_score, I(100 * pop_65p/pop_18p)]
+              type: [council_type]
+              year: [financial_year]
+            scale: pop_18p
+            """
+        let path = try CLI.write(spec, named: "panel.yaml", in: dir)
+        let fromSpec = try CLI.run(["explain", "--spec", path, "--persistent-out", dir + "/a.csv", "--draws", "500", "--seed", "7"])
+        #expect(fromSpec.status == 0, "\(fromSpec.stderr)")
+        let fromFlags = try CLI.run(PanelCLITests.args + ["--persistent-out", dir + "/b.csv"])
+        #expect(fromFlags.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.csv")) == Data(contentsOf: URL(fileURLWithPath: dir + "/b.csv")))
+        for command in [["rank", "--spec", path], ["snapshot", path, "--out", dir + "/snap"]] {
+            let r = try CLI.run(command)
+            #expect(r.status == 1 && r.stderr.contains("the spec's panel is not for"), "\(command): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1)
+        }
+    }
+}

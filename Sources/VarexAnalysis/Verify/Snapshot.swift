@@ -12,6 +12,10 @@ public struct Snapshot: Sendable {
 
     /// Runs the analysis a spec describes and renders every output.
     public init(spec: AnalysisSpec, specText: String) throws {
+        if spec.panel != nil || spec.time != nil {
+            throw SpecError.notForCommand(path: spec.path, key: "panel", command: "snapshot and verify",
+                                          instead: "run varex explain --spec with it")
+        }
         let fit = try FitAnalysis(try FitRequest(spec: spec))
         var files: [(String, String)] = [("spec.yaml", specText)]
         var sums: [(String, String)] = []
