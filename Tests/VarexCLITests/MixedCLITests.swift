@@ -100,11 +100,19 @@ struct MixedCLITests {
         (["Reaction ~ Days + (1 | Subject)", "--anova"], "--anova with random-effect terms", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + (1 | Subject)", "--family", "poisson"], "--family (a generalized linear mixed model)", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days", "--ml"], "--ml needs random-effect terms", "lme4/sleepstudy.csv"),
+        (["y ~ 1 + (1 | g)"], "3001 random effects in all", "many-groups.csv"),
     ] as [([String], String, String)])
     func refusedWithOneLine(_ arguments: [String], _ expected: String, _ data: String) throws {
         let dir = try CLI.temporaryDirectory()
-        let path = data == "lme4/one-level.csv"
-            ? try CLI.write("Yield,Batch\n1,A\n2,A\n3,A\n5,A\n", named: "one-level.csv", in: dir) : CLI.fixture(data)
+        let path: String
+        switch data {
+        case "lme4/one-level.csv": path = try CLI.write("Yield,Batch\n1,A\n2,A\n3,A\n5,A\n", named: "one-level.csv", in: dir)
+        case "many-groups.csv":
+            // 3,001 groups of three rows: more random effects than the dense factorisation takes.
+            let rows = (0..<9003).map { i in "\(i / 3),\(Double((i * 7919) % 101) / 10)" }
+            path = try CLI.write("g,y\n" + rows.joined(separator: "\n") + "\n", named: "many-groups.csv", in: dir)
+        default: path = CLI.fixture(data)
+        }
         let r = try CLI.run(["fit", path, "--formula"] + arguments + ["--residuals", dir + "/out.csv"])
         #expect(r.status == 1, "\(arguments): \(r.stderr)")
         #expect(r.stderr.contains(expected), "\(arguments): \(r.stderr)")

@@ -9,6 +9,8 @@ public enum MixedModelError: VarexError, Equatable {
     case rankDeficient([String])
     /// The optimiser found no θ with a finite criterion.
     case noSolution
+    /// More random effects than the dense factorisation takes.
+    case tooManyRandomEffects(count: Int, limit: Int)
 
     public var exitCode: Int32 { self == .noSolution ? 2 : 1 }
 
@@ -22,6 +24,12 @@ public enum MixedModelError: VarexError, Equatable {
                 \(columns.count == 1 ? "is a combination" : "are combinations") of the others); \
                 take \(columns.count == 1 ? "it" : "them") out of the formula
                 """
+        case let .tooManyRandomEffects(count, limit):
+            return """
+                the random-effect terms have \(count) random effects in all; this version factors \
+                ΛᵀZᵀZΛ + I as a dense matrix, which takes at most \(limit) (a grouping factor with \
+                fewer levels, such as council rather than person, fits)
+                """
         case .noSolution:
             return "numerical failure: no covariance parameters give a finite REML criterion or deviance"
         }
@@ -32,6 +40,10 @@ public enum MixedModelError: VarexError, Equatable {
 /// and the residual variance (Bates et al. 2015), minimised over the relative covariance
 /// factors θ with their diagonal bounded at zero.
 public enum LinearMixedModel {
+    /// The most random effects (columns of Z) the dense factorisation takes: each evaluation of
+    /// the criterion factors a q × q matrix (q³/3 operations, 8q² bytes).
+    public static let maximumRandomEffects = 3000
+
     /// Fits `design` by REML (the default, as lmer) or maximum likelihood.
     public static func fit(_ design: MixedDesign, reml: Bool = true) throws -> LinearMixedFit {
         let d = design.fixed
@@ -47,6 +59,9 @@ public enum LinearMixedModel {
         let flags = try QRFactorization(x).isAliased
         let aliased = flags.indices.filter { flags[$0] }
         if !aliased.isEmpty { throw MixedModelError.rankDeficient(aliased.map { d.columnNames[$0] }) }
+        guard design.randomEffectCount <= maximumRandomEffects else {
+            throw MixedModelError.tooManyRandomEffects(count: design.randomEffectCount, limit: maximumRandomEffects)
+        }
         let profile = try ProfiledDeviance(x: x, y: y, blocks: design.blocks)
         let minimizer = BoundedMinimizer(lower: profile.layout.lower)
         let result = minimizer.minimize(start: profile.layout.start) { profile.deviance($0, reml: reml) }
