@@ -187,6 +187,13 @@ def versions():
             "python": platform.python_version(), "numpy": numpy.__version__, "statsmodels": statsmodels.__version__}
 
 
+def table(results, value, extra=None):
+    """Markdown rows: each result's median (formatted by value), peak memory and ratio to the first."""
+    base = results[0]["median"]
+    return [f"| {r['name']} | {value(r['median'])} | {r['peak']:.0f} MB | {r['median'] / base:.1f} |"
+            + (f" {extra(r)} |" if extra else "") for r in results]
+
+
 def write_results(a, b, c, agree_r, agree_py, varex_b, numpy_b, checksum_diff, d1, d2, agree_d1, ours_d2, theirs_d2):
     v = versions()
     lines = ["# Benchmark results", "",
@@ -201,18 +208,14 @@ def write_results(a, b, c, agree_r, agree_py, varex_b, numpy_b, checksum_diff, d
              "152 councils, 7 coefficients, the full residual table (fitted, residuals, standardized and studentized "
              "residuals, leverage, Cook's distance, DFFITS, COVRATIO, prediction interval, DFBETAS, influence flags).", "",
              "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"]
-    base = a[0]["median"]
-    for r in a:
-        lines.append(f"| {r['name']} | {r['median'] * 1000:.1f} ms | {r['peak']:.0f} MB | {r['median'] / base:.1f} |")
+    lines += table(a, lambda t: f"{t * 1000:.1f} ms")
     lines += ["", f"Agreement of Varex's table with R's: largest relative difference {agree_r:.1e}; with statsmodels': "
               f"{agree_py:.1e} (columns fitted … pi_high).", "",
               "## (b) n = 1,000,000, p = 50, through the library API", "",
               "Time of the fit only (the design is generated in memory first and not timed). Varex computes "
               "coefficients, fitted values, leverage and studentized residuals; the design itself takes 400 MB.", "",
               "| tool | median time | peak memory | time ratio to Varex | memory ratio to the design |", "|---|---:|---:|---:|---:|"]
-    base = b[0]["median"]
-    for r in b:
-        lines.append(f"| {r['name']} | {r['median']:.3f} s | {r['peak']:.0f} MB | {r['median'] / base:.1f} | {r['peak'] / 400:.2f} |")
+    lines += table(b, lambda t: f"{t:.3f} s", lambda r: f"{r['peak'] / 400:.2f}")
     lines += ["", f"Varex used {varex_b['method']} with {varex_b['refinement_steps']} refinement step(s) in extended "
               f"precision. Its coefficients agree with numpy's to {checksum_diff:.1e} (relative difference of "
               "Σ (k+1)·b_k).", "",
@@ -221,16 +224,12 @@ def write_results(a, b, c, agree_r, agree_py, varex_b, numpy_b, checksum_diff, d
               "refit's coefficients. Varex's time is the whole process (reading the CSV, the fit, the bootstrap on both "
               "cores, writing the rank table); R's and Python's are the loop alone, timed inside the script.", "",
               "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"]
-    base = c[0]["median"]
-    for r in c:
-        lines.append(f"| {r['name']} | {r['median']:.3f} s | {r['peak']:.0f} MB | {r['median'] / base:.1f} |")
+    lines += table(c, lambda t: f"{t:.3f} s")
     lines += ["", "## (d) Linear mixed models against lme4 and lmerTest", "",
               "(d1) The five-year council panel (759 council-years, 10 fixed effects, a random intercept per council), "
               "whole process: read the CSV, fit by REML, Satterthwaite df, conditional modes and SDs written.", "",
               "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"]
-    base = d1[0]["median"]
-    for r in d1:
-        lines.append(f"| {r['name']} | {r['median'] * 1000:.1f} ms | {r['peak']:.0f} MB | {r['median'] / base:.1f} |")
+    lines += table(d1, lambda t: f"{t * 1000:.1f} ms")
     lines += ["", f"Largest difference of the 152 conditional modes from R's: {agree_d1:.1e} (relative, or absolute below 1; "
               "lme4's default optimiser stops about 1e-7 from the optimum).", "",
               "(d2) 1,000,000 simulated person-level rows in 152 councils, 10 fixed effects, a random intercept: the design, "
@@ -238,9 +237,7 @@ def write_results(a, b, c, agree_r, agree_py, varex_b, numpy_b, checksum_diff, d
               "the data is not timed; the peak memory includes it: Varex holds the data as a table of text and numbers, "
               "R as a data frame).", "",
               "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"]
-    base = d2[0]["median"]
-    for r in d2:
-        lines.append(f"| {r['name']} | {r['median']:.2f} s | {r['peak']:.0f} MB | {r['median'] / base:.1f} |")
+    lines += table(d2, lambda t: f"{t:.2f} s")
     crit = abs(ours_d2["criterion"] - theirs_d2["criterion"]) / abs(theirs_d2["criterion"])
     beta = abs(ours_d2["beta_checksum"] - theirs_d2["beta_checksum"]) / abs(theirs_d2["beta_checksum"])
     lines += ["", f"Agreement: REML criterion {crit:.1e}, fixed effects (Σ (k+1)·b_k) {beta:.1e}, relative.", "",

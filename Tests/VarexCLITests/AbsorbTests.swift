@@ -25,14 +25,7 @@ struct AbsorbTests {
              absorb: ["code", "financial_year"], weights: nil),
     ]
 
-    static func records(_ path: String) throws -> [[String: String]] {
-        let t = try CSVReader.read(path: path)
-        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
-    }
-
-    static func close(_ g: Double, _ w: Double, rel: Double = 1e-9, abs a: Double = 0) -> Bool {
-        g == w || Swift.abs(g - w) <= rel * Swift.abs(w) || Swift.abs(g - w) <= a
-    }
+    static func close(_ g: Double, _ w: Double, abs a: Double = 0) -> Bool { CLI.close(g, w, rel: 1e-9, abs: a) }
 
     func run(_ c: Case, _ extra: [String]) throws -> [String: Any] {
         var args = ["fit", Self.panel, "--formula", c.formula, "--json", "-"] + c.absorb.flatMap { ["--absorb", $0] } + extra
@@ -48,7 +41,7 @@ struct AbsorbTests {
         let classical = try run(c, ["--residuals", dir + "/rows.csv"])
         let bySE = [("se", classical), ("se_HC1", try run(c, ["--se", "HC1"])), ("se_HC3", try run(c, ["--se", "HC3"])),
                     ("se_CR1", try run(c, ["--cluster", "code"]))]
-        let want = try Self.records(CLI.fixture("reference/absorb_\(c.name)_coefficients.csv"))
+        let want = try CLI.records(CLI.fixture("reference/absorb_\(c.name)_coefficients.csv"))
         for (column, j) in bySE {
             let got = j["coefficients"] as! [[String: Any]]
             #expect(got.count == want.count)
@@ -58,14 +51,14 @@ struct AbsorbTests {
                 #expect(Self.close((g["std_error"] as! NSNumber).doubleValue, Double(w[column]!)!), "\(c.name) \(w["term"]!) \(column)")
             }
         }
-        let stats = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/absorb_\(c.name)_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/absorb_\(c.name)_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
         for (key, ref) in [("sigma", "sigma"), ("r_squared", "r_squared"), ("adj_r_squared", "adj_r_squared"), ("f_statistic", "f"),
                            ("log_likelihood", "log_likelihood"), ("aic", "aic"), ("bic", "bic")] {
             #expect(Self.close((classical[key] as! NSNumber).doubleValue, stats[ref]!), "\(c.name) \(key)")
         }
         #expect(Double(classical["df_residual"] as! Int) == stats["df_residual"]!)
-        let rows = try Self.records(dir + "/rows.csv")
-        let ref = try Self.records(CLI.fixture("reference/absorb_\(c.name)_rows.csv"))
+        let rows = try CLI.records(dir + "/rows.csv")
+        let ref = try CLI.records(CLI.fixture("reference/absorb_\(c.name)_rows.csv"))
         let kept = (classical["coefficients"] as! [[String: Any]]).map { $0["term"] as! String }
         var k = 0
         for (i, row) in rows.enumerated() where row["note"]!.isEmpty {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Varex
 
 /// Runs the built `varex` binary (next to the test bundle) and captures what it does.
 struct CLIResult {
@@ -91,5 +92,36 @@ enum CLI {
     static func write(_ contents: String, named name: String, in dir: String) throws -> String {
         try? FileManager.default.createDirectory(atPath: (dir + "/" + name as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         return try write(Array(contents.utf8), named: name, in: dir)
+    }
+}
+
+extension CLI {
+    /// A CSV's rows as dictionaries by column name.
+    static func records(_ path: String) throws -> [[String: String]] {
+        let t = try CSVReader.read(path: path)
+        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+    }
+
+    /// `got` equals `want` to `rel` relative or `abs` absolute error.
+    static func close(_ got: Double, _ want: Double, rel: Double, abs a: Double = 0) -> Bool {
+        got == want || Swift.abs(got - want) <= rel * Swift.abs(want) || Swift.abs(got - want) <= a
+    }
+
+    /// Opens `page` in headless Chromium, runs its scripts and returns the live DOM and the
+    /// console messages (Chromium's verbose log goes to files: it would fill a pipe and block).
+    static func chromiumDOM(_ chromium: String, page: String, dir: String) throws -> (dom: String, console: [Substring]) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=1",
+                       "--user-data-dir=\(dir)/profile", "--dump-dom", "file://\(page)"]
+        FileManager.default.createFile(atPath: dir + "/dom.html", contents: nil)
+        FileManager.default.createFile(atPath: dir + "/chromium.log", contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/dom.html"))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/chromium.log"))
+        try p.run()
+        p.waitUntilExit()
+        let dom = try String(contentsOfFile: dir + "/dom.html", encoding: .utf8)
+        let log = try String(contentsOfFile: dir + "/chromium.log", encoding: .utf8)
+        return (dom, log.split(separator: "\n").filter { $0.contains("CONSOLE") })
     }
 }

@@ -12,15 +12,6 @@ struct MixedCLITests {
     static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
     static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year + (1 | code)"
 
-    static func records(_ path: String) throws -> [[String: String]] {
-        let t = try CSVReader.read(path: path)
-        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
-    }
-
-    static func close(_ g: Double, _ w: Double, rel: Double, abs a: Double = 0) -> Bool {
-        g == w || Swift.abs(g - w) <= rel * Swift.abs(w) || Swift.abs(g - w) <= a
-    }
-
     @Test func panelThroughTheBinaryAgainstLme4() throws {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(["fit", Self.panel, "--formula", Self.formula, "--keep", "code", "--json", "-",
@@ -29,42 +20,42 @@ struct MixedCLITests {
         #expect(r.stderr.contains("1 of 760 rows left out"))
         let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(j["method"] as? String == "REML" && j["n"] as? Int == 759 && j["singular"] as? Bool == false)
-        let stats = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/mixed_panel_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/mixed_panel_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
         for (key, ref) in [("criterion", "criterion"), ("log_likelihood", "logLik"), ("aic", "AIC"), ("bic", "BIC"), ("sigma", "sigma")] {
-            #expect(Self.close((j[key] as! NSNumber).doubleValue, stats[ref]!, rel: 1e-6), "\(key)")
+            #expect(CLI.close((j[key] as! NSNumber).doubleValue, stats[ref]!, rel: 1e-6), "\(key)")
         }
-        let fixef = try Self.records(CLI.fixture("reference/mixed_panel_fixef.csv"))
+        let fixef = try CLI.records(CLI.fixture("reference/mixed_panel_fixef.csv"))
         for (c, w) in zip(j["fixed_effects"] as! [[String: Any]], fixef) {
             #expect(c["term"] as? String == w["term"])
             let se = Double(w["se"]!)!
-            #expect(Self.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")
-            #expect(Self.close((c["std_error"] as! NSNumber).doubleValue, se, rel: 1e-6), "\(w["term"]!) se")
-            #expect(Self.close((c["df"] as! NSNumber).doubleValue, Double(w["df"]!)!, rel: 1e-5), "\(w["term"]!) df")
-            #expect(Self.close((c["p_value"] as! NSNumber).doubleValue, Double(w["p"]!)!, rel: 1e-4), "\(w["term"]!) p")
+            #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")
+            #expect(CLI.close((c["std_error"] as! NSNumber).doubleValue, se, rel: 1e-6), "\(w["term"]!) se")
+            #expect(CLI.close((c["df"] as! NSNumber).doubleValue, Double(w["df"]!)!, rel: 1e-5), "\(w["term"]!) df")
+            #expect(CLI.close((c["p_value"] as! NSNumber).doubleValue, Double(w["p"]!)!, rel: 1e-4), "\(w["term"]!) p")
         }
         // Conditional modes and SDs, by council.
-        let modes = Dictionary(uniqueKeysWithValues: try Self.records(dir + "/ranef.csv").map { ($0["level"]!, $0) })
-        let ranef = try Self.records(CLI.fixture("reference/mixed_panel_ranef.csv"))
+        let modes = Dictionary(uniqueKeysWithValues: try CLI.records(dir + "/ranef.csv").map { ($0["level"]!, $0) })
+        let ranef = try CLI.records(CLI.fixture("reference/mixed_panel_ranef.csv"))
         #expect(modes.count == ranef.count && ranef.count == 152)
         for w in ranef {
             let g = modes[w["level"]!]!
-            #expect(Self.close(Double(g["mode"]!)!, Double(w["condval"]!)!, rel: 1e-6, abs: 1e-5), "\(w["level"]!)")
-            #expect(Self.close(Double(g["cond_sd"]!)!, Double(w["condsd"]!)!, rel: 1e-6), "\(w["level"]!) sd")
+            #expect(CLI.close(Double(g["mode"]!)!, Double(w["condval"]!)!, rel: 1e-6, abs: 1e-5), "\(w["level"]!)")
+            #expect(CLI.close(Double(g["cond_sd"]!)!, Double(w["condsd"]!)!, rel: 1e-6), "\(w["level"]!) sd")
             let low = Double(g["ci_low"]!)!, mode = Double(g["mode"]!)!, sd = Double(g["cond_sd"]!)!
             #expect(abs(mode - low - 1.959963984540054 * sd) <= 1e-9 * sd)
         }
         // Per row: conditional and marginal fitted values and residuals; the left-out row noted.
-        let rows = try Self.records(dir + "/rows.csv")
+        let rows = try CLI.records(dir + "/rows.csv")
         #expect(rows.count == 760)
-        let want = try Self.records(CLI.fixture("reference/mixed_panel_rows.csv"))
+        let want = try CLI.records(CLI.fixture("reference/mixed_panel_rows.csv"))
         var k = 0
         for (i, row) in rows.enumerated() {
             guard k < want.count, Int(want[k]["row"]!)! == i + 1 else {
                 #expect(row["note"]!.hasPrefix("left out: missing")); continue
             }
-            #expect(Self.close(Double(row["fitted"]!)!, Double(want[k]["fitted"]!)!, rel: 1e-6))
-            #expect(Self.close(Double(row["marginal_fitted"]!)!, Double(want[k]["marginal"]!)!, rel: 1e-6))
-            #expect(Self.close(Double(row["residual"]!)!, Double(want[k]["residual"]!)!, rel: 1e-6, abs: 1e-4))
+            #expect(CLI.close(Double(row["fitted"]!)!, Double(want[k]["fitted"]!)!, rel: 1e-6))
+            #expect(CLI.close(Double(row["marginal_fitted"]!)!, Double(want[k]["marginal"]!)!, rel: 1e-6))
+            #expect(CLI.close(Double(row["residual"]!)!, Double(want[k]["residual"]!)!, rel: 1e-6, abs: 1e-4))
             // The split adds up: observed = marginal fitted + council effect + residual.
             let sum = Double(row["marginal_fitted"]!)! + Double(row["random_code"]!)! + Double(row["residual"]!)!
             #expect(abs(sum - Double(row["observed"]!)!) <= 1e-9 * abs(sum))
@@ -80,9 +71,9 @@ struct MixedCLITests {
         #expect(r.stdout.contains("warning: boundary (singular) fit"))
         let ml = try CLI.run(["fit", CLI.fixture("lme4/Dyestuff.csv"), "--formula", "Yield ~ 1 + (1 | Batch)", "--ml", "--format", "json"])
         let j = try JSONSerialization.jsonObject(with: Data(ml.stdout.utf8)) as! [String: Any]
-        let stats = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/mixed_dyestuff_ml_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/mixed_dyestuff_ml_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
         #expect(j["method"] as? String == "ML")
-        #expect(Self.close((j["criterion"] as! NSNumber).doubleValue, stats["criterion"]!, rel: 1e-9))
+        #expect(CLI.close((j["criterion"] as! NSNumber).doubleValue, stats["criterion"]!, rel: 1e-9))
     }
 
     @Test(arguments: [

@@ -18,28 +18,19 @@ struct PanelCLITests {
                        "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--justified", "type=council_type",
                        "--justified", "year=financial_year", "--scale", "pop_18p", "--draws", "500", "--seed", "7"]
 
-    static func records(_ path: String) throws -> [[String: String]] {
-        let t = try CSVReader.read(path: path)
-        return t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
-    }
-
-    static func close(_ g: Double, _ w: Double, rel: Double, abs a: Double = 0) -> Bool {
-        g == w || Swift.abs(g - w) <= rel * Swift.abs(w) || Swift.abs(g - w) <= a
-    }
-
     @Test func panelAgainstR() throws {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(Self.args + ["--out", dir + "/rows.csv", "--persistent-out", dir + "/units.csv", "--json", dir + "/s.json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("lies between councils and persists"), "\(r.stdout)")
-        let units = Dictionary(uniqueKeysWithValues: try Self.records(dir + "/units.csv").map { ($0["code"]!, $0) })
-        let want = try Self.records(CLI.fixture("reference/panel_units.csv"))
+        let units = Dictionary(uniqueKeysWithValues: try CLI.records(dir + "/units.csv").map { ($0["code"]!, $0) })
+        let want = try CLI.records(CLI.fixture("reference/panel_units.csv"))
         #expect(units.count == 152 && want.count == 152)
         for w in want {
             let g = units[w["code"]!]!
             #expect(g["periods"] == w["periods"] && g["periods_above"] == w["above"] && g["periods_below"] == w["below"], "\(w["code"]!)")
-            #expect(Self.close(Double(g["persistent"]!)!, Double(w["persistent"]!)!, rel: 1e-6, abs: 1e-5), "\(w["code"]!)")
-            #expect(Self.close(Double(g["trend_per_period"]!)!, Double(w["trend"]!)!, rel: 1e-6, abs: 1e-6), "\(w["code"]!) trend")
+            #expect(CLI.close(Double(g["persistent"]!)!, Double(w["persistent"]!)!, rel: 1e-6, abs: 1e-5), "\(w["code"]!)")
+            #expect(CLI.close(Double(g["trend_per_period"]!)!, Double(w["trend"]!)!, rel: 1e-6, abs: 1e-6), "\(w["code"]!) trend")
             #expect(g["rank"] == w["rank"], "\(w["code"]!) rank")
             for y in ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"] {
                 #expect(g["rank_" + y] == (w["rank_" + y] == "NA" ? "" : w["rank_" + y]), "\(w["code"]!) \(y)")
@@ -48,26 +39,26 @@ struct PanelCLITests {
             #expect(low <= high && low >= 1 && high <= 152)
             #expect(low <= rank + 2 && rank - 2 <= high, "\(w["code"]!): rank \(rank) far outside \(low)–\(high)")
         }
-        let summary = Dictionary(uniqueKeysWithValues: try Self.records(CLI.fixture("reference/panel_summary.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let summary = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/panel_summary.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
         let j = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as! [String: Any]
         let share = j["between_share"] as! [String: Double]
         for (key, ref) in [("estimate", "share"), ("low", "share_low"), ("high", "share_high")] {
-            #expect(Self.close(share[key]!, summary[ref]!, rel: 1e-6), "share \(key)")
+            #expect(CLI.close(share[key]!, summary[ref]!, rel: 1e-6), "share \(key)")
         }
         let rho = j["period_rank_correlations"] as! [Double]
         #expect(rho.count == 4)
-        for (k, x) in rho.enumerated() { #expect(Self.close(x, summary["rho_\(k + 1)"]!, rel: 1e-9)) }
+        for (k, x) in rho.enumerated() { #expect(CLI.close(x, summary["rho_\(k + 1)"]!, rel: 1e-9)) }
         #expect((j["top_kept"] as! [Int]).map(Double.init) == ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"].map { summary["kept_" + $0]! })
         // Every council-year adds up, and its pounds are its per-head amounts times the adults.
         let adults = try CSVReader.read(path: Self.panel)
         let pop = adults.header.firstIndex(of: "pop_18p")!
-        for (i, row) in try Self.records(dir + "/rows.csv").enumerated() where row["note"]!.isEmpty {
+        for (i, row) in try CLI.records(dir + "/rows.csv").enumerated() where row["note"]!.isEmpty {
             let parts = ["baseline", "effect_need", "effect_type", "effect_year", "persistent", "transient"].map { Double(row[$0]!)! }
             let observed = Double(row["observed"]!)!
             #expect(abs(parts.reduce(0, +) - observed) <= 1e-12 * abs(observed), "row \(i + 1)")
             let unjustified = Double(row["unjustified"]!)!
             #expect(abs(unjustified - (parts[4] + parts[5])) <= 1e-9 * abs(observed), "all groups justified: unjustified = persistent + transient")
-            #expect(Self.close(Double(row["unjustified_gbp"]!)!, unjustified * Double(adults.rows[i][pop])!, rel: 1e-12))
+            #expect(CLI.close(Double(row["unjustified_gbp"]!)!, unjustified * Double(adults.rows[i][pop])!, rel: 1e-12))
         }
     }
 
@@ -134,15 +125,15 @@ struct PanelReportTests {
         let data = try JSONSerialization.jsonObject(with: Data(String(html[start..<end]).utf8)) as! [String: Any]
         let units = data["units"] as! [[String: Any]]
         #expect((data["periods"] as! [String]) == ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"])
-        let table = try PanelCLITests.records(dir + "/units.csv")
+        let table = try CLI.records(dir + "/units.csv")
         #expect(units.count == 152 && table.count == 152)
         for (u, row) in zip(units, table) {
             #expect(u["id"] as? String == row["code"])
-            #expect(PanelCLITests.close((u["persistent"] as! NSNumber).doubleValue, Double(row["persistent"]!)!, rel: 1e-15))
+            #expect(CLI.close((u["persistent"] as! NSNumber).doubleValue, Double(row["persistent"]!)!, rel: 1e-15))
             let observed = (u["observed"] as! [Any]).compactMap { ($0 as? NSNumber)?.doubleValue }
             #expect(observed.count == Int(row["periods"]!)!)
             let mean = observed.reduce(0, +) / Double(observed.count)
-            #expect(PanelCLITests.close(mean, Double(row["mean_observed"]!)!, rel: 1e-12))
+            #expect(CLI.close(mean, Double(row["mean_observed"]!)!, rel: 1e-12))
         }
         // The caterpillar: one dot per council, its title the council's estimate and interval.
         let svg = html.components(separatedBy: "<svg id=\"chart-persistent\"")[1].components(separatedBy: "</svg>")[0]
@@ -154,19 +145,7 @@ struct PanelReportTests {
     func drawsInChromium() throws {
         let chromium = try #require(ReportTests.chromium, "VAREX_REQUIRE_CHROMIUM is set but Chromium is not installed")
         let (dir, _) = try Self.run()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=1",
-                       "--user-data-dir=\(dir)/profile", "--dump-dom", "file://\(dir)/panel.html"]
-        FileManager.default.createFile(atPath: dir + "/dom.html", contents: nil)
-        FileManager.default.createFile(atPath: dir + "/chromium.log", contents: nil)
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/dom.html"))
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/chromium.log"))
-        try p.run()
-        p.waitUntilExit()
-        let dom = try String(contentsOfFile: dir + "/dom.html", encoding: .utf8)
-        let log = try String(contentsOfFile: dir + "/chromium.log", encoding: .utf8)
-        let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
+        let (dom, console) = try CLI.chromiumDOM(chromium, page: dir + "/panel.html", dir: dir)
         #expect(console.isEmpty, "console messages: \(console)")
         #expect(dom.contains("<div id=\"years-chart\" role=\"img\" aria-live=\"polite\"><svg"))
         #expect(dom.contains("Hartlepool: observed 2014-15 405"), "the first council's chart, with its values in the text alternative")

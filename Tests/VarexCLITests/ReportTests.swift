@@ -131,20 +131,7 @@ struct ReportTests {
     func opensInChromiumWithoutConsoleErrors() throws {
         let chromium = try #require(Self.chromium, "VAREX_REQUIRE_CHROMIUM is set but Chromium is not installed")
         let (dir, _, _) = try Self.run()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=1",
-                       "--user-data-dir=\(dir)/profile", "--dump-dom", "file://\(dir)/report.html"]
-        // Both streams go to files: Chromium's verbose log would fill a pipe and block it.
-        FileManager.default.createFile(atPath: dir + "/dom.html", contents: nil)
-        FileManager.default.createFile(atPath: dir + "/chromium.log", contents: nil)
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/dom.html"))
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/chromium.log"))
-        try p.run()
-        p.waitUntilExit()
-        let dom = try String(contentsOfFile: dir + "/dom.html", encoding: .utf8)
-        let log = try String(contentsOfFile: dir + "/chromium.log", encoding: .utf8)
-        let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
+        let (dom, console) = try CLI.chromiumDOM(chromium, page: dir + "/report.html", dir: dir)
         #expect(console.isEmpty, "console messages: \(console)")
         // The script ran: the waterfall's SVG exists in the live DOM, with its text alternative.
         #expect(dom.contains("<div id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"><svg"))

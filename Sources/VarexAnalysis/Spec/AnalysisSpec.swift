@@ -78,6 +78,16 @@ public struct AnalysisSpec: Sendable, Equatable {
     static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep", "cluster",
                           "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
+    /// A list of one or two columns (`cluster`, `absorb`).
+    static func oneOrTwoColumns(_ reader: SpecReader, _ value: Node, key: String) throws -> [String] {
+        let columns = try reader.strings(value, key: key)
+        guard columns.count <= 2 else {
+            throw SpecError.wrongType(path: reader.path, key: key, line: reader.line(value), expected: "one or two columns",
+                                      found: "\(columns.count) columns")
+        }
+        return columns
+    }
+
     /// Reads and checks a spec file: unknown keys and values of the wrong type are errors that
     /// name the key and its line.
     public init(contentsOf path: String) throws {
@@ -104,12 +114,7 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "tol": tol = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "scale": scale = try reader.string(value, key: key)
             case "panel": panel = try reader.string(value, key: key)
-            case "absorb":
-                absorb = try reader.strings(value, key: key)
-                guard absorb.count <= 2 else {
-                    throw SpecError.wrongType(path: path, key: key, line: reader.line(value), expected: "one or two columns",
-                                              found: "\(absorb.count) columns")
-                }
+            case "absorb": absorb = try Self.oneOrTwoColumns(reader, value, key: key)
             case "time": time = try reader.string(value, key: key)
             case "higher_is": higherIs = try reader.choice(value, key: key)
             case "reference":
@@ -117,12 +122,7 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "join": join = try reader.strings(value, key: key)
             case "exclude": exclude = try reader.strings(value, key: key)
             case "keep": keep = try reader.strings(value, key: key)
-            case "cluster":
-                cluster = try reader.strings(value, key: key)
-                guard cluster.count <= 2 else {
-                    throw SpecError.wrongType(path: path, key: key, line: reader.line(value), expected: "one or two columns",
-                                              found: "\(cluster.count) columns")
-                }
+            case "cluster": cluster = try Self.oneOrTwoColumns(reader, value, key: key)
             case "justified", "unjustified":
                 let groups = try reader.mapping(value, key: key, allowed: nil).map { (name, terms) in
                     (name, try reader.strings(terms, key: "\(key).\(name)"))
