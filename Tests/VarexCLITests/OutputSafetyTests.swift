@@ -182,3 +182,34 @@ struct OutputSafetyTests {
         #expect(fresh.status == 0 && FileManager.default.fileExists(atPath: dir + "/new/checksums.txt"))
     }
 }
+
+/// The mixed-model and panel outputs go through the same guard: each refuses to write over the
+/// panel data it read, and writes to /dev/null.
+struct PanelOutputSafetyTests {
+    static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + financial_year"
+    static let panelArgs = ["--panel", "code", "--time", "financial_year", "--formula", formula,
+                            "--justified", "need=imd_score", "--justified", "year=financial_year", "--draws", "20"]
+    static let cases: [[String]] = [
+        ["fit", "DATA", "--formula", formula + " + (1 | code)", "--ranef", "OUT"],
+        ["fit", "DATA", "--formula", formula + " + (1 | code)", "--residuals", "OUT"],
+        ["fit", "DATA", "--formula", formula, "--absorb", "code", "--residuals", "OUT"],
+        ["explain", "DATA"] + panelArgs + ["--persistent-out", "OUT"],
+        ["explain", "DATA"] + panelArgs + ["--out", "OUT"],
+        ["report", "DATA"] + panelArgs + ["--html", "OUT"],
+    ]
+
+    @Test(arguments: cases)
+    func anOutputThatIsTheDataIsRefused(_ arguments: [String]) throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = dir + "/panel.csv"
+        try FileManager.default.copyItem(atPath: CLI.fixture("councils/asc_panel_2014_2019.csv"), toPath: data)
+        let before = try Data(contentsOf: URL(fileURLWithPath: data))
+        let r = try CLI.run(arguments.map { $0 == "DATA" ? data : $0 == "OUT" ? data : $0 })
+        #expect(r.status == 1 && r.stderr.contains("refusing to write over an input of this run"), "\(arguments): \(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data)) == before)
+        let devNull = try CLI.run(arguments.map { $0 == "DATA" ? data : $0 == "OUT" ? "/dev/null" : $0 })
+        #expect(devNull.status == 0, "\(arguments): \(devNull.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+}

@@ -22,12 +22,7 @@ public enum HTMLReport {
         let groups = a.decomposition.grouping.groups
         let labelColumn = a.displayNames
         let usedLabels = a.fit.design.rows.map { labelColumn[$0] }
-        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(css)</style></head><body>\n"
-        h += """
-            <header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number \
-            below comes from the same run as the CSV written beside this file.</p></header>\n
-            """
+        var h = pageStart(title: title, outputs: "the CSV")
         h += """
             <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
             href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
@@ -160,6 +155,18 @@ public enum HTMLReport {
         case let .bool(b): return "<td>\(b ? "yes" : "no")</td>"
         case .empty: return "<td></td>"
         }
+    }
+
+    /// The page up to its navigation: head, style and the header naming the run's `outputs`.
+    static func pageStart(title: String, outputs: String) -> String {
+        let esc = SVGCharts.escape
+        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(css)</style></head><body>\n"
+        h += """
+            <header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number \
+            below comes from the same run as \(outputs) written beside this file.</p></header>\n
+            """
+        return h
     }
 
     static let css = """

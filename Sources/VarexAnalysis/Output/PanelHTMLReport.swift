@@ -9,12 +9,7 @@ public enum PanelHTMLReport {
         let level = a.request.explain.fit.level
         let d = a.decomposition, u = a.units
         let one = unit == "councils" ? "council" : "unit"
-        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\(HTMLReport.css)</style></head><body>\n"
-        h += """
-            <header><h1>\(esc(title))</h1><p>Made by Varex \(VarexVersion.string). Every number \
-            below comes from the same run as the CSVs written beside this file.</p></header>\n
-            """
+        var h = HTMLReport.pageStart(title: title, outputs: "the CSVs")
         h += """
             <nav><a href=\"#summary\">Model</a> · <a href=\"#panel\">Persistent or passing</a> · <a \
             href=\"#years\">\(esc(HTMLReport.capitalised(one))) over the periods</a> · <a href=\"#persistent\">Persistent \
