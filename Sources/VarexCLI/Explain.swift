@@ -17,6 +17,11 @@ struct Explain: ParsableCommand {
         original scale: effects as percentages, levels back-transformed with Duan's smearing. The \
         summary also gives each group's Shapley share of R² (every subset of groups is fitted).
 
+        With --panel UNIT --time PERIOD (several periods per unit), a random intercept per unit is \
+        added and each unit-period splits into baseline + group effects + the unit's persistent effect \
+        + the period's transient residual; --persistent-out writes each unit's persistent effect with \
+        its interval, rank interval and single-period ranks.
+
         Examples:
           varex explain fixtures/councils/asc_2018_19.csv --id code --label name \\
             --join fixtures/councils/gross_spend_2018_19.csv \\
@@ -24,6 +29,9 @@ struct Explain: ParsableCommand {
             --justified need=log(pop_85p/pop_18p),imd_score --justified type=council_type \\
             --unjustified practice=ascof_2a2 --scale pop_18p --exclude E09000001 --exclude E06000053 --out explain.csv
           varex explain data.csv --formula "log(spend) ~ age + type" --justified need=age,type --json -
+          varex explain fixtures/councils/asc_panel_2014_2019.csv --panel code --time financial_year --label name \\
+            --formula "asc_net_spend_per_adult_gbp ~ imd_score + council_type + financial_year" \\
+            --justified need=imd_score --justified type=council_type --justified year=financial_year --persistent-out councils.csv
         """
     )
 

@@ -5,7 +5,7 @@ import VarexAnalysis
 /// `varex fit`: a CSV in, a coefficient table and a per-unit residual table out.
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fit a linear model (OLS or WLS) and write its summary and per-row residual table.",
+        abstract: "Fit a linear model (OLS, WLS, a GLM or, with (1 | group) terms, a mixed model) and write its summary and per-row residual table.",
         discussion: """
         Formulas follow R: `y ~ a + b`, `- 1` or `+ 0` for no intercept, `a:b` and `a*b` for \
         interactions, `log()`, `log10()`, `log2()`, `log1p()`, `sqrt()`, `exp()`, `abs()`, `I(expr)` for \
