@@ -60,6 +60,9 @@ struct Fit: ParsableCommand {
     @Option(help: "The GLM's link (default: the family's, as R): logit, probit, cloglog, log, identity, inverse, sqrt, 1/mu^2.")
     var link: Link?
 
+    @Option(help: "DFBETAS in the residual table: all, none, or TERM,... (a term's every column, or coefficient names). Default: all up to 50 coefficients (and 100 million cells), none beyond, said in the summary.")
+    var dfbetas: String?
+
     @Flag(help: "With random-effect terms: fit by maximum likelihood instead of REML (lme4's REML = FALSE).")
     var ml = false
 
@@ -71,6 +74,10 @@ struct Fit: ParsableCommand {
 
     func validate() throws {
         if link != nil && family == nil { throw ValidationError("--link needs --family") }
+        if dfbetas != nil {
+            if residuals == nil && xlsx == nil { throw ValidationError("--dfbetas chooses the residual table's columns: give --residuals or --xlsx") }
+            if family != nil { throw ValidationError("--dfbetas with --family: a GLM's residual table has no DFBETAS") }
+        }
         if family != nil {
             if let se = model.se, se != .classical { throw ValidationError("--se \(se.rawValue) with --family: a GLM's standard errors are classical (summary.glm) in this version") }
             if anova { throw ValidationError("--anova with --family: the analysis of deviance is not in this version; compare GLMs with their deviances") }
@@ -101,7 +108,7 @@ struct Fit: ParsableCommand {
         }
         let analysis = try FitAnalysis(request, anova: anova)
         try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
-                            dialect: csv.dialect(), xlsx: xlsx, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
+                            dialect: csv.dialect(), xlsx: xlsx, dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
     }
 }
 
@@ -111,7 +118,7 @@ extension Fit {
         let refused: [(Bool, String)] = [
             (family != nil, "--family (a generalized linear mixed model)"), (request.weights != nil, "--weights"),
             (request.covariance != .classical, "--se \(request.covariance.rawValue)"), (!request.clusters.isEmpty, "--cluster"),
-            (anova, "--anova"), (saveModel != nil, "--save-model"), (!request.absorb.isEmpty, "--absorb"), (xlsx != nil, "--xlsx"), (format == .markdown || format == .csv, "--format \(format.rawValue)"),
+            (anova, "--anova"), (saveModel != nil, "--save-model"), (!request.absorb.isEmpty, "--absorb"), (dfbetas != nil, "--dfbetas"), (xlsx != nil, "--xlsx"), (format == .markdown || format == .csv, "--format \(format.rawValue)"),
         ]
         if let (_, flag) = refused.first(where: { $0.0 }) {
             throw ValidationError("\(flag) with random-effect terms: not in this version")
@@ -143,7 +150,8 @@ enum MixedReport {
 /// Renders an analysis and writes every output, all or nothing.
 enum FitReport {
     static func write(_ analysis: FitAnalysis, format: SummaryFormat, residuals: String?, json: String?, source: String,
-                      dialect: CSVWriter.Dialect, xlsx: String?, model: (path: String, json: String)? = nil) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String?, dfbetas: DFBetasChoice = .automatic,
+                      model: (path: String, json: String)? = nil) throws {
         let s = analysis.summary
         for r in analysis.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         if !s.dropped.isEmpty {
@@ -159,7 +167,11 @@ enum FitReport {
         }
         var outputs: [(path: String, contents: String)] = []
         // The residual table is built only when an output needs it.
-        let table = residuals != nil || xlsx != nil ? try analysis.residuals() : nil
+        let table = residuals != nil || xlsx != nil ? try analysis.residuals(dfbetas: dfbetas) : nil
+        // What the default left out of the table, said on stderr and in the summary.
+        let written = table == nil ? nil : try dfbetas.columns(of: analysis.fit).count
+        let leftOut = dfbetas == .automatic ? written.flatMap { DFBetasChoice.leftOutLine(written: $0, of: analysis.fit.terms.count) } : nil
+        if let leftOut { Console.error("varex: \(leftOut)") }
         if let residuals, let table { outputs.append((residuals, CSVWriter.render(table, dialect: dialect))) }
         if let json { outputs.append((json, JSONSummary.render(s))) }
         if let model { outputs.append((model.path, model.json)) }
@@ -170,7 +182,7 @@ enum FitReport {
             case .markdown: text = MarkdownSummary.render(s)
             case .csv: text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
             case .json: text = JSONSummary.render(s)
-            case .text: text = TextSummary.render(s, source: source)
+            case .text: text = TextSummary.render(s, source: source) + (leftOut.map { "\n" + $0 + "\n" } ?? "")
             }
             outputs.append(("-", text))
         }

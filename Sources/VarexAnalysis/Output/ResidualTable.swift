@@ -4,7 +4,8 @@ import VarexLinearAlgebra
 /// The per-unit residual table: one row per input row, in input order, keyed by an id.
 ///
 /// Columns: `id, observed, fitted, residual, std_residual, studentized_residual, leverage,
-/// cooks_distance, dffits, covratio, pi_low, pi_high, dfbetas_<term>..., influential, note`.
+/// cooks_distance, dffits, covratio, pi_low, pi_high, dfbetas_<term>..., influential, note`; the
+/// DFBETAS columns as ``DFBetasChoice`` picks them (`influential` always looks at all of them).
 /// Rows left out of the fit keep their id, have empty numbers and give the reason in `note`;
 /// rows excluded on request are out of sample: the model's prediction for them (observed,
 /// fitted, the prediction error as residual, the prediction interval), noted as such.
@@ -16,8 +17,9 @@ public enum ResidualTable {
     /// with the note `out of sample: excluded`.
     public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
                             labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = [],
-                            outOfSample: OutOfSample? = nil) throws -> OutputTable {
-        let table = try make(fit: fit, ids: ids, idName: idName, level: level, outOfSample: outOfSample)
+                            outOfSample: OutOfSample? = nil, dfbetas: DFBetasChoice = .automatic) throws -> OutputTable {
+        let table = try make(fit: fit, ids: ids, idName: idName, level: level, outOfSample: outOfSample,
+                             dfbetas: try dfbetas.columns(of: fit))
         let extra = (labels.map { [$0] } ?? []) + kept
         guard !extra.isEmpty else { return table }
         let header = [table.header[0]] + extra.map(\.name) + table.header.dropFirst()
@@ -25,13 +27,14 @@ public enum ResidualTable {
         return OutputTable(header: header, rows: rows)
     }
 
-    static func make(fit: LinearFit, ids: [String], idName: String, level: Double, outOfSample: OutOfSample?) throws -> OutputTable {
+    static func make(fit: LinearFit, ids: [String], idName: String, level: Double, outOfSample: OutOfSample?,
+                     dfbetas: [Int]) throws -> OutputTable {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design
         let interval = fit.predictionIntervals(level: level, leverage: infl.leverage)
         var header = [idName, "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
                       "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
-        header += fit.terms.map { "dfbetas_" + $0 }
+        header += dfbetas.map { "dfbetas_" + fit.terms[$0] }
         header += ["influential", "note"]
         let width = header.count
         var rows = [[Cell]](repeating: [], count: design.tableRowCount)
@@ -48,7 +51,7 @@ public enum ResidualTable {
                 let empty = [Cell](repeating: .empty, count: 6)
                 var row: [Cell] = [.text(ids[r]), .finite(y), .finite(p.fit), .finite(y - p.fit)] + empty
                 row += [.finite(p.predictionLow), .finite(p.predictionHigh)]
-                row += [Cell](repeating: .empty, count: fit.terms.count + 1)
+                row += [Cell](repeating: .empty, count: dfbetas.count + 1)
                 row.append(.text(OutOfSample.note(nil)))
                 rows[r] = row
             }
@@ -60,7 +63,7 @@ public enum ResidualTable {
                                .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
                                .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
                                .finite(interval.low[i]), .finite(interval.high[i])]
-            for j in 0..<fit.terms.count { row.append(.finite(infl.dfbetas[i, j])) }
+            for j in dfbetas { row.append(.finite(infl.dfbetas[i, j])) }
             row.append(.bool(infl.influential[i]))
             var notes: [String] = []
             if h == 1 { notes.append("leverage 1: the fit passes through this row") }
@@ -72,10 +75,11 @@ public enum ResidualTable {
 }
 
 extension FitAnalysis {
-    /// The per-row residual table of the run (with the label and kept columns asked for).
-    public func residuals() throws -> OutputTable {
+    /// The per-row residual table of the run (with the label and kept columns asked for, and
+    /// the DFBETAS columns chosen).
+    public func residuals(dfbetas: DFBetasChoice = .automatic) throws -> OutputTable {
         try ResidualTable.make(fit: fit, ids: run.ids, idName: run.request.id ?? "id", level: run.request.level,
                                labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns,
-                               outOfSample: try run.outOfSample())
+                               outOfSample: try run.outOfSample(), dfbetas: dfbetas)
     }
 }

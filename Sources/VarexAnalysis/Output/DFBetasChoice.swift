@@ -1,0 +1,74 @@
+import Varex
+
+/// Which DFBETAS columns the residual table carries (`--dfbetas all|none|TERM,...`). By default
+/// every coefficient's, as R's `influence.measures`, up to ``automaticLimit`` coefficients and
+/// ``automaticCellLimit`` cells; past either, none (a million-row model with a 152-level factor
+/// would otherwise write gigabytes), and the summary says what was left out.
+public enum DFBetasChoice: Sendable, Equatable {
+    case automatic
+    case all
+    case none
+    /// Formula terms (`council_type`: every column of the term) or coefficient names.
+    case terms([String])
+
+    /// The most coefficients whose DFBETAS the default writes.
+    public static let automaticLimit = 50
+    /// The most DFBETAS cells (rows × coefficients) the default writes.
+    public static let automaticCellLimit = 100_000_000
+
+    /// Parses `all`, `none` or a comma-separated list of terms.
+    public init(_ text: String) {
+        switch text.trimmingSpaces.lowercased() {
+        case "all": self = .all
+        case "none": self = .none
+        default: self = .terms(text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+        }
+    }
+
+    /// The design columns (indices) whose DFBETAS are written.
+    public func columns(of fit: LinearFit) throws -> [Int] {
+        let all = Array(fit.terms.indices)
+        switch self {
+        case .all: return all
+        case .none: return []
+        case .automatic:
+            let small = all.count <= Self.automaticLimit && all.count * fit.n <= Self.automaticCellLimit
+            return small ? all : []
+        case let .terms(names):
+            let formula = fit.design.formula
+            var chosen = Set<Int>()
+            for name in names {
+                let squeezed = name.filter { $0 != " " }
+                if let t = formula.terms.firstIndex(where: { $0.label.filter { $0 != " " } == squeezed }) {
+                    chosen.formUnion(all.filter { fit.design.assign[$0] == t })
+                } else if let j = fit.terms.firstIndex(of: name) {
+                    chosen.insert(j)
+                } else {
+                    throw DFBetasError.unknownTerm(name, terms: ["(Intercept)"].filter { fit.terms.contains($0) } + formula.terms.map(\.label))
+                }
+            }
+            return chosen.sorted()
+        }
+    }
+
+    /// The summary's line when the default left some out.
+    public static func leftOutLine(written: Int, of total: Int) -> String? {
+        guard written < total else { return nil }
+        return """
+            DFBETAS: \(written == 0 ? "none" : "\(written) of \(total) coefficients'") written to the residual table \
+            (\(total) coefficients); give --dfbetas all, or --dfbetas TERM,... for some
+            """
+    }
+}
+
+/// A `--dfbetas` term the model does not have.
+public enum DFBetasError: VarexError, Equatable {
+    case unknownTerm(String, terms: [String])
+    public var exitCode: Int32 { 1 }
+    public var description: String {
+        switch self {
+        case let .unknownTerm(name, terms):
+            return "--dfbetas \(name): the model has no such term; its terms are \(terms.joined(separator: ", ")) (or all, none)"
+        }
+    }
+}
