@@ -41,8 +41,9 @@ public struct MixedDesign: Sendable {
         }
         // Rows any part leaves out are left out of every part.
         var excluded = options.excluded
-        for term in formula.random {
-            for d in try effectsDesign(term, excluded: options.excluded).dropped where excluded[d.row] == nil { excluded[d.row] = d.reason }
+        let first = try formula.random.map { try effectsDesign($0, excluded: options.excluded) }
+        for design in first {
+            for d in design.dropped where excluded[d.row] == nil { excluded[d.row] = d.reason }
         }
         var fixedOptions = options
         fixedOptions.excluded = excluded
@@ -50,8 +51,9 @@ public struct MixedDesign: Sendable {
         let fixed = try DesignMatrix(formula: formula.fixed, table: table, options: fixedOptions)
         let all = Dictionary(uniqueKeysWithValues: fixed.dropped.map { ($0.row, $0.reason) })
         var blocks: [RandomEffectsBlock] = []
-        for term in formula.random {
-            let d = try effectsDesign(term, excluded: all)
+        for (k, term) in formula.random.enumerated() {
+            // Built again only when another part left out rows this one kept.
+            let d = first[k].rows == fixed.rows ? first[k] : try effectsDesign(term, excluded: all)
             precondition(d.rows == fixed.rows, "random-effect rows differ from the fixed-effect rows")
             let labels = (0..<d.rows.count).map { r in d.clusters.map { $0.labels[r] }.joined(separator: ":") }
             var levels = Array(Set(labels))
