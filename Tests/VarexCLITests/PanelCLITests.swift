@@ -45,6 +45,9 @@ struct PanelCLITests {
         for (key, ref) in [("estimate", "share"), ("low", "share_low"), ("high", "share_high")] {
             #expect(CLI.close(share[key]!, summary[ref]!, rel: 1e-6), "share \(key)")
         }
+        let within = j["within_share"] as! [String: Double]
+        #expect(CLI.close(within["estimate"]!, 1 - summary["share"]!, rel: 1e-6) && CLI.close(within["low"]!, 1 - summary["share_high"]!, rel: 1e-5)
+                && CLI.close(within["high"]!, 1 - summary["share_low"]!, rel: 1e-5))
         let rho = j["period_rank_correlations"] as! [Double]
         #expect(rho.count == 4)
         for (k, x) in rho.enumerated() { #expect(CLI.close(x, summary["rho_\(k + 1)"]!, rel: 1e-9)) }

@@ -14,7 +14,8 @@ public enum PanelSummary {
         o += "\nPersistent or passing: \(d.units.count) \(unit) over \(u.periods.count) periods (\(u.periods.first ?? "")"
         o += " to \(u.periods.last ?? "")), \(a.fit.n) rows (one per \(one) and period)\n"
         o += "Of the variation the model leaves unexplained, \(pct(a.share.estimate)) (\(conf) profile interval \(pct(a.share.low))"
-        o += " to \(pct(a.share.high)))\nlies between \(unit) and persists; \(pct(1 - a.share.estimate)) passes from period to period.\n"
+        o += " to \(pct(a.share.high)))\nlies between \(unit) and persists; \(pct(1 - a.share.estimate)) (\(pct(1 - a.share.high)) to "
+        o += "\(pct(1 - a.share.low))) passes from period to period.\n"
         let rhos = u.periodCorrelations.map { NumberFormat.fixed($0, decimals: 2) }
         if !rhos.isEmpty {
             let mean = u.periodCorrelations.reduce(0, +) / Double(u.periodCorrelations.count)
@@ -45,7 +46,7 @@ public enum PanelSummary {
     }
 
     /// The JSON summary: the mixed model's fields, then `panel` (unit and period columns,
-    /// periods, units), `between_share` (estimate, low, high), `period_rank_correlations`,
+    /// periods, units), `between_share` and `within_share` (estimate, low, high, level), `period_rank_correlations`,
     /// `top_kept` (per period), and `units` (each `unit, label, persistent, sd, low, high, rank,
     /// rank_low, rank_high, periods_above, periods_below, trend`).
     public static func json(_ a: PanelAnalysis) -> String {
@@ -56,6 +57,7 @@ public enum PanelSummary {
         o += "  \"panel\": {\"unit\": \(s(a.request.panel)), \"time\": \(s(a.request.time)), \"periods\": [\(u.periods.map(s).joined(separator: ", "))], "
         o += "\"units\": \(d.units.count)},\n"
         o += "  \"between_share\": {\"estimate\": \(n(a.share.estimate)), \"low\": \(n(a.share.low)), \"high\": \(n(a.share.high)), \"level\": \(n(level))},\n"
+        o += "  \"within_share\": {\"estimate\": \(n(1 - a.share.estimate)), \"low\": \(n(1 - a.share.high)), \"high\": \(n(1 - a.share.low)), \"level\": \(n(level))},\n"
         o += "  \"period_rank_correlations\": [\(u.periodCorrelations.map(n).joined(separator: ", "))],\n"
         o += "  \"top_kept\": [\(u.topKept.map(String.init).joined(separator: ", "))],\n"
         o += "  \"draws\": \(a.ranks.draws),\n  \"seed\": \(a.ranks.seed),\n"
