@@ -11,8 +11,29 @@ enum Console {
         for w in summary.warnings { error("varex: warning: \(w)") }
     }
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error (clearing a progress line first).
     static func error(_ message: String) {
+        clearProgress()
         fputs(MessageText.printable(message) + "\n", stderr)
+    }
+
+    /// Whether a progress line is on the terminal.
+    nonisolated(unsafe) static var progressShown = false
+
+    /// Shows the library's progress reports on one line of standard error, rewritten in place,
+    /// when standard error is a terminal; nothing otherwise (pipes and files stay clean).
+    static func showProgressOnTerminal() {
+        guard isatty(STDERR_FILENO) != 0 else { return }
+        Progress.sink = { message in
+            fputs("\r\u{1B}[K" + (message.isEmpty ? "" : "varex: " + message), stderr)
+            fflush(stderr)
+            Console.progressShown = !message.isEmpty
+        }
+    }
+
+    static func clearProgress() {
+        guard progressShown else { return }
+        fputs("\r\u{1B}[K", stderr)
+        progressShown = false
     }
 }

@@ -6,9 +6,11 @@ import Glibc
 #endif
 
 // Exit status: 0 success, 1 bad input or usage, 2 numerical failure. Messages go to stderr.
+Console.showProgressOnTerminal()
 do {
     var command = try VarexCommand.parseAsRoot()
     try command.run()
+    Console.clearProgress()
     // Whatever a command printed must have reached its destination: a full disk or a closed
     // file behind standard output is a failure, not a success.
     if fflush(stdout) != 0 || ferror(stdout) != 0 {

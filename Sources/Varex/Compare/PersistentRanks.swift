@@ -19,6 +19,7 @@ public struct PersistentRanks: Sendable {
         var totals = [UInt32](repeating: 0, count: n * n)
         let chunkCount = max(1, min(draws, 64))
         let merge = Lock()
+        let progress = ProgressCounter()
         totals.withUnsafeMutableBufferPointer { tb in
             let base = tb.baseAddress!
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
@@ -32,6 +33,7 @@ public struct PersistentRanks: Sendable {
                     order.sort { descending ? (value[$0] > value[$1] || (value[$0] == value[$1] && $0 < $1))
                                             : (value[$0] < value[$1] || (value[$0] == value[$1] && $0 < $1)) }
                     for (position, i) in order.enumerated() { counts[i * n + position] += 1 }
+                    if b % 64 == 0 { let done = progress.add(64); Progress.report("rank intervals: \(done) of \(draws) draws") }
                 }
                 merge.run { for k in 0..<(n * n) { base[k] += counts[k] } }
             }

@@ -83,6 +83,7 @@ public struct RankBootstrap: Sendable {
         var redrawCounts = [Int](repeating: 0, count: chunkCount)
         var failed = [Bool](repeating: false, count: chunkCount)
         let merge = Lock()
+        let progress = ProgressCounter()
         totals.withUnsafeMutableBufferPointer { tb in
             redrawCounts.withUnsafeMutableBufferPointer { cb in
               failed.withUnsafeMutableBufferPointer { fb in
@@ -135,6 +136,7 @@ public struct RankBootstrap: Sendable {
                                                 : (value[$0] < value[$1] || (value[$0] == value[$1] && $0 < $1)) }
                         for (position, i) in order.enumerated() { counts[i * n + position] += 1 }
                         b += 1
+                        if b % 64 == 0 { let done = progress.add(64); Progress.report("bootstrap: \(done) of \(replicates) replicates") }
                     }
                     countBase[chunk] = redraws
                     merge.run { for k in 0..<(n * n) { totalsBase[k] += counts[k] } }

@@ -62,6 +62,7 @@ public enum CSVReader {
             if !(fields.count == 1 && fields[0].isEmpty) {
                 records.append(fields)
                 starts.append(recordLine)
+                if records.count & 0xFFFF == 0 { Progress.report("reading \(file): \(records.count - 1) rows") }
             }
             fields.removeAll(keepingCapacity: true)
         }

@@ -69,6 +69,7 @@ public enum OutputFiles {
 
     /// The same, for binary contents (workbooks).
     public static func write(bytes outputs: [(path: String, bytes: [UInt8])]) throws {
+        Progress.finish() // the results replace any progress line
         let targets = try outputs.map { try target(for: $0.path) }
         try checkDistinct(outputs.map(\.path), targets)
         var staged: [(temp: String, path: String, shown: String)] = []

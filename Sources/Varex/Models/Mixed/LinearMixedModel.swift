@@ -64,7 +64,12 @@ public enum LinearMixedModel {
         }
         let profile = try ProfiledDeviance(x: x, y: y, blocks: design.blocks)
         let minimizer = BoundedMinimizer(lower: profile.layout.lower)
-        let result = minimizer.minimize(start: profile.layout.start) { profile.deviance($0, reml: reml) }
+        var evaluations = 0
+        let result = minimizer.minimize(start: profile.layout.start) { theta in
+            evaluations += 1
+            Progress.report("fitting the mixed model: \(evaluations) evaluations of the \(reml ? "REML criterion" : "deviance")")
+            return profile.deviance(theta, reml: reml)
+        }
         guard result.value.isFinite, let solution = try profile.solve(result.x, exact: true) else { throw MixedModelError.noSolution }
         return LinearMixedFit(design: design, reml: reml, profile: profile, solution: solution, x: x, y: y,
                               criterion: solution.deviance(n: x.rows, reml: reml), evaluations: result.evaluations,
