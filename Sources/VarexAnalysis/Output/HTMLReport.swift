@@ -106,12 +106,7 @@ public enum HTMLReport {
             <section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left \
             out of the fit give the reason in <em>note</em>.</p>\n
             """
-        h += "<div class=\"scroll\"><table id=\"full-table\"><thead><tr>"
-        h += table.header.map { "<th scope=\"col\" title=\"\(esc($0))\">\(esc(HTMLReport.title($0)))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for row in table.rows {
-            h += "<tr>" + row.enumerated().map { cell($0.element, column: table.header[$0.offset]) }.joined() + "</tr>\n"
-        }
-        h += "</tbody></table></div></section>\n"
+        h += fullTable(table)
         h += "<script>\(script)</script>\n</body></html>\n"
         return h
     }
@@ -155,6 +150,17 @@ public enum HTMLReport {
         case let .bool(b): return "<td>\(b ? "yes" : "no")</td>"
         case .empty: return "<td></td>"
         }
+    }
+
+    /// The sortable table of every row (`full-table`, sorted by `sortScript`), closing its section.
+    static func fullTable(_ table: OutputTable) -> String {
+        let esc = SVGCharts.escape
+        var h = "<div class=\"scroll\"><table id=\"full-table\"><thead><tr>"
+        h += table.header.map { "<th scope=\"col\" title=\"\(esc($0))\">\(esc(title($0)))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in table.rows {
+            h += "<tr>" + row.enumerated().map { cell($0.element, column: table.header[$0.offset]) }.joined() + "</tr>\n"
+        }
+        return h + "</tbody></table></div></section>\n"
     }
 
     /// The page up to its navigation: head, style and the header naming the run's `outputs`.

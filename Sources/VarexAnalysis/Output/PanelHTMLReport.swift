@@ -59,13 +59,9 @@ public enum PanelHTMLReport {
         let table = a.unitsTable()
         h += """
             <section id=\"table\"><h2>All \(esc(unit))</h2><p>Click a column heading to sort.</p>\n
-            <div class=\"scroll\"><table id=\"full-table\"><thead><tr>
+
             """
-        h += table.header.map { "<th scope=\"col\" title=\"\(esc($0))\">\(esc(HTMLReport.title($0)))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for row in table.rows {
-            h += "<tr>" + row.enumerated().map { HTMLReport.cell($0.element, column: table.header[$0.offset]) }.joined() + "</tr>\n"
-        }
-        h += "</tbody></table></div></section>\n"
+        h += HTMLReport.fullTable(table)
         h += "<script>\(HTMLReport.sortScript)\(script)</script>\n</body></html>\n"
         return h
     }
