@@ -27,11 +27,13 @@ let package = Package(
             pkgConfig: "lapack",
             providers: [.apt(["liblapack-dev", "libopenblas-dev", "pkg-config"])]
         ),
+        // zlib from Debian's zlib1g-dev: gzip-compressed CSV input.
+        .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The only module that calls LAPACK. Knows nothing of statistics.
         .target(name: "VarexLinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         // The statistics that compute: data, formulas, fits, inference, diagnostics, explain,
         // compare. Typed results only: it cannot see an analysis run, a spec or a writer.
-        .target(name: "Varex", dependencies: ["VarexLinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Varex", dependencies: ["VarexLinearAlgebra", "CGzip"], exclude: ["README.md"]),
         // Analyses over the computing library: one model run, specs, snapshot/verify, and the
         // writers (text, CSV, JSON, XLSX, HTML) that take its typed results.
         .target(

@@ -69,7 +69,7 @@ struct Funnel: ParsableCommand {
         let leftOut = result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)"
         Console.error("varex: funnel of \(indicator): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), "
             + "φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(leftOut)")
-        let labels = try rows.label.map { try table.column($0).cells }
+        let labels = try rows.label.map { Array(try table.column($0).cells) }
         try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: csv.dialect()))])
     }
 }

@@ -76,7 +76,7 @@ struct Index: ParsableCommand {
         let ids = try table.ids(column: id)
         let notes = index.notes.filter { !$0.isEmpty }.count
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
-        let labels = try label.map { try table.column($0).cells }
+        let labels = try label.map { Array(try table.column($0).cells) }
         var result = index.table(ids: ids, idName: id ?? "id", indexName: name, labels: labels, labelName: label)
         if sensitivity > 0 {
             guard weightSpread > 0 else { throw ValidationError("--weight-spread must be positive") }

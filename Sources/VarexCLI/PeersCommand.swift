@@ -63,7 +63,7 @@ struct PeersCommand: ParsableCommand {
             throw DataError.notANumber(table.location(row: bad, column: value), text: c.cells[bad])
         }
         let values = (0..<table.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
-        let labels = try label.map { try table.column($0).cells }
+        let labels = try label.map { Array(try table.column($0).cells) }
         try OutputFiles.write([(out, CSVWriter.render(groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label), dialect: csv.dialect()))])
     }
 }

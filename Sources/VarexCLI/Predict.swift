@@ -46,7 +46,7 @@ struct Predict: ParsableCommand {
         let missing = a.coded.notes.count
         Console.error("varex: \(a.predictions.count) of \(a.table.rowCount) rows predicted"
             + (missing > 0 ? "; \(missing) without a prediction (see the note column)" : ""))
-        let labels = try rows.label.map { try a.table.column($0).cells }
+        let labels = try rows.label.map { Array(try a.table.column($0).cells) }
         let table = a.table(idName: rows.id ?? "id", labels: labels, labelName: rows.label)
         try OutputFiles.write([(rows.out, CSVWriter.render(table, dialect: csv.dialect()))])
     }

@@ -52,7 +52,7 @@ struct Shrink: ParsableCommand {
         let leftOut = result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)"
         Console.error("varex: shrinkage of \(estimate): \(s.estimates.count) councils, mean \(NumberFormat.significant(s.mean, 6)), "
             + "τ² = \(NumberFormat.significant(s.tau2, 4))\(leftOut)")
-        let labels = try rows.label.map { try table.column($0).cells }
+        let labels = try rows.label.map { Array(try table.column($0).cells) }
         try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: csv.dialect()))])
     }
 }

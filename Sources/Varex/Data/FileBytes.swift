@@ -26,10 +26,39 @@ public enum FileBytes {
         guard stat(path, &info) == 0 else { throw DataError.fileNotFound(path: path) }
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataError.unreadable(path: path, reason: "it is a directory") }
         InputFiles.record(path: path)
-        do {
-            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw DataError.unreadable(path: path, reason: "permission denied or I/O error")
+        // Straight into one array of the file's size (Data would be a second copy).
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError.unreadable(path: path, reason: "permission denied or I/O error") }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        let ok = out.withUnsafeMutableBytes { buf -> Bool in
+            while true {
+                if filled == buf.count {
+                    return true
+                }
+                let n = Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                if n == 0 { return true }
+                filled += n
+            }
         }
+        guard ok else { throw DataError.unreadable(path: path, reason: "permission denied or I/O error") }
+        if filled < out.count { out.removeLast(out.count - filled) }
+        // A file that grew or is not regular (a pipe, /dev/stdin): read the rest.
+        var more = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = more.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, 65536) }
+            if n < 0 { if errno == EINTR { continue }; throw DataError.unreadable(path: path, reason: "permission denied or I/O error") }
+            if n == 0 { break }
+            out.append(contentsOf: more[0..<n])
+        }
+        return out
+    }
+
+    /// The bytes of the file at `path` (or `-`), decompressed when they are gzip data.
+    public static func readDecompressing(path: String) throws -> [UInt8] {
+        let raw = try read(path: path)
+        return Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: path) : raw
     }
 }

@@ -8,13 +8,14 @@ public enum ColumnKind: Sendable, Equatable {
     case text
 }
 
-/// One column of a ``Table``: the cell texts, which are missing, and the numbers when numeric.
+/// One column of a ``Table``: its values, which cells are missing, and the cell texts.
+///
+/// Stored by column, not by cell: the values (NaN where missing or not a number), a flag per
+/// cell, and only the texts the values cannot give back (``ColumnCells``), dictionary-encoded —
+/// a numeric column costs its values, a categorical one a small code per row.
 public struct Column: Sendable {
     /// The header name.
     public let name: String
-    /// Each cell's text, trimmed of surrounding spaces (tabs are kept, as content), without the
-    /// apostrophe a Varex writer adds to formula-like text (``SpreadsheetText``).
-    public let cells: [String]
     /// Whether each cell is a missing-value marker (see ``MissingValues``).
     public let isMissing: [Bool]
     /// Numeric or text.
@@ -26,24 +27,45 @@ public struct Column: Sendable {
     public let firstNonNumericRow: Int?
     /// How many non-missing cells are numbers.
     public let numericCount: Int
+    let texts: CellTexts
 
-    init(name: String, cells: [String]) {
-        self.name = name
-        self.cells = cells
+    /// Each cell's text, trimmed of surrounding spaces (tabs are kept, as content), without the
+    /// apostrophe a Varex writer adds to formula-like text (``SpreadsheetText``).
+    public var cells: ColumnCells { ColumnCells(values: values, texts: texts) }
+
+    /// A column of the given cell texts (already trimmed and without a writer's apostrophe).
+    public init(name: String, cells: [String]) {
         var missing = [Bool](repeating: false, count: cells.count)
         var values = [Extended](repeating: .nan, count: cells.count)
+        var kept = TextDictionary()
         var firstBad: Int? = nil
         var numeric = 0
         for (i, cell) in cells.enumerated() {
-            let c = cell.trimmingSpaces
-            if MissingValues.isMissing(Substring(c)) { missing[i] = true; continue }
-            if let v = NumberParsing.parse(c) { values[i] = v; numeric += 1 } else if firstBad == nil { firstBad = i }
+            switch CellReading.of(cell) {
+            case .missing:
+                missing[i] = true
+                kept.keep(cell, row: i)
+            case let .number(v, canonical):
+                values[i] = v
+                numeric += 1
+                if !canonical { kept.keep(cell, row: i) }
+            case .text:
+                if firstBad == nil { firstBad = i }
+                kept.keep(cell, row: i)
+            }
         }
-        self.isMissing = missing
+        self.init(name: name, isMissing: missing, values: values, texts: kept.texts(count: cells.count),
+                  firstNonNumericRow: firstBad, numericCount: numeric)
+    }
+
+    init(name: String, isMissing: [Bool], values: [Extended], texts: CellTexts, firstNonNumericRow: Int?, numericCount: Int) {
+        self.name = name
+        self.isMissing = isMissing
         self.values = values
-        self.firstNonNumericRow = firstBad
-        self.numericCount = numeric
-        self.kind = firstBad == nil ? .numeric : .text
+        self.texts = texts
+        self.firstNonNumericRow = firstNonNumericRow
+        self.numericCount = numericCount
+        self.kind = firstNonNumericRow == nil ? .numeric : .text
     }
 
     /// Whether the column is text although most of its non-missing cells are numbers: a typo in
@@ -57,7 +79,8 @@ public struct Column: Sendable {
     /// The distinct non-missing texts, sorted (the levels of a categorical variable).
     public var levels: [String] {
         var set = Set<String>()
-        for (i, c) in cells.enumerated() where !isMissing[i] { set.insert(c) }
+        let cells = self.cells
+        for i in cells.indices where !isMissing[i] { set.insert(cells[i]) }
         return set.sorted()
     }
 }
@@ -88,10 +111,9 @@ public struct Table: Sendable {
         self.columns = cols
     }
 
-    /// Reads a CSV file into a table.
+    /// Reads a CSV file (or gzip-compressed CSV) into a table, by ``ColumnarCSVReader``.
     public init(contentsOf path: String, displayName: String? = nil) throws {
-        let records = try CSVReader.read(path: path, displayName: displayName)
-        self.init(records: records, source: displayName ?? path)
+        self = try ColumnarCSVReader.read(path: path, displayName: displayName)
     }
 
     /// The column called `name`, or an error suggesting the closest name.

@@ -10,6 +10,6 @@ extension Table {
             if let first = seen[id] { throw DataError.duplicateID(location(row: i, column: column), id: id, firstRow: first + 1) }
             seen[id] = i
         }
-        return c.cells
+        return Array(c.cells)
     }
 }

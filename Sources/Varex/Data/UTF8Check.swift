@@ -1,7 +1,7 @@
 /// Finds the first byte that breaks UTF-8 (overlong forms, surrogates and values above U+10FFFF
 /// included), so a message can point at it.
 enum UTF8Check {
-    static func firstInvalidOffset(_ b: ArraySlice<UInt8>) -> Int? {
+    static func firstInvalidOffset<C: RandomAccessCollection>(_ b: C) -> Int? where C.Element == UInt8, C.Index == Int {
         var i = b.startIndex
         let end = b.endIndex
         while i < end {

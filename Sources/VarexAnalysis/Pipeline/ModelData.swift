@@ -31,7 +31,7 @@ public struct ModelData: Sendable {
         let mixedFormula = randomEffects && MixedFormula.hasRandomTerms(request.formula) ? try MixedFormula(request.formula, dot: dot) : nil
         let formula = try mixedFormula?.fixed ?? Formula(request.formula, dot: dot)
         let ids = try table.ids(column: request.id)
-        let labels = try request.label.map { try table.column($0).cells }
+        let labels = try request.label.map { Array(try table.column($0).cells) }
         for column in request.keep { _ = try table.column(column) }
         let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
         self.excludedRows = excluded.keys.sorted()
@@ -55,7 +55,7 @@ public struct ModelData: Sendable {
 
     /// The columns a user asked to keep beside the results (`--keep`), as (name, cells).
     public var keptColumns: [(name: String, cells: [String])] {
-        request.keep.compactMap { name in (try? table.column(name)).map { (name, $0.cells) } }
+        request.keep.compactMap { name in (try? table.column(name)).map { (name, Array($0.cells)) } }
     }
 
     /// A per-row table over every input row: the id (and label and kept columns), `columns`
