@@ -30,12 +30,23 @@ public enum ColumnarCSVReader {
 
     /// Parses CSV bytes into a table; `file` names the source in messages.
     public static func parse(_ input: [UInt8], file: String) throws -> Table {
+        try parse(input, file: file, chunk: minimumChunk)
+    }
+
+    /// Parses with chunks of at least `chunk` bytes (tests cut small files into many chunks).
+    static func parse(_ input: [UInt8], file: String, chunk: Int) throws -> Table {
+        try parseCounting(input, file: file, chunk: chunk).table
+    }
+
+    /// The table, with how many chunks were parsed in parallel (0 when the file was handed to
+    /// the sequential reader).
+    static func parseCounting(_ input: [UInt8], file: String, chunk: Int) throws -> (table: Table, chunks: Int) {
         try input.withUnsafeBufferPointer { whole in
-            try parse(whole, file: file, original: input)
+            try parse(whole, file: file, original: input, chunk: chunk)
         }
     }
 
-    static func parse(_ whole: UnsafeBufferPointer<UInt8>, file: String, original: [UInt8]) throws -> Table {
+    static func parse(_ whole: UnsafeBufferPointer<UInt8>, file: String, original: [UInt8], chunk: Int) throws -> (table: Table, chunks: Int) {
         let bom = whole.count >= 3 && whole[0] == 0xEF && whole[1] == 0xBB && whole[2] == 0xBF ? 3 : 0
         let bytes = UnsafeBufferPointer(rebasing: whole[bom...])
         func invalidUTF8(at offset: Int) -> DataError {
@@ -43,8 +54,8 @@ public enum ColumnarCSVReader {
             for k in 0..<offset where bytes[k] == 0x0A { line += 1 }
             return DataError.invalidUTF8(CellLocation(file: file, line: line), byteOffset: offset + bom)
         }
-        func sequential() throws -> Table {
-            Table(records: try CSVReader.parse(original, file: file), source: file)
+        func sequential() throws -> (table: Table, chunks: Int) {
+            (Table(records: try CSVReader.parse(original, file: file), source: file), 0)
         }
 
         // The header: the first record that is not a blank line.
@@ -64,7 +75,7 @@ public enum ColumnarCSVReader {
 
         // Chunks of the data, cut at record boundaries.
         let data = UnsafeBufferPointer(rebasing: bytes[header.end...])
-        let cuts = chunkStarts(data)
+        let cuts = chunkStarts(data, chunk: chunk)
         let progress = Progress.sink == nil ? nil : ProgressCounter()
         let parser = CSVChunkParser(columns: columns, progress: progress, file: file)
         var results = [ChunkResult](repeating: ChunkResult(), count: cuts.count - 1)
@@ -140,15 +151,15 @@ public enum ColumnarCSVReader {
             table.append(Column(name: names[j], isMissing: missing, values: values, texts: kept.texts(count: rowBase),
                                 firstNonNumericRow: firstText, numericCount: numeric))
         }
-        return Table(source: file, columns: table, lines: lines)
+        return (Table(source: file, columns: table, lines: lines), results.count)
     }
 
-    /// Where each chunk of `data` starts (and, last, its end): cuts every ``minimumChunk`` bytes
+    /// Where each chunk of `data` starts (and, last, its end): cuts every `chunk` bytes
     /// or so, each moved forward past the next line end outside quotes. The quote state at a cut
     /// is the parity of the quotes before it, counted in parallel.
-    static func chunkStarts(_ data: UnsafeBufferPointer<UInt8>) -> [Int] {
+    static func chunkStarts(_ data: UnsafeBufferPointer<UInt8>, chunk: Int) -> [Int] {
         let n = data.count
-        let pieces = max(1, min(64, n / minimumChunk))
+        let pieces = max(1, min(64, n / max(chunk, 1)))
         guard pieces > 1 else { return [0, n] }
         let size = n / pieces
         var quotes = [Int](repeating: 0, count: pieces)

@@ -46,9 +46,11 @@ public enum StarterSpec {
     /// consecutive, such as row numbers, or named like an id or a code).
     static func isUsableInFormula(_ c: Column) -> Bool {
         let present = c.values.indices.filter { !c.isMissing[$0] }.map { c.values[$0] }
-        guard present.count * 2 >= c.values.count, Set(present).count >= 2 else { return false }
-        let wholeAndDistinct = present.allSatisfy { $0 == $0.rounded() } && Set(present).count == present.count
-        guard wholeAndDistinct else { return true }
+        guard present.count * 2 >= c.values.count, let first = present.first, present.contains(where: { $0 != first }) else { return false }
+        // Whole numbers, all different (sorted, no two neighbours equal): perhaps a row number or code.
+        guard present.allSatisfy({ $0 == $0.rounded() }) else { return true }
+        let sorted = present.sorted()
+        guard zip(sorted, sorted.dropFirst()).allSatisfy({ $0 != $1 }) else { return true }
         let name = c.name.lowercased()
         let consecutive = (present.max()! - present.min()!) == Extended(present.count - 1)
         return !(consecutive || name == "id" || name.hasSuffix("_id") || name.hasSuffix("code"))
