@@ -13,7 +13,7 @@ struct AugmentedSystem {
             let j = qr.order[k]
             let s = Extended(qr.scales[j])
             if let exact {
-                for i in 0..<n { xe[i + k * n] = exact.storage[i + j * n] * s }
+                for i in 0..<n { xe[i + k * n] = exact[i, j] * s }
             } else {
                 for i in 0..<n { xe[i + k * n] = Extended(xDouble.storage[i + j * n]) * s }
             }

@@ -1,16 +1,15 @@
 import Dispatch
 
-/// Matrix–vector kernels in extended precision over a column-major design in either double or
-/// extended storage, by blocks of rows so each block stays in cache while every column is read.
+/// Matrix–vector kernels in extended precision over a column-major design held as doubles plus,
+/// for some columns, each element's remainder (``ExtendedMatrix``), by blocks of rows so each
+/// block stays in cache while every column is read.
 enum ExtendedKernels {
     static let blockRows = 512
 
     /// X̃ᵀv in extended precision, by ``ranges`` row ranges in parallel whose partial sums are
     /// added in range order (deterministic whatever the cores).
-    @_specialize(where T == Double)
-    @_specialize(where T == Extended)
-    static func transposeTimes<T: BinaryFloatingPoint>(x: UnsafeBufferPointer<T>, rows n: Int, columns: [Int], scales: [Double],
-                                                      v: [Extended]) -> [Extended] {
+    static func transposeTimes(x: UnsafeBufferPointer<Double>, remainders low: UnsafeBufferPointer<Double>, slots: [Int],
+                               rows n: Int, columns: [Int], scales: [Double], v: [Extended]) -> [Extended] {
         let k = columns.count
         let chunks = n >= 65_536 ? ranges : 1
         var partial = [Extended](repeating: 0, count: k * chunks)
@@ -23,8 +22,18 @@ enum ExtendedKernels {
                         let col = x.baseAddress! + j * n
                         var s0: Extended = 0, s1: Extended = 0
                         var i = lo
-                        while i + 1 < hi { s0 += Extended(col[i]) * vb[i]; s1 += Extended(col[i + 1]) * vb[i + 1]; i += 2 }
-                        if i < hi { s0 += Extended(col[i]) * vb[i] }
+                        if slots.isEmpty || slots[j] < 0 {
+                            while i + 1 < hi { s0 += Extended(col[i]) * vb[i]; s1 += Extended(col[i + 1]) * vb[i + 1]; i += 2 }
+                            if i < hi { s0 += Extended(col[i]) * vb[i] }
+                        } else {
+                            let r = low.baseAddress! + slots[j] * n
+                            while i + 1 < hi {
+                                s0 += (Extended(col[i]) + Extended(r[i])) * vb[i]
+                                s1 += (Extended(col[i + 1]) + Extended(r[i + 1])) * vb[i + 1]
+                                i += 2
+                            }
+                            if i < hi { s0 += (Extended(col[i]) + Extended(r[i])) * vb[i] }
+                        }
                         pBase[chunk * k + kk] = s0 + s1
                     }
                 }
@@ -46,10 +55,8 @@ enum ExtendedKernels {
     /// multiplied by `scales[column]`. Large problems are split into ``ranges`` contiguous ranges
     /// of rows run in parallel; each element of r is computed by one thread in a fixed order, so
     /// the result depends neither on timing nor on the number of cores.
-    @_specialize(where T == Double)
-    @_specialize(where T == Extended)
-    static func residual<T: BinaryFloatingPoint>(x: UnsafeBufferPointer<T>, rows n: Int, columns: [Int], scales: [Double],
-                                                y: [Extended], b: [Extended]) -> [Extended] {
+    static func residual(x: UnsafeBufferPointer<Double>, remainders low: UnsafeBufferPointer<Double>, slots: [Int],
+                         rows n: Int, columns: [Int], scales: [Double], y: [Extended], b: [Extended]) -> [Extended] {
         let coef: [Extended] = (0..<columns.count).map { b[$0] * Extended(scales[columns[$0]]) }
         var r = y
         let chunks = n >= 65_536 ? ranges : 1
@@ -64,7 +71,12 @@ enum ExtendedKernels {
                         let bj = coef[kk]
                         if bj == 0 { continue }
                         let col = x.baseAddress! + j * n
-                        for i in start..<end { rBase[i] -= Extended(col[i]) * bj }
+                        if slots.isEmpty || slots[j] < 0 {
+                            for i in start..<end { rBase[i] -= Extended(col[i]) * bj }
+                        } else {
+                            let r = low.baseAddress! + slots[j] * n
+                            for i in start..<end { rBase[i] -= (Extended(col[i]) + Extended(r[i])) * bj }
+                        }
                     }
                     start = end
                 }

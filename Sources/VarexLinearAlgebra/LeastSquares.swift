@@ -137,12 +137,12 @@ public enum LeastSquares {
         func gradient(_ r: [Extended]) -> [Double] {
             let g: [Extended]
             if let exact {
-                g = exact.x.storage.withUnsafeBufferPointer {
-                    ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: s, v: r)
+                g = exact.x.withParts { high, low, slots in
+                    ExtendedKernels.transposeTimes(x: high, remainders: low, slots: slots, rows: n, columns: columns, scales: s, v: r)
                 }
             } else {
                 g = x.storage.withUnsafeBufferPointer {
-                    ExtendedKernels.transposeTimes(x: $0, rows: n, columns: columns, scales: s, v: r)
+                    ExtendedKernels.transposeTimes(x: $0, remainders: $0, slots: [], rows: n, columns: columns, scales: s, v: r)
                 }
             }
             return g.map { Double($0) }
@@ -182,12 +182,12 @@ public enum LeastSquares {
         let ye: [Extended] = exact?.y ?? y.map { Extended($0) }
         var r: [Extended]
         if let exact {
-            r = exact.x.storage.withUnsafeBufferPointer {
-                ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: s, y: ye, b: b)
+            r = exact.x.withParts { high, low, slots in
+                ExtendedKernels.residual(x: high, remainders: low, slots: slots, rows: n, columns: columns, scales: s, y: ye, b: b)
             }
         } else {
             r = x.storage.withUnsafeBufferPointer {
-                ExtendedKernels.residual(x: $0, rows: n, columns: columns, scales: s, y: ye, b: b)
+                ExtendedKernels.residual(x: $0, remainders: $0, slots: [], rows: n, columns: columns, scales: s, y: ye, b: b)
             }
         }
         // Stop once a correction is below extended rounding, stops shrinking, or the predicted

@@ -63,20 +63,102 @@ public typealias Extended = Double
 
 /// A dense matrix of ``Extended`` values in column-major order: the design evaluated in
 /// extended precision, which refinement treats as the exact problem.
+///
+/// Stored as its rounding to `Double` (``rounded``, what LAPACK factors) plus, for the columns
+/// where rounding lost something, the remainder as a second `Double` per element: an x87 value
+/// has a 64-bit significand, so value − rounded has at most 11 significant bits and is exact in
+/// a `Double`. Indicator, intercept and whole-number columns cost one `Double` per element, not
+/// an `Extended` (16 bytes) and a rounded copy besides.
 public struct ExtendedMatrix: @unchecked Sendable {
     public let rows: Int
     public let columns: Int
-    public var storage: [Extended]
+    /// Every element rounded to `Double`.
+    public let rounded: Matrix
+    /// Element − rounded element for the inexact columns, one after another (column-major).
+    let remainders: [Double]
+    /// Per column, its place among the inexact columns in ``remainders``, or −1 when exact.
+    let remainderSlot: [Int]
 
+    /// Builds the matrix from column-major extended values.
     public init(rows: Int, columns: Int, columnMajor storage: [Extended]) {
         precondition(storage.count == rows * columns, "storage does not match the shape")
-        self.rows = rows
-        self.columns = columns
-        self.storage = storage
+        self.init(rows: rows, columns: columns) { j, out in
+            for i in 0..<rows { out[i] = storage[i + j * rows] }
+        }
     }
 
-    /// Rounds every element to `Double`.
-    public var rounded: Matrix {
-        Matrix(rows: rows, columns: columns, columnMajor: storage.map { Double($0) })
+    /// Builds the matrix column by column: `fill(j, buffer)` writes column j's extended values
+    /// into a reused buffer of `rows` elements, so no more than one extended column is ever held.
+    public init(rows: Int, columns: Int, fill: (Int, inout [Extended]) throws -> Void) rethrows {
+        self.rows = rows
+        self.columns = columns
+        var high = [Double](repeating: 0, count: rows * columns)
+        var low: [Double] = []
+        var slot = [Int](repeating: -1, count: columns)
+        var buffer = [Extended](repeating: 0, count: rows)
+        for j in 0..<columns {
+            try fill(j, &buffer)
+            var inexact = false
+            high.withUnsafeMutableBufferPointer { hb in
+                for i in 0..<rows {
+                    let d = Double(buffer[i])
+                    hb[i + j * rows] = d
+                    if buffer[i].isFinite && Extended(d) != buffer[i] { inexact = true }
+                }
+            }
+            if inexact {
+                slot[j] = low.count / max(rows, 1)
+                low.reserveCapacity(low.count + rows)
+                for i in 0..<rows {
+                    low.append(buffer[i].isFinite ? Double(buffer[i] - Extended(high[i + j * rows])) : 0)
+                }
+            }
+        }
+        self.rounded = Matrix(rows: rows, columns: columns, columnMajor: high)
+        self.remainders = low
+        self.remainderSlot = slot
     }
+
+    /// Element (i, j) in extended precision.
+    @inline(__always)
+    public subscript(i: Int, j: Int) -> Extended {
+        let h = Extended(rounded.storage[i + j * rows])
+        let s = remainderSlot[j]
+        return s < 0 ? h : h + Extended(remainders[i + s * rows])
+    }
+
+    /// Whether column j is exact in `Double` (its extended values are its rounded ones).
+    public func isExactInDouble(_ j: Int) -> Bool { remainderSlot[j] < 0 }
+
+    /// Column j in extended precision.
+    public func column(_ j: Int) -> [Extended] { (0..<rows).map { self[$0, j] } }
+
+    /// The elements in column-major order (read-only), as `storage[i + j * rows]`.
+    public var storage: ExtendedStorage { ExtendedStorage(matrix: self) }
+
+    /// The matrix with column j replaced by `transform(j, column j)`, column by column.
+    public func mapColumns(_ transform: (Int, [Extended]) -> [Extended]) -> ExtendedMatrix {
+        ExtendedMatrix(rows: rows, columns: columns) { j, out in out = transform(j, column(j)) }
+    }
+
+    /// The columns `columns`, in that order.
+    public func selecting(_ columns: [Int]) -> ExtendedMatrix {
+        ExtendedMatrix(rows: rows, columns: columns.count) { k, out in out = column(columns[k]) }
+    }
+
+    /// Calls `body` with the rounded values and the remainders (column j's remainders start at
+    /// `slot[j] * rows`; slot −1 for an exact column).
+    func withParts<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, [Int]) throws -> R) rethrows -> R {
+        try rounded.storage.withUnsafeBufferPointer { hb in
+            try remainders.withUnsafeBufferPointer { lb in try body(hb, lb, remainderSlot) }
+        }
+    }
+}
+
+/// The elements of an ``ExtendedMatrix`` in column-major order.
+public struct ExtendedStorage: RandomAccessCollection {
+    let matrix: ExtendedMatrix
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { matrix.rows * matrix.columns }
+    public subscript(k: Int) -> Extended { matrix[k % Swift.max(matrix.rows, 1), k / Swift.max(matrix.rows, 1)] }
 }

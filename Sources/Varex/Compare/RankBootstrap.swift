@@ -55,7 +55,7 @@ public struct RankBootstrap: Sendable {
         // The estimable columns and the response, unweighted (for justified levels) and weighted
         // (the rows a replicate refits: the fit's own √w·X and √w·y), and the weighted means.
         var x = [Double](repeating: 0, count: n * p)
-        for (k, j) in est.enumerated() { for i in 0..<n { x[i + k * n] = Double(design.x.storage[i + j * n]) } }
+        for (k, j) in est.enumerated() { for i in 0..<n { x[i + k * n] = Double(design.x[i, j]) } }
         let y = design.y.map { Double($0) }
         let refit = Refit(fit: fit, columns: est)
         // The refit's rows (√w·X, √w·y), copied into the solver in the loop below: a plain

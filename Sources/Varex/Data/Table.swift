@@ -76,6 +76,20 @@ public struct Column: Sendable {
         return numericCount * 2 > nonMissing
     }
 
+    /// For each of `rows`, the index of its cell's text in `levels` (−1 if it is none of them).
+    /// A categorical column maps its dictionary once instead of comparing texts row by row.
+    public func levelIndices(rows: [Int], levels: [String]) -> [Int32] {
+        var index: [String: Int32] = [:]
+        for (k, level) in levels.enumerated() { index[level] = Int32(k) }
+        if case let .dense(codes) = texts.layout {
+            let byCode = texts.dictionary.map { index[$0] ?? -1 }
+            let cells = self.cells
+            return rows.map { r in codes[r] >= 0 ? byCode[Int(codes[r])] : index[cells[r]] ?? -1 }
+        }
+        let cells = self.cells
+        return rows.map { index[cells[$0]] ?? -1 }
+    }
+
     /// The distinct non-missing texts, sorted (the levels of a categorical variable).
     public var levels: [String] {
         var set = Set<String>()

@@ -62,7 +62,7 @@ public struct Decomposition: Sendable {
         var means = [Double](repeating: .nan, count: p)
         for j in 0..<p where !fit.isAliased[j] {
             let b = Extended(fit.coefficients[j])
-            let col = Array(design.x.storage[(j * n)..<((j + 1) * n)])
+            let col = design.x.column(j)
             var mean: Extended = 0
             for i in 0..<n { mean += Extended(fit.weight(i)) * col[i] }
             mean /= sw
@@ -90,7 +90,7 @@ public struct Decomposition: Sendable {
         for j in fit.coefficients.indices where !fit.isAliased[j] && fit.design.assign[j] >= 0 {
             let b = Extended(fit.coefficients[j]), mean = Extended(columnMeans[j])
             let g = grouping.groupOfTerm[fit.design.assign[j]]
-            for k in 0..<m { effects[g][k] += b * (rows.x.storage[k + j * m] - mean) }
+            for k in 0..<m { effects[g][k] += b * (rows.x[k, j] - mean) }
         }
         let fitted = (0..<m).map { k in Double(effects.reduce(Extended(baseline)) { $0 + $1[k] }) }
         return (effects.map { $0.map { Double($0) } }, fitted)

@@ -39,14 +39,14 @@ public struct GLMDecomposition: Sendable {
         var base: Extended = 0
         for j in 0..<p where !fit.isAliased[j] {
             var mean: Extended = 0
-            for i in 0..<n { mean += Extended(w[i]) * design.x.storage[i + j * n] }
+            for i in 0..<n { mean += Extended(w[i]) * design.x[i, j] }
             mean /= Extended(sw)
             let b = Extended(fit.coefficients[j])
             base += b * mean
             let term = design.assign[j]
             guard term >= 0 else { continue }
             let g = grouping.groupOfTerm[term]
-            for i in 0..<n { effects[g][i] += Double(b * (design.x.storage[i + j * n] - mean)) }
+            for i in 0..<n { effects[g][i] += Double(b * (design.x[i, j] - mean)) }
         }
         let link = fit.link
         baseline = Double(base)

@@ -93,15 +93,17 @@ public struct DesignMatrix: Sendable {
     public init(formula: Formula, table: Table, options: DesignOptions = DesignOptions()) throws {
         let frame = try ModelFrame(formula: formula, table: table, options: options)
         let codings = try Contrasts.codings(frame: frame, references: options.references)
-        var (names, assign, columns) = Self.columns(frame: frame, codings: codings)
+        var (names, assign, x) = Self.columns(frame: frame, codings: codings)
         let yv = frame.numericValues[frame.responseIndex]!
         var y = frame.rows.map { yv[$0] }
         var absorbed: AbsorbedFactors? = nil
         if !options.absorb.isEmpty {
             let weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
             absorbed = try AbsorbedFactors(frame: frame, formula: formula, response: y, weights: weights)
+            var columns = (0..<x.columns).map { x.column($0) }
             if let k = assign.firstIndex(of: -1) { names.remove(at: k); assign.remove(at: k); columns.remove(at: k) }
             try absorbed!.transform(&columns, &y, weights: weights)
+            x = ExtendedMatrix(rows: frame.rows.count, columns: columns.count) { j, out in out = columns[j] }
         }
         self.absorbed = absorbed
         self.formula = formula
@@ -113,7 +115,7 @@ public struct DesignMatrix: Sendable {
         self.clusters = frame.clusterColumns.map { c in (c.name, frame.rows.map { c.cells[$0] }) }
         self.columnNames = names
         self.assign = assign
-        self.x = ExtendedMatrix(rows: frame.rows.count, columns: names.count, columnMajor: columns.flatMap { $0 })
+        self.x = x
         self.y = y
         self.weights = frame.weightColumn.map { wc in frame.rows.map { wc.values[$0] } }
         if formula.offsets.isEmpty {
@@ -130,37 +132,43 @@ public struct DesignMatrix: Sendable {
     }
 
     /// The columns over the frame's rows used.
-    static func columns(frame: ModelFrame, codings: [Int: CategoricalCoding]) -> (names: [String], assign: [Int], columns: [[Extended]]) {
+    static func columns(frame: ModelFrame, codings: [Int: CategoricalCoding]) -> (names: [String], assign: [Int], x: ExtendedMatrix) {
         let used = frame.rows
         return columns(formula: frame.formula, codings: codings, bases: frame.bases, count: used.count,
                        numeric: { vi in let v = frame.numericValues[vi]!; return used.map { v[$0] } },
-                       categorical: { vi in let c = frame.categoricalColumns[vi]!; return used.map { c.cells[$0] } })
+                       categorical: { vi in frame.categoricalColumns[vi]!.levelIndices(rows: used, levels: codings[vi]!.levels) })
     }
 
-    /// Columns, term by term, over `count` rows whose numeric variables' values and categorical
-    /// variables' cells the two functions give: numeric variables multiply in; a categorical
-    /// variable is coded by treatment contrasts when the term without it is in the model, by
-    /// indicators otherwise (R's rule, including its special case for the first factor of a
-    /// model without intercept).
-    static func columns(formula: Formula, codings: [Int: CategoricalCoding], bases: [Int: BasisParameters], count m: Int,
-                        numeric: (Int) -> [Extended], categorical: (Int) -> [String])
-        -> (names: [String], assign: [Int], columns: [[Extended]]) {
-        var names: [String] = []
-        var assign: [Int] = []
-        var columns: [[Extended]] = []
-        if formula.hasIntercept {
-            names.append("(Intercept)"); assign.append(-1)
-            columns.append([Extended](repeating: 1, count: m))
+    /// One design column: its name, its term and what it multiplies.
+    struct ColumnRecipe {
+        enum Factor {
+            /// A numeric variable (by variable index).
+            case numeric(Int)
+            /// Column `k` of a basis variable.
+            case basis(Int, Int)
+            /// The indicator of level `k` of a categorical variable.
+            case indicator(Int, Int32)
         }
+        let name: String
+        let assign: Int
+        let factors: [Factor]
+    }
+
+    /// The design's columns, term by term: numeric variables multiply in; a categorical variable
+    /// is coded by treatment contrasts when the term without it is in the model, by indicators
+    /// otherwise (R's rule, including its special case for the first factor of a model without
+    /// intercept).
+    static func recipes(formula: Formula, codings: [Int: CategoricalCoding], basisSuffixes: (Int) -> [String]?) -> [ColumnRecipe] {
+        var out: [ColumnRecipe] = []
+        if formula.hasIntercept { out.append(ColumnRecipe(name: "(Intercept)", assign: -1, factors: [])) }
         let termSets = formula.terms.map { Set($0.variables) }
         var firstFactorTermSeen = false
         for (ti, term) in formula.terms.enumerated() {
-            var block: [(name: String, values: [Extended])] = [("", [Extended](repeating: 1, count: m))]
+            var block: [(name: String, factors: [ColumnRecipe.Factor])] = [("", [])]
             for vi in term.variables {
                 let label = formula.variables[vi].label
-                var factors: [(name: String, values: [Extended])] = []
+                var factors: [(name: String, factor: ColumnRecipe.Factor)] = []
                 if let coding = codings[vi] {
-                    let cells = categorical(vi)
                     let margin = Set(term.variables).subtracting([vi])
                     var full = margin.isEmpty ? false : !termSets.contains(margin)
                     if margin.isEmpty && !formula.hasIntercept && !firstFactorTermSeen && term.variables.count == 1 {
@@ -168,26 +176,57 @@ public struct DesignMatrix: Sendable {
                         firstFactorTermSeen = true
                     }
                     for (k, level) in coding.levels.enumerated() where full || k != coding.reference {
-                        factors.append((label + level, cells.map { $0 == level ? 1 : 0 }))
+                        factors.append((label + level, .indicator(vi, Int32(k))))
                     }
-                } else if let basis = bases[vi] {
+                } else if let suffixes = basisSuffixes(vi) {
                     // A one-column basis is named by its term alone (R's model.matrix).
-                    let columns = basis.columns(numeric(vi))
-                    factors += columns.map { (label + (columns.count == 1 ? "" : $0.suffix), $0.values) }
+                    for (k, suffix) in suffixes.enumerated() { factors.append((label + (suffixes.count == 1 ? "" : suffix), .basis(vi, k))) }
                 } else {
-                    factors.append((label, numeric(vi)))
+                    factors.append((label, .numeric(vi)))
                 }
-                var next: [(name: String, values: [Extended])] = []
+                var next: [(name: String, factors: [ColumnRecipe.Factor])] = []
                 for f in factors {
-                    for b in block {
-                        let name = b.name.isEmpty ? f.name : b.name + ":" + f.name
-                        next.append((name, zip(b.values, f.values).map { $0 * $1 }))
-                    }
+                    for b in block { next.append((b.name.isEmpty ? f.name : b.name + ":" + f.name, b.factors + [f.factor])) }
                 }
                 block = next
             }
-            for b in block { names.append(b.name); assign.append(ti); columns.append(b.values) }
+            for b in block { out.append(ColumnRecipe(name: b.name, assign: ti, factors: b.factors)) }
         }
-        return (names, assign, columns)
+        return out
+    }
+
+    /// The design over `count` rows whose numeric variables' values and categorical variables'
+    /// level indices (−1 for none of the levels) the two functions give, built one column at a
+    /// time into its single store (``ExtendedMatrix``).
+    static func columns(formula: Formula, codings: [Int: CategoricalCoding], bases: [Int: BasisParameters], count m: Int,
+                        numeric: (Int) -> [Extended], categorical: (Int) -> [Int32])
+        -> (names: [String], assign: [Int], x: ExtendedMatrix) {
+        var basisColumns: [Int: [(suffix: String, values: [Extended])]] = [:]
+        func basis(_ vi: Int) -> [(suffix: String, values: [Extended])] {
+            if let b = basisColumns[vi] { return b }
+            let b = bases[vi].map { $0.columns(numeric(vi)).map { ($0.suffix, $0.values) } } ?? []
+            basisColumns[vi] = b
+            return b
+        }
+        let recipes = recipes(formula: formula, codings: codings, basisSuffixes: { bases[$0] == nil ? nil : basis($0).map(\.suffix) })
+        var levelIndices: [Int: [Int32]] = [:]
+        let x = ExtendedMatrix(rows: m, columns: recipes.count) { j, out in
+            for i in 0..<m { out[i] = 1 }
+            for factor in recipes[j].factors {
+                switch factor {
+                case let .numeric(vi):
+                    let v = numeric(vi)
+                    for i in 0..<m { out[i] *= v[i] }
+                case let .basis(vi, k):
+                    let v = basis(vi)[k].values
+                    for i in 0..<m { out[i] *= v[i] }
+                case let .indicator(vi, level):
+                    if levelIndices[vi] == nil { levelIndices[vi] = categorical(vi) }
+                    let codes = levelIndices[vi]!
+                    for i in 0..<m { out[i] *= codes[i] == level ? 1 : 0 }
+                }
+            }
+        }
+        return (recipes.map(\.name), recipes.map(\.assign), x)
     }
 }

@@ -68,13 +68,18 @@ public struct ModelSchema: Sendable {
             }
         }
         let used = wanted.filter { note[$0] == nil }
-        let (_, _, columns) = DesignMatrix.columns(formula: formula, codings: codings, bases: bases, count: used.count,
-                                                   numeric: { vi in let v = numeric[vi]!; return used.map { v[$0] } },
-                                                   categorical: { vi in let c = cells[vi]!; return used.map { c[$0] } })
+        let (_, _, x) = DesignMatrix.columns(formula: formula, codings: codings, bases: bases, count: used.count,
+                                             numeric: { vi in let v = numeric[vi]!; return used.map { v[$0] } },
+                                             categorical: { vi in
+                                                 let c = cells[vi]!
+                                                 var index: [String: Int32] = [:]
+                                                 for (k, level) in codings[vi]!.levels.enumerated() { index[level] = Int32(k) }
+                                                 return used.map { index[c[$0]] ?? -1 }
+                                             })
         let offset: [Extended]? = formula.offsets.isEmpty ? nil : used.map { r in
             formula.offsets.reduce(Extended(0)) { $0 + numeric[$1]![r] }
         }
-        return SchemaRows(rows: used, x: ExtendedMatrix(rows: used.count, columns: columnNames.count, columnMajor: columns.flatMap { $0 }),
+        return SchemaRows(rows: used, x: x,
                           observed: observed.map { y in used.map { y[$0] } }, notes: note, offset: offset)
     }
 
@@ -135,7 +140,7 @@ extension SchemaRows {
         let positions = rows.indices.filter { keep(rows[$0]) }
         let n = rows.count, p = x.columns
         var storage = [Extended](repeating: 0, count: positions.count * p)
-        for j in 0..<p { for (k, i) in positions.enumerated() { storage[k + j * positions.count] = x.storage[i + j * n] } }
+        for j in 0..<p { for (k, i) in positions.enumerated() { storage[k + j * positions.count] = x[i, j] } }
         return SchemaRows(rows: positions.map { rows[$0] }, x: ExtendedMatrix(rows: positions.count, columns: p, columnMajor: storage),
                           observed: observed.map { y in positions.map { y[$0] } }, notes: notes,
                           offset: offset.map { o in positions.map { o[$0] } })

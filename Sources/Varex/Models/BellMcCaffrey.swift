@@ -23,7 +23,7 @@ public struct BellMcCaffrey: Sendable {
         guard fit.design.absorbed == nil else { throw ModelError.cr2WithAbsorb }
         let est = fit.estimable, n = fit.n, p = est.count, pAll = fit.coefficients.count
         let labels = fit.design.clusters[0].labels
-        let x = Matrix(columns: est.map { j in (0..<n).map { Double(fit.design.x.storage[j * n + $0]) } })
+        let x = Matrix(columns: est.map { j in (0..<n).map { Double(fit.design.x[$0, j]) } })
         let raw = (0..<n).map { fit.weight($0) }
         let meanW = raw.reduce(0, +) / Double(n)
         let w = raw.map { $0 / meanW }

@@ -38,7 +38,7 @@ public enum LinearModel {
         var fitted = design.offset ?? [Extended](repeating: 0, count: n)
         for j in estimable {
             let b = Extended(solution.coefficients[j])
-            for i in 0..<n { fitted[i] += design.x.storage[i + j * n] * b }
+            for i in 0..<n { fitted[i] += design.x[i, j] * b }
         }
         // With as many rows as estimable coefficients the response lies in the column space:
         // the residuals are exactly zero (R's qr.resid gives 0 too), not rounding noise.

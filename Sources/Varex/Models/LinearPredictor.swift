@@ -38,12 +38,12 @@ public struct LinearPredictor: Sendable {
         let n = rows.rows.count
         return (0..<n).map { i in
             var fit: Extended = rows.offset?[i] ?? 0
-            for j in est { fit += rows.x.storage[i + j * n] * Extended(coefficients[j]) }
+            for j in est { fit += rows.x[i, j] * Extended(coefficients[j]) }
             var variance = 0.0
             for a in est {
-                let xa = Double(rows.x.storage[i + a * n])
+                let xa = Double(rows.x[i, a])
                 guard xa != 0 else { continue }
-                for b in est { variance += xa * covariance[a, b] * Double(rows.x.storage[i + b * n]) }
+                for b in est { variance += xa * covariance[a, b] * Double(rows.x[i, b]) }
             }
             let se = max(variance, 0).squareRoot()
             let w = weights?[i] ?? 1

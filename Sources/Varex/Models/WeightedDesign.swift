@@ -12,26 +12,23 @@ public struct WeightedDesign: Sendable {
     public let root: [Extended]?
 
     public init(_ design: DesignMatrix) {
-        let n = design.y.count, p = design.columnNames.count
+        let n = design.y.count
         let root: [Extended]? = design.weights?.map { $0.squareRoot() }
-        var x = design.x
         // An offset is known: the least-squares problem is in y − offset.
         var y = design.y
         if let offset = design.offset { for i in 0..<n { y[i] -= offset[i] } }
         if let root {
-            for j in 0..<p { for i in 0..<n { x.storage[i + j * n] *= root[i] } }
+            self.x = design.x.mapColumns { _, column in (0..<n).map { column[$0] * root[$0] } }
             for i in 0..<n { y[i] *= root[i] }
+        } else {
+            self.x = design.x
         }
-        self.x = x
         self.y = y
         self.root = root
     }
 
     /// The columns `columns` of √w·X, in that order.
     public func columns(_ columns: [Int]) -> ExtendedMatrix {
-        let n = x.rows
-        var storage = [Extended](repeating: 0, count: n * columns.count)
-        for (c, j) in columns.enumerated() { for i in 0..<n { storage[i + c * n] = x.storage[i + j * n] } }
-        return ExtendedMatrix(rows: n, columns: columns.count, columnMajor: storage)
+        columns == Array(0..<x.columns) ? x : x.selecting(columns)
     }
 }
