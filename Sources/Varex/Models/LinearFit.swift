@@ -24,8 +24,9 @@ public struct LinearFit: Sendable {
     public let weightedRSS: Double
     /// (XᵀWX)⁻¹ for the estimable columns, by design column (NaN for aliased).
     public let unscaledCovariance: Matrix
-    /// The first `rank` columns of Q for the weighted design (n × rank).
-    public let q: Matrix
+    /// The squared row norms of the first `rank` columns of Q for the weighted design: the
+    /// leverage within the design's columns, kept instead of Q itself (n, not n × rank, numbers).
+    public let qRowNorms: [Double]
     /// Condition estimate of the scaled, weighted design.
     public let conditionEstimate: Double
     /// How the design was factored (Householder QR, or CholeskyQR2 for tall well-conditioned designs).
@@ -122,11 +123,8 @@ public struct LinearFit: Sendable {
     /// factors' share when there are any (the hat matrix of the model with their dummy columns).
     public var leverage: [Double] {
         let absorbed = design.absorbed?.leverage
-        return (0..<n).map { i in
-            var h = absorbed?[i] ?? 0
-            for k in 0..<rank { let v = q[i, k]; h += v * v }
-            return h
-        }
+        guard let absorbed else { return qRowNorms }
+        return (0..<n).map { absorbed[$0] + qRowNorms[$0] }
     }
 
     /// Prediction intervals for the rows used: ŷ ± t·σ̂·√((1 + hᵢ)/wᵢ), the prediction variance

@@ -25,11 +25,11 @@ public enum LinearModel {
         let xd = xw.rounded
         let solution: LeastSquaresSolution
         let unscaled: Matrix
-        let q: Matrix
+        let h: [Double]
         do {
             solution = try LeastSquares.solve(xd, yw.map { Double($0) }, exact: (xw, yw), tolerance: tolerance)
             unscaled = try LeastSquares.unscaledCovariance(of: solution, x: xd, exact: xw)
-            q = try solution.thinQ(of: xd)
+            h = try solution.leverage(of: xd)
         } catch let e as LinearAlgebraError {
             throw ModelError.numerical(Self.describe(e, design: design))
         }
@@ -57,7 +57,7 @@ public enum LinearModel {
                          fitted: fitted.map { Double($0) }, residuals: residuals,
                          weights: design.weights?.map { Double($0) },
                          weightedRSS: exact ? 0 : solution.residualSumOfSquares,
-                         unscaledCovariance: unscaled, q: q,
+                         unscaledCovariance: unscaled, qRowNorms: h,
                          conditionEstimate: solution.conditionEstimate, method: solution.method,
                          tolerance: tolerance, refinementCorrection: solution.lastCorrection, weighted: weighted)
     }
