@@ -90,6 +90,15 @@ public struct ExtendedMatrix: @unchecked Sendable {
     /// Builds the matrix column by column: `fill(j, buffer)` writes column j's extended values
     /// into a reused buffer of `rows` elements, so no more than one extended column is ever held.
     public init(rows: Int, columns: Int, fill: (Int, inout [Extended]) throws -> Void) rethrows {
+        try self.init(rows: rows, columns: columns) { j, buffer, _ in try fill(j, &buffer); return false }
+    }
+
+    /// Builds the matrix column by column. `fill(j, buffer, doubles)` either writes column j's
+    /// extended values into `buffer` and returns false, or, for a column it knows to be exact in
+    /// `Double` (indicators, products of indicators), writes them straight into `doubles` and
+    /// returns true.
+    public init(rows: Int, columns: Int,
+                fill: (Int, inout [Extended], UnsafeMutableBufferPointer<Double>) throws -> Bool) rethrows {
         self.rows = rows
         self.columns = columns
         var high = [Double](repeating: 0, count: rows * columns)
@@ -97,18 +106,18 @@ public struct ExtendedMatrix: @unchecked Sendable {
         var slot = [Int](repeating: -1, count: columns)
         var buffer = [Extended](repeating: 0, count: rows)
         for j in 0..<columns {
-            try fill(j, &buffer)
             var inexact = false
-            high.withUnsafeMutableBufferPointer { hb in
+            try high.withUnsafeMutableBufferPointer { hb in
+                let target = UnsafeMutableBufferPointer(rebasing: hb[(j * rows)..<((j + 1) * rows)])
+                if try fill(j, &buffer, target) { return }
                 for i in 0..<rows {
                     let d = Double(buffer[i])
-                    hb[i + j * rows] = d
+                    target[i] = d
                     if buffer[i].isFinite && Extended(d) != buffer[i] { inexact = true }
                 }
             }
             if inexact {
                 slot[j] = low.count / max(rows, 1)
-                low.reserveCapacity(low.count + rows)
                 for i in 0..<rows {
                     low.append(buffer[i].isFinite ? Double(buffer[i] - Extended(high[i + j * rows])) : 0)
                 }
@@ -132,6 +141,23 @@ public struct ExtendedMatrix: @unchecked Sendable {
 
     /// Column j in extended precision.
     public func column(_ j: Int) -> [Extended] { (0..<rows).map { self[$0, j] } }
+
+    /// out += b · column j, in extended precision.
+    public func addColumn(_ j: Int, times b: Extended, to out: inout [Extended]) {
+        precondition(out.count == rows)
+        let n = rows
+        withParts { high, low, slots in
+            out.withUnsafeMutableBufferPointer { o in
+                let h = high.baseAddress! + j * n
+                if slots[j] < 0 {
+                    for i in 0..<n { o[i] += Extended(h[i]) * b }
+                } else {
+                    let r = low.baseAddress! + slots[j] * n
+                    for i in 0..<n { o[i] += (Extended(h[i]) + Extended(r[i])) * b }
+                }
+            }
+        }
+    }
 
     /// The elements in column-major order (read-only), as `storage[i + j * rows]`.
     public var storage: ExtendedStorage { ExtendedStorage(matrix: self) }

@@ -210,7 +210,20 @@ public struct DesignMatrix: Sendable {
         }
         let recipes = recipes(formula: formula, codings: codings, basisSuffixes: { bases[$0] == nil ? nil : basis($0).map(\.suffix) })
         var levelIndices: [Int: [Int32]] = [:]
-        let x = ExtendedMatrix(rows: m, columns: recipes.count) { j, out in
+        let x = ExtendedMatrix(rows: m, columns: recipes.count) { j, out, doubles in
+            // The intercept and products of indicators are 0 or 1: exact in double, written directly.
+            let indicators = recipes[j].factors.compactMap { f -> (Int, Int32)? in
+                if case let .indicator(vi, level) = f { return (vi, level) } else { return nil }
+            }
+            if indicators.count == recipes[j].factors.count {
+                for i in 0..<m { doubles[i] = 1 }
+                for (vi, level) in indicators {
+                    if levelIndices[vi] == nil { levelIndices[vi] = categorical(vi) }
+                    let codes = levelIndices[vi]!
+                    for i in 0..<m where codes[i] != level { doubles[i] = 0 }
+                }
+                return true
+            }
             for i in 0..<m { out[i] = 1 }
             for factor in recipes[j].factors {
                 switch factor {
@@ -226,6 +239,7 @@ public struct DesignMatrix: Sendable {
                     for i in 0..<m { out[i] *= codes[i] == level ? 1 : 0 }
                 }
             }
+            return false
         }
         return (recipes.map(\.name), recipes.map(\.assign), x)
     }

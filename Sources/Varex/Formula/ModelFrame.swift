@@ -50,13 +50,15 @@ struct ModelFrame {
         var dropReason = [String?](repeating: nil, count: n)
         for (row, reason) in options.excluded where row < n { dropReason[row] = reason }
         let columnOrder = formula.columns + (options.weights.map { [$0] } ?? []) + options.clusters + options.absorb
+        // Each column's missing flags, resolved once, in the order the reasons name them.
+        let checks: [(reason: String, missing: [Bool])] = columnOrder.compactMap { name in
+            let c = numericColumns[name] ?? weightColumn.flatMap { $0.name == name ? $0 : nil }
+                ?? categoricalColumns.values.first { $0.name == name } ?? clusterColumns.first { $0.name == name }
+                ?? absorbColumns.first { $0.name == name }
+            return c.map { ("missing \(name)", $0.isMissing) }
+        }
         for row in 0..<n where dropReason[row] == nil {
-            for name in columnOrder {
-                let c = numericColumns[name] ?? weightColumn.flatMap { $0.name == name ? $0 : nil }
-                    ?? categoricalColumns.values.first { $0.name == name } ?? clusterColumns.first { $0.name == name }
-                    ?? absorbColumns.first { $0.name == name }
-                if let c, c.isMissing[row] { dropReason[row] = "missing \(name)"; break }
-            }
+            for check in checks where check.missing[row] { dropReason[row] = check.reason; break }
         }
         // A comparison is missing where one of its columns is.
         for (vi, c) in categoricalColumns {
@@ -65,9 +67,19 @@ struct ModelFrame {
                 dropReason[row] = "missing \(e.columns.first { (try? table.column($0).isMissing[row]) == true } ?? formula.variables[vi].label)"
             }
         }
-        var values: [Int: [Extended]] = [:]
+        var evaluated: [Int: [Extended]] = [:]
         for (vi, v) in formula.variables.enumerated() where categoricalColumns[vi] == nil {
             var column = [Extended](repeating: .nan, count: n)
+            if case let .column(name) = v.source {
+                // A column as it is: its values, resolved once.
+                let values = numericColumns[name]!.values
+                for row in 0..<n where dropReason[row] == nil {
+                    let value = values[row]
+                    if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { column[row] = value }
+                }
+                evaluated[vi] = column
+                continue
+            }
             for row in 0..<n where dropReason[row] == nil {
                 let value: Extended
                 switch v.source {
@@ -78,8 +90,9 @@ struct ModelFrame {
                 }
                 if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { column[row] = value }
             }
-            values[vi] = column
+            evaluated[vi] = column
         }
+        var values = evaluated
         var trials: [Extended]? = nil
         if case let .expression(.call("cbind", pair)) = formula.variables[responseIndex].source {
             var t = [Extended](repeating: .nan, count: n)

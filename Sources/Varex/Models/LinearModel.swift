@@ -36,10 +36,7 @@ public enum LinearModel {
         // Fitted values and residuals on the response's own scale, in extended precision.
         let estimable = (0..<p).filter { !solution.coefficients[$0].isNaN }
         var fitted = design.offset ?? [Extended](repeating: 0, count: n)
-        for j in estimable {
-            let b = Extended(solution.coefficients[j])
-            for i in 0..<n { fitted[i] += design.x[i, j] * b }
-        }
+        for j in estimable { design.x.addColumn(j, times: Extended(solution.coefficients[j]), to: &fitted) }
         // With as many rows as estimable coefficients the response lies in the column space:
         // the residuals are exactly zero (R's qr.resid gives 0 too), not rounding noise.
         let exact = solution.rank + (design.absorbed?.parameters ?? 0) >= n

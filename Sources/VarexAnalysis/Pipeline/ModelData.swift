@@ -74,6 +74,7 @@ public struct ModelData: Sendable {
 
     /// The rows to leave out for excluded ids, with the reason; an unknown id is an error.
     static func excludedRows(ids: [String], exclude: [String]) throws -> [Int: String] {
+        guard !exclude.isEmpty else { return [:] }
         var index: [String: Int] = [:]
         for (row, id) in ids.enumerated() where index[id] == nil { index[id] = row }
         var rows: [Int: String] = [:]
