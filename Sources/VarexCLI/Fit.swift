@@ -32,7 +32,7 @@ struct Fit: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row (`-` reads standard input); optional with --spec.")
+    @Argument(help: "The data: a CSV file with a header row (or gzip-compressed, .csv.gz) (`-` reads standard input); optional with --spec.")
     var data: String?
 
     @OptionGroup var csv: CSVOptions

@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row; optional with --spec.")
+    @Argument(help: "The data: a CSV file with a header row (or gzip-compressed, .csv.gz); optional with --spec.")
     var data: String?
 
     @OptionGroup var csv: CSVOptions

@@ -13,7 +13,7 @@ struct Init: ParsableCommand {
         """
     )
 
-    @Argument(help: "The data: a CSV file with a header row.")
+    @Argument(help: "The data: a CSV file with a header row (or gzip-compressed, .csv.gz).")
     var data: String
     @Option(help: "Write the spec here (default: stdout). The data path in it is relative to this file.")
     var out: String = "-"
