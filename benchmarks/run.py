@@ -116,7 +116,11 @@ def main():
     varex = os.path.join(ROOT, ".build", "release", "varex")
     if "--only-e" in sys.argv:
         # Case (e) alone, its section replaced in the last full run's RESULTS.md.
-        replace_e_section(e_lines(person_level(varex, tmp)))
+        section = e_lines(person_level(varex, tmp))
+        section.insert(2, f"Rerun alone (`--only-e`) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; the sections "
+                          "above are from the last full run.")
+        section.insert(3, "")
+        replace_e_section(section)
         return
     bench = os.path.join(ROOT, ".build", "release", "varex-bench")
     print("(a) council model, end to end", file=sys.stderr)
