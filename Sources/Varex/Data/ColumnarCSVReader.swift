@@ -241,7 +241,6 @@ struct HeaderRecord {
                 field.append(c); i += 1
             }
             let atEnd = i >= n
-            let hadContent = !field.isEmpty || !fields.isEmpty || quoted
             fields.append(String(decoding: field, as: UTF8.self))
             if !atEnd {
                 if b[i] == 0x0D, i + 1 < n, b[i + 1] == 0x0A { i += 1 }
@@ -254,7 +253,7 @@ struct HeaderRecord {
                 self.nextLine = line
                 return
             }
-            if atEnd { _ = hadContent; return nil }
+            if atEnd { return nil }
         }
     }
 

@@ -32,33 +32,30 @@ enum DecimalText {
         var digits = 0
         var scale = 0
         let intStart = i
-        while i < n, b[i] &- 0x30 < 10 {
-            let d = UInt64(b[i] &- 0x30)
-            if significant > 0 || d != 0 {
-                guard significant < 19 else { return nil }
-                mantissa = mantissa &* 10 &+ d
-                significant += 1
+        // Reads a run of digits into the mantissa (leading zeros are not significant); false when
+        // it would pass 19 significant digits.
+        @inline(__always) func digitRun() -> Bool {
+            while i < n, b[i] &- 0x30 < 10 {
+                let d = UInt64(b[i] &- 0x30)
+                if significant > 0 || d != 0 {
+                    guard significant < 19 else { return false }
+                    mantissa = mantissa &* 10 &+ d
+                    significant += 1
+                }
+                digits += 1
+                i += 1
             }
-            digits += 1
-            i += 1
+            return true
         }
+        guard digitRun() else { return nil }
         let intDigits = i - intStart
         // A leading zero is canonical only as the whole integer part ("0" or "0.x").
         if intDigits == 0 || (intDigits > 1 && b[intStart] == 0x30) { canonical = false }
         if i < n, b[i] == 0x2E {
             i += 1
             let fracStart = i
-            while i < n, b[i] &- 0x30 < 10 {
-                let d = UInt64(b[i] &- 0x30)
-                if significant > 0 || d != 0 {
-                    guard significant < 19 else { return nil }
-                    mantissa = mantissa &* 10 &+ d
-                    significant += 1
-                }
-                scale -= 1
-                digits += 1
-                i += 1
-            }
+            guard digitRun() else { return nil }
+            scale -= i - fracStart
             if i == fracStart || b[i - 1] == 0x30 { canonical = false }
         }
         guard digits > 0 else { return nil }
