@@ -166,16 +166,16 @@ enum FitReport {
             Console.error("varex: \(aliased.count) term\(aliased.count == 1 ? " is" : "s are") not estimable (a linear combination of earlier terms): \(aliased.joined(separator: ", "))")
         }
         var outputs: [(path: String, contents: String)] = []
-        // The residual table is built only when an output needs it.
-        let table = residuals != nil || xlsx != nil ? try analysis.residuals(dfbetas: dfbetas) : nil
+        // The residual table is made only when an output needs it, and row by row as the CSV is
+        // written; the workbook needs every row at once.
+        let rows = residuals != nil || xlsx != nil ? try analysis.residualRows(dfbetas: dfbetas) : nil
         // What the default left out of the table, said on stderr and in the summary.
-        let written = table == nil ? nil : try dfbetas.columns(of: analysis.fit).count
+        let written = rows == nil ? nil : try dfbetas.columns(of: analysis.fit).count
         let leftOut = dfbetas == .automatic ? written.flatMap { DFBetasChoice.leftOutLine(written: $0, of: analysis.fit.terms.count) } : nil
         if let leftOut { Console.error("varex: \(leftOut)") }
-        if let residuals, let table { outputs.append((residuals, CSVWriter.render(table, dialect: dialect))) }
         if let json { outputs.append((json, JSONSummary.render(s))) }
         if let model { outputs.append((model.path, model.json)) }
-        let stdoutTaken = outputs.contains { $0.path == "-" }
+        let stdoutTaken = residuals == "-" || outputs.contains { $0.path == "-" }
         if !stdoutTaken {
             let text: String
             switch format {
@@ -186,14 +186,15 @@ enum FitReport {
             }
             outputs.append(("-", text))
         }
-        var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-        if let xlsx, let table {
-            let book = try XLSXWriter.data(table: table, sheetName: "Residuals",
+        var files: [(path: String, content: OutputContent)] = outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) }
+        if let residuals, let rows { files.insert((residuals, CSVWriter.stream(rows, dialect: dialect)), at: 0) }
+        if let xlsx, let rows {
+            let book = try XLSXWriter.data(table: rows.table, sheetName: "Residuals",
                                            provenance: .of(summary: s, dataPath: analysis.table.source),
                                            extra: CoefficientTable.make(s))
-            files.insert((xlsx, book), at: 0)
+            files.insert((xlsx, .bytes(book)), at: 0)
         }
-        try OutputFiles.write(bytes: files)
+        try OutputFiles.write(contents: files)
     }
 }
 

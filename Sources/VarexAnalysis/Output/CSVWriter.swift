@@ -13,14 +13,36 @@ public enum CSVWriter {
     }
 
     public static func render(_ table: OutputTable, dialect: Dialect = .rfc4180) -> String {
-        let end = dialect == .excel ? "\r\n" : "\n"
-        var out = dialect == .excel ? "\u{FEFF}" : ""
+        var out = start(header: table.header, dialect: dialect)
         out.reserveCapacity(table.rows.count * table.header.count * 12)
-        out += table.header.map { quote(neutralise($0)) }.joined(separator: ",") + end
-        for row in table.rows {
-            out += row.map(text).joined(separator: ",") + end
-        }
+        for row in table.rows { out += line(row, dialect: dialect) }
         return out
+    }
+
+    /// The rows of `source` as CSV, made and handed on about a megabyte at a time: the same bytes
+    /// as ``render(_:dialect:)`` of its table, never the whole text at once.
+    public static func stream(_ source: RowSource, dialect: Dialect = .rfc4180, chunk: Int = 1 << 20) -> OutputContent {
+        .chunks { emit in
+            var out = start(header: source.header, dialect: dialect)
+            for r in 0..<source.count {
+                out += line(source.row(r), dialect: dialect)
+                if out.utf8.count >= chunk {
+                    try emit(Array(out.utf8))
+                    out = ""
+                }
+            }
+            try emit(Array(out.utf8))
+        }
+    }
+
+    /// The byte-order mark (Excel) and the header line.
+    static func start(header: [String], dialect: Dialect) -> String {
+        (dialect == .excel ? "\u{FEFF}" : "") + line(header.map { .text($0) }, dialect: dialect)
+    }
+
+    /// One row's line, with its end.
+    static func line(_ row: [Cell], dialect: Dialect) -> String {
+        row.map(text).joined(separator: ",") + (dialect == .excel ? "\r\n" : "\n")
     }
 
     static func text(_ cell: Cell) -> String {

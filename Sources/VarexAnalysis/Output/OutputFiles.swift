@@ -53,6 +53,13 @@ public enum OutputError: SettingMessage, Equatable {
 /// - Devices, FIFOs, sockets and `/dev/fd/N` (process substitution) are written directly, as
 ///   every Unix tool does: `--out /dev/null` discards, `--out >(gzip > r.gz)` pipes.
 /// - `-` is standard output; a failed write to it (a full disk, `/dev/full`) is an error.
+/// What an output holds: bytes already made, or a producer that hands its bytes over in chunks
+/// as they are made (so a large table is never held whole).
+public enum OutputContent {
+    case bytes([UInt8])
+    case chunks((_ emit: ([UInt8]) throws -> Void) throws -> Void)
+}
+
 public enum OutputFiles {
     public static func write(_ outputs: [(path: String, contents: String)]) throws {
         try write(bytes: outputs.map { ($0.path, Array($0.contents.utf8)) })
@@ -69,34 +76,51 @@ public enum OutputFiles {
 
     /// The same, for binary contents (workbooks).
     public static func write(bytes outputs: [(path: String, bytes: [UInt8])]) throws {
+        try write(contents: outputs.map { ($0.path, .bytes($0.bytes)) })
+    }
+
+    /// Every output, all or nothing, whether held in memory or made chunk by chunk as it is
+    /// written (``OutputContent/chunks(_:)``: a residual table of a million rows).
+    public static func write(contents outputs: [(path: String, content: OutputContent)]) throws {
         Progress.finish() // the results replace any progress line
         let targets = try outputs.map { try target(for: $0.path) }
         try checkDistinct(outputs.map(\.path), targets)
         var staged: [(temp: String, path: String, shown: String)] = []
+        /// Writes one output's content to `fd`; false with errno set on failure.
+        func send(_ content: OutputContent, to fd: Int32, path: String) throws {
+            switch content {
+            case let .bytes(bytes):
+                guard writeAll(fd, bytes) else { throw OutputError.cannotWrite(path: path, reason: reason()) }
+            case let .chunks(produce):
+                try produce { chunk in
+                    guard writeAll(fd, chunk) else { throw OutputError.cannotWrite(path: path, reason: reason()) }
+                }
+            }
+        }
         do {
-            for (k, (path, bytes)) in outputs.enumerated() {
+            for (k, (path, content)) in outputs.enumerated() {
                 guard case let .file(real) = targets[k] else { continue }
                 let temp = TemporaryFiles.path(beside: real)
                 TemporaryFiles.register(temp)
                 staged.append((temp, real, path))
                 let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
                 guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: reason()) }
-                let ok = writeAll(fd, bytes)
-                let err = errno
-                guard close(fd) == 0, ok else { throw OutputError.cannotWrite(path: path, reason: reason(ok ? errno : err)) }
+                do { try send(content, to: fd, path: path) } catch { close(fd); throw error }
+                guard close(fd) == 0 else { throw OutputError.cannotWrite(path: path, reason: reason()) }
             }
-            for (k, (path, bytes)) in outputs.enumerated() {
+            for (k, (path, content)) in outputs.enumerated() {
                 guard case let .stream(real) = targets[k] else { continue }
                 let fd = open(real, O_WRONLY | O_CLOEXEC)
                 guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: reason()) }
-                let ok = writeAll(fd, bytes)
-                let err = errno
-                close(fd)
-                guard ok else { throw OutputError.cannotWrite(path: path, reason: reason(err)) }
+                defer { close(fd) }
+                try send(content, to: fd, path: path)
             }
-            for (k, (_, bytes)) in outputs.enumerated() {
+            for (k, (_, content)) in outputs.enumerated() {
                 guard case .standardOutput = targets[k] else { continue }
-                try writeStandardOutput(bytes)
+                switch content {
+                case let .bytes(bytes): try writeStandardOutput(bytes)
+                case let .chunks(produce): try produce { try writeStandardOutput($0) }
+                }
             }
             for s in staged {
                 guard rename(s.temp, s.path) == 0 else { throw OutputError.cannotWrite(path: s.shown, reason: reason()) }

@@ -18,17 +18,21 @@ public enum ResidualTable {
     public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
                             labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = [],
                             outOfSample: OutOfSample? = nil, dfbetas: DFBetasChoice = .automatic) throws -> OutputTable {
-        let table = try make(fit: fit, ids: ids, idName: idName, level: level, outOfSample: outOfSample,
-                             dfbetas: try dfbetas.columns(of: fit))
-        let extra = (labels.map { [$0] } ?? []) + kept
-        guard !extra.isEmpty else { return table }
-        let header = [table.header[0]] + extra.map(\.name) + table.header.dropFirst()
-        let rows = table.rows.enumerated().map { r, row in [row[0]] + extra.map { Cell.text($0.cells[r]) } + row.dropFirst() }
-        return OutputTable(header: header, rows: rows)
+        try source(fit: fit, ids: ids, idName: idName, level: level, labels: labels, kept: kept, outOfSample: outOfSample,
+                   dfbetas: dfbetas).table
     }
 
-    static func make(fit: LinearFit, ids: [String], idName: String, level: Double, outOfSample: OutOfSample?,
-                     dfbetas: [Int]) throws -> OutputTable {
+    /// The same table as rows made when they are written (``RowSource``): only the influence
+    /// measures' numbers are held, not a cell per row and column.
+    public static func source(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
+                              labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = [],
+                              outOfSample: OutOfSample? = nil, dfbetas: DFBetasChoice = .automatic) throws -> RowSource {
+        try source(fit: fit, ids: ids, idName: idName, level: level, outOfSample: outOfSample, dfbetas: try dfbetas.columns(of: fit))
+            .inserting((labels.map { [$0] } ?? []) + kept)
+    }
+
+    static func source(fit: LinearFit, ids: [String], idName: String, level: Double, outOfSample: OutOfSample?,
+                       dfbetas: [Int]) throws -> RowSource {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design
         let interval = fit.predictionIntervals(level: level, leverage: infl.leverage)
@@ -37,40 +41,49 @@ public enum ResidualTable {
         header += dfbetas.map { "dfbetas_" + fit.terms[$0] }
         header += ["influential", "note"]
         let width = header.count
-        var rows = [[Cell]](repeating: [], count: design.tableRowCount)
-        for d in design.dropped {
-            var row = [Cell](repeating: .empty, count: width)
-            row[0] = .text(ids[d.row])
-            row[width - 1] = .text("left out: " + d.reason)
-            rows[d.row] = row
+        // Where each table row's numbers are: its place among the rows used, or among the rows
+        // predicted out of sample; otherwise it was left out.
+        var used = [Int32](repeating: -1, count: design.tableRowCount)
+        for (i, r) in design.rows.enumerated() { used[r] = Int32(i) }
+        var predicted = [Int: Int]()
+        if let o = outOfSample { for (k, r) in o.coded.rows.enumerated() { predicted[r] = k } }
+        var leftOut = [Int: String]()
+        for d in design.dropped { leftOut[d.row] = "left out: " + d.reason }
+        // An excluded row that could not be predicted says why, whatever else its row says.
+        let unpredicted = outOfSample?.coded.notes ?? [:]
+        func note(_ r: Int, _ otherwise: @autoclosure () -> String) -> Cell {
+            .text(unpredicted[r].map { OutOfSample.note($0) } ?? otherwise())
         }
-        if let o = outOfSample {
-            for (k, r) in o.coded.rows.enumerated() {
+        let observed = design.absorbed?.response ?? design.y
+        return RowSource(header: header, count: design.tableRowCount) { r in
+            let i = Int(used[r])
+            if i >= 0 {
+                let h = infl.leverage[i]
+                var row: [Cell] = [.text(ids[r]), .finite(Double(observed[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
+                                   .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
+                                   .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
+                                   .finite(interval.low[i]), .finite(interval.high[i])]
+                row.reserveCapacity(width)
+                for j in dfbetas { row.append(.finite(infl.dfbetas[i, j])) }
+                row.append(.bool(infl.influential[i]))
+                row.append(note(r, h == 1 ? "leverage 1: the fit passes through this row" : ""))
+                return row
+            }
+            if let o = outOfSample, let k = predicted[r] {
                 let p = o.predictions[k]
                 let y = o.coded.observed.map { Double($0[k]) } ?? .nan
-                let empty = [Cell](repeating: .empty, count: 6)
-                var row: [Cell] = [.text(ids[r]), .finite(y), .finite(p.fit), .finite(y - p.fit)] + empty
+                var row: [Cell] = [.text(ids[r]), .finite(y), .finite(p.fit), .finite(y - p.fit)]
+                row += [Cell](repeating: .empty, count: 6)
                 row += [.finite(p.predictionLow), .finite(p.predictionHigh)]
                 row += [Cell](repeating: .empty, count: dfbetas.count + 1)
-                row.append(.text(OutOfSample.note(nil)))
-                rows[r] = row
+                row.append(note(r, OutOfSample.note(nil)))
+                return row
             }
-            for (r, reason) in o.coded.notes { rows[r][width - 1] = .text(OutOfSample.note(reason)) }
+            var row = [Cell](repeating: .empty, count: width)
+            row[0] = .text(ids[r])
+            row[width - 1] = note(r, leftOut[r] ?? "")
+            return row
         }
-        for (i, r) in design.rows.enumerated() {
-            let h = infl.leverage[i]
-            var row: [Cell] = [.text(ids[r]), .finite(Double((design.absorbed?.response ?? design.y)[i])), .finite(fit.fitted[i]), .finite(fit.residuals[i]),
-                               .finite(infl.standardized[i]), .finite(infl.studentized[i]), .finite(h),
-                               .finite(infl.cooksDistance[i]), .finite(infl.dffits[i]), .finite(infl.covratio[i]),
-                               .finite(interval.low[i]), .finite(interval.high[i])]
-            for j in dfbetas { row.append(.finite(infl.dfbetas[i, j])) }
-            row.append(.bool(infl.influential[i]))
-            var notes: [String] = []
-            if h == 1 { notes.append("leverage 1: the fit passes through this row") }
-            row.append(.text(notes.joined(separator: "; ")))
-            rows[r] = row
-        }
-        return OutputTable(header: header, rows: rows)
     }
 }
 
@@ -78,8 +91,13 @@ extension FitAnalysis {
     /// The per-row residual table of the run (with the label and kept columns asked for, and
     /// the DFBETAS columns chosen).
     public func residuals(dfbetas: DFBetasChoice = .automatic) throws -> OutputTable {
-        try ResidualTable.make(fit: fit, ids: run.ids, idName: run.request.id ?? "id", level: run.request.level,
-                               labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns,
-                               outOfSample: try run.outOfSample(), dfbetas: dfbetas)
+        try residualRows(dfbetas: dfbetas).table
+    }
+
+    /// The residual table as rows made when they are written.
+    public func residualRows(dfbetas: DFBetasChoice = .automatic) throws -> RowSource {
+        try ResidualTable.source(fit: fit, ids: run.ids, idName: run.request.id ?? "id", level: run.request.level,
+                                 labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns,
+                                 outOfSample: try run.outOfSample(), dfbetas: dfbetas)
     }
 }
