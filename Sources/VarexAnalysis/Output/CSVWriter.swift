@@ -1,3 +1,4 @@
+import Dispatch
 import Varex
 /// Writes an ``OutputTable`` as CSV: RFC 4180 quoting, numbers with round-trip precision,
 /// empty cells for missing values, and text that a spreadsheet could run as a formula
@@ -19,19 +20,38 @@ public enum CSVWriter {
         return out
     }
 
-    /// The rows of `source` as CSV, made and handed on about a megabyte at a time: the same bytes
-    /// as ``render(_:dialect:)`` of its table, never the whole text at once.
+    /// The rows of `source` as CSV, made and handed on about `chunk` bytes at a time: the same
+    /// bytes as ``render(_:dialect:)`` of its table, never the whole text at once. Blocks of rows
+    /// are formatted on every core (formatting numbers is most of the work) and handed on in order.
     public static func stream(_ source: RowSource, dialect: Dialect = .rfc4180, chunk: Int = 1 << 20) -> OutputContent {
         .chunks { emit in
-            var out = start(header: source.header, dialect: dialect)
-            for r in 0..<source.count {
-                out += line(source.row(r), dialect: dialect)
-                if out.utf8.count >= chunk {
-                    try emit(Array(out.utf8))
-                    out = ""
+            var pending = Array(start(header: source.header, dialect: dialect).utf8)
+            // Rows per block: about `chunk` bytes at ~20 bytes a cell.
+            let block = max(1, chunk / max(20 * source.header.count, 1))
+            let inFlight = 8
+            var first = 0
+            while first < source.count {
+                let blocks = min(inFlight, (source.count - first + block - 1) / block)
+                var texts = [[UInt8]](repeating: [], count: blocks)
+                texts.withUnsafeMutableBufferPointer { out in
+                    let slots = out
+                    DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                        let lo = first + b * block, hi = min(source.count, lo + block)
+                        var text = ""
+                        for r in lo..<hi { text += line(source.row(r), dialect: dialect) }
+                        slots[b] = Array(text.utf8)
+                    }
                 }
+                for t in texts {
+                    pending += t
+                    if pending.count >= chunk {
+                        try emit(pending)
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                }
+                first += blocks * block
             }
-            try emit(Array(out.utf8))
+            try emit(pending)
         }
     }
 
