@@ -62,3 +62,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz targets (libFuzzer), only when scripts/fuzz.sh builds them: VAREX_FUZZ=1 with
+// -sanitize=fuzzer,address for every module, in a scratch path of their own.
+if Context.environment["VAREX_FUZZ"] != nil {
+    let fuzzFlags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .executableTarget(name: "varex-fuzz-csv", dependencies: ["Varex"], path: "Fuzz/CSV", swiftSettings: fuzzFlags),
+        .executableTarget(name: "varex-fuzz-formula", dependencies: ["Varex"], path: "Fuzz/Formula", swiftSettings: fuzzFlags),
+    ]
+}

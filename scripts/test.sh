@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, build everything, run the notebooks top to
-# bottom with the built `varex`, then every Swift test (last, so its summary closes the output).
+# bottom with the built `varex`, fuzz for a fixed time, then every Swift test (last, so its
+# summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Chromium opens the HTML report (ReportTests); LibreOffice Calc reads our CSV and XLSX (SpreadsheetTests).
@@ -14,4 +15,6 @@ for nb in notebooks/*.ipynb; do
   VAREX_BIN="$PWD/.build/debug/varex" python3 -m jupyter nbconvert --to notebook --execute "$nb" \
     --output-dir "$out" --log-level WARN
 done
+# The libFuzzer targets (CSV readers against each other, the formula parser), a fixed time each.
+scripts/fuzz.sh 45
 swift test --skip-build
