@@ -34,13 +34,9 @@ public struct InfluenceMeasures: Sendable {
         let rss = fit.weightedRSS
         let (sig, stud) = Self.studentized(weightedResiduals: e, leverage: h, rss: rss, dfResidual: fit.dfResidual)
         var std = [Double](repeating: .nan, count: n), cook = std, dff = std, cov = std
-        // A row with h = 1 keeps NaN in each of these, as R gives.
-        for i in 0..<n where h[i] < 1 {
-            let omh = 1 - h[i]
-            std[i] = e[i] / (s * omh.squareRoot())
-            cook[i] = std[i] * std[i] * h[i] / (k * omh)
-            dff[i] = stud[i] * (h[i] / omh).squareRoot()
-            cov[i] = Self.power(sig[i] / s, 2 * fit.parameterCount) / omh
+        for i in 0..<n {
+            (std[i], cook[i], dff[i], cov[i]) = Self.rowMeasures(e: e[i], h: h[i], sigma: s, sigmaWithout: sig[i], studentized: stud[i],
+                                                                 parameters: fit.parameterCount)
         }
         let b = try fit.influenceDirections()
         var dfb = Matrix(rows: n, columns: p, repeating: .nan)
@@ -52,16 +48,11 @@ public struct InfluenceMeasures: Sendable {
         }
         // influence.measures: |dfbetas| > 1, |dffits| > 3√(k/(n−k)), |1 − covratio| > 3k/(n−k),
         // pf(cook, k, n−k) > 0.5, h > 3k/n.
-        let nn = Double(n)
-        let fdist = FDistribution(df1: k, df2: nn - k)
+        let fdist = FDistribution(df1: k, df2: Double(n) - k)
         var flags = [Bool](repeating: false, count: n)
         for i in 0..<n {
-            var flag = abs(dff[i]) > 3 * (k / (nn - k)).squareRoot()
-                || abs(1 - cov[i]) > 3 * k / (nn - k)
-                || fdist.cdf(cook[i]) > 0.5
-                || h[i] > 3 * k / nn
-            for j in fit.estimable where abs(dfb[i, j]) > 1 { flag = true }
-            flags[i] = flag
+            flags[i] = Self.isInfluential(h: h[i], cook: cook[i], dffits: dff[i], covratio: cov[i],
+                                          dfbetas: fit.estimable.map { dfb[i, $0] }, parameters: k, n: n, fdist: fdist)
         }
         leverage = h
         standardized = std
@@ -88,6 +79,32 @@ public struct InfluenceMeasures: Sendable {
             stud[i] = h[i] == 1 ? .nan : e[i] / (sig[i] * omh.squareRoot())
         }
         return (sig, stud)
+    }
+
+    /// One row's standardized residual, Cook's distance, DFFITS and COVRATIO from its residual of
+    /// the (weighted) problem, leverage, σ̂, σ̂₍ᵢ₎ and studentized residual; NaN each at h = 1, as
+    /// R gives.
+    public static func rowMeasures(e: Double, h: Double, sigma s: Double, sigmaWithout sig: Double, studentized stud: Double,
+                                   parameters: Int) -> (standardized: Double, cook: Double, dffits: Double, covratio: Double) {
+        guard h < 1 else { return (.nan, .nan, .nan, .nan) }
+        let omh = 1 - h
+        let std = e / (s * omh.squareRoot())
+        let cook = std * std * h / (Double(parameters) * omh)
+        let dff = stud * (h / omh).squareRoot()
+        let cov = power(sig / s, 2 * parameters) / omh
+        return (std, cook, dff, cov)
+    }
+
+    /// influence.measures' flag: |dfbetas| > 1, |dffits| > 3√(k/(n−k)), |1 − covratio| > 3k/(n−k),
+    /// pf(cook, k, n−k) > 0.5, h > 3k/n.
+    public static func isInfluential(h: Double, cook: Double, dffits: Double, covratio: Double, dfbetas: [Double],
+                                     parameters k: Double, n: Int, fdist: FDistribution) -> Bool {
+        let nn = Double(n)
+        return abs(dffits) > 3 * (k / (nn - k)).squareRoot()
+            || abs(1 - covratio) > 3 * k / (nn - k)
+            || fdist.cdf(cook) > 0.5
+            || h > 3 * k / nn
+            || dfbetas.contains { abs($0) > 1 }
     }
 
     /// x^k for a whole k, by repeated squaring (avoids `pow` rounding for the covariance ratio).
