@@ -69,6 +69,12 @@ struct Fit: ParsableCommand {
     @Option(help: "With random-effect terms: write each group's conditional modes (BLUPs) with their conditional SDs and intervals as CSV to this file (`-` for stdout).")
     var ranef: String?
 
+    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals. Numeric terms, OLS, classical SEs; memory bounded by the block, not the rows.")
+    var stream = false
+
+    @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
+    var blockMB: Int = 16
+
     @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON.")
     var anova = false
 
@@ -89,6 +95,12 @@ struct Fit: ParsableCommand {
     func run() throws {
         let spec = try model.loadSpec()
         let request = try model.request(data: data, spec: spec)
+        if stream {
+            try checkStream(request)
+            try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
+                                   dialect: csv.dialect())
+            return
+        }
         if MixedFormula.hasRandomTerms(request.formula) {
             try checkMixed(request)
             let a = try MixedAnalysis(request, reml: !ml)
@@ -144,6 +156,99 @@ enum MixedReport {
             outputs.append(("-", format == .json ? MixedSummary.json(a) : MixedSummary.text(a, source: a.data.table.source)))
         }
         try OutputFiles.write(outputs)
+    }
+}
+
+extension Fit {
+    /// What `--stream` cannot combine with, refused before any reading.
+    func checkStream(_ request: FitRequest) throws {
+        var others: [String] = []
+        if request.weights != nil { others.append("--weights") }
+        if !request.clusters.isEmpty { others.append("--cluster") }
+        if !request.absorb.isEmpty { others.append("--absorb") }
+        if request.covariance != .classical { others.append("--se \(request.covariance.rawValue)") }
+        if !request.joins.isEmpty { others.append("--join") }
+        if !request.exclude.isEmpty { others.append("--exclude") }
+        if request.label != nil { others.append("--label") }
+        if !request.keep.isEmpty { others.append("--keep") }
+        if xlsx != nil { others.append("--xlsx") }
+        if saveModel != nil { others.append("--save-model") }
+        if family != nil { others.append("--family") }
+        if anova { others.append("--anova") }
+        if dfbetas != nil { others.append("--dfbetas") }
+        if MixedFormula.hasRandomTerms(request.formula) { others.append("random-effect terms") }
+        if !others.isEmpty {
+            throw ValidationError("--stream fits numeric terms by OLS with classical SEs in this version; not with \(others.joined(separator: ", "))")
+        }
+        guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
+    }
+}
+
+/// Fits in blocks and writes the summary and, from a second pass, the residual table.
+enum StreamReport {
+    static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
+                      dialect: CSVWriter.Dialect) throws {
+        if request.dataPath == "-" && residuals != nil {
+            throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
+        }
+        let open = { try CSVBlockReader(path: request.dataPath, blockBytes: blockBytes) }
+        let reader = try open()
+        let formula = try Formula(request.formula, dot: reader.names.filter { $0 != request.id })
+        let fit = try StreamingFit.fit(formula: formula, reader: reader)
+        let s = fit.summary(level: request.level)
+        if !s.dropped.isEmpty {
+            Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
+        }
+        var files: [(path: String, content: OutputContent)] = []
+        if let residuals {
+            let p = fit.p
+            let dfbetas = p <= DFBetasChoice.automaticLimit ? Array(0..<p) : []
+            if dfbetas.isEmpty { Console.error("varex: DFBETAS left out of the residual table: \(p) coefficients") }
+            var header = [request.id ?? "id", "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
+                          "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
+            header += dfbetas.map { "dfbetas_" + fit.columnNames[$0] }
+            header += ["influential", "note"]
+            files.append((residuals, .chunks { emit in
+                var out = CSVWriter.line(header.map { .text($0) }, dialect: dialect)
+                if dialect == .excel { out = "\u{FEFF}" + out }
+                var idColumn: Column? = nil
+                var idBlock = -1
+                try fit.eachRow(open: open, level: request.level) { row, block, m, leftOut in
+                    if let name = request.id, idBlock != block.firstRow {
+                        idColumn = try block.column(name)
+                        idBlock = block.firstRow
+                    }
+                    let id = idColumn.map { $0.cells[row - block.firstRow] } ?? String(row + 1)
+                    var cells: [Cell] = [.text(id)]
+                    if let m {
+                        cells += [.finite(m.observed), .finite(m.fitted), .finite(m.residual), .finite(m.standardized),
+                                  .finite(m.studentized), .finite(m.leverage), .finite(m.cooks), .finite(m.dffits),
+                                  .finite(m.covratio), .finite(m.predictionLow), .finite(m.predictionHigh)]
+                        cells += dfbetas.map { .finite(m.dfbetas[$0]) }
+                        cells += [.bool(m.influential), .text(m.leverage == 1 ? "leverage 1: the fit passes through this row" : "")]
+                    } else {
+                        cells += [Cell](repeating: .empty, count: header.count - 2)
+                        cells.append(.text("left out: " + (leftOut ?? "")))
+                    }
+                    out += CSVWriter.line(cells, dialect: dialect)
+                    if out.utf8.count >= 1 << 20 { try emit(Array(out.utf8)); out = "" }
+                }
+                try emit(Array(out.utf8))
+            }))
+        }
+        if let json { files.append((json, .bytes(Array(JSONSummary.render(s).utf8)))) }
+        if residuals != "-" && json != "-" {
+            let source = request.dataPath
+            let text: String
+            switch format {
+            case .markdown: text = MarkdownSummary.render(s)
+            case .csv: text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
+            case .json: text = JSONSummary.render(s)
+            case .text: text = TextSummary.render(s, source: source) + "Read in \(fit.blocks) blocks (--stream).\n"
+            }
+            files.append(("-", .bytes(Array(text.utf8))))
+        }
+        try OutputFiles.write(contents: files)
     }
 }
 

@@ -126,13 +126,19 @@ public enum ColumnarCSVReader {
         var lines = [Int]()
         lines.reserveCapacity(rowBase)
         for (k, r) in results.enumerated() { lines.append(contentsOf: r.lines.lazy.map { lineStarts[k] + Int($0) }) }
+        let table = joinColumns(&results, rowStarts: rowStarts, names: names, rowCount: rowBase)
+        return (Table(source: file, columns: table, lines: lines), results.count)
+    }
+
+    /// The columns of parsed chunks, joined in order (each chunk's pieces are freed as they go).
+    static func joinColumns(_ results: inout [ChunkResult], rowStarts: [Int], names: [String], rowCount: Int) -> [Column] {
         var table: [Column] = []
-        table.reserveCapacity(columns)
-        for j in 0..<columns {
+        table.reserveCapacity(names.count)
+        for j in names.indices {
             var values = [Extended]()
-            values.reserveCapacity(rowBase)
+            values.reserveCapacity(rowCount)
             var missing = [Bool]()
-            missing.reserveCapacity(rowBase)
+            missing.reserveCapacity(rowCount)
             var kept = TextDictionary()
             var firstText: Int? = nil
             var numeric = 0
@@ -148,10 +154,10 @@ public enum ColumnarCSVReader {
                 if firstText == nil, let f = piece.firstText { firstText = rowStarts[k] + f }
                 numeric += piece.numericCount
             }
-            table.append(Column(name: names[j], isMissing: missing, values: values, texts: kept.texts(count: rowBase),
+            table.append(Column(name: names[j], isMissing: missing, values: values, texts: kept.texts(count: rowCount),
                                 firstNonNumericRow: firstText, numericCount: numeric))
         }
-        return (Table(source: file, columns: table, lines: lines), results.count)
+        return table
     }
 
     /// Where each chunk of `data` starts (and, last, its end): cuts every `chunk` bytes

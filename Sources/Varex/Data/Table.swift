@@ -107,6 +107,9 @@ public struct Table: Sendable {
     public let columns: [Column]
     /// The physical line (1-based) where each row starts.
     public let lines: [Int]
+    /// The number of data rows before this table's first (nonzero for a block of a file read in
+    /// blocks, so messages name the row of the file).
+    public var firstRow = 0
 
     /// Number of data rows.
     public var rowCount: Int { lines.count }
@@ -138,7 +141,7 @@ public struct Table: Sendable {
 
     /// The location of a cell, for messages.
     public func location(row: Int, column: String) -> CellLocation {
-        CellLocation(file: source, row: row + 1, line: lines[row], column: column)
+        CellLocation(file: source, row: firstRow + row + 1, line: lines[row], column: column)
     }
 
     /// The column name closest to `name` by edit distance (ignoring case), if reasonably close.

@@ -67,6 +67,36 @@ public struct FitSummary: Sendable {
         absorbedParameters = fit.absorbedParameters
     }
 
+    /// A summary from its parts (a fit that never held every row: ``StreamingFit``).
+    init(formula: String, response: String, n: Int, dropped: [DroppedRow], rank: Int, coefficients: [CoefficientRow],
+         sigma: Double, rSquared: Double, adjustedRSquared: Double, overall: OverallTest?, logLikelihood: Double,
+         aic: Double, bic: Double, level: Double, residualQuantiles: [Double], warnings: [String]) {
+        self.formula = formula
+        self.response = response
+        self.n = n
+        self.dropped = dropped
+        self.rank = rank
+        dfResidual = n - rank
+        self.coefficients = coefficients
+        self.sigma = sigma
+        self.rSquared = rSquared
+        self.adjustedRSquared = adjustedRSquared
+        self.overall = overall
+        self.logLikelihood = logLikelihood
+        self.aic = aic
+        self.bic = bic
+        covarianceType = .classical
+        self.level = level
+        isWeighted = false
+        self.residualQuantiles = residualQuantiles
+        self.warnings = warnings
+        anova = nil
+        clusters = []
+        testDegreesOfFreedom = n - rank
+        absorbed = []
+        absorbedParameters = 0
+    }
+
     /// A last refinement correction above this (relative) is reported: the solution may then be
     /// good to fewer than 10 digits, the accuracy Varex claims.
     static let refinementWarning = 1e-10

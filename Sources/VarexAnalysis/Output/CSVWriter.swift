@@ -60,8 +60,8 @@ public enum CSVWriter {
         (dialect == .excel ? "\u{FEFF}" : "") + line(header.map { .text($0) }, dialect: dialect)
     }
 
-    /// One row's line, with its end.
-    static func line(_ row: [Cell], dialect: Dialect) -> String {
+    /// One row's line, with its end (for writers that make their rows one at a time).
+    public static func line(_ row: [Cell], dialect: Dialect) -> String {
         row.map(text).joined(separator: ",") + (dialect == .excel ? "\r\n" : "\n")
     }
 

@@ -11,6 +11,8 @@ public enum TextSummary {
         o += (s.isWeighted ? "Weighted Residuals:\n" : "Residuals:\n")
         if s.dfResidual == 0 {
             o += "ALL \(s.n) residuals are 0: no residual degrees of freedom!\n"
+        } else if s.residualQuantiles.isEmpty {
+            o += "(not kept: a fit read in blocks (--stream) holds no residuals; --residuals writes them)\n"
         } else {
             o += aligned([["Min", "1Q", "Median", "3Q", "Max"], s.residualQuantiles.map { NumberFormat.significant($0, 4) }], leftFirst: false)
         }

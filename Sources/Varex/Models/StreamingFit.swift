@@ -1,0 +1,225 @@
+import VarexLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A linear model fitted to a CSV read a block of rows at a time (`varex fit --stream`), in
+/// memory bounded by the block and the number of coefficients, not by the rows: each block's
+/// design updates a tall-skinny QR of [X y] (``TallSkinnyQR``); a second pass gives each row's
+/// fitted value, residual, leverage (from R) and influence measures, as the in-memory fit does.
+///
+/// This version fits numeric terms (columns and expressions of them) by OLS with classical
+/// standard errors; categorical terms, bases, offsets, weights and aliased columns are refused
+/// with a message (fit in memory for those).
+public struct StreamingFit: Sendable {
+    public let formula: Formula
+    public let columnNames: [String]
+    public let responseLabel: String
+    /// Coefficients by design column.
+    public let coefficients: [Double]
+    /// (XᵀX)⁻¹.
+    public let unscaledCovariance: Matrix
+    /// Rows used.
+    public let n: Int
+    public let rss: Double
+    /// Σ(y − ȳ)² with an intercept, Σy² without.
+    public let totalSumOfSquares: Double
+    /// Rows left out (missing values), by row of the file.
+    public let dropped: [DroppedRow]
+    /// Rows in the file.
+    public let tableRowCount: Int
+    /// Blocks read.
+    public let blocks: Int
+    let qr: TallSkinnyQR
+
+    public var p: Int { columnNames.count }
+    public var dfResidual: Int { n - p }
+    public var sigma: Double { (rss / Double(dfResidual)).squareRoot() }
+
+    /// Fits `formula` to the blocks `reader` reads.
+    public static func fit(formula: Formula, reader: CSVBlockReader) throws -> StreamingFit {
+        var reader = reader
+        var qr: TallSkinnyQR? = nil
+        var names: [String] = []
+        var response = ""
+        var n = 0
+        var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0
+        var dropped: [DroppedRow] = []
+        var rowsSeen = 0
+        while let block = try reader.next() {
+            let design = try blockDesign(formula: formula, block: block, first: qr == nil)
+            if qr == nil {
+                names = design.columnNames
+                response = design.responseLabel
+                qr = TallSkinnyQR(columns: names.count + 1)
+            }
+            let m = design.y.count, p = names.count
+            var data = design.x.rounded.storage
+            data.reserveCapacity(m * (p + 1))
+            data += design.y.map { Double($0) }
+            try qr!.add(block: data, rows: m)
+            for y in design.y {
+                n += 1
+                let d = y - mean
+                mean += d / Extended(n)
+                m2 += d * (y - mean)
+                squares += y * y
+            }
+            dropped += design.dropped.map { DroppedRow(row: block.firstRow + $0.row, reason: $0.reason) }
+            rowsSeen = block.firstRow + block.rowCount
+            Progress.report("fitting in blocks: \(reader.blocks) blocks, \(rowsSeen) rows")
+        }
+        guard let qr else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
+        let p = names.count
+        if n == 0 { throw ModelError.allRowsDropped(total: rowsSeen, commonestReason: dropped.first?.reason ?? "no rows") }
+        guard n > p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: dropped.count) }
+        if m2 == 0 { throw ModelError.constantResponse(response) }
+        // A column (nearly) a combination of those before it: its diagonal of R against its norm.
+        let w = p + 1
+        for j in 0..<p {
+            var norm = 0.0
+            for i in 0...j { norm += qr.r[i + j * w] * qr.r[i + j * w] }
+            if abs(qr.r[j + j * w]) <= 1e-7 * norm.squareRoot() { throw StreamError.aliased(names[j]) }
+        }
+        let b = try qr.solveLeading(p)
+        let last = qr.r[p + p * w]
+        return StreamingFit(formula: formula, columnNames: names, responseLabel: response, coefficients: b,
+                            unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
+                            totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), dropped: dropped,
+                            tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr)
+    }
+
+    /// A block's design, with what this version cannot fit in blocks refused.
+    static func blockDesign(formula: Formula, block: Table, first: Bool) throws -> DesignMatrix {
+        for name in Set(formula.columns) {
+            let c = try block.column(name)
+            guard c.kind == .text, let bad = c.firstNonNumericRow else { continue }
+            if first && !c.isMostlyNumeric { throw StreamError.categorical(name) }
+            throw DataError.notANumber(block.location(row: bad, column: name), text: c.cells[bad])
+        }
+        let design = try DesignMatrix(formula: formula, table: block)
+        if !design.codings.isEmpty { throw StreamError.categorical(design.codings.keys.map { formula.variables[$0].label }.sorted()[0]) }
+        if !design.bases.isEmpty { throw StreamError.basis(design.bases.keys.map { formula.variables[$0].label }.sorted()[0]) }
+        if design.offset != nil { throw StreamError.offset }
+        if design.trials != nil { throw ModelError.needsFamily("a cbind(successes, failures) response") }
+        return design
+    }
+
+    /// The summary, as `summary.lm` gives it (residual quantiles only when `residuals` are given).
+    public func summary(level: Double = 0.95, residualQuantiles: [Double] = []) -> FitSummary {
+        let df = Double(dfResidual)
+        let dist = StudentT(df: df)
+        let tq = dist.quantile(1 - (1 - level) / 2)
+        let s2 = rss / df
+        let rows = columnNames.indices.map { j -> CoefficientRow in
+            let se = (unscaledCovariance[j, j] * s2).squareRoot()
+            let t = coefficients[j] / se
+            return CoefficientRow(term: columnNames[j], estimate: coefficients[j], standardError: se, t: t,
+                                  pValue: dist.twoSidedPValue(t), confidenceLow: coefficients[j] - tq * se,
+                                  confidenceHigh: coefficients[j] + tq * se)
+        }
+        let mss = totalSumOfSquares - rss
+        let r2 = mss / (mss + rss)
+        let dfInt = formula.hasIntercept ? 1.0 : 0.0
+        let q = p - (formula.hasIntercept ? 1 : 0)
+        var overall: OverallTest? = nil
+        if q > 0 {
+            let f = (mss / Double(q)) / s2
+            overall = OverallTest(statistic: f, df1: q, df2: dfResidual, pValue: FDistribution(df1: Double(q), df2: df).survival(f))
+        }
+        let nn = Double(n)
+        let constant: Double = log(2 * Double.pi) + 1 - log(nn)
+        let logLik: Double = -0.5 * nn * (constant + log(rss))
+        return FitSummary(formula: formula.text, response: responseLabel, n: n, dropped: dropped, rank: p, coefficients: rows,
+                          sigma: s2.squareRoot(), rSquared: r2, adjustedRSquared: 1 - (1 - r2) * ((nn - dfInt) / df),
+                          overall: overall, logLikelihood: logLik, aic: -2 * logLik + 2 * Double(p + 1),
+                          bic: -2 * logLik + log(nn) * Double(p + 1), level: level, residualQuantiles: residualQuantiles,
+                          warnings: [])
+    }
+
+    /// One row of the residual table for a row used: its measures, in the in-memory table's order.
+    public struct RowMeasures {
+        public let observed, fitted, residual, standardized, studentized, leverage, cooks, dffits, covratio: Double
+        public let predictionLow, predictionHigh: Double
+        public let dfbetas: [Double]
+        public let influential: Bool
+    }
+
+    /// Reads the blocks again and calls `body` with each block (its first row in the file and
+    /// row count), and for each row its measures, or nil with the reason it was left out.
+    public func eachRow(open: () throws -> CSVBlockReader, level: Double = 0.95,
+                        _ body: (_ row: Int, _ block: Table, _ measures: RowMeasures?, _ leftOut: String?) throws -> Void) throws {
+        var reader = try open()
+        let k = Double(p), s = sigma, df = dfResidual
+        let tq = StudentT(df: Double(df)).quantile(1 - (1 - level) / 2)
+        let fdist = FDistribution(df1: k, df2: Double(n) - k)
+        let sd = (0..<p).map { unscaledCovariance[$0, $0].squareRoot() }
+        // Rows of R⁻¹ for the DFBETAS directions (XᵀX)⁻¹xᵢ = R⁻¹(R⁻ᵀxᵢ).
+        let rInverse = try qr.inverseFactor(p)
+        while let block = try reader.next() {
+            let design = try Self.blockDesign(formula: formula, block: block, first: false)
+            let m = design.y.count
+            var u = design.x.rounded.storage
+            try qr.timesInverse(&u, rows: m, leading: p)
+            var reasons = [Int: String]()
+            for d in design.dropped { reasons[d.row] = d.reason }
+            var i = 0
+            for r in 0..<block.rowCount {
+                guard i < design.rows.count, design.rows[i] == r else {
+                    try body(block.firstRow + r, block, nil, reasons[r] ?? "")
+                    continue
+                }
+                var fitted: Extended = 0
+                var h = 0.0
+                for j in 0..<p {
+                    fitted += design.x[i, j] * Extended(coefficients[j])
+                    h += u[i + j * m] * u[i + j * m]
+                }
+                if h > 1 - 10 * Double.ulpOfOne { h = 1 }
+                let e = Double(design.y[i] - fitted)
+                let sig = ((rss - (h == 1 ? 0 : e * e / (1 - h))) / Double(df - 1)).squareRoot()
+                let stud = h == 1 ? .nan : e / (sig * (1 - h).squareRoot())
+                let (std, cook, dff, cov) = InfluenceMeasures.rowMeasures(e: e, h: h, sigma: s, sigmaWithout: sig, studentized: stud,
+                                                                          parameters: p)
+                var dfb = [Double](repeating: 0, count: p)
+                for a in 0..<p {
+                    var v = 0.0
+                    for c in a..<p { v += rInverse[a, c] * u[i + c * m] }
+                    dfb[a] = (h == 1 ? 0 : v * e / (1 - h)) / (sig * sd[a])
+                }
+                let half = tq * s * (1 + h).squareRoot()
+                let f = Double(fitted)
+                let flag = InfluenceMeasures.isInfluential(h: h, cook: cook, dffits: dff, covratio: cov, dfbetas: dfb,
+                                                           parameters: k, n: n, fdist: fdist)
+                let measures = RowMeasures(observed: Double(design.y[i]), fitted: f, residual: e, standardized: std, studentized: stud,
+                                           leverage: h, cooks: cook, dffits: dff, covratio: cov,
+                                           predictionLow: f - half, predictionHigh: f + half, dfbetas: dfb, influential: flag)
+                try body(block.firstRow + r, block, measures, nil)
+                i += 1
+            }
+            Progress.report("residuals in blocks: \(reader.blocks) blocks")
+        }
+    }
+}
+
+/// What a fit read in blocks (`--stream`) cannot do in this version.
+public enum StreamError: VarexError, Equatable {
+    case categorical(String)
+    case basis(String)
+    case offset
+    case aliased(String)
+
+    public var exitCode: Int32 { 1 }
+    public var description: String {
+        switch self {
+        case let .categorical(name):
+            return "--stream: '\(name)' is categorical; a fit read in blocks takes numeric terms only in this version (fit in memory without --stream)"
+        case let .basis(name):
+            return "--stream: '\(name)' learns from all the data first; a fit read in blocks cannot (fit in memory without --stream)"
+        case .offset:
+            return "--stream: offset() terms are not in this version (fit in memory without --stream)"
+        case let .aliased(name):
+            return "--stream: '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
+        }
+    }
+}
