@@ -112,6 +112,20 @@ struct StreamFitTests {
         _ = ragged
     }
 
+    /// On a terminal, the blocks fitted so far (and then the residual pass) on one stderr line;
+    /// through a pipe, nothing.
+    @Test func blocksFittedAreShownOnATerminal() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write(Self.data(rows: 60_000), named: "rows.csv", in: dir)
+        let args = ["fit", data, "--formula", "y ~ x1 + x2", "--stream", "--block-mb", "1", "--residuals", dir + "/r.csv"]
+        let command = ([CLI.binary] + args).map { "'" + $0 + "'" }.joined(separator: " ")
+        let onTerminal = try CLI.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+        #expect(onTerminal.status == 0, "\(onTerminal.stderr)")
+        #expect(onTerminal.stdout.contains("varex: fitting in blocks: 1 blocks,"), "\(onTerminal.stdout.prefix(400))")
+        let piped = try CLI.run(args)
+        #expect(piped.status == 0 && !piped.stderr.contains("blocks") && !piped.stderr.contains("\u{1B}"), "\(piped.stderr)")
+    }
+
     @Test func whatTheStreamingFitDoesNotDoIsRefused() throws {
         let councils = CLI.fixture("councils/asc_2018_19.csv")
         let c = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type", "--stream"])
