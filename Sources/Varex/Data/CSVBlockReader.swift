@@ -84,15 +84,8 @@ public struct CSVBlockReader {
             let line = lineBase + carry[..<bad].filter { $0 == 0x0A }.count
             throw DataError.invalidUTF8(CellLocation(file: file, line: line), byteOffset: byteBase + bad)
         }
-        if let q = result.quoteError {
-            let location = CellLocation(file: file, row: rowBase + q.record + 1, line: lineBase + q.line,
-                                        column: q.field < names.count ? rawHeader[q.field] : "#\(q.field + 1)")
-            throw q.unterminated ? DataError.unterminatedQuote(location) : DataError.strayQuote(location)
-        }
-        if let g = result.ragged {
-            throw DataError.raggedRow(CellLocation(file: file, row: rowBase + g.record + 1, line: lineBase + g.line),
-                                      expected: names.count, found: g.found)
-        }
+        if let failure = result.quoteFailure(file: file, header: rawHeader, rowBase: rowBase, lineBase: lineBase) { throw failure }
+        if let failure = result.raggedFailure(file: file, columns: names.count, rowBase: rowBase, lineBase: lineBase) { throw failure }
         let count = result.lines.count
         var results = [result]
         result = ChunkResult()

@@ -57,6 +57,24 @@ struct ChunkResult {
     var invalidUTF8: Int? = nil
 }
 
+extension ChunkResult {
+    /// The chunk's quote error as the sequential reader words it, for a chunk whose first record
+    /// is data row `rowBase + 1` and starts on line `lineBase`; `header` is the header as written.
+    func quoteFailure(file: String, header: [String], rowBase: Int, lineBase: Int) -> DataError? {
+        guard let q = quoteError else { return nil }
+        let location = CellLocation(file: file, row: rowBase + q.record + 1, line: lineBase + q.line,
+                                    column: q.field < header.count ? header[q.field] : "#\(q.field + 1)")
+        return q.unterminated ? DataError.unterminatedQuote(location) : DataError.strayQuote(location)
+    }
+
+    /// The chunk's first row of the wrong length, as the sequential reader words it.
+    func raggedFailure(file: String, columns: Int, rowBase: Int, lineBase: Int) -> DataError? {
+        guard let g = ragged else { return nil }
+        return DataError.raggedRow(CellLocation(file: file, row: rowBase + g.record + 1, line: lineBase + g.line),
+                                   expected: columns, found: g.found)
+    }
+}
+
 /// Parses the records of one chunk of CSV bytes (RFC 4180, as ``CSVReader``) straight into
 /// column pieces. The chunk starts at a record boundary, outside any quoted field.
 struct CSVChunkParser {

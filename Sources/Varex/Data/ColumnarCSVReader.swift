@@ -100,11 +100,7 @@ public enum ColumnarCSVReader {
         var rowStarts: [Int] = [], lineStarts: [Int] = []
         for r in results {
             if r.endedInsideQuote { return try sequential() }
-            if let q = r.quoteError {
-                let location = CellLocation(file: file, row: rowBase + q.record + 1, line: lineBase + q.line,
-                                            column: q.field < columns ? header.fields[q.field] : "#\(q.field + 1)")
-                throw q.unterminated ? DataError.unterminatedQuote(location) : DataError.strayQuote(location)
-            }
+            if let failure = r.quoteFailure(file: file, header: header.fields, rowBase: rowBase, lineBase: lineBase) { throw failure }
             rowStarts.append(rowBase)
             lineStarts.append(lineBase)
             rowBase += r.lines.count
@@ -116,10 +112,7 @@ public enum ColumnarCSVReader {
             throw DataError.unreadable(path: file, reason: "it has \(rowBase) rows, more than \(Int32.max) fit in memory; use --stream")
         }
         for (k, r) in results.enumerated() {
-            if let g = r.ragged {
-                throw DataError.raggedRow(CellLocation(file: file, row: rowStarts[k] + g.record + 1, line: lineStarts[k] + g.line),
-                                          expected: columns, found: g.found)
-            }
+            if let failure = r.raggedFailure(file: file, columns: columns, rowBase: rowStarts[k], lineBase: lineStarts[k]) { throw failure }
         }
 
         // Join the pieces in file order, one column at a time, freeing each chunk's piece as it goes.
