@@ -209,8 +209,8 @@ enum StreamReport {
             header += dfbetas.map { "dfbetas_" + fit.columnNames[$0] }
             header += ["influential", "note"]
             files.append((residuals, .chunks { emit in
-                var out = CSVWriter.line(header.map { .text($0) }, dialect: dialect)
-                if dialect == .excel { out = "\u{FEFF}" + out }
+                var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
+                CSVWriter.appendLine(header.map { .text($0) }, dialect: dialect, to: &out)
                 var idColumn: Column? = nil
                 var idBlock = -1
                 try fit.eachRow(open: open, level: request.level) { row, block, m, leftOut in
@@ -230,10 +230,10 @@ enum StreamReport {
                         cells += [Cell](repeating: .empty, count: header.count - 2)
                         cells.append(.text("left out: " + (leftOut ?? "")))
                     }
-                    out += CSVWriter.line(cells, dialect: dialect)
-                    if out.utf8.count >= 1 << 20 { try emit(Array(out.utf8)); out = "" }
+                    CSVWriter.appendLine(cells, dialect: dialect, to: &out)
+                    if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
                 }
-                try emit(Array(out.utf8))
+                try emit(out)
             }))
         }
         if let json { files.append((json, .bytes(Array(JSONSummary.render(s).utf8)))) }

@@ -3,9 +3,9 @@ public enum NumberFormat {
     /// Shortest text that parses back to exactly the same double (Swift's description), as
     /// written to CSV and JSON. Whole numbers lose the trailing ".0".
     public static func roundTrip(_ x: Double) -> String {
-        var s = x.description
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
+        var bytes: [UInt8] = []
+        appendRoundTrip(x, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// About `digits` significant digits, fixed or scientific like C's `%g`; trailing zeros are

@@ -14,10 +14,10 @@ public enum CSVWriter {
     }
 
     public static func render(_ table: OutputTable, dialect: Dialect = .rfc4180) -> String {
-        var out = start(header: table.header, dialect: dialect)
-        out.reserveCapacity(table.rows.count * table.header.count * 12)
-        for row in table.rows { out += line(row, dialect: dialect) }
-        return out
+        var bytes = Array(start(header: table.header, dialect: dialect).utf8)
+        bytes.reserveCapacity(table.rows.count * table.header.count * 12)
+        for row in table.rows { appendLine(row, dialect: dialect, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The rows of `source` as CSV, made and handed on about `chunk` bytes at a time: the same
@@ -37,9 +37,10 @@ public enum CSVWriter {
                     let slots = out
                     DispatchQueue.concurrentPerform(iterations: blocks) { b in
                         let lo = first + b * block, hi = min(source.count, lo + block)
-                        var text = ""
-                        for r in lo..<hi { text += line(source.row(r), dialect: dialect) }
-                        slots[b] = Array(text.utf8)
+                        var bytes: [UInt8] = []
+                        bytes.reserveCapacity(chunk + chunk / 4)
+                        for r in lo..<hi { appendLine(source.row(r), dialect: dialect, to: &bytes) }
+                        slots[b] = bytes
                     }
                 }
                 for t in texts {
@@ -62,16 +63,30 @@ public enum CSVWriter {
 
     /// One row's line, with its end (for writers that make their rows one at a time).
     public static func line(_ row: [Cell], dialect: Dialect) -> String {
-        row.map(text).joined(separator: ",") + (dialect == .excel ? "\r\n" : "\n")
+        var bytes: [UInt8] = []
+        appendLine(row, dialect: dialect, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func text(_ cell: Cell) -> String {
+    /// Appends one row's line, with its end, to `bytes`: the writer's one encoding of a row,
+    /// made without a string per cell (numbers go straight from the value to the bytes).
+    public static func appendLine(_ row: [Cell], dialect: Dialect, to bytes: inout [UInt8]) {
+        for (k, cell) in row.enumerated() {
+            if k > 0 { bytes.append(UInt8(ascii: ",")) }
+            append(cell, to: &bytes)
+        }
+        if dialect == .excel { bytes.append(UInt8(ascii: "\r")) }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    @inline(__always)
+    static func append(_ cell: Cell, to bytes: inout [UInt8]) {
         switch cell {
-        case let .number(x): return x.isFinite ? NumberFormat.roundTrip(x) : ""
-        case let .integer(i): return String(i)
-        case let .text(s): return quote(neutralise(s))
-        case let .bool(b): return b ? "TRUE" : "FALSE"
-        case .empty: return ""
+        case let .number(x): if x.isFinite { NumberFormat.appendRoundTrip(x, to: &bytes) }
+        case let .integer(i): NumberFormat.appendInteger(i, to: &bytes)
+        case let .text(s): bytes.append(contentsOf: quote(neutralise(s)).utf8)
+        case let .bool(b): bytes.append(contentsOf: (b ? "TRUE" : "FALSE").utf8)
+        case .empty: break
         }
     }
 
