@@ -48,11 +48,14 @@ public struct InfluenceMeasures: Sendable {
         }
         // influence.measures: |dfbetas| > 1, |dffits| > 3√(k/(n−k)), |1 − covratio| > 3k/(n−k),
         // pf(cook, k, n−k) > 0.5, h > 3k/n.
-        let fdist = FDistribution(df1: k, df2: Double(n) - k)
+        let rule = InfluenceFlag(parameters: k, n: n)
+        var largest = [Double](repeating: 0, count: n)
+        for j in fit.estimable {
+            for i in 0..<n { largest[i] = max(largest[i], abs(dfb[i, j])) }
+        }
         var flags = [Bool](repeating: false, count: n)
         for i in 0..<n {
-            flags[i] = Self.isInfluential(h: h[i], cook: cook[i], dffits: dff[i], covratio: cov[i],
-                                          dfbetas: fit.estimable.map { dfb[i, $0] }, parameters: k, n: n, fdist: fdist)
+            flags[i] = rule.isInfluential(h: h[i], cook: cook[i], dffits: dff[i], covratio: cov[i], largestDFBetas: largest[i])
         }
         leverage = h
         standardized = std
@@ -93,18 +96,6 @@ public struct InfluenceMeasures: Sendable {
         let dff = stud * (h / omh).squareRoot()
         let cov = power(sig / s, 2 * parameters) / omh
         return (std, cook, dff, cov)
-    }
-
-    /// influence.measures' flag: |dfbetas| > 1, |dffits| > 3√(k/(n−k)), |1 − covratio| > 3k/(n−k),
-    /// pf(cook, k, n−k) > 0.5, h > 3k/n.
-    public static func isInfluential(h: Double, cook: Double, dffits: Double, covratio: Double, dfbetas: [Double],
-                                     parameters k: Double, n: Int, fdist: FDistribution) -> Bool {
-        let nn = Double(n)
-        return abs(dffits) > 3 * (k / (nn - k)).squareRoot()
-            || abs(1 - covratio) > 3 * k / (nn - k)
-            || fdist.cdf(cook) > 0.5
-            || h > 3 * k / nn
-            || dfbetas.contains { abs($0) > 1 }
     }
 
     /// x^k for a whole k, by repeated squaring (avoids `pow` rounding for the covariance ratio).

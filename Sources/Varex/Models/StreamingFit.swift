@@ -152,7 +152,7 @@ public struct StreamingFit: Sendable {
         var reader = try open()
         let k = Double(p), s = sigma, df = dfResidual
         let tq = StudentT(df: Double(df)).quantile(1 - (1 - level) / 2)
-        let fdist = FDistribution(df1: k, df2: Double(n) - k)
+        let rule = InfluenceFlag(parameters: k, n: n)
         let sd = (0..<p).map { unscaledCovariance[$0, $0].squareRoot() }
         // Rows of R⁻¹ for the DFBETAS directions (XᵀX)⁻¹xᵢ = R⁻¹(R⁻ᵀxᵢ).
         let rInverse = try qr.inverseFactor(p)
@@ -189,8 +189,8 @@ public struct StreamingFit: Sendable {
                 }
                 let half = tq * s * (1 + h).squareRoot()
                 let f = Double(fitted)
-                let flag = InfluenceMeasures.isInfluential(h: h, cook: cook, dffits: dff, covratio: cov, dfbetas: dfb,
-                                                           parameters: k, n: n, fdist: fdist)
+                let flag = rule.isInfluential(h: h, cook: cook, dffits: dff, covratio: cov,
+                                              largestDFBetas: dfb.reduce(0) { max($0, abs($1)) })
                 let measures = RowMeasures(observed: Double(design.y[i]), fitted: f, residual: e, standardized: std, studentized: stud,
                                            leverage: h, cooks: cook, dffits: dff, covratio: cov,
                                            predictionLow: f - half, predictionHigh: f + half, dfbetas: dfb, influential: flag)
