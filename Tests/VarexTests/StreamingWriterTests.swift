@@ -33,6 +33,29 @@ struct StreamingWriterTests {
         #expect(rows.table == (try analysis.residuals()))
     }
 
+    @Test func aWriteThatFailsWhileLaterRowsAreFormattedStopsCleanly() throws {
+        // Thousands of rows in small chunks: many batches, each formatted while the one before is
+        // handed on; the third hand-over fails, and the failure is what the caller sees.
+        let rows = RowSource(header: ["i", "x"], count: 20_000) { r in [.integer(r), .number(Double(r) / 7)] }
+        guard case let .chunks(produce) = CSVWriter.stream(rows, chunk: 256) else { Issue.record("not streamed"); return }
+        struct Full: Error {}
+        var handed = 0
+        #expect(throws: Full.self) {
+            try produce { _ in
+                handed += 1
+                if handed == 3 { throw Full() }
+            }
+        }
+        #expect(handed == 3)
+        // And all of it, when nothing fails: every row once, in order.
+        var bytes: [UInt8] = []
+        try produce { bytes += $0 }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 20_001)
+        #expect(lines[1] == "0,0" && lines[20_000] == "19999,\(NumberFormat.roundTrip(19999.0 / 7))")
+        #expect(lines.dropFirst().enumerated().allSatisfy { $0.element.hasPrefix("\($0.offset),") })
+    }
+
     @Test func aStreamThatFailsLeavesNoFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("varex-stream-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

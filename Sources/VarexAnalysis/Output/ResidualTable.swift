@@ -98,6 +98,6 @@ extension FitAnalysis {
     public func residualRows(dfbetas: DFBetasChoice = .automatic) throws -> RowSource {
         try ResidualTable.source(fit: fit, ids: run.ids, idName: run.request.id ?? "id", level: run.request.level,
                                  labels: run.labels.map { (run.request.label!, $0) }, kept: run.keptColumns,
-                                 outOfSample: try run.outOfSample(), dfbetas: dfbetas)
+                                 outOfSample: run.excludedRows.isEmpty ? nil : try run.outOfSample(), dfbetas: dfbetas)
     }
 }
