@@ -1,3 +1,4 @@
+import Dispatch
 /// A dense matrix of `Double` in column-major order, owning its storage.
 ///
 /// Column-major is LAPACK's layout: element (i, j) lives at `storage[i + j * rows]`.
@@ -105,21 +106,45 @@ public struct ExtendedMatrix: @unchecked Sendable {
         var low: [Double] = []
         var slot = [Int](repeating: -1, count: columns)
         var buffer = [Extended](repeating: 0, count: rows)
+        // Rounding a million-row column and checking what rounding lost is split over the cores.
+        let parts = rows >= 65_536 ? 8 : 1
         for j in 0..<columns {
             var inexact = false
             try high.withUnsafeMutableBufferPointer { hb in
                 let target = UnsafeMutableBufferPointer(rebasing: hb[(j * rows)..<((j + 1) * rows)])
                 if try fill(j, &buffer, target) { return }
-                for i in 0..<rows {
-                    let d = Double(buffer[i])
-                    target[i] = d
-                    if buffer[i].isFinite && Extended(d) != buffer[i] { inexact = true }
+                var lost = [Bool](repeating: false, count: parts)
+                buffer.withUnsafeBufferPointer { source in
+                    lost.withUnsafeMutableBufferPointer { lostParts in
+                        nonisolated(unsafe) let (out, flags) = (target, lostParts)
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            var any = false
+                            for i in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                                let d = Double(source[i])
+                                out[i] = d
+                                if source[i].isFinite && Extended(d) != source[i] { any = true }
+                            }
+                            flags[part] = any
+                        }
+                    }
                 }
+                inexact = lost.contains(true)
             }
             if inexact {
                 slot[j] = low.count / max(rows, 1)
-                for i in 0..<rows {
-                    low.append(buffer[i].isFinite ? Double(buffer[i] - Extended(high[i + j * rows])) : 0)
+                let start = low.count
+                low.append(contentsOf: repeatElement(0, count: rows))
+                low.withUnsafeMutableBufferPointer { lb in
+                    buffer.withUnsafeBufferPointer { source in
+                        high.withUnsafeBufferPointer { hb in
+                            nonisolated(unsafe) let (out, rounded) = (UnsafeMutableBufferPointer(rebasing: lb[start...]), UnsafeBufferPointer(rebasing: hb[(j * rows)...]))
+                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                for i in (rows * part / parts)..<(rows * (part + 1) / parts) where source[i].isFinite {
+                                    out[i] = Double(source[i] - Extended(rounded[i]))
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -135,7 +135,8 @@ public struct DesignMatrix: Sendable {
     static func columns(frame: ModelFrame, codings: [Int: CategoricalCoding]) -> (names: [String], assign: [Int], x: ExtendedMatrix) {
         let used = frame.rows
         return columns(formula: frame.formula, codings: codings, bases: frame.bases, count: used.count,
-                       numeric: { vi in let v = frame.numericValues[vi]!; return used.map { v[$0] } },
+                       // Every row used: the column as it is, not a copy.
+                       numeric: { vi in let v = frame.numericValues[vi]!; return used.count == v.count ? v : used.map { v[$0] } },
                        categorical: { vi in frame.categoricalColumns[vi]!.levelIndices(rows: used, levels: codings[vi]!.levels) })
     }
 
@@ -224,19 +225,19 @@ public struct DesignMatrix: Sendable {
                 }
                 return true
             }
-            for i in 0..<m { out[i] = 1 }
-            for factor in recipes[j].factors {
+            // The first factor is copied, the others multiply in.
+            for (k, factor) in recipes[j].factors.enumerated() {
                 switch factor {
                 case let .numeric(vi):
                     let v = numeric(vi)
-                    for i in 0..<m { out[i] *= v[i] }
-                case let .basis(vi, k):
-                    let v = basis(vi)[k].values
-                    for i in 0..<m { out[i] *= v[i] }
+                    if k == 0 { for i in 0..<m { out[i] = v[i] } } else { for i in 0..<m { out[i] *= v[i] } }
+                case let .basis(vi, b):
+                    let v = basis(vi)[b].values
+                    if k == 0 { for i in 0..<m { out[i] = v[i] } } else { for i in 0..<m { out[i] *= v[i] } }
                 case let .indicator(vi, level):
                     if levelIndices[vi] == nil { levelIndices[vi] = categorical(vi) }
                     let codes = levelIndices[vi]!
-                    for i in 0..<m { out[i] *= codes[i] == level ? 1 : 0 }
+                    if k == 0 { for i in 0..<m { out[i] = codes[i] == level ? 1 : 0 } } else { for i in 0..<m { out[i] *= codes[i] == level ? 1 : 0 } }
                 }
             }
             return false

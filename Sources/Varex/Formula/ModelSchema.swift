@@ -138,7 +138,7 @@ extension SchemaRows {
     /// The coded rows for which `keep` (given the table row) is true.
     public func keeping(_ keep: (Int) -> Bool) -> SchemaRows {
         let positions = rows.indices.filter { keep(rows[$0]) }
-        let n = rows.count, p = x.columns
+        let p = x.columns
         var storage = [Extended](repeating: 0, count: positions.count * p)
         for j in 0..<p { for (k, i) in positions.enumerated() { storage[k + j * positions.count] = x[i, j] } }
         return SchemaRows(rows: positions.map { rows[$0] }, x: ExtendedMatrix(rows: positions.count, columns: p, columnMajor: storage),
