@@ -52,6 +52,12 @@ struct NumberBytesTests {
         let row: [Cell] = [.text("a,b"), .number(2.5), .number(.nan), .integer(-3), .bool(true), .empty, .text("=1+1"), .number(4)]
         #expect(CSVWriter.line(row, dialect: .rfc4180) == "\"a,b\",2.5,,-3,TRUE,,'=1+1,4\n")
         #expect(CSVWriter.line(row, dialect: .excel) == "\"a,b\",2.5,,-3,TRUE,,'=1+1,4\r\n")
+        // Texts written as they are, and texts that need the apostrophe or quotes, whatever their characters.
+        let texts: [(String, String)] = [("", ""), ("E06000001", "E06000001"), ("Bath & N.E. Somerset", "Bath & N.E. Somerset"),
+                                          ("Ynys Môn", "Ynys Môn"), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("a\nb", "\"a\nb\""),
+                                          ("a\rb", "\"a\rb\""), ("-5", "-5"), ("-x", "'-x"), ("+44 1", "'+44 1"), ("@sum", "'@sum"),
+                                          ("\tx", "'\tx"), ("'=x", "''=x"), ("'quoted'", "'quoted'"), ("=a,b", "\"'=a,b\""), ("€,", "\"€,\"")]
+        for (text, written) in texts { #expect(CSVWriter.line([.text(text)], dialect: .rfc4180) == written + "\n", "\(text)") }
     }
 }
 

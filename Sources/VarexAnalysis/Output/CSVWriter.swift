@@ -110,10 +110,27 @@ public enum CSVWriter {
         switch cell {
         case let .number(x): if x.isFinite { NumberFormat.appendRoundTrip(x, to: &bytes) }
         case let .integer(i): NumberFormat.appendInteger(i, to: &bytes)
-        case let .text(s): bytes.append(contentsOf: quote(neutralise(s)).utf8)
+        case let .text(s): appendText(s, to: &bytes)
         case let .bool(b): bytes.append(contentsOf: (b ? "TRUE" : "FALSE").utf8)
         case .empty: break
         }
+    }
+
+    /// A text cell: as it is when nothing in it needs the apostrophe or quotes (the common case,
+    /// decided on its bytes), otherwise through ``neutralise(_:)`` and ``quote(_:)``.
+    @inline(__always)
+    static func appendText(_ s: String, to bytes: inout [UInt8]) {
+        let u = s.utf8
+        let special: Bool
+        switch u.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"),
+             UInt8(ascii: "'"):
+            special = true
+        default:
+            // UTF-8 never uses these bytes inside a multi-byte character.
+            special = u.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        }
+        if special { bytes.append(contentsOf: quote(neutralise(s)).utf8) } else { bytes.append(contentsOf: u) }
     }
 
     /// Prefixes formula-like text with an apostrophe so spreadsheets show it as text (the rule
