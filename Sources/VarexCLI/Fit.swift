@@ -194,7 +194,8 @@ enum StreamReport {
         let open = { try CSVBlockReader(path: request.dataPath, blockBytes: blockBytes) }
         let reader = try open()
         let formula = try Formula(request.formula, dot: reader.names.filter { $0 != request.id })
-        let fit = try StreamingFit.fit(formula: formula, reader: reader)
+        let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
+                                       references: request.references)
         let s = fit.summary(level: request.level)
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")

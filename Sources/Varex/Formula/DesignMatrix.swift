@@ -38,14 +38,19 @@ public struct DesignOptions: Sendable {
     /// Factors whose fixed effects are absorbed (the within transformation) instead of coded as
     /// dummy columns: one, or two.
     public var absorb: [String]
+    /// Each categorical variable's coding (by variable index), fixed in advance instead of
+    /// learned from the table's rows: a block of a file read in blocks is coded with the levels
+    /// of the whole file. A variable named here is categorical whatever its column's cells.
+    public var codings: [Int: CategoricalCoding]?
 
     public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:], clusters: [String] = [],
-                absorb: [String] = []) {
+                absorb: [String] = [], codings: [Int: CategoricalCoding]? = nil) {
         self.references = references
         self.weights = weights
         self.excluded = excluded
         self.clusters = clusters
         self.absorb = absorb
+        self.codings = codings
     }
 }
 
@@ -92,7 +97,7 @@ public struct DesignMatrix: Sendable {
     /// then the columns term by term.
     public init(formula: Formula, table: Table, options: DesignOptions = DesignOptions()) throws {
         let frame = try ModelFrame(formula: formula, table: table, options: options)
-        let codings = try Contrasts.codings(frame: frame, references: options.references)
+        let codings = try options.codings ?? Contrasts.codings(frame: frame, references: options.references)
         var (names, assign, x) = Self.columns(frame: frame, codings: codings)
         let yv = frame.numericValues[frame.responseIndex]!
         var y = frame.rows.map { yv[$0] }

@@ -35,7 +35,8 @@ struct ModelFrame {
         self.formula = formula
         self.table = table
         self.responseIndex = responseIndex
-        let (numericColumns, categoricalColumns) = try Self.resolve(formula: formula, table: table, responseIndex: responseIndex)
+        let (numericColumns, categoricalColumns) = try Self.resolve(formula: formula, table: table, responseIndex: responseIndex,
+                                                                   categorical: Set(options.codings.map { Array($0.keys) } ?? []))
         let weightColumn = try options.weights.map { try Self.requireNumeric($0, in: table) }
         self.numericColumns = numericColumns
         self.categoricalColumns = categoricalColumns
@@ -129,13 +130,17 @@ struct ModelFrame {
     }
 
     /// The numeric and categorical columns of every variable, checked for kind.
-    static func resolve(formula: Formula, table: Table, responseIndex: Int) throws -> (numeric: [String: Column], categorical: [Int: Column]) {
+    /// Which variables are numeric columns and which categorical; `categorical` names variables
+    /// known to be categorical whatever their cells (a block of a file read in blocks).
+    static func resolve(formula: Formula, table: Table, responseIndex: Int,
+                        categorical known: Set<Int> = []) throws -> (numeric: [String: Column], categorical: [Int: Column]) {
         var numeric: [String: Column] = [:]
         var categorical: [Int: Column] = [:]
         for (vi, v) in formula.variables.enumerated() {
             switch v.source {
             case let .column(name):
                 let c = try table.column(name)
+                if known.contains(vi) { categorical[vi] = c; continue }
                 if c.kind == .numeric { numeric[name] = c; continue }
                 if c.isMostlyNumeric, let bad = c.firstNonNumericRow {
                     throw DataError.mostlyNumeric(table.location(row: bad, column: name), text: c.cells[bad])

@@ -8,11 +8,16 @@ import Glibc
 /// design updates a tall-skinny QR of [X y] (``TallSkinnyQR``); a second pass gives each row's
 /// fitted value, residual, leverage (from R) and influence measures, as the in-memory fit does.
 ///
-/// This version fits numeric terms (columns and expressions of them) by OLS with classical
-/// standard errors; categorical terms, bases, offsets, weights and aliased columns are refused
-/// with a message (fit in memory for those).
+/// Categorical terms take a first pass of their own: the levels of the rows used in the whole
+/// file, coded as the in-memory fit codes them (sorted, unused levels dropped, the reference the
+/// user names), so every block is coded alike. A column is categorical when its cells in the
+/// first block are (text, not mostly numbers); a later block's text in a numeric column is an
+/// error naming its row. OLS with classical standard errors; bases, offsets, weights and aliased
+/// columns are refused with a message (fit in memory for those).
 public struct StreamingFit: Sendable {
     public let formula: Formula
+    /// Each categorical variable's coding (by variable index), from the whole file.
+    public let codings: [Int: CategoricalCoding]
     public let columnNames: [String]
     public let responseLabel: String
     /// Coefficients by design column.
@@ -36,9 +41,26 @@ public struct StreamingFit: Sendable {
     public var dfResidual: Int { n - p }
     public var sigma: Double { (rss / Double(dfResidual)).squareRoot() }
 
-    /// Fits `formula` to the blocks `reader` reads.
-    public static func fit(formula: Formula, reader: CSVBlockReader) throws -> StreamingFit {
+    /// Fits `formula` to the blocks `reader` reads. With categorical terms the file is read twice
+    /// (their levels, then the fit), the second time from `reopen`; without it (standard input)
+    /// they are refused.
+    public static func fit(formula: Formula, reader: CSVBlockReader, reopen: (() throws -> CSVBlockReader)?,
+                           references: [String: String] = [:]) throws -> StreamingFit {
         var reader = reader
+        guard let first = try reader.next() else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
+        let codings: [Int: CategoricalCoding]
+        var pending: Table? = first
+        let categorical = try categoricalVariables(formula: formula, block: first)
+        if categorical.isEmpty {
+            codings = [:]
+            if !references.isEmpty { _ = try Contrasts.codings(frame: ModelFrame(formula: formula, table: first, options: DesignOptions()),
+                                                                references: references) }
+        } else {
+            guard let reopen else { throw StreamError.categorical(formula.variables[categorical.min()!].label) }
+            codings = try levels(formula: formula, categorical: categorical, first: first, rest: &reader, references: references)
+            reader = try reopen()
+            pending = nil
+        }
         var qr: TallSkinnyQR? = nil
         var names: [String] = []
         var response = ""
@@ -46,8 +68,9 @@ public struct StreamingFit: Sendable {
         var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0
         var dropped: [DroppedRow] = []
         var rowsSeen = 0
-        while let block = try reader.next() {
-            let design = try blockDesign(formula: formula, block: block, first: qr == nil)
+        while let block = try pending ?? reader.next() {
+            pending = nil
+            let design = try blockDesign(formula: formula, block: block, codings: codings)
             if qr == nil {
                 names = design.columnNames
                 response = design.responseLabel
@@ -83,22 +106,77 @@ public struct StreamingFit: Sendable {
         }
         let b = try qr.solveLeading(p)
         let last = qr.r[p + p * w]
-        return StreamingFit(formula: formula, columnNames: names, responseLabel: response, coefficients: b,
+        return StreamingFit(formula: formula, codings: codings, columnNames: names, responseLabel: response, coefficients: b,
                             unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
                             totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), dropped: dropped,
                             tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr)
     }
 
-    /// A block's design, with what this version cannot fit in blocks refused.
-    static func blockDesign(formula: Formula, block: Table, first: Bool) throws -> DesignMatrix {
-        for name in Set(formula.columns) {
+    /// The variables the first block makes categorical, as the in-memory model frame decides
+    /// (its errors, such as a mostly numeric column with a stray text, are the in-memory ones).
+    static func categoricalVariables(formula: Formula, block: Table) throws -> Set<Int> {
+        let frame = try ModelFrame(formula: formula, table: block, options: DesignOptions())
+        return Set(frame.categoricalColumns.keys)
+    }
+
+    /// The first pass for categorical terms: every block's rows used (as the model frame drops
+    /// rows), each categorical variable's texts on them, and their codings as `Contrasts` makes
+    /// them for the whole file.
+    static func levels(formula: Formula, categorical: Set<Int>, first: Table, rest reader: inout CSVBlockReader,
+                       references: [String: String]) throws -> [Int: CategoricalCoding] {
+        var texts = [Int: Set<String>]()
+        var numericKind = [Int: Bool]()
+        let known = DesignOptions(codings: Dictionary(uniqueKeysWithValues: categorical.map { ($0, CategoricalCoding(levels: [], reference: 0)) }))
+        var block: Table? = first
+        while let b = try block ?? reader.next() {
+            block = nil
+            try checkNumeric(formula: formula, block: b, categorical: categorical)
+            let frame = try ModelFrame(formula: formula, table: b, options: known)
+            for (vi, c) in frame.categoricalColumns {
+                for r in frame.rows { texts[vi, default: []].insert(c.cells[r]) }
+                numericKind[vi] = (numericKind[vi] ?? true) && c.kind == .numeric
+            }
+            Progress.report("levels of categorical terms: \(reader.blocks) blocks")
+        }
+        var remaining = references
+        var codings = [Int: CategoricalCoding]()
+        for vi in categorical.sorted() {
+            let c = formula.variables[vi]
+            codings[vi] = try Contrasts.coding(levels: texts[vi] ?? [], numericKind: numericKind[vi] ?? false, label: c.label,
+                                               column: c.columns.first ?? c.label, references: &remaining)
+        }
+        if let unknown = remaining.keys.sorted().first { throw FormulaError.referenceForUnknownVariable(unknown) }
+        return codings
+    }
+
+    /// A text cell in a column the model reads as numbers is an error naming its row, in any block.
+    static func checkNumeric(formula: Formula, block: Table, categorical: Set<Int>) throws {
+        let categoricalColumns = Set(categorical.compactMap { vi -> String? in
+            if case let .column(name) = formula.variables[vi].source { return name } else { return nil }
+        })
+        for name in Set(formula.columns) where !categoricalColumns.contains(name) {
             let c = try block.column(name)
             guard c.kind == .text, let bad = c.firstNonNumericRow else { continue }
-            if first && !c.isMostlyNumeric { throw StreamError.categorical(name) }
             throw DataError.notANumber(block.location(row: bad, column: name), text: c.cells[bad])
         }
-        let design = try DesignMatrix(formula: formula, table: block)
-        if !design.codings.isEmpty { throw StreamError.categorical(design.codings.keys.map { formula.variables[$0].label }.sorted()[0]) }
+    }
+
+    /// A block's design, coded with the whole file's levels, with what this version cannot fit
+    /// in blocks refused.
+    static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding]) throws -> DesignMatrix {
+        try checkNumeric(formula: formula, block: block, categorical: Set(codings.keys))
+        let design = try DesignMatrix(formula: formula, table: block, options: DesignOptions(codings: codings.isEmpty ? nil : codings))
+        // A level the first pass did not see would be coded as no level at all: only a file that
+        // changed between the passes has one.
+        if !codings.isEmpty {
+            let frame = try ModelFrame(formula: formula, table: block, options: DesignOptions(codings: codings))
+            for (vi, c) in frame.categoricalColumns {
+                let codes = c.levelIndices(rows: frame.rows, levels: codings[vi]!.levels)
+                if let k = codes.firstIndex(of: -1) {
+                    throw StreamError.changed(formula.variables[vi].label, level: c.cells[frame.rows[k]], row: block.firstRow + frame.rows[k] + 1)
+                }
+            }
+        }
         if !design.bases.isEmpty { throw StreamError.basis(design.bases.keys.map { formula.variables[$0].label }.sorted()[0]) }
         if design.offset != nil { throw StreamError.offset }
         if design.trials != nil { throw ModelError.needsFamily("a cbind(successes, failures) response") }
@@ -157,7 +235,7 @@ public struct StreamingFit: Sendable {
         // Rows of R⁻¹ for the DFBETAS directions (XᵀX)⁻¹xᵢ = R⁻¹(R⁻ᵀxᵢ).
         let rInverse = try qr.inverseFactor(p)
         while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, first: false)
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings)
             let m = design.y.count
             var u = design.x.rounded.storage
             try qr.timesInverse(&u, rows: m, leading: p)
@@ -208,16 +286,20 @@ public enum StreamError: VarexError, Equatable {
     case basis(String)
     case offset
     case aliased(String)
+    /// A level in the fit's pass that the levels' pass did not see: the file changed meanwhile.
+    case changed(String, level: String, row: Int)
 
     public var exitCode: Int32 { 1 }
     public var description: String {
         switch self {
         case let .categorical(name):
-            return "--stream: '\(name)' is categorical; a fit read in blocks takes numeric terms only in this version (fit in memory without --stream)"
+            return "--stream: '\(name)' is categorical: its levels take a pass through the file before the fit, so give the file, not standard input"
         case let .basis(name):
             return "--stream: '\(name)' learns from all the data first; a fit read in blocks cannot (fit in memory without --stream)"
         case .offset:
             return "--stream: offset() terms are not in this version (fit in memory without --stream)"
+        case let .changed(name, level, row):
+            return "--stream: row \(row) has \(name) '\(MessageText.quote(level))', which the first pass through the file did not see: the file changed while it was read"
         case let .aliased(name):
             return "--stream: '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
         }
