@@ -69,7 +69,7 @@ struct Fit: ParsableCommand {
     @Option(help: "With random-effect terms: write each group's conditional modes (BLUPs) with their conditional SDs and intervals as CSV to this file (`-` for stdout).")
     var ranef: String?
 
-    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals. Numeric terms, OLS, classical SEs; memory bounded by the block, not the rows.")
+    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS, classical SEs; memory bounded by the block, not the rows.")
     var stream = false
 
     @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
@@ -178,7 +178,7 @@ extension Fit {
         if dfbetas != nil { others.append("--dfbetas") }
         if MixedFormula.hasRandomTerms(request.formula) { others.append("random-effect terms") }
         if !others.isEmpty {
-            throw ValidationError("--stream fits numeric terms by OLS with classical SEs in this version; not with \(others.joined(separator: ", "))")
+            throw ValidationError("--stream fits by OLS with classical SEs in this version; not with \(others.joined(separator: ", "))")
         }
         guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
     }
