@@ -135,6 +135,34 @@ struct ColumnarReaderTests {
         }
     }
 
+    /// Long runs of digits, read eight at a time: the value `strtold` gives for up to 19
+    /// significant digits (leading zeros not counted), the general parser beyond.
+    @Test func longDigitRunsAreReadExactly() async {
+        let digits = Gen<Int>.int(in: 0...9).array(of: 1...40)
+        await propertyCheck(count: 20000, input: digits, Gen<Int>.int(in: 0...24), Gen<Int>.int(in: 0...12)) { ds, point, zeros in
+            let all = ds.map(String.init).joined()
+            let p = min(point, all.count)
+            // Some leading zeros after the point, or before the digits.
+            let text = p == 0 ? "0." + String(repeating: "0", count: zeros) + all
+                              : String(repeating: "0", count: zeros % 3) + String(all.prefix(p)) + "." + String(all.dropFirst(p))
+            var copy = text
+            let parsed = copy.withUTF8 { DecimalText.parse($0) }
+            let significant = all.drop { $0 == "0" }.count
+            guard let parsed else {
+                #expect(significant > 19 || all.count - p + (p == 0 ? zeros : 0) > 27, "\(text)")
+                return
+            }
+            #expect(significant <= 19, "\(text)")
+            #expect(parsed.value == Extended(text), "\(text)")
+            if significant > 17 { #expect(!parsed.canonical, "\(text)") }
+        }
+        for text in ["12345678", "1234567890123456789", "0.0000000012345678", "00000000.5", "99999999.99999999", "1234567a"] {
+            var copy = text
+            let parsed = copy.withUTF8 { DecimalText.parse($0) }
+            #expect(parsed?.value == Extended(text), "\(text)")
+        }
+    }
+
     /// Python's shortest round-trip spellings of doubles (as the benchmark's file holds them) are
     /// canonical or kept; either way the cell reads back as written.
     @Test func pythonSpellingsReadBack() {
