@@ -130,14 +130,43 @@ public struct FitSummary: Sendable {
         return out
     }
 
-    /// Sample quantiles by R's default method (type 7).
+    /// Sample quantiles by R's default method (type 7). Only the order statistics the
+    /// probabilities need are put in place (a selection, not a sort of a million residuals).
     public static func quantiles(_ values: [Double], _ probs: [Double]) -> [Double] {
-        let s = values.sorted()
-        guard !s.isEmpty else { return probs.map { _ in .nan } }
-        return probs.map { p in
-            let h = Double(s.count - 1) * p
-            let lo = Int(h.rounded(.down)), hi = min(lo + 1, s.count - 1)
-            return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
+        guard !values.isEmpty else { return probs.map { _ in .nan } }
+        let n = values.count
+        let places = probs.map { p -> (lo: Int, hi: Int, h: Double) in
+            let h = Double(n - 1) * p
+            let lo = Int(h.rounded(.down))
+            return (lo, min(lo + 1, n - 1), h)
+        }
+        var s = values
+        if s.contains(where: \.isNaN) {
+            s.sort()
+        } else {
+            select(&s, ranks: Set(places.flatMap { [$0.lo, $0.hi] }).sorted())
+        }
+        return places.map { s[$0.lo] + ($0.h - Double($0.lo)) * (s[$0.hi] - s[$0.lo]) }
+    }
+
+    /// Rearranges `a` so that each of `ranks` (ascending) holds the value a sort would put there.
+    static func select(_ a: inout [Double], ranks: [Int]) {
+        a.withUnsafeMutableBufferPointer { b in
+            // Each range with the ranks inside it, narrowed by partitioning around a middle value.
+            var work: [(lo: Int, hi: Int, ranks: ArraySlice<Int>)] = [(0, b.count - 1, ranks[...])]
+            while let (lo, hi, wanted) = work.popLast() {
+                guard lo < hi, !wanted.isEmpty else { continue }
+                let pivot = Swift.max(Swift.min(b[lo], b[hi]), Swift.min(Swift.max(b[lo], b[hi]), b[(lo + hi) / 2]))
+                var i = lo, j = hi
+                while i <= j {
+                    while b[i] < pivot { i += 1 }
+                    while b[j] > pivot { j -= 1 }
+                    if i <= j { b.swapAt(i, j); i += 1; j -= 1 }
+                }
+                // Now lo...j ≤ pivot ≤ i...hi, and j < k < i hold the pivot itself.
+                work.append((lo, j, wanted.filter { $0 <= j }[...]))
+                work.append((i, hi, wanted.filter { $0 >= i }[...]))
+            }
         }
     }
 
