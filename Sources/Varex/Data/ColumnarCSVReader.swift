@@ -123,34 +123,45 @@ public enum ColumnarCSVReader {
         return (Table(source: file, columns: table, lines: lines), results.count)
     }
 
-    /// The columns of parsed chunks, joined in order (each chunk's pieces are freed as they go).
+    /// The columns of parsed chunks, joined in order, columns on every core (each chunk's pieces
+    /// are freed as they go).
     static func joinColumns(_ results: inout [ChunkResult], rowStarts: [Int], names: [String], rowCount: Int) -> [Column] {
-        var table: [Column] = []
-        table.reserveCapacity(names.count)
-        for j in names.indices {
-            var values = [Extended]()
-            values.reserveCapacity(rowCount)
-            var missing = [Bool]()
-            missing.reserveCapacity(rowCount)
-            var kept = TextDictionary()
-            var firstText: Int? = nil
-            var numeric = 0
-            for k in results.indices {
-                let piece = results[k].pieces[j]
-                results[k].pieces[j] = ColumnPiece()
-                values.append(contentsOf: piece.values)
-                missing.append(contentsOf: piece.missing)
-                let recode = piece.kept.dictionary.map { kept.code($0) }
-                for (m, row) in piece.kept.rows.enumerated() {
-                    kept.keep(code: recode[Int(piece.kept.codes[m])], row: rowStarts[k] + Int(row))
+        // The pieces by column, then chunk, moved out of the results.
+        let chunks = results.count
+        var pieces = [ColumnPiece]()
+        pieces.reserveCapacity(names.count * chunks)
+        for j in names.indices { for k in 0..<chunks { pieces.append(results[k].pieces[j]) } }
+        for k in 0..<chunks { results[k].pieces = [] }
+        var table = [Column?](repeating: nil, count: names.count)
+        pieces.withUnsafeMutableBufferPointer { pb in
+            table.withUnsafeMutableBufferPointer { tb in
+                nonisolated(unsafe) let (pieces, out) = (pb, tb)
+                DispatchQueue.concurrentPerform(iterations: names.count) { j in
+                    var values = [Extended]()
+                    values.reserveCapacity(rowCount)
+                    var missing = [Bool]()
+                    missing.reserveCapacity(rowCount)
+                    var kept = TextDictionary()
+                    var firstText: Int? = nil
+                    var numeric = 0
+                    for k in 0..<chunks {
+                        let piece = pieces[j * chunks + k]
+                        pieces[j * chunks + k] = ColumnPiece()
+                        values.append(contentsOf: piece.values)
+                        missing.append(contentsOf: piece.missing)
+                        let recode = piece.kept.dictionary.map { kept.code($0) }
+                        for (m, row) in piece.kept.rows.enumerated() {
+                            kept.keep(code: recode[Int(piece.kept.codes[m])], row: rowStarts[k] + Int(row))
+                        }
+                        if firstText == nil, let f = piece.firstText { firstText = rowStarts[k] + f }
+                        numeric += piece.numericCount
+                    }
+                    out[j] = Column(name: names[j], isMissing: missing, values: values, texts: kept.texts(count: rowCount),
+                                    firstNonNumericRow: firstText, numericCount: numeric)
                 }
-                if firstText == nil, let f = piece.firstText { firstText = rowStarts[k] + f }
-                numeric += piece.numericCount
             }
-            table.append(Column(name: names[j], isMissing: missing, values: values, texts: kept.texts(count: rowCount),
-                                firstNonNumericRow: firstText, numericCount: numeric))
         }
-        return table
+        return table.map { $0! }
     }
 
     /// Where each chunk of `data` starts (and, last, its end): cuts every `chunk` bytes

@@ -30,21 +30,19 @@ public enum FileBytes {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError.unreadable(path: path, reason: "permission denied or I/O error") }
         defer { close(fd) }
-        var out = [UInt8](repeating: 0, count: Int(info.st_size))
-        var filled = 0
-        let ok = out.withUnsafeMutableBytes { buf -> Bool in
-            while true {
-                if filled == buf.count {
-                    return true
-                }
+        // Read into uninitialised memory: zero-filling 435 MB first cost a fifth of a second.
+        var ok = true
+        var out = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buf, count in
+            var filled = 0
+            while filled < buf.count {
                 let n = Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                if n == 0 { return true }
+                if n < 0 { if errno == EINTR { continue }; ok = false; break }
+                if n == 0 { break }
                 filled += n
             }
+            count = filled
         }
         guard ok else { throw DataError.unreadable(path: path, reason: "permission denied or I/O error") }
-        if filled < out.count { out.removeLast(out.count - filled) }
         // A file that grew or is not regular (a pipe, /dev/stdin): read the rest.
         var more = [UInt8](repeating: 0, count: 65536)
         while true {
