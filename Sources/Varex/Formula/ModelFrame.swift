@@ -16,7 +16,8 @@ struct ModelFrame {
     let clusterColumns: [Column]
     /// The absorbed factors' columns (`--absorb`).
     let absorbColumns: [Column]
-    /// Each numeric variable's values over the table (NaN on rows left out), by variable index.
+    /// Each numeric variable's values over the table, by variable index: read them on `rows` only
+    /// (a row left out may hold a value or NaN).
     let numericValues: [Int: [Extended]]
     /// For a `cbind(successes, failures)` response: successes + failures over the table (the
     /// response is then the proportion successes / trials, 0 where there are no trials).
@@ -70,17 +71,14 @@ struct ModelFrame {
         }
         var evaluated: [Int: [Extended]] = [:]
         for (vi, v) in formula.variables.enumerated() where categoricalColumns[vi] == nil {
-            var column = [Extended](repeating: .nan, count: n)
             if case let .column(name) = v.source {
-                // A column as it is: its values, resolved once.
-                let values = numericColumns[name]!.values
-                for row in 0..<n where dropReason[row] == nil {
-                    let value = values[row]
-                    if !value.isFinite { dropReason[row] = "\(v.label) is not finite" } else { column[row] = value }
-                }
-                evaluated[vi] = column
+                // A column as it is: its values, shared, not copied. A missing cell has dropped
+                // its row above and an infinite one was refused by `checkValues`, so every value
+                // on a row used is finite.
+                evaluated[vi] = numericColumns[name]!.values
                 continue
             }
+            var column = [Extended](repeating: .nan, count: n)
             for row in 0..<n where dropReason[row] == nil {
                 let value: Extended
                 switch v.source {
