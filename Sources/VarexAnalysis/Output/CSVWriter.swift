@@ -97,9 +97,9 @@ public enum CSVWriter {
     /// Appends one row's line, with its end, to `bytes`: the writer's one encoding of a row,
     /// made without a string per cell (numbers go straight from the value to the bytes).
     public static func appendLine(_ row: [Cell], dialect: Dialect, to bytes: inout [UInt8]) {
-        for (k, cell) in row.enumerated() {
+        for k in row.indices {
             if k > 0 { bytes.append(UInt8(ascii: ",")) }
-            append(cell, to: &bytes)
+            append(row[k], to: &bytes)
         }
         if dialect == .excel { bytes.append(UInt8(ascii: "\r")) }
         bytes.append(UInt8(ascii: "\n"))
