@@ -25,7 +25,8 @@
     peak memory (target: under 512 MB) and the coefficients' largest relative difference.
 
 Every measurement runs in its own process, RUNS times (default 5); the table gives the median
-wall time and the peak resident memory (from the kernel's rusage of that process).
+wall time and the peak resident memory (from the kernel's rusage of that process), and starts after
+os.sync(), so that no earlier run's output is being written back while it is timed.
 Usage: python3 benchmarks/run.py [--runs N]
 """
 import csv
@@ -72,7 +73,10 @@ def ensure_dependencies():
 
 
 def measure(cmd, env=None, cwd=ROOT):
-    """Runs cmd once; returns (wall seconds, peak RSS MB, stdout)."""
+    """Runs cmd once; returns (wall seconds, peak RSS MB, stdout). The page cache's dirty data is
+    written first (os.sync), so that the last run's output (700 MB in case (e2)) is not written
+    back to disk while this one is timed."""
+    os.sync()
     with tempfile.TemporaryFile() as out:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env, cwd=cwd)
@@ -272,7 +276,8 @@ def write_results(a, b, c, agree_r, agree_py, varex_b, numpy_b, checksum_diff, d
              f"Written by `python3 benchmarks/run.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
              f"Median of {RUNS} runs, each in its own process; peak memory is the largest resident set of that "
              "process (kernel rusage). Ratios are the other tool's median time divided by Varex's (above 1: Varex "
-             "is faster). Times vary by ±20% between runs on this shared machine: compare within one run.", "",
+             "is faster). Each run starts after `os.sync()`. Times vary by ±20% between runs on this shared machine: "
+             "compare within one run.", "",
              f"Machine: {v['cpu']}; {v['swift']}; {v['R']}; Python {v['python']}, numpy {v['numpy']}, "
              f"statsmodels {v['statsmodels']}. numpy and statsmodels ran with their own OpenBLAS ({', '.join(numpy_b['blas'])}); "
              "Varex and R use Debian's OpenBLAS.", "",
@@ -345,7 +350,8 @@ def replace_e_section(section):
 def e_lines(e):
     lines = ["## (e) Person-level data through the `varex` command", "",
               f"A CSV of {PERSON_ROWS:,} rows (an id, a 152-level council code, 20 numeric columns and y; about 430 MB; "
-              "`person_level_data.py`, fixed seed), whole process each time. "
+              "`person_level_data.py`, fixed seed), whole process each time, each run started after `os.sync()` so "
+              "that the previous run's output (700 MB in (e2)) is not written back to disk during it. "
               f"Median of {RUNS_E} runs.", "",
               "(e1) `y ~ x1 + … + x20 + council` (172 coefficients), summary only.", "",
               "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"]
