@@ -7,11 +7,8 @@ struct StreamFitTests {
     /// A file of `n` rows: an id (quoted), three numbers written in several spellings, some
     /// missing cells, CRLF line ends; y from a fixed linear model plus noise (a fixed LCG).
     static func data(rows n: Int) -> String {
-        var state: UInt64 = 20261124
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var random = LCG(state: 20261124)
+        func uniform() -> Double { random.uniform() }
         var lines = ["id,x1,x2,x3,y"]
         for i in 0..<n {
             let x1 = uniform() * 10, x2 = uniform() - 0.5, x3 = Double(Int(uniform() * 100))
@@ -131,11 +128,8 @@ struct StreamFitTests {
     /// reference level named by the user, and an interaction with a number: the same coefficient
     /// names, values and residual table as the in-memory fit (itself pinned to R).
     static func factorData(rows n: Int) -> String {
-        var state: UInt64 = 7
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var random = LCG(state: 7)
+        func uniform() -> Double { random.uniform() }
         var lines = ["id,x1,group,k,flag,y"]
         for i in 0..<n {
             let x1 = uniform() * 10
@@ -220,5 +214,14 @@ struct StreamFitTests {
         }
         #expect(NISTTests.lre(obj["sigma"] as! Double, c.residualSD) >= floor)
         #expect(NISTTests.lre(obj["r_squared"] as! Double, c.rSquared) >= floor)
+    }
+}
+
+/// A fixed linear congruential generator for the test files: uniform numbers in [0, 1).
+struct LCG {
+    var state: UInt64
+    mutating func uniform() -> Double {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Double(state >> 11) / Double(1 << 53)
     }
 }
