@@ -168,13 +168,16 @@ public struct StreamingFit: Sendable {
         let design = try DesignMatrix(formula: formula, table: block, options: DesignOptions(codings: codings.isEmpty ? nil : codings))
         // A level the first pass did not see would be coded as no level at all: only a file that
         // changed between the passes has one.
-        if !codings.isEmpty {
-            let frame = try ModelFrame(formula: formula, table: block, options: DesignOptions(codings: codings))
-            for (vi, c) in frame.categoricalColumns {
-                let codes = c.levelIndices(rows: frame.rows, levels: codings[vi]!.levels)
-                if let k = codes.firstIndex(of: -1) {
-                    throw StreamError.changed(formula.variables[vi].label, level: c.cells[frame.rows[k]], row: block.firstRow + frame.rows[k] + 1)
-                }
+        for (vi, coding) in codings {
+            let v = formula.variables[vi]
+            let c: Column
+            switch v.source {
+            case let .column(name), let .categorical(name): c = try block.column(name)
+            case let .logical(e): c = try ModelFrame.logicalColumn(e, label: v.label, table: block)
+            case .expression, .basis: continue
+            }
+            if let k = c.levelIndices(rows: design.rows, levels: coding.levels).firstIndex(of: -1) {
+                throw StreamError.changed(v.label, level: c.cells[design.rows[k]], row: block.firstRow + design.rows[k] + 1)
             }
         }
         if !design.bases.isEmpty { throw StreamError.basis(design.bases.keys.map { formula.variables[$0].label }.sorted()[0]) }
