@@ -19,9 +19,11 @@ struct StreamingCodingTests {
         #expect(design.columnNames == ["(Intercept)", "x", "gb"])
         #expect((0..<3).map { design.x[$0, 2] } == [0, 1, 1])
         let changed = Self.block([["1", "2", "a"], ["2", "3", "c"]], firstRow: 100)
-        #expect(throws: StreamError.changed("g", level: "c", row: 102)) {
+        #expect(throws: StreamError.changed(CellLocation(file: "d.csv", row: 102, line: 3, column: "g"), level: "c")) {
             try StreamingFit.blockDesign(formula: formula, block: changed, codings: codings)
         }
+        #expect(StreamError.changed(CellLocation(file: "d.csv", row: 102, line: 3, column: "g"), level: "c").description
+            == "d.csv, row 102 (line 3), column 'g': 'c' is a level the first pass through the file did not see (--stream): the file changed while it was read")
         // A block whose cells happen to look like numbers is still coded by the file's levels.
         let numeric = Self.block([["1", "2", "10"], ["2", "3", "9"], ["4", "1", "10"]], firstRow: 0)
         let codes = try StreamingFit.blockDesign(formula: formula, block: numeric,

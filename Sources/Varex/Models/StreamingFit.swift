@@ -177,7 +177,7 @@ public struct StreamingFit: Sendable {
             case .expression, .basis: continue
             }
             if let k = c.levelIndices(rows: design.rows, levels: coding.levels).firstIndex(of: -1) {
-                throw StreamError.changed(v.label, level: c.cells[design.rows[k]], row: block.firstRow + design.rows[k] + 1)
+                throw StreamError.changed(block.location(row: design.rows[k], column: c.name), level: c.cells[design.rows[k]])
             }
         }
         if !design.bases.isEmpty { throw StreamError.basis(design.bases.keys.map { formula.variables[$0].label }.sorted()[0]) }
@@ -290,7 +290,7 @@ public enum StreamError: VarexError, Equatable {
     case offset
     case aliased(String)
     /// A level in the fit's pass that the levels' pass did not see: the file changed meanwhile.
-    case changed(String, level: String, row: Int)
+    case changed(CellLocation, level: String)
 
     public var exitCode: Int32 { 1 }
     public var description: String {
@@ -301,8 +301,8 @@ public enum StreamError: VarexError, Equatable {
             return "--stream: '\(name)' learns from all the data first; a fit read in blocks cannot (fit in memory without --stream)"
         case .offset:
             return "--stream: offset() terms are not in this version (fit in memory without --stream)"
-        case let .changed(name, level, row):
-            return "--stream: row \(row) has \(name) '\(MessageText.quote(level))', which the first pass through the file did not see: the file changed while it was read"
+        case let .changed(location, level):
+            return "\(location): '\(MessageText.quote(level))' is a level the first pass through the file did not see (--stream): the file changed while it was read"
         case let .aliased(name):
             return "--stream: '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
         }
