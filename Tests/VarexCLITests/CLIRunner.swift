@@ -49,8 +49,10 @@ enum CLI {
     /// Runs the binary. Every input file must be byte-for-byte the same afterwards: a run that
     /// changes one is a failed test, whatever the test itself checks.
     @discardableResult
-    /// `executable` runs another program (a shell, to redirect or substitute) with `arguments`.
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: String? = nil, executable: String? = nil) throws -> CLIResult {
+    /// `executable` runs another program (a shell, to redirect or substitute) with `arguments`;
+    /// `environment` adds to (or replaces) variables of this process's environment for the child.
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: String? = nil, executable: String? = nil,
+                    environment: [String: String] = [:]) throws -> CLIResult {
         let before = inputs(of: arguments.filter { $0 != binary }, in: directory)
         defer {
             for (path, data) in before where FileManager.default.contents(atPath: path) != data {
@@ -61,6 +63,9 @@ enum CLI {
         p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
