@@ -33,8 +33,10 @@ do {
         print(VarexCommand.fullMessage(for: error))
         exit(0)
     }
-    // Usage errors: one line, and where to read more.
-    let message = oneLine(VarexCommand.message(for: error))
+    // Usage errors: one line, and where to read more. An option the subcommand does not know
+    // is named first, whatever else argument-parser found wrong.
+    let message = UnknownOptions.first(in: CommandLine.arguments).map { "Unknown option '\($0)'" }
+        ?? oneLine(VarexCommand.message(for: error))
     Console.error("varex: error: \(message) (see \(helpHint(CommandLine.arguments)))")
     exit(1)
 }

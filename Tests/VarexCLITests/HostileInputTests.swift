@@ -260,3 +260,40 @@ struct StalledRefinementTests {
         #expect(certified.status == 0 && !certified.stderr.contains("stalled"), "\(certified.stderr)")
     }
 }
+
+/// An option a subcommand does not know is named as such, by every subcommand, whatever else is
+/// wrong or missing on the line (argument-parser checks a command's own rules and missing values
+/// first, so `anova --bogus x data.csv --formula …` was told to give exactly one CSV).
+struct UnknownOptionTests {
+    static let data = CLI.fixture("councils/asc_2018_19.csv")
+    static let lines: [[String]] = [
+        ["fit", data, "--formula", "a ~ b"],
+        ["predict", "model.json", data],
+        ["anova", "--bogus", "x", data, "--formula", "a ~ b"],
+        ["explain", data, "--formula", "a ~ b"],
+        ["index", data],
+        ["rank", data],
+        ["funnel", data],
+        ["shrink", data],
+        ["peers", data],
+        ["report", data],
+        ["init", data],
+        ["snapshot", "spec.yaml"],
+        ["verify", "spec.yaml"],
+        ["demo"],
+    ]
+
+    @Test(arguments: lines)
+    func anUnknownOptionIsNamed(_ line: [String]) throws {
+        let arguments = line.contains("--bogus") ? line : line + ["--bogus", "x"]
+        let r = try CLI.run(arguments)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("varex: error: Unknown option '--bogus'") && r.stderr.contains("'varex \(line[0]) --help'"), "\(r.stderr)")
+    }
+
+    /// What only looks like an option is not one: standard input, a value joined by `=`.
+    @Test func valuesThatStartWithADashAreNotOptions() throws {
+        let r = try CLI.run(["fit", "-", "--formula", "y ~ x", "--exclude=2"], stdin: Data("y,x\n1,2\n2,3\n4,4\n3,6\n".utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+}
