@@ -45,7 +45,7 @@ struct AbsorbTests {
         for (column, j) in bySE {
             let got = j["coefficients"] as! [[String: Any]]
             #expect(got.count == want.count)
-            for (g, w) in zip(got, want) {
+            for (g, w) in paired(got, want) {
                 #expect(g["term"] as? String == w["term"])
                 #expect(Self.close((g["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!), "\(c.name) \(w["term"]!)")
                 #expect(Self.close((g["std_error"] as! NSNumber).doubleValue, Double(w[column]!)!), "\(c.name) \(w["term"]!) \(column)")

@@ -24,11 +24,11 @@ struct DFBetasTests {
         #expect(everything == explicit)
         let (_, none, noneHeader) = try Self.table(["--dfbetas", "none"])
         #expect(noneHeader.filter { $0.hasPrefix("dfbetas_") }.isEmpty)
-        #expect(zip(none, everything).allSatisfy { $0["influential"] == $1["influential"] && $0["cooks_distance"] == $1["cooks_distance"] })
+        #expect(paired(none, everything).allSatisfy { $0["influential"] == $1["influential"] && $0["cooks_distance"] == $1["cooks_distance"] })
         let (_, type, typeHeader) = try Self.table(["--dfbetas", "council_type, imd_score"])
         #expect(typeHeader.filter { $0.hasPrefix("dfbetas_") } == ["dfbetas_imd_score", "dfbetas_council_typeLondon Borough",
                                                                      "dfbetas_council_typeMetropolitan District", "dfbetas_council_typeUnitary Authority"])
-        for (a, b) in zip(type, everything) { for c in typeHeader where c.hasPrefix("dfbetas_") { #expect(a[c] == b[c]) } }
+        for (a, b) in paired(type, everything) { for c in typeHeader where c.hasPrefix("dfbetas_") { #expect(a[c] == b[c]) } }
     }
 
     @Test func largeModelsLeaveThemOutAndSaySo() throws {

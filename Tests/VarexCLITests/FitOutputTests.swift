@@ -116,7 +116,7 @@ struct FitRunOptionsTests {
         #expect(Array(t.header.prefix(5)) == ["code", "name", "region", "council_type", "observed"])
         let data = try CSVReader.read(path: Self.councils)
         let nameColumn = data.header.firstIndex(of: "name")!, regionColumn = data.header.firstIndex(of: "region")!
-        for (row, input) in zip(t.rows, data.rows) {
+        for (row, input) in paired(t.rows, data.rows) {
             #expect(row[0] == input[0] && row[1] == input[nameColumn] && row[2] == input[regionColumn])
         }
         let excluded = t.rows.filter { $0[0] == "E09000001" || $0[0] == "E06000053" }

@@ -25,7 +25,7 @@ struct MixedCLITests {
             #expect(CLI.close((j[key] as! NSNumber).doubleValue, stats[ref]!, rel: 1e-6), "\(key)")
         }
         let fixef = try CLI.records(CLI.fixture("reference/mixed_panel_fixef.csv"))
-        for (c, w) in zip(j["fixed_effects"] as! [[String: Any]], fixef) {
+        for (c, w) in paired(j["fixed_effects"] as! [[String: Any]], fixef) {
             #expect(c["term"] as? String == w["term"])
             let se = Double(w["se"]!)!
             #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")

@@ -130,7 +130,7 @@ struct PanelReportTests {
         #expect((data["periods"] as! [String]) == ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"])
         let table = try CLI.records(dir + "/units.csv")
         #expect(units.count == 152 && table.count == 152)
-        for (u, row) in zip(units, table) {
+        for (u, row) in paired(units, table) {
             #expect(u["id"] as? String == row["code"])
             #expect(CLI.close((u["persistent"] as! NSNumber).doubleValue, Double(row["persistent"]!)!, rel: 1e-15))
             let observed = (u["observed"] as! [Any]).compactMap { ($0 as? NSNumber)?.doubleValue }

@@ -94,13 +94,13 @@ struct PredictAnovaCLITests {
         let seq = anova["sequential"] as! [[String: Any]]
         let seqRef = try CSVReader.read(path: CLI.fixture("reference/anova_mtcars_interactions.csv"))
         #expect(seq.map { $0["term"] as! String } == seqRef.rows.map { $0[0] })
-        for (row, want) in zip(seq, seqRef.rows) where want[0] != "Residuals" {
+        for (row, want) in paired(seq, seqRef.rows) where want[0] != "Residuals" {
             let f = (row["f"] as! NSNumber).doubleValue
             #expect(abs(f - Self.number(want[4])) <= 1e-9 * Self.number(want[4]))
         }
         let t2 = anova["type_ii"] as! [[String: Any]]
         let t2Ref = try CSVReader.read(path: CLI.fixture("reference/anova2_mtcars_interactions_HC3.csv"))
-        for (row, want) in zip(t2, t2Ref.rows) where want[0] != "Residuals" {
+        for (row, want) in paired(t2, t2Ref.rows) where want[0] != "Residuals" {
             let f = (row["f"] as! NSNumber).doubleValue
             #expect(abs(f - Self.number(want[2])) <= 1e-9 * Self.number(want[2]), "\(want[0])")
             #expect(row["sum_sq"] is NSNull)
@@ -116,7 +116,7 @@ struct PredictAnovaCLITests {
         #expect(json["se_type"] as? String == "HC4m")
         let coefficients = json["coefficients"] as! [[String: Any]]
         let ref = try CSVReader.read(path: CLI.fixture("reference/hc45_swiss.csv"))
-        for (c, want) in zip(coefficients, ref.rows) {
+        for (c, want) in paired(coefficients, ref.rows) {
             let se = (c["std_error"] as! NSNumber).doubleValue
             #expect(abs(se - Self.number(want[2])) <= 1e-9 * Self.number(want[2]), "\(want[0])")
         }
@@ -136,7 +136,7 @@ struct ClusterCLITests {
         let json = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
         #expect(json["se_type"] as? String == "CR1")
         let ref = try CSVReader.read(path: CLI.fixture("reference/cluster_ols.csv"))
-        for (c, want) in zip(json["coefficients"] as! [[String: Any]], ref.rows) {
+        for (c, want) in paired(json["coefficients"] as! [[String: Any]], ref.rows) {
             let se = (c["std_error"] as! NSNumber).doubleValue, w = Double(want[2])!
             #expect(abs(se - w) <= 1e-9 * w, "\(want[0])")
         }

@@ -34,7 +34,7 @@ struct ReportTests {
         var compared = 0
         for name in ["observed", "fitted", "residual"] {
             let g = got.header.firstIndex(of: name)!, r = ref.header.firstIndex(of: name)!
-            for (a, b) in zip(got.rows, ref.rows) where b[r] != "NA" {
+            for (a, b) in paired(got.rows, ref.rows) where b[r] != "NA" {
                 #expect(a[0] == b[0])
                 let x = try #require(Double(a[g]), "\(a[0]) \(name): '\(a[g])'"), y = Double(b[r])!
                 #expect(abs(x - y) <= 1e-9 * max(abs(y), 1e-3), "\(a[0]) \(name): \(x) vs R \(y)")
@@ -51,7 +51,7 @@ struct ReportTests {
         let csvRows = try CSVReader.parse(Array(csv.utf8), file: "report.csv").rows
         #expect(htmlRows.count == 152 && csvRows.count == 152)
         var compared = 0
-        for (h, c) in zip(htmlRows, csvRows) {
+        for (h, c) in paired(htmlRows, csvRows) {
             let cells = h.components(separatedBy: "<td").dropFirst()
             // Every numeric cell's data-v equals the CSV's number exactly.
             for (j, cell) in cells.enumerated() {

@@ -122,7 +122,7 @@ struct SpreadsheetTests {
         #expect(got.header == want.header)
         #expect(got.rows.count == want.rows.count)
         var numbers = 0
-        for (g, w) in zip(got.rows, want.rows) {
+        for (g, w) in paired(got.rows, want.rows) {
             for j in w.indices {
                 if let x = Double(w[j]), !w[j].isEmpty {
                     guard let y = Double(g[j]) else { Issue.record("\(kind) \(w[0]) \(want.header[j]): '\(g[j])' is no longer a number"); continue }

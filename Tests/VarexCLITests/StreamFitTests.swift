@@ -43,7 +43,7 @@ struct StreamFitTests {
         #expect(s.stdout.contains("Read in 3 blocks") || s.stdout.contains("Read in 4 blocks"), "\(s.stdout)")
         let ca = a["coefficients"] as! [[String: Any]], cb = b["coefficients"] as! [[String: Any]]
         #expect(ca.count == 5 && cb.count == 5)
-        for (x, y) in zip(ca, cb) {
+        for (x, y) in paired(ca, cb) {
             #expect(x["term"] as! String == y["term"] as! String)
             for key in ["estimate", "std_error", "t"] {
                 #expect(Self.relative(x[key] as! Double, y[key] as! Double) <= 1e-10, "\(x["term"]!) \(key)")
@@ -58,7 +58,7 @@ struct StreamFitTests {
         var scale = [Double](repeating: 0, count: width)
         for row in rb.dropFirst() { for j in 1..<(width - 2) { scale[j] = max(scale[j], abs(Double(row[j]) ?? 0)) } }
         var worst = 0.0
-        for (x, y) in zip(ra.dropFirst(), rb.dropFirst()) {
+        for (x, y) in paired(ra.dropFirst(), rb.dropFirst()) {
             #expect(x[0] == y[0] && x[width - 1] == y[width - 1] && x[width - 2] == y[width - 2])
             for j in 1..<(width - 2) {
                 if y[j].isEmpty { #expect(x[j].isEmpty); continue }
@@ -164,7 +164,7 @@ struct StreamFitTests {
         #expect(ca.map { $0["term"] as! String } == cb.map { $0["term"] as! String })
         #expect(cb.contains { $0["term"] as! String == "groupg00" } && !cb.contains { $0["term"] as! String == "groupg05" })
         #expect(cb.map { $0["term"] as! String }.filter { $0.hasPrefix("factor(k)") } == ["factor(k)2", "factor(k)10"])
-        for (x, y) in zip(ca, cb) {
+        for (x, y) in paired(ca, cb) {
             for key in ["estimate", "std_error"] {
                 #expect(Self.relative(x[key] as! Double, y[key] as! Double) <= 1e-10, "\(x["term"]!) \(key)")
             }
@@ -173,7 +173,7 @@ struct StreamFitTests {
         let rb = try String(contentsOfFile: dir + "/m.csv", encoding: .utf8).split(separator: "\n")
         #expect(ra.count == 60_001 && ra.count == rb.count && ra[0] == rb[0])
         var worst = 0.0
-        for (x, y) in zip(ra.dropFirst(), rb.dropFirst()) {
+        for (x, y) in paired(ra.dropFirst(), rb.dropFirst()) {
             let u = x.split(separator: ",", omittingEmptySubsequences: false), v = y.split(separator: ",", omittingEmptySubsequences: false)
             #expect(u[0] == v[0] && u.last == v.last)
             for j in 1..<4 where !v[j].isEmpty { worst = max(worst, abs(Double(u[j])! - Double(v[j])!) / max(abs(Double(v[j])!), 1)) }

@@ -30,7 +30,7 @@ struct WordingTests {
         #expect(Array(t.header.prefix(3)) == ["code", "name", "outcome_index"])
         let data = try CSVReader.read(path: CLI.fixture("councils/asc_2018_19.csv"))
         let name = data.header.firstIndex(of: "name")!
-        #expect(zip(t.rows, data.rows).allSatisfy { $0[0] == $1[0] && $0[1] == $1[name] })
+        #expect(paired(t.rows, data.rows).allSatisfy { $0[0] == $1[0] && $0[1] == $1[name] })
     }
 
     /// rank's summary names the councils ranked first with the intervals the CSV gives them.

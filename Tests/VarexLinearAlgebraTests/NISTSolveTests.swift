@@ -36,7 +36,7 @@ struct NISTSolveTests {
         let em = ExtendedMatrix(rows: n, columns: p, columnMajor: xe)
         let sol = try LeastSquares.solve(em.rounded, d.y.map { Double($0) }, exact: (em, d.y))
         #expect(sol.rank == 11 && sol.method == .householderQR)
-        let minCoef = zip(sol.coefficients, d.b).map { Self.lre($0, $1) }.min()!
+        let minCoef = paired(sol.coefficients, d.b).map { Self.lre($0, $1) }.min()!
         #expect(minCoef >= 9, "Filip coefficient LRE \(minCoef)")
         let sigma2 = sol.residualSumOfSquares / Double(n - p)
         let cov = try LeastSquares.unscaledCovariance(of: sol, x: em.rounded, exact: em)

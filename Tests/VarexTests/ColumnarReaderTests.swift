@@ -21,11 +21,11 @@ struct ColumnarReaderTests {
     static func difference(_ a: Table, _ b: Table) -> String? {
         if a.names != b.names { return "names \(a.names) vs \(b.names)" }
         if a.lines != b.lines { return "lines \(a.lines) vs \(b.lines)" }
-        for (x, y) in zip(a.columns, b.columns) {
+        for (x, y) in paired(a.columns, b.columns) {
             if x.kind != y.kind { return "\(x.name): kind" }
             if x.isMissing != y.isMissing { return "\(x.name): missing" }
             if x.firstNonNumericRow != y.firstNonNumericRow || x.numericCount != y.numericCount { return "\(x.name): counts" }
-            for (u, v) in zip(x.values, y.values) where !(u == v && u.sign == v.sign) && !(u.isNaN && v.isNaN) {
+            for (u, v) in paired(x.values, y.values) where !(u == v && u.sign == v.sign) && !(u.isNaN && v.isNaN) {
                 return "\(x.name): value \(u) vs \(v)"
             }
             if !Array(x.cells).elementsEqual(Array(y.cells)) { return "\(x.name): cells \(Array(x.cells)) vs \(Array(y.cells))" }

@@ -52,7 +52,7 @@ struct InferenceTests {
         let ref = try Fixtures.csv("reference/anova_\(c.name).csv")
         let table = AnovaTable.sequential(try Self.fit(c))
         #expect(table.rows.map(\.term) == ref.rows.map { $0[0] })
-        for (row, want) in zip(table.rows, ref.rows) {
+        for (row, want) in paired(table.rows, ref.rows) {
             #expect(row.df == Int(want[1]))
             #expect(close(row.sumOfSquares!, rNumber(want[2]), rel: Self.rel), "\(c.name) \(row.term) SS")
             #expect(close(row.meanSquare!, rNumber(want[3]), rel: Self.rel), "\(c.name) \(row.term) MS")
@@ -69,7 +69,7 @@ struct InferenceTests {
         let ref = try Fixtures.csv("reference/anova2_\(c.name).csv")
         let table = try AnovaTable.typeII(f, covariance: .classical)
         #expect(table.rows.map(\.term) == ref.rows.map { $0[0] })
-        for (row, want) in zip(table.rows, ref.rows) {
+        for (row, want) in paired(table.rows, ref.rows) {
             #expect(close(row.sumOfSquares!, rNumber(want[1]), rel: Self.rel), "\(c.name) \(row.term) SS")
             #expect(row.df == Int(want[2]))
             if row.term != "Residuals" {
@@ -80,7 +80,7 @@ struct InferenceTests {
         let robustRef = try Fixtures.csv("reference/anova2_\(c.name)_HC3.csv")
         let robust = try AnovaTable.typeII(f, covariance: .hc3)
         #expect(robust.rows.map(\.term) == robustRef.rows.map { $0[0] })
-        for (row, want) in zip(robust.rows, robustRef.rows) {
+        for (row, want) in paired(robust.rows, robustRef.rows) {
             #expect(row.df == Int(want[1]))
             #expect(row.sumOfSquares == nil)
             if row.term != "Residuals" {
@@ -114,7 +114,7 @@ struct InferenceTests {
             "asc_net_spend_per_adult_gbp ~ imd_score",
             "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type"])
         let ref = try Fixtures.csv("reference/anova_compare.csv")
-        for (row, want) in zip(c.comparison.rows, ref.rows) {
+        for (row, want) in paired(c.comparison.rows, ref.rows) {
             #expect(row.dfResidual == Int(want[1]))
             #expect(close(row.rss, rNumber(want[2]), rel: Self.rel))
             #expect(row.df.map { Double($0) } ?? .nan == rNumber(want[3]) || (row.df == nil && want[3] == "NA"))

@@ -26,7 +26,7 @@ struct PredictionTests {
             let want = row.dropFirst().map(rNumber)
             let got = [p95[k].fit, p95[k].standardError, p95[k].confidenceLow, p95[k].confidenceHigh, p95[k].predictionLow,
                        p95[k].predictionHigh, p90[k].confidenceLow, p90[k].confidenceHigh, p90[k].predictionLow, p90[k].predictionHigh]
-            for (g, w) in zip(got, want) { #expect(close(g, w, rel: 1e-9), "\(row[0]): \(g) vs \(w)") }
+            for (g, w) in paired(got, want) { #expect(close(g, w, rel: 1e-9), "\(row[0]): \(g) vs \(w)") }
         }
     }
 
