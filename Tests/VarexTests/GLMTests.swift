@@ -56,7 +56,7 @@ struct GLMTests {
         // A coefficient that is exactly 0 in theory (Dobson's treatment effects) is rounding noise
         // in both programs (2e-14): compared absolutely, at 1e-12 of the largest coefficient.
         let scale = ref.rows.map { abs(rNumber($0[1])) }.filter(\.isFinite).max() ?? 1
-        for (row, want) in zip(table, ref.rows) {
+        for (row, want) in paired(table, ref.rows) {
             #expect(close(row.estimate, rNumber(want[1]), rel: Self.rel, abs: 1e-12 * scale), "\(c.name) \(row.term) estimate \(row.estimate) vs \(want[1])")
             #expect(close(row.standardError, rNumber(want[2]), rel: Self.rel), "\(c.name) \(row.term) SE")
             #expect(close(row.t, rNumber(want[3]), rel: Self.rel, abs: 1e-11), "\(c.name) \(row.term) z/t")
@@ -76,6 +76,7 @@ struct GLMTests {
         #expect(close(f.dispersion, want["dispersion"]!, rel: Self.rel), "\(c.name) dispersion")
         #expect(Double(f.iterations) == want["iterations"], "\(c.name) iterations \(f.iterations) vs \(want["iterations"]!)")
         #expect(close(f.logLikelihood ?? .nan, want["log_likelihood"]!, rel: Self.rel), "\(c.name) logLik")
+        #expect(close(f.pearsonChiSquare, want["pearson_chi2"]!, rel: Self.rel), "\(c.name) Pearson χ² \(f.pearsonChiSquare) vs \(want["pearson_chi2"]!)")
     }
 
     @Test(arguments: cases)
@@ -86,7 +87,9 @@ struct GLMTests {
             ("fitted", f.mu), ("linear_predictor", f.eta), ("response_residual", f.responseResiduals),
             ("pearson_residual", f.pearsonResiduals), ("deviance_residual", f.devianceResiduals),
             ("working_residual", f.workingResiduals), ("leverage", f.leverage), ("cooks_distance", f.cooksDistance),
-            ("std_deviance_residual", f.standardizedDevianceResiduals)]
+            ("std_deviance_residual", f.standardizedDevianceResiduals), ("std_pearson_residual", f.standardizedPearsonResiduals),
+            ("prior_weight", f.priorWeights)]
+        #expect(ref.rows.count == ids.count && f.design.rows.count <= ref.rows.count)
         for (name, values) in columns {
             let k = ref.header.firstIndex(of: name)!
             let wantAll = ref.rows.map { rNumber($0[k]) }

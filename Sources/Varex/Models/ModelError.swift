@@ -13,6 +13,8 @@ public enum ModelError: VarexError, Equatable {
     case cr2WithAbsorb
     /// `--absorb` with a GLM.
     case absorbWithFamily
+    /// `--cluster` with a GLM: its standard errors would silently be the classical ones.
+    case clusterWithFamily
 
     public var exitCode: Int32 {
         if case .numerical = self { return 2 }
@@ -39,6 +41,9 @@ public enum ModelError: VarexError, Equatable {
             return "CR2 with --absorb: not in this version; put the factor in the formula, or use CR1"
         case .absorbWithFamily:
             return "--absorb with --family: absorbing fixed effects is for linear models in this version; put the factor in the formula"
+        case .clusterWithFamily:
+            return "--cluster with --family: a GLM's cluster-robust (sandwich) standard errors are not in this version, and its "
+                + "classical ones are not clustered; fit a linear model with --cluster, or drop --cluster"
         case let .needsCluster(type):
             return "\(type) standard errors are clustered: name the clustering column (--cluster COLUMN)"
         case let .needsFamily(feature):

@@ -36,7 +36,7 @@ public enum GLMSummary {
 
     /// The JSON summary: `formula, family, link, n, n_dropped, rank, df_residual, df_null,
     /// coefficients` (each `term, estimate, std_error, statistic, p_value, ci_low, ci_high`),
-    /// `deviance, null_deviance, aic, log_likelihood, dispersion, iterations, converged`, and
+    /// `deviance, null_deviance, aic, log_likelihood, pearson_chi2, dispersion, iterations, converged`, and
     /// `warnings` when there are any. Undefined numbers are null.
     public static func json(_ a: GLMAnalysis) -> String {
         let f = a.fit
@@ -53,6 +53,7 @@ public enum GLMSummary {
         o += "  \"statistic\": \(s(f.family.usesZ ? "z" : "t")),\n"
         o += "  \"deviance\": \(n(f.deviance)),\n  \"null_deviance\": \(n(f.nullDeviance)),\n"
         o += "  \"aic\": \(n(f.aic ?? .nan)),\n  \"log_likelihood\": \(n(f.logLikelihood ?? .nan)),\n"
+        o += "  \"pearson_chi2\": \(n(f.pearsonChiSquare)),\n"
         o += "  \"dispersion\": \(n(f.dispersion)),\n  \"iterations\": \(f.iterations),\n  \"converged\": \(f.converged)"
         if !f.warnings.isEmpty { o += ",\n  \"warnings\": [" + f.warnings.map(s).joined(separator: ", ") + "]" }
         return o + "\n}\n"

@@ -15,14 +15,16 @@ public struct GLMAnalysis: Sendable {
     /// One row per input row: the id (and label and kept columns), then `observed` (the
     /// response as fitted: a proportion for a binomial count pair), `fitted` (μ),
     /// `linear_predictor` (η), the response, Pearson, deviance and working residuals, leverage,
-    /// Cook's distance and the standardised deviance residual (R's `residuals(fit, type)`,
-    /// `hatvalues`, `cooks.distance`, `rstandard`), and `note`.
+    /// Cook's distance, the standardised deviance and Pearson residuals and the prior weight
+    /// (R's `residuals(fit, type)`, `hatvalues`, `cooks.distance`, `rstandard(fit)`,
+    /// `rstandard(fit, type = "pearson")`, `weights(fit, "prior")`), and `note`.
     public func residuals() -> OutputTable {
         let f = fit
         let columns = ["observed", "fitted", "linear_predictor", "response_residual", "pearson_residual", "deviance_residual",
-                       "working_residual", "leverage", "cooks_distance", "std_deviance_residual"]
+                       "working_residual", "leverage", "cooks_distance", "std_deviance_residual", "std_pearson_residual", "prior_weight"]
         let values: [[Double]] = [f.y, f.mu, f.eta, f.responseResiduals, f.pearsonResiduals, f.devianceResiduals,
-                                  f.workingResiduals, f.leverage, f.cooksDistance, f.standardizedDevianceResiduals]
+                                  f.workingResiduals, f.leverage, f.cooksDistance, f.standardizedDevianceResiduals,
+                                  f.standardizedPearsonResiduals, f.priorWeights]
         let cells: [[Cell]] = (0..<f.n).map { i in values.map { .finite($0[i]) } }
         return data.perRowTable(columns: columns, used: f.design.rows, cells: cells, leftOut: f.design.dropped)
     }

@@ -79,6 +79,11 @@ public enum Family: String, Sendable, CaseIterable {
         }
     }
 
+    /// R's `R_nonint`: x is further than 1e-7 × max(1, |x|) from a whole number.
+    static func isNonInteger(_ x: Double) -> Bool {
+        abs(x - x.rounded()) > 1e-7 * max(1, abs(x))
+    }
+
     /// −2 log-likelihood at the fit, before adding 2 × the number of parameters (R's
     /// `family$aic`); nil for the quasi families. `trials`: binomial n per row (all 1 for a 0/1
     /// or proportion response), `weights`: the prior weights (× trials for a cbind response).
@@ -95,8 +100,12 @@ public enum Family: String, Sendable, CaseIterable {
             }
             return -2 * s
         case .poisson:
+            // R's dpois(y, mu, log = TRUE) is −Inf for a non-integer y (with a warning), so the
+            // AIC is Inf, as R reports it.
             var s = 0.0
-            for i in 0..<n { s += weights[i] * (y[i] * Glibc.log(mu[i]) - mu[i] - lgamma(y[i] + 1)) }
+            for i in 0..<n {
+                s += weights[i] * (Self.isNonInteger(y[i]) ? -.infinity : y[i] * Glibc.log(mu[i]) - mu[i] - lgamma(y[i] + 1))
+            }
             return -2 * s
         case .gaussian:
             var logW = 0.0

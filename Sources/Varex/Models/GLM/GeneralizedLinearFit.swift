@@ -44,7 +44,18 @@ public struct GeneralizedLinearFit: Sendable {
     public var dfNull: Int { priorWeights.filter { $0 > 0 }.count - (design.formula.hasIntercept ? 1 : 0) }
     public var terms: [String] { design.columnNames }
 
-    /// 1 for binomial and Poisson; otherwise the Pearson χ² over the residual df (`summary.glm`).
+    /// Pearson's χ² at the fitted means, Σ (Pearson residual)² over the rows with positive prior
+    /// weight: R's `sum(residuals(fit, "pearson")^2)`. (`summary.glm`'s dispersion uses the
+    /// last iteration's working weights and residuals instead, which differ in the 7th digit.)
+    public var pearsonChiSquare: Double {
+        let r = pearsonResiduals
+        var s = 0.0
+        for i in 0..<n where priorWeights[i] > 0 { s += r[i] * r[i] }
+        return s
+    }
+
+    /// 1 for binomial and Poisson; otherwise Σ wᵢ (working residualᵢ)² over the residual df, with
+    /// the working weights and residuals of the last iteration (`summary.glm`).
     public var dispersion: Double {
         guard family.estimatesDispersion else { return 1 }
         guard dfResidual > 0 else { return .nan }
@@ -82,8 +93,13 @@ public struct GeneralizedLinearFit: Sendable {
         }
     }
     /// `rstandard(fit)`: deviance residual / √(dispersion (1 − h)).
-    public var standardizedDevianceResiduals: [Double] {
-        let phi = dispersion, r = devianceResiduals
+    public var standardizedDevianceResiduals: [Double] { standardized(devianceResiduals) }
+    /// `rstandard(fit, type = "pearson")`: Pearson residual / √(dispersion (1 − h)).
+    public var standardizedPearsonResiduals: [Double] { standardized(pearsonResiduals) }
+
+    /// r / √(dispersion (1 − h)), NaN where that is infinite (h = 1), as `rstandard.glm`.
+    func standardized(_ r: [Double]) -> [Double] {
+        let phi = dispersion
         return (0..<n).map { i in
             let v = r[i] / (phi * (1 - leverage[i])).squareRoot()
             return v.isInfinite ? .nan : v
@@ -124,6 +140,12 @@ public struct GeneralizedLinearFit: Sendable {
         }
         if family == .poisson || family == .quasipoisson, mu.contains(where: { $0 < eps }) {
             out.append("glm.fit: fitted rates numerically 0 occurred")
+        }
+        if family == .poisson {
+            // dpois's warning for each non-integer count, in R's words ("%f": six decimals).
+            let nonInteger = y.filter(Family.isNonInteger)
+            for v in nonInteger.prefix(10) { out.append("non-integer x = \(String(format: "%.6f", v))") }
+            if nonInteger.count > 10 { out.append("non-integer x: \(nonInteger.count - 10) more values like these") }
         }
         if family == .binomial, design.trials != nil, y.indices.contains(where: { i in
             let k = y[i] * trials[i]

@@ -16,6 +16,7 @@ public enum GeneralizedLinearModel {
         let link = link ?? family.defaultLink
         guard family.links.contains(link) else { throw GLMError.linkNotAllowed(family: family, link: link) }
         if design.absorbed != nil { throw ModelError.absorbWithFamily }
+        if !design.clusters.isEmpty { throw ModelError.clusterWithFamily }
         let n = design.y.count, p = design.columnNames.count
         if n == 0 { throw ModelError.allRowsDropped(total: design.tableRowCount, commonestReason: design.dropped.first?.reason ?? "no rows") }
         guard n >= p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: design.dropped.count) }
