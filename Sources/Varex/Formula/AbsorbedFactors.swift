@@ -21,6 +21,13 @@ public struct AbsorbedFactors: Sendable {
     public let leverage: [Double]
     /// Sweeps of alternating projections (1 for one factor).
     public private(set) var iterations = 1
+    /// The design columns (by index, after the intercept is removed) that the absorbed factors
+    /// take entirely, each with the factors that absorb it: constant within every level of one
+    /// factor (checked exactly, on the values), or for two factors a sum of the two factors'
+    /// effects (a within sum of squares below 10⁻²⁰ of the total). Their within-transformed
+    /// column is set to zero, so the fit reports them as not estimable and the residual df does
+    /// not count them, as `lm` with dummy columns aliases them and `plm` drops them.
+    public private(set) var absorbedColumns: [(column: Int, by: [String])] = []
     /// Each factor's group of each row used.
     let groups: [[Int]]
 
@@ -70,9 +77,36 @@ public struct AbsorbedFactors: Sendable {
     /// Replaces every column and the response by its within-group deviation.
     mutating func transform(_ columns: inout [[Extended]], _ y: inout [Extended], weights: [Extended]?) throws {
         var sweeps = 1
-        for j in columns.indices { sweeps = max(sweeps, try demean(&columns[j], weights: weights)) }
+        absorbedColumns = []
+        for j in columns.indices {
+            if let f = groups.indices.first(where: { Self.isConstantWithinLevels(columns[j], groups[$0], levels[$0]) }) {
+                absorbedColumns.append((j, [names[f]]))
+                columns[j] = [Extended](repeating: 0, count: columns[j].count)
+                continue
+            }
+            let total = columns[j].reduce(Extended(0)) { $0 + $1 * $1 }
+            sweeps = max(sweeps, try demean(&columns[j], weights: weights))
+            let within = columns[j].reduce(Extended(0)) { $0 + $1 * $1 }
+            if groups.count == 2 && within <= 1e-20 * total {
+                absorbedColumns.append((j, names))
+                columns[j] = [Extended](repeating: 0, count: columns[j].count)
+            }
+        }
         sweeps = max(sweeps, try demean(&y, weights: weights))
         iterations = sweeps
+    }
+
+    /// Whether `v` takes one value within each level of a factor (compared exactly).
+    static func isConstantWithinLevels(_ v: [Extended], _ group: [Int], _ levels: Int) -> Bool {
+        var first = [Extended?](repeating: nil, count: levels)
+        for i in v.indices {
+            if let f = first[group[i]] {
+                if f != v[i] { return false }
+            } else {
+                first[group[i]] = v[i]
+            }
+        }
+        return true
     }
 
     /// Demeans `v` by each factor in turn until a sweep changes no value by more than 1e-14 of

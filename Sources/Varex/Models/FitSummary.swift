@@ -37,6 +37,9 @@ public struct FitSummary: Sendable {
     /// The absorbed factors (`--absorb`) with their levels, and the parameters they take.
     public let absorbed: [(name: String, levels: Int)]
     public let absorbedParameters: Int
+    /// Terms the absorbed factors take entirely (constant within the levels of a factor): not
+    /// estimable, each with the factors that absorb it.
+    public let absorbedTerms: [(term: String, by: [String])]
     /// The df of the t and F tests (n − rank; G − 1 when clustered).
     public let testDegreesOfFreedom: Int
 
@@ -65,6 +68,7 @@ public struct FitSummary: Sendable {
         testDegreesOfFreedom = fit.testDegreesOfFreedom(covariance)
         absorbed = fit.design.absorbed.map { a in zip(a.names, a.levels).map { ($0, $1) } } ?? []
         absorbedParameters = fit.absorbedParameters
+        absorbedTerms = fit.design.absorbed?.absorbedColumns.map { (fit.design.columnNames[$0.column], $0.by) } ?? []
     }
 
     /// A summary from its parts (a fit that never held every row: ``StreamingFit``).
@@ -95,6 +99,7 @@ public struct FitSummary: Sendable {
         testDegreesOfFreedom = n - rank
         absorbed = []
         absorbedParameters = 0
+        absorbedTerms = []
     }
 
     /// A last refinement correction above this (relative) is reported: the solution may then be

@@ -3,7 +3,7 @@ import Varex
 /// coefficients` (each `term, estimate, std_error, t, p_value, ci_low, ci_high`), `sigma,
 /// r_squared, adj_r_squared, f_statistic, f_p_value, log_likelihood, aic, bic, se_type`, and
 /// `anova` (the sequential and Type II tables, each row `term, df, sum_sq, mean_sq, f, p_value`,
-/// and `type_ii_se`) when asked for, `absorbed` (each `factor, levels`) and `absorbed_parameters`
+/// and `type_ii_se`) when asked for, `absorbed` (each `factor, levels`), `absorbed_terms` (each `term, by`: terms the factors take entirely) and `absorbed_parameters`
 /// with `--absorb`, and `warnings` (R's warnings, in its words) when there are any.
 /// Numbers have round-trip precision; not-estimable or undefined values are `null`.
 public enum JSONSummary {
@@ -33,6 +33,9 @@ public enum JSONSummary {
         if !s.absorbed.isEmpty {
             o += ",\n  \"absorbed\": [" + s.absorbed.map { "{\"factor\": \(string($0.name)), \"levels\": \($0.levels)}" }.joined(separator: ", ")
                 + "],\n  \"absorbed_parameters\": \(s.absorbedParameters)"
+            o += ",\n  \"absorbed_terms\": [" + s.absorbedTerms.map {
+                "{\"term\": \(string($0.term)), \"by\": [" + $0.by.map(string).joined(separator: ", ") + "]}"
+            }.joined(separator: ", ") + "]"
         }
         if let a = s.anova {
             o += ",\n  \"anova\": {\"sequential\": \(AnovaText.json(a.sequential)),\n    \"type_ii\": \(AnovaText.json(a.typeII)), "

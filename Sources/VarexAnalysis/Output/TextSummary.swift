@@ -6,7 +6,11 @@ public enum TextSummary {
         o += "Call:\n  lm(formula = \(s.formula)\(s.isWeighted ? ", weights" : "")\(source.map { ", data = \($0)" } ?? ""))\n\n"
         if !s.absorbed.isEmpty {
             o += "Absorbed fixed effects: " + s.absorbed.map { "\($0.name) (\($0.levels) levels)" }.joined(separator: ", ")
-            o += ", \(s.absorbedParameters) parameters with the intercept, as dummy columns would take\n\n"
+            o += ", \(s.absorbedParameters) parameters with the intercept, as dummy columns would take\n"
+            for t in s.absorbedTerms {
+                o += "Not estimable: \(t.term) is absorbed by \(t.by.joined(separator: " and ")) (constant within \(t.by.count == 1 ? "each level" : "the levels of the two"))\n"
+            }
+            o += "\n"
         }
         o += (s.isWeighted ? "Weighted Residuals:\n" : "Residuals:\n")
         if s.dfResidual == 0 {
