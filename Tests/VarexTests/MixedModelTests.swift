@@ -42,6 +42,15 @@ struct MixedModelTests {
         Case(name: "panel_ml", data: "councils/asc_panel_2014_2019.csv", formula: council + " + (1 | code)", reml: false),
         Case(name: "panel_region", data: "councils/asc_panel_2014_2019.csv", formula: council + " + (1 | region/code)", reml: true,
              tolerance: 2e-5),
+        // Crossed factors with a small but non-zero variance (issue 19: the year SD was put at 0,
+        // a saddle, and the fit called singular). The criterion is flat in that small θ, so the
+        // θ-dependent values are compared to 1e-5.
+        Case(name: "panel_crossed", data: "councils/asc_panel_2014_2019.csv",
+             formula: "ascof_3a ~ imd_score + (1 | code) + (1 | financial_year)", reml: true, tolerance: 1e-5),
+        Case(name: "panel_crossed_ml", data: "councils/asc_panel_2014_2019.csv",
+             formula: "ascof_3a ~ imd_score + (1 | code) + (1 | financial_year)", reml: false, tolerance: 1e-5),
+        Case(name: "crossed_a", data: "lme4/crossed_a.csv", formula: "y ~ x + (1 | subject) + (1 | item)", reml: true, tolerance: 1e-5),
+        Case(name: "crossed_b_ml", data: "lme4/crossed_b.csv", formula: "y ~ x + (1 | subject) + (1 | item)", reml: false, tolerance: 1e-5),
     ]
 
     static func fit(_ c: Case) throws -> LinearMixedFit {
@@ -74,7 +83,9 @@ struct MixedModelTests {
         let satterthwaite = try Satterthwaite(fit)
         let se = fit.standardErrors
         let table = fit.coefficientTable(satterthwaite)
-        for (j, row) in try Self.records("mixed_\(c.name)_fixef.csv").enumerated() {
+        let fixef = try Self.records("mixed_\(c.name)_fixef.csv")
+        #expect(fixef.count == fit.coefficientNames.count, "\(c.name) number of fixed effects")
+        for (j, row) in fixef.enumerated() where j < fit.coefficientNames.count {
             #expect(fit.coefficientNames[j] == row["term"]!)
             #expect(close(fit.beta[j], rNumber(row["estimate"]!), rel: tol, abs: tol * rNumber(row["se"]!)),
                     "\(c.name) \(row["term"]!) estimate \(fit.beta[j])")

@@ -3,7 +3,8 @@ import Foundation
 /// Minimises a smooth function of a few variables with lower bounds (some −∞): a Nelder–Mead
 /// simplex kept inside the bounds finds the basin, then Newton steps on central-difference
 /// derivatives polish the minimum to the accuracy the derivatives allow. A variable that
-/// ends on its bound stays there (a variance at zero), as in lme4's bounded optimisers.
+/// ends on its bound stays there (a variance at zero) only when the function rises on moving
+/// it inward: otherwise the search goes on from the lower point inside.
 ///
 /// The polish is what makes the estimates reproducible to 1e-8 or better: a simplex stops
 /// where the function's changes fall below its tolerance, which for a quadratic minimum
@@ -34,7 +35,36 @@ public struct BoundedMinimizer {
         let again = simplex(start: x, g, count: { count })
         if again.value <= fx { (x, fx) = (again.x, again.value); converged = converged && again.converged }
         (x, fx) = polish(x, fx, g)
+        // A variable on its bound may sit at a saddle, not a minimum: a variance's profiled
+        // deviance is even in θ, so its slope at θ = 0 is zero whichever way it curves. Where
+        // the function falls on moving inward, go on from the best such point; stop when no
+        // bound variable has a way down (the minimum really is on the boundary).
+        for _ in 0..<(2 * max(start.count, 1)) where count < maxEvaluations {
+            guard let inward = Self.inwardDescent(x, fx, lower: lower, g) else { break }
+            var (y, fy, c) = simplex(start: inward.x, g, count: { count })
+            if inward.value < fy { (y, fy) = (inward.x, inward.value) }
+            (y, fy) = polish(y, fy, g)
+            guard fy < fx else { break }
+            (x, fx, converged) = (y, fy, c)
+        }
         return Result(x: clamp(x), value: fx, evaluations: count, converged: converged)
+    }
+
+    /// Steps inward, from 10⁻⁴ to 1 (times the variable's scale, at least 1), tried for each
+    /// variable on its bound: the lowest point below `fx` by more than rounding, if any.
+    static func inwardDescent(_ x: [Double], _ fx: Double, lower: [Double], _ f: ([Double]) -> Double) -> (x: [Double], value: Double)? {
+        var best: (x: [Double], value: Double)? = nil
+        let threshold = fx - 1e-10 * max(abs(fx), 1)
+        for i in x.indices where lower[i].isFinite && x[i] - lower[i] <= 1e-8 * max(abs(lower[i]), 1) {
+            let scale = max(abs(x[i]), 1)
+            for step in [1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0] {
+                var y = x
+                y[i] = lower[i] + step * scale
+                let fy = f(y)
+                if fy < min(threshold, best?.value ?? .infinity) { best = (y, fy) }
+            }
+        }
+        return best
     }
 
     /// Nelder–Mead with the standard coefficients, each trial point moved inside the bounds.
