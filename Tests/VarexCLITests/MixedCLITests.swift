@@ -12,6 +12,26 @@ struct MixedCLITests {
     static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
     static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year + (1 | code)"
 
+    /// `--reference` applies to the fixed part of a mixed model, as R's relevel (issue 19: it
+    /// was refused, "'council_type' is not a categorical variable of the model"); a variable
+    /// in no part of the model is still refused.
+    @Test func referenceLevelOfTheFixedPartAgainstLme4() throws {
+        let formula = "ascof_3a ~ council_type + imd_score + (1 | code)"
+        let r = try CLI.run(["fit", Self.panel, "--formula", formula, "--reference", "council_type=Metropolitan District", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let fixef = try CLI.records(CLI.fixture("reference/mixed_panel_reference_fixef.csv"))
+        #expect(fixef.count == 5)
+        for (c, w) in paired(j["fixed_effects"] as! [[String: Any]], fixef) {
+            #expect(c["term"] as? String == w["term"])
+            let se = Double(w["se"]!)!
+            #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")
+            #expect(CLI.close((c["std_error"] as! NSNumber).doubleValue, se, rel: 1e-6), "\(w["term"]!) se")
+        }
+        let unknown = try CLI.run(["fit", Self.panel, "--formula", formula, "--reference", "region=London"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("'region' is not a categorical variable of the model"), "\(unknown.stderr)")
+    }
+
     @Test func panelThroughTheBinaryAgainstLme4() throws {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(["fit", Self.panel, "--formula", Self.formula, "--keep", "code", "--json", "-",

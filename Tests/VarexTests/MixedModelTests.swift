@@ -25,6 +25,8 @@ struct MixedModelTests {
         let reml: Bool
         /// The relative tolerance of everything that depends on θ.
         var tolerance = 1e-6
+        /// `--reference`: reference levels of the fixed part's factors.
+        var references: [String: String] = [:]
         var testDescription: String { name }
     }
 
@@ -51,11 +53,13 @@ struct MixedModelTests {
              formula: "ascof_3a ~ imd_score + (1 | code) + (1 | financial_year)", reml: false, tolerance: 1e-5),
         Case(name: "crossed_a", data: "lme4/crossed_a.csv", formula: "y ~ x + (1 | subject) + (1 | item)", reml: true, tolerance: 1e-5),
         Case(name: "crossed_b_ml", data: "lme4/crossed_b.csv", formula: "y ~ x + (1 | subject) + (1 | item)", reml: false, tolerance: 1e-5),
+        Case(name: "panel_reference", data: "councils/asc_panel_2014_2019.csv", formula: "ascof_3a ~ council_type + imd_score + (1 | code)",
+             reml: true, references: ["council_type": "Metropolitan District"]),
     ]
 
     static func fit(_ c: Case) throws -> LinearMixedFit {
         let table = try Table(contentsOf: Fixtures.path(c.data))
-        let design = try MixedDesign(formula: try MixedFormula(c.formula), table: table)
+        let design = try MixedDesign(formula: try MixedFormula(c.formula), table: table, options: DesignOptions(references: c.references))
         return try LinearMixedModel.fit(design, reml: c.reml)
     }
 

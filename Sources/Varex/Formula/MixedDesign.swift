@@ -32,28 +32,42 @@ public struct MixedDesign: Sendable {
     /// level and fewer levels than rows, and no term has as many random effects as rows.
     public init(formula: MixedFormula, table: Table, options: DesignOptions = DesignOptions()) throws {
         let response = formula.fixed.responseLabelText
-        func effectsDesign(_ term: RandomTerm, excluded: [Int: String]) throws -> DesignMatrix {
+        // `--reference` names a level of a categorical variable of the fixed part or of a random
+        // term's effects: each part takes the references of its own variables, as R's relevel
+        // of the data column applies to every part that uses it.
+        let termFormulas = try formula.random.map { try Formula("\(response) ~ \($0.effects)") }
+        func references(of f: Formula) -> [String: String] {
+            options.references.filter { name, _ in f.variables.contains { $0.label == name || $0.columns.contains(name) } }
+        }
+        if let unknown = options.references.keys.sorted().first(where: { name in
+            ([formula.fixed] + termFormulas).allSatisfy { references(of: $0)[name] == nil }
+        }) {
+            throw FormulaError.referenceForUnknownVariable(unknown)
+        }
+        func effectsDesign(_ k: Int, excluded: [Int: String]) throws -> DesignMatrix {
             var o = options
             o.weights = nil
-            o.clusters = term.grouping
+            o.clusters = formula.random[k].grouping
             o.excluded = excluded
-            return try DesignMatrix(formula: try Formula("\(response) ~ \(term.effects)"), table: table, options: o)
+            o.references = references(of: termFormulas[k])
+            return try DesignMatrix(formula: termFormulas[k], table: table, options: o)
         }
         // Rows any part leaves out are left out of every part.
         var excluded = options.excluded
-        let first = try formula.random.map { try effectsDesign($0, excluded: options.excluded) }
+        let first = try formula.random.indices.map { try effectsDesign($0, excluded: options.excluded) }
         for design in first {
             for d in design.dropped where excluded[d.row] == nil { excluded[d.row] = d.reason }
         }
         var fixedOptions = options
         fixedOptions.excluded = excluded
         fixedOptions.clusters = []
+        fixedOptions.references = references(of: formula.fixed)
         let fixed = try DesignMatrix(formula: formula.fixed, table: table, options: fixedOptions)
         let all = Dictionary(uniqueKeysWithValues: fixed.dropped.map { ($0.row, $0.reason) })
         var blocks: [RandomEffectsBlock] = []
         for (k, term) in formula.random.enumerated() {
             // Built again only when another part left out rows this one kept.
-            let d = first[k].rows == fixed.rows ? first[k] : try effectsDesign(term, excluded: all)
+            let d = first[k].rows == fixed.rows ? first[k] : try effectsDesign(k, excluded: all)
             precondition(d.rows == fixed.rows, "random-effect rows differ from the fixed-effect rows")
             let labels = (0..<d.rows.count).map { r in d.clusters.map { $0.labels[r] }.joined(separator: ":") }
             var levels = Array(Set(labels))
