@@ -26,6 +26,8 @@ struct FormulaFeatureTests {
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, df = 3) + bs(I(pop_65p/pop_18p), df = 5) + council_type"),
         Case(name: "splines_positional", data: "councils/asc_2018_19.csv", id: "code",
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, 1) + bs(pop_85p, 4, degree = 2)"),
+        Case(name: "namespaced", data: "councils/asc_2018_19.csv", id: "code",
+             formula: "asc_net_spend_per_adult_gbp ~ splines::ns(imd_score, 3) + stats::poly(pop_85p, 2) + base::log(pop_18p) + base::factor(council_type)"),
         Case(name: "logical", data: "councils/asc_2018_19.csv", id: "code",
              formula: "asc_net_spend_per_adult_gbp ~ I(imd_score > 25) + I(region %in% c(\"London\", \"North East\")) + I(council_type == \"County\") + I(pop_85p/pop_18p >= 0.03) * imd_score"),
         Case(name: "offset_lm", data: "councils/asc_2018_19.csv", id: "code",
@@ -82,6 +84,21 @@ struct FormulaFeatureTests {
         let a = try PredictionAnalysis(modelPath: dir + "/m.json", dataPath: dir + "/one.csv", id: "code", level: 0.95, weights: nil)
         let i = run.fit.design.rows.firstIndex(of: 4)!
         #expect(close(a.predictions[0].fit, run.fit.fitted[i], rel: 1e-12))
+    }
+
+    /// `pkg::f` is accepted where R accepts it and refused, as R refuses it, where that package
+    /// does not export f; a namespace without a call is a syntax error, not a column.
+    @Test func namespacesAreCheckedAsRChecksThem() throws {
+        let labels = try Formula("y ~ splines::bs(x, 3) + stats::C(g) + base::sqrt(x)").variables.map(\.label)
+        #expect(labels == ["y", "splines::bs(x, 3)", "stats::C(g)", "base::sqrt(x)"])
+        for (formula, words) in [("y ~ stats::ns(x, 3)", "it is splines::ns"), ("y ~ splines::log(x)", "it is base::log"),
+                                 ("y ~ base::x", "must be called"), ("y ~ foo::bar(x)", "'bar' is not a function of package 'foo'")] {
+            #expect {
+                try Formula(formula)
+            } throws: { error in
+                "\(error)".contains(words)
+            }
+        }
     }
 
     @Test func dotNeedsTheDataAndSaysSo() throws {

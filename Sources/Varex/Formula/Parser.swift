@@ -198,8 +198,23 @@ struct FormulaParser {
             return set
         case let .identifier(name):
             index += 1
+            let qualified = try namespace(of: name, at: t)
             if accept("(") {
-                let v = try nested { try $0.parseCall(name, at: t) }
+                let known = variables.count
+                var v = try nested { try $0.parseCall(qualified.function, at: t) }
+                if let ns = qualified.namespace {
+                    // R names the term as written: `splines::ns(x, 3)1`. The call registered
+                    // its variable under the plain name: renamed in place when it was new.
+                    let plain = variables[v]
+                    let named = ModelVariable(label: ns + "::" + plain.label, source: plain.source)
+                    if v >= known && !variables.contains(where: { $0.label == named.label }) {
+                        variables[v] = named
+                    } else {
+                        let old = v
+                        v = register(named)
+                        if let k = offsets.firstIndex(of: old) { offsets[k] = v }
+                    }
+                }
                 // An offset is not a term: it enters the linear predictor with coefficient 1.
                 return offsets.contains(v) ? TermSet() : TermSet.variable(v)
             }
@@ -207,6 +222,30 @@ struct FormulaParser {
         default:
             throw fail("expected a term but found \(describe(t))", at: t)
         }
+    }
+
+    /// Which package exports each function the formula language knows, for R's `pkg::f(...)`.
+    static let namespaces: [String: String] = [
+        "log": "base", "log10": "base", "log2": "base", "log1p": "base", "sqrt": "base", "exp": "base", "abs": "base",
+        "pmin": "base", "pmax": "base", "factor": "base", "as.factor": "base", "I": "base", "scale": "base",
+        "C": "stats", "poly": "stats", "offset": "stats", "ns": "splines", "bs": "splines",
+    ]
+
+    /// `pkg::f` after the identifier `pkg` (R's namespace-qualified call): consumes `::f` and
+    /// returns the package and the function, refusing, as R does, a function that package does
+    /// not export. A plain identifier comes back as it is.
+    mutating func namespace(of name: String, at t: Token) throws -> (namespace: String?, function: String) {
+        guard index + 2 < tokens.count, current.kind == .symbol(":"), tokens[index + 1].kind == .symbol(":"),
+              case let .identifier(function) = tokens[index + 2].kind else { return (nil, name) }
+        guard index + 3 < tokens.count, tokens[index + 3].kind == .symbol("(") else {
+            throw fail("\(name)::\(function) must be called, as \(name)::\(function)(...)", at: tokens[index + 2])
+        }
+        guard Self.namespaces[function] == name else {
+            let exporter = Self.namespaces[function].map { "; it is \($0)::\(function)" } ?? ""
+            throw fail("'\(function)' is not a function of package '\(name)' that formulas know\(exporter)", at: tokens[index + 2])
+        }
+        index += 3
+        return (name, function)
     }
 
     /// A call at term level: `I(...)`, `C(x)`, `factor(x)`, or a numeric function.
@@ -402,7 +441,8 @@ struct FormulaParser {
             return Node(expression: .number(NumberParsing.parse(n)!, text: n), depth: 1)
         case let .identifier(name):
             index += 1
-            if accept("(") { return try nested { try $0.finishCall(name, at: t) } }
+            let function = try namespace(of: name, at: t).function
+            if accept("(") { return try nested { try $0.finishCall(function, at: t) } }
             return Node(expression: .column(name), depth: 1)
         default:
             throw fail("expected a number, a column or '(' but found \(describe(t))", at: t)
