@@ -154,6 +154,40 @@ struct PanelReportTests {
         #expect(dom.contains("Hartlepool: observed 2014-15 405"), "the first council's chart, with its values in the text alternative")
         #expect(dom.components(separatedBy: "<option").count - 1 == 152)
     }
+
+    /// A period, a council's name and a group's name are data: markup in them stays text when
+    /// the page's script draws the chart (issue 19: a time value ran as HTML through the
+    /// chart's innerHTML). The first period and Hartlepool's name carry an element that would
+    /// mark the page if it were ever parsed as markup.
+    @Test(.enabled(if: ReportTests.chromium != nil || ReportTests.chromiumRequired, "Chromium is not installed (scripts/test.sh installs it)"))
+    func dataInTheChartsStaysText() throws {
+        let chromium = try #require(ReportTests.chromium, "VAREX_REQUIRE_CHROMIUM is set but Chromium is not installed")
+        let dir = try CLI.temporaryDirectory()
+        let payload = "<img src=x onerror=document.body.classList.add(1)>"
+        var text = try String(contentsOfFile: PanelCLITests.panel, encoding: .utf8)
+        text = text.replacingOccurrences(of: ",2014-15,", with: ",\(payload)2014-15,")
+        text = text.replacingOccurrences(of: ",Hartlepool,", with: ",</script><svg onload=document.body.classList.add(2)>Hartlepool,")
+        let data = try CLI.write(text, named: "panel.csv", in: dir)
+        var args = PanelCLITests.args
+        args[0] = "report"
+        args[1] = data
+        let r = try CLI.run(args + ["--html", dir + "/panel.html"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let (page, console) = try CLI.chromiumDOM(chromium, page: dir + "/panel.html", dir: dir)
+        #expect(console.isEmpty, "console messages: \(console)")
+        // The page's data block is JSON, not markup: what is in it is checked by the parse below.
+        let parts = page.components(separatedBy: "id=\"panel-data\">")
+        #expect(parts.count == 2)
+        let json = parts[1].components(separatedBy: "</script>")[0]
+        let units = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect((units["units"] as! [[String: Any]]).count == 152, "the data block ends where it should")
+        let dom = parts[0] + parts[1].components(separatedBy: "</script>").dropFirst().joined(separator: "</script>")
+        #expect(dom.contains("<div id=\"years-chart\" role=\"img\" aria-live=\"polite\"><svg"), "the chart was drawn")
+        #expect(dom.contains("&lt;img src=x onerror"), "the period is shown as text")
+        #expect(!dom.contains("<img src=\"x\""), "an element was made from a period")
+        #expect(!dom.contains("<svg onload"), "an element was made from a council's name")
+        #expect(!dom.contains("class=\"1") && !dom.contains("class=\"2"), "a script from the data ran")
+    }
 }
 
 /// The spec keys `panel` and `time`: `explain --spec` runs the panel; `rank`, `snapshot` and

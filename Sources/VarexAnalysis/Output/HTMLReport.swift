@@ -191,6 +191,13 @@ public enum HTMLReport {
 
     static let script = sortScript + waterfallScript
 
+    /// `esc(t)`: a value as HTML text or an attribute value, for every value a chart script
+    /// puts into markup (names, labels, periods read from the data: a period such as
+    /// `<img src=x onerror=…>` must stay text).
+    static let escapeFunction = """
+    function esc(t){return String(t).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;').replace(/"/g,'&quot;').replace(/'/g,'&#39;');}
+    """
+
     /// Sorting of the page's full table by a click on a column heading.
     static let sortScript = """
     (function(){
@@ -221,6 +228,7 @@ public enum HTMLReport {
       var select=document.getElementById('council');
       data.councils.forEach(function(c,i){var o=document.createElement('option');o.value=i;o.textContent=c.label+' ('+c.id+')';select.appendChild(o);});
       function fmt(x){return Math.abs(x)>=100?x.toFixed(0):x.toPrecision(4);}
+      \(escapeFunction)
       function draw(){
         var c=data.councils[select.value];var steps=[{name:'baseline',v:c.baseline,kind:'base'}];
         data.groups.forEach(function(g,k){steps.push({name:g.name,v:c.effects[k],kind:g.justified?'just':'unjust'});});
@@ -232,12 +240,12 @@ public enum HTMLReport {
         function y(v){return T+(hi-v)/(hi-lo||1)*(H-T-B);}
         var colours={base:'#777',just:'#4d9221',unjust:'#c51b7d',total:'#2166ac'};
         var desc='Waterfall for '+c.label+': '+bars.map(function(b){return b.s.name+' '+fmt(b.s.v);}).join('; ');
-        var s='<svg role="img" aria-label="'+desc.replace(/"/g,'&quot;')+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+desc.replace(/</g,'&lt;')+'</title>';
+        var s='<svg role="img" aria-label="'+esc(desc)+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+esc(desc)+'</title>';
         s+='<line x1="'+L+'" x2="'+(W-20)+'" y1="'+y(0)+'" y2="'+y(0)+'" stroke="#999"/>';
         bars.forEach(function(b,i){var x=L+i*bw+4,top=y(Math.max(b.a,b.b)),h=Math.max(1,Math.abs(y(b.a)-y(b.b)));
           s+='<rect x="'+x+'" y="'+top+'" width="'+(bw-8)+'" height="'+h+'" fill="'+colours[b.s.kind]+'"></rect>';
           s+='<text x="'+(x+(bw-8)/2)+'" y="'+(top-4)+'" text-anchor="middle" font-size="11">'+fmt(b.s.v)+'</text>';
-          s+='<text x="'+(x+(bw-8)/2)+'" y="'+(H-B+16)+'" text-anchor="middle" font-size="11">'+b.s.name.replace(/</g,'&lt;')+'</text>';});
+          s+='<text x="'+(x+(bw-8)/2)+'" y="'+(H-B+16)+'" text-anchor="middle" font-size="11">'+esc(b.s.name)+'</text>';});
         document.getElementById('waterfall-chart').innerHTML=s+'</svg>';
       }
       select.addEventListener('change',draw);draw();

@@ -73,6 +73,7 @@ public enum PanelHTMLReport {
       var select=document.getElementById('unit');
       data.units.forEach(function(c,i){var o=document.createElement('option');o.value=i;o.textContent=c.label+' ('+c.id+')';select.appendChild(o);});
       function fmt(x){return Math.abs(x)>=100?x.toFixed(0):x.toPrecision(4);}
+      \(HTMLReport.escapeFunction)
       function draw(){
         var c=data.units[select.value],P=data.periods.length,lo=Infinity,hi=-Infinity;
         c.observed.concat(c.justified).forEach(function(v){if(v!==null){lo=Math.min(lo,v);hi=Math.max(hi,v);}});
@@ -81,15 +82,15 @@ public enum PanelHTMLReport {
         function x(i){return L+(P>1?i/(P-1):0.5)*(W-L-R);}
         function y(v){return T+(hi-v)/(hi-lo)*(H-T-B);}
         function line(vs,colour,name){var pts=[],s='';vs.forEach(function(v,i){if(v!==null)pts.push(x(i)+','+y(v));});
-          s+='<polyline fill="none" stroke="'+colour+'" stroke-width="2" points="'+pts.join(' ')+'"><title>'+name+'</title></polyline>';
-          vs.forEach(function(v,i){if(v!==null)s+='<circle cx="'+x(i)+'" cy="'+y(v)+'" r="3" fill="'+colour+'"><title>'+name+' '+data.periods[i]+': '+fmt(v)+'</title></circle>';});
+          s+='<polyline fill="none" stroke="'+colour+'" stroke-width="2" points="'+pts.join(' ')+'"><title>'+esc(name)+'</title></polyline>';
+          vs.forEach(function(v,i){if(v!==null)s+='<circle cx="'+x(i)+'" cy="'+y(v)+'" r="3" fill="'+colour+'"><title>'+esc(name+' '+data.periods[i]+': '+fmt(v))+'</title></circle>';});
           return s;}
         var desc=c.label+': observed '+c.observed.map(function(v,i){return data.periods[i]+' '+(v===null?'none':fmt(v));}).join(', ')
           +'; justified '+c.justified.map(function(v,i){return data.periods[i]+' '+(v===null?'none':fmt(v));}).join(', ')
           +'; persistent effect '+fmt(c.persistent);
-        var s='<svg role="img" aria-label="'+desc.replace(/"/g,'&quot;')+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+desc.replace(/</g,'&lt;')+'</title>';
+        var s='<svg role="img" aria-label="'+esc(desc)+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+esc(desc)+'</title>';
         for(var k=0;k<=4;k++){var v=lo+(hi-lo)*k/4;s+='<line x1="'+L+'" x2="'+(W-R)+'" y1="'+y(v)+'" y2="'+y(v)+'" stroke="#eee"/><text x="'+(L-6)+'" y="'+(y(v)+4)+'" text-anchor="end" font-size="11">'+fmt(v)+'</text>';}
-        data.periods.forEach(function(p,i){s+='<text x="'+x(i)+'" y="'+(H-B+18)+'" text-anchor="middle" font-size="11">'+p.replace(/</g,'&lt;')+'</text>';});
+        data.periods.forEach(function(p,i){s+='<text x="'+x(i)+'" y="'+(H-B+18)+'" text-anchor="middle" font-size="11">'+esc(p)+'</text>';});
         s+=line(c.justified,'#4d9221','justified')+line(c.observed,'#2166ac','observed');
         s+='<text x="'+(W-R)+'" y="'+(H-8)+'" text-anchor="end" font-size="11">blue: observed; green: justified</text>';
         document.getElementById('years-chart').innerHTML=s+'</svg>';
