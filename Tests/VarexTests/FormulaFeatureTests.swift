@@ -26,6 +26,8 @@ struct FormulaFeatureTests {
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, df = 3) + bs(I(pop_65p/pop_18p), df = 5) + council_type"),
         Case(name: "splines_positional", data: "councils/asc_2018_19.csv", id: "code",
              formula: "asc_net_spend_per_adult_gbp ~ ns(imd_score, 1) + bs(pop_85p, 4, degree = 2)"),
+        // g spelled "1", "1.0", "1e0", "01": one level per number, as R's factor() of read.csv's values.
+        Case(name: "spellings", data: "lme4/spellings.csv", id: "id", formula: "y ~ x + factor(g)"),
         Case(name: "namespaced", data: "councils/asc_2018_19.csv", id: "code",
              formula: "asc_net_spend_per_adult_gbp ~ splines::ns(imd_score, 3) + stats::poly(pop_85p, 2) + base::log(pop_18p) + base::factor(council_type)"),
         Case(name: "logical", data: "councils/asc_2018_19.csv", id: "code",

@@ -53,6 +53,7 @@ struct MixedModelTests {
              formula: "ascof_3a ~ imd_score + (1 | code) + (1 | financial_year)", reml: false, tolerance: 1e-5),
         Case(name: "crossed_a", data: "lme4/crossed_a.csv", formula: "y ~ x + (1 | subject) + (1 | item)", reml: true, tolerance: 1e-5),
         Case(name: "crossed_b_ml", data: "lme4/crossed_b.csv", formula: "y ~ x + (1 | subject) + (1 | item)", reml: false, tolerance: 1e-5),
+        Case(name: "spellings", data: "lme4/spellings.csv", formula: "y ~ x + (1 | g)", reml: true),
         Case(name: "panel_reference", data: "councils/asc_panel_2014_2019.csv", formula: "ascof_3a ~ council_type + imd_score + (1 | code)",
              reml: true, references: ["council_type": "Metropolitan District"]),
     ]

@@ -68,6 +68,19 @@ public struct Column: Sendable {
         self.kind = firstNonNumericRow == nil ? .numeric : .text
     }
 
+    /// The column as a grouping or categorical variable reads it: a numeric column's cells by
+    /// their values, so `1`, `1.0` and `1e0` are one level (R's `factor()` of the parsed number,
+    /// and lme4's grouping, see one), spelled canonically; missing markers and a text column's
+    /// cells as they are.
+    public var byValue: Column {
+        guard kind == .numeric else { return self }
+        var kept = TextDictionary()
+        let cells = self.cells
+        for i in isMissing.indices where isMissing[i] { kept.keep(cells[i], row: i) }
+        return Column(name: name, isMissing: isMissing, values: values, texts: kept.texts(count: values.count),
+                      firstNonNumericRow: firstNonNumericRow, numericCount: numericCount)
+    }
+
     /// Whether the column is text although most of its non-missing cells are numbers: a typo in
     /// a numeric column rather than a categorical variable.
     public var isMostlyNumeric: Bool {

@@ -40,11 +40,12 @@ struct ModelFrame {
                                                                    categorical: Set(options.codings.map { Array($0.keys) } ?? []))
         let weightColumn = try options.weights.map { try Self.requireNumeric($0, in: table) }
         self.numericColumns = numericColumns
-        self.categoricalColumns = categoricalColumns
+        // Levels and groups of a numeric column are its values, not its spellings.
+        self.categoricalColumns = categoricalColumns.mapValues(\.byValue)
         self.weightColumn = weightColumn
-        let clusterColumns = try options.clusters.map { try table.column($0) }
+        let clusterColumns = try options.clusters.map { try table.column($0).byValue }
         self.clusterColumns = clusterColumns
-        let absorbColumns = try options.absorb.map { try table.column($0) }
+        let absorbColumns = try options.absorb.map { try table.column($0).byValue }
         self.absorbColumns = absorbColumns
         try Self.checkValues(table: table, numeric: Array(numericColumns.values), weights: weightColumn)
 

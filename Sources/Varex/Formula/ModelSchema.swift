@@ -35,7 +35,7 @@ public struct ModelSchema: Sendable {
             if let coding = codings[vi] {
                 let c: Column
                 switch v.source {
-                case let .column(n), let .categorical(n): c = try table.column(n)
+                case let .column(n), let .categorical(n): c = try table.column(n).byValue
                 case let .logical(e): c = try ModelFrame.logicalColumn(e, label: v.label, table: table)
                 case .expression, .basis: continue
                 }

@@ -172,7 +172,7 @@ public struct StreamingFit: Sendable {
             let v = formula.variables[vi]
             let c: Column
             switch v.source {
-            case let .column(name), let .categorical(name): c = try block.column(name)
+            case let .column(name), let .categorical(name): c = try block.column(name).byValue
             case let .logical(e): c = try ModelFrame.logicalColumn(e, label: v.label, table: block)
             case .expression, .basis: continue
             }

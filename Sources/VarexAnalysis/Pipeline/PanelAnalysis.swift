@@ -48,8 +48,8 @@ public struct PanelAnalysis: Sendable {
         fitRequest.formula += " + (1 | \(RName.deparse(request.panel)))"
         data = try ModelData(fitRequest, randomEffects: true)
         let table = data.table
-        let periodColumn = try table.column(request.time)
-        try Self.checkOneRowPerUnitAndPeriod(table: table, panel: try table.column(request.panel), time: periodColumn)
+        let periodColumn = try table.column(request.time).byValue
+        try Self.checkOneRowPerUnitAndPeriod(table: table, panel: try table.column(request.panel).byValue, time: periodColumn)
         guard let mixed = data.mixed else { throw ExplainError.panelNeedsOneRandomIntercept }
         fit = try LinearMixedModel.fit(mixed, reml: true)
         satterthwaite = try Satterthwaite(fit)
@@ -94,7 +94,7 @@ public struct PanelAnalysis: Sendable {
         if scaleValues != nil { header += ["persistent_gbp", "transient_gbp", "unjustified_gbp"] }
         header.append("note")
         let table = data.table
-        let panel = try? table.column(request.panel), time = try? table.column(request.time)
+        let panel = try? table.column(request.panel).byValue, time = try? table.column(request.time).byValue
         var rows: [[Cell]] = (0..<table.rowCount).map { r in
             var row: [Cell] = [.text(panel?.cells[r] ?? ""), .text(time?.cells[r] ?? "")] + (data.labels.map { [.text($0[r])] } ?? [])
             row += [Cell](repeating: .empty, count: header.count - lead - 1)
