@@ -8,6 +8,9 @@ extension CovarianceType: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
     public static var allValueStrings: [String] { names }
 }
+extension ClusterTestDF: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
 extension Resampling: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }

@@ -47,6 +47,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "A column whose values cluster the rows, for cluster-robust SEs (repeatable, at most two: two-way clustering); implies --se CR1 unless --se CR0.")
     var cluster: [String] = []
 
+    @Option(name: .customLong("cluster-df"), help: "Denominator df of t and F tests with --cluster (CR0, CR1): clusters (G − 1, Stata's; the default) or residual (n − k, as R's coeftest and car::Anova with vcovCL).")
+    var clusterDF: ClusterTestDF?
+
     func validate() throws {
         if cluster.count > 2 { throw ValidationError("--cluster: at most two clustering columns") }
         if absorb.count > 2 { throw ValidationError("--absorb: at most two factors") }
@@ -75,6 +78,7 @@ struct ModelOptions: ParsableArguments {
         if !exclude.isEmpty { s.exclude = exclude }
         if let label { s.label = label }
         if !cluster.isEmpty { s.cluster = cluster }
+        if let clusterDF { s.clusterDF = clusterDF }
         if !absorb.isEmpty { s.absorb = absorb }
         if !keep.isEmpty { s.keep = keep.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
         guard s.data != nil else { throw ValidationError("give the data file, or a --spec that names it (data:)") }

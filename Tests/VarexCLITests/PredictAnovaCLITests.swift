@@ -126,6 +126,92 @@ struct PredictAnovaCLITests {
 /// `--cluster` through the binary: CR1 by default, the clusters and the test df in the summary,
 /// R's SEs in the JSON; a clustered type without a cluster column is a usage error.
 struct ClusterCLITests {
+    /// A clustered Type II table prints the denominator df its F tests use (it printed n − k,
+    /// 749, beside p-values on G − 1 = 151), says how that differs from car::Anova with vcovCL,
+    /// and `--cluster-df residual` (or the spec's `cluster_df: residual`) gives R's p-values:
+    /// car::Anova's and coeftest's (fixtures/reference/cluster_anova2.csv, cluster_coeftest.csv).
+    @Test func clusteredTestsOnEitherDF() throws {
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"
+        let anova = try CLI.records(CLI.fixture("reference/cluster_anova2.csv"))
+        let coeftest = try CLI.records(CLI.fixture("reference/cluster_coeftest.csv"))
+        #expect(anova.count == 5 && coeftest.count == 10)
+        let dir = try CLI.temporaryDirectory()
+        let spec = try CLI.write("data: \(panel)\nformula: \"\(formula)\"\ncluster: [code]\ncluster_df: residual\n", named: "s.yaml", in: dir)
+        for (convention, extra) in [("clusters", [String]()), ("residual", ["--cluster-df", "residual"]), ("residual", ["SPEC"])] {
+            let args = extra == ["SPEC"] ? ["fit", "--spec", spec, "--anova", "--json", "-"]
+                : ["fit", panel, "--formula", formula, "--cluster", "code", "--anova", "--json", "-"] + extra
+            let r = try CLI.run(args)
+            #expect(r.status == 0, "\(r.stderr)")
+            let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            let typeII = (j["anova"] as! [String: Any])["type_ii"] as! [[String: Any]]
+            for (row, want) in paired(typeII, anova) {
+                #expect(row["term"] as? String == want["term"])
+                if want["term"] == "Residuals" {
+                    #expect(row["df"] as? Int == Int(want["df_" + convention]!), "\(convention): the residual row's df")
+                    continue
+                }
+                #expect(row["df"] as? Int == Int(want["df"]!))
+                let f = (row["f"] as! NSNumber).doubleValue, p = (row["p_value"] as! NSNumber).doubleValue
+                #expect(abs(f - Double(want["f"]!)!) <= 1e-9 * f, "\(want["term"]!) F")
+                let wp = Double(want["p_" + convention]!)!
+                #expect(abs(p - wp) <= 1e-8 * wp, "\(convention) \(want["term"]!) p \(p) vs \(wp)")
+            }
+            if convention == "residual" {
+                for (c, want) in paired(j["coefficients"] as! [[String: Any]], coeftest) {
+                    let p = (c["p_value"] as! NSNumber).doubleValue, wp = Double(want["p_residual"]!)!
+                    #expect(abs(p - wp) <= 1e-8 * wp, "\(want["term"]!) coeftest p")
+                }
+            }
+        }
+        let text = try CLI.run(["fit", panel, "--formula", formula, "--cluster", "code", "--anova"])
+        #expect(text.stdout.contains("Residuals                151\n"), "\(text.stdout)")
+        #expect(text.stdout.contains("Note: F tests on G − 1 = 151 denominator df (152 clusters; Stata's choice); car::Anova(fit, vcov. = vcovCL) uses n − k = 749"))
+        let bad = try CLI.run(["fit", panel, "--formula", formula, "--cluster", "code", "--cluster-df", "stata"])
+        #expect(bad.status == 1 && bad.stderr.contains("--cluster-df"), "\(bad.stderr)")
+    }
+
+    /// CR2 tests each coefficient on its own Satterthwaite df: shown in the JSON (`df`), the
+    /// text (a df column) and the coefficient CSV, equal to clubSandwich's coef_test to 1e-9, with
+    /// its p-values; also with a column that is not estimable before later terms, whose df must
+    /// stay with their own coefficients (fixtures/reference/make_cluster_reference.R).
+    @Test(arguments: [
+        ("asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year", "cluster_ols.csv"),
+        ("asc_net_spend_per_adult_gbp ~ imd_score + pop_85p_share + pop_85p_twice + council_type", "cluster_aliased_cr2.csv"),
+    ])
+    func cr2DegreesOfFreedomAsClubSandwich(_ formula: String, _ reference: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        // The aliased case's columns, computed from the panel as the R script computes them.
+        var t = try CSVReader.read(path: CLI.fixture("councils/asc_panel_2014_2019.csv"))
+        let k85 = t.header.firstIndex(of: "pop_85p")!, k18 = t.header.firstIndex(of: "pop_18p")!
+        let share = t.rows.map { r in Double(r[k85]).flatMap { a in Double(r[k18]).map { "\((100 * a / $0).description)" } } ?? "" }
+        let data = try CLI.write(([t.header + ["pop_85p_share", "pop_85p_twice"]] + t.rows.enumerated().map { i, r in
+            r + [share[i], share[i].isEmpty ? "" : "\((2 * Double(share[i])!).description)"]
+        }).map { $0.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ",") }.joined(separator: "\n") + "\n", named: "panel.csv", in: dir)
+        t = try CSVReader.read(path: CLI.fixture("reference/" + reference))
+        let want = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+        let r = try CLI.run(["fit", data, "--formula", formula, "--cluster", "code", "--se", "CR2", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        for (c, w) in paired(json["coefficients"] as! [[String: Any]], want) {
+            #expect(c["term"] as? String == w["term"])
+            if w["df_CR2"] == "NA" { #expect(c["df"] is NSNull && c["estimate"] is NSNull); continue }
+            for (key, ref) in [("std_error", "se_CR2"), ("df", "df_CR2"), ("p_value", "p_CR2")] {
+                let g = (c[key] as! NSNumber).doubleValue, x = Double(w[ref]!)!
+                #expect(abs(g - x) <= 1e-9 * abs(x), "\(w["term"]!) \(key): \(g) vs \(x)")
+            }
+        }
+        let text = try CLI.run(["fit", data, "--formula", formula, "--cluster", "code", "--se", "CR2"])
+        let header = text.stdout.split(separator: "\n").first { $0.contains("Estimate") }.map(String.init) ?? ""
+        #expect(header.split(separator: " ") == ["Estimate", "CR2", "SE", "df", "t", "value", "Pr(>|t|)"], "\(header)")
+        let csv = try CLI.run(["fit", data, "--formula", formula, "--cluster", "code", "--se", "CR2", "--format", "csv"])
+        let table = try CSVReader.parse(Array(csv.stdout.utf8), file: "stdout")
+        #expect(table.header.last == "df" && table.rows.count == want.count)
+        for (row, w) in paired(table.rows, want) where w["df_CR2"] != "NA" {
+            #expect(abs(Double(row.last!)! - Double(w["df_CR2"]!)!) <= 1e-9 * Double(w["df_CR2"]!)!)
+        }
+    }
+
     @Test func clusteredFit() throws {
         let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
         let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"

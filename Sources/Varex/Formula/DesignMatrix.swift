@@ -42,6 +42,8 @@ public struct DesignOptions: Sendable {
     /// learned from the table's rows: a block of a file read in blocks is coded with the levels
     /// of the whole file. A variable named here is categorical whatever its column's cells.
     public var codings: [Int: CategoricalCoding]?
+    /// The denominator df of tests with a clustered covariance.
+    public var clusterTestDF: ClusterTestDF = .clusters
 
     public init(references: [String: String] = [:], weights: String? = nil, excluded: [Int: String] = [:], clusters: [String] = [],
                 absorb: [String] = [], codings: [Int: CategoricalCoding]? = nil) {
@@ -85,6 +87,8 @@ public struct DesignMatrix: Sendable {
     public let bases: [Int: BasisParameters]
     /// The cluster of each used row, per clustering column (`--cluster`), with the column's name.
     public let clusters: [(name: String, labels: [String])]
+    /// The denominator df of tests with a clustered covariance (``DesignOptions/clusterTestDF``).
+    public let clusterTestDF: ClusterTestDF
     /// With `--absorb`: the absorbed factors (x and y are then within-transformed).
     public let absorbed: AbsorbedFactors?
     /// The response label (`y`, `log(spend)`).
@@ -118,6 +122,7 @@ public struct DesignMatrix: Sendable {
         self.codings = codings
         self.bases = frame.bases
         self.clusters = frame.clusterColumns.map { c in (c.name, frame.rows.map { c.cells[$0] }) }
+        self.clusterTestDF = options.clusterTestDF
         self.columnNames = names
         self.assign = assign
         self.x = x

@@ -23,6 +23,8 @@ public struct AnovaTable: Sendable, Equatable {
     public let covariance: CovarianceType
     /// One row per term with at least one estimable column, then `Residuals`.
     public let rows: [AnovaRow]
+    /// With a clustered covariance: which denominator df the tests use, beside R's.
+    public var clusterNote: String? = nil
 
     /// `anova(fit)`: term t's sum of squares is the drop in the residual sum of squares when it
     /// joins the terms before it. Each nested fit is a ``Refit`` of the fit's weighted design with
@@ -81,9 +83,22 @@ public struct AnovaTable: Sendable, Equatable {
                                         df2: fit.testDegreesOfFreedom(type))
             rows.append(AnovaRow(term: term.label, df: test.df1, sumOfSquares: test.sumOfSquares, f: test.statistic, pValue: test.pValue))
         }
-        rows.append(AnovaRow(term: "Residuals", df: fit.dfResidual, sumOfSquares: type == .classical ? fit.weightedRSS : nil,
+        // The residual row shows the denominator df its F tests use (G − 1 when clustered).
+        rows.append(AnovaRow(term: "Residuals", df: fit.testDegreesOfFreedom(type), sumOfSquares: type == .classical ? fit.weightedRSS : nil,
                              f: nil, pValue: nil))
-        return AnovaTable(kind: .typeII, covariance: type, rows: rows)
+        return AnovaTable(kind: .typeII, covariance: type, rows: rows,
+                          clusterNote: type.isClustered && type != .cr2 ? Self.clusterNote(fit) : nil)
+    }
+
+    /// What a clustered table's df are, beside R's choice.
+    static func clusterNote(_ fit: LinearFit) -> String {
+        let g = fit.clusterCounts.min() ?? 0
+        if fit.design.clusterTestDF == .residual {
+            return "F tests on the residual df, n − k = \(fit.dfResidual), as car::Anova(fit, vcov. = vcovCL) (--cluster-df residual); "
+                + "the default is G − 1 = \(max(g - 1, 0)) (Stata)"
+        }
+        return "F tests on G − 1 = \(max(g - 1, 0)) denominator df (\(g) clusters; Stata's choice); car::Anova(fit, vcov. = vcovCL) "
+            + "uses n − k = \(fit.dfResidual): --cluster-df residual gives R's"
     }
 
     /// car's `ConjComp`: the rows of L span the coefficients in `all` that are conjugate (vᵀ V u

@@ -105,15 +105,25 @@ extension LinearFit {
     }
 }
 
+/// The denominator df of t and F tests with a clustered covariance (CR0, CR1).
+public enum ClusterTestDF: String, Sendable, CaseIterable {
+    /// G − 1, G the fewest clusters of any clustering column: Stata's choice, the default.
+    case clusters
+    /// n − rank, the residual df: R's `lmtest::coeftest(fit, vcovCL)` and
+    /// `car::Anova(fit, vcov. = vcovCL)`.
+    case residual
+}
+
 extension LinearFit {
     /// The number of clusters of each clustering column (the smallest sets the test df).
     public var clusterCounts: [Int] { design.clusters.map { Set($0.labels).count } }
 
     /// The degrees of freedom of t and F tests with covariance `type`: n − rank, or for a
     /// clustered covariance G − 1 with G the fewest clusters of any clustering column (Stata's
-    /// choice; R's `coeftest(fit, vcovCL)` would use n − rank).
+    /// choice), unless the design asks for n − rank (``ClusterTestDF/residual``: R's
+    /// `coeftest(fit, vcovCL)` and `car::Anova(fit, vcov. = vcovCL)`).
     public func testDegreesOfFreedom(_ type: CovarianceType) -> Int {
-        type.isClustered ? max((clusterCounts.min() ?? 1) - 1, 0) : dfResidual
+        type.isClustered && design.clusterTestDF == .clusters ? max((clusterCounts.min() ?? 1) - 1, 0) : dfResidual
     }
 
     /// Cluster-robust covariance, as `sandwich::vcovCL`: (XᵀWX)⁻¹ [Σ_c sign_c adj_c Σ_g u_g u_gᵀ]

@@ -10,6 +10,10 @@ public struct CoefficientRow: Sendable, Equatable {
     public let pValue: Double
     public let confidenceLow: Double
     public let confidenceHigh: Double
+    /// The degrees of freedom of this coefficient's t test and interval: a coefficient's own
+    /// Satterthwaite df under CR2 (or in a mixed model); NaN where every coefficient shares
+    /// the model's df (`FitSummary.testDegreesOfFreedom`).
+    public var degreesOfFreedom: Double = .nan
     /// Whether the term is aliased: all numbers are then NaN (`NA` / `null` in outputs).
     public var isAliased: Bool { estimate.isNaN }
 
@@ -44,7 +48,8 @@ extension LinearFit {
             let se = v[j, j].squareRoot()
             let t = b / se
             return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: t,
-                                  pValue: dist.twoSidedPValue(t), confidenceLow: b - tq * se, confidenceHigh: b + tq * se)
+                                  pValue: dist.twoSidedPValue(t), confidenceLow: b - tq * se, confidenceHigh: b + tq * se,
+                                  degreesOfFreedom: cr2?.degreesOfFreedom[j] ?? .nan)
         }
     }
 

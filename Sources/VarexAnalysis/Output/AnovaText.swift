@@ -37,6 +37,7 @@ public enum AnovaText {
         }
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+        if let note = table.clusterNote { o += "Note: \(note)\n" }
         return o
     }
 

@@ -18,7 +18,8 @@ public enum JSONSummary {
         o += s.coefficients.map { c in
             "    {\"term\": \(string(c.term)), \"estimate\": \(number(c.estimate)), \"std_error\": \(number(c.standardError)), "
                 + "\"t\": \(number(c.t)), \"p_value\": \(number(c.pValue)), \"ci_low\": \(number(c.confidenceLow)), "
-                + "\"ci_high\": \(number(c.confidenceHigh))}"
+                + "\"ci_high\": \(number(c.confidenceHigh))"
+                + (s.covarianceType == .cr2 ? ", \"df\": \(number(c.degreesOfFreedom))" : "") + "}"
         }.joined(separator: ",\n")
         o += "\n  ],\n"
         o += "  \"sigma\": \(number(s.sigma)),\n"

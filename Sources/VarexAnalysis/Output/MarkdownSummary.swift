@@ -5,13 +5,15 @@ public enum MarkdownSummary {
         let seHead = s.covarianceType == .classical ? "Std. Error" : "\(s.covarianceType.rawValue) SE"
         let pct = NumberFormat.significant(s.level * 100, 4)
         var o = "**Model:** `\(s.formula)`\n\n"
-        o += "| Term | Estimate | \(seHead) | t | p | \(pct)% CI low | \(pct)% CI high |\n"
-        o += "|---|---:|---:|---:|---:|---:|---:|\n"
+        let ownDF = s.covarianceType == .cr2
+        o += "| Term | Estimate | \(seHead) |\(ownDF ? " df |" : "") t | p | \(pct)% CI low | \(pct)% CI high |\n"
+        o += "|---|---:|---:|\(ownDF ? "---:|" : "")---:|---:|---:|---:|\n"
         for c in s.coefficients {
-            let cells = c.isAliased ? ["NA", "NA", "NA", "NA", "NA", "NA"] :
-                [NumberFormat.significant(c.estimate, 5), NumberFormat.significant(c.standardError, 4),
-                 NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue),
-                 NumberFormat.significant(c.confidenceLow, 5), NumberFormat.significant(c.confidenceHigh, 5)]
+            let cells = c.isAliased ? [String](repeating: "NA", count: ownDF ? 7 : 6) :
+                [NumberFormat.significant(c.estimate, 5), NumberFormat.significant(c.standardError, 4)]
+                + (ownDF ? [NumberFormat.fixed(c.degreesOfFreedom, decimals: 1)] : [])
+                + [NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue),
+                   NumberFormat.significant(c.confidenceLow, 5), NumberFormat.significant(c.confidenceHigh, 5)]
             o += "| `\(c.term)` | " + cells.joined(separator: " | ") + " |\n"
         }
         o += "\n"
@@ -37,10 +39,11 @@ public enum MarkdownSummary {
 /// The coefficient table as an ``OutputTable`` (for `--format csv`).
 public enum CoefficientTable {
     public static func make(_ s: FitSummary) -> OutputTable {
-        OutputTable(header: ["term", "estimate", "std_error", "t", "p_value", "ci_low", "ci_high"],
-                    rows: s.coefficients.map { c in
-                        [.text(c.term), .finite(c.estimate), .finite(c.standardError), .finite(c.t), .finite(c.pValue),
-                         .finite(c.confidenceLow), .finite(c.confidenceHigh)]
-                    })
+        let ownDF = s.covarianceType == .cr2
+        return OutputTable(header: ["term", "estimate", "std_error", "t", "p_value", "ci_low", "ci_high"] + (ownDF ? ["df"] : []),
+                           rows: s.coefficients.map { c in
+                               [.text(c.term), .finite(c.estimate), .finite(c.standardError), .finite(c.t), .finite(c.pValue),
+                                .finite(c.confidenceLow), .finite(c.confidenceHigh)] + (ownDF ? [.finite(c.degreesOfFreedom)] : [])
+                           })
     }
 }

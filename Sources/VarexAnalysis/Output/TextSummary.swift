@@ -27,13 +27,16 @@ public enum TextSummary {
             o += "Coefficients:\n"
         }
         let seHead = s.covarianceType == .classical ? "Std. Error" : "\(s.covarianceType.rawValue) SE"
-        var rows = [["", "Estimate", seHead, "t value", "Pr(>|t|)", ""]]
+        // CR2 tests each coefficient on its own Satterthwaite df (clubSandwich's coef_test): shown.
+        let ownDF = s.covarianceType == .cr2
+        var rows = [["", "Estimate", seHead] + (ownDF ? ["df"] : []) + ["t value", "Pr(>|t|)", ""]]
         for c in s.coefficients {
             if c.isAliased {
-                rows.append([c.term, "NA", "NA", "NA", "NA", ""])
+                rows.append([c.term, "NA", "NA"] + (ownDF ? ["NA"] : []) + ["NA", "NA", ""])
             } else {
-                rows.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false),
-                             NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue), stars(c.pValue)])
+                rows.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false)]
+                            + (ownDF ? [NumberFormat.fixed(c.degreesOfFreedom, decimals: 1)] : [])
+                            + [NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue), stars(c.pValue)])
             }
         }
         o += aligned(rows, leftFirst: true)

@@ -24,6 +24,8 @@ public struct FitRequest: Sendable {
     public var clusters: [String] = []
     /// Factors whose fixed effects are absorbed (`--absorb`): one, or two.
     public var absorb: [String] = []
+    /// The denominator df of tests with a clustered covariance (`--cluster-df`).
+    public var clusterTestDF: ClusterTestDF = .clusters
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,

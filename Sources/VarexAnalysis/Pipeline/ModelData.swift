@@ -35,8 +35,9 @@ public struct ModelData: Sendable {
         for column in request.keep { _ = try table.column(column) }
         let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
         self.excludedRows = excluded.keys.sorted()
-        let options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
+        var options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
                                     clusters: request.clusters, absorb: request.absorb)
+        options.clusterTestDF = request.clusterTestDF
         if let mixedFormula {
             let mixed = try MixedDesign(formula: mixedFormula, table: table, options: options)
             self.mixed = mixed

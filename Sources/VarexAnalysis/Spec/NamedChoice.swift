@@ -42,6 +42,7 @@ public enum IndicatorKindName: String, NamedChoice, CaseIterable {
 extension CovarianceType: NamedChoice {
     public static var names: [String] { allCases.map(\.rawValue) }
 }
+extension ClusterTestDF: NamedChoice {}
 extension Resampling: NamedChoice {}
 extension Overdispersion: NamedChoice {}
 extension Normalisation: NamedChoice {}

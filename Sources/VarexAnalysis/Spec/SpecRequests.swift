@@ -11,6 +11,7 @@ extension FitRequest {
                   joins: spec.join.map { spec.resolve($0) }, exclude: spec.exclude, label: spec.label, keep: spec.keep)
         clusters = spec.cluster
         absorb = spec.absorb
+        clusterTestDF = spec.clusterDF ?? .clusters
         // Clustering columns imply CR1 unless the spec says CR0.
         if !clusters.isEmpty && !covariance.isClustered { covariance = spec.se == nil ? .cr1 : covariance }
     }
