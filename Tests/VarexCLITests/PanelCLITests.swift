@@ -31,6 +31,10 @@ struct PanelCLITests {
             #expect(g["periods"] == w["periods"] && g["periods_above"] == w["above"] && g["periods_below"] == w["below"], "\(w["code"]!)")
             #expect(CLI.close(Double(g["persistent"]!)!, Double(w["persistent"]!)!, rel: 1e-6, abs: 1e-5), "\(w["code"]!)")
             #expect(CLI.close(Double(g["trend_per_period"]!)!, Double(w["trend"]!)!, rel: 1e-6, abs: 1e-6), "\(w["code"]!) trend")
+            // Pounds a year: the per-adult effect and its interval times the council's mean adults.
+            for key in ["persistent_gbp", "persistent_low_gbp", "persistent_high_gbp"] {
+                #expect(CLI.close(Double(g[key]!)!, Double(w[key]!)!, rel: 1e-6, abs: 1e-5 * 1e6), "\(w["code"]!) \(key)")
+            }
             #expect(g["rank"] == w["rank"], "\(w["code"]!) rank")
             for y in ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"] {
                 #expect(g["rank_" + y] == (w["rank_" + y] == "NA" ? "" : w["rank_" + y]), "\(w["code"]!) \(y)")
@@ -98,6 +102,9 @@ struct PanelCLITests {
              "no column named 'nosuch'"),
             (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year",
               "--se", "HC3"], "--se with --panel"),
+            // A log response's effects are not pounds per adult: no pound columns from them.
+            (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", "log(asc_net_spend_per_adult_gbp) ~ imd_score + financial_year",
+              "--justified", "all=imd_score,financial_year", "--scale", "pop_18p"], "--scale with the response log(asc_net_spend_per_adult_gbp) in a panel explain"),
         ]
         for (arguments, expected) in cases {
             let r = try CLI.run(arguments + ["--out", dir + "/out.csv"])

@@ -34,6 +34,9 @@ public enum ExplainError: SettingMessage, Equatable {
     case notPositive(what: String, value: Double)
     case invalidMinimumMeasures(Int, measures: Int)
     case logBaseNotConstant(String)
+    /// `--scale` in a panel explain of a transformed response: its effects are on the
+    /// transformed scale, and pounds would be that scale times the population.
+    case panelScaleOfTransformedResponse(String)
     case targetOutsideRange(target: Double, kind: String)
 
     public var exitCode: Int32 { 1 }
@@ -114,6 +117,12 @@ public enum ExplainError: SettingMessage, Equatable {
                 \(loc)\(unit.map { " (\(MessageText.quote($0)))" } ?? ""): \
                 \(MessageText.quote(text)) is not \(kind) (\(bounds)); check the \
                 \(names.name(.kind)), \(names.name(.scale)) or \(names.name(.per)) of the indicator
+                """
+        case let .panelScaleOfTransformedResponse(response):
+            return """
+                --scale with the response \(response) in a panel explain: its effects are on the transformed scale, \
+                and moving them back to pounds for each year and council is not in this version; explain the \
+                response in pounds (such as spend per adult), or leave out --scale
                 """
         case let .logBaseNotConstant(response):
             return """

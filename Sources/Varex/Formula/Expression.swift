@@ -18,6 +18,19 @@ public indirect enum Expression: Sendable, Equatable {
     /// `a %in% c(…)`: whether a's cell is one of the listed values.
     case membership(Expression, [Expression])
 
+    /// Whether the expression is arithmetic of columns and numbers with `+ - * /` only (inside
+    /// `I()` or parentheses): a quantity in the response's own units, such as spend × 1000 /
+    /// adults, not a transform such as `log()`, `sqrt()` or a power.
+    public var isRatioArithmetic: Bool {
+        switch self {
+        case .column, .number: return true
+        case let .negate(a), let .parenthesised(a): return a.isRatioArithmetic
+        case let .binary(op, a, b): return "+-*/".contains(op) && a.isRatioArithmetic && b.isRatioArithmetic
+        case let .call("I", args): return args.allSatisfy(\.isRatioArithmetic)
+        default: return false
+        }
+    }
+
     /// The names of the columns the expression reads, in order of first use.
     public var columns: [String] {
         var out: [String] = []

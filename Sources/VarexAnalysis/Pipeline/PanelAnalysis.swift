@@ -61,6 +61,12 @@ public struct PanelAnalysis: Sendable {
         ranks = try PersistentRanks(effects: decomposition.unitEffect, standardDeviations: decomposition.unitSD,
                                     higherIsBetter: e.higherIsBetter, draws: request.draws, seed: request.seed)
         share = BetweenShare(fit: fit, level: e.fit.level)
+        if e.scale != nil, let r = mixed.fixed.formula.response {
+            let response = mixed.fixed.formula.variables[r]
+            if case let .expression(x) = response.source, !x.isRatioArithmetic {
+                throw ExplainError.panelScaleOfTransformedResponse(response.label)
+            }
+        }
         scaleValues = try e.scale.map { try ExplainAnalysis.scaleValues(table: table, column: $0, rows: used) }
         let names = data.labels, d = decomposition
         unitLabels = units.rows.map { r in names.map { $0[used[r[0]]] } ?? d.units[d.unitOfRow[r[0]]] }
