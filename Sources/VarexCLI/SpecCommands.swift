@@ -78,6 +78,13 @@ struct Verify: ParsableCommand {
     @Option(help: "Absolute tolerance.")
     var atol: Double = Verification.defaultATol
 
+    func validate() throws {
+        // A NaN tolerance would fail every comparison (and an infinite one pass every one).
+        for (name, value) in [("--rtol", rtol), ("--atol", atol)] where !(value.isFinite && value >= 0) {
+            throw ValidationError("\(name) \(value): a tolerance must be a finite number, 0 or more")
+        }
+    }
+
     func run() throws {
         let report = try Verification.verify(spec: spec, fixture: fixture, rtol: rtol, atol: atol)
         if report.passed {

@@ -297,3 +297,27 @@ struct UnknownOptionTests {
         #expect(r.status == 0, "\(r.stderr)")
     }
 }
+
+/// Inputs that gave an unclear answer now give a clear refusal: one cluster (R's vcovCL refuses;
+/// Varex printed infinite SEs and exit 0), an absorbed factor with one row per level (it was
+/// called a constant response), a NaN or negative verify tolerance (accepted, then every
+/// number "differed").
+struct UnclearInputTests {
+    @Test func refusedWithTheirReason() throws {
+        let dir = try CLI.temporaryDirectory()
+        let one = try CLI.write("y,x,g,id\n1,2,a,1\n2,3,a,2\n4,4,a,3\n3,6,a,4\n5,7,a,5\n", named: "one.csv", in: dir)
+        let spec = CLI.fixture("specs/council-explain.yaml"), fixture = CLI.fixture("snapshots/council-explain")
+        let cases: [([String], String)] = [
+            (["fit", one, "--formula", "y ~ x", "--cluster", "g"], "--cluster g: all 5 rows used are in one cluster"),
+            (["fit", one, "--formula", "y ~ x", "--cluster", "g", "--se", "CR2"], "--cluster g: all 5 rows used are in one cluster"),
+            (["fit", one, "--formula", "y ~ x", "--absorb", "id"], "--absorb id: each of its levels has one row (5 rows)"),
+            (["verify", spec, "--fixture", fixture, "--rtol", "nan"], "--rtol nan: a tolerance must be a finite number, 0 or more"),
+            (["verify", spec, "--fixture", fixture, "--atol=-1"], "--atol -1.0: a tolerance must be a finite number, 0 or more"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments)
+            #expect(r.status == 1 && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stdout.isEmpty, "\(arguments)")
+        }
+    }
+}

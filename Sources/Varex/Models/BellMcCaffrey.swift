@@ -20,6 +20,7 @@ public struct BellMcCaffrey: Sendable {
 
     public init(fit: LinearFit) throws {
         guard fit.design.clusters.count == 1 else { throw ModelError.cr2NeedsOneCluster }
+        try fit.checkClusterCounts()
         guard fit.design.absorbed == nil else { throw ModelError.cr2WithAbsorb }
         let est = fit.estimable, n = fit.n, p = est.count, pAll = fit.coefficients.count
         let labels = fit.design.clusters[0].labels

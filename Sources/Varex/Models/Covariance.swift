@@ -118,6 +118,14 @@ extension LinearFit {
     /// The number of clusters of each clustering column (the smallest sets the test df).
     public var clusterCounts: [Int] { design.clusters.map { Set($0.labels).count } }
 
+    /// A clustering column with one cluster leaves no variation between clusters to estimate
+    /// from (R's vcovCL and clubSandwich refuse it too): an error naming the column.
+    func checkClusterCounts() throws {
+        for (c, count) in zip(design.clusters, clusterCounts) where count < 2 {
+            throw ModelError.oneCluster(column: c.name, rows: c.labels.count)
+        }
+    }
+
     /// The degrees of freedom of t and F tests with covariance `type`: n − rank, or for a
     /// clustered covariance G − 1 with G the fewest clusters of any clustering column (Stata's
     /// choice), unless the design asks for n − rank (``ClusterTestDF/residual``: R's
@@ -132,6 +140,7 @@ extension LinearFit {
     /// each term by G_c/(G_c − 1) and the whole by (n − 1)/(n − k); CR0 adjusts nothing.
     func clusteredCovariance(_ type: CovarianceType) throws -> Matrix {
         guard !design.clusters.isEmpty else { throw ModelError.needsCluster(type.rawValue) }
+        try checkClusterCounts()
         let b = try influenceDirections()
         let e = weightedResiduals
         let k = b.columns, p = coefficients.count

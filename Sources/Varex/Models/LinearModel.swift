@@ -17,6 +17,9 @@ public enum LinearModel {
             throw ModelError.allRowsDropped(total: design.tableRowCount, commonestReason: commonest)
         }
         guard n >= p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: design.dropped.count) }
+        if let a = design.absorbed, let k = a.levels.firstIndex(of: design.y.count) {
+            throw ModelError.absorbedEveryRow(factor: a.names[k], rows: design.y.count)
+        }
         if design.y.allSatisfy({ $0 == design.y[0] }) { throw ModelError.constantResponse(design.responseLabel) }
 
         // The weighted problem: rows scaled by √w, in extended precision, once.

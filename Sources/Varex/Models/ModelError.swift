@@ -15,6 +15,10 @@ public enum ModelError: VarexError, Equatable {
     case absorbWithFamily
     /// `--cluster` with a GLM: its standard errors would silently be the classical ones.
     case clusterWithFamily
+    /// A clustering column whose rows used all fall in one cluster.
+    case oneCluster(column: String, rows: Int)
+    /// `--absorb` of a factor with one row per level: the fixed effects fit every row exactly.
+    case absorbedEveryRow(factor: String, rows: Int)
 
     public var exitCode: Int32 {
         if case .numerical = self { return 2 }
@@ -41,6 +45,10 @@ public enum ModelError: VarexError, Equatable {
             return "CR2 with --absorb: not in this version; put the factor in the formula, or use CR1"
         case .absorbWithFamily:
             return "--absorb with --family: absorbing fixed effects is for linear models in this version; put the factor in the formula"
+        case let .oneCluster(column, rows):
+            return "--cluster \(column): all \(rows) rows used are in one cluster; cluster-robust standard errors need at least two clusters (as R's vcovCL and clubSandwich)"
+        case let .absorbedEveryRow(factor, rows):
+            return "--absorb \(factor): each of its levels has one row (\(rows) rows), so its fixed effects fit every row exactly and nothing is left to estimate the other terms from; absorb a factor that groups rows (a council over several years)"
         case .clusterWithFamily:
             return "--cluster with --family: a GLM's cluster-robust (sandwich) standard errors are not in this version, and its "
                 + "classical ones are not clustered; fit a linear model with --cluster, or drop --cluster"

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Number formatting for writers, without Foundation's `String(format:)`.
 public enum NumberFormat {
     /// Shortest text that parses back to exactly the same double (Swift's description), as
@@ -15,11 +18,16 @@ public enum NumberFormat {
         guard x.isFinite else { return nonFinite(x) }
         if x == 0 { return "0" }
         var e = Int((abs(x)).exponentBase10)
-        // Rounding may carry into the next decade (9.9996 → 10.00).
-        let rounded = roundToSignificant(x, digits)
-        e = Int(abs(rounded).exponentBase10)
+        // The digits as a whole number; rounding may carry into the next decade (9.9996 → 10.00),
+        // which the count of digits shows exactly.
+        var digitsValue = timesPowerOfTen(abs(x), digits - 1 - e).rounded()
+        if digitsValue >= pow10(digits) {
+            e += 1
+            digitsValue = timesPowerOfTen(abs(x), digits - 1 - e).rounded()
+        }
+        let rounded = timesPowerOfTen(x < 0 ? -digitsValue : digitsValue, e + 1 - digits)
         if e < -4 || e >= digits + 2 {
-            let m = rounded / pow10(e)
+            let m = (x < 0 ? -digitsValue : digitsValue) / pow10(digits - 1)
             var ms = fixed(m, decimals: digits - 1)
             ms = trimZeros(ms)
             return ms + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
@@ -52,10 +60,11 @@ public enum NumberFormat {
     /// the caller, which knows the difference).
     static func nonFinite(_ x: Double) -> String { x.isNaN ? "NaN" : (x > 0 ? "Inf" : "-Inf") }
 
-    static func roundToSignificant(_ x: Double, _ digits: Int) -> Double {
-        let e = Int(abs(x).exponentBase10)
-        let scale = pow10(digits - 1 - e)
-        return (x * scale).rounded() / scale
+    /// v × 10^k, in two steps where 10^k alone would overflow or underflow (subnormal values).
+    static func timesPowerOfTen(_ v: Double, _ k: Int) -> Double {
+        if k > 300 { return v * pow10(300) * pow10(k - 300) }
+        if k < -300 { return v * pow10(-300) * pow10(k + 300) }
+        return v * pow10(k)
     }
 
     static func trimZeros(_ s: String) -> String {
@@ -66,21 +75,25 @@ public enum NumberFormat {
         return t
     }
 
+    /// 10^e correctly rounded (a product of tens is not, beyond 1e22).
     static func pow10(_ e: Int) -> Double {
-        var r = 1.0
-        for _ in 0..<abs(e) { r *= 10 }
-        return e < 0 ? 1 / r : r
+        if e >= -340 && e <= 308 { return powersOfTen[e + 340] }
+        return e < 0 ? 0 : .infinity
     }
+
+    static let powersOfTen: [Double] = (-340...308).map { Double("1e\($0)")! }
 }
 
 extension Double {
-    /// ⌊log₁₀ |x|⌋ for finite non-zero x.
+    /// ⌊log₁₀ |x|⌋ for finite non-zero x. Decided by comparing |x| with the powers of ten
+    /// themselves, not by dividing by 10 again and again: 1e21 / 10 twenty-one times rounds to
+    /// 9.99…, which printed 1e21 as "10e+20".
     var exponentBase10: Double {
-        var e = 0.0
-        var y = abs(self)
+        let y = abs(self)
         guard y > 0, y.isFinite else { return 0 }
-        while y >= 10 { y /= 10; e += 1 }
-        while y < 1 { y *= 10; e -= 1 }
-        return e
+        var e = Int(log10(y).rounded(.down))
+        if y < NumberFormat.pow10(e) { e -= 1 }
+        if y >= NumberFormat.pow10(e + 1) { e += 1 }
+        return Double(e)
     }
 }
