@@ -42,6 +42,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let a = try PredictionAnalysis(modelPath: model, dataPath: data, id: rows.id, level: level, weights: weights)
+        try OutputFiles.check([rows.out])
         for w in a.warnings { Console.error("varex: warning: \(w)") }
         let missing = a.coded.notes.count
         Console.error("varex: \(a.predictions.count) of \(a.table.rowCount) rows predicted"

@@ -321,3 +321,60 @@ struct UnclearInputTests {
         }
     }
 }
+
+/// A hand-edited model file is checked on reading, each bad value named by its key; `predict`
+/// refuses an output that is its input before it reports anything; a null spec value is named
+/// with its key and line; `poly(x, 2)` is nested in `poly(x, 3)` (its columns are the first two).
+struct ModelFileAndUsageTests {
+    static let mtcars = CLI.fixture("reference/mtcars.csv")
+
+    @Test func editedModelFilesNameTheKey() throws {
+        let dir = try CLI.temporaryDirectory()
+        let model = dir + "/m.json"
+        let fit = try CLI.run(["fit", Self.mtcars, "--formula", "mpg ~ wt", "--save-model", model])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as! [String: Any]
+        let edits: [(String, (inout [String: Any]) -> Void, String)] = [
+            ("df 2.5", { $0["df_residual"] = 2.5 }, "key 'df_residual': a whole number is needed; found 2.5"),
+            ("df -3", { $0["df_residual"] = -3 }, "key 'df_residual': -3 is not between 0"),
+            ("sigma < 0", { $0["sigma"] = -1.0 }, "key 'sigma': σ is a finite number, 0 or more"),
+            ("sigma with df 0", { $0["df_residual"] = 0 }, "key 'sigma': σ"),
+            ("negative variance", { m in var c = m["covariance"] as! [[Double]]; c[1][1] = -0.5; m["covariance"] = c },
+             "key 'covariance': the variance of 'wt' is -0.5"),
+            ("not symmetric", { m in var c = m["covariance"] as! [[Double]]; c[0][1] = 5; m["covariance"] = c },
+             "key 'covariance': not symmetric"),
+        ]
+        for (name, change, message) in edits {
+            var m = original
+            change(&m)
+            let path = dir + "/edited.json"
+            try JSONSerialization.data(withJSONObject: m).write(to: URL(fileURLWithPath: path))
+            let r = try CLI.run(["predict", path, Self.mtcars, "--out", dir + "/p.csv"])
+            #expect(r.status == 1 && r.stderr.contains(message), "\(name): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/p.csv"))
+        }
+        // The untouched file predicts.
+        let good = try CLI.run(["predict", model, Self.mtcars, "--out", dir + "/p.csv"])
+        #expect(good.status == 0 && FileManager.default.fileExists(atPath: dir + "/p.csv"))
+        // Its output onto its own input: refused before anything is said to have been predicted.
+        let data = dir + "/mt.csv"
+        try FileManager.default.copyItem(atPath: Self.mtcars, toPath: data)
+        let onto = try CLI.run(["predict", model, data, "--out", data])
+        #expect(onto.status == 1 && onto.stderr == "varex: error: \(data): refusing to write over an input of this run; choose another output path\n",
+                "\(onto.stderr)")
+    }
+
+    @Test func nullSpecValuesAndPolyNesting() throws {
+        let dir = try CLI.temporaryDirectory()
+        let spec = try CLI.write("data: \(Self.mtcars)\nformula: mpg ~ wt\ncluster: ~\n", named: "s.yaml", in: dir)
+        let r = try CLI.run(["fit", "--spec", spec])
+        #expect(r.status == 1 && r.stderr.contains("s.yaml, line 3: 'cluster' must be a text value, not nothing (null)"), "\(r.stderr)")
+        let nested = try CLI.run(["anova", Self.mtcars, "--formula", "mpg ~ poly(wt, 2)", "--formula", "mpg ~ poly(wt, 3)"])
+        #expect(nested.status == 0 && !nested.stderr.contains("not nested"), "\(nested.stderr)")
+        let raw = try CLI.run(["anova", Self.mtcars, "--formula", "mpg ~ poly(wt, degree = 2, raw = TRUE) + hp",
+                               "--formula", "mpg ~ poly(wt, degree = 3, raw = TRUE) + hp"])
+        #expect(raw.status == 0 && !raw.stderr.contains("not nested"), "\(raw.stderr)")
+        let other = try CLI.run(["anova", Self.mtcars, "--formula", "mpg ~ poly(wt, 2)", "--formula", "mpg ~ poly(hp, 3)"])
+        #expect(other.status == 0 && other.stderr.contains("models 1 and 2 are not nested"), "\(other.stderr)")
+    }
+}

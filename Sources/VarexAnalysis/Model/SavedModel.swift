@@ -105,6 +105,9 @@ public struct SavedModel: Codable, Sendable, Equatable {
         do {
             self = try JSONDecoder().decode(SavedModel.self, from: Data(bytes))
         } catch {
+            if let key = Self.nonWholeNumberKey(Data(bytes)) {
+                throw SavedModelError.invalidValue(path: path, key: key.key, reason: "a whole number is needed; found \(key.value)")
+            }
             throw SavedModelError.notAModel(path: path, reason: Self.reason(error))
         }
         guard format == Self.formatName else { throw SavedModelError.notAModel(path: path, reason: "its format is '\(format)'") }
@@ -113,6 +116,55 @@ public struct SavedModel: Codable, Sendable, Equatable {
         guard covariance.count == p, covariance.allSatisfy({ $0.count == p }) else {
             throw SavedModelError.inconsistent(path: path, reason: "the covariance is not \(p) × \(p)")
         }
+        try checkValues(path: path)
+    }
+
+    /// The numbers a fit could have written: a hand-edited negative variance, σ, or residual df
+    /// would predict blank or zero-width intervals, so each is an error naming its key.
+    func checkValues(path: String) throws {
+        func bad(_ key: String, _ why: String) -> SavedModelError { .invalidValue(path: path, key: key, reason: why) }
+        let p = columns.count
+        guard rank >= 0 && rank <= p else { throw bad("rank", "\(rank) is not between 0 and the \(p) columns") }
+        guard dfResidual >= 0 && dfResidual <= rowsUsed.count - rank else {
+            throw bad("df_residual", "\(dfResidual) is not between 0 and the rows used less the rank (\(rowsUsed.count - rank))")
+        }
+        guard rss.isFinite && rss >= 0 else { throw bad("rss", "a residual sum of squares is a finite number, 0 or more; found \(rss)") }
+        if let sigma {
+            guard sigma.isFinite && sigma >= 0 else { throw bad("sigma", "σ is a finite number, 0 or more; found \(sigma)") }
+            guard dfResidual > 0 || sigma == 0 else { throw bad("sigma", "σ \(sigma) with no residual degrees of freedom (df_residual 0)") }
+        } else if dfResidual > 0 {
+            throw bad("sigma", "missing with \(dfResidual) residual degrees of freedom")
+        }
+        let largest = covariance.flatMap { $0.compactMap { $0 } }.filter(\.isFinite).map(abs).max() ?? 0
+        for a in 0..<p {
+            if let v = covariance[a][a], !(v >= 0) || !v.isFinite {
+                throw bad("covariance", "the variance of '\(columns[a].name)' is \(v); a variance is a finite number, 0 or more")
+            }
+            for b in 0..<a {
+                let x = covariance[a][b], y = covariance[b][a]
+                let same = (x == nil && y == nil) || (x != nil && y != nil && abs(x! - y!) <= 1e-12 * largest)
+                guard same else {
+                    throw bad("covariance", "not symmetric: '\(columns[a].name)' with '\(columns[b].name)' is \(x.map { "\($0)" } ?? "null") one way and \(y.map { "\($0)" } ?? "null") the other")
+                }
+            }
+        }
+    }
+
+    /// The first whole-number key (`format_version`, `rank`, `df_residual`, a column's `term`)
+    /// that holds another number. Foundation on Linux reports `df_residual: 2.5` as data that is
+    /// "not valid JSON", naming no key.
+    static func nonWholeNumberKey(_ data: Data) -> (key: String, value: String)? {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        func notWhole(_ v: Any?) -> String? {
+            guard !(v is Bool), let n = v as? NSNumber else { return nil }
+            let d = n.doubleValue
+            return d == d.rounded() && abs(d) < 1e15 ? nil : "\(d)"
+        }
+        for key in ["format_version", "rank", "df_residual"] { if let v = notWhole(object[key]) { return (key, v) } }
+        for (k, column) in ((object["columns"] as? [[String: Any]]) ?? []).enumerated() {
+            if let v = notWhole(column["term"]) { return ("columns[\(k)].term", v) }
+        }
+        return nil
     }
 
     static func reason(_ error: Error) -> String {
@@ -120,6 +172,9 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case let DecodingError.keyNotFound(key, _): return "no '\(key.stringValue)'"
         case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
             return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty:
+            // JSON, but a value its key cannot hold (df_residual: 2.5).
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type or value: \(context.debugDescription)"
         case DecodingError.dataCorrupted: return "it is not JSON"
         default: return "\(error)"
         }
@@ -170,6 +225,7 @@ public enum SavedModelError: VarexError, Equatable {
     case notAModel(path: String, reason: String)
     case unsupportedVersion(path: String, version: Int)
     case inconsistent(path: String, reason: String)
+    case invalidValue(path: String, key: String, reason: String)
 
     public var exitCode: Int32 { 1 }
     public var description: String {
@@ -178,6 +234,8 @@ public enum SavedModelError: VarexError, Equatable {
             return "\(path): not a model saved by 'varex fit --save-model' (\(reason))"
         case let .unsupportedVersion(path, version):
             return "\(path): model format version \(version) is newer than this Varex reads (1); update Varex"
+        case let .invalidValue(path, key, reason):
+            return "\(path): key '\(key)': \(reason); save the model again with 'varex fit --save-model'"
         case let .inconsistent(path, reason):
             return "\(path): the saved model does not hold together (\(reason)); save it again with 'varex fit --save-model'"
         }

@@ -81,6 +81,12 @@ public enum OutputFiles {
 
     /// Every output, all or nothing, whether held in memory or made chunk by chunk as it is
     /// written (``OutputContent/chunks(_:)``: a residual table of a million rows).
+    /// The checks `write` makes of its outputs (not an input of the run, not a folder, not named
+    /// twice), made early: before a command reports what it will write.
+    public static func check(_ paths: [String]) throws {
+        try checkDistinct(paths, try paths.map { try target(for: $0) })
+    }
+
     public static func write(contents outputs: [(path: String, content: OutputContent)]) throws {
         Progress.finish() // the results replace any progress line
         let targets = try outputs.map { try target(for: $0.path) }

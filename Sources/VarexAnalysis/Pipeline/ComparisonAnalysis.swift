@@ -1,3 +1,4 @@
+import Foundation
 import Varex
 
 /// `varex anova`: nested models compared by F tests (R's `anova(m1, m2, ...)`), from formulas
@@ -45,13 +46,30 @@ public struct ComparisonAnalysis: Sendable {
     }
 
     /// Pairs of neighbouring models of which neither's columns contain the other's: the F test
-    /// assumes nested models (R does not check; Varex says so).
+    /// assumes nested models (R does not check; Varex says so). Column k of `poly(x, d)` is the
+    /// same column for every degree d ≥ k (orthogonal or raw), so `poly(x, 2)` is within
+    /// `poly(x, 3)`: columns are compared without the degree.
     public var notNested: [(Int, Int)] {
         columns.indices.dropFirst().compactMap { k in
-            let a = Set(columns[k - 1]), b = Set(columns[k])
+            let a = Set(columns[k - 1].map(Self.nestingKey)), b = Set(columns[k].map(Self.nestingKey))
             return a.isSubset(of: b) || b.isSubset(of: a) ? nil : (k - 1, k)
         }
     }
+
+    /// A column's name with each `poly(…, degree)k` part written without its degree.
+    static func nestingKey(_ column: String) -> String {
+        column.split(separator: ":", omittingEmptySubsequences: false).map { part -> String in
+            let s = String(part)
+            guard let match = polyDegree.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
+                  let all = Range(match.range, in: s), all == s.startIndex..<s.endIndex,
+                  let head = Range(match.range(at: 1), in: s), let tail = Range(match.range(at: 2), in: s),
+                  let index = Range(match.range(at: 3), in: s) else { return s }
+            return "poly(\(s[head])\(s[tail]))#\(s[index])"
+        }.joined(separator: ":")
+    }
+
+    /// `poly(x, 2)1`, `poly(x, degree = 2, raw = TRUE)1`: the argument, the rest, the column.
+    static let polyDegree = try! NSRegularExpression(pattern: #"^poly\((.+?), (?:degree = )?\d+(.*)\)(\d+)$"#)
 }
 
 /// Problems comparing models.

@@ -181,7 +181,7 @@ struct SpecReader {
 
     func describe(_ n: Node) -> String {
         switch n {
-        case let .scalar(s): return "'\(s.string)'"
+        case let .scalar(s): return n.null != nil ? "nothing (null)" : "'\(s.string)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
@@ -214,12 +214,13 @@ struct SpecReader {
     }
 
     func string(_ n: Node, key: String) throws -> String {
-        guard case let .scalar(s) = n else { throw SpecError.wrongType(path: path, key: key, line: line(n), expected: "a text value", found: describe(n)) }
+        // `key: ~` or `key:` is YAML's null, not a text value named "~".
+        guard case let .scalar(s) = n, n.null == nil else { throw SpecError.wrongType(path: path, key: key, line: line(n), expected: "a text value", found: describe(n)) }
         return s.string
     }
 
     func strings(_ n: Node, key: String) throws -> [String] {
-        if case let .scalar(s) = n { return [s.string] }
+        if case .scalar = n { return [try string(n, key: key)] }
         guard case let .sequence(seq) = n else { throw SpecError.wrongType(path: path, key: key, line: line(n), expected: "a list", found: describe(n)) }
         return try seq.map { try string($0, key: key) }
     }
