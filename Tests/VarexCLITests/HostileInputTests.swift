@@ -378,3 +378,26 @@ struct ModelFileAndUsageTests {
         #expect(other.status == 0 && other.stderr.contains("models 1 and 2 are not nested"), "\(other.stderr)")
     }
 }
+
+/// A value finite in extended precision but beyond a double (`1e400`, `x^2` of `1e200`) is named
+/// by its row, in memory and read in blocks (`--stream` gave every coefficient NA and exit 0).
+struct BeyondDoubleTests {
+    @Test func overflowingCellsAreNamed() throws {
+        let dir = try CLI.temporaryDirectory()
+        var text = "y,x\n"
+        for i in 0..<60_000 { text += "\(Double(i % 13) + Double(i % 7) / 10),\(Double(i % 11) / 4)\n" }
+        let response = try CLI.write(text + "1e400,0.5\n1,2\n", named: "y.csv", in: dir)
+        let term = try CLI.write(text + "1.5,1e200\n1,2\n", named: "x.csv", in: dir)
+        let cases: [([String], String)] = [
+            (["fit", response, "--formula", "y ~ x", "--stream", "--block-mb", "1"], "row 60001 (line 60002), column 'y': 'y' is not finite in double precision"),
+            (["fit", response, "--formula", "y ~ x"], "the response 'y' is not finite in double precision at data row 60001"),
+            (["fit", term, "--formula", "y ~ I(x^2)", "--stream", "--block-mb", "1"], "row 60001 (line 60002), column 'I(x^2)': 'I(x^2)' is not finite"),
+            (["fit", term, "--formula", "y ~ I(x^2)"], "'I(x^2)' is not finite at data row 60001"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+    }
+}

@@ -26,6 +26,10 @@ public enum LinearModel {
         let weighted = WeightedDesign(design)
         let xw = weighted.x, yw = weighted.y
         let xd = xw.rounded
+        if let i = yw.firstIndex(where: { !Double($0).isFinite }) {
+            throw ModelError.numerical("the response '\(design.responseLabel)' is not finite in double precision at data row \(design.rows[i] + 1) "
+                                       + "(an overflow, such as exp() of a large value, or a number beyond 1.8e308); rescale the variable")
+        }
         let solution: LeastSquaresSolution
         let unscaled: Matrix
         let h: [Double]

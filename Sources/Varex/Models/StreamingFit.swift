@@ -36,6 +36,8 @@ public struct StreamingFit: Sendable {
     /// Blocks read.
     public let blocks: Int
     let qr: TallSkinnyQR
+    /// Σy over the rows used, in extended precision: the second pass must find the same.
+    let responseSum: Extended
 
     public var p: Int { columnNames.count }
     public var dfResidual: Int { n - p }
@@ -65,7 +67,7 @@ public struct StreamingFit: Sendable {
         var names: [String] = []
         var response = ""
         var n = 0
-        var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0
+        var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0, sum: Extended = 0
         var dropped: [DroppedRow] = []
         var rowsSeen = 0
         while let block = try pending ?? reader.next() {
@@ -80,6 +82,14 @@ public struct StreamingFit: Sendable {
             var data = design.x.rounded.storage
             data.reserveCapacity(m * (p + 1))
             data += design.y.map { Double($0) }
+            // A value finite in extended precision can overflow a double (1e400, or x² of 1e200):
+            // named by its row, as the fit in memory names it, not a fit of NaNs.
+            if let k = data.firstIndex(where: { !$0.isFinite }) {
+                let j = k / m, i = k % m
+                let name = j < p ? design.columnNames[j] : design.responseLabel
+                throw ModelError.numerical("\(block.location(row: design.rows[i], column: name)): '\(name)' is not finite in double precision "
+                                           + "(an overflow, such as exp() of a large value, or a number beyond 1.8e308); rescale the variable")
+            }
             try qr!.add(block: data, rows: m)
             for y in design.y {
                 n += 1
@@ -87,6 +97,7 @@ public struct StreamingFit: Sendable {
                 mean += d / Extended(n)
                 m2 += d * (y - mean)
                 squares += y * y
+                sum += y
             }
             dropped += design.dropped.map { DroppedRow(row: block.firstRow + $0.row, reason: $0.reason) }
             rowsSeen = block.firstRow + block.rowCount
@@ -109,7 +120,7 @@ public struct StreamingFit: Sendable {
         return StreamingFit(formula: formula, codings: codings, columnNames: names, responseLabel: response, coefficients: b,
                             unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
                             totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), dropped: dropped,
-                            tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr)
+                            tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr, responseSum: sum)
     }
 
     /// The variables the first block makes categorical, as the in-memory model frame decides
@@ -237,8 +248,19 @@ public struct StreamingFit: Sendable {
         let sd = (0..<p).map { unscaledCovariance[$0, $0].squareRoot() }
         // Rows of R⁻¹ for the DFBETAS directions (XᵀX)⁻¹xᵢ = R⁻¹(R⁻ᵀxᵢ).
         let rInverse = try qr.inverseFactor(p)
+        // The rows of this pass must be the fit's: a file that grew, shrank or changed between
+        // the passes would give rows the fit never saw (all-or-nothing output: nothing is left).
+        var rowsRead = 0, used = 0
+        var sum: Extended = 0
+        func changed(_ what: String) -> StreamError { .fileChanged(what) }
         while let block = try reader.next() {
             let design = try Self.blockDesign(formula: formula, block: block, codings: codings)
+            rowsRead = block.firstRow + block.rowCount
+            used += design.y.count
+            for y in design.y { sum += y }
+            guard rowsRead <= tableRowCount, used <= n else {
+                throw changed("the second pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+            }
             let m = design.y.count
             var u = design.x.rounded.storage
             try qr.timesInverse(&u, rows: m, leading: p)
@@ -280,6 +302,10 @@ public struct StreamingFit: Sendable {
             }
             Progress.report("residuals in blocks: \(reader.blocks) blocks")
         }
+        guard rowsRead == tableRowCount, used == n else {
+            throw changed("the second pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+        }
+        guard sum == responseSum else { throw changed("the response's values are not those the fit read") }
     }
 }
 
@@ -289,6 +315,8 @@ public enum StreamError: VarexError, Equatable {
     case basis(String)
     case offset
     case aliased(String)
+    /// The residuals' pass found other rows than the fit's: the file changed between them.
+    case fileChanged(String)
     /// A level in the fit's pass that the levels' pass did not see: the file changed meanwhile.
     case changed(CellLocation, level: String)
 
@@ -303,6 +331,8 @@ public enum StreamError: VarexError, Equatable {
             return "--stream: offset() terms are not in this version (fit in memory without --stream)"
         case let .changed(location, level):
             return "\(location): '\(MessageText.quote(level))' is a level the first pass through the file did not see (--stream): the file changed while it was read"
+        case let .fileChanged(what):
+            return "--stream: the file changed between the fit and the residuals' pass (\(what)); run again on a file that stays as it is"
         case let .aliased(name):
             return "--stream: '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
         }
