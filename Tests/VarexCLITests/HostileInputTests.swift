@@ -401,3 +401,33 @@ struct BeyondDoubleTests {
         }
     }
 }
+
+/// A CSV (or .csv.gz) larger than the memory an in-memory read may use is refused before it is
+/// read, naming the file and suggesting `--stream` (it ended in "Fatal error: failed to
+/// allocate" and exit 134). VAREX_MEMORY_LIMIT sets that memory here, as a user may.
+struct TooLargeForMemoryTests {
+    @Test func refusedBeforeReadingWithAWayOut() throws {
+        let dir = try CLI.temporaryDirectory()
+        var text = "y,x\n"
+        for i in 0..<100_000 { text += "\(Double(i % 13) + Double(i % 7) / 10),\(Double(i % 11) / 4)\n" }
+        let csv = try CLI.write(text, named: "d.csv", in: dir)
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gz.arguments = ["-c", "gzip -k -c '\(csv)' > '\(csv).gz'"]
+        try gz.run(); gz.waitUntilExit()
+        let limit = ["VAREX_MEMORY_LIMIT": "2M"]
+        for path in [csv, csv + ".gz"] {
+            let r = try CLI.run(["fit", path, "--formula", "y ~ x", "--residuals", dir + "/r.csv"], environment: limit)
+            #expect(r.status == 1 && r.stderr.contains("of CSV into memory needs about") && r.stderr.contains("'varex fit --stream'"),
+                    "\(path): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("varex: error: \(path): ") && !r.stderr.contains("Fatal"))
+            #expect(!FileManager.default.fileExists(atPath: dir + "/r.csv"))
+        }
+        // Read in blocks it fits in that memory; and without the limit it is read whole.
+        let streamed = try CLI.run(["fit", csv, "--formula", "y ~ x", "--stream"], environment: limit)
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(try CLI.run(["fit", csv, "--formula", "y ~ x"]).status == 0)
+        let bad = try CLI.run(["fit", csv, "--formula", "y ~ x"], environment: ["VAREX_MEMORY_LIMIT": "lots"])
+        #expect(bad.status == 1 && bad.stderr.contains("VAREX_MEMORY_LIMIT='lots' is not a size"), "\(bad.stderr)")
+    }
+}

@@ -1,5 +1,8 @@
 #if canImport(Dispatch)
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 #endif
 import VarexLinearAlgebra
 
@@ -25,8 +28,14 @@ public enum ColumnarCSVReader {
     /// its first bytes and decompressed). `displayName` is used in messages.
     public static func read(path: String, displayName: String? = nil) throws -> Table {
         let name = displayName ?? path
-        let bytes = try FileBytes.readDecompressing(path: path)
-        return try parse(bytes, file: name)
+        // The size is checked before the file is read, and a gzip file's again by the size its
+        // trailer records, before it is decompressed.
+        var info = stat()
+        if path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG { try MemoryBudget.check(path: name, textBytes: Int(info.st_size)) }
+        let raw = try FileBytes.read(path: path)
+        guard Gzip.isCompressed(raw) else { return try parse(raw, file: name) }
+        try MemoryBudget.check(path: name, textBytes: Gzip.recordedSize(raw))
+        return try parse(try Gzip.decompress(raw, path: path), file: name)
     }
 
     /// Parses CSV bytes into a table; `file` names the source in messages.

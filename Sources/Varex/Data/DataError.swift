@@ -19,6 +19,10 @@ public enum DataError: VarexError, Equatable {
     case duplicateID(CellLocation, id: String, firstRow: Int)
     case unknownID(CellLocation, id: String)
     case negativeWeight(CellLocation, text: String)
+    /// A file whose in-memory read would need more memory than is available.
+    case tooLargeForMemory(path: String, textBytes: Int, need: Int, available: Int)
+    /// `VAREX_MEMORY_LIMIT` that is not a size.
+    case invalidMemoryLimit(text: String)
 
     public var exitCode: Int32 { 1 }
 
@@ -59,6 +63,14 @@ public enum DataError: VarexError, Equatable {
                 """
         case let .missingID(loc):
             return "\(loc): the id is missing; every row needs an id"
+        case let .tooLargeForMemory(path, textBytes, need, available):
+            func size(_ b: Int) -> String {
+                b >= 1 << 30 ? NumberFormat.significant(Double(b) / Double(1 << 30), 3) + " GB" : NumberFormat.significant(Double(b) / Double(1 << 20), 3) + " MB"
+            }
+            return "\(path): reading its \(size(textBytes)) of CSV into memory needs about \(size(need)), and about \(size(available)) "
+                + "is available; fit it in blocks with 'varex fit --stream', or free memory"
+        case let .invalidMemoryLimit(text):
+            return "\(MemoryBudget.variable)='\(MessageText.quote(text))' is not a size: give bytes, or a number with K, M or G (such as 4G)"
         case let .negativeWeight(loc, text):
             return "\(loc): weight '\(MessageText.quote(text))' is negative; weights must be zero or positive"
         case let .unknownID(loc, id):

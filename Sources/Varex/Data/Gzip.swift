@@ -7,6 +7,15 @@ enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
+    /// The uncompressed size as the trailer records it (ISIZE, the size modulo 2³² of the last
+    /// member), and at least three times the compressed size: an estimate for the memory check.
+    static func recordedSize(_ input: [UInt8]) -> Int {
+        guard input.count >= 18 else { return input.count }
+        let n = input.count
+        let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        return max(isize, 3 * n)
+    }
+
     /// The decompressed bytes of every gzip member in `input` (concatenated files, as
     /// `cat a.gz b.gz`, decompress to the concatenation); `path` names the file in errors.
     static func decompress(_ input: [UInt8], path: String) throws -> [UInt8] {
