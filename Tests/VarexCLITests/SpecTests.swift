@@ -160,3 +160,25 @@ struct SpecTests {
         #expect(fit.status == 0, "\(fit.stderr)")
     }
 }
+
+/// `varex init` writes the data path relative to the spec, as its header says, also when the
+/// data lies outside the spec's folder (it wrote an absolute path): the two can move together.
+struct InitRelativePathTests {
+    @Test func theDataPathIsRelativeToTheSpec() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/project/analyses", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.fixture("reference/mtcars.csv"), toPath: dir + "/project/mtcars.csv")
+        let r = try CLI.run(["init", "mtcars.csv", "--out", "analyses/a.yaml"], in: dir + "/project")
+        #expect(r.status == 0, "\(r.stderr)")
+        let spec = try String(contentsOfFile: dir + "/project/analyses/a.yaml", encoding: .utf8)
+        #expect(spec.contains("\ndata: ../mtcars.csv\n"), "\(spec)")
+        // The whole project moved elsewhere still runs.
+        try FileManager.default.moveItem(atPath: dir + "/project", toPath: dir + "/moved")
+        let fit = try CLI.run(["fit", "--spec", dir + "/moved/analyses/a.yaml", "--format", "json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        // A path given with ./ and ../ is written in its shortest form.
+        let same = try CLI.run(["init", "../moved/./mtcars.csv", "--out", "b.yaml"], in: dir + "/moved")
+        #expect(same.status == 0)
+        #expect(try String(contentsOfFile: dir + "/moved/b.yaml", encoding: .utf8).contains("\ndata: mtcars.csv\n"))
+    }
+}

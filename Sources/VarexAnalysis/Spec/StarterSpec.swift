@@ -63,13 +63,24 @@ public enum StarterSpec {
         return "\"" + s.replacingEscapes + "\""
     }
 
-    /// `to` relative to the folder of `from` when it lies in that folder, else absolute.
+    /// `to` relative to the folder of `from` (with `..` where it lies elsewhere), as the spec's
+    /// header promises: the spec and its data can move together.
     public static func relativePath(from spec: String, to data: String, currentDirectory: String) -> String {
-        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : currentDirectory + "/" + p }
-        let specDir = absolute(spec).split(separator: "/").dropLast().joined(separator: "/")
-        let target = absolute(data).split(separator: "/").joined(separator: "/")
-        if target.hasPrefix(specDir + "/") { return String(target.dropFirst(specDir.count + 1)) }
-        return "/" + target
+        // Absolute, with "." and ".." resolved, as components.
+        func components(_ p: String) -> [String] {
+            var out: [String] = []
+            for c in (p.hasPrefix("/") ? p : currentDirectory + "/" + p).split(separator: "/") {
+                if c == "." { continue }
+                if c == ".." { if !out.isEmpty { out.removeLast() }; continue }
+                out.append(String(c))
+            }
+            return out
+        }
+        let from = Array(components(spec).dropLast()), to = components(data)
+        var common = 0
+        while common < from.count && common < to.count - 1 && from[common] == to[common] { common += 1 }
+        // The header says paths are relative to the spec: "../" up to the common folder, then down.
+        return (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
     }
 }
 
