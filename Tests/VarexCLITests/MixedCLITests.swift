@@ -131,3 +131,17 @@ struct MixedCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
     }
 }
+
+/// The dense mixed-model solver is limited to where its time stays reasonable (1,000 random
+/// effects: 8 s in a release build); beyond, a clear refusal at once, not minutes of work
+/// (2,999 levels took 291 s).
+struct DenseMixedLimitTests {
+    @Test func tooManyRandomEffectsIsRefusedAtOnce() throws {
+        let dir = try CLI.temporaryDirectory()
+        var text = "y,x,g\n"
+        for i in 0..<3_003 { text += "\(Double(i % 17) / 3 + Double(i % 1001) / 500),\(Double(i % 13) / 4),g\(i % 1001)\n" }
+        let data = try CLI.write(text, named: "d.csv", in: dir)
+        let r = try CLI.run(["fit", data, "--formula", "y ~ x + (1 | g)"])
+        #expect(r.status == 1 && r.stderr.contains("1001 random effects in all") && r.stderr.contains("stays quick up to 1000"), "\(r.stderr)")
+    }
+}
