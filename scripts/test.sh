@@ -15,6 +15,9 @@ for nb in notebooks/*.ipynb; do
   VAREX_BIN="$PWD/.build/debug/varex" python3 -m jupyter nbconvert --to notebook --execute "$nb" \
     --output-dir "$out" --log-level WARN
 done
+# Every code example of the README, as a user would copy it (scripts/readme_examples.py),
+# including a separate package that depends on Varex by path.
+python3 scripts/readme_examples.py .build/debug/varex
 # The libFuzzer targets (CSV readers against each other, the formula parser), a fixed time each.
 scripts/fuzz.sh 45
 swift test --skip-build
