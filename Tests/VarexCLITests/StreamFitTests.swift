@@ -133,10 +133,13 @@ struct StreamFitTests {
         var lines = ["id,x1,group,k,flag,y"]
         for i in 0..<n {
             let x1 = uniform() * 10
-            // Levels g00–g19 from the start, g20–g24 only in the last third; "zz" only where x1 is missing.
+            // Levels g00–g19 from the start, g20–g24 only in the last third; "a_first" only in the
+            // first block and "m_middle" only in a middle one (a pass that skipped a block would
+            // miss it); "zz" only where x1 is missing.
             let g = i < 2 * n / 3 ? Int(uniform() * 20) : Int(uniform() * 25)
             let dropped = i % 1009 == 3
-            let group = dropped && i % 2 == 1 ? "zz" : String(format: "g%02d", g)
+            let group = dropped && i % 2 == 1 ? "zz"
+                : i < 40 ? "a_first" : i >= n / 2 && i < n / 2 + 40 ? "m_middle" : String(format: "g%02d", g)
             let k = [1, 2, 10][Int(uniform() * 3)]
             let flag = uniform() < 0.4 ? "yes" : "no"
             let y = 2 + 0.3 * x1 + Double(g) * 0.1 + (k == 10 ? 1 : 0) + (flag == "yes" ? 0.2 * x1 : 0) + (uniform() - 0.5)
@@ -158,9 +161,10 @@ struct StreamFitTests {
             #expect(Self.relative(a[key] as! Double, b[key] as! Double) <= 1e-10, "\(key)")
         }
         let ca = a["coefficients"] as! [[String: Any]], cb = b["coefficients"] as! [[String: Any]]
-        // Intercept, x1, 24 group levels (g05 the reference; no zz), factor(k)2 and 10, x1:flagyes (x1
+        // Intercept, x1, 26 group levels (g05 the reference; no zz), factor(k)2 and 10, x1:flagyes (x1
         // is in the model, so flag is coded by contrast, as R does).
-        #expect(ca.count == 29 && cb.count == 29, "\(ca.count) \(cb.count)")
+        #expect(ca.count == 31 && cb.count == 31, "\(ca.count) \(cb.count)")
+        #expect(ca.contains { $0["term"] as! String == "groupa_first" } && ca.contains { $0["term"] as! String == "groupm_middle" })
         #expect(ca.map { $0["term"] as! String } == cb.map { $0["term"] as! String })
         #expect(cb.contains { $0["term"] as! String == "groupg00" } && !cb.contains { $0["term"] as! String == "groupg05" })
         #expect(cb.map { $0["term"] as! String }.filter { $0.hasPrefix("factor(k)") } == ["factor(k)2", "factor(k)10"])
