@@ -139,7 +139,7 @@ struct StreamFitTests {
             let g = i < 2 * n / 3 ? Int(uniform() * 20) : Int(uniform() * 25)
             let dropped = i % 1009 == 3
             let group = dropped && i % 2 == 1 ? "zz"
-                : i < 40 ? "a_first" : i >= n / 2 && i < n / 2 + 40 ? "m_middle" : String(format: "g%02d", g)
+                : i < 40 ? "a_first" : i >= 7 * n / 10 && i < 7 * n / 10 + 40 ? "m_middle" : String(format: "g%02d", g)
             let k = [1, 2, 10][Int(uniform() * 3)]
             let flag = uniform() < 0.4 ? "yes" : "no"
             let y = 2 + 0.3 * x1 + Double(g) * 0.1 + (k == 10 ? 1 : 0) + (flag == "yes" ? 0.2 * x1 : 0) + (uniform() - 0.5)
