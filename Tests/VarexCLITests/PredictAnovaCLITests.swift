@@ -204,6 +204,16 @@ struct ClusterCLITests {
         let text = try CLI.run(["fit", data, "--formula", formula, "--cluster", "code", "--se", "CR2"])
         let header = text.stdout.split(separator: "\n").first { $0.contains("Estimate") }.map(String.init) ?? ""
         #expect(header.split(separator: " ") == ["Estimate", "CR2", "SE", "df", "t", "value", "Pr(>|t|)"], "\(header)")
+        // CR0 and CR1 too, where the reference has them (the aliased case): its row stays null.
+        for type in ["CR1", "CR0"] where want.first?["se_" + type] != nil {
+            let c = try CLI.run(["fit", data, "--formula", formula, "--cluster", "code", "--se", type, "--json", "-"])
+            let cj = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as! [String: Any]
+            for (row, w) in paired(cj["coefficients"] as! [[String: Any]], want) {
+                if w["se_" + type] == "NA" { #expect(row["std_error"] is NSNull); continue }
+                let g = (row["std_error"] as! NSNumber).doubleValue, x = Double(w["se_" + type]!)!
+                #expect(abs(g - x) <= 1e-9 * x, "\(type) \(w["term"]!): \(g) vs \(x)")
+            }
+        }
         let csv = try CLI.run(["fit", data, "--formula", formula, "--cluster", "code", "--se", "CR2", "--format", "csv"])
         let table = try CSVReader.parse(Array(csv.stdout.utf8), file: "stdout")
         #expect(table.header.last == "df" && table.rows.count == want.count)
