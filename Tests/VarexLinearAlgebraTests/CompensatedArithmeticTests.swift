@@ -6,18 +6,6 @@ import Testing
 /// integer arithmetic: whole numbers below 2⁶³ are exact in `Float80`, their product is exact in
 /// 128 bits (`multipliedFullWidth`), and p + e must equal it to the last bit.
 struct CompensatedArithmeticTests {
-    /// SplitMix64, reproducible.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// An exact Float80 (|value| < 2¹²⁷) as a signed 128-bit integer (high, low words).
     static func integer(_ v: Float80) -> (negative: Bool, high: UInt64, low: UInt64) {
         let m = v.magnitude
@@ -42,7 +30,7 @@ struct CompensatedArithmeticTests {
     }
 
     @Test func twoProductIsExact() {
-        var g = Generator(state: 19)
+        var g = SplitMix(seed: 19)
         for trial in 0..<20_000 {
             // Factors of 20 to 63 bits, so products range from exact in 64 bits to 126 bits.
             let a = g.next() >> (1 + g.next() % 44), b = g.next() >> (1 + g.next() % 44)
@@ -55,7 +43,7 @@ struct CompensatedArithmeticTests {
     }
 
     @Test func twoSumIsExact() {
-        var g = Generator(state: 7)
+        var g = SplitMix(seed: 7)
         for _ in 0..<20_000 {
             // A sum of a large and a small whole number, whose exact value needs more than 64 bits.
             let a = Float80(g.next() >> 1) * 0x1p40, b = Float80(g.next() >> (1 + g.next() % 60))
