@@ -53,17 +53,8 @@ public enum MemoryBudget {
         throw DataError.tooLargeForMemory(path: path, textBytes: textBytes, need: need, available: have)
     }
 
-    /// The whole text of a small system file, or nil.
+    /// The whole text of a small system file, or nil where it cannot be read.
     static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            out += buffer[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
+        (try? FileBytes.read(path: path)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
