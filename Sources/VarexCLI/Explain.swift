@@ -79,26 +79,28 @@ struct Explain: ParsableCommand {
 
     func validate() throws {
         if explain.link != nil && explain.family == nil { throw ValidationError("--link needs --family") }
-        if explain.family != nil {
-            if let se = model.se, se != .classical { throw ValidationError("--se \(se.rawValue) with --family: a GLM's standard errors are classical in this version") }
-            if xlsx != nil || sensitivityOut != nil { throw ValidationError("--xlsx and --sensitivity-out are not yet available with --family; write --out as CSV") }
-        }
     }
 
     func run() throws {
         let spec = try model.loadSpec()
         if let unit = panel ?? spec?.panel {
             guard let period = time ?? spec?.time else { throw ValidationError("--panel needs --time, the period column (or the spec's time:)") }
-            try checkPanel()
-            let request = PanelRequest(explain: try explain.request(model: model, data: data, spec: spec), panel: unit, time: period,
-                                       draws: draws, seed: seed)
+            let explainRequest = try explain.request(model: model, data: data, spec: spec)
+            try CapabilityTable.check(asked(explainRequest.fit), for: .panel)
+            guard (2...BootstrapSettings.replicateRange.upperBound).contains(draws) else {
+                throw ValidationError("--draws \(draws): give 2 to \(BootstrapSettings.replicateRange.upperBound)")
+            }
+            let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed)
             try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
                                   unit: explain.unit, dialect: csv.dialect())
             return
         }
         if time != nil || persistentOut != nil { throw ValidationError("--time and --persistent-out go with --panel UNIT") }
+        let request = try explain.request(model: model, data: data, spec: spec)
+        let kind = request.fit.kind(family: explain.family)
+        try CapabilityTable.check(asked(request.fit) + [.explain], for: kind)
         if let family = explain.family {
-            let a = try GLMExplainAnalysis(try explain.request(model: model, data: data, spec: spec), family: family, link: explain.link)
+            let a = try GLMExplainAnalysis(request, family: family, link: explain.link)
             for r in a.glm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
             let dropped = a.glm.fit.design.dropped
             if !dropped.isEmpty {
@@ -114,7 +116,7 @@ struct Explain: ParsableCommand {
             try OutputFiles.write(outputs)
             return
         }
-        let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        let analysis = try ExplainAnalysis(request)
         var extra: [(path: String, contents: String)] = []
         if let sensitivityOut {
             extra.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(analysis), dialect: csv.dialect())))
@@ -125,19 +127,15 @@ struct Explain: ParsableCommand {
 }
 
 extension Explain {
-    /// What a panel explanation does not take in this version.
-    func checkPanel() throws {
-        let refused: [(Bool, String)] = [
-            (explain.family != nil, "--family"), (model.weights != nil, "--weights"), (model.se.map { $0 != .classical } ?? false, "--se"),
-            (!model.cluster.isEmpty, "--cluster"), (xlsx != nil, "--xlsx"), (sensitivityOut != nil, "--sensitivity-out"),
-        ]
-        if let (_, flag) = refused.first(where: { $0.0 }) { throw ValidationError("\(flag) with --panel: not in this version") }
-        guard (2...BootstrapSettings.replicateRange.upperBound).contains(draws) else {
-            throw ValidationError("--draws \(draws): give 2 to \(BootstrapSettings.replicateRange.upperBound)")
-        }
+    /// What the flags and the spec ask of the model, for ``CapabilityTable``.
+    func asked(_ r: FitRequest) -> [Capability] {
+        var out = r.asked
+        if explain.family != nil { out.append(.family) }
+        if xlsx != nil { out.append(.xlsx) }
+        if sensitivityOut != nil { out.append(.sensitivityOut) }
+        return out
     }
 }
-
 /// Writes a panel explanation's outputs, all or nothing.
 enum PanelReport {
     static func write(_ a: PanelAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,

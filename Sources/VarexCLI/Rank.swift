@@ -43,12 +43,6 @@ struct Rank: ParsableCommand {
     @Option(help: "Write the rank table as CSV here (default: stdout).")
     var out: String = "-"
 
-    func validate() throws {
-        if explain.family != nil || explain.link != nil {
-            throw ValidationError("--family is for explain in this version; rank and report take linear models")
-        }
-    }
-
     func run() throws {
         let spec = try model.loadSpec()
         if let spec, spec.panel != nil {
@@ -56,7 +50,11 @@ struct Rank: ParsableCommand {
                                           instead: "varex explain --spec gives the persistent ranks with their intervals (--persistent-out)")
         }
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
-        let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        let request = try explain.request(model: model, data: data, spec: spec)
+        var asked = request.fit.asked + [.rank]
+        if explain.family != nil { asked.append(.family) }
+        try CapabilityTable.check(asked, for: request.fit.kind(family: explain.family))
+        let analysis = try ExplainAnalysis(request)
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }

@@ -61,22 +61,13 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative (default), additive or none.")
     var funnelOverdispersion: Overdispersion?
 
-    func validate() throws {
-        if explain.family != nil || explain.link != nil {
-            throw ValidationError("--family is for explain in this version; rank and report take linear models")
-        }
-    }
-
     func run() throws {
         let spec = try model.loadSpec()
         if let unit = panel ?? spec?.panel {
             guard let period = time ?? spec?.time else { throw ValidationError("--panel needs --time, the period column (or the spec's time:)") }
-            let refused: [(Bool, String)] = [(funnelIndicator != nil, "--funnel-indicator"), (xlsx != nil, "--xlsx"),
-                                             (bootstrap != nil || resample != nil, "--bootstrap and --resample (use --draws)"),
-                                             (model.weights != nil, "--weights"), (model.se.map { $0 != .classical } ?? false, "--se")]
-            if let (_, flag) = refused.first(where: { $0.0 }) { throw ValidationError("\(flag) with --panel: not in this version") }
-            let request = PanelRequest(explain: try explain.request(model: model, data: data, spec: spec), panel: unit, time: period,
-                                       draws: draws, seed: seed ?? 1)
+            let explainRequest = try explain.request(model: model, data: data, spec: spec)
+            try CapabilityTable.check(asked(explainRequest.fit), for: .panel)
+            let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed ?? 1)
             let a = try PanelAnalysis(request)
             for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
             let page = PanelHTMLReport.render(a, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
@@ -89,7 +80,9 @@ struct ReportCommand: ParsableCommand {
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let r = spec?.report
         let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative
-        let analysis = try ExplainAnalysis(try explain.request(model: model, data: data, spec: spec))
+        let request = try explain.request(model: model, data: data, spec: spec)
+        try CapabilityTable.check(asked(request.fit), for: request.fit.kind(family: explain.family))
+        let analysis = try ExplainAnalysis(request)
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
@@ -114,5 +107,17 @@ struct ReportCommand: ParsableCommand {
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx { outputs.append((xlsx, try ExplainReport.workbook(analysis, table: table))) }
         try OutputFiles.write(bytes: outputs)
+    }
+}
+
+extension ReportCommand {
+    /// What the flags and the spec ask of the model, for ``CapabilityTable``.
+    func asked(_ r: FitRequest) -> [Capability] {
+        var out = r.asked + [.report]
+        if explain.family != nil { out.append(.family) }
+        if xlsx != nil { out.append(.xlsx) }
+        if funnelIndicator != nil { out.append(.funnelIndicator) }
+        if bootstrap != nil || resample != nil { out.append(.bootstrap) }
+        return out
     }
 }

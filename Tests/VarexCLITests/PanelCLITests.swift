@@ -101,7 +101,7 @@ struct PanelCLITests {
             (["explain", Self.panel, "--panel", "nosuch", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year"],
              "no column named 'nosuch'"),
             (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year",
-              "--se", "HC3"], "--se with --panel"),
+              "--se", "HC3"], "--se HC0 … HC5 with --panel: not defined"),
             // A log response's effects are not pounds per adult: no pound columns from them.
             (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", "log(asc_net_spend_per_adult_gbp) ~ imd_score + financial_year",
               "--justified", "all=imd_score,financial_year", "--scale", "pop_18p"], "--scale with the response log(asc_net_spend_per_adult_gbp) in a panel explain"),

@@ -1,0 +1,98 @@
+import Varex
+
+/// Why a kind of model does not take a capability.
+public enum Refusal: Sendable, Equatable {
+    /// The statistics do not define it for this kind: the reason, and what to do instead.
+    case undefined(String)
+    /// Defined, but Varex does not compute it yet: what to do instead.
+    case notYet(String)
+}
+
+/// One table of what each kind of model supports, and the only source of the messages that
+/// refuse a combination. A cell not listed is supported.
+public enum CapabilityTable {
+    /// The refused cells, by kind.
+    public static let refusals: [ModelKind: [Capability: Refusal]] = [
+        .linear: [:],
+        .absorbed: [
+            .anova: .notYet("compare models with the factor in the formula"),
+            .saveModel: .notYet("a saved model predicts new rows, which need the absorbed effects; put the factor in the formula"),
+            .cr2: .notYet("put the factor in the formula, or use CR1"),
+            .family: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
+            .explain: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),
+            .rank: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),
+            .report: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),
+        ],
+        .glm: [
+            .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
+            .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
+            .saveModel: .notYet("saved models are linear models"),
+            .xlsx: .notYet("write --residuals (or --out) as CSV"),
+            .textFormats: .notYet("use --format text or json"),
+            .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
+            .rank: .notYet("rank and report take linear models; explain takes --family"),
+            .report: .notYet("rank and report take linear models; explain takes --family"),
+            .sensitivityOut: .notYet("write --out as CSV"),
+        ],
+        .mixed: [
+            .family: .notYet("a generalized linear mixed model; fit a GLM with the group in the formula"),
+            .weights: .notYet("fit without weights, or a weighted linear model with the group in the formula"),
+            .robustSE: .undefined("lme4's standard errors are model-based; use a linear model with --cluster"),
+            .clusteredSE: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
+            .cr2: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
+            .anova: .notYet("compare fits with their log-likelihoods (--ml)"),
+            .saveModel: .notYet("save a linear model"),
+            .absorb: .notYet("put the factor in the formula or in a random-effect term"),
+            .dfbetas: .notYet("the residual table gives conditional and marginal residuals"),
+            .xlsx: .notYet("write --residuals as CSV"),
+            .textFormats: .notYet("use --format text or json"),
+        ],
+        .streamed: [
+            .weights: .notYet("fit in memory"), .robustSE: .notYet("fit in memory"), .clusteredSE: .notYet("fit in memory"),
+            .cr2: .notYet("fit in memory"), .anova: .notYet("fit in memory"), .saveModel: .notYet("fit in memory"),
+            .dfbetas: .notYet("fit in memory"), .xlsx: .notYet("fit in memory"), .join: .notYet("fit in memory"),
+            .exclude: .notYet("fit in memory"), .labelAndKeep: .notYet("fit in memory"), .family: .notYet("fit in memory"),
+            .absorb: .notYet("fit in memory"), .randomTerms: .notYet("fit in memory"),
+        ],
+        .panel: [
+            .family: .notYet("explain each year with --family, or the panel as a linear model"),
+            .weights: .notYet("explain the panel unweighted"),
+            .robustSE: .undefined("the unit's random intercept models the repeated measures"),
+            .clusteredSE: .undefined("the unit's random intercept models the repeated measures"),
+            .cr2: .undefined("the unit's random intercept models the repeated measures"),
+            .xlsx: .notYet("write --out and --persistent-out as CSV"),
+            .join: .notYet("join the unit-level columns onto the panel file first"),
+            .exclude: .notYet("leave the unit's rows out of the panel file"),
+            .sensitivityOut: .notYet("explain one year for the sensitivity table"),
+            .funnelIndicator: .notYet("draw the funnel from one year's data"),
+            .bootstrap: .undefined("a panel's rank intervals come from draws of the persistent effects"),
+        ],
+    ]
+
+    /// How `kind` takes `capability`: nil when supported.
+    public static func refusal(_ capability: Capability, for kind: ModelKind) -> Refusal? {
+        refusals[kind]?[capability]
+    }
+
+    /// The message refusing `capability` for `kind`.
+    public static func message(_ capability: Capability, for kind: ModelKind) -> String? {
+        guard let r = refusal(capability, for: kind) else { return nil }
+        switch r {
+        case let .undefined(why): return "\(capability.option) with \(kind.phrase): not defined; \(why)"
+        case let .notYet(instead): return "\(capability.option) with \(kind.phrase): not in this version; \(instead)"
+        }
+    }
+
+    /// Throws the first refused capability among those asked for.
+    public static func check(_ asked: [Capability], for kind: ModelKind) throws {
+        for c in asked where refusal(c, for: kind) != nil { throw CapabilityError(kind: kind, capability: c) }
+    }
+}
+
+/// A combination of model kind and capability that the table refuses.
+public struct CapabilityError: VarexError, Equatable {
+    public let kind: ModelKind
+    public let capability: Capability
+    public var exitCode: Int32 { 1 }
+    public var description: String { CapabilityTable.message(capability, for: kind) ?? "" }
+}

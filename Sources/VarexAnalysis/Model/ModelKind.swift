@@ -1,0 +1,60 @@
+import Varex
+
+/// The kinds of model Varex fits. A request's kind is chosen once, by
+/// ``FitRequest/kind(family:stream:panel:)``, from its flags or spec keys; every command then
+/// asks ``CapabilityTable`` what that kind supports.
+public enum ModelKind: String, CaseIterable, Sendable, Hashable {
+    /// OLS or WLS (`lm`).
+    case linear
+    /// A linear model with absorbed fixed effects (`--absorb`, as `fixest::feols`).
+    case absorbed
+    /// A generalized linear model (`--family`, as `glm`).
+    case glm
+    /// A linear mixed model (random-effect terms, as `lme4::lmer`).
+    case mixed
+    /// An OLS fit read a block of rows at a time (`--stream`).
+    case streamed
+    /// A panel explanation with a random intercept per unit (`explain --panel`).
+    case panel
+
+    /// How a message names the kind: the words a user gave for it.
+    public var phrase: String {
+        switch self {
+        case .linear: return "a linear model"
+        case .absorbed: return "--absorb"
+        case .glm: return "--family"
+        case .mixed: return "random-effect terms"
+        case .streamed: return "--stream"
+        case .panel: return "--panel"
+        }
+    }
+}
+
+extension FitRequest {
+    /// The request's model kind: `--stream`, then a panel, then random-effect terms in the
+    /// formula, then a family, then absorbed factors; otherwise a linear model.
+    public func kind(family: Family?, stream: Bool = false, panel: Bool = false) -> ModelKind {
+        if stream { return .streamed }
+        if panel { return .panel }
+        if MixedFormula.hasRandomTerms(formula) { return .mixed }
+        if family != nil { return .glm }
+        if !absorb.isEmpty { return .absorbed }
+        return .linear
+    }
+}
+
+extension FitRequest {
+    /// The capabilities the request's own fields ask for (weights, covariance, joins, exclusions,
+    /// columns carried, absorbed factors, random-effect terms); a command adds its own flags.
+    public var asked: [Capability] {
+        var out: [Capability] = []
+        if weights != nil { out.append(.weights) }
+        if covariance == .cr2 { out.append(.cr2) } else if covariance.isClustered { out.append(.clusteredSE) } else if covariance != .classical { out.append(.robustSE) }
+        if !joins.isEmpty { out.append(.join) }
+        if !exclude.isEmpty { out.append(.exclude) }
+        if label != nil || !keep.isEmpty { out.append(.labelAndKeep) }
+        if !absorb.isEmpty { out.append(.absorb) }
+        if MixedFormula.hasRandomTerms(formula) { out.append(.randomTerms) }
+        return out
+    }
+}
