@@ -80,61 +80,49 @@ struct Fit: ParsableCommand {
 
     func validate() throws {
         if link != nil && family == nil { throw ValidationError("--link needs --family") }
-        if dfbetas != nil {
-            if residuals == nil && xlsx == nil { throw ValidationError("--dfbetas chooses the residual table's columns: give --residuals or --xlsx") }
-            if family != nil { throw ValidationError("--dfbetas with --family: a GLM's residual table has no DFBETAS") }
-        }
-        if family != nil {
-            if let se = model.se, se != .classical { throw ValidationError("--se \(se.rawValue) with --family: a GLM's standard errors are classical (summary.glm) in this version") }
-            if anova { throw ValidationError("--anova with --family: the analysis of deviance is not in this version; compare GLMs with their deviances") }
-            if saveModel != nil { throw ValidationError("--save-model with --family: saved models are linear models in this version") }
-            if xlsx != nil { throw ValidationError("--xlsx with --family: not in this version; write --residuals as CSV") }
+        if dfbetas != nil, residuals == nil && xlsx == nil {
+            throw ValidationError("--dfbetas chooses the residual table's columns: give --residuals or --xlsx")
         }
     }
 
     func run() throws {
         let spec = try model.loadSpec()
         let request = try model.request(data: data, spec: spec)
-        if stream {
-            try checkStream(request)
+        let kind = request.kind(family: family, stream: stream)
+        try CapabilityTable.check(asked(request), for: kind)
+        if kind != .mixed {
+            if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
+            if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
+        }
+        switch kind {
+        case .streamed:
+            guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
                                    dialect: csv.dialect())
-            return
-        }
-        if MixedFormula.hasRandomTerms(request.formula) {
-            try checkMixed(request)
+        case .mixed:
             let a = try MixedAnalysis(request, reml: !ml)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect())
-            return
-        }
-        if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
-        if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
-        if let family {
-            let a = try GLMAnalysis(request, family: family, link: link)
+        case .glm:
+            let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
             try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect())
-            return
+        case .linear, .absorbed, .panel:
+            let analysis = try FitAnalysis(request, anova: anova)
+            try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
+                                dialect: csv.dialect(), xlsx: xlsx, dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic,
+                                model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
         }
-        if !request.absorb.isEmpty {
-            if anova { throw ValidationError("--anova with --absorb: not in this version; compare models with the factor in the formula") }
-            if saveModel != nil { throw ValidationError("--save-model with --absorb: a saved model predicts new rows, which need the absorbed effects; put the factor in the formula") }
-        }
-        let analysis = try FitAnalysis(request, anova: anova)
-        try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
-                            dialect: csv.dialect(), xlsx: xlsx, dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, model: try saveModel.map { ($0, try SavedModel(run: analysis.run).json()) })
     }
-}
 
-extension Fit {
-    /// What a mixed model does not take in this version, each refused by its flag.
-    func checkMixed(_ request: FitRequest) throws {
-        let refused: [(Bool, String)] = [
-            (family != nil, "--family (a generalized linear mixed model)"), (request.weights != nil, "--weights"),
-            (request.covariance != .classical, "--se \(request.covariance.rawValue)"), (!request.clusters.isEmpty, "--cluster"),
-            (anova, "--anova"), (saveModel != nil, "--save-model"), (!request.absorb.isEmpty, "--absorb"), (dfbetas != nil, "--dfbetas"), (xlsx != nil, "--xlsx"), (format == .markdown || format == .csv, "--format \(format.rawValue)"),
-        ]
-        if let (_, flag) = refused.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) with random-effect terms: not in this version")
-        }
+    /// What the flags and the spec ask of the model, for ``CapabilityTable``.
+    func asked(_ r: FitRequest) -> [Capability] {
+        var out = r.asked
+        if family != nil { out.append(.family) }
+        if anova { out.append(.anova) }
+        if saveModel != nil { out.append(.saveModel) }
+        if dfbetas != nil { out.append(.dfbetas) }
+        if xlsx != nil { out.append(.xlsx) }
+        if format == .markdown || format == .csv { out.append(.textFormats) }
+        return out
     }
 }
 
@@ -156,31 +144,6 @@ enum MixedReport {
             outputs.append(("-", format == .json ? MixedSummary.json(a) : MixedSummary.text(a, source: a.data.table.source)))
         }
         try OutputFiles.write(outputs)
-    }
-}
-
-extension Fit {
-    /// What `--stream` cannot combine with, refused before any reading.
-    func checkStream(_ request: FitRequest) throws {
-        var others: [String] = []
-        if request.weights != nil { others.append("--weights") }
-        if !request.clusters.isEmpty { others.append("--cluster") }
-        if !request.absorb.isEmpty { others.append("--absorb") }
-        if request.covariance != .classical { others.append("--se \(request.covariance.rawValue)") }
-        if !request.joins.isEmpty { others.append("--join") }
-        if !request.exclude.isEmpty { others.append("--exclude") }
-        if request.label != nil { others.append("--label") }
-        if !request.keep.isEmpty { others.append("--keep") }
-        if xlsx != nil { others.append("--xlsx") }
-        if saveModel != nil { others.append("--save-model") }
-        if family != nil { others.append("--family") }
-        if anova { others.append("--anova") }
-        if dfbetas != nil { others.append("--dfbetas") }
-        if MixedFormula.hasRandomTerms(request.formula) { others.append("random-effect terms") }
-        if !others.isEmpty {
-            throw ValidationError("--stream fits by OLS with classical SEs in this version; not with \(others.joined(separator: ", "))")
-        }
-        guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
     }
 }
 

@@ -31,6 +31,19 @@ struct DistributionTests {
         }
     }
 
+    /// χ² upper tails and cdf against `pchisq` (fixtures/reference/dist_chisq.csv, made by
+    /// make_glm_inference_reference.R), tails down to 1e-300, 1e-12 relative.
+    @Test func chiSquared() throws {
+        let rows = try Fixtures.csv("reference/dist_chisq.csv").rows
+        #expect(rows.count == 77)
+        for row in rows {
+            let x = rNumber(row[0]), df = rNumber(row[1])
+            let c = ChiSquared(df: df)
+            #expect(close(c.survival(x), rNumber(row[2]), rel: Self.rel), "pchisq(\(x), \(df), lower = F) = \(c.survival(x)) vs \(row[2])")
+            #expect(close(c.cdf(x), rNumber(row[3]), rel: Self.rel), "pchisq(\(x), \(df)) = \(c.cdf(x)) vs \(row[3])")
+        }
+    }
+
     @Test func fDistribution() throws {
         for row in try Fixtures.csv("reference/dist_f_cdf.csv").rows {
             let x = rNumber(row[0]), d1 = rNumber(row[1]), d2 = rNumber(row[2])

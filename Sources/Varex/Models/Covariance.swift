@@ -59,39 +59,14 @@ extension LinearFit {
         }
         if type == .cr2 { return try BellMcCaffrey(fit: self).covariance }
         if type.isClustered { return try clusteredCovariance(type) }
-        let h = roundedLeverage
-        // As sandwich::vcovHC: a row with h = 1 makes e²/(1 − h) 0/0, and every entry NaN.
-        if type.dividesByOneMinusLeverage, h.contains(1) {
-            return Matrix(rows: p, columns: p, repeating: .nan)
-        }
-        let b = try influenceDirections()
-        let e = weightedResiduals
-        let nn = Double(n), k = Double(parameterCount)
-        // HC4, HC4m and HC5 discount by n·h/p with p = Σh rounded, as sandwich's meatHC.
-        let p0 = h.reduce(0, +).rounded()
-        let hMax = h.max() ?? 0
-        var omega = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let e2 = e[i] * e[i]
-            let ratio = nn * h[i] / p0
-            switch type {
-            case .hc0, .classical: omega[i] = e2
-            case .hc1: omega[i] = e2 * nn / (nn - k)
-            case .hc2: omega[i] = e2 / (1 - h[i])
-            case .hc3: omega[i] = e2 / ((1 - h[i]) * (1 - h[i]))
-            case .hc4: omega[i] = e2 / pow(1 - h[i], min(4, ratio))
-            case .hc4m: omega[i] = e2 / pow(1 - h[i], min(1, ratio) + min(1.5, ratio))
-            case .hc5: omega[i] = e2 / pow(1 - h[i], min(ratio, max(4, nn * 0.7 * hMax / p0))).squareRoot()
-            case .cr0, .cr1, .cr2: omega[i] = .nan // handled above
-            }
-        }
-        var weighted = b
-        for kk in 0..<b.columns { for i in 0..<n { weighted[i, kk] *= omega[i] } }
-        let v = try b.multiplied(by: weighted, transposeSelf: true)
-        var out = Matrix(rows: p, columns: p, repeating: .nan)
-        let est = estimable
-        for (a, ja) in est.enumerated() { for (c, jc) in est.enumerated() { out[ja, jc] = v[a, c] } }
-        return out
+        let v = try sandwich().heteroskedasticityConsistent(type)
+        return Sandwich.expand(v, estimable: estimable, to: p)
+    }
+
+    /// The fit's sandwich: influence directions √wᵢ x̃ᵢ (X̃ᵀWX̃)⁻¹ and residuals √wᵢ eᵢ.
+    func sandwich() throws -> Sandwich {
+        Sandwich(directions: try influenceDirections(), residuals: weightedResiduals, leverage: roundedLeverage,
+                 parameters: parameterCount)
     }
 }
 
@@ -114,24 +89,37 @@ public enum ClusterTestDF: String, Sendable, CaseIterable {
     case residual
 }
 
-extension LinearFit {
+extension DesignMatrix {
     /// The number of clusters of each clustering column (the smallest sets the test df).
-    public var clusterCounts: [Int] { design.clusters.map { Set($0.labels).count } }
+    public var clusterCounts: [Int] { clusters.map { Set($0.labels).count } }
 
     /// A clustering column with one cluster leaves no variation between clusters to estimate
     /// from (R's vcovCL and clubSandwich refuse it too): an error naming the column.
     func checkClusterCounts() throws {
-        for (c, count) in zip(design.clusters, clusterCounts) where count < 2 {
+        for (c, count) in zip(clusters, clusterCounts) where count < 2 {
             throw ModelError.oneCluster(column: c.name, rows: c.labels.count)
         }
     }
+
+    /// The df of t and F tests with a clustered covariance: G − 1 for the fewest clusters
+    /// (Stata's), or `residual` when the design asks for n − rank.
+    func clusteredTestDegreesOfFreedom(residual: Int) -> Int {
+        clusterTestDF == .clusters ? max((clusterCounts.min() ?? 1) - 1, 0) : residual
+    }
+}
+
+extension LinearFit {
+    /// The number of clusters of each clustering column (the smallest sets the test df).
+    public var clusterCounts: [Int] { design.clusterCounts }
+
+    func checkClusterCounts() throws { try design.checkClusterCounts() }
 
     /// The degrees of freedom of t and F tests with covariance `type`: n − rank, or for a
     /// clustered covariance G − 1 with G the fewest clusters of any clustering column (Stata's
     /// choice), unless the design asks for n − rank (``ClusterTestDF/residual``: R's
     /// `coeftest(fit, vcovCL)` and `car::Anova(fit, vcov. = vcovCL)`).
     public func testDegreesOfFreedom(_ type: CovarianceType) -> Int {
-        type.isClustered && design.clusterTestDF == .clusters ? max((clusterCounts.min() ?? 1) - 1, 0) : dfResidual
+        type.isClustered ? design.clusteredTestDegreesOfFreedom(residual: dfResidual) : dfResidual
     }
 
     /// Cluster-robust covariance, as `sandwich::vcovCL`: (XᵀWX)⁻¹ [Σ_c sign_c adj_c Σ_g u_g u_gᵀ]
@@ -141,35 +129,6 @@ extension LinearFit {
     func clusteredCovariance(_ type: CovarianceType) throws -> Matrix {
         guard !design.clusters.isEmpty else { throw ModelError.needsCluster(type.rawValue) }
         try checkClusterCounts()
-        let b = try influenceDirections()
-        let e = weightedResiduals
-        let k = b.columns, p = coefficients.count
-        var dimensions: [(sign: Double, labels: [String])] = design.clusters.map { (1, $0.labels) }
-        if design.clusters.count == 2 {
-            let a = design.clusters[0].labels, c = design.clusters[1].labels
-            dimensions.append((-1, zip(a, c).map { $0 + "\u{1F}" + $1 }))
-        }
-        var meat = Matrix(rows: k, columns: k)
-        for d in dimensions {
-            var index: [String: Int] = [:]
-            for l in d.labels where index[l] == nil { index[l] = index.count }
-            var sums = [Double](repeating: 0, count: index.count * k)
-            for i in 0..<n {
-                let g = index[d.labels[i]]!
-                for j in 0..<k { sums[g * k + j] += b[i, j] * e[i] }
-            }
-            let count = Double(index.count)
-            let adjust = type == .cr1 ? count / (count - 1) : 1
-            for g in 0..<index.count {
-                for r in 0..<k { for c in 0..<k { meat[r, c] += d.sign * adjust * sums[g * k + r] * sums[g * k + c] } }
-            }
-        }
-        if type == .cr1 {
-            let factor = Double(n - 1) / Double(n - parameterCount)
-            meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * factor })
-        }
-        var out = Matrix(rows: p, columns: p, repeating: .nan)
-        for (a, ja) in estimable.enumerated() { for (c, jc) in estimable.enumerated() { out[ja, jc] = meat[a, c] } }
-        return out
+        return Sandwich.expand(try sandwich().clustered(type, clusters: design.clusters), estimable: estimable, to: coefficients.count)
     }
 }

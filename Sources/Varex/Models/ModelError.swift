@@ -13,8 +13,8 @@ public enum ModelError: VarexError, Equatable {
     case cr2WithAbsorb
     /// `--absorb` with a GLM.
     case absorbWithFamily
-    /// `--cluster` with a GLM: its standard errors would silently be the classical ones.
-    case clusterWithFamily
+    /// CR2 for a GLM: the Bell–McCaffrey adjustment is defined here for linear models only.
+    case cr2WithFamily
     /// A clustering column whose rows used all fall in one cluster.
     case oneCluster(column: String, rows: Int)
     /// `--absorb` of a factor with one row per level: the fixed effects fit every row exactly.
@@ -49,9 +49,8 @@ public enum ModelError: VarexError, Equatable {
             return "--cluster \(column): all \(rows) rows used are in one cluster; cluster-robust standard errors need at least two clusters (as R's vcovCL and clubSandwich)"
         case let .absorbedEveryRow(factor, rows):
             return "--absorb \(factor): each of its levels has one row (\(rows) rows), so its fixed effects fit every row exactly and nothing is left to estimate the other terms from; absorb a factor that groups rows (a council over several years)"
-        case .clusterWithFamily:
-            return "--cluster with --family: a GLM's cluster-robust (sandwich) standard errors are not in this version, and its "
-                + "classical ones are not clustered; fit a linear model with --cluster, or drop --cluster"
+        case .cr2WithFamily:
+            return "CR2 (Bell–McCaffrey) standard errors are for linear models here; a GLM takes CR0 or CR1 (sandwich::vcovCL)"
         case let .needsCluster(type):
             return "\(type) standard errors are clustered: name the clustering column (--cluster COLUMN)"
         case let .needsFamily(feature):

@@ -10,11 +10,12 @@ public enum GLMSummary {
         o += TextSummary.aligned([["Min", "1Q", "Median", "3Q", "Max"],
                                   FitSummary.quantiles(f.devianceResiduals, [0, 0.25, 0.5, 0.75, 1]).map { NumberFormat.significant($0, 4) }],
                                  leftFirst: false)
-        let table = f.coefficientTable(level: a.level)
+        let table = a.coefficients
         let aliased = table.filter(\.isAliased).count
         o += aliased > 0 ? "\nCoefficients: (\(aliased) not defined because of singularities)\n" : "\nCoefficients:\n"
         let stat = f.family.usesZ ? "z" : "t"
-        var rows = [["", "Estimate", "Std. Error", "\(stat) value", "Pr(>|\(stat)|)", ""]]
+        let seHead = a.covariance == .classical ? "Std. Error" : "\(a.covariance.rawValue) SE"
+        var rows = [["", "Estimate", seHead, "\(stat) value", "Pr(>|\(stat)|)", ""]]
         for c in table {
             if c.isAliased { rows.append([c.term, "NA", "NA", "NA", "NA", ""]); continue }
             rows.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false),
@@ -30,7 +31,11 @@ public enum GLMSummary {
             o += "  (\(f.design.dropped.count) observation\(f.design.dropped.count == 1 ? "" : "s") left out: \(TextSummary.reasons(f.design.dropped)))\n"
         }
         o += "AIC: \(f.aic.map { NumberFormat.significant($0, 5) } ?? "NA")\n\n"
+        if a.covariance != .classical { o += "Standard errors: \(standardErrors(a))\n" }
         o += "Number of Fisher Scoring iterations: \(f.iterations)\n"
+        if let tables = a.anova {
+            o += "\n" + AnovaText.render(tables.sequential, fit: f) + "\n" + AnovaText.render(tables.typeII, fit: f)
+        }
         return o
     }
 
@@ -45,16 +50,24 @@ public enum GLMSummary {
         o += "  \"formula\": \(s(f.design.formula.text)),\n  \"family\": \(s(f.family.rawValue)),\n  \"link\": \(s(f.link.rawValue)),\n"
         o += "  \"n\": \(f.n),\n  \"n_dropped\": \(f.design.dropped.count),\n  \"rank\": \(f.rank),\n"
         o += "  \"df_residual\": \(f.dfResidual),\n  \"df_null\": \(f.dfNull),\n  \"coefficients\": [\n"
-        o += f.coefficientTable(level: a.level).map { c in
+        o += a.coefficients.map { c in
             "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), "
                 + "\"statistic\": \(n(c.t)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), \"ci_high\": \(n(c.confidenceHigh))}"
         }.joined(separator: ",\n")
         o += "\n  ],\n"
-        o += "  \"statistic\": \(s(f.family.usesZ ? "z" : "t")),\n"
+        o += "  \"statistic\": \(s(f.family.usesZ ? "z" : "t")),\n  \"covariance\": \(s(a.covariance.rawValue)),\n"
+        if !a.clusters.isEmpty {
+            o += "  \"clusters\": [" + a.clusters.map { "{\"column\": \(s($0.name)), \"count\": \($0.count)}" }.joined(separator: ", ") + "],\n"
+            if !f.family.usesZ { o += "  \"test_df\": \(f.testDegreesOfFreedom(a.covariance)),\n" }
+        }
         o += "  \"deviance\": \(n(f.deviance)),\n  \"null_deviance\": \(n(f.nullDeviance)),\n"
         o += "  \"aic\": \(n(f.aic ?? .nan)),\n  \"log_likelihood\": \(n(f.logLikelihood ?? .nan)),\n"
         o += "  \"pearson_chi2\": \(n(f.pearsonChiSquare)),\n"
         o += "  \"dispersion\": \(n(f.dispersion)),\n  \"iterations\": \(f.iterations),\n  \"converged\": \(f.converged)"
+        if let tables = a.anova {
+            o += ",\n  \"anova\": {\"sequential\": \(AnovaText.json(tables.sequential)),\n    \"type_ii\": \(AnovaText.json(tables.typeII)), "
+                + "\"test\": \(s(tables.sequential.test.rawValue)), \"dispersion\": \(n(tables.sequential.dispersion))}"
+        }
         if !f.warnings.isEmpty { o += ",\n  \"warnings\": [" + f.warnings.map(s).joined(separator: ", ") + "]" }
         return o + "\n}\n"
     }
@@ -107,5 +120,15 @@ extension GLMSummary {
         o += "  \"subset_deviance_explained\": [" + d.subsetDevianceExplained.map(n).joined(separator: ", ") + "],\n"
         o += "  \"baseline_link\": \(n(d.baseline))\n}\n"
         return o
+    }
+
+    /// The covariance line under the table: sandwich or clustered, and the tests' reference.
+    static func standardErrors(_ a: GLMAnalysis) -> String {
+        let tests = a.fit.family.usesZ ? "z tests" : "t on \(a.fit.testDegreesOfFreedom(a.covariance)) df"
+        if a.covariance.isClustered {
+            let by = a.clusters.map { "\($0.name), \($0.count) clusters" }.joined(separator: "; ")
+            return "\(a.covariance.rawValue) (clustered by \(by); \(tests); sandwich::vcovCL)"
+        }
+        return "\(a.covariance.rawValue) (heteroskedasticity-consistent; \(tests); sandwich::vcovHC)"
     }
 }

@@ -5,11 +5,25 @@ public struct GLMAnalysis: Sendable {
     public let data: ModelData
     public let fit: GeneralizedLinearFit
     public let level: Double
+    /// The covariance the standard errors use (classical, HC0 … HC5, CR0, CR1).
+    public let covariance: CovarianceType
+    /// The coefficient table with that covariance.
+    public let coefficients: [CoefficientRow]
+    /// With `anova`: R's sequential analysis of deviance and car's Type II likelihood-ratio table.
+    public let anova: (sequential: DevianceTable, typeII: DevianceTable)?
 
-    public init(_ request: FitRequest, family: Family, link: Link? = nil) throws {
+    public init(_ request: FitRequest, family: Family, link: Link? = nil, anova: Bool = false) throws {
         data = try ModelData(request)
         fit = try GeneralizedLinearModel.fit(data.design, family: family, link: link, tolerance: request.tolerance)
         level = request.level
+        covariance = request.covariance
+        coefficients = try fit.coefficientTable(covariance: covariance, level: level)
+        self.anova = anova ? (try DevianceTable.sequential(fit), try DevianceTable.typeII(fit)) : nil
+    }
+
+    /// The clustering columns with their numbers of clusters (empty unless clustered).
+    public var clusters: [(name: String, count: Int)] {
+        covariance.isClustered ? zip(fit.design.clusters.map(\.name), fit.design.clusterCounts).map { ($0, $1) } : []
     }
 
     /// One row per input row: the id (and label and kept columns), then `observed` (the

@@ -113,23 +113,6 @@ public struct GeneralizedLinearFit: Sendable {
                       columnMajor: unscaledCovariance.storage.map { $0 * phi })
     }
 
-    /// `summary.glm`'s table: estimate, SE, z (binomial, Poisson) or t (on the residual df)
-    /// and its two-sided p-value, and `level` Wald intervals with the same quantile.
-    public func coefficientTable(level: Double = 0.95) -> [CoefficientRow] {
-        let v = covariance
-        let t = StudentT(df: Double(dfResidual))
-        let q = family.usesZ ? Normal.quantile(1 - (1 - level) / 2) : t.quantile(1 - (1 - level) / 2)
-        return terms.indices.map { j in
-            let b = coefficients[j]
-            guard !b.isNaN else { return .aliased(terms[j]) }
-            let se = v[j, j].squareRoot()
-            let z = b / se
-            let p = family.usesZ ? 2 * Normal.survival(abs(z)) : t.twoSidedPValue(z)
-            return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: z, pValue: p,
-                                  confidenceLow: b - q * se, confidenceHigh: b + q * se)
-        }
-    }
-
     /// R's warnings for the fit, in its words.
     public var warnings: [String] {
         var out: [String] = []

@@ -16,7 +16,6 @@ public enum GeneralizedLinearModel {
         let link = link ?? family.defaultLink
         guard family.links.contains(link) else { throw GLMError.linkNotAllowed(family: family, link: link) }
         if design.absorbed != nil { throw ModelError.absorbWithFamily }
-        if !design.clusters.isEmpty { throw ModelError.clusterWithFamily }
         let n = design.y.count, p = design.columnNames.count
         if n == 0 { throw ModelError.allRowsDropped(total: design.tableRowCount, commonestReason: design.dropped.first?.reason ?? "no rows") }
         guard n >= p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: design.dropped.count) }
@@ -152,11 +151,18 @@ public enum GeneralizedLinearModel {
     /// The deviance of the fit's GLM refitted on the design columns `columns` only (with its
     /// weights and offset): what the deviance-explained shares of `explain` compare.
     public static func deviance(of fit: GeneralizedLinearFit, columns: [Int]) throws -> Double {
+        try refit(fit, columns: columns).deviance
+    }
+
+    /// The fit's GLM refitted on the design columns `columns` (with its weights and offset,
+    /// from R's starting values, as `glm.fit` on those columns): its deviance and residual df.
+    public static func refit(_ fit: GeneralizedLinearFit, columns: [Int]) throws -> (deviance: Double, dfResidual: Int) {
         let full = fit.design.x.rounded
         var x = Matrix(rows: full.rows, columns: columns.count)
         for (k, j) in columns.enumerated() { for i in 0..<full.rows { x[i, k] = full[i, j] } }
-        return try irls(x: x, y: fit.y, prior: fit.priorWeights, startWeights: fit.design.trials == nil ? fit.priorWeights : fit.trials,
-                        offset: fit.offset, family: fit.family, link: fit.link, tolerance: fit.tolerance).deviance
+        let r = try irls(x: x, y: fit.y, prior: fit.priorWeights, startWeights: fit.design.trials == nil ? fit.priorWeights : fit.trials,
+                         offset: fit.offset, family: fit.family, link: fit.link, tolerance: fit.tolerance)
+        return (r.deviance, fit.priorWeights.filter { $0 > 0 }.count - (columns.isEmpty ? 0 : r.solution.rank))
     }
 
     /// R's null deviance: about the weighted mean with an intercept and no offset; with an

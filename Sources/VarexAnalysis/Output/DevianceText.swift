@@ -1,0 +1,47 @@
+import Varex
+
+extension AnovaText {
+    /// `anova(fit, test = ...)` or `car::Anova(fit)` on a GLM, as R prints them.
+    public static func render(_ table: DevianceTable, fit: GeneralizedLinearFit) -> String {
+        let response = fit.design.responseLabel
+        var o: String
+        var rows: [[String]]
+        let dev = { (x: Double?) in x.map { NumberFormat.significant($0, 5, trim: false) } ?? "" }
+        let p = { (x: Double?) in x.map { $0.isNaN ? "NA" : NumberFormat.pValue($0) } ?? "" }
+        switch table.kind {
+        case .sequential:
+            o = "Analysis of Deviance Table\n\nModel: \(fit.family.rawValue), link: \(fit.link.rawValue)\n\nResponse: \(response)\n\n"
+            o += "Terms added sequentially (first to last)\n\n"
+            let f = table.test == .f
+            rows = [["", "Df", "Deviance", "Resid. Df", "Resid. Dev"] + (f ? ["F", "Pr(>F)"] : ["Pr(>Chi)"]) + [""]]
+            for r in table.rows {
+                var row = [r.term, r.df.map(String.init) ?? "", dev(r.deviance), r.residualDF.map(String.init) ?? "", dev(r.residualDeviance)]
+                if f { row.append(r.statistic.map { NumberFormat.significant($0, 4, trim: false) } ?? "") }
+                row += [p(r.pValue), r.pValue.map(TextSummary.stars) ?? ""]
+                rows.append(row)
+            }
+        case .typeII:
+            o = "Analysis of Deviance Table (Type II tests: each term after every term that does not contain it)\n\nResponse: \(response)\n"
+            rows = [["", "LR Chisq", "Df", "Pr(>Chisq)", ""]]
+            for r in table.rows {
+                rows.append([r.term, dev(r.statistic), r.df.map(String.init) ?? "", p(r.pValue), r.pValue.map(TextSummary.stars) ?? ""])
+            }
+        }
+        o += TextSummary.aligned(rows, leftFirst: true)
+        o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+        if table.dispersion != 1 { o += "Tests scaled by the dispersion, \(NumberFormat.significant(table.dispersion, 7)) (Pearson χ² / residual df)\n" }
+        return o
+    }
+
+    /// The rows as a JSON array: `term, df, deviance, resid_df, resid_dev, statistic, p_value`
+    /// (null where undefined; the `NULL` row first in the sequential table).
+    public static func json(_ table: DevianceTable) -> String {
+        let n = { (x: Double?) in JSONSummary.number(x ?? .nan) }
+        let i = { (x: Int?) in x.map(String.init) ?? "null" }
+        return "[" + table.rows.map { r in
+            "{\"term\": \(JSONSummary.string(r.term)), \"df\": \(i(r.df)), \"deviance\": \(n(r.deviance)), "
+                + "\"resid_df\": \(i(r.residualDF)), \"resid_dev\": \(n(r.residualDeviance)), \"statistic\": \(n(r.statistic)), "
+                + "\"p_value\": \(n(r.pValue))}"
+        }.joined(separator: ", ") + "]"
+    }
+}
