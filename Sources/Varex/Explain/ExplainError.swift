@@ -121,7 +121,7 @@ public enum ExplainError: SettingMessage, Equatable {
         case let .panelScaleOfTransformedResponse(response):
             return """
                 --scale with the response \(response) in a panel explain: its effects are on the transformed scale, \
-                and moving them back to pounds for each year and council is not in this version; explain the \
+                and Varex does not move them back to pounds for each year and council; explain the \
                 response in pounds (such as spend per adult), or leave out --scale
                 """
         case let .logBaseNotConstant(response):

@@ -42,7 +42,7 @@ public enum ModelError: VarexError, Equatable {
         case .cr2NeedsOneCluster:
             return "CR2 standard errors take one clustering column (as clubSandwich); use CR1 for two-way clustering"
         case .cr2WithAbsorb:
-            return "CR2 with --absorb: not in this version; put the factor in the formula, or use CR1"
+            return "CR2 standard errors are not computed with absorbed factors; put the factor in the formula, or use CR1"
         case .absorbWithFamily:
             return "--absorb with --family: absorbing fixed effects is for linear models in this version; put the factor in the formula"
         case let .oneCluster(column, rows):

@@ -328,7 +328,7 @@ public enum StreamError: VarexError, Equatable {
         case let .basis(name):
             return "--stream: '\(name)' learns from all the data first; a fit read in blocks cannot (fit in memory without --stream)"
         case .offset:
-            return "--stream: offset() terms are not in this version (fit in memory without --stream)"
+            return "--stream: a fit read in blocks takes no offset() term (fit in memory without --stream)"
         case let .changed(location, level):
             return "\(location): '\(MessageText.quote(level))' is a level the first pass through the file did not see (--stream): the file changed while it was read"
         case let .fileChanged(what):

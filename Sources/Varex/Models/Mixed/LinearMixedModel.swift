@@ -3,7 +3,8 @@ import VarexLinearAlgebra
 
 /// Problems that stop a linear mixed model from being fitted.
 public enum MixedModelError: VarexError, Equatable {
-    /// A feature of linear models a mixed model does not take in this version.
+    /// A feature of linear models the mixed-model fit does not take (weights, an offset, a
+    /// count pair); the analysis module's capability table refuses them first.
     case notSupported(String)
     /// Fixed-effect columns that are linear combinations of others.
     case rankDeficient([String])
@@ -17,7 +18,7 @@ public enum MixedModelError: VarexError, Equatable {
     public var description: String {
         switch self {
         case let .notSupported(what):
-            return "\(what) with random-effect terms: not in this version"
+            return "a linear mixed model here takes no \(what); fit without it, or a linear model with the group in the formula"
         case let .rankDeficient(columns):
             return """
                 the fixed-effect columns are linearly dependent (\(columns.joined(separator: ", ")) \

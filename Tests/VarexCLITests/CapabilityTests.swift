@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import VarexAnalysis
+
+/// Every model kind × capability cell through the binary: a cell the table refuses gives the
+/// table's one-line message, exit 1 and no output file; a cell it supports runs (exit 0). The
+/// numbers of the supported cells are checked against R in each feature's own tests; this walk
+/// is what keeps the table and the commands from drifting apart.
+struct CapabilityTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+    static let rurality = CLI.fixture("councils/rurality_2011.csv")
+
+    /// The command line of a kind, with the formula's extra right-hand side `extra`.
+    static func base(_ kind: ModelKind, command: String, randomTerm: Bool = false) -> [String] {
+        let re = randomTerm ? " + (1 | region)" : ""
+        switch kind {
+        case .linear: return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score" + re]
+        case .absorbed:
+            return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score" + re, "--absorb", "region"]
+        case .glm:
+            return [command, councils, "--id", "code", "--family", "poisson",
+                    "--formula", "ascof_2a2_num ~ imd_score + offset(log(ascof_2a2_den))" + re]
+        case .mixed: return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | region)"]
+        case .streamed: return [command, councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score" + re, "--stream"]
+        case .panel:
+            return [command, panel, "--panel", "code", "--time", "financial_year",
+                    "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year" + re, "--draws", "50"]
+        }
+    }
+
+    /// The command a kind's cells run on, and the extra arguments of a capability (nil where the
+    /// capability is not an option of that command, or is the kind itself).
+    static func line(_ kind: ModelKind, _ c: Capability, dir: String) -> [String]? {
+        let command: String
+        switch c {
+        case .explain, .sensitivityOut: command = "explain"
+        case .rank: command = "rank"
+        case .report, .funnelIndicator, .bootstrap: command = "report"
+        default: command = kind == .panel ? "explain" : "fit"
+        }
+        if kind == .streamed && command != "fit" { return nil }
+        if kind == .panel && command == "rank" { return nil }
+        if kind == .panel && command == "explain" && [.explain].contains(c) { return nil }
+        let groups = command == "fit" ? [] : ["--justified", kind == .panel ? "need=imd_score,financial_year" : "need=imd_score"]
+        var extra: [String]
+        switch c {
+        case .weights: extra = ["--weights", "pop_18p"]
+        case .robustSE: extra = ["--se", "HC3"]
+        case .clusteredSE: extra = ["--cluster", "region", "--se", "CR1"]
+        case .cr2: extra = ["--cluster", "region", "--se", "CR2"]
+        case .anova: extra = ["--anova"]
+        case .saveModel: extra = ["--save-model", dir + "/model.json"]
+        case .dfbetas: extra = ["--dfbetas", "all", "--residuals", dir + "/out.csv"]
+        case .xlsx: extra = ["--xlsx", dir + "/out.xlsx"]
+        case .textFormats: extra = ["--format", "markdown"]
+        case .join: extra = ["--join", rurality]
+        case .exclude: extra = ["--exclude", "E06000001"]
+        case .labelAndKeep: extra = ["--label", "name"]
+        case .family: extra = ["--family", "gaussian"]
+        case .absorb: extra = ["--absorb", "region"]
+        case .randomTerms: extra = []
+        case .explain, .rank: extra = []
+        case .report: extra = ["--html", dir + "/report.html", "--bootstrap", "50"]
+        case .sensitivityOut: extra = ["--sensitivity-out", dir + "/sensitivity.csv"]
+        case .funnelIndicator: extra = ["--html", dir + "/report.html", "--funnel-indicator", "ascof_1a", "--funnel-moe", "ascof_1a_moe"]
+        case .bootstrap: extra = ["--html", dir + "/report.html", "--bootstrap", "50"]
+        }
+        if command == "report" && c != .report && c != .bootstrap && c != .funnelIndicator { return nil }
+        if kind == .panel, command == "report", c == .report { extra = ["--html", dir + "/report.html"] }
+        if kind == .panel && [.anova, .saveModel, .dfbetas, .textFormats].contains(c) { return nil }
+        if command == "explain" || command == "rank" || command == "report", [.anova, .saveModel, .dfbetas, .textFormats].contains(c) { return nil }
+        // A cell on a command the kind does not take is that command's cell.
+        let commandCapability: Capability? = ["explain": .explain, "rank": .rank, "report": .report][command]
+        if let cc = commandCapability, cc != c, CapabilityTable.refusal(cc, for: kind) != nil { return nil }
+        // The kind itself is not a cell of its own row.
+        if (kind == .glm && c == .family) || (kind == .absorbed && c == .absorb) || (kind == .mixed && c == .randomTerms) { return nil }
+        if kind == .streamed && c == .join { extra += [] }
+        if command == "report" && kind != .panel && c == .funnelIndicator { extra += ["--bootstrap", "50"] }
+        return base(kind, command: command, randomTerm: c == .randomTerms) + groups + extra
+    }
+
+    /// The cell a request lands in: the kind is chosen once, random-effect terms first, then a
+    /// family, then absorbed factors, so (absorbed, random terms) is a mixed model asked to absorb.
+    static func resolved(_ kind: ModelKind, _ c: Capability) -> (ModelKind, Capability?) {
+        switch (kind, c) {
+        case (.absorbed, .randomTerms): return (.mixed, .absorb)
+        case (.absorbed, .family): return (.glm, .absorb)
+        case (.glm, .randomTerms): return (.mixed, .family)
+        case (.linear, .absorb): return (.absorbed, nil)
+        case (.linear, .family): return (.glm, nil)
+        case (.linear, .randomTerms): return (.mixed, nil)
+        default: return (kind, c)
+        }
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func everyCell(_ kind: ModelKind) throws {
+        var ran = 0
+        for c in Capability.allCases {
+            let dir = try CLI.temporaryDirectory()
+            guard let line = Self.line(kind, c, dir: dir) else { continue }
+            ran += 1
+            let r = try CLI.run(line)
+            let (k, cell) = Self.resolved(kind, c)
+            if let cell, let message = CapabilityTable.message(cell, for: k) {
+                #expect(r.status == 1 && r.stderr == "varex: error: \(message)\n", "\(kind) × \(c): \(line.joined(separator: " "))\n\(r.stderr)")
+                let left = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+                #expect(left.isEmpty, "\(kind) × \(c) left \(left)")
+            } else {
+                #expect(r.status == 0, "\(kind) × \(c) is supported but failed: \(line.joined(separator: " "))\n\(r.stderr)")
+                // A supported output is written, not silently skipped.
+                for path in line where path.hasPrefix(dir + "/") {
+                    #expect(FileManager.default.fileExists(atPath: path), "\(kind) × \(c) did not write \(path)")
+                }
+            }
+        }
+        #expect(ran >= 8, "\(kind): only \(ran) cells walked")
+    }
+
+    /// No refusal wording outside the table: "not in this version" appears in one source file.
+    @Test func theTableIsTheOnlySourceOfNotInThisVersion() throws {
+        let sources = URL(fileURLWithPath: CLI.repository + "/Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" }
+        #expect(files.count > 100)
+        let offending = try files.filter { try String(contentsOf: $0, encoding: .utf8).contains("not in this version") }.map(\.lastPathComponent)
+        #expect(offending == ["CapabilityTable.swift"], "\(offending)")
+    }
+}
