@@ -35,6 +35,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Leave the row with this id out of the fit (repeatable); it stays in the tables with a note.")
     var exclude: [String] = []
 
+    @Option(help: ArgumentHelp("Fit only the rows where this condition is TRUE, as R's subset: comparisons (< <= > >= == !=, %in% c(...)) of columns, numbers and quoted text, joined by & | ! and parentheses, e.g. 'imd_score > 20 & council_type != \"County\"'. Rows where it is FALSE or NA stay in the per-row tables with a note.", valueName: "EXPR"))
+    var subset: String?
+
     @Option(help: "A column to show beside the id, e.g. the council's name.")
     var label: String?
 
@@ -76,6 +79,7 @@ struct ModelOptions: ParsableArguments {
         for (k, v) in try FitAnalysis.parseReferences(reference) { s.reference[k] = v }
         if !join.isEmpty { s.join = s.path.isEmpty ? join : join.map(absolute) }
         if !exclude.isEmpty { s.exclude = exclude }
+        if let subset { s.subset = subset }
         if let label { s.label = label }
         if !cluster.isEmpty { s.cluster = cluster }
         if let clusterDF { s.clusterDF = clusterDF }

@@ -56,6 +56,7 @@ struct CapabilityTests {
         case .textFormats: extra = ["--format", "markdown"]
         case .join: extra = ["--join", rurality]
         case .exclude: extra = ["--exclude", "E06000001"]
+        case .subset: extra = ["--subset", kind == .panel ? "financial_year != \"2014-15\"" : "imd_score > 15"]
         case .labelAndKeep: extra = ["--label", "name"]
         case .family: extra = ["--family", "gaussian"]
         case .absorb: extra = ["--absorb", "region"]

@@ -96,7 +96,7 @@ struct PanelCLITests {
             (["explain", twice, "--panel", "code", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year"],
              "--panel E06000001 appears twice in --time 2016-17 (data rows 3 and 10)"),
             (["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--formula", formula + " + (1 | region)",
-              "--justified", "all=imd_score,financial_year"], "the formula holds the fixed effects only"),
+              "--justified", "all=imd_score,financial_year"], "random-effect terms with --panel: not defined; the unit's random intercept (1 | unit) is added"),
             (["explain", Self.panel, "--panel", "code", "--formula", formula, "--justified", "all=imd_score,financial_year"], "--panel needs --time"),
             (["explain", Self.panel, "--panel", "nosuch", "--time", "financial_year", "--formula", formula, "--justified", "all=imd_score,financial_year"],
              "no column named 'nosuch'"),

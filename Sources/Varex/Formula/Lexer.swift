@@ -3,7 +3,7 @@ struct Token: Equatable {
     enum Kind: Equatable {
         case identifier(String)
         case number(String)
-        case symbol(Character) // ~ + - * / ^ : ( ) , = |
+        case symbol(Character) // ~ + - * / ^ : ( ) , = | & ! (the last two in a row filter)
         /// A comparison or `%in%` (inside `I()`): < <= > >= == != %in%
         case comparison(String)
         /// A quoted string ('…' or "…").
@@ -47,7 +47,7 @@ enum Lexer {
                 out.append(Token(kind: .string(String(chars[(i + 1)..<j])), position: start))
                 i = j + 1; continue
             }
-            if "~+-*/^:(),=|".contains(c) {
+            if "~+-*/^:(),=|&!".contains(c) {
                 out.append(Token(kind: .symbol(c), position: start)); i += 1; continue
             }
             if c == "`" {

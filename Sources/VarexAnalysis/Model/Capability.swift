@@ -2,7 +2,7 @@
 /// takes a fitted model. ``CapabilityTable`` says which kinds support each.
 public enum Capability: String, CaseIterable, Sendable, Hashable {
     case weights, robustSE, clusteredSE, cr2, anova, saveModel, dfbetas, xlsx, textFormats
-    case join, exclude, labelAndKeep, family, absorb, randomTerms
+    case join, exclude, subset, labelAndKeep, family, absorb, randomTerms
     case explain, rank, report, sensitivityOut, funnelIndicator, bootstrap
 
     /// The option (or command) as a user writes it.
@@ -19,6 +19,7 @@ public enum Capability: String, CaseIterable, Sendable, Hashable {
         case .textFormats: return "--format markdown and csv"
         case .join: return "--join"
         case .exclude: return "--exclude"
+        case .subset: return "--subset"
         case .labelAndKeep: return "--label and --keep"
         case .family: return "--family"
         case .absorb: return "--absorb"

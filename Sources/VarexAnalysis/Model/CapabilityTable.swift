@@ -54,7 +54,7 @@ public enum CapabilityTable {
             .weights: .notYet("fit in memory"), .robustSE: .notYet("fit in memory"), .clusteredSE: .notYet("fit in memory"),
             .cr2: .notYet("fit in memory"), .anova: .notYet("fit in memory"), .saveModel: .notYet("fit in memory"),
             .dfbetas: .notYet("fit in memory"), .xlsx: .notYet("fit in memory"), .join: .notYet("fit in memory"),
-            .exclude: .notYet("fit in memory"), .labelAndKeep: .notYet("fit in memory"), .family: .notYet("fit in memory"),
+            .exclude: .notYet("fit in memory"), .subset: .notYet("fit in memory"), .labelAndKeep: .notYet("fit in memory"), .family: .notYet("fit in memory"),
             .absorb: .notYet("fit in memory"), .randomTerms: .notYet("fit in memory"),
         ],
         .panel: [

@@ -52,6 +52,7 @@ extension FitRequest {
         if covariance == .cr2 { out.append(.cr2) } else if covariance.isClustered { out.append(.clusteredSE) } else if covariance != .classical { out.append(.robustSE) }
         if !joins.isEmpty { out.append(.join) }
         if !exclude.isEmpty { out.append(.exclude) }
+        if subset != nil { out.append(.subset) }
         if label != nil || !keep.isEmpty { out.append(.labelAndKeep) }
         if !absorb.isEmpty { out.append(.absorb) }
         if MixedFormula.hasRandomTerms(formula) { out.append(.randomTerms) }

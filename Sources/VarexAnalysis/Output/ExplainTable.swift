@@ -31,7 +31,8 @@ public enum ExplainTable {
             for (k, column) in kept.enumerated() { row[lead - kept.count + k] = .text(column.cells[r]) }
             rows[r] = row
         }
-        for drop in design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason) }
+        var why = [Int: String]()
+        for drop in design.dropped { rows[drop.row][header.count - 1] = .text("left out: " + drop.reason); why[drop.row] = drop.reason }
         if let o {
             let perHead = o.perHead(baseline: x.baseline, logResponse: x.effectsArePercentages)
             for (k, r) in o.rows.enumerated() {
@@ -40,10 +41,10 @@ public enum ExplainTable {
                 cells += [.finite(o.justified[k]), .finite(o.unjustified[k]), .finite(o.residual[k]),
                           .finite(o.unjustifiedPercent[k]), .empty, .finite(o.predictionLow[k]), .finite(o.predictionHigh[k])]
                 if x.scale != nil { cells += perHead.map { .finite($0[k] * (o.scale?[k] ?? .nan)) } }
-                cells += [.empty, .text(OutOfSample.note(nil))]
+                cells += [.empty, .text(OutOfSample.note(nil, why: why[r]))]
                 for (j, c) in cells.enumerated() { rows[r][lead + j] = c }
             }
-            for (r, reason) in o.notes { rows[r][header.count - 1] = .text(OutOfSample.note(reason)) }
+            for (r, reason) in o.notes { rows[r][header.count - 1] = .text(OutOfSample.note(reason, why: why[r])) }
         }
         for (i, r) in design.rows.enumerated() {
             var cells: [Cell] = [.finite(x.observed[i]), .finite(x.fitted[i]), .finite(x.baseline)]

@@ -48,11 +48,12 @@ public enum ResidualTable {
         var predicted = [Int: Int]()
         if let o = outOfSample { for (k, r) in o.coded.rows.enumerated() { predicted[r] = k } }
         var leftOut = [Int: String]()
-        for d in design.dropped { leftOut[d.row] = "left out: " + d.reason }
+        var why = [Int: String]()
+        for d in design.dropped { leftOut[d.row] = "left out: " + d.reason; why[d.row] = d.reason }
         // An excluded row that could not be predicted says why, whatever else its row says.
         let unpredicted = outOfSample?.coded.notes ?? [:]
         func note(_ r: Int, _ otherwise: @autoclosure () -> String) -> Cell {
-            .text(unpredicted[r].map { OutOfSample.note($0) } ?? otherwise())
+            .text(unpredicted[r].map { OutOfSample.note($0, why: why[r]) } ?? otherwise())
         }
         let observed = design.absorbed?.response ?? design.y
         return RowSource(header: header, count: design.tableRowCount) { r in
@@ -76,7 +77,7 @@ public enum ResidualTable {
                 row += [Cell](repeating: .empty, count: 6)
                 row += [.finite(p.predictionLow), .finite(p.predictionHigh)]
                 row += [Cell](repeating: .empty, count: dfbetas.count + 1)
-                row.append(note(r, OutOfSample.note(nil)))
+                row.append(note(r, OutOfSample.note(nil, why: why[r])))
                 return row
             }
             var row = [Cell](repeating: .empty, count: width)

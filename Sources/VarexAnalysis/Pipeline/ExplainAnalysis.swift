@@ -93,12 +93,13 @@ public struct ExplainAnalysis: Sendable {
     }
 
     /// Per table row: "" for a row the fit used, "left out: <reason>" for the others, and
-    /// "out of sample: excluded" for the excluded rows decomposed out of sample.
+    /// "out of sample: excluded" (or "outside the subset") for the rows left out on request decomposed out of sample.
     public var notes: [String] {
         var out = [String](repeating: "", count: run.ids.count)
-        for d in fit.design.dropped { out[d.row] = "left out: " + d.reason }
-        for r in outOfSample.rows { out[r] = OutOfSample.note(nil) }
-        for (r, reason) in outOfSample.notes { out[r] = OutOfSample.note(reason) }
+        var why = [Int: String]()
+        for d in fit.design.dropped { out[d.row] = "left out: " + d.reason; why[d.row] = d.reason }
+        for r in outOfSample.rows { out[r] = OutOfSample.note(nil, why: why[r]) }
+        for (r, reason) in outOfSample.notes { out[r] = OutOfSample.note(reason, why: why[r]) }
         return out
     }
 

@@ -26,6 +26,9 @@ public struct FitRequest: Sendable {
     public var absorb: [String] = []
     /// The denominator df of tests with a clustered covariance (`--cluster-df`).
     public var clusterTestDF: ClusterTestDF = .clusters
+    /// A row condition (R's `subset`): rows where it is not TRUE are left out of the fit and
+    /// stay in the per-row tables with a note.
+    public var subset: String? = nil
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,

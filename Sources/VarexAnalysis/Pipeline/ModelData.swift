@@ -33,7 +33,11 @@ public struct ModelData: Sendable {
         let ids = try table.ids(column: request.id)
         let labels = try request.label.map { Array(try table.column($0).cells) }
         for column in request.keep { _ = try table.column(column) }
-        let excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
+        var excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
+        if let condition = request.subset {
+            let keep = try RowFilter(condition).keeps(table)
+            for (row, kept) in keep.enumerated() where !kept && excluded[row] == nil { excluded[row] = "outside the subset" }
+        }
         self.excludedRows = excluded.keys.sorted()
         var options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
                                     clusters: request.clusters, absorb: request.absorb)

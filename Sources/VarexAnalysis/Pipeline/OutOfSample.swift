@@ -6,8 +6,10 @@ public struct OutOfSample: Sendable {
     public let coded: SchemaRows
     public let predictions: [Prediction]
 
-    /// The note of an excluded row: out of sample, or why it has no prediction.
-    public static func note(_ reason: String?) -> String {
-        reason.map { "left out: excluded; no prediction: " + $0 } ?? "out of sample: excluded"
+    /// The note of a row left out on request: out of sample, or why it has no prediction.
+    /// `why` is why it was left out ("excluded" by id, or "outside the subset").
+    public static func note(_ reason: String?, why: String? = nil) -> String {
+        let w = why ?? "excluded"
+        return reason.map { "left out: \(w); no prediction: " + $0 } ?? "out of sample: \(w)"
     }
 }

@@ -36,6 +36,8 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var reference: [String: String] = [:]
     public var join: [String] = []
     public var exclude: [String] = []
+    /// A row condition, as R's `subset` (`imd_score > 20 & council_type != "County"`).
+    public var subset: String?
     public var keep: [String] = []
     /// Columns that cluster the rows (`cluster: [code, financial_year]`), for CR0/CR1.
     public var cluster: [String] = []
@@ -73,11 +75,11 @@ public struct AnalysisSpec: Sendable, Equatable {
         a.path == b.path && a.data == b.data && a.formula == b.formula && a.id == b.id && a.label == b.label
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
-            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.keep == b.keep && a.cluster == b.cluster && a.clusterDF == b.clusterDF
+            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.subset == b.subset && a.keep == b.keep && a.cluster == b.cluster && a.clusterDF == b.clusterDF
             && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb
     }
 
-    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "keep", "cluster", "cluster_df",
+    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "subset", "keep", "cluster", "cluster_df",
                           "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
     /// A list of one or two columns (`cluster`, `absorb`).
@@ -123,6 +125,7 @@ public struct AnalysisSpec: Sendable, Equatable {
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }
             case "join": join = try reader.strings(value, key: key)
             case "exclude": exclude = try reader.strings(value, key: key)
+            case "subset": subset = try reader.string(value, key: key)
             case "keep": keep = try reader.strings(value, key: key)
             case "cluster": cluster = try Self.oneOrTwoColumns(reader, value, key: key)
             case "cluster_df": clusterDF = try reader.choice(value, key: key)

@@ -12,6 +12,7 @@ extension FitRequest {
         clusters = spec.cluster
         absorb = spec.absorb
         clusterTestDF = spec.clusterDF ?? .clusters
+        subset = spec.subset
         // Clustering columns imply CR1 unless the spec says CR0.
         if !clusters.isEmpty && !covariance.isClustered { covariance = spec.se == nil ? .cr1 : covariance }
     }
