@@ -38,10 +38,18 @@ struct AnovaCommand: ParsableCommand {
     @Option(help: "Leave the row with this id out of every fit (repeatable).")
     var exclude: [String] = []
 
+    @Option(help: "With a CSV: fit GLMs of this family (as `varex fit --family`) and compare their deviances (χ² for binomial and Poisson, F where the dispersion is estimated). Saved GLMs are compared so without it.")
+    var family: Family?
+
+    @Option(help: "The GLMs' link (default: the family's).")
+    var link: Link?
+
     @Option(help: "Write the comparison as JSON to this file (`-` for stdout).")
     var json: String?
 
     func validate() throws {
+        if link != nil && family == nil { throw ValidationError("--link needs --family") }
+        if formula.isEmpty, family != nil { throw ValidationError("--family is for a CSV with --formula; saved GLMs carry their family") }
         if formula.isEmpty {
             guard inputs.count >= 2 else { throw ValidationError("give two or more saved models, or a CSV and two or more --formula") }
         } else {
@@ -56,7 +64,7 @@ struct AnovaCommand: ParsableCommand {
             c = try ComparisonAnalysis(modelPaths: inputs)
         } else {
             let request = FitRequest(dataPath: inputs[0], formula: formula[0], id: id, weights: weights, joins: join, exclude: exclude)
-            c = try ComparisonAnalysis(request: request, formulas: formula)
+            c = try ComparisonAnalysis(request: request, formulas: formula, family: family, link: link)
         }
         for (a, b) in c.notNested {
             Console.error("varex: warning: models \(a + 1) and \(b + 1) are not nested (neither's terms contain the other's); the F test assumes they are")

@@ -104,7 +104,8 @@ struct Fit: ParsableCommand {
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect())
         case .glm:
             let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
-            try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect())
+            try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect(),
+                                model: try saveModel.map { ($0, try SavedModel(glm: a).json()) })
         case .linear, .absorbed, .panel:
             let analysis = try FitAnalysis(request, anova: anova)
             try FitReport.write(analysis, format: format, residuals: residuals, json: json, source: analysis.table.source,
@@ -269,7 +270,8 @@ enum FitReport {
 
 /// Writes a GLM's outputs, all or nothing.
 enum GLMReport {
-    static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect) throws {
+    static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect,
+                      model: (path: String, contents: String)? = nil) throws {
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.fit.design.dropped
         if !dropped.isEmpty {
@@ -279,6 +281,7 @@ enum GLMReport {
         var outputs: [(path: String, contents: String)] = []
         if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
         if let json { outputs.append((json, GLMSummary.json(a))) }
+        if let model { outputs.append(model) }
         if !outputs.contains(where: { $0.path == "-" }) {
             outputs.append(("-", format == .json ? GLMSummary.json(a) : GLMSummary.text(a, source: a.data.table.source)))
         }

@@ -243,3 +243,105 @@ extension GLMCLITests {
         #expect(rank.status == 1 && rank.stderr.contains("varex rank with --family: not in this version"), "\(rank.stderr)")
     }
 }
+
+extension GLMCLITests {
+    /// A GLM saved with --save-model and predicted for the panel's 2016-17 rows against R's
+    /// `predict.glm(fit, newdata, se.fit = TRUE)` on both scales (fixtures/reference/glm_predict.csv):
+    /// a Poisson model with an offset, a Gamma with a log link, a binomial with a cbind response.
+    /// The observed value and error are written where the file has the response (not for cbind).
+    @Test func savedGLMPredictsAsPredictGLM() throws {
+        let dir = try CLI.temporaryDirectory()
+        let panel = try CSVReader.read(path: CLI.fixture("councils/asc_panel_2014_2019.csv"))
+        let year = panel.header.firstIndex(of: "financial_year")!
+        let rows = panel.rows.filter { $0[year] == "2016-17" }
+        func quote(_ s: String) -> String { s.contains(",") ? "\"" + s + "\"" : s }
+        let newdata = try CLI.write(([panel.header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n",
+                                    named: "new.csv", in: dir)
+        let ref = try CSVReader.read(path: CLI.fixture("reference/glm_predict.csv")).rows
+        let cases: [(String, [String])] = [
+            ("poisson_offset", ["--family", "poisson", "--formula",
+                                "ascof_2a2_num ~ imd_score + I(100 * pop_85p/pop_65p) + council_type + offset(log(ascof_2a2_den))"]),
+            ("gamma_log", ["--family", "Gamma", "--link", "log", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type"]),
+            ("binomial_logit", ["--family", "binomial", "--formula", Self.binomial]),
+        ]
+        for (name, args) in cases {
+            let model = dir + "/\(name).json"
+            let fit = try CLI.run(["fit", Self.councils, "--id", "code"] + args + ["--save-model", model])
+            #expect(fit.status == 0, "\(name): \(fit.stderr)")
+            let p = try CLI.run(["predict", model, newdata, "--id", "code", "--out", "-"])
+            #expect(p.status == 0, "\(name): \(p.stderr)")
+            let out = try CSVReader.parse(Array(p.stdout.utf8), file: "stdout")
+            let want = ref.filter { $0[0] == name }
+            #expect(out.header.prefix(7) == ["code", "fit", "se_fit", "ci95_low", "ci95_high", "fit_link", "se_fit_link"], "\(out.header)")
+            #expect(out.header.contains("observed") == (name != "binomial_logit"), "\(out.header)")
+            for (row, r) in paired(out.rows, want) {
+                #expect(row[0] == r[1])
+                for (k, col) in [(5, 2), (6, 3), (1, 4), (2, 5)] {
+                    let mine = Double(row[k])!, theirs = Double(r[col])!
+                    #expect(abs(mine - theirs) <= 1e-9 * abs(theirs), "\(name) \(r[1]) \(out.header[k]): \(mine) vs \(theirs)")
+                }
+                // The interval is the link-scale Wald interval carried through the inverse link.
+                let low = Double(row[3])!, high = Double(row[4])!, fit = Double(row[1])!
+                #expect(low < fit && fit < high)
+            }
+        }
+    }
+}
+
+extension GLMCLITests {
+    /// `varex anova` of nested GLMs, from a CSV with --family and from saved GLMs, against R's
+    /// `anova(m1, m2, ..., test = "Chisq"|"F")` (fixtures/reference/glm_compare.csv); a linear
+    /// model and a GLM are not compared.
+    @Test func anovaComparesGLMsByDeviance() throws {
+        let dir = try CLI.temporaryDirectory()
+        let ref = try CSVReader.read(path: CLI.fixture("reference/glm_compare.csv")).rows
+        let offset = " + offset(log(ascof_2a2_den))"
+        let cases: [(String, [String], [String])] = [
+            ("poisson", ["--family", "poisson"], ["ascof_2a2_num ~ imd_score" + offset, "ascof_2a2_num ~ imd_score + council_type" + offset,
+                                                  "ascof_2a2_num ~ imd_score + council_type + I(100 * pop_85p/pop_65p)" + offset]),
+            ("quasipoisson", ["--family", "quasipoisson"], ["ascof_2a2_num ~ imd_score" + offset, "ascof_2a2_num ~ imd_score + council_type" + offset]),
+            ("gamma_log", ["--family", "Gamma", "--link", "log"], ["asc_net_spend_per_adult_gbp ~ imd_score",
+                                                                   "asc_net_spend_per_adult_gbp ~ imd_score + council_type"]),
+        ]
+        func close(_ a: Any?, _ ref: String, rel: Double) -> Bool {
+            guard let want = Double(ref) else { return a is NSNull }
+            guard let got = (a as? NSNumber)?.doubleValue else { return false }
+            return abs(got - want) <= rel * abs(want)
+        }
+        for (name, family, formulas) in cases {
+            var models: [String] = []
+            for (k, f) in formulas.enumerated() {
+                let path = dir + "/\(name)\(k).json"
+                let r = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", f] + family + ["--save-model", path])
+                #expect(r.status == 0, "\(r.stderr)")
+                models.append(path)
+            }
+            let fromCSV = try CLI.run(["anova", Self.councils, "--id", "code"] + family + formulas.flatMap { ["--formula", $0] } + ["--json", "-"])
+            let fromSaved = try CLI.run(["anova"] + models + ["--json", "-"])
+            let want = ref.filter { $0[0] == name }
+            for r in [fromCSV, fromSaved] {
+                #expect(r.status == 0, "\(name): \(r.stderr)")
+                guard r.status == 0 else { continue }
+                let j = try Self.json(r.stdout)
+                #expect(j["test"] as? String == want[0][1])
+                for (row, w) in paired(j["rows"] as! [[String: Any]], want) {
+                    #expect(row["res_df"] as? Int == Int(w[3]))
+                    #expect(close(row["rss"], w[4], rel: 1e-9), "\(name) deviance \(row["rss"]!) vs \(w[4])")
+                    #expect((row["df"] as? Int).map(String.init) ?? "NA" == w[5])
+                    #expect(close(row["sum_sq"], w[6], rel: 1e-7), "\(name) drop")
+                    if w[1] == "F" { #expect(close(row["statistic"], w[7], rel: 1e-7), "\(name) F") }
+                    #expect(close(row["p_value"], w[8], rel: 1e-5), "\(name) p \(row["p_value"]!) vs \(w[8])")
+                }
+            }
+            let text = try CLI.run(["anova"] + models)
+            #expect(text.stdout.hasPrefix("Analysis of Deviance Table") && text.stdout.contains(w0(want[0][1])), "\(text.stdout)")
+        }
+        let lm = dir + "/lm.json"
+        _ = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", "ascof_2a2_num ~ imd_score", "--save-model", lm])
+        let mixed = try CLI.run(["anova", lm, dir + "/poisson0.json"])
+        #expect(mixed.status == 1 && mixed.stderr.contains("is not the same kind of model"), "\(mixed.stderr)")
+    }
+
+    /// The p-value column R prints for the test.
+    func w0(_ test: String) -> String { test == "F" ? "Pr(>F)" : "Pr(>Chi)" }
+}

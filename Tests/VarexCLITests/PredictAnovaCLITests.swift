@@ -22,15 +22,30 @@ struct PredictAnovaCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("152 of 152 rows predicted"))
         let got = try CSVReader.read(path: dir + "/p.csv")
-        #expect(got.header == ["code", "name", "fit", "se_fit", "ci95_low", "ci95_high", "pi95_low", "pi95_high", "note"])
+        #expect(got.header == ["code", "name", "fit", "se_fit", "ci95_low", "ci95_high", "pi95_low", "pi95_high", "observed", "error", "note"])
         let ref = try CSVReader.read(path: CLI.fixture("reference/predict_councils_net.csv"))
+        // The file has the response: each row's observed value (from the data) and error, and on
+        // stderr the RMSE and the prediction intervals' coverage, computed here from R's numbers.
+        let data = try CSVReader.read(path: Self.councils)
+        let y = data.header.firstIndex(of: "asc_net_spend_per_adult_gbp")!
+        var squares = 0.0, covered = 0
         for want in ref.rows {
             let row = got.rows.first { $0[0] == want[0] }!
             for (g, w) in [(2, 1), (3, 2), (4, 3), (5, 4), (6, 5), (7, 6)] {
                 let a = Self.number(row[g]), b = Self.number(want[w])
                 #expect(abs(a - b) <= 1e-9 * abs(b), "\(want[0]) \(got.header[g]): \(a) vs \(b)")
             }
+            let observed = Self.number(data.rows.first { $0[0] == want[0] }![y])
+            #expect(Self.number(row[8]) == observed)
+            let error = observed - Self.number(want[1])
+            #expect(abs(Self.number(row[9]) - error) <= 1e-9 * abs(observed))
+            squares += error * error
+            if Self.number(want[5]) <= observed && observed <= Self.number(want[6]) { covered += 1 }
         }
+        #expect(ref.rows.count == 152)
+        let rmse = (squares / 152).squareRoot()
+        #expect(r.stderr.contains("against the 152 observed values in the file: RMSE \(NumberFormat.significant(rmse, 5))"), "\(r.stderr)")
+        #expect(r.stderr.contains("; \(covered) of 152"), "\(r.stderr)")
     }
 
     /// Rows that cannot be predicted are kept, with a note; a weighted model without --weights

@@ -13,6 +13,30 @@ public struct ModelComparison: Sendable, Equatable {
         public let pValue: Double?
     }
     public let rows: [Row]
+    /// The test: F for linear models and GLMs with an estimated dispersion, χ² for binomial
+    /// and Poisson GLMs (each row's `f` then holds the deviance over the dispersion).
+    public var test: DevianceTable.Test = .f
+
+    /// Nested GLMs by their deviances, as R's `anova(m1, m2, ..., test = ...)` (anova.glmlist):
+    /// `dispersion` is the biggest model's (the one with the fewest residual df); χ² on the
+    /// deviance drop over it, or F on (drop / df) / dispersion with that model's residual df.
+    public init(deviances models: [(deviance: Double, dfResidual: Int)], dispersion: Double, test: DevianceTable.Test) {
+        let big = models.map(\.dfResidual).min()!
+        var rows: [Row] = []
+        for (i, m) in models.enumerated() {
+            guard i > 0 else {
+                rows.append(Row(dfResidual: m.dfResidual, rss: m.deviance, df: nil, sumOfSquares: nil, f: nil, pValue: nil))
+                continue
+            }
+            let df = models[i - 1].dfResidual - m.dfResidual
+            let drop = models[i - 1].deviance - m.deviance
+            let (statistic, p) = DevianceTable.test(test, drop: drop, df: abs(df), dispersion: dispersion,
+                                                    dfResidual: big)
+            rows.append(Row(dfResidual: m.dfResidual, rss: m.deviance, df: df, sumOfSquares: drop, f: statistic, pValue: p))
+        }
+        self.rows = rows
+        self.test = test
+    }
 
     /// `models` in the order given: each model's residual sum of squares and degrees of freedom.
     public init(models: [(rss: Double, dfResidual: Int)]) {

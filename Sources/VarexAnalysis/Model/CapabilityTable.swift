@@ -26,7 +26,6 @@ public enum CapabilityTable {
         .glm: [
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
             .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
-            .saveModel: .notYet("saved models are linear models"),
             .xlsx: .notYet("write --residuals (or --out) as CSV"),
             .textFormats: .notYet("use --format text or json"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),

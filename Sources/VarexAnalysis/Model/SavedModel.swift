@@ -2,11 +2,11 @@ import Foundation
 import Varex
 import VarexLinearAlgebra
 
-/// A fitted linear model saved as JSON (`varex fit --save-model`): everything `varex predict`
-/// needs (the formula, each categorical variable's levels and reference, the coefficients, their
-/// covariance, σ̂ and the residual df) and what `varex anova` needs to compare saved models
-/// (the residual sum of squares, the rows used and the data's SHA-256). Undefined numbers (an
-/// aliased coefficient, σ̂ of an exact fit) are `null`.
+/// A fitted linear model or GLM saved as JSON (`varex fit --save-model`): everything `varex
+/// predict` needs (the formula, each categorical variable's levels and reference, the
+/// coefficients, their covariance, σ̂ and the residual df; for a GLM its family and link) and
+/// what `varex anova` needs to compare saved models (the deviance, the rows used and the data's
+/// SHA-256). Undefined numbers (an aliased coefficient, σ̂ of an exact fit) are `null`.
 public struct SavedModel: Codable, Sendable, Equatable {
     public struct Column: Codable, Sendable, Equatable {
         public var name: String
@@ -41,7 +41,12 @@ public struct SavedModel: Codable, Sendable, Equatable {
     public var rowsUsed: [String]
     public var rank: Int
     public var dfResidual: Int
+    /// The deviance: the (weighted) residual sum of squares of a linear model, a GLM's
+    /// deviance (R's `deviance()` of either).
     public var rss: Double
+    /// A GLM's family and link (absent for a linear model); σ is then √dispersion.
+    public var family: String?
+    public var link: String?
     public var sigma: Double?
     public var seType: String
     public var tolerance: Double
@@ -55,14 +60,30 @@ public struct SavedModel: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", varexVersion = "varex_version", formula, dot, weights, data
         case dataSHA256 = "data_sha256", rowsUsed = "rows_used", rank, dfResidual = "df_residual", rss, sigma
-        case seType = "se_type", tolerance, columns, categorical, bases, covariance
+        case seType = "se_type", tolerance, columns, categorical, bases, covariance, family, link
     }
 
     /// The model of a run, with its covariance of the run's type.
     public init(run: ModelRun) throws {
         let fit = run.fit
         let predictor = try fit.predictor(covariance: run.request.covariance)
-        let design = fit.design
+        try self.init(data: run.data, coefficients: fit.coefficients, rank: fit.rank, dfResidual: fit.dfResidual, deviance: fit.weightedRSS,
+                      sigma: fit.sigma, covarianceType: predictor.covarianceType, covariance: predictor.covariance, tolerance: fit.tolerance)
+    }
+
+    /// A GLM, with its covariance of the analysis's type; σ is √dispersion.
+    public init(glm a: GLMAnalysis) throws {
+        let f = a.fit
+        try self.init(data: a.data, coefficients: f.coefficients, rank: f.rank, dfResidual: f.dfResidual, deviance: f.deviance,
+                      sigma: f.dispersion.squareRoot(), covarianceType: a.covariance, covariance: try f.covariance(a.covariance),
+                      tolerance: f.tolerance)
+        family = f.family.rawValue
+        link = f.link.rawValue
+    }
+
+    init(data run: ModelData, coefficients: [Double], rank: Int, dfResidual: Int, deviance: Double, sigma: Double,
+         covarianceType: CovarianceType, covariance v: Matrix, tolerance: Double) throws {
+        let design = run.design
         format = Self.formatName
         formatVersion = 1
         varexVersion = VarexVersion.string
@@ -72,14 +93,14 @@ public struct SavedModel: Codable, Sendable, Equatable {
         data = run.table.source
         dataSHA256 = (try? Checksum.sha256(path: run.request.dataPath)) ?? "not available"
         rowsUsed = design.rows.map { run.ids[$0] }
-        rank = fit.rank
-        dfResidual = fit.dfResidual
-        rss = fit.weightedRSS
-        sigma = Self.finite(fit.sigma)
-        seType = predictor.covarianceType.rawValue
-        tolerance = fit.tolerance
+        self.rank = rank
+        self.dfResidual = dfResidual
+        rss = deviance
+        self.sigma = Self.finite(sigma)
+        seType = covarianceType.rawValue
+        self.tolerance = tolerance
         columns = design.columnNames.indices.map {
-            Column(name: design.columnNames[$0], term: design.assign[$0], coefficient: Self.finite(fit.coefficients[$0]))
+            Column(name: design.columnNames[$0], term: design.assign[$0], coefficient: Self.finite(coefficients[$0]))
         }
         categorical = design.codings.sorted { $0.key < $1.key }.map { vi, c in
             Coding(variable: design.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
@@ -87,7 +108,16 @@ public struct SavedModel: Codable, Sendable, Equatable {
         let learned = design.bases.sorted { $0.key < $1.key }.map { LearnedBasis(variable: design.formula.variables[$0.key].label, parameters: $0.value) }
         bases = learned.isEmpty ? nil : learned
         let p = design.columnNames.count
-        covariance = (0..<p).map { a in (0..<p).map { b in Self.finite(predictor.covariance[a, b]) } }
+        covariance = (0..<p).map { a in (0..<p).map { b in Self.finite(v[a, b]) } }
+    }
+
+    /// A saved GLM's family and link (nil for a linear model).
+    public func glm(path: String) throws -> (family: Family, link: Link)? {
+        guard let family else { return nil }
+        guard let f = Family(rawValue: family), let l = Link(rawValue: link ?? f.defaultLink.rawValue), f.links.contains(l) else {
+            throw SavedModelError.inconsistent(path: path, reason: "unknown family '\(family)' or link '\(link ?? "")'")
+        }
+        return (f, l)
     }
 
     static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }

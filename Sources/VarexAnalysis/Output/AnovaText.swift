@@ -52,29 +52,33 @@ public enum AnovaText {
 }
 
 extension AnovaText {
-    /// `anova(m1, m2, ...)` as R prints it.
+    /// `anova(m1, m2, ...)` as R prints it (for GLMs, the analysis of deviance).
     public static func render(_ c: ComparisonAnalysis) -> String {
-        var o = "Analysis of Variance Table\n\n"
-        for (k, f) in c.formulas.enumerated() { o += "Model \(k + 1): \(f)\n" }
-        var rows = [["", "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)", ""]]
+        let glm = c.glm != nil, f = c.comparison.test == .f
+        var o = glm ? "Analysis of Deviance Table\n\n" : "Analysis of Variance Table\n\n"
+        for (k, formula) in c.formulas.enumerated() { o += "Model \(k + 1): \(formula)\n" }
+        var rows = glm ? [["", "Resid. Df", "Resid. Dev", "Df", "Deviance"] + (f ? ["F", "Pr(>F)"] : ["Pr(>Chi)"]) + [""]]
+            : [["", "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)", ""]]
         for (k, r) in c.comparison.rows.enumerated() {
-            rows.append([String(k + 1), String(r.dfResidual), NumberFormat.significant(r.rss, 6),
-                         r.df.map(String.init) ?? "", r.sumOfSquares.map { NumberFormat.significant($0, 6) } ?? "",
-                         r.f.map { NumberFormat.significant($0, 4) } ?? "", r.pValue.map(NumberFormat.pValue) ?? "",
-                         r.pValue.map(TextSummary.stars) ?? ""])
+            var row = [String(k + 1), String(r.dfResidual), NumberFormat.significant(r.rss, glm ? 5 : 6),
+                       r.df.map(String.init) ?? "", r.sumOfSquares.map { NumberFormat.significant($0, glm ? 5 : 6) } ?? ""]
+            if !glm || f { row.append(r.f.map { NumberFormat.significant($0, 4) } ?? "") }
+            row += [r.pValue.map(NumberFormat.pValue) ?? "", r.pValue.map(TextSummary.stars) ?? ""]
+            rows.append(row)
         }
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
         return o
     }
 
-    /// The comparison as JSON: `models` (formulas) and `rows` (`res_df, rss, df, sum_sq, f, p_value`).
     public static func json(_ c: ComparisonAnalysis) -> String {
-        var o = "{\n  \"models\": [" + c.formulas.map(JSONSummary.string).joined(separator: ", ") + "],\n  \"rows\": [\n"
+        var o = "{\n  \"models\": [" + c.formulas.map(JSONSummary.string).joined(separator: ", ") + "],\n"
+        if let g = c.glm { o += "  \"family\": \(JSONSummary.string(g.family.rawValue)), \"link\": \(JSONSummary.string(g.link.rawValue)),\n" }
+        o += "  \"test\": \(JSONSummary.string(c.comparison.test.rawValue)),\n  \"rows\": [\n"
         o += c.comparison.rows.map { r in
             "    {\"res_df\": \(r.dfResidual), \"rss\": \(JSONSummary.number(r.rss)), \"df\": \(r.df.map(String.init) ?? "null"), "
                 + "\"sum_sq\": \(JSONSummary.number(r.sumOfSquares ?? .nan)), \"f\": \(JSONSummary.number(r.f ?? .nan)), "
-                + "\"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
+                + "\"statistic\": \(JSONSummary.number(r.f ?? .nan)), \"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
         }.joined(separator: ",\n")
         return o + "\n  ]\n}\n"
     }

@@ -1,18 +1,38 @@
 import Foundation
 import Varex
 
-/// `varex anova`: nested models compared by F tests (R's `anova(m1, m2, ...)`), from formulas
-/// fitted to one data set or from saved models. The models must use the same rows (R refuses
-/// models "not all fitted to the same size of dataset"; Varex checks the rows themselves).
+/// `varex anova`: nested models compared by F tests (R's `anova(m1, m2, ...)`), or GLMs by
+/// their deviances (χ² or F, as `anova(m1, m2, test = ...)`), from formulas fitted to one data
+/// set or from saved models. The models must use the same rows (R refuses models "not all
+/// fitted to the same size of dataset"; Varex checks the rows themselves).
 public struct ComparisonAnalysis: Sendable {
     public let formulas: [String]
     public let comparison: ModelComparison
     /// Each model's design columns, to say whether the models are nested.
     public let columns: [[String]]
+    /// The GLMs' family and link (nil for linear models).
+    public let glm: (family: Family, link: Link)?
 
-    /// Fits every formula with the same request (data, joins, exclusions, weights).
-    public init(request: FitRequest, formulas: [String]) throws {
+    /// Fits every formula with the same request (data, joins, exclusions, weights); with a
+    /// family, as GLMs.
+    public init(request: FitRequest, formulas: [String], family: Family? = nil, link: Link? = nil) throws {
         guard formulas.count >= 2 else { throw ComparisonError.tooFewModels(formulas.count) }
+        if let family {
+            let fits = try formulas.map { f -> GLMAnalysis in
+                var r = request
+                r.formula = f
+                return try GLMAnalysis(r, family: family, link: link)
+            }
+            try Self.checkSameRows(fits.map { a in a.fit.design.rows.map { a.data.ids[$0] } }, names: formulas)
+            self.formulas = formulas
+            columns = fits.map { $0.fit.design.columnNames }
+            let big = fits.min { $0.fit.dfResidual < $1.fit.dfResidual }!.fit
+            glm = (family, big.link)
+            comparison = ModelComparison(deviances: fits.map { ($0.fit.deviance, $0.fit.dfResidual) }, dispersion: big.dispersion,
+                                         test: family.estimatesDispersion ? .f : .chisq)
+            return
+        }
+        glm = nil
         var runs: [ModelRun] = []
         for f in formulas {
             var r = request
@@ -36,7 +56,19 @@ public struct ComparisonAnalysis: Sendable {
         try Self.checkSameRows(models.map(\.rowsUsed), names: modelPaths)
         formulas = models.map(\.formula)
         columns = models.map { $0.columns.map(\.name) }
-        comparison = ModelComparison(models: models.map { ($0.rss, $0.dfResidual) })
+        let kinds = try zip(models, modelPaths).map { try $0.glm(path: $1) }
+        for (k, g) in kinds.enumerated().dropFirst() where g?.family != kinds[0]?.family || g?.link != kinds[0]?.link {
+            throw ComparisonError.differentFamilies(first: modelPaths[0], other: modelPaths[k])
+        }
+        glm = kinds[0]
+        if let g = kinds[0] {
+            let big = models.min { $0.dfResidual < $1.dfResidual }!
+            let dispersion = g.family.estimatesDispersion ? (big.sigma ?? .nan) * (big.sigma ?? .nan) : 1
+            comparison = ModelComparison(deviances: models.map { ($0.rss, $0.dfResidual) }, dispersion: dispersion,
+                                         test: g.family.estimatesDispersion ? .f : .chisq)
+        } else {
+            comparison = ModelComparison(models: models.map { ($0.rss, $0.dfResidual) })
+        }
     }
 
     static func checkSameRows(_ rows: [[String]], names: [String]) throws {
@@ -77,12 +109,16 @@ public enum ComparisonError: VarexError, Equatable {
     case tooFewModels(Int)
     case differentData(first: String, other: String)
     case differentRows(first: String, firstCount: Int, other: String, otherCount: Int)
+    /// Saved models of different kinds (a linear model and a GLM, or GLMs of other families).
+    case differentFamilies(first: String, other: String)
 
     public var exitCode: Int32 { 1 }
     public var description: String {
         switch self {
         case let .tooFewModels(n):
             return "\(n) model\(n == 1 ? "" : "s"): a comparison needs at least two"
+        case let .differentFamilies(first, other):
+            return "\(other) is not the same kind of model as \(first) (a linear model and a GLM, or another family or link); compare models of one family"
         case let .differentData(first, other):
             return "\(other) was not fitted to the same data as \(first) (the data's SHA-256 or the weights differ)"
         case let .differentRows(first, firstCount, other, otherCount):

@@ -56,6 +56,8 @@ public enum RequestError: SettingMessage, Equatable {
     case invalidTolerance(Double)
     case joinNeedsID
     case invalidReplicates(Int, range: ClosedRange<Int>)
+    /// Prediction-variance weights with a saved GLM (its predictions have no σ²/w term).
+    case predictionWeightsWithGLM
 
     public var exitCode: Int32 { 1 }
     public func message(naming names: SettingNames) -> String {
@@ -65,6 +67,8 @@ public enum RequestError: SettingMessage, Equatable {
         case let .invalidTolerance(t): return "\(names.name(.tolerance)) \(t): the tolerance must lie strictly between 0 and 1"
         case .joinNeedsID:
             return "\(names.name(.join)) needs \(names.name(.id)): the column both files share (e.g. \(names.name(.id)) code)"
+        case .predictionWeightsWithGLM:
+            return "prediction weights are for a linear model's prediction intervals; a GLM's predictions have confidence intervals only"
         case let .invalidReplicates(n, range):
             return "\(n) bootstrap replicates: ask for \(range.lowerBound) to \(range.upperBound)"
         }

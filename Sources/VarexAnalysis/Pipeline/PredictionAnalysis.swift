@@ -2,6 +2,9 @@ import Varex
 
 /// `varex predict`: a saved model applied to the rows of a CSV. Every row of the file appears;
 /// a row without a prediction (a missing predictor, a category the model never saw) has a note.
+/// A linear model's predictions are `predict.lm`'s; a GLM's are `predict.glm(se.fit = TRUE)`'s
+/// on both scales, with Wald intervals on the link scale carried to the response scale. Where
+/// the file has the response, each row's observed value and error are written too.
 public struct PredictionAnalysis: Sendable {
     public let model: SavedModel
     public let predictor: LinearPredictor
@@ -12,6 +15,8 @@ public struct PredictionAnalysis: Sendable {
     public let level: Double
     /// R's warnings for the same `predict.lm` call, in its words.
     public let warnings: [String]
+    /// A saved GLM's family and link; its ``predictions`` are on the link scale.
+    public let glm: (family: Family, link: Link)?
 
     /// Predicts the rows of `dataPath` from the model saved at `modelPath`; `weights` names a
     /// column of prediction-variance weights (σ̂²/w), for a weighted model.
@@ -19,6 +24,8 @@ public struct PredictionAnalysis: Sendable {
         guard level > 0, level < 1 else { throw RequestError.invalidLevel(level) }
         model = try SavedModel(contentsOf: modelPath)
         predictor = try model.predictor(path: modelPath)
+        glm = try model.glm(path: modelPath)
+        if glm != nil, weights != nil { throw RequestError.predictionWeightsWithGLM }
         table = try Table(contentsOf: dataPath)
         ids = try table.ids(column: id)
         var coded = try predictor.schema.modelMatrix(table: table)
@@ -48,14 +55,70 @@ public struct PredictionAnalysis: Sendable {
         self.warnings = warnings
     }
 
+    /// The intervals' quantile for a GLM: normal for a family with a fixed dispersion, t on
+    /// the residual df where it is estimated (as the coefficient tests).
+    var glmQuantile: Double {
+        guard let glm else { return .nan }
+        let tail = 1 - (1 - level) / 2
+        return glm.family.usesZ ? Normal.quantile(tail) : StudentT(df: Double(predictor.dfResidual)).quantile(tail)
+    }
+
+    /// Each predicted row's fitted value on the response scale (the linear model's fit).
+    public var responseFits: [Double] {
+        guard let glm else { return predictions.map(\.fit) }
+        return predictions.map { glm.link.mu($0.fit) }
+    }
+
+    /// The observed response of each predicted row, when the file has it (NaN where missing);
+    /// nil for a file without the response or a cbind() response.
+    public var observed: [Double]? {
+        guard let y = coded.observed, !predictor.schema.formula.hasCountPair else { return nil }
+        return y.map { Double($0) }
+    }
+
+    /// With the response in the file: the root mean squared error of the predictions and, for a
+    /// linear model, how many observed values fall inside their prediction intervals.
+    public var accuracy: (n: Int, rmse: Double, covered: Int?)? {
+        guard let y = observed else { return nil }
+        let fits = responseFits
+        var n = 0, sum = 0.0, covered = 0
+        for (k, p) in predictions.enumerated() where y[k].isFinite && fits[k].isFinite {
+            n += 1
+            sum += (y[k] - fits[k]) * (y[k] - fits[k])
+            if p.predictionLow <= y[k] && y[k] <= p.predictionHigh { covered += 1 }
+        }
+        guard n > 0 else { return nil }
+        return (n, (sum / Double(n)).squareRoot(), glm == nil ? covered : nil)
+    }
+
     /// One row per input row: id, the fitted value, its standard error, the confidence and
-    /// prediction intervals, and a note for a row without a prediction.
+    /// prediction intervals (a GLM: the response-scale fit, its delta-method SE, the interval,
+    /// then the link-scale fit and SE), `observed` and `error` when the file has the response,
+    /// and a note for a row without a prediction.
     public func table(idName: String, labels: [String]?, labelName: String?) -> OutputTable {
         let pct = NumberFormat.significant(level * 100, 4)
-        let columns = ["fit", "se_fit", "ci\(pct)_low", "ci\(pct)_high", "pi\(pct)_low", "pi\(pct)_high"]
-        let cells: [[Cell]] = predictions.map { p in
-            [.finite(p.fit), .finite(p.standardError), .finite(p.confidenceLow), .finite(p.confidenceHigh),
-             .finite(p.predictionLow), .finite(p.predictionHigh)]
+        var columns: [String]
+        var cells: [[Cell]]
+        if let glm {
+            columns = ["fit", "se_fit", "ci\(pct)_low", "ci\(pct)_high", "fit_link", "se_fit_link"]
+            let q = glmQuantile
+            cells = predictions.map { p in
+                let mu = glm.link.mu(p.fit)
+                let a = glm.link.mu(p.fit - q * p.standardError), b = glm.link.mu(p.fit + q * p.standardError)
+                return [.finite(mu), .finite(abs(glm.link.muEta(p.fit)) * p.standardError), .finite(min(a, b)), .finite(max(a, b)),
+                        .finite(p.fit), .finite(p.standardError)]
+            }
+        } else {
+            columns = ["fit", "se_fit", "ci\(pct)_low", "ci\(pct)_high", "pi\(pct)_low", "pi\(pct)_high"]
+            cells = predictions.map { p in
+                [.finite(p.fit), .finite(p.standardError), .finite(p.confidenceLow), .finite(p.confidenceHigh),
+                 .finite(p.predictionLow), .finite(p.predictionHigh)]
+            }
+        }
+        if let y = observed {
+            columns += ["observed", "error"]
+            let fits = responseFits
+            for k in cells.indices { cells[k] += [.finite(y[k]), .finite(y[k] - fits[k])] }
         }
         let noPrediction = coded.notes.sorted { $0.key < $1.key }.map { DroppedRow(row: $0.key, reason: $0.value) }
         var out = OutputTable.perRow(ids: ids, idName: idName, labels: labels, labelName: labelName, columns: columns,
