@@ -77,6 +77,7 @@ public enum MessageText {
 public enum Setting: String, Sendable, CaseIterable {
     case justified, unjustified, scale, measure, measureWeight, exclude, kind, per, resample
     case reference, level, tolerance, join, id, force, panel, time
+    case cluster, clusterDF, absorb, family, stream, se
 }
 
 /// How a front end names settings in messages.
@@ -90,6 +91,7 @@ public struct RequestSettingNames: SettingNames {
     public func name(_ setting: Setting) -> String {
         switch setting {
         case .measureWeight: return "weight"
+        case .clusterDF: return "cluster_df"
         default: return setting.rawValue
         }
     }

@@ -201,14 +201,14 @@ enum StreamReport {
                 try emit(out)
             }))
         }
-        if let json { files.append((json, .bytes(Array(JSONSummary.render(s).utf8)))) }
+        if let json { files.append((json, .bytes(Array(JSONSummary.render(s, kind: .streamed).utf8)))) }
         if residuals != "-" && json != "-" {
             let source = request.dataPath
             let text: String
             switch format {
             case .markdown: text = MarkdownSummary.render(s)
             case .csv: text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
-            case .json: text = JSONSummary.render(s)
+            case .json: text = JSONSummary.render(s, kind: .streamed)
             case .text: text = TextSummary.render(s, source: source) + "Read in \(fit.blocks) blocks (--stream).\n"
             }
             files.append(("-", .bytes(Array(text.utf8))))

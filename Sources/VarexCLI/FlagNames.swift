@@ -33,6 +33,7 @@ struct FlagNames: SettingNames {
         switch setting {
         case .measureWeight: return "weight"
         case .tolerance: return "tol"
+        case .clusterDF: return "cluster-df"
         default: return setting.rawValue
         }
     }
@@ -42,6 +43,9 @@ struct FlagNames: SettingNames {
         switch setting {
         case .justified, .unjustified, .scale, .exclude, .reference, .level, .join, .id, .panel, .time: return setting.rawValue
         case .tolerance: return "tol"
+        case .cluster, .absorb, .se: return setting.rawValue
+        case .clusterDF: return "cluster_df"
+        case .family, .stream: return nil
         case .resample: return "rank.resample"
         case .kind: return "report.funnel.kind"
         case .measure, .measureWeight, .per, .force: return nil

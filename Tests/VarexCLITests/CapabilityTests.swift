@@ -128,4 +128,24 @@ struct CapabilityTests {
         let offending = try files.filter { try String(contentsOf: $0, encoding: .utf8).contains("not in this version") }.map(\.lastPathComponent)
         #expect(offending == ["CapabilityTable.swift"], "\(offending)")
     }
+
+    /// The compute module names no command-line flag: its messages name settings through
+    /// `SettingNames`, which the command line renders as flags and a spec as keys.
+    @Test func theComputeModuleNamesNoFlag() throws {
+        let sources = URL(fileURLWithPath: CLI.repository + "/Sources/Varex")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" }
+        #expect(files.count > 80)
+        // Swift has no `--` operator: outside comments, `--name` can only be in a string.
+        let flag = try Regex(#"(^|[^-])--[a-z]"#)
+        var offending: [String] = []
+        for file in files {
+            for (k, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                if code.hasPrefix("//") { continue }
+                if code.contains(flag) { offending.append("\(file.lastPathComponent):\(k + 1)") }
+            }
+        }
+        #expect(offending == [], "\(offending)")
+    }
 }

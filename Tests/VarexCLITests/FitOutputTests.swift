@@ -12,11 +12,12 @@ struct FitOutputTests {
         let r = try CLI.run(["fit", Self.councils, "--formula", Self.outcome, "--json", "-", "--se", "HC1"])
         #expect(r.status == 0)
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-        #expect(Set(obj.keys) == ["formula", "n", "n_dropped", "rank", "df_residual", "coefficients", "sigma", "r_squared",
-                                  "adj_r_squared", "f_statistic", "f_p_value", "log_likelihood", "aic", "bic", "se_type"])
+        #expect(Set(obj.keys) == ["kind", "formula", "n", "n_dropped", "df_residual", "covariance", "coefficients", "log_likelihood", "aic",
+                                  "bic", "deviance", "warnings", "rank", "sigma", "r_squared", "adj_r_squared", "f_statistic", "f_p_value"])
         let coefs = obj["coefficients"] as! [[String: Any]]
-        #expect(Set(coefs[0].keys) == ["term", "estimate", "std_error", "t", "p_value", "ci_low", "ci_high"])
-        #expect(obj["n"] as? Int == 151 && obj["n_dropped"] as? Int == 1 && obj["se_type"] as? String == "HC1")
+        #expect(Set(coefs[0].keys) == ["term", "estimate", "std_error", "statistic", "df", "p_value", "ci_low", "ci_high"])
+        #expect(obj["n"] as? Int == 151 && obj["n_dropped"] as? Int == 1 && obj["covariance"] as? String == "HC1")
+        #expect(obj["kind"] as? String == "linear" && coefs[0]["df"] as? Int == obj["df_residual"] as? Int && (obj["warnings"] as? [String]) == [])
         #expect(r.stderr.contains("1 of 152 rows left out of the fit (missing ascof_1a: 1)"))
     }
 

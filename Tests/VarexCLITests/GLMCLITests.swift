@@ -151,7 +151,7 @@ struct GLMCLITests {
                              "--json", "-", "--residuals", dir + "/r.csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let j = try Self.json(r.stdout)
-        #expect(j["family"] as? String == "quasipoisson" && j["link"] as? String == "log" && j["statistic"] as? String == "t")
+        #expect(j["family"] as? String == "quasipoisson" && j["link"] as? String == "log" && j["test"] as? String == "t")
         var want: [String: Double] = [:]
         for row in try CSVReader.read(path: CLI.fixture("reference/glm_councils_quasipoisson_offset_stats.csv")).rows {
             want[row[0]] = Double(row[1])

@@ -22,7 +22,7 @@ struct MixedCLITests {
         let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let fixef = try CLI.records(CLI.fixture("reference/mixed_panel_reference_fixef.csv"))
         #expect(fixef.count == 5)
-        for (c, w) in paired(j["fixed_effects"] as! [[String: Any]], fixef) {
+        for (c, w) in paired(j["coefficients"] as! [[String: Any]], fixef) {
             #expect(c["term"] as? String == w["term"])
             let se = Double(w["se"]!)!
             #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")
@@ -45,7 +45,7 @@ struct MixedCLITests {
             #expect(CLI.close((j[key] as! NSNumber).doubleValue, stats[ref]!, rel: 1e-6), "\(key)")
         }
         let fixef = try CLI.records(CLI.fixture("reference/mixed_panel_fixef.csv"))
-        for (c, w) in paired(j["fixed_effects"] as! [[String: Any]], fixef) {
+        for (c, w) in paired(j["coefficients"] as! [[String: Any]], fixef) {
             #expect(c["term"] as? String == w["term"])
             let se = Double(w["se"]!)!
             #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-6, abs: 1e-6 * se), "\(w["term"]!)")

@@ -128,7 +128,7 @@ struct PredictAnovaCLITests {
                              "Fertility ~ Agriculture + Examination + Education + Catholic + Infant.Mortality", "--se", "HC4m", "--json", "-"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-        #expect(json["se_type"] as? String == "HC4m")
+        #expect(json["covariance"] as? String == "HC4m")
         let coefficients = json["coefficients"] as! [[String: Any]]
         let ref = try CSVReader.read(path: CLI.fixture("reference/hc45_swiss.csv"))
         for (c, want) in paired(coefficients, ref.rows) {
@@ -245,7 +245,7 @@ struct ClusterCLITests {
         #expect(r.stdout.contains("Standard errors: CR1 (clustered by code: 152 clusters; t on 151 df)"), "\(r.stdout)")
         let j = try CLI.run(["fit", panel, "--formula", formula, "--cluster", "code", "--json", "-"])
         let json = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
-        #expect(json["se_type"] as? String == "CR1")
+        #expect(json["covariance"] as? String == "CR1")
         let ref = try CSVReader.read(path: CLI.fixture("reference/cluster_ols.csv"))
         for (c, want) in paired(json["coefficients"] as! [[String: Any]], ref.rows) {
             let se = (c["std_error"] as! NSNumber).doubleValue, w = Double(want[2])!

@@ -143,7 +143,7 @@ struct SpecTests {
         let fromSpec = try CLI.run(["fit", "--spec", Self.spec, "--format", "json"])
         let overridden = try CLI.run(["fit", "--spec", Self.spec, "--se", "classical", "--format", "json"])
         #expect(fromSpec.status == 0 && overridden.status == 0, "\(fromSpec.stderr)")
-        #expect(fromSpec.stdout.contains("\"se_type\": \"HC3\"") && overridden.stdout.contains("\"se_type\": \"classical\""))
+        #expect(fromSpec.stdout.contains("\"covariance\": \"HC3\"") && overridden.stdout.contains("\"covariance\": \"classical\""))
         #expect(fromSpec.stdout.contains("\"n_dropped\": 2"), "the spec's exclusions apply to fit too")
     }
 

@@ -45,7 +45,7 @@ struct StreamFitTests {
         #expect(ca.count == 5 && cb.count == 5)
         for (x, y) in paired(ca, cb) {
             #expect(x["term"] as! String == y["term"] as! String)
-            for key in ["estimate", "std_error", "t"] {
+            for key in ["estimate", "std_error", "statistic"] {
                 #expect(Self.relative(x[key] as! Double, y[key] as! Double) <= 1e-10, "\(x["term"]!) \(key)")
             }
         }

@@ -23,8 +23,12 @@ struct StreamingCodingTests {
         #expect(throws: StreamError.changed(CellLocation(file: "d.csv", row: 102, line: 3, column: "g"), level: "c")) {
             try StreamingFit.blockDesign(formula: formula, block: changed, codings: codings)
         }
-        #expect(StreamError.changed(CellLocation(file: "d.csv", row: 102, line: 3, column: "g"), level: "c").description
-            == "d.csv, row 102 (line 3), column 'g': 'c' is a level the first pass through the file did not see (--stream): the file changed while it was read")
+        // The library names the setting as a request does; the command line renders it as a flag.
+        let error = StreamError.changed(CellLocation(file: "d.csv", row: 102, line: 3, column: "g"), level: "c")
+        #expect(error.description
+            == "d.csv, row 102 (line 3), column 'g': 'c' is a level the first pass through the file did not see (stream): the file changed while it was read")
+        struct Flags: SettingNames { func name(_ s: Setting) -> String { "--" + s.rawValue } }
+        #expect(error.message(naming: Flags()).contains("(--stream): the file changed"))
         // A block whose cells happen to look like numbers is still coded by the file's levels.
         let numeric = Self.block([["1", "2", "10"], ["2", "3", "9"], ["4", "1", "10"]], firstRow: 0)
         let codes = try StreamingFit.blockDesign(formula: formula, block: numeric,

@@ -119,7 +119,7 @@ public enum ColumnarCSVReader {
         let names = try header.checkedNames(file: file)
         guard rowBase > 0 else { throw DataError.headerOnly(path: file) }
         guard rowBase < Int(Int32.max) else {
-            throw DataError.unreadable(path: file, reason: "it has \(rowBase) rows, more than \(Int32.max) fit in memory; use --stream")
+            throw DataError.unreadable(path: file, reason: "it has \(rowBase) rows, more than \(Int32.max) fit in memory; read it in blocks (varex fit's stream setting)")
         }
         for (k, r) in results.enumerated() {
             if let failure = r.raggedFailure(file: file, columns: columns, rowBase: rowStarts[k], lineBase: lineStarts[k]) { throw failure }

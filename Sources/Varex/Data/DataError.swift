@@ -1,6 +1,6 @@
 /// Problems with an input data file. Every case names the file and, where it applies, the row,
 /// line and column, so the user can find and fix the cell.
-public enum DataError: VarexError, Equatable {
+public enum DataError: SettingMessage, Equatable {
     case fileNotFound(path: String)
     case unreadable(path: String, reason: String)
     case empty(path: String)
@@ -26,7 +26,7 @@ public enum DataError: VarexError, Equatable {
 
     public var exitCode: Int32 { 1 }
 
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
         case let .fileNotFound(path):
             return "\(path): no such file"
@@ -68,7 +68,7 @@ public enum DataError: VarexError, Equatable {
                 b >= 1 << 30 ? NumberFormat.significant(Double(b) / Double(1 << 30), 3) + " GB" : NumberFormat.significant(Double(b) / Double(1 << 20), 3) + " MB"
             }
             return "\(path): reading its \(size(textBytes)) of CSV into memory needs about \(size(need)), and about \(size(available)) "
-                + "is available; fit it in blocks with 'varex fit --stream', or free memory"
+                + "is available; fit it in blocks with 'varex fit \(names.name(.stream))', or free memory"
         case let .invalidMemoryLimit(text):
             return "\(MemoryBudget.variable)='\(MessageText.quote(text))' is not a size: give bytes, or a number with K, M or G (such as 4G)"
         case let .negativeWeight(loc, text):

@@ -61,7 +61,7 @@ public enum ExplainError: SettingMessage, Equatable {
         case .offsetNotSupported:
             return "explain does not take a model with offset() yet: the offset is neither a justified nor an unjustified effect; fit it with varex fit"
         case .absorbedNotSupported:
-            return "explain, rank and report do not take --absorb: an absorbed effect is in no group; put the factor in the formula and in a group"
+            return "explain, rank and report do not take \(names.name(.absorb)): an absorbed effect is in no group; put the factor in the formula and in a group"
         case .panelNeedsOneRandomIntercept:
             return "a panel decomposition needs one random-effect term, an intercept per unit"
         case let .duplicatePanelRow(unit, period, rows):
@@ -120,9 +120,9 @@ public enum ExplainError: SettingMessage, Equatable {
                 """
         case let .panelScaleOfTransformedResponse(response):
             return """
-                --scale with the response \(response) in a panel explain: its effects are on the transformed scale, \
+                \(names.name(.scale)) with the response \(response) in a panel explain: its effects are on the transformed scale, \
                 and Varex does not move them back to pounds for each year and council; explain the \
-                response in pounds (such as spend per adult), or leave out --scale
+                response in pounds (such as spend per adult), or leave out \(names.name(.scale))
                 """
         case let .logBaseNotConstant(response):
             return """

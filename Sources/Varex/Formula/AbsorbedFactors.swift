@@ -182,7 +182,7 @@ public struct AbsorbedFactors: Sendable {
 }
 
 /// Problems with `--absorb`.
-public enum AbsorbError: VarexError, Equatable {
+public enum AbsorbError: SettingMessage, Equatable {
     case tooMany([String])
     case termIsAbsorbed(String)
     case notConverged([String], Int)
@@ -190,12 +190,12 @@ public enum AbsorbError: VarexError, Equatable {
 
     public var exitCode: Int32 { 1 }
 
-    public var description: String {
+    public func message(naming settings: SettingNames) -> String {
         switch self {
         case let .tooMany(names):
-            return "--absorb takes one or two factors, not \(names.count) (\(names.joined(separator: ", ")))"
+            return "\(settings.name(.absorb)) takes one or two factors, not \(names.count) (\(names.joined(separator: ", ")))"
         case let .termIsAbsorbed(name):
-            return "'\(name)' is absorbed (--absorb \(name)); leave it out of the formula, or do not absorb it"
+            return "'\(name)' is absorbed (\(settings.name(.absorb)) \(name)); leave it out of the formula, or do not absorb it"
         case let .notConverged(names, sweeps):
             return "absorbing \(names.joined(separator: " and ")) did not converge in \(sweeps) sweeps of alternating projections"
         case let .secondFactorTooLarge(levels):

@@ -90,15 +90,16 @@ public struct AnovaTable: Sendable, Equatable {
                           clusterNote: type.isClustered && type != .cr2 ? Self.clusterNote(fit) : nil)
     }
 
-    /// What a clustered table's df are, beside R's choice.
-    static func clusterNote(_ fit: LinearFit) -> String {
+    /// What a clustered table's df are, beside R's choice; the setting is named as a request
+    /// names it (`cluster_df`: the flag `--cluster-df`, the spec key `cluster_df`).
+    static func clusterNote(_ fit: LinearFit, names: SettingNames = RequestSettingNames()) -> String {
         let g = fit.clusterCounts.min() ?? 0
         if fit.design.clusterTestDF == .residual {
-            return "F tests on the residual df, n − k = \(fit.dfResidual), as car::Anova(fit, vcov. = vcovCL) (--cluster-df residual); "
+            return "F tests on the residual df, n − k = \(fit.dfResidual), as car::Anova(fit, vcov. = vcovCL) (\(names.name(.clusterDF)) residual); "
                 + "the default is G − 1 = \(max(g - 1, 0)) (Stata)"
         }
         return "F tests on G − 1 = \(max(g - 1, 0)) denominator df (\(g) clusters; Stata's choice); car::Anova(fit, vcov. = vcovCL) "
-            + "uses n − k = \(fit.dfResidual): --cluster-df residual gives R's"
+            + "uses n − k = \(fit.dfResidual): \(names.name(.clusterDF)) residual gives R's"
     }
 
     /// car's `ConjComp`: the rows of L span the coefficients in `all` that are conjugate (vᵀ V u

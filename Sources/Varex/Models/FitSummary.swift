@@ -22,6 +22,8 @@ public struct FitSummary: Sendable {
     public let logLikelihood: Double
     public let aic: Double
     public let bic: Double
+    /// R's `deviance(fit)`: the (weighted) residual sum of squares.
+    public let deviance: Double
     public let covarianceType: CovarianceType
     public let level: Double
     public let isWeighted: Bool
@@ -58,6 +60,7 @@ public struct FitSummary: Sendable {
         logLikelihood = fit.logLikelihood
         aic = fit.aic
         bic = fit.bic
+        deviance = fit.weightedRSS
         covarianceType = covariance
         self.level = level
         isWeighted = fit.weights != nil
@@ -74,7 +77,7 @@ public struct FitSummary: Sendable {
     /// A summary from its parts (a fit that never held every row: ``StreamingFit``).
     init(formula: String, response: String, n: Int, dropped: [DroppedRow], rank: Int, coefficients: [CoefficientRow],
          sigma: Double, rSquared: Double, adjustedRSquared: Double, overall: OverallTest?, logLikelihood: Double,
-         aic: Double, bic: Double, level: Double, residualQuantiles: [Double], warnings: [String]) {
+         aic: Double, bic: Double, deviance: Double, level: Double, residualQuantiles: [Double], warnings: [String]) {
         self.formula = formula
         self.response = response
         self.n = n
@@ -89,6 +92,7 @@ public struct FitSummary: Sendable {
         self.logLikelihood = logLikelihood
         self.aic = aic
         self.bic = bic
+        self.deviance = deviance
         covarianceType = .classical
         self.level = level
         isWeighted = false

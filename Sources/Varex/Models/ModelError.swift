@@ -1,5 +1,5 @@
 /// Problems that stop a model from being fitted.
-public enum ModelError: VarexError, Equatable {
+public enum ModelError: SettingMessage, Equatable {
     case constantResponse(String)
     case tooFewRows(used: Int, coefficients: Int, dropped: Int)
     case allRowsDropped(total: Int, commonestReason: String)
@@ -25,7 +25,7 @@ public enum ModelError: VarexError, Equatable {
         return 1
     }
 
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
         case let .constantResponse(label):
             return "the response '\(label)' takes the same value in every row used; there is no variation to explain"
@@ -44,17 +44,17 @@ public enum ModelError: VarexError, Equatable {
         case .cr2WithAbsorb:
             return "CR2 standard errors are not computed with absorbed factors; put the factor in the formula, or use CR1"
         case .absorbWithFamily:
-            return "--absorb with --family: absorbing fixed effects is for linear models in this version; put the factor in the formula"
+            return "\(names.name(.absorb)) with \(names.name(.family)): absorbed fixed effects are for linear models here; put the factor in the formula"
         case let .oneCluster(column, rows):
-            return "--cluster \(column): all \(rows) rows used are in one cluster; cluster-robust standard errors need at least two clusters (as R's vcovCL and clubSandwich)"
+            return "\(names.name(.cluster)) \(column): all \(rows) rows used are in one cluster; cluster-robust standard errors need at least two clusters (as R's vcovCL and clubSandwich)"
         case let .absorbedEveryRow(factor, rows):
-            return "--absorb \(factor): each of its levels has one row (\(rows) rows), so its fixed effects fit every row exactly and nothing is left to estimate the other terms from; absorb a factor that groups rows (a council over several years)"
+            return "\(names.name(.absorb)) \(factor): each of its levels has one row (\(rows) rows), so its fixed effects fit every row exactly and nothing is left to estimate the other terms from; absorb a factor that groups rows (a council over several years)"
         case .cr2WithFamily:
             return "CR2 (Bell–McCaffrey) standard errors are for linear models here; a GLM takes CR0 or CR1 (sandwich::vcovCL)"
         case let .needsCluster(type):
-            return "\(type) standard errors are clustered: name the clustering column (--cluster COLUMN)"
+            return "\(type) standard errors are clustered: name the clustering column (\(names.name(.cluster)) COLUMN)"
         case let .needsFamily(feature):
-            return "\(feature) needs a generalized linear model: give --family (binomial for cbind(successes, failures))"
+            return "\(feature) needs a generalized linear model: give \(names.name(.family)) (binomial for cbind(successes, failures))"
         }
     }
 }

@@ -225,7 +225,7 @@ public struct StreamingFit: Sendable {
         return FitSummary(formula: formula.text, response: responseLabel, n: n, dropped: dropped, rank: p, coefficients: rows,
                           sigma: s2.squareRoot(), rSquared: r2, adjustedRSquared: 1 - (1 - r2) * ((nn - dfInt) / df),
                           overall: overall, logLikelihood: logLik, aic: -2 * logLik + 2 * Double(p + 1),
-                          bic: -2 * logLik + log(nn) * Double(p + 1), level: level, residualQuantiles: residualQuantiles,
+                          bic: -2 * logLik + log(nn) * Double(p + 1), deviance: rss, level: level, residualQuantiles: residualQuantiles,
                           warnings: [])
     }
 
@@ -310,7 +310,7 @@ public struct StreamingFit: Sendable {
 }
 
 /// What a fit read in blocks (`--stream`) cannot do in this version.
-public enum StreamError: VarexError, Equatable {
+public enum StreamError: SettingMessage, Equatable {
     case categorical(String)
     case basis(String)
     case offset
@@ -321,20 +321,21 @@ public enum StreamError: VarexError, Equatable {
     case changed(CellLocation, level: String)
 
     public var exitCode: Int32 { 1 }
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
+        let stream = names.name(.stream)
         switch self {
         case let .categorical(name):
-            return "--stream: '\(name)' is categorical: its levels take a pass through the file before the fit, so give the file, not standard input"
+            return "\(stream): '\(name)' is categorical: its levels take a pass through the file before the fit, so give the file, not standard input"
         case let .basis(name):
-            return "--stream: '\(name)' learns from all the data first; a fit read in blocks cannot (fit in memory without --stream)"
+            return "\(stream): '\(name)' learns from all the data first; a fit read in blocks cannot (fit in memory without \(stream))"
         case .offset:
-            return "--stream: a fit read in blocks takes no offset() term (fit in memory without --stream)"
+            return "\(stream): a fit read in blocks takes no offset() term (fit in memory without \(stream))"
         case let .changed(location, level):
-            return "\(location): '\(MessageText.quote(level))' is a level the first pass through the file did not see (--stream): the file changed while it was read"
+            return "\(location): '\(MessageText.quote(level))' is a level the first pass through the file did not see (\(stream)): the file changed while it was read"
         case let .fileChanged(what):
-            return "--stream: the file changed between the fit and the residuals' pass (\(what)); run again on a file that stays as it is"
+            return "\(stream): the file changed between the fit and the residuals' pass (\(what)); run again on a file that stays as it is"
         case let .aliased(name):
-            return "--stream: '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
+            return "\(stream): '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
         }
     }
 }

@@ -39,36 +39,29 @@ public enum GLMSummary {
         return o
     }
 
-    /// The JSON summary: `formula, family, link, n, n_dropped, rank, df_residual, df_null,
-    /// coefficients` (each `term, estimate, std_error, statistic, p_value, ci_low, ci_high`),
-    /// `deviance, null_deviance, aic, log_likelihood, pearson_chi2, dispersion, iterations, converged`, and
-    /// `warnings` when there are any. Undefined numbers are null.
+    /// The JSON summary: the keys every model shares (``ModelJSON``, `kind` glm; each
+    /// coefficient's `df` null for a z test), then `family, link, test` (z or t), `rank,
+    /// df_null, null_deviance, pearson_chi2, dispersion, iterations, converged`, `clusters` (and
+    /// `test_df`) when clustered, and `anova` with `--anova`. Undefined numbers are null.
     public static func json(_ a: GLMAnalysis) -> String {
         let f = a.fit
         let n = JSONSummary.number, s = JSONSummary.string
-        var o = "{\n"
-        o += "  \"formula\": \(s(f.design.formula.text)),\n  \"family\": \(s(f.family.rawValue)),\n  \"link\": \(s(f.link.rawValue)),\n"
-        o += "  \"n\": \(f.n),\n  \"n_dropped\": \(f.design.dropped.count),\n  \"rank\": \(f.rank),\n"
-        o += "  \"df_residual\": \(f.dfResidual),\n  \"df_null\": \(f.dfNull),\n  \"coefficients\": [\n"
-        o += a.coefficients.map { c in
-            "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), "
-                + "\"statistic\": \(n(c.t)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), \"ci_high\": \(n(c.confidenceHigh))}"
-        }.joined(separator: ",\n")
-        o += "\n  ],\n"
-        o += "  \"statistic\": \(s(f.family.usesZ ? "z" : "t")),\n  \"covariance\": \(s(a.covariance.rawValue)),\n"
-        if !a.clusters.isEmpty {
-            o += "  \"clusters\": [" + a.clusters.map { "{\"column\": \(s($0.name)), \"count\": \($0.count)}" }.joined(separator: ", ") + "],\n"
-            if !f.family.usesZ { o += "  \"test_df\": \(f.testDegreesOfFreedom(a.covariance)),\n" }
-        }
-        o += "  \"deviance\": \(n(f.deviance)),\n  \"null_deviance\": \(n(f.nullDeviance)),\n"
-        o += "  \"aic\": \(n(f.aic ?? .nan)),\n  \"log_likelihood\": \(n(f.logLikelihood ?? .nan)),\n"
+        let df: [Double?] = a.coefficients.map { $0.isAliased || f.family.usesZ ? nil : Double(f.testDegreesOfFreedom(a.covariance)) }
+        let common = ModelJSON(kind: .glm, formula: f.design.formula.text, model: f, nDropped: f.design.dropped.count,
+                               covariance: a.covariance, coefficients: a.coefficients, degreesOfFreedom: df, warnings: f.warnings)
+        var o = "{\n" + common.members + ",\n"
+        o += "  \"family\": \(s(f.family.rawValue)),\n  \"link\": \(s(f.link.rawValue)),\n  \"test\": \(s(f.family.usesZ ? "z" : "t")),\n"
+        o += "  \"rank\": \(f.rank),\n  \"df_null\": \(f.dfNull),\n  \"null_deviance\": \(n(f.nullDeviance)),\n"
         o += "  \"pearson_chi2\": \(n(f.pearsonChiSquare)),\n"
         o += "  \"dispersion\": \(n(f.dispersion)),\n  \"iterations\": \(f.iterations),\n  \"converged\": \(f.converged)"
+        if !a.clusters.isEmpty {
+            o += ",\n  \"clusters\": [" + a.clusters.map { "{\"column\": \(s($0.name)), \"count\": \($0.count)}" }.joined(separator: ", ") + "]"
+            if !f.family.usesZ { o += ",\n  \"test_df\": \(f.testDegreesOfFreedom(a.covariance))" }
+        }
         if let tables = a.anova {
             o += ",\n  \"anova\": {\"sequential\": \(AnovaText.json(tables.sequential)),\n    \"type_ii\": \(AnovaText.json(tables.typeII)), "
                 + "\"test\": \(s(tables.sequential.test.rawValue)), \"dispersion\": \(n(tables.sequential.dispersion))}"
         }
-        if !f.warnings.isEmpty { o += ",\n  \"warnings\": [" + f.warnings.map(s).joined(separator: ", ") + "]" }
         return o + "\n}\n"
     }
 }

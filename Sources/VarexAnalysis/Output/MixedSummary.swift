@@ -63,42 +63,38 @@ public enum MixedSummary {
         return seen
     }
 
-    /// The JSON summary: `formula, method ("REML" or "ML"), n, n_dropped, groups` (name and
-    /// levels), `fixed_effects` (each `term, estimate, std_error, df, statistic, p_value, ci_low,
-    /// ci_high`), `random_effects` (each `group, effects, std_devs, correlations`), `sigma,
-    /// criterion, log_likelihood, aic, bic, theta, icc` (null with random slopes), `singular`,
-    /// `converged`, `evaluations`, and `warnings` when there are any. Undefined numbers are null.
+    /// The JSON summary: the keys every model shares (``ModelJSON``, `kind` mixed,
+    /// `df_residual` null, each coefficient's `df` lmerTest's Satterthwaite df, `deviance` the
+    /// ML criterion or null for REML), then `method` (REML or ML), `groups` (name and levels),
+    /// `random_effects` (each `group, effects, std_devs, correlations`), `sigma, criterion,
+    /// theta, icc` (null with random slopes), `singular, converged, evaluations`.
     public static func json(_ a: MixedAnalysis) -> String {
         "{\n" + fields(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level) + "\n}\n"
     }
 
     /// The JSON summary's fields, without the enclosing braces (the panel summary adds its own).
-    static func fields(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double) -> String {
+    static func fields(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, kind: ModelKind = .mixed) -> String {
         let coefficients = f.coefficientTable(satterthwaite, level: level)
         let warnings = MixedAnalysis.warnings(f, satterthwaite)
         let n = JSONSummary.number, s = JSONSummary.string
         func list(_ xs: [Double]) -> String { "[" + xs.map(n).joined(separator: ", ") + "]" }
-        var o = ""
-        o += "  \"formula\": \(s(f.design.formula.text)),\n  \"method\": \(s(f.reml ? "REML" : "ML")),\n"
-        o += "  \"n\": \(f.n),\n  \"n_dropped\": \(f.design.fixed.dropped.count),\n"
+        let common = ModelJSON(kind: kind, formula: f.design.formula.text, model: f, nDropped: f.design.fixed.dropped.count,
+                               covariance: .classical, coefficients: coefficients,
+                               degreesOfFreedom: satterthwaite.degreesOfFreedom.map { $0 }, warnings: warnings)
+        var o = common.members + ",\n"
+        o += "  \"method\": \(s(f.reml ? "REML" : "ML")),\n"
         o += "  \"groups\": [" + groupCounts(f).map { "{\"name\": \(s($0.0)), \"levels\": \($0.1)}" }.joined(separator: ", ") + "],\n"
-        o += "  \"fixed_effects\": [\n"
-        o += zip(coefficients, satterthwaite.degreesOfFreedom).map { c, df in
-            "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), \"df\": \(n(df)), "
-                + "\"statistic\": \(n(c.t)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), \"ci_high\": \(n(c.confidenceHigh))}"
-        }.joined(separator: ",\n")
-        o += "\n  ],\n  \"random_effects\": [\n"
+        o += "  \"random_effects\": [\n"
         o += f.varianceComponents.map { c in
             let corr = (0..<c.effects.count).map { i in list((0..<c.effects.count).map { c.correlations[i, $0] }) }.joined(separator: ", ")
             return "    {\"group\": \(s(c.group)), \"effects\": [\(c.effects.map(s).joined(separator: ", "))], "
                 + "\"std_devs\": \(list(c.standardDeviations)), \"correlations\": [\(corr)]}"
         }.joined(separator: ",\n")
         o += "\n  ],\n"
-        o += "  \"sigma\": \(n(f.sigma)),\n  \"criterion\": \(n(f.criterion)),\n  \"log_likelihood\": \(n(f.logLikelihood)),\n"
-        o += "  \"aic\": \(n(f.aic)),\n  \"bic\": \(n(f.bic)),\n  \"theta\": \(list(f.theta)),\n"
+        o += "  \"sigma\": \(n(f.sigma)),\n  \"criterion\": \(n(f.criterion)),\n"
+        o += "  \"theta\": \(list(f.theta)),\n"
         o += "  \"icc\": \(f.intraclassCorrelations.map(list) ?? "null"),\n"
         o += "  \"singular\": \(f.isSingular),\n  \"converged\": \(f.converged),\n  \"evaluations\": \(f.evaluations)"
-        if !warnings.isEmpty { o += ",\n  \"warnings\": [" + warnings.map(s).joined(separator: ", ") + "]" }
         return o
     }
 }

@@ -53,7 +53,8 @@ public enum PanelSummary {
         let level = a.request.explain.fit.level
         let n = JSONSummary.number, s = JSONSummary.string
         let u = a.units, d = a.decomposition
-        var o = "{\n" + MixedSummary.fields(fit: a.fit, satterthwaite: a.satterthwaite, level: level) + ",\n"
+        let fit = MixedSummary.fields(fit: a.fit, satterthwaite: a.satterthwaite, level: level, kind: .panel)
+        var o = "{\n  \"fit\": {\n  " + fit.replacingNewlines(with: "\n  ") + "\n  },\n"
         o += "  \"panel\": {\"unit\": \(s(a.request.panel)), \"time\": \(s(a.request.time)), \"periods\": [\(u.periods.map(s).joined(separator: ", "))], "
         o += "\"units\": \(d.units.count)},\n"
         o += "  \"between_share\": {\"estimate\": \(n(a.share.estimate)), \"low\": \(n(a.share.low)), \"high\": \(n(a.share.high)), \"level\": \(n(level))},\n"

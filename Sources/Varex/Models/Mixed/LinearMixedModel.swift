@@ -2,7 +2,7 @@ import Foundation
 import VarexLinearAlgebra
 
 /// Problems that stop a linear mixed model from being fitted.
-public enum MixedModelError: VarexError, Equatable {
+public enum MixedModelError: SettingMessage, Equatable {
     /// A feature of linear models the mixed-model fit does not take (weights, an offset, a
     /// count pair); the analysis module's capability table refuses them first.
     case notSupported(String)
@@ -15,7 +15,7 @@ public enum MixedModelError: VarexError, Equatable {
 
     public var exitCode: Int32 { self == .noSolution ? 2 : 1 }
 
-    public var description: String {
+    public func message(naming names: SettingNames) -> String {
         switch self {
         case let .notSupported(what):
             return "a linear mixed model here takes no \(what); fit without it, or a linear model with the group in the formula"
@@ -30,7 +30,7 @@ public enum MixedModelError: VarexError, Equatable {
                 the random-effect terms have \(count) random effects in all; this version factors \
                 ΛᵀZᵀZΛ + I as a dense matrix, which stays quick up to \(limit) (a grouping factor with \
                 fewer levels, such as council rather than person, fits; for the factor's fixed \
-                effects instead, use --absorb)
+                effects instead, use \(names.name(.absorb)))
                 """
         case .noSolution:
             return "numerical failure: no covariance parameters give a finite REML criterion or deviance"

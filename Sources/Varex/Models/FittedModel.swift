@@ -1,0 +1,102 @@
+import VarexLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every fitted model answers, whatever its kind: the verbs of StatsAPI.jl (`coef`,
+/// `coefnames`, `vcov`, `nobs`, `dof_residual`, `loglikelihood`, `deviance`, `aic`, `bic`,
+/// `fitted`, `residuals`) and R's generics of the same names. Writers and comparisons take a
+/// `FittedModel`, not a family; a new kind of model conforms here and every writer takes it.
+public protocol FittedModel: Sendable {
+    /// The coefficients' names, in the design's column order.
+    var coefficientNames: [String] { get }
+    /// The estimates (NaN for a coefficient that is not estimable).
+    var coefficientEstimates: [Double] { get }
+    /// The coefficients' covariance of type `type` (p × p, NaN for the not estimable); an
+    /// error where the kind does not define that type.
+    func coefficientCovariance(_ type: CovarianceType) throws -> Matrix
+    /// broom's `tidy`: one row per coefficient with covariance `type` and `level` intervals.
+    func coefficientRows(covariance type: CovarianceType, level: Double) throws -> [CoefficientRow]
+    /// The number of observations used.
+    var observationCount: Int { get }
+    /// The residual degrees of freedom (nil where the kind has none, as a mixed model).
+    var residualDegreesOfFreedom: Double? { get }
+    /// The maximised log-likelihood (nil where the kind has none: the quasi families).
+    var logLikelihoodValue: Double? { get }
+    /// R's `deviance()`: the residual sum of squares of a linear model, a GLM's deviance, an ML
+    /// mixed model's −2 log-likelihood (nil for REML, whose criterion is not a deviance).
+    var devianceValue: Double? { get }
+    var aicValue: Double? { get }
+    var bicValue: Double? { get }
+    /// The fitted values on the response scale, one per observation used.
+    var fittedValues: [Double] { get }
+    /// The response residuals (observed − fitted), one per observation used.
+    var responseResiduals: [Double] { get }
+}
+
+extension LinearFit: FittedModel {
+    public var coefficientNames: [String] { terms }
+    public var coefficientEstimates: [Double] { coefficients }
+    public func coefficientCovariance(_ type: CovarianceType) throws -> Matrix { try covariance(type) }
+    public func coefficientRows(covariance type: CovarianceType, level: Double) throws -> [CoefficientRow] {
+        try coefficientTable(covariance: type, level: level)
+    }
+    public var observationCount: Int { n }
+    public var residualDegreesOfFreedom: Double? { Double(dfResidual) }
+    public var logLikelihoodValue: Double? { logLikelihood }
+    public var devianceValue: Double? { weightedRSS }
+    public var aicValue: Double? { aic }
+    public var bicValue: Double? { bic }
+    public var fittedValues: [Double] { fitted }
+    public var responseResiduals: [Double] { residuals }
+}
+
+extension GeneralizedLinearFit: FittedModel {
+    public var coefficientNames: [String] { terms }
+    public var coefficientEstimates: [Double] { coefficients }
+    public func coefficientCovariance(_ type: CovarianceType) throws -> Matrix { try covariance(type) }
+    public func coefficientRows(covariance type: CovarianceType, level: Double) throws -> [CoefficientRow] {
+        try coefficientTable(covariance: type, level: level)
+    }
+    public var observationCount: Int { n }
+    public var residualDegreesOfFreedom: Double? { Double(dfResidual) }
+    public var logLikelihoodValue: Double? { logLikelihood }
+    public var devianceValue: Double? { deviance }
+    public var aicValue: Double? { aic }
+    /// R's `BIC(fit)`: −2 log L + log(n) × (rank, + 1 for a family with a dispersion), n the
+    /// observations with a positive prior weight.
+    public var bicValue: Double? {
+        let k = Double(rank + (family.likelihoodCountsDispersion ? 1 : 0))
+        let used = Double(priorWeights.filter { $0 > 0 }.count)
+        return logLikelihood.map { -2 * $0 + log(used) * k }
+    }
+    public var fittedValues: [Double] { mu }
+}
+
+extension LinearMixedFit: FittedModel {
+    public var coefficientEstimates: [Double] { beta }
+    /// lme4's `vcov(fit)`; a sandwich type is not defined for it here.
+    public func coefficientCovariance(_ type: CovarianceType) throws -> Matrix {
+        guard type == .classical else { throw MixedModelError.notSupported("\(type.rawValue) covariance") }
+        return covariance
+    }
+    /// Wald rows on the normal quantile, as lme4's `summary` (lmerTest's Satterthwaite rows come
+    /// from ``coefficientTable(_:level:)``).
+    public func coefficientRows(covariance type: CovarianceType, level: Double) throws -> [CoefficientRow] {
+        let v = try coefficientCovariance(type)
+        let q = Normal.quantile(1 - (1 - level) / 2)
+        return coefficientNames.indices.map { j in
+            let b = beta[j], se = v[j, j].squareRoot(), z = b / se
+            return CoefficientRow(term: coefficientNames[j], estimate: b, standardError: se, t: z, pValue: 2 * Normal.survival(abs(z)),
+                                  confidenceLow: b - q * se, confidenceHigh: b + q * se)
+        }
+    }
+    public var observationCount: Int { n }
+    public var residualDegreesOfFreedom: Double? { nil }
+    public var logLikelihoodValue: Double? { logLikelihood }
+    public var devianceValue: Double? { reml ? nil : criterion }
+    public var aicValue: Double? { aic }
+    public var bicValue: Double? { bic }
+    public var fittedValues: [Double] { fitted }
+    public var responseResiduals: [Double] { residuals }
+}

@@ -1,0 +1,74 @@
+import Varex
+
+/// The keys every model summary in JSON shares, whatever the kind (broom's `glance` and `tidy`):
+/// `kind, formula, n, n_dropped, df_residual, covariance, coefficients` (each `term, estimate,
+/// std_error, statistic, df, p_value, ci_low, ci_high`), `log_likelihood, aic, bic, deviance,
+/// warnings`, in that order; each kind's own keys follow. Undefined numbers are `null`.
+/// `schema/model-summary.schema.json` describes them and the tests validate every summary
+/// against it.
+public struct ModelJSON: Sendable {
+    public var kind: ModelKind
+    public var formula: String
+    public var n: Int
+    public var nDropped: Int
+    public var dfResidual: Double?
+    public var covariance: CovarianceType
+    public var coefficients: [CoefficientRow]
+    /// Each coefficient's test df (nil: a z test, or none).
+    public var degreesOfFreedom: [Double?]
+    public var logLikelihood: Double?
+    public var aic: Double?
+    public var bic: Double?
+    public var deviance: Double?
+    public var warnings: [String]
+
+    /// The shared part of a fitted model's summary, read through ``FittedModel``.
+    public init(kind: ModelKind, formula: String, model: some FittedModel, nDropped: Int, covariance: CovarianceType,
+                coefficients: [CoefficientRow], degreesOfFreedom: [Double?], warnings: [String]) {
+        self.init(kind: kind, formula: formula, n: model.observationCount, nDropped: nDropped, dfResidual: model.residualDegreesOfFreedom,
+                  covariance: covariance, coefficients: coefficients, degreesOfFreedom: degreesOfFreedom,
+                  logLikelihood: model.logLikelihoodValue, aic: model.aicValue, bic: model.bicValue, deviance: model.devianceValue,
+                  warnings: warnings)
+    }
+
+    public init(kind: ModelKind, formula: String, n: Int, nDropped: Int, dfResidual: Double?, covariance: CovarianceType,
+                coefficients: [CoefficientRow], degreesOfFreedom: [Double?], logLikelihood: Double?, aic: Double?, bic: Double?,
+                deviance: Double?, warnings: [String]) {
+        self.kind = kind
+        self.formula = formula
+        self.n = n
+        self.nDropped = nDropped
+        self.dfResidual = dfResidual
+        self.covariance = covariance
+        self.coefficients = coefficients
+        self.degreesOfFreedom = degreesOfFreedom
+        self.logLikelihood = logLikelihood
+        self.aic = aic
+        self.bic = bic
+        self.deviance = deviance
+        self.warnings = warnings
+    }
+
+    /// The shared keys as JSON object members (two-space indent, no braces, no trailing comma).
+    public var members: String {
+        let n = JSONSummary.number, s = JSONSummary.string
+        let opt = { (x: Double?) in n(x ?? .nan) }
+        // A df that is a whole number (n − k, G − 1) is written as one; Satterthwaite's is not.
+        let dfText = { (x: Double?) -> String in
+            guard let x, x.isFinite else { return "null" }
+            return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : n(x)
+        }
+        var o = "  \"kind\": \(s(kind.rawValue)),\n  \"formula\": \(s(formula)),\n"
+        o += "  \"n\": \(self.n),\n  \"n_dropped\": \(nDropped),\n  \"df_residual\": \(dfText(dfResidual)),\n"
+        o += "  \"covariance\": \(s(covariance.rawValue)),\n  \"coefficients\": [\n"
+        o += zip(coefficients, degreesOfFreedom).map { c, df in
+            "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), "
+                + "\"statistic\": \(n(c.t)), \"df\": \(dfText(df)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), "
+                + "\"ci_high\": \(n(c.confidenceHigh))}"
+        }.joined(separator: ",\n")
+        o += "\n  ],\n"
+        o += "  \"log_likelihood\": \(opt(logLikelihood)),\n  \"aic\": \(opt(aic)),\n  \"bic\": \(opt(bic)),\n  \"deviance\": \(opt(deviance)),\n"
+        o += "  \"warnings\": [" + warnings.map(s).joined(separator: ", ") + "]"
+        return o
+    }
+}
