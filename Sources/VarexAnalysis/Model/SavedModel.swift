@@ -63,54 +63,6 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case seType = "se_type", tolerance, columns, categorical, bases, covariance, family, link
     }
 
-    /// The model of a run, with its covariance of the run's type.
-    public init(run: ModelRun) throws {
-        let fit = run.fit
-        let predictor = try fit.predictor(covariance: run.request.covariance)
-        try self.init(data: run.data, coefficients: fit.coefficients, rank: fit.rank, dfResidual: fit.dfResidual, deviance: fit.weightedRSS,
-                      sigma: fit.sigma, covarianceType: predictor.covarianceType, covariance: predictor.covariance, tolerance: fit.tolerance)
-    }
-
-    /// A GLM, with its covariance of the analysis's type; σ is √dispersion.
-    public init(glm a: GLMAnalysis) throws {
-        let f = a.fit
-        try self.init(data: a.data, coefficients: f.coefficients, rank: f.rank, dfResidual: f.dfResidual, deviance: f.deviance,
-                      sigma: f.dispersion.squareRoot(), covarianceType: a.covariance, covariance: try f.covariance(a.covariance),
-                      tolerance: f.tolerance)
-        family = f.family.rawValue
-        link = f.link.rawValue
-    }
-
-    init(data run: ModelData, coefficients: [Double], rank: Int, dfResidual: Int, deviance: Double, sigma: Double,
-         covarianceType: CovarianceType, covariance v: Matrix, tolerance: Double) throws {
-        let design = run.design
-        format = Self.formatName
-        formatVersion = 1
-        varexVersion = VarexVersion.string
-        formula = design.formula.text
-        dot = design.formula.dot
-        weights = run.request.weights
-        data = run.table.source
-        dataSHA256 = (try? Checksum.sha256(path: run.request.dataPath)) ?? "not available"
-        rowsUsed = design.rows.map { run.ids[$0] }
-        self.rank = rank
-        self.dfResidual = dfResidual
-        rss = deviance
-        self.sigma = Self.finite(sigma)
-        seType = covarianceType.rawValue
-        self.tolerance = tolerance
-        columns = design.columnNames.indices.map {
-            Column(name: design.columnNames[$0], term: design.assign[$0], coefficient: Self.finite(coefficients[$0]))
-        }
-        categorical = design.codings.sorted { $0.key < $1.key }.map { vi, c in
-            Coding(variable: design.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
-        }
-        let learned = design.bases.sorted { $0.key < $1.key }.map { LearnedBasis(variable: design.formula.variables[$0.key].label, parameters: $0.value) }
-        bases = learned.isEmpty ? nil : learned
-        let p = design.columnNames.count
-        covariance = (0..<p).map { a in (0..<p).map { b in Self.finite(v[a, b]) } }
-    }
-
     /// A saved GLM's family and link (nil for a linear model).
     public func glm(path: String) throws -> (family: Family, link: Link)? {
         guard let family else { return nil }

@@ -1,0 +1,82 @@
+import VarexLinearAlgebra
+
+extension StreamingFit {
+    /// One row of the residual table for a row used: its measures, in the in-memory table's order.
+    public struct RowMeasures {
+        public let observed, fitted, residual, standardized, studentized, leverage, cooks, dffits, covratio: Double
+        public let predictionLow, predictionHigh: Double
+        public let dfbetas: [Double]
+        public let influential: Bool
+    }
+
+    /// Reads the blocks again and calls `body` with each block (its first row in the file and
+    /// row count), and for each row its measures, or nil with the reason it was left out.
+    public func eachRow(open: () throws -> CSVBlockReader, level: Double = 0.95,
+                        _ body: (_ row: Int, _ block: Table, _ measures: RowMeasures?, _ leftOut: String?) throws -> Void) throws {
+        var reader = try open()
+        let k = Double(p), s = sigma, df = dfResidual
+        let tq = StudentT(df: Double(df)).quantile(1 - (1 - level) / 2)
+        let rule = InfluenceFlag(parameters: k, n: n)
+        let sd = (0..<p).map { unscaledCovariance[$0, $0].squareRoot() }
+        // Rows of R⁻¹ for the DFBETAS directions (XᵀX)⁻¹xᵢ = R⁻¹(R⁻ᵀxᵢ).
+        let rInverse = try qr.inverseFactor(p)
+        // The rows of this pass must be the fit's: a file that grew, shrank or changed between
+        // the passes would give rows the fit never saw (all-or-nothing output: nothing is left).
+        var rowsRead = 0, used = 0
+        var sum: Extended = 0
+        func changed(_ what: String) -> StreamError { .fileChanged(what) }
+        while let block = try reader.next() {
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings)
+            rowsRead = block.firstRow + block.rowCount
+            used += design.y.count
+            for y in design.y { sum += y }
+            guard rowsRead <= tableRowCount, used <= n else {
+                throw changed("the second pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+            }
+            let m = design.y.count
+            var u = design.x.rounded.storage
+            try qr.timesInverse(&u, rows: m, leading: p)
+            var reasons = [Int: String]()
+            for d in design.dropped { reasons[d.row] = d.reason }
+            var i = 0
+            for r in 0..<block.rowCount {
+                guard i < design.rows.count, design.rows[i] == r else {
+                    try body(block.firstRow + r, block, nil, reasons[r] ?? "")
+                    continue
+                }
+                var fitted: Extended = 0
+                var h = 0.0
+                for j in 0..<p {
+                    fitted += design.x[i, j] * Extended(coefficients[j])
+                    h += u[i + j * m] * u[i + j * m]
+                }
+                if h > 1 - 10 * Double.ulpOfOne { h = 1 }
+                let e = Double(design.y[i] - fitted)
+                let sig = ((rss - (h == 1 ? 0 : e * e / (1 - h))) / Double(df - 1)).squareRoot()
+                let stud = h == 1 ? .nan : e / (sig * (1 - h).squareRoot())
+                let (std, cook, dff, cov) = InfluenceMeasures.rowMeasures(e: e, h: h, sigma: s, sigmaWithout: sig, studentized: stud,
+                                                                          parameters: p)
+                var dfb = [Double](repeating: 0, count: p)
+                for a in 0..<p {
+                    var v = 0.0
+                    for c in a..<p { v += rInverse[a, c] * u[i + c * m] }
+                    dfb[a] = (h == 1 ? 0 : v * e / (1 - h)) / (sig * sd[a])
+                }
+                let half = tq * s * (1 + h).squareRoot()
+                let f = Double(fitted)
+                let flag = rule.isInfluential(h: h, cook: cook, dffits: dff, covratio: cov,
+                                              largestDFBetas: dfb.reduce(0) { max($0, abs($1)) })
+                let measures = RowMeasures(observed: Double(design.y[i]), fitted: f, residual: e, standardized: std, studentized: stud,
+                                           leverage: h, cooks: cook, dffits: dff, covratio: cov,
+                                           predictionLow: f - half, predictionHigh: f + half, dfbetas: dfb, influential: flag)
+                try body(block.firstRow + r, block, measures, nil)
+                i += 1
+            }
+            Progress.report("residuals in blocks: \(reader.blocks) blocks")
+        }
+        guard rowsRead == tableRowCount, used == n else {
+            throw changed("the second pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+        }
+        guard sum == responseSum else { throw changed("the response's values are not those the fit read") }
+    }
+}

@@ -1,0 +1,38 @@
+import VarexLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension StreamingFit {
+    /// The summary, as `summary.lm` gives it (residual quantiles only when `residuals` are given).
+    public func summary(level: Double = 0.95, residualQuantiles: [Double] = []) -> FitSummary {
+        let df = Double(dfResidual)
+        let dist = StudentT(df: df)
+        let tq = dist.quantile(1 - (1 - level) / 2)
+        let s2 = rss / df
+        let rows = columnNames.indices.map { j -> CoefficientRow in
+            let se = (unscaledCovariance[j, j] * s2).squareRoot()
+            let t = coefficients[j] / se
+            return CoefficientRow(term: columnNames[j], estimate: coefficients[j], standardError: se, t: t,
+                                  pValue: dist.twoSidedPValue(t), confidenceLow: coefficients[j] - tq * se,
+                                  confidenceHigh: coefficients[j] + tq * se)
+        }
+        let mss = totalSumOfSquares - rss
+        let r2 = mss / (mss + rss)
+        let dfInt = formula.hasIntercept ? 1.0 : 0.0
+        let q = p - (formula.hasIntercept ? 1 : 0)
+        var overall: OverallTest? = nil
+        if q > 0 {
+            let f = (mss / Double(q)) / s2
+            overall = OverallTest(statistic: f, df1: q, df2: dfResidual, pValue: FDistribution(df1: Double(q), df2: df).survival(f))
+        }
+        let nn = Double(n)
+        let constant: Double = log(2 * Double.pi) + 1 - log(nn)
+        let logLik: Double = -0.5 * nn * (constant + log(rss))
+        return FitSummary(formula: formula.text, response: responseLabel, n: n, dropped: dropped, rank: p, coefficients: rows,
+                          sigma: s2.squareRoot(), rSquared: r2, adjustedRSquared: 1 - (1 - r2) * ((nn - dfInt) / df),
+                          overall: overall, logLikelihood: logLik, aic: -2 * logLik + 2 * Double(p + 1),
+                          bic: -2 * logLik + log(nn) * Double(p + 1), deviance: rss, level: level, residualQuantiles: residualQuantiles,
+                          warnings: [])
+    }
+}

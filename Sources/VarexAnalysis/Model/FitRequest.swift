@@ -1,0 +1,50 @@
+import Varex
+import VarexLinearAlgebra
+
+/// What a model run is asked to do, independent of the command line: the data and what joins
+/// it, which rows to leave out, the model, and how to report it.
+public struct FitRequest: Sendable {
+    public var dataPath: String
+    public var formula: String
+    public var id: String?
+    public var weights: String?
+    public var covariance: CovarianceType
+    public var level: Double
+    public var references: [String: String]
+    public var tolerance: Double
+    /// Other CSV files whose columns are added by the id column before fitting.
+    public var joins: [String]
+    /// Ids of rows to leave out of the fit (they stay in the tables, with a note).
+    public var exclude: [String]
+    /// A column shown beside the id (a council's name).
+    public var label: String?
+    /// Input columns carried into the per-row tables, as `broom::augment(model, data = d)` does.
+    public var keep: [String]
+    /// Columns that cluster the rows, for CR0/CR1 standard errors (one, or two for two-way).
+    public var clusters: [String] = []
+    /// Factors whose fixed effects are absorbed (`--absorb`): one, or two.
+    public var absorb: [String] = []
+    /// The denominator df of tests with a clustered covariance (`--cluster-df`).
+    public var clusterTestDF: ClusterTestDF = .clusters
+    /// A row condition (R's `subset`): rows where it is not TRUE are left out of the fit and
+    /// stay in the per-row tables with a note.
+    public var subset: String? = nil
+
+    public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
+                covariance: CovarianceType = .classical, level: Double = 0.95,
+                references: [String: String] = [:], tolerance: Double = QRFactorization.defaultTolerance,
+                joins: [String] = [], exclude: [String] = [], label: String? = nil, keep: [String] = []) {
+        self.joins = joins
+        self.dataPath = dataPath
+        self.formula = formula
+        self.id = id
+        self.weights = weights
+        self.covariance = covariance
+        self.level = level
+        self.references = references
+        self.tolerance = tolerance
+        self.exclude = exclude
+        self.label = label
+        self.keep = keep
+    }
+}
