@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every code example in the README, as a new user would copy it.
+"""Runs every code example in the README and the reference in docs/, as a new user would copy it.
 
 - `sh` blocks: each `varex ...` command (continuation lines joined) runs through the built binary
   in a scratch folder that sees the repository's fixtures/, and must exit 0; each output file it
@@ -48,7 +48,9 @@ def commands(body):
 
 def main():
     binary = os.path.abspath(sys.argv[1])
-    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    # The README, then the reference pages in docs/ (each a part of the same documentation).
+    pages = ["README.md"] + sorted(os.path.join("docs", f) for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md"))
+    readme = "\n".join(open(os.path.join(ROOT, p), encoding="utf-8").read() for p in pages)
     passed, failed = 0, []
 
     def check(ok, what):
