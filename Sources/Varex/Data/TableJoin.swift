@@ -29,8 +29,10 @@ extension Table {
     }
 
     /// This table with `other`'s columns added, matched on the column `key` of both (a left
-    /// join: every row here stays, in order). Ids must be unique and present in both files.
-    public func joined(with other: Table, on key: String) throws -> (table: Table, report: JoinReport) {
+    /// join: every row here stays, in order). Ids must be unique and present in both files;
+    /// with `manyToOne`, an id may repeat here (a panel's unit in every period) and each of its
+    /// rows takes the other file's one row.
+    public func joined(with other: Table, on key: String, manyToOne: Bool = false) throws -> (table: Table, report: JoinReport) {
         let leftKey = try column(key)
         let rightKey = try other.column(key)
         var index: [String: Int] = [:]
@@ -42,7 +44,7 @@ extension Table {
         var seen = Set<String>()
         for (i, id) in leftKey.cells.enumerated() {
             if leftKey.isMissing[i] { throw DataError.missingID(location(row: i, column: key)) }
-            guard seen.insert(id).inserted else {
+            guard seen.insert(id).inserted || manyToOne else {
                 throw DataError.duplicateID(location(row: i, column: key), id: id, firstRow: (leftKey.cells.firstIndex(of: id) ?? 0) + 1)
             }
         }
@@ -54,18 +56,19 @@ extension Table {
             if present.contains(c.name) { skipped.append(c.name); continue }
             added.append(Column(name: c.name, cells: matches.map { $0.map { c.cells[$0] } ?? "" }))
         }
-        let onlyLeft = leftKey.cells.filter { index[$0] == nil }
+        var reported = Set<String>()
+        let onlyLeft = leftKey.cells.filter { index[$0] == nil && reported.insert($0).inserted }
         let onlyRight = rightKey.cells.filter { !seen.contains($0) }
         let report = JoinReport(file: other.source, onlyInLeft: onlyLeft, onlyInRight: onlyRight, skippedColumns: skipped)
         return (Table(source: source, columns: columns + added, lines: lines), report)
     }
 
     /// This table with each file's columns added in turn, matched on `key`; one report per file.
-    public func joined(withFiles paths: [String], on key: String) throws -> (table: Table, reports: [JoinReport]) {
+    public func joined(withFiles paths: [String], on key: String, manyToOne: Bool = false) throws -> (table: Table, reports: [JoinReport]) {
         var table = self
         var reports: [JoinReport] = []
         for path in paths {
-            let (joined, report) = try table.joined(with: Table(contentsOf: path), on: key)
+            let (joined, report) = try table.joined(with: Table(contentsOf: path), on: key, manyToOne: manyToOne)
             table = joined
             reports.append(report)
         }

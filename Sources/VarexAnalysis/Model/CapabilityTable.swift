@@ -63,8 +63,6 @@ public enum CapabilityTable {
             .clusteredSE: .undefined("the unit's random intercept models the repeated measures"),
             .cr2: .undefined("the unit's random intercept models the repeated measures"),
             .xlsx: .notYet("write --out and --persistent-out as CSV"),
-            .join: .notYet("join the unit-level columns onto the panel file first"),
-            .exclude: .notYet("leave the unit's rows out of the panel file"),
             .absorb: .notYet("put the factor in the formula"),
             .randomTerms: .undefined("the unit's random intercept (1 | unit) is added; leave random-effect terms out of the formula"),
             .sensitivityOut: .notYet("explain one year for the sensitivity table"),

@@ -17,23 +17,26 @@ public struct ModelData: Sendable {
 
     /// Reads and prepares the data. With `randomEffects`, the formula may hold lme4's
     /// random-effect terms (`(1 | code)`) and the design is a ``MixedDesign``.
-    public init(_ request: FitRequest, table preloaded: Table? = nil, randomEffects: Bool = false) throws {
+    /// With `unit` (a panel's unit column), files join on the unit (each of its rows takes the
+    /// file's one row for it) and `exclude` names units, every row of which is left out.
+    public init(_ request: FitRequest, table preloaded: Table? = nil, randomEffects: Bool = false, unit: String? = nil) throws {
         guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
         guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
         var table = try preloaded ?? Table(contentsOf: request.dataPath)
         var reports: [JoinReport] = []
         if !request.joins.isEmpty {
-            guard let key = request.id else { throw RequestError.joinNeedsID }
-            (table, reports) = try table.joined(withFiles: request.joins, on: key)
+            guard let key = unit ?? request.id else { throw RequestError.joinNeedsID }
+            (table, reports) = try table.joined(withFiles: request.joins, on: key, manyToOne: unit != nil)
         }
         // `y ~ .`: every column of the (joined) data but the id and the label.
         let dot = table.names.filter { $0 != request.id && $0 != request.label }
         let mixedFormula = randomEffects && MixedFormula.hasRandomTerms(request.formula) ? try MixedFormula(request.formula, dot: dot) : nil
         let formula = try mixedFormula?.fixed ?? Formula(request.formula, dot: dot)
-        let ids = try table.ids(column: request.id)
+        let ids = try table.ids(column: request.id == unit ? nil : request.id)
         let labels = try request.label.map { Array(try table.column($0).cells) }
         for column in request.keep { _ = try table.column(column) }
-        var excluded = try Self.excludedRows(ids: ids, exclude: request.exclude)
+        var excluded = try Self.excludedRows(ids: try unit.map { Array(try table.column($0).cells) } ?? ids, exclude: request.exclude,
+                                             everyRow: unit != nil)
         if let condition = request.subset {
             let keep = try RowFilter(condition).keeps(table)
             for (row, kept) in keep.enumerated() where !kept && excluded[row] == nil { excluded[row] = "outside the subset" }
@@ -78,14 +81,14 @@ public struct ModelData: Sendable {
     }
 
     /// The rows to leave out for excluded ids, with the reason; an unknown id is an error.
-    static func excludedRows(ids: [String], exclude: [String]) throws -> [Int: String] {
+    static func excludedRows(ids: [String], exclude: [String], everyRow: Bool = false) throws -> [Int: String] {
         guard !exclude.isEmpty else { return [:] }
-        var index: [String: Int] = [:]
-        for (row, id) in ids.enumerated() where index[id] == nil { index[id] = row }
+        var index: [String: [Int]] = [:]
+        for (row, id) in ids.enumerated() { index[id, default: []].append(row) }
         var rows: [Int: String] = [:]
         for id in exclude {
-            guard let row = index[id] else { throw ExplainError.unknownExcludedID(id) }
-            rows[row] = "excluded"
+            guard let found = index[id] else { throw ExplainError.unknownExcludedID(id) }
+            for row in everyRow ? found : [found[0]] { rows[row] = "excluded" }
         }
         return rows
     }

@@ -46,7 +46,7 @@ public struct PanelAnalysis: Sendable {
         if MixedFormula.hasRandomTerms(e.fit.formula) { throw ExplainError.panelFormulaHasRandomTerms }
         var fitRequest = e.fit
         fitRequest.formula += " + (1 | \(RName.deparse(request.panel)))"
-        data = try ModelData(fitRequest, randomEffects: true)
+        data = try ModelData(fitRequest, randomEffects: true, unit: request.panel)
         let table = data.table
         let periodColumn = try table.column(request.time).byValue
         try Self.checkOneRowPerUnitAndPeriod(table: table, panel: try table.column(request.panel).byValue, time: periodColumn)
