@@ -145,3 +145,41 @@ struct DenseMixedLimitTests {
         #expect(r.status == 1 && r.stderr.contains("1001 random effects in all") && r.stderr.contains("stays quick up to 1000"), "\(r.stderr)")
     }
 }
+
+/// `varex anova` of nested mixed models against lme4's `anova(m3, m1, m2)`
+/// (fixtures/reference/mixed_compare.csv): REML fits refitted by ML, ordered by their number of
+/// parameters, χ² on the drop in deviance.
+struct MixedComparisonTests {
+    @Test func likelihoodRatioTestsAsLme4() throws {
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let y = "asc_net_spend_per_adult_gbp ~ imd_score"
+        let formulas = [y + " + financial_year + (1 | code) + (1 | region)", y + " + (1 | code)", y + " + financial_year + (1 | code)"]
+        let r = try CLI.run(["anova", panel] + formulas.flatMap { ["--formula", $0] } + ["--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(j["test"] as? String == "LRT")
+        let ref = try CSVReader.read(path: CLI.fixture("reference/mixed_compare.csv")).rows
+        let order = ["m1": 2, "m2": 3, "m3": 1]
+        for (row, want) in paired(j["rows"] as! [[String: Any]], ref) {
+            #expect(row["model"] as? Int == order[want[0]], "\(want[0])")
+            #expect(row["npar"] as? Int == Int(want[1]))
+            for (key, k) in [("aic", 2), ("bic", 3), ("log_likelihood", 4), ("deviance", 5)] {
+                let mine = (row[key] as! NSNumber).doubleValue, theirs = Double(want[k])!
+                #expect(abs(mine - theirs) <= 1e-8 * abs(theirs), "\(want[0]) \(key): \(mine) vs \(theirs)")
+            }
+            if let chi = Double(want[6]) {
+                #expect(abs((row["statistic"] as! NSNumber).doubleValue - chi) <= 1e-5, "\(want[0]) Chisq")
+                #expect(row["df"] as? Int == Int(want[7]))
+                let p = Double(want[8])!
+                #expect(abs((row["p_value"] as! NSNumber).doubleValue - p) <= 1e-4 * p, "\(want[0]) p")
+            } else {
+                #expect(row["statistic"] is NSNull && row["df"] is NSNull)
+            }
+        }
+        let text = try CLI.run(["anova", panel] + formulas.flatMap { ["--formula", $0] })
+        #expect(text.stdout.contains("npar") && text.stdout.contains("Pr(>Chisq)"), "\(text.stdout)")
+        let mixed = try CLI.run(["anova", panel, "--formula", y, "--formula", formulas[1]])
+        #expect(mixed.status == 1 && mixed.stderr.contains("compare mixed models with mixed models"), "\(mixed.stderr)")
+    }
+}
+

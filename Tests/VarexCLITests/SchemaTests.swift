@@ -27,6 +27,8 @@ struct SchemaTests {
                                   "--draws", "20"]),
         ("anova", "comparison", ["anova", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score",
                                  "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type"]),
+        ("anova mixed", "comparison", ["anova", panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | code)",
+                                       "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year + (1 | code)"]),
         ("anova glm", "comparison", ["anova", councils, "--family", "poisson", "--formula", "ascof_2a2_num ~ imd_score + offset(log(ascof_2a2_den))",
                                      "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))"]),
     ]

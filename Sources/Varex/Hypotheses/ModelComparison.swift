@@ -38,6 +38,9 @@ public struct ModelComparison: Sendable, Equatable {
         self.test = test
     }
 
+    /// A comparison with the given rows (none, for a kind compared otherwise).
+    public init(rows: [Row]) { self.rows = rows }
+
     /// `models` in the order given: each model's residual sum of squares and degrees of freedom.
     public init(models: [(rss: Double, dfResidual: Int)]) {
         let big = models.indices.min { models[$0].dfResidual < models[$1].dfResidual }!

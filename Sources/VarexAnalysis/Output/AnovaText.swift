@@ -54,6 +54,7 @@ public enum AnovaText {
 extension AnovaText {
     /// `anova(m1, m2, ...)` as R prints it (for GLMs, the analysis of deviance).
     public static func render(_ c: ComparisonAnalysis) -> String {
+        if let l = c.likelihood { return render(l, formulas: c.formulas) }
         let glm = c.glm != nil, f = c.comparison.test == .f
         var o = glm ? "Analysis of Deviance Table\n\n" : "Analysis of Variance Table\n\n"
         for (k, formula) in c.formulas.enumerated() { o += "Model \(k + 1): \(formula)\n" }
@@ -72,6 +73,7 @@ extension AnovaText {
     }
 
     public static func json(_ c: ComparisonAnalysis) -> String {
+        if let l = c.likelihood { return json(l, formulas: c.formulas) }
         var o = "{\n  \"models\": [" + c.formulas.map(JSONSummary.string).joined(separator: ", ") + "],\n"
         if let g = c.glm { o += "  \"family\": \(JSONSummary.string(g.family.rawValue)), \"link\": \(JSONSummary.string(g.link.rawValue)),\n" }
         o += "  \"test\": \(JSONSummary.string(c.comparison.test.rawValue)),\n  \"rows\": [\n"
@@ -79,6 +81,36 @@ extension AnovaText {
             "    {\"res_df\": \(r.dfResidual), \"rss\": \(JSONSummary.number(r.rss)), \"df\": \(r.df.map(String.init) ?? "null"), "
                 + "\"sum_sq\": \(JSONSummary.number(r.sumOfSquares ?? .nan)), \"f\": \(JSONSummary.number(r.f ?? .nan)), "
                 + "\"statistic\": \(JSONSummary.number(r.f ?? .nan)), \"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
+        }.joined(separator: ",\n")
+        return o + "\n  ]\n}\n"
+    }
+
+    /// lme4's `anova(m1, m2, ...)`: the models by their number of parameters, refitted by ML.
+    static func render(_ l: LikelihoodRatioComparison, formulas: [String]) -> String {
+        var o = "Likelihood-ratio tests (models refitted by ML, ordered by their number of parameters)\n\n"
+        for r in l.rows { o += "Model \(r.model + 1): \(formulas[r.model])\n" }
+        var rows = [["", "npar", "AIC", "BIC", "logLik", "deviance", "Chisq", "Df", "Pr(>Chisq)", ""]]
+        for r in l.rows {
+            rows.append([String(r.model + 1), String(r.parameters), NumberFormat.fixed(r.aic, decimals: 1), NumberFormat.fixed(r.bic, decimals: 1),
+                         NumberFormat.fixed(r.logLikelihood, decimals: 1), NumberFormat.fixed(r.deviance, decimals: 1),
+                         r.chiSquare.map { NumberFormat.fixed($0, decimals: 4) } ?? "", r.df.map(String.init) ?? "",
+                         r.pValue.map(NumberFormat.pValue) ?? "", r.pValue.map(TextSummary.stars) ?? ""])
+        }
+        o += TextSummary.aligned(rows, leftFirst: true)
+        o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+        return o
+    }
+
+    /// The likelihood-ratio table as JSON: `models` (in the table's order), `test` (LRT),
+    /// `rows` (each `model, npar, aic, bic, log_likelihood, deviance, statistic, df, p_value`).
+    static func json(_ l: LikelihoodRatioComparison, formulas: [String]) -> String {
+        let n = JSONSummary.number
+        var o = "{\n  \"models\": [" + l.rows.map { JSONSummary.string(formulas[$0.model]) }.joined(separator: ", ") + "],\n"
+        o += "  \"test\": \"LRT\",\n  \"rows\": [\n"
+        o += l.rows.map { r in
+            "    {\"model\": \(r.model + 1), \"npar\": \(r.parameters), \"aic\": \(n(r.aic)), \"bic\": \(n(r.bic)), "
+                + "\"log_likelihood\": \(n(r.logLikelihood)), \"deviance\": \(n(r.deviance)), \"statistic\": \(n(r.chiSquare ?? .nan)), "
+                + "\"df\": \(r.df.map(String.init) ?? "null"), \"p_value\": \(n(r.pValue ?? .nan))}"
         }.joined(separator: ",\n")
         return o + "\n  ]\n}\n"
     }

@@ -7,7 +7,11 @@ import Varex
 /// fitted to the same size of dataset"; Varex checks the rows themselves).
 public struct ComparisonAnalysis: Sendable {
     public let formulas: [String]
+    /// The F (or deviance) comparison of linear models and GLMs; empty rows for mixed models.
     public let comparison: ModelComparison
+    /// Mixed models (random-effect terms): lme4's likelihood-ratio table, the models refitted
+    /// by ML and ordered by their number of parameters.
+    public let likelihood: LikelihoodRatioComparison?
     /// Each model's design columns, to say whether the models are nested.
     public let columns: [[String]]
     /// The GLMs' family and link (nil for linear models).
@@ -17,6 +21,24 @@ public struct ComparisonAnalysis: Sendable {
     /// family, as GLMs.
     public init(request: FitRequest, formulas: [String], family: Family? = nil, link: Link? = nil) throws {
         guard formulas.count >= 2 else { throw ComparisonError.tooFewModels(formulas.count) }
+        let mixed = formulas.map(MixedFormula.hasRandomTerms)
+        if mixed.contains(true) {
+            guard !mixed.contains(false) else { throw ComparisonError.mixedAndFixed }
+            if family != nil { throw ComparisonError.mixedAndFixed }
+            let fits = try formulas.map { f -> MixedAnalysis in
+                var r = request
+                r.formula = f
+                return try MixedAnalysis(r, reml: false)
+            }
+            try Self.checkSameRows(fits.map { a in a.fit.design.fixed.rows.map { a.data.ids[$0] } }, names: formulas)
+            self.formulas = formulas
+            columns = fits.map { $0.fit.coefficientNames }
+            glm = nil
+            comparison = ModelComparison(rows: [])
+            likelihood = LikelihoodRatioComparison(models: fits.map { ($0.fit.logLikelihood, $0.fit.parameterCount, $0.fit.n) })
+            return
+        }
+        likelihood = nil
         if let family {
             let fits = try formulas.map { f -> GLMAnalysis in
                 var r = request
@@ -56,6 +78,7 @@ public struct ComparisonAnalysis: Sendable {
         try Self.checkSameRows(models.map(\.rowsUsed), names: modelPaths)
         formulas = models.map(\.formula)
         columns = models.map { $0.columns.map(\.name) }
+        likelihood = nil
         let kinds = try zip(models, modelPaths).map { try $0.glm(path: $1) }
         for (k, g) in kinds.enumerated().dropFirst() where g?.family != kinds[0]?.family || g?.link != kinds[0]?.link {
             throw ComparisonError.differentFamilies(first: modelPaths[0], other: modelPaths[k])
@@ -111,12 +134,16 @@ public enum ComparisonError: VarexError, Equatable {
     case differentRows(first: String, firstCount: Int, other: String, otherCount: Int)
     /// Saved models of different kinds (a linear model and a GLM, or GLMs of other families).
     case differentFamilies(first: String, other: String)
+    /// Formulas with random-effect terms beside formulas without (or with a family).
+    case mixedAndFixed
 
     public var exitCode: Int32 { 1 }
     public var description: String {
         switch self {
         case let .tooFewModels(n):
             return "\(n) model\(n == 1 ? "" : "s"): a comparison needs at least two"
+        case .mixedAndFixed:
+            return "compare mixed models with mixed models: every formula needs random-effect terms (lme4's anova refits each by ML), and no family"
         case let .differentFamilies(first, other):
             return "\(other) is not the same kind of model as \(first) (a linear model and a GLM, or another family or link); compare models of one family"
         case let .differentData(first, other):
