@@ -131,7 +131,7 @@ extension Explain {
     func asked(_ r: FitRequest) -> [Capability] {
         var out = r.asked
         if explain.family != nil { out.append(.family) }
-        if xlsx != nil { out.append(.xlsx) }
+        if xlsx != nil { out.append(.explainWorkbook) }
         if sensitivityOut != nil { out.append(.sensitivityOut) }
         return out
     }

@@ -101,10 +101,10 @@ struct Fit: ParsableCommand {
                                    dialect: csv.dialect())
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml)
-            try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect())
+            try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx)
         case .glm:
             let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
-            try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect(),
+            try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect(), xlsx: xlsx,
                                 model: try saveModel.map { ($0, try SavedModel(glm: a).json()) })
         case .linear, .absorbed, .panel:
             let analysis = try FitAnalysis(request, anova: anova)
@@ -130,7 +130,7 @@ struct Fit: ParsableCommand {
 /// Writes a mixed model's outputs, all or nothing.
 enum MixedReport {
     static func write(_ a: MixedAnalysis, format: SummaryFormat, residuals: String?, json: String?, ranef: String?,
-                      dialect: CSVWriter.Dialect) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.fit.design.fixed.dropped
         if !dropped.isEmpty {
@@ -140,11 +140,18 @@ enum MixedReport {
         var outputs: [(path: String, contents: String)] = []
         if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
         if let ranef { outputs.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: dialect))) }
+        var books: [(path: String, content: OutputContent)] = []
+        if let xlsx {
+            let m = MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)
+            books.append((xlsx, .bytes(try XLSXWriter.data(table: a.residuals(), sheetName: "Residuals",
+                                                           provenance: .of(model: m, dataPath: a.data.table.source),
+                                                           extra: m.coefficientTable))))
+        }
         if let json { outputs.append((json, MixedSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
             outputs.append(("-", format == .json ? MixedSummary.json(a) : MixedSummary.text(a, source: a.data.table.source)))
         }
-        try OutputFiles.write(outputs)
+        try OutputFiles.write(contents: books + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
     }
 }
 
@@ -271,7 +278,7 @@ enum FitReport {
 /// Writes a GLM's outputs, all or nothing.
 enum GLMReport {
     static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect,
-                      model: (path: String, contents: String)? = nil) throws {
+                      xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.fit.design.dropped
         if !dropped.isEmpty {
@@ -282,9 +289,16 @@ enum GLMReport {
         if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
         if let json { outputs.append((json, GLMSummary.json(a))) }
         if let model { outputs.append(model) }
+        var books: [(path: String, content: OutputContent)] = []
+        if let xlsx {
+            let m = GLMSummary.common(a)
+            books.append((xlsx, .bytes(try XLSXWriter.data(table: a.residuals(), sheetName: "Residuals",
+                                                           provenance: .of(model: m, dataPath: a.data.table.source),
+                                                           extra: m.coefficientTable))))
+        }
         if !outputs.contains(where: { $0.path == "-" }) {
             outputs.append(("-", format == .json ? GLMSummary.json(a) : GLMSummary.text(a, source: a.data.table.source)))
         }
-        try OutputFiles.write(outputs)
+        try OutputFiles.write(contents: books + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
     }
 }

@@ -34,9 +34,10 @@ struct CapabilityTests {
     static func line(_ kind: ModelKind, _ c: Capability, dir: String) -> [String]? {
         let command: String
         switch c {
-        case .explain, .sensitivityOut: command = "explain"
+        case .explain, .sensitivityOut, .explainWorkbook: command = "explain"
         case .rank: command = "rank"
         case .report, .funnelIndicator, .bootstrap: command = "report"
+        case .xlsx where kind == .panel: command = "report" // a panel's explain asks explainWorkbook
         default: command = kind == .panel ? "explain" : "fit"
         }
         if kind == .streamed && command != "fit" { return nil }
@@ -64,10 +65,12 @@ struct CapabilityTests {
         case .explain, .rank: extra = []
         case .report: extra = ["--html", dir + "/report.html", "--bootstrap", "50"]
         case .sensitivityOut: extra = ["--sensitivity-out", dir + "/sensitivity.csv"]
+        case .explainWorkbook: extra = ["--xlsx", dir + "/explain.xlsx"]
         case .funnelIndicator: extra = ["--html", dir + "/report.html", "--funnel-indicator", "ascof_1a", "--funnel-moe", "ascof_1a_moe"]
         case .bootstrap: extra = ["--html", dir + "/report.html", "--bootstrap", "50"]
         }
-        if command == "report" && c != .report && c != .bootstrap && c != .funnelIndicator { return nil }
+        if command == "report" && c != .report && c != .bootstrap && c != .funnelIndicator && c != .xlsx { return nil }
+        if command == "report" && c == .xlsx { extra = ["--html", dir + "/report.html", "--xlsx", dir + "/out.xlsx"] }
         if kind == .panel, command == "report", c == .report { extra = ["--html", dir + "/report.html"] }
         if kind == .panel && [.anova, .saveModel, .dfbetas, .textFormats].contains(c) { return nil }
         if command == "explain" || command == "rank" || command == "report", [.anova, .saveModel, .dfbetas, .textFormats].contains(c) { return nil }

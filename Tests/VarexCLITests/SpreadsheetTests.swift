@@ -141,3 +141,46 @@ struct SpreadsheetTests {
         #expect(!xml.contains("table:formula"), "\(kind): a cell became a formula")
     }
 }
+
+extension SpreadsheetTests {
+    /// `--xlsx` for a GLM and a mixed model (refused before): LibreOffice reads back the
+    /// residual table the CSV holds, every number to 1e-14, and the summary sheet has the
+    /// provenance and the coefficient table in broom's columns.
+    @Test(.enabled(if: soffice != nil || libreOfficeRequired, "LibreOffice is not installed (scripts/test.sh installs it)"),
+          arguments: ["glm", "mixed"])
+    func glmAndMixedWorkbooks(_ kind: String) throws {
+        _ = try #require(Self.soffice, "VAREX_REQUIRE_LIBREOFFICE is set but LibreOffice is not installed")
+        let dir = try CLI.temporaryDirectory()
+        let line = kind == "glm"
+            ? ["fit", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", "poisson", "--se", "HC1",
+               "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))"]
+            : ["fit", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | code)"]
+        let r = try CLI.run(line + ["--residuals", dir + "/r.csv", "--xlsx", dir + "/r.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let back = try Self.convert(dir + "/r.xlsx", to: Self.csvExport, in: dir, csvInput: false)
+        let got = try CSVReader.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: back))), file: "lo.csv")
+        let want = try CSVReader.read(path: dir + "/r.csv")
+        #expect(got.header == want.header)
+        var numbers = 0
+        for (g, w) in paired(got.rows, want.rows) {
+            for j in w.indices {
+                if let x = Double(w[j]) {
+                    let y = Double(g[j]) ?? .nan
+                    #expect(abs(x - y) <= 1e-14 * abs(x), "\(kind) \(w[0]) \(want.header[j]): \(x) came back as \(g[j])")
+                    numbers += 1
+                } else {
+                    #expect(g[j] == w[j], "\(kind) \(want.header[j])")
+                }
+            }
+        }
+        #expect(numbers > want.rows.count * 4)
+        // The summary sheet: its shared strings hold the provenance labels and broom's header.
+        let archive = try Archive(url: URL(fileURLWithPath: dir + "/r.xlsx"), accessMode: .read)
+        var data = Data()
+        _ = try archive.extract(archive["xl/worksheets/sheet2.xml"]!) { data.append($0) }
+        let sheet = String(decoding: data, as: UTF8.self)
+        for text in ["Kind of model", kind, "Data SHA-256", "std_error", "statistic", "p_value"] {
+            #expect(sheet.contains(">\(text)<"), "\(kind): the summary sheet has no '\(text)'")
+        }
+    }
+}

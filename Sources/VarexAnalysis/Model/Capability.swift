@@ -3,7 +3,7 @@
 public enum Capability: String, CaseIterable, Sendable, Hashable {
     case weights, robustSE, clusteredSE, cr2, anova, saveModel, dfbetas, xlsx, textFormats
     case join, exclude, subset, labelAndKeep, family, absorb, randomTerms
-    case explain, rank, report, sensitivityOut, funnelIndicator, bootstrap
+    case explain, rank, report, sensitivityOut, explainWorkbook, funnelIndicator, bootstrap
 
     /// The option (or command) as a user writes it.
     public var option: String {
@@ -28,6 +28,7 @@ public enum Capability: String, CaseIterable, Sendable, Hashable {
         case .rank: return "varex rank"
         case .report: return "varex report"
         case .sensitivityOut: return "--sensitivity-out"
+        case .explainWorkbook: return "explain --xlsx"
         case .funnelIndicator: return "--funnel-indicator"
         case .bootstrap: return "--bootstrap and --resample (use --draws)"
         }

@@ -26,7 +26,7 @@ public enum CapabilityTable {
         .glm: [
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
             .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
-            .xlsx: .notYet("write --residuals (or --out) as CSV"),
+            .explainWorkbook: .notYet("write --out as CSV; fit --family takes --xlsx"),
             .textFormats: .notYet("use --format text or json"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
             .rank: .notYet("rank and report take linear models; explain takes --family"),
@@ -46,7 +46,6 @@ public enum CapabilityTable {
             .explain: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit"),
             .rank: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit and ranks it"),
             .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),
-            .xlsx: .notYet("write --residuals as CSV"),
             .textFormats: .notYet("use --format text or json"),
         ],
         .streamed: [
@@ -63,6 +62,7 @@ public enum CapabilityTable {
             .clusteredSE: .undefined("the unit's random intercept models the repeated measures"),
             .cr2: .undefined("the unit's random intercept models the repeated measures"),
             .xlsx: .notYet("write --out and --persistent-out as CSV"),
+            .explainWorkbook: .notYet("write --out and --persistent-out as CSV"),
             .absorb: .notYet("put the factor in the formula"),
             .randomTerms: .undefined("the unit's random intercept (1 | unit) is added; leave random-effect terms out of the formula"),
             .sensitivityOut: .notYet("explain one year for the sensitivity table"),

@@ -46,10 +46,7 @@ public enum GLMSummary {
     public static func json(_ a: GLMAnalysis) -> String {
         let f = a.fit
         let n = JSONSummary.number, s = JSONSummary.string
-        let df: [Double?] = a.coefficients.map { $0.isAliased || f.family.usesZ ? nil : Double(f.testDegreesOfFreedom(a.covariance)) }
-        let common = ModelJSON(kind: .glm, formula: f.design.formula.text, model: f, nDropped: f.design.dropped.count,
-                               covariance: a.covariance, coefficients: a.coefficients, degreesOfFreedom: df, warnings: f.warnings)
-        var o = "{\n" + common.members + ",\n"
+        var o = "{\n" + common(a).members + ",\n"
         o += "  \"family\": \(s(f.family.rawValue)),\n  \"link\": \(s(f.link.rawValue)),\n  \"test\": \(s(f.family.usesZ ? "z" : "t")),\n"
         o += "  \"rank\": \(f.rank),\n  \"df_null\": \(f.dfNull),\n  \"null_deviance\": \(n(f.nullDeviance)),\n"
         o += "  \"pearson_chi2\": \(n(f.pearsonChiSquare)),\n"
@@ -123,5 +120,13 @@ extension GLMSummary {
             return "\(a.covariance.rawValue) (clustered by \(by); \(tests); sandwich::vcovCL)"
         }
         return "\(a.covariance.rawValue) (heteroskedasticity-consistent; \(tests); sandwich::vcovHC)"
+    }
+
+    /// The keys a GLM's summary shares with every model's (each coefficient's `df` nil for z).
+    public static func common(_ a: GLMAnalysis) -> ModelJSON {
+        let f = a.fit
+        let df: [Double?] = a.coefficients.map { $0.isAliased || f.family.usesZ ? nil : Double(f.testDegreesOfFreedom(a.covariance)) }
+        return ModelJSON(kind: .glm, formula: f.design.formula.text, model: f, nDropped: f.design.dropped.count,
+                         covariance: a.covariance, coefficients: a.coefficients, degreesOfFreedom: df, warnings: f.warnings)
     }
 }

@@ -74,14 +74,9 @@ public enum MixedSummary {
 
     /// The JSON summary's fields, without the enclosing braces (the panel summary adds its own).
     static func fields(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, kind: ModelKind = .mixed) -> String {
-        let coefficients = f.coefficientTable(satterthwaite, level: level)
-        let warnings = MixedAnalysis.warnings(f, satterthwaite)
         let n = JSONSummary.number, s = JSONSummary.string
         func list(_ xs: [Double]) -> String { "[" + xs.map(n).joined(separator: ", ") + "]" }
-        let common = ModelJSON(kind: kind, formula: f.design.formula.text, model: f, nDropped: f.design.fixed.dropped.count,
-                               covariance: .classical, coefficients: coefficients,
-                               degreesOfFreedom: satterthwaite.degreesOfFreedom.map { $0 }, warnings: warnings)
-        var o = common.members + ",\n"
+        var o = common(fit: f, satterthwaite: satterthwaite, level: level, kind: kind).members + ",\n"
         o += "  \"method\": \(s(f.reml ? "REML" : "ML")),\n"
         o += "  \"groups\": [" + groupCounts(f).map { "{\"name\": \(s($0.0)), \"levels\": \($0.1)}" }.joined(separator: ", ") + "],\n"
         o += "  \"random_effects\": [\n"
@@ -96,5 +91,12 @@ public enum MixedSummary {
         o += "  \"icc\": \(f.intraclassCorrelations.map(list) ?? "null"),\n"
         o += "  \"singular\": \(f.isSingular),\n  \"converged\": \(f.converged),\n  \"evaluations\": \(f.evaluations)"
         return o
+    }
+
+    /// The keys a mixed model's summary shares with every model's (lmerTest's df per coefficient).
+    public static func common(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, kind: ModelKind = .mixed) -> ModelJSON {
+        ModelJSON(kind: kind, formula: f.design.formula.text, model: f, nDropped: f.design.fixed.dropped.count, covariance: .classical,
+                  coefficients: f.coefficientTable(satterthwaite, level: level),
+                  degreesOfFreedom: satterthwaite.degreesOfFreedom.map { $0 }, warnings: MixedAnalysis.warnings(f, satterthwaite))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Varex
 
 /// The keys every model summary in JSON shares, whatever the kind (broom's `glance` and `tidy`):
@@ -72,3 +73,38 @@ public struct ModelJSON: Sendable {
         return o
     }
 }
+
+extension ModelJSON {
+    /// The coefficient table in broom's columns, for a workbook's summary sheet.
+    public var coefficientTable: OutputTable {
+        OutputTable(header: ["term", "estimate", "std_error", "statistic", "df", "p_value", "ci_low", "ci_high"],
+                    rows: zip(coefficients, degreesOfFreedom).map { c, df in
+                        [.text(c.term), .finite(c.estimate), .finite(c.standardError), .finite(c.t), .finite(df ?? .nan), .finite(c.pValue),
+                         .finite(c.confidenceLow), .finite(c.confidenceHigh)]
+                    })
+    }
+}
+
+extension Provenance {
+    /// The provenance of any model: data file and checksum, formula, kind, the shared numbers.
+    public static func of(model m: ModelJSON, dataPath: String) -> Provenance {
+        let sha: String
+        if dataPath == "-" {
+            sha = "not available (the data came from standard input)"
+        } else {
+            do { sha = try Checksum.sha256(path: dataPath) } catch { sha = "not available (\(error))" }
+        }
+        let date = ISO8601DateFormatter().string(from: Date())
+        var rows: [(String, Cell)] = [
+            ("Made by", .text("Varex \(VarexVersion.string)")), ("Date", .text(date)), ("Data file", .text(dataPath)),
+            ("Data SHA-256", .text(sha)), ("Formula", .text(m.formula)), ("Kind of model", .text(m.kind.rawValue)),
+            ("Observations used", .integer(m.n)), ("Rows left out", .integer(m.nDropped)),
+        ]
+        if let df = m.dfResidual { rows.append(("Residual df", .finite(df))) }
+        rows += [("Standard errors", .text(m.covariance.rawValue)), ("Log-likelihood", .finite(m.logLikelihood ?? .nan)),
+                 ("AIC", .finite(m.aic ?? .nan)), ("BIC", .finite(m.bic ?? .nan)), ("Deviance", .finite(m.deviance ?? .nan))]
+        for w in m.warnings { rows.append(("Warning", .text(w))) }
+        return Provenance(rows: rows)
+    }
+}
+
