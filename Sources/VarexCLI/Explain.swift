@@ -86,7 +86,7 @@ struct Explain: ParsableCommand {
         if let unit = panel ?? spec?.panel {
             guard let period = time ?? spec?.time else { throw ValidationError("--panel needs --time, the period column (or the spec's time:)") }
             let explainRequest = try explain.request(model: model, data: data, spec: spec)
-            try CapabilityTable.check(asked(explainRequest.fit), for: .panel)
+            try CapabilityTable.check(asked(explainRequest.fit, family: explain.glm(spec: spec).family), for: .panel)
             guard (2...BootstrapSettings.replicateRange.upperBound).contains(draws) else {
                 throw ValidationError("--draws \(draws): give 2 to \(BootstrapSettings.replicateRange.upperBound)")
             }
@@ -97,10 +97,11 @@ struct Explain: ParsableCommand {
         }
         if time != nil || persistentOut != nil { throw ValidationError("--time and --persistent-out go with --panel UNIT") }
         let request = try explain.request(model: model, data: data, spec: spec)
-        let kind = request.fit.kind(family: explain.family)
-        try CapabilityTable.check(asked(request.fit) + [.explain], for: kind)
-        if let family = explain.family {
-            let a = try GLMExplainAnalysis(request, family: family, link: explain.link)
+        let (family, link) = explain.glm(spec: spec)
+        let kind = request.fit.kind(family: family)
+        try CapabilityTable.check(asked(request.fit, family: family) + [.explain], for: kind)
+        if let family {
+            let a = try GLMExplainAnalysis(request, family: family, link: link)
             for r in a.glm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
             let dropped = a.glm.fit.design.dropped
             if !dropped.isEmpty {
@@ -128,9 +129,9 @@ struct Explain: ParsableCommand {
 
 extension Explain {
     /// What the flags and the spec ask of the model, for ``CapabilityTable``.
-    func asked(_ r: FitRequest) -> [Capability] {
+    func asked(_ r: FitRequest, family: Family? = nil) -> [Capability] {
         var out = r.asked
-        if explain.family != nil { out.append(.family) }
+        if (family ?? explain.family) != nil { out.append(.family) }
         if xlsx != nil { out.append(.explainWorkbook) }
         if sensitivityOut != nil { out.append(.sensitivityOut) }
         return out

@@ -27,6 +27,11 @@ struct ExplainOptions: ParsableArguments {
     var higherIs: HigherIs?
 
     /// The explain request: the model's merged spec with these flags written over it.
+    /// The GLM family and link: the flags, else the spec's `family:` and `link:`.
+    func glm(spec: AnalysisSpec?) -> (family: Family?, link: Link?) {
+        (family ?? spec?.family, link ?? spec?.link)
+    }
+
     func request(model: ModelOptions, data: String?, spec: AnalysisSpec?) throws -> ExplainRequest {
         var s = try model.merged(data: data, spec: spec)
         if let higherIs { s.higherIs = higherIs }

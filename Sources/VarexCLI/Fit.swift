@@ -88,8 +88,10 @@ struct Fit: ParsableCommand {
     func run() throws {
         let spec = try model.loadSpec()
         let request = try model.request(data: data, spec: spec)
+        let family = self.family ?? spec?.family, link = self.link ?? spec?.link
+        if link != nil && family == nil { throw ValidationError("--link (or the spec's link:) needs --family (or the spec's family:)") }
         let kind = request.kind(family: family, stream: stream)
-        try CapabilityTable.check(asked(request), for: kind)
+        try CapabilityTable.check(asked(request, family: family), for: kind)
         if kind != .mixed {
             if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
             if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
@@ -115,7 +117,7 @@ struct Fit: ParsableCommand {
     }
 
     /// What the flags and the spec ask of the model, for ``CapabilityTable``.
-    func asked(_ r: FitRequest) -> [Capability] {
+    func asked(_ r: FitRequest, family: Family?) -> [Capability] {
         var out = r.asked
         if family != nil { out.append(.family) }
         if anova { out.append(.anova) }

@@ -52,8 +52,9 @@ struct Rank: ParsableCommand {
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let request = try explain.request(model: model, data: data, spec: spec)
         var asked = request.fit.asked + [.rank]
-        if explain.family != nil { asked.append(.family) }
-        try CapabilityTable.check(asked, for: request.fit.kind(family: explain.family))
+        let family = explain.glm(spec: spec).family
+        if family != nil { asked.append(.family) }
+        try CapabilityTable.check(asked, for: request.fit.kind(family: family))
         let analysis = try ExplainAnalysis(request)
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)

@@ -81,7 +81,8 @@ struct ReportCommand: ParsableCommand {
         let r = spec?.report
         let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative
         let request = try explain.request(model: model, data: data, spec: spec)
-        try CapabilityTable.check(asked(request.fit), for: request.fit.kind(family: explain.family))
+        let family = explain.glm(spec: spec).family
+        try CapabilityTable.check(asked(request.fit, family: family), for: request.fit.kind(family: family))
         let analysis = try ExplainAnalysis(request)
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
@@ -112,9 +113,9 @@ struct ReportCommand: ParsableCommand {
 
 extension ReportCommand {
     /// What the flags and the spec ask of the model, for ``CapabilityTable``.
-    func asked(_ r: FitRequest) -> [Capability] {
+    func asked(_ r: FitRequest, family: Family? = nil) -> [Capability] {
         var out = r.asked + [.report]
-        if explain.family != nil { out.append(.family) }
+        if (family ?? explain.family) != nil { out.append(.family) }
         if xlsx != nil { out.append(.xlsx) }
         if funnelIndicator != nil { out.append(.funnelIndicator) }
         if bootstrap != nil || resample != nil { out.append(.bootstrap) }

@@ -182,3 +182,58 @@ struct InitRelativePathTests {
         #expect(try String(contentsOfFile: dir + "/moved/b.yaml", encoding: .utf8).contains("\ndata: mtcars.csv\n"))
     }
 }
+
+/// A GLM and a mixed model saved as specs: `family:` and `link:` (and random-effect terms in
+/// the formula) run through `fit --spec`, and `snapshot`/`verify` cover them (they ran the
+/// linear model before, silently, for a spec with a family it did not know).
+struct ModelKindSpecTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+
+    @Test func aGLMSpecFitsAsRAndVerifies() throws {
+        let dir = try CLI.temporaryDirectory()
+        let spec = try CLI.write("""
+            data: \(Self.councils)
+            id: code
+            formula: ascof_2a2_num ~ imd_score + I(100 * pop_85p/pop_65p) + council_type + offset(log(ascof_2a2_den))
+            family: quasipoisson
+            link: log
+            """, named: "glm.yaml", in: dir)
+        let fit = try CLI.run(["fit", "--spec", spec, "--json", "-"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as! [String: Any]
+        #expect(j["kind"] as? String == "glm" && j["family"] as? String == "quasipoisson")
+        let ref = try CSVReader.read(path: CLI.fixture("reference/glm_councils_quasipoisson_offset_coefficients.csv")).rows
+        for (c, w) in paired(j["coefficients"] as! [[String: Any]], ref) {
+            #expect(c["term"] as? String == w[0])
+            for (key, k) in [("estimate", 1), ("std_error", 2)] {
+                let mine = (c[key] as! NSNumber).doubleValue, theirs = Double(w[k])!
+                #expect(abs(mine - theirs) <= 1e-8 * abs(theirs), "\(w[0]) \(key)")
+            }
+        }
+        let snap = try CLI.run(["snapshot", spec, "--out", dir + "/fixture"])
+        #expect(snap.status == 0, "\(snap.stderr)")
+        let summary = try String(contentsOfFile: dir + "/fixture/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"kind\": \"glm\""), "the snapshot is the GLM's")
+        let verify = try CLI.run(["verify", spec, "--fixture", dir + "/fixture"])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(verify.stdout)\(verify.stderr)")
+        // A changed family is a different analysis: verify fails.
+        let other = try CLI.write(try String(contentsOfFile: spec, encoding: .utf8).replacingOccurrences(of: "quasipoisson", with: "poisson"),
+                                  named: "other/glm.yaml", in: dir)
+        let changed = try CLI.run(["verify", other, "--fixture", dir + "/fixture"])
+        #expect(changed.status != 0, "\(changed.stdout)")
+    }
+
+    @Test func aMixedModelSpecSnapshotsAndVerifies() throws {
+        let dir = try CLI.temporaryDirectory()
+        let spec = try CLI.write("""
+            data: \(CLI.fixture("councils/asc_panel_2014_2019.csv"))
+            formula: asc_net_spend_per_adult_gbp ~ imd_score + (1 | code)
+            """, named: "mixed.yaml", in: dir)
+        let snap = try CLI.run(["snapshot", spec, "--out", dir + "/fixture"])
+        #expect(snap.status == 0, "\(snap.stderr)")
+        let summary = try String(contentsOfFile: dir + "/fixture/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"kind\": \"mixed\""))
+        let verify = try CLI.run(["verify", spec, "--fixture", dir + "/fixture"])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(verify.stdout)\(verify.stderr)")
+    }
+}

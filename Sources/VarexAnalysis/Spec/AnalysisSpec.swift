@@ -31,6 +31,9 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var formula: String?
     public var weights: String?
     public var se: CovarianceType?
+    /// A GLM's family and link (`family: poisson`, `link: log`), as `--family` and `--link`.
+    public var family: Family?
+    public var link: Link?
     public var level: Double?
     public var tol: Double?
     public var reference: [String: String] = [:]
@@ -75,11 +78,11 @@ public struct AnalysisSpec: Sendable, Equatable {
         a.path == b.path && a.data == b.data && a.formula == b.formula && a.id == b.id && a.label == b.label
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
-            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.subset == b.subset && a.keep == b.keep && a.cluster == b.cluster && a.clusterDF == b.clusterDF
+            && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.subset == b.subset && a.family == b.family && a.link == b.link && a.keep == b.keep && a.cluster == b.cluster && a.clusterDF == b.clusterDF
             && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb
     }
 
-    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "subset", "keep", "cluster", "cluster_df",
+    static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "subset", "family", "link", "keep", "cluster", "cluster_df",
                           "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
 
     /// A list of one or two columns (`cluster`, `absorb`).
@@ -114,6 +117,8 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "formula": formula = try reader.string(value, key: key)
             case "weights": weights = try reader.string(value, key: key)
             case "se": se = try reader.choice(value, key: key)
+            case "family": family = try reader.choice(value, key: key)
+            case "link": link = try reader.choice(value, key: key)
             case "level": level = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "tol": tol = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "scale": scale = try reader.string(value, key: key)

@@ -1,6 +1,7 @@
 import Varex
 /// The outputs of a saved analysis, as files: what `varex snapshot` writes and `varex verify`
-/// compares. Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
+/// compares: for any kind of model the spec describes (a linear model, a GLM with `family:`,
+/// a mixed model with random-effect terms). Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
 /// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`; and a copy of
 /// each data file, `input-<k>-<name>` (the data first, then the joins), so that `verify` can say
 /// which rows and columns of changed data differ.
@@ -16,7 +17,7 @@ public struct Snapshot: Sendable {
             throw SpecError.notForCommand(path: spec.path, key: "panel", command: "snapshot and verify",
                                           instead: "run varex explain --spec with it")
         }
-        let fit = try FitAnalysis(try FitRequest(spec: spec))
+        let request = try FitRequest(spec: spec)
         var files: [(String, String)] = [("spec.yaml", specText)]
         var sums: [(String, String)] = []
         var inputs: [(String, String)] = []
@@ -26,6 +27,35 @@ public struct Snapshot: Sendable {
             inputs.append((Self.inputName(k, name), String(decoding: bytes, as: UTF8.self)))
         }
         files.append(("checksums.txt", sums.map { "\($0.1)  \($0.0)" }.joined(separator: "\n") + "\n"))
+        if let family = spec.family {
+            if spec.rank.bootstrap != nil {
+                throw SpecError.notForCommand(path: spec.path, key: "rank", command: "a GLM", instead: "rank a linear model")
+            }
+            let glm = try GLMAnalysis(request, family: family, link: spec.link)
+            files.append(("summary.json", GLMSummary.json(glm)))
+            files.append(("residuals.csv", CSVWriter.render(glm.residuals())))
+            if !spec.groups.isEmpty {
+                let explain = try GLMExplainAnalysis(try ExplainRequest(spec: spec), family: family, link: spec.link)
+                files.append(("explain.json", GLMSummary.explainJSON(explain)))
+                files.append(("explain.csv", CSVWriter.render(explain.output)))
+            }
+            self.files = files + inputs
+            self.checksums = sums
+            return
+        }
+        if MixedFormula.hasRandomTerms(request.formula) {
+            if !spec.groups.isEmpty {
+                throw SpecError.notForCommand(path: spec.path, key: "justified", command: "a mixed model",
+                                              instead: "explain a panel with panel: and time: and varex explain --spec")
+            }
+            let mixed = try MixedAnalysis(request)
+            files.append(("summary.json", MixedSummary.json(mixed)))
+            files.append(("residuals.csv", CSVWriter.render(mixed.residuals())))
+            self.files = files + inputs
+            self.checksums = sums
+            return
+        }
+        let fit = try FitAnalysis(request)
         files.append(("summary.json", JSONSummary.render(fit.summary)))
         files.append(("residuals.csv", CSVWriter.render(try fit.residuals())))
         if !spec.groups.isEmpty {
