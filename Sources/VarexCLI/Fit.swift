@@ -103,7 +103,8 @@ struct Fit: ParsableCommand {
                                    dialect: csv.dialect())
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml)
-            try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx)
+            try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
+                                  model: try saveModel.map { ($0, try SavedModel(mixed: a).json()) })
         case .glm:
             let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
             try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect(), xlsx: xlsx,
@@ -132,7 +133,7 @@ struct Fit: ParsableCommand {
 /// Writes a mixed model's outputs, all or nothing.
 enum MixedReport {
     static func write(_ a: MixedAnalysis, format: SummaryFormat, residuals: String?, json: String?, ranef: String?,
-                      dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.fit.design.fixed.dropped
         if !dropped.isEmpty {
@@ -142,6 +143,7 @@ enum MixedReport {
         var outputs: [(path: String, contents: String)] = []
         if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
         if let ranef { outputs.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: dialect))) }
+        if let model { outputs.append(model) }
         var books: [(path: String, content: OutputContent)] = []
         if let xlsx {
             let m = MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)

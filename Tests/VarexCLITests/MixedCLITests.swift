@@ -183,3 +183,33 @@ struct MixedComparisonTests {
     }
 }
 
+
+/// A mixed model saved with --save-model and predicted for new rows against lme4's
+/// `predict(fit, newdata, re.form = NULL, allow.new.levels = TRUE)` and `re.form = NA`
+/// (fixtures/reference/mixed_predict.csv): sleepstudy's (1 + Days | Subject) fitted on days
+/// 0–7 without subject 372, predicted for days 8 and 9 of every subject. lme4 stops its optimiser
+/// at its own tolerance: the conditional predictions and SEs agree to 1e-5, the population
+/// predictions to 1e-9.
+struct MixedPredictionTests {
+    @Test func savedMixedModelPredictsAsLme4() throws {
+        let dir = try CLI.temporaryDirectory()
+        let fit = try CLI.run(["fit", CLI.fixture("reference/mixed_predict_train.csv"), "--formula", "Reaction ~ Days + (1 + Days | Subject)",
+                               "--save-model", dir + "/m.json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let r = try CLI.run(["predict", dir + "/m.json", CLI.fixture("reference/mixed_predict_new.csv"), "--out", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try CSVReader.parse(Array(r.stdout.utf8), file: "stdout")
+        #expect(got.header == ["id", "fit", "fit_population", "se_fit_population", "ci95_low", "ci95_high", "observed", "error", "note"])
+        let ref = try CSVReader.read(path: CLI.fixture("reference/mixed_predict.csv")).rows
+        for (row, want) in paired(got.rows, ref) {
+            let fit = Double(row[1])!, pop = Double(row[2])!, se = Double(row[3])!
+            #expect(abs(fit - Double(want[2])!) <= 1e-5 * abs(fit), "\(want[0]) day \(want[1]) conditional")
+            #expect(abs(pop - Double(want[3])!) <= 1e-9 * abs(pop), "\(want[0]) day \(want[1]) population")
+            #expect(abs(se - Double(want[4])!) <= 1e-5 * se, "\(want[0]) day \(want[1]) SE")
+            #expect(row[8].isEmpty == (want[0] != "372"), "\(want[0]): \(row[8])")
+        }
+        // A saved mixed model is compared from the data, not from the file.
+        let a = try CLI.run(["anova", dir + "/m.json", dir + "/m.json"])
+        #expect(a.status == 1 && a.stderr.contains("is a mixed model: compare mixed models from the data"), "\(a.stderr)")
+    }
+}

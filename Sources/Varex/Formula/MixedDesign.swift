@@ -13,6 +13,8 @@ public struct RandomEffectsBlock: Sendable {
     public let level: [Int]
     /// The effects' values, rows used × effects.
     public let values: Matrix
+    /// The schema of the effects' design (`~ 1 + days`): codes new rows for predictions.
+    public let schema: ModelSchema
 
     /// Effects per level.
     public var effectCount: Int { effectNames.count }
@@ -75,7 +77,7 @@ public struct MixedDesign: Sendable {
             if numeric { levels.sort { (NumberParsing.parse($0) ?? 0) < (NumberParsing.parse($1) ?? 0) } } else { levels.sort() }
             let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
             let block = RandomEffectsBlock(term: term, effectNames: d.columnNames, levels: levels,
-                                           level: labels.map { index[$0]! }, values: d.x.rounded)
+                                           level: labels.map { index[$0]! }, values: d.x.rounded, schema: d.schema)
             let n = fixed.rows.count
             guard levels.count > 1 else { throw RandomEffectsError.oneLevel(group: term.groupName, level: levels.first ?? "") }
             guard levels.count < n else { throw RandomEffectsError.levelsNotFewerThanRows(group: term.groupName, levels: levels.count, rows: n) }

@@ -20,6 +20,19 @@ public struct SavedModel: Codable, Sendable, Equatable {
         public var variable: String
         public var parameters: BasisParameters
     }
+    /// A mixed model's random-effect term: its grouping, its effects' formula and columns, and
+    /// each level's conditional modes (BLUPs), levels × effects.
+    public struct RandomTermModel: Codable, Sendable, Equatable {
+        public var group: String
+        public var grouping: [String]
+        public var effects: String
+        public var columns: [String]
+        /// Each column's term in the effects' formula (-1 for the intercept).
+        public var assign: [Int]
+        public var categorical: [Coding]
+        public var levels: [String]
+        public var modes: [[Double]]
+    }
     public struct Coding: Codable, Sendable, Equatable {
         /// The variable as the formula names it (`council_type`, `C(cyl)`).
         public var variable: String
@@ -47,6 +60,9 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// A GLM's family and link (absent for a linear model); σ is then √dispersion.
     public var family: String?
     public var link: String?
+    /// A linear mixed model's random-effect terms (absent otherwise); `formula` is then its
+    /// fixed part and `covariance` lme4's `vcov`.
+    public var randomTerms: [RandomTermModel]?
     public var sigma: Double?
     public var seType: String
     public var tolerance: Double
@@ -61,6 +77,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case format, formatVersion = "format_version", varexVersion = "varex_version", formula, dot, weights, data
         case dataSHA256 = "data_sha256", rowsUsed = "rows_used", rank, dfResidual = "df_residual", rss, sigma
         case seType = "se_type", tolerance, columns, categorical, bases, covariance, family, link
+        case randomTerms = "random_terms"
     }
 
     /// A saved GLM's family and link (nil for a linear model).
@@ -223,3 +240,32 @@ public enum SavedModelError: VarexError, Equatable {
         }
     }
 }
+
+extension SavedModel.RandomTermModel {
+    /// The schema that codes new rows' effects (`~ 1 + days`), checked against the saved columns.
+    public func schema(response: String, path: String) throws -> ModelSchema {
+        let f: Formula
+        do { f = try Formula("\(response) ~ \(effects)") } catch {
+            throw SavedModelError.inconsistent(path: path, reason: "the random term's effects '\(effects)': \(error)")
+        }
+        var codings: [Int: CategoricalCoding] = [:]
+        for c in categorical {
+            guard let vi = f.variables.firstIndex(where: { $0.label == c.variable }), let reference = c.levels.firstIndex(of: c.reference) else {
+                throw SavedModelError.inconsistent(path: path, reason: "the random term's variable '\(c.variable)' does not match its effects")
+            }
+            codings[vi] = CategoricalCoding(levels: c.levels, reference: reference)
+        }
+        guard assign.count == columns.count else {
+            throw SavedModelError.inconsistent(path: path, reason: "the random term's assign does not match its columns")
+        }
+        let schema = ModelSchema(formula: f, codings: codings, columnNames: columns, assign: assign)
+        guard schema.expectedColumnNames == columns else {
+            throw SavedModelError.inconsistent(path: path, reason: "the random term's columns are not those '\(effects)' makes")
+        }
+        guard modes.count == levels.count, modes.allSatisfy({ $0.count == columns.count }) else {
+            throw SavedModelError.inconsistent(path: path, reason: "the modes of '\(effects) | \(group)' are not levels × effects")
+        }
+        return schema
+    }
+}
+

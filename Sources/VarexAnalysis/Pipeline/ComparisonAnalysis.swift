@@ -72,6 +72,7 @@ public struct ComparisonAnalysis: Sendable {
     public init(modelPaths: [String]) throws {
         guard modelPaths.count >= 2 else { throw ComparisonError.tooFewModels(modelPaths.count) }
         let models = try modelPaths.map { try SavedModel(contentsOf: $0) }
+        if let k = models.firstIndex(where: { $0.randomTerms != nil }) { throw ComparisonError.savedMixedModel(modelPaths[k]) }
         for (k, m) in models.enumerated().dropFirst() where m.dataSHA256 != models[0].dataSHA256 || m.weights != models[0].weights {
             throw ComparisonError.differentData(first: modelPaths[0], other: modelPaths[k])
         }
@@ -136,12 +137,16 @@ public enum ComparisonError: VarexError, Equatable {
     case differentFamilies(first: String, other: String)
     /// Formulas with random-effect terms beside formulas without (or with a family).
     case mixedAndFixed
+    /// A saved mixed model: its comparison needs ML refits of the data.
+    case savedMixedModel(String)
 
     public var exitCode: Int32 { 1 }
     public var description: String {
         switch self {
         case let .tooFewModels(n):
             return "\(n) model\(n == 1 ? "" : "s"): a comparison needs at least two"
+        case let .savedMixedModel(path):
+            return "\(path) is a mixed model: compare mixed models from the data, varex anova DATA.csv --formula A --formula B, which refits each by ML"
         case .mixedAndFixed:
             return "compare mixed models with mixed models: every formula needs random-effect terms (lme4's anova refits each by ML), and no family"
         case let .differentFamilies(first, other):

@@ -17,6 +17,11 @@ public struct PredictionAnalysis: Sendable {
     public let warnings: [String]
     /// A saved GLM's family and link; its ``predictions`` are on the link scale.
     public let glm: (family: Family, link: Link)?
+    /// A saved mixed model: each predicted row's conditional prediction (the population one plus
+    /// its groups' conditional modes, as lme4's `predict(re.form = NULL)`; a level the fit never
+    /// saw contributes nothing, as `allow.new.levels = TRUE`), and notes for those rows.
+    public let conditional: [Double]?
+    public let conditionalNotes: [Int: String]
 
     /// Predicts the rows of `dataPath` from the model saved at `modelPath`; `weights` names a
     /// column of prediction-variance weights (σ̂²/w), for a weighted model.
@@ -47,12 +52,48 @@ public struct PredictionAnalysis: Sendable {
         self.coded = coded
         self.level = level
         predictions = predictor.predict(coded, level: level, weights: w)
+        if let terms = model.randomTerms {
+            (conditional, conditionalNotes) = try Self.conditionalFits(terms: terms, predictor: predictor, predictions: predictions,
+                                                                       coded: coded, table: table, path: modelPath)
+        } else {
+            conditional = nil
+            conditionalNotes = [:]
+        }
         var warnings: [String] = []
         if predictor.isRankDeficient { warnings.append("prediction from a rank-deficient fit may be misleading") }
         if model.weights != nil && weights == nil {
             warnings.append("Assuming constant prediction variance even though model fit is weighted")
         }
         self.warnings = warnings
+    }
+
+    /// Each predicted row's population prediction plus its groups' conditional modes times its
+    /// random-effect values; a row whose level the fit never saw keeps the population part and
+    /// gets a note.
+    static func conditionalFits(terms: [SavedModel.RandomTermModel], predictor: LinearPredictor, predictions: [Prediction],
+                                coded: SchemaRows, table: Table, path: String) throws -> ([Double], [Int: String]) {
+        let formula = predictor.schema.formula
+        let response = formula.response.map { formula.variables[$0].label } ?? "y"
+        var fits = predictions.map(\.fit)
+        var notes: [Int: [String]] = [:]
+        let position = Dictionary(uniqueKeysWithValues: coded.rows.enumerated().map { ($1, $0) })
+        for term in terms {
+            let schema = try term.schema(response: response, path: path)
+            let z = try schema.modelMatrix(table: table)
+            let groups = try term.grouping.map { try table.column($0) }
+            let index = Dictionary(uniqueKeysWithValues: term.levels.enumerated().map { ($1, $0) })
+            for (k, r) in z.rows.enumerated() {
+                guard let i = position[r] else { continue }
+                let label = groups.map { $0.cells[r] }.joined(separator: ":")
+                guard let l = index[label] else {
+                    notes[r, default: []].append("\(term.group) '\(label)' is a new level: no conditional mode (as allow.new.levels = TRUE)")
+                    continue
+                }
+                for e in term.columns.indices { fits[i] += Double(z.x[k, e]) * term.modes[l][e] }
+            }
+            for (r, why) in z.notes where position[r] != nil { notes[r, default: []].append(why) }
+        }
+        return (fits, notes.mapValues { $0.joined(separator: "; ") })
     }
 
     /// The intervals' quantile for a GLM: normal for a family with a fixed dispersion, t on
@@ -65,6 +106,7 @@ public struct PredictionAnalysis: Sendable {
 
     /// Each predicted row's fitted value on the response scale (the linear model's fit).
     public var responseFits: [Double] {
+        if let conditional { return conditional }
         guard let glm else { return predictions.map(\.fit) }
         return predictions.map { glm.link.mu($0.fit) }
     }
@@ -88,7 +130,7 @@ public struct PredictionAnalysis: Sendable {
             if p.predictionLow <= y[k] && y[k] <= p.predictionHigh { covered += 1 }
         }
         guard n > 0 else { return nil }
-        return (n, (sum / Double(n)).squareRoot(), glm == nil ? covered : nil)
+        return (n, (sum / Double(n)).squareRoot(), glm == nil && conditional == nil ? covered : nil)
     }
 
     /// One row per input row: id, the fitted value, its standard error, the confidence and
@@ -99,7 +141,13 @@ public struct PredictionAnalysis: Sendable {
         let pct = NumberFormat.significant(level * 100, 4)
         var columns: [String]
         var cells: [[Cell]]
-        if let glm {
+        if let conditional {
+            columns = ["fit", "fit_population", "se_fit_population", "ci\(pct)_low", "ci\(pct)_high"]
+            let q = Normal.quantile(1 - (1 - level) / 2)
+            cells = zip(predictions, conditional).map { p, c in
+                [.finite(c), .finite(p.fit), .finite(p.standardError), .finite(p.fit - q * p.standardError), .finite(p.fit + q * p.standardError)]
+            }
+        } else if let glm {
             columns = ["fit", "se_fit", "ci\(pct)_low", "ci\(pct)_high", "fit_link", "se_fit_link"]
             let q = glmQuantile
             cells = predictions.map { p in
@@ -124,6 +172,7 @@ public struct PredictionAnalysis: Sendable {
         var out = OutputTable.perRow(ids: ids, idName: idName, labels: labels, labelName: labelName, columns: columns,
                                      used: coded.rows, cells: cells, leftOut: [])
         for d in noPrediction { out.rows[d.row][out.header.count - 1] = .text("no prediction: " + d.reason) }
+        for (r, note) in conditionalNotes { out.rows[r][out.header.count - 1] = .text(note) }
         return out
     }
 }

@@ -11,6 +11,25 @@ extension SavedModel {
                       sigma: fit.sigma, covarianceType: predictor.covarianceType, covariance: predictor.covariance, tolerance: fit.tolerance)
     }
 
+    /// A linear mixed model: its fixed part as the model (lme4's `vcov`, σ̂), and each
+    /// random-effect term's conditional modes by level, for conditional predictions.
+    public init(mixed a: MixedAnalysis) throws {
+        let f = a.fit
+        try self.init(data: a.data, coefficients: f.beta, rank: f.p, dfResidual: f.n - f.p, deviance: f.criterion, sigma: f.sigma,
+                      covarianceType: .classical, covariance: f.covariance, tolerance: QRFactorization.defaultTolerance)
+        randomTerms = f.design.blocks.enumerated().map { k, block in
+            let modes = f.randomEffects(term: k)
+            let schema = block.schema
+            return RandomTermModel(group: block.term.groupName, grouping: block.term.grouping, effects: block.term.effects,
+                                   columns: block.effectNames, assign: schema.assign,
+                                   categorical: schema.codings.sorted { $0.key < $1.key }.map { vi, c in
+                                       Coding(variable: schema.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
+                                   },
+                                   levels: block.levels,
+                                   modes: (0..<block.levels.count).map { l in (0..<block.effectCount).map { modes[l, $0] } })
+        }
+    }
+
     /// A GLM, with its covariance of the analysis's type; σ is √dispersion.
     public init(glm a: GLMAnalysis) throws {
         let f = a.fit
