@@ -169,9 +169,14 @@ enum StreamReport {
         let open = { try CSVBlockReader(path: request.dataPath, blockBytes: blockBytes) }
         let reader = try open()
         let formula = try Formula(request.formula, dot: reader.names.filter { $0 != request.id })
+        if request.dataPath == "-" && request.covariance != .classical {
+            throw ValidationError("--stream --se \(request.covariance.rawValue) reads the data twice (the fit, then the residuals for the sandwich): give a file, not standard input")
+        }
         let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
-                                       references: request.references)
-        let s = fit.summary(level: request.level)
+                                       references: request.references, clusters: request.clusters)
+        let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
+        let s = fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
+                            clusterTestDF: request.clusterTestDF)
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
         }

@@ -74,10 +74,28 @@ enum CLI {
         try p.run()
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes drained at once (a child filling one while we wait on the other would
+        // block), each read retried on EINTR (FileHandle.readDataToEndOfFile traps on it when a
+        // signal from another test's child arrives mid-read).
+        var o = Data(), e = Data()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { o = Self.drain(out.fileHandleForReading.fileDescriptor) }
+        e = Self.drain(err.fileHandleForReading.fileDescriptor)
+        group.wait()
         p.waitUntilExit()
         return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Everything readable from `fd` until end of file, retrying reads interrupted by a signal.
+    static func drain(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { data.append(contentsOf: buffer[0..<n]); continue }
+            if n < 0 && errno == EINTR { continue }
+            return data
+        }
     }
 
     /// A fresh temporary directory.

@@ -48,6 +48,7 @@ struct CapabilityTests {
         switch c {
         case .weights: extra = ["--weights", "pop_18p"]
         case .robustSE: extra = ["--se", "HC3"]
+        case .leverageHC: extra = ["--se", "HC5"]
         case .clusteredSE: extra = ["--cluster", "region", "--se", "CR1"]
         case .cr2: extra = ["--cluster", "region", "--se", "CR2"]
         case .anova: extra = ["--anova"]
@@ -94,6 +95,8 @@ struct CapabilityTests {
         case (.linear, .absorb): return (.absorbed, nil)
         case (.linear, .family): return (.glm, nil)
         case (.linear, .randomTerms): return (.mixed, nil)
+        // HC4/HC5 are sandwich types too: a kind without sandwiches refuses them as such.
+        case (_, .leverageHC) where CapabilityTable.refusal(.robustSE, for: kind) != nil: return (kind, .robustSE)
         default: return (kind, c)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Varex
 
 /// `varex fit --stream`: the fit read in blocks against NIST's certified values and against the
 /// in-memory fit of the same file (itself pinned to NIST and R), and what it refuses.
@@ -227,5 +228,88 @@ struct LCG {
     mutating func uniform() -> Double {
         state = state &* 6364136223846793005 &+ 1442695040888963407
         return Double(state >> 11) / Double(1 << 53)
+    }
+}
+
+/// Sandwich and clustered SEs of a fit read in blocks (refused before), from one more pass over
+/// the file: HC0–HC3 against `sandwich::vcovHC` (fixtures/reference/councils_net_coefficients.csv),
+/// CR1, CR0 and two-way CR1 against `vcovCL` on the panel (cluster_ols.csv, p-values on G − 1),
+/// and over many blocks the same as the fit in memory.
+struct StreamSandwichTests {
+    static func coefficients(_ r: CLIResult) throws -> [[String: Any]] {
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        return j["coefficients"] as! [[String: Any]]
+    }
+
+    @Test func heteroskedasticityConsistentAsSandwich() throws {
+        let ref = try CSVReader.read(path: CLI.fixture("reference/councils_net_coefficients.csv"))
+        for (k, type) in ["HC0", "HC1", "HC2", "HC3"].enumerated() {
+            let r = try CLI.run(["fit", CLI.fixture("councils/asc_2018_19.csv"), "--stream", "--se", type, "--json", "-", "--formula",
+                                 "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + council_type"])
+            #expect(r.status == 0, "\(r.stderr)")
+            for (c, w) in paired(try Self.coefficients(r), ref.rows) {
+                let se = (c["std_error"] as! NSNumber).doubleValue, want = Double(w[3 + k])!
+                #expect(abs(se - want) <= 1e-10 * want, "\(type) \(w[0]): \(se) vs \(want)")
+            }
+        }
+    }
+
+    @Test func clusteredAsVcovCL() throws {
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"
+        let ref = try CSVReader.read(path: CLI.fixture("reference/cluster_ols.csv"))
+        let col = { (name: String) in ref.header.firstIndex(of: name)! }
+        let cases: [([String], String, String?)] = [
+            (["--cluster", "code"], "se_CR1", "p_CR1"), (["--cluster", "code", "--se", "CR0"], "se_CR0", nil),
+            (["--cluster", "code", "--cluster", "financial_year"], "se_CR1_twoway", "p_CR1_twoway"),
+        ]
+        for (args, seColumn, pColumn) in cases {
+            let r = try CLI.run(["fit", panel, "--stream", "--formula", formula, "--json", "-"] + args)
+            #expect(r.status == 0, "\(r.stderr)")
+            for (c, w) in paired(try Self.coefficients(r), ref.rows) {
+                // Where R's two-way variance is negative its SE is NA: null here.
+                guard let want = Double(w[col(seColumn)]) else {
+                    #expect(c["std_error"] is NSNull && c["p_value"] is NSNull, "\(seColumn) \(w[0]) is NA in R")
+                    continue
+                }
+                let se = (c["std_error"] as! NSNumber).doubleValue
+                #expect(abs(se - want) <= 1e-10 * want, "\(seColumn) \(w[0]): \(se) vs \(want)")
+                if let pColumn {
+                    let p = (c["p_value"] as! NSNumber).doubleValue, pw = Double(w[col(pColumn)])!
+                    #expect(abs(p - pw) <= 1e-8 * max(pw, 1e-300), "\(pColumn) \(w[0])")
+                }
+            }
+        }
+    }
+
+    /// Twenty copies of the panel (codes made distinct) read in 1 MB blocks: the meat summed by
+    /// block and by cluster across blocks equals the fit in memory's to 1e-9.
+    @Test func manyBlocksAsInMemory() throws {
+        let dir = try CLI.temporaryDirectory()
+        let panel = try CSVReader.read(path: CLI.fixture("councils/asc_panel_2014_2019.csv"))
+        let code = panel.header.firstIndex(of: "code")!
+        var lines = [panel.header.joined(separator: ",")]
+        for k in 0..<20 {
+            for row in panel.rows {
+                var r = row.map { $0.contains(",") ? "\"\($0)\"" : $0 }
+                r[code] += "_\(k)"
+                lines.append(r.joined(separator: ","))
+            }
+        }
+        let file = try CLI.write(lines.joined(separator: "\n") + "\n", named: "big.csv", in: dir)
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"
+        for args in [["--se", "HC3"], ["--cluster", "code"], ["--cluster", "region", "--cluster", "financial_year"]] {
+            let s = try CLI.run(["fit", file, "--stream", "--block-mb", "1", "--formula", formula, "--json", "-"] + args)
+            let m = try CLI.run(["fit", file, "--formula", formula, "--json", "-"] + args)
+            #expect(s.status == 0 && m.status == 0, "\(s.stderr)\(m.stderr)")
+            for (a, b) in paired(try Self.coefficients(s), try Self.coefficients(m)) {
+                // Two-way clustering can make a variance negative: null (R's NaN) in both.
+                guard let x = (a["std_error"] as? NSNumber)?.doubleValue, let y = (b["std_error"] as? NSNumber)?.doubleValue else {
+                    #expect(a["std_error"] is NSNull && b["std_error"] is NSNull, "\(args) \(a["term"]!)")
+                    continue
+                }
+                #expect(abs(x - y) <= 1e-9 * y, "\(args) \(a["term"]!): \(x) vs \(y)")
+            }
+        }
     }
 }

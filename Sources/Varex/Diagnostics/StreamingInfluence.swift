@@ -26,7 +26,7 @@ extension StreamingFit {
         var sum: Extended = 0
         func changed(_ what: String) -> StreamError { .fileChanged(what) }
         while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, codings: codings)
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
             rowsRead = block.firstRow + block.rowCount
             used += design.y.count
             for y in design.y { sum += y }

@@ -18,6 +18,8 @@ public struct StreamingFit: Sendable {
     public let formula: Formula
     /// Each categorical variable's coding (by variable index), from the whole file.
     public let codings: [Int: CategoricalCoding]
+    /// Columns clustering the rows (a row missing one is left out, as in memory).
+    public let clusters: [String]
     public let columnNames: [String]
     public let responseLabel: String
     /// Coefficients by design column.
@@ -47,7 +49,7 @@ public struct StreamingFit: Sendable {
     /// (their levels, then the fit), the second time from `reopen`; without it (standard input)
     /// they are refused.
     public static func fit(formula: Formula, reader: CSVBlockReader, reopen: (() throws -> CSVBlockReader)?,
-                           references: [String: String] = [:]) throws -> StreamingFit {
+                           references: [String: String] = [:], clusters: [String] = []) throws -> StreamingFit {
         var reader = reader
         guard let first = try reader.next() else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
         let codings: [Int: CategoricalCoding]
@@ -72,7 +74,7 @@ public struct StreamingFit: Sendable {
         var rowsSeen = 0
         while let block = try pending ?? reader.next() {
             pending = nil
-            let design = try blockDesign(formula: formula, block: block, codings: codings)
+            let design = try blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
             if qr == nil {
                 names = design.columnNames
                 response = design.responseLabel
@@ -117,7 +119,7 @@ public struct StreamingFit: Sendable {
         }
         let b = try qr.solveLeading(p)
         let last = qr.r[p + p * w]
-        return StreamingFit(formula: formula, codings: codings, columnNames: names, responseLabel: response, coefficients: b,
+        return StreamingFit(formula: formula, codings: codings, clusters: clusters, columnNames: names, responseLabel: response, coefficients: b,
                             unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
                             totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), dropped: dropped,
                             tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr, responseSum: sum)
@@ -174,9 +176,11 @@ public struct StreamingFit: Sendable {
 
     /// A block's design, coded with the whole file's levels, with what this version cannot fit
     /// in blocks refused.
-    static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding]) throws -> DesignMatrix {
+    static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding], clusters: [String] = []) throws -> DesignMatrix {
         try checkNumeric(formula: formula, block: block, categorical: Set(codings.keys))
-        let design = try DesignMatrix(formula: formula, table: block, options: DesignOptions(codings: codings.isEmpty ? nil : codings))
+        var options = DesignOptions(codings: codings.isEmpty ? nil : codings)
+        options.clusters = clusters
+        let design = try DesignMatrix(formula: formula, table: block, options: options)
         // A level the first pass did not see would be coded as no level at all: only a file that
         // changed between the passes has one.
         for (vi, coding) in codings {

@@ -77,7 +77,8 @@ public struct FitSummary: Sendable {
     /// A summary from its parts (a fit that never held every row: ``StreamingFit``).
     init(formula: String, response: String, n: Int, dropped: [DroppedRow], rank: Int, coefficients: [CoefficientRow],
          sigma: Double, rSquared: Double, adjustedRSquared: Double, overall: OverallTest?, logLikelihood: Double,
-         aic: Double, bic: Double, deviance: Double, level: Double, residualQuantiles: [Double], warnings: [String]) {
+         aic: Double, bic: Double, deviance: Double, level: Double, residualQuantiles: [Double], warnings: [String],
+         covariance: CovarianceType = .classical, clusters: [(name: String, count: Int)] = [], testDegreesOfFreedom: Int? = nil) {
         self.formula = formula
         self.response = response
         self.n = n
@@ -93,14 +94,14 @@ public struct FitSummary: Sendable {
         self.aic = aic
         self.bic = bic
         self.deviance = deviance
-        covarianceType = .classical
+        covarianceType = covariance
         self.level = level
         isWeighted = false
         self.residualQuantiles = residualQuantiles
         self.warnings = warnings
         anova = nil
-        clusters = []
-        testDegreesOfFreedom = n - rank
+        self.clusters = clusters
+        self.testDegreesOfFreedom = testDegreesOfFreedom ?? n - rank
         absorbed = []
         absorbedParameters = 0
         absorbedTerms = []

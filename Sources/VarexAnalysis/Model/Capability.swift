@@ -1,7 +1,7 @@
 /// What a user can ask of a model: an option of a model command, an output, or a command that
 /// takes a fitted model. ``CapabilityTable`` says which kinds support each.
 public enum Capability: String, CaseIterable, Sendable, Hashable {
-    case weights, robustSE, clusteredSE, cr2, anova, saveModel, dfbetas, xlsx, textFormats
+    case weights, robustSE, leverageHC, clusteredSE, cr2, anova, saveModel, dfbetas, xlsx, textFormats
     case join, exclude, subset, labelAndKeep, family, absorb, randomTerms
     case explain, rank, report, sensitivityOut, explainWorkbook, funnelIndicator, bootstrap
 
@@ -10,6 +10,7 @@ public enum Capability: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .weights: return "--weights"
         case .robustSE: return "--se HC0 … HC5"
+        case .leverageHC: return "--se HC4, HC4m or HC5"
         case .clusteredSE: return "--cluster (--se CR0, CR1)"
         case .cr2: return "--se CR2"
         case .anova: return "--anova"

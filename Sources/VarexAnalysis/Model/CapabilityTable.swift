@@ -48,8 +48,9 @@ public enum CapabilityTable {
             .textFormats: .notYet("use --format text or json"),
         ],
         .streamed: [
-            .weights: .notYet("fit in memory"), .robustSE: .notYet("fit in memory"), .clusteredSE: .notYet("fit in memory"),
-            .cr2: .notYet("fit in memory"), .anova: .notYet("fit in memory"), .saveModel: .notYet("fit in memory"),
+            .weights: .notYet("fit in memory"),
+            .leverageHC: .notYet("they discount by every row's leverage at once; use HC0–HC3 or fit in memory"),
+            .cr2: .notYet("fit in memory, or use CR1"), .anova: .notYet("fit in memory"), .saveModel: .notYet("fit in memory"),
             .dfbetas: .notYet("fit in memory"), .xlsx: .notYet("fit in memory"), .join: .notYet("fit in memory"),
             .exclude: .notYet("fit in memory"), .subset: .notYet("fit in memory"), .labelAndKeep: .notYet("fit in memory"), .family: .notYet("fit in memory"),
             .absorb: .notYet("fit in memory"), .randomTerms: .notYet("fit in memory"),

@@ -50,6 +50,7 @@ extension FitRequest {
         var out: [Capability] = []
         if weights != nil { out.append(.weights) }
         if covariance == .cr2 { out.append(.cr2) } else if covariance.isClustered { out.append(.clusteredSE) } else if covariance != .classical { out.append(.robustSE) }
+        if covariance == .hc4 || covariance == .hc4m || covariance == .hc5 { out.append(.leverageHC) }
         if !joins.isEmpty { out.append(.join) }
         if !exclude.isEmpty { out.append(.exclude) }
         if subset != nil { out.append(.subset) }

@@ -1,0 +1,95 @@
+import VarexLinearAlgebra
+
+extension StreamingFit {
+    /// The sandwich covariance of a fit read in blocks, from one more pass over the file (the
+    /// residuals need the coefficients), with the number of clusters of each clustering column: HC0–HC3 as `sandwich::vcovHC` (each row's leverage
+    /// from the QR, as the residual pass has it), or clustered by the columns `clusters` (CR0,
+    /// CR1, one or two columns, as `sandwich::vcovCL`). The meat accumulates by block: e²xxᵀ
+    /// per row, or x·e summed per cluster. HC4, HC4m and HC5 need every leverage first, and CR2
+    /// the whole design: not from blocks.
+    public func covariance(_ type: CovarianceType, open: () throws -> CSVBlockReader) throws -> (covariance: Matrix, clusterCounts: [Int]) {
+        let k = p
+        var reader = try open()
+        var meat = Matrix(rows: k, columns: k)
+        var counts: [Set<String>] = Array(repeating: [], count: clusters.count)
+        var sums: [[String: [Double]]] = Array(repeating: [:], count: clusters.count + (clusters.count == 2 ? 1 : 0))
+        var rowsRead = 0, used = 0
+        var total: Extended = 0
+        while let block = try reader.next() {
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
+            rowsRead = block.firstRow + block.rowCount
+            used += design.y.count
+            for y in design.y { total += y }
+            guard rowsRead <= tableRowCount, used <= n else {
+                throw StreamError.fileChanged("the covariance pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+            }
+            let m = design.y.count
+            var u = design.x.rounded.storage
+            if type == .hc2 || type == .hc3 { try qr.timesInverse(&u, rows: m, leading: k) }
+            let labels = design.clusters.map(\.labels)
+            for (d, l) in labels.enumerated() { counts[d].formUnion(l) }
+            for i in 0..<m {
+                var fitted: Extended = 0
+                for j in 0..<k { fitted += design.x[i, j] * Extended(coefficients[j]) }
+                let e = Double(design.y[i] - fitted)
+                if clusters.isEmpty {
+                    var h = 0.0
+                    if type == .hc2 || type == .hc3 { for j in 0..<k { h += u[i + j * m] * u[i + j * m] } }
+                    if h > 1 - 10 * Double.ulpOfOne { h = 1 }
+                    let omega: Double
+                    switch type {
+                    case .hc2: omega = e * e / (1 - h)
+                    case .hc3: omega = e * e / ((1 - h) * (1 - h))
+                    default: omega = e * e
+                    }
+                    for a in 0..<k {
+                        let xa = design.x.rounded[i, a]
+                        guard xa != 0 else { continue }
+                        for b in 0..<k { meat[a, b] += omega * xa * design.x.rounded[i, b] }
+                    }
+                } else {
+                    var keys = labels.map { $0[i] }
+                    if clusters.count == 2 { keys.append(keys[0] + "\u{1F}" + keys[1]) }
+                    for (d, key) in keys.enumerated() {
+                        var s = sums[d][key] ?? [Double](repeating: 0, count: k)
+                        for j in 0..<k { s[j] += design.x.rounded[i, j] * e }
+                        sums[d][key] = s
+                    }
+                }
+            }
+            Progress.report("covariance in blocks: \(reader.blocks) blocks")
+        }
+        guard rowsRead == tableRowCount, used == n, total == responseSum else {
+            throw StreamError.fileChanged("the covariance pass did not read the rows the fit read")
+        }
+        if clusters.isEmpty {
+            if type == .hc1 { meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * Double(n) / Double(n - k) }) }
+        } else {
+            for (d, groups) in sums.enumerated() {
+                let g = Double(groups.count)
+                guard g >= 2 else { throw ModelError.oneCluster(column: clusters[min(d, clusters.count - 1)], rows: n) }
+                let sign: Double = d == 2 ? -1 : 1
+                let adjust = type == .cr1 ? g / (g - 1) : 1
+                for s in groups.values { for a in 0..<k { for b in 0..<k { meat[a, b] += sign * adjust * s[a] * s[b] } } }
+            }
+            if type == .cr1 { meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * Double(n - 1) / Double(n - k) }) }
+        }
+        let v = try unscaledCovariance.multiplied(by: meat)
+        return (try v.multiplied(by: unscaledCovariance), counts.map(\.count))
+    }
+
+    /// The number of clusters of each clustering column, from one more pass (the smallest sets
+    /// the t tests' df, G − 1, as in memory).
+    public func clusterCounts(_ clusters: [String], open: () throws -> CSVBlockReader) throws -> [Int] {
+        var reader = try open()
+        var seen: [Set<String>] = Array(repeating: [], count: clusters.count)
+        while let block = try reader.next() {
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
+            for (d, name) in clusters.enumerated() {
+                let c = try block.column(name).byValue
+                for r in design.rows { seen[d].insert(c.cells[r]) }
+            }
+        }
+        return seen.map(\.count)
+    }
+}
