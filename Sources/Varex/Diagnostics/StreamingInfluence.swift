@@ -13,26 +13,14 @@ extension StreamingFit {
     /// row count), and for each row its measures, or nil with the reason it was left out.
     public func eachRow(open: () throws -> CSVBlockReader, level: Double = 0.95,
                         _ body: (_ row: Int, _ block: Table, _ measures: RowMeasures?, _ leftOut: String?) throws -> Void) throws {
-        var reader = try open()
         let k = Double(p), s = sigma, df = dfResidual
         let tq = StudentT(df: Double(df)).quantile(1 - (1 - level) / 2)
         let rule = InfluenceFlag(parameters: k, n: n)
         let sd = (0..<p).map { unscaledCovariance[$0, $0].squareRoot() }
         // Rows of R⁻¹ for the DFBETAS directions (XᵀX)⁻¹xᵢ = R⁻¹(R⁻ᵀxᵢ).
         let rInverse = try qr.inverseFactor(p)
-        // The rows of this pass must be the fit's: a file that grew, shrank or changed between
-        // the passes would give rows the fit never saw (all-or-nothing output: nothing is left).
-        var rowsRead = 0, used = 0
-        var sum: Extended = 0
-        func changed(_ what: String) -> StreamError { .fileChanged(what) }
-        while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
-            rowsRead = block.firstRow + block.rowCount
-            used += design.y.count
-            for y in design.y { sum += y }
-            guard rowsRead <= tableRowCount, used <= n else {
-                throw changed("the second pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
-            }
+        // The rows of this pass must be the fit's (eachBlock checks: all-or-nothing output).
+        try eachBlock(open: open, pass: "residuals' pass") { block, design in
             let m = design.y.count
             var u = design.x.rounded.storage
             try qr.timesInverse(&u, rows: m, leading: p)
@@ -72,11 +60,6 @@ extension StreamingFit {
                 try body(block.firstRow + r, block, measures, nil)
                 i += 1
             }
-            Progress.report("residuals in blocks: \(reader.blocks) blocks")
         }
-        guard rowsRead == tableRowCount, used == n else {
-            throw changed("the second pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
-        }
-        guard sum == responseSum else { throw changed("the response's values are not those the fit read") }
     }
 }

@@ -34,7 +34,18 @@ public protocol FittedModel: Sendable {
     var responseResiduals: [Double] { get }
 }
 
-extension LinearFit: FittedModel {
+/// A fit by (iteratively re)weighted least squares on a design's columns (a linear model, a
+/// GLM): what ``FittedModel`` asks is read the same way from both.
+public protocol LeastSquaresFit: FittedModel {
+    var terms: [String] { get }
+    var coefficients: [Double] { get }
+    var n: Int { get }
+    var dfResidual: Int { get }
+    func covariance(_ type: CovarianceType) throws -> Matrix
+    func coefficientTable(covariance type: CovarianceType, level: Double) throws -> [CoefficientRow]
+}
+
+extension LeastSquaresFit {
     public var coefficientNames: [String] { terms }
     public var coefficientEstimates: [Double] { coefficients }
     public func coefficientCovariance(_ type: CovarianceType) throws -> Matrix { try covariance(type) }
@@ -43,6 +54,9 @@ extension LinearFit: FittedModel {
     }
     public var observationCount: Int { n }
     public var residualDegreesOfFreedom: Double? { Double(dfResidual) }
+}
+
+extension LinearFit: LeastSquaresFit {
     public var logLikelihoodValue: Double? { logLikelihood }
     public var devianceValue: Double? { weightedRSS }
     public var aicValue: Double? { aic }

@@ -162,6 +162,31 @@ public struct StreamingFit: Sendable {
         return codings
     }
 
+    /// Reads the file again a block at a time, each block coded as the fit coded it, and calls
+    /// `body` with the block and its design. The pass must see the fit's rows (their count and
+    /// the response's sum): a file that grew, shrank or changed between the passes is an error,
+    /// not output from rows the fit never saw. `pass` names the pass in messages and progress.
+    func eachBlock(open: () throws -> CSVBlockReader, pass: String, _ body: (Table, DesignMatrix) throws -> Void) throws {
+        var reader = try open()
+        var rowsRead = 0, used = 0
+        var sum: Extended = 0
+        while let block = try reader.next() {
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
+            rowsRead = block.firstRow + block.rowCount
+            used += design.y.count
+            for y in design.y { sum += y }
+            guard rowsRead <= tableRowCount, used <= n else {
+                throw StreamError.fileChanged("the \(pass) read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+            }
+            try body(block, design)
+            Progress.report("\(pass) in blocks: \(reader.blocks) blocks")
+        }
+        guard rowsRead == tableRowCount, used == n else {
+            throw StreamError.fileChanged("the \(pass) read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
+        }
+        guard sum == responseSum else { throw StreamError.fileChanged("the response's values are not those the fit read") }
+    }
+
     /// A text cell in a column the model reads as numbers is an error naming its row, in any block.
     static func checkNumeric(formula: Formula, block: Table, categorical: Set<Int>) throws {
         let categoricalColumns = Set(categorical.compactMap { vi -> String? in

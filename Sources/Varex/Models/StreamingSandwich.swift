@@ -9,20 +9,10 @@ extension StreamingFit {
     /// the whole design: not from blocks.
     public func covariance(_ type: CovarianceType, open: () throws -> CSVBlockReader) throws -> (covariance: Matrix, clusterCounts: [Int]) {
         let k = p
-        var reader = try open()
         var meat = Matrix(rows: k, columns: k)
         var counts: [Set<String>] = Array(repeating: [], count: clusters.count)
         var sums: [[String: [Double]]] = Array(repeating: [:], count: clusters.count + (clusters.count == 2 ? 1 : 0))
-        var rowsRead = 0, used = 0
-        var total: Extended = 0
-        while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
-            rowsRead = block.firstRow + block.rowCount
-            used += design.y.count
-            for y in design.y { total += y }
-            guard rowsRead <= tableRowCount, used <= n else {
-                throw StreamError.fileChanged("the covariance pass read \(rowsRead) rows (\(used) used) where the fit read \(tableRowCount) (\(n) used)")
-            }
+        try eachBlock(open: open, pass: "covariance pass") { _, design in
             let m = design.y.count
             var u = design.x.rounded.storage
             if type == .hc2 || type == .hc3 { try qr.timesInverse(&u, rows: m, leading: k) }
@@ -57,10 +47,6 @@ extension StreamingFit {
                     }
                 }
             }
-            Progress.report("covariance in blocks: \(reader.blocks) blocks")
-        }
-        guard rowsRead == tableRowCount, used == n, total == responseSum else {
-            throw StreamError.fileChanged("the covariance pass did not read the rows the fit read")
         }
         if clusters.isEmpty {
             if type == .hc1 { meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * Double(n) / Double(n - k) }) }
@@ -76,20 +62,5 @@ extension StreamingFit {
         }
         let v = try unscaledCovariance.multiplied(by: meat)
         return (try v.multiplied(by: unscaledCovariance), counts.map(\.count))
-    }
-
-    /// The number of clusters of each clustering column, from one more pass (the smallest sets
-    /// the t tests' df, G − 1, as in memory).
-    public func clusterCounts(_ clusters: [String], open: () throws -> CSVBlockReader) throws -> [Int] {
-        var reader = try open()
-        var seen: [Set<String>] = Array(repeating: [], count: clusters.count)
-        while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
-            for (d, name) in clusters.enumerated() {
-                let c = try block.column(name).byValue
-                for r in design.rows { seen[d].insert(c.cells[r]) }
-            }
-        }
-        return seen.map(\.count)
     }
 }

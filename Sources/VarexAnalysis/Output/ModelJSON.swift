@@ -88,13 +88,7 @@ extension ModelJSON {
 extension Provenance {
     /// The provenance of any model: data file and checksum, formula, kind, the shared numbers.
     public static func of(model m: ModelJSON, dataPath: String) -> Provenance {
-        let sha: String
-        if dataPath == "-" {
-            sha = "not available (the data came from standard input)"
-        } else {
-            do { sha = try Checksum.sha256(path: dataPath) } catch { sha = "not available (\(error))" }
-        }
-        let date = ISO8601DateFormatter().string(from: Date())
+        let sha = checksum(dataPath), date = ISO8601DateFormatter().string(from: Date())
         var rows: [(String, Cell)] = [
             ("Made by", .text("Varex \(VarexVersion.string)")), ("Date", .text(date)), ("Data file", .text(dataPath)),
             ("Data SHA-256", .text(sha)), ("Formula", .text(m.formula)), ("Kind of model", .text(m.kind.rawValue)),

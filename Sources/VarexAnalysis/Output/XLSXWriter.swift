@@ -11,14 +11,7 @@ public struct Provenance: Sendable {
     /// The standard provenance of a fit: data file, its checksum, formula, date, Varex version,
     /// and the fit's headline numbers, then the coefficient table.
     public static func of(summary s: FitSummary, dataPath: String) -> Provenance {
-        // Never an empty checksum: say why there is none.
-        let sha: String
-        if dataPath == "-" {
-            sha = "not available (the data came from standard input)"
-        } else {
-            do { sha = try Checksum.sha256(path: dataPath) } catch { sha = "not available (\(error))" }
-        }
-        let date = ISO8601DateFormatter().string(from: Date())
+        let sha = checksum(dataPath), date = ISO8601DateFormatter().string(from: Date())
         var rows: [(String, Cell)] = [
             ("Made by", .text("Varex \(VarexVersion.string)")), ("Date", .text(date)), ("Data file", .text(dataPath)),
             ("Data SHA-256", .text(sha)), ("Formula", .text(s.formula)), ("Observations used", .integer(s.n)),
@@ -29,6 +22,12 @@ public struct Provenance: Sendable {
         if let f = s.overall { rows.append(("F statistic", .finite(f.statistic))); rows.append(("F p-value", .finite(f.pValue))) }
         rows += [("Log-likelihood", .finite(s.logLikelihood)), ("AIC", .finite(s.aic)), ("BIC", .finite(s.bic))]
         return Provenance(rows: rows)
+    }
+
+    /// The data file's SHA-256, never empty: where there is none, why.
+    static func checksum(_ dataPath: String) -> String {
+        if dataPath == "-" { return "not available (the data came from standard input)" }
+        do { return try Checksum.sha256(path: dataPath) } catch { return "not available (\(error))" }
     }
 }
 

@@ -3,15 +3,7 @@ import Glibc
 #endif
 import VarexLinearAlgebra
 
-extension GeneralizedLinearFit: FittedModel {
-    public var coefficientNames: [String] { terms }
-    public var coefficientEstimates: [Double] { coefficients }
-    public func coefficientCovariance(_ type: CovarianceType) throws -> Matrix { try covariance(type) }
-    public func coefficientRows(covariance type: CovarianceType, level: Double) throws -> [CoefficientRow] {
-        try coefficientTable(covariance: type, level: level)
-    }
-    public var observationCount: Int { n }
-    public var residualDegreesOfFreedom: Double? { Double(dfResidual) }
+extension GeneralizedLinearFit: LeastSquaresFit {
     public var logLikelihoodValue: Double? { logLikelihood }
     public var devianceValue: Double? { deviance }
     public var aicValue: Double? { aic }
