@@ -345,3 +345,36 @@ extension GLMCLITests {
     /// The p-value column R prints for the test.
     func w0(_ test: String) -> String { test == "F" ? "Pr(>F)" : "Pr(>Chi)" }
 }
+
+extension GLMCLITests {
+    /// explain --family gives each council's observed − expected with its SE, z and interval,
+    /// against R (fixtures/reference/glm_explain_oe.csv: y − μ, and z = rstandard(fit, type =
+    /// "pearson"), the SE their ratio), for a Poisson model with an offset and a binomial pair.
+    @Test func observedMinusExpectedAgainstR() throws {
+        let ref = try CSVReader.read(path: CLI.fixture("reference/glm_explain_oe.csv")).rows
+        let cases: [(String, [String])] = [
+            ("poisson_offset", ["--family", "poisson", "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))"]),
+            ("binomial", ["--family", "binomial", "--formula", Self.binomial]),
+        ]
+        for (name, args) in cases {
+            let r = try CLI.run(["explain", Self.councils, "--id", "code", "--justified", "need=imd_score", "--unjustified", "type=council_type",
+                                 "--out", "-"] + args)
+            #expect(r.status == 0, "\(r.stderr)")
+            let out = try CSVReader.parse(Array(r.stdout.utf8), file: "stdout")
+            let col = { (n: String) in out.header.firstIndex(of: n)! }
+            let byCode = Dictionary(uniqueKeysWithValues: out.rows.map { ($0[0], $0) })
+            let want = ref.filter { $0[0] == name }
+            #expect(want.count >= 150 && want.count <= out.rows.count)
+            for w in want {
+                let row = try #require(byCode[w[1]])
+                for (column, k) in [("o_minus_e", 2), ("se_o_minus_e", 3), ("z_o_minus_e", 4)] {
+                    let mine = Double(row[col(column)])!, theirs = Double(w[k])!
+                    #expect(abs(mine - theirs) <= 1e-8 * max(abs(theirs), 1e-6), "\(name) \(w[1]) \(column): \(mine) vs \(theirs)")
+                }
+                let low = Double(row[col("o_minus_e_low")])!, high = Double(row[col("o_minus_e_high")])!
+                let d = Double(w[2])!, se = Double(w[3])!
+                #expect(abs(low - (d - 1.959963984540054 * se)) <= 1e-8 * se && abs(high - (d + 1.959963984540054 * se)) <= 1e-8 * se)
+            }
+        }
+    }
+}

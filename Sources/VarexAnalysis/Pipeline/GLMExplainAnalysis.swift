@@ -31,7 +31,9 @@ public struct GLMExplainAnalysis: Sendable {
 
     /// Every input row: `id, [label,] observed, fitted, linear_predictor, baseline, effect_<g>
     /// (link scale), effect_<g>_response, justified, unjustified, [observed_scaled,
-    /// justified_scaled, unjustified_scaled,] rank, note`.
+    /// justified_scaled, unjustified_scaled,] o_minus_e, se_o_minus_e, z_o_minus_e,
+    /// o_minus_e_low, o_minus_e_high` (``ObservedExpected``: observed − expected with its SE, z
+    /// and interval), `rank, note`.
     public var output: OutputTable {
         let d = decomposition
         let groups = d.grouping.groups
@@ -39,12 +41,14 @@ public struct GLMExplainAnalysis: Sendable {
         for g in groups { columns += ["effect_\(g.name)", "effect_\(g.name)_response"] }
         columns += ["justified", "unjustified"]
         if scaleValues != nil { columns += ["observed_scaled", "justified_scaled", "unjustified_scaled"] }
-        columns.append("rank")
+        columns += ["o_minus_e", "se_o_minus_e", "z_o_minus_e", "o_minus_e_low", "o_minus_e_high", "rank"]
+        let oe = ObservedExpected(fit: glm.fit, level: glm.level)
         let cells: [[Cell]] = d.observed.indices.map { i in
             var row: [Cell] = [.finite(d.observed[i]), .finite(d.fitted[i]), .finite(d.linearPredictor[i]), .finite(d.baseline)]
             for g in groups.indices { row += [.finite(d.effects[g][i]), .finite(d.responseEffects[g][i])] }
             row += [.finite(d.justified[i]), .finite(d.unjustified[i])]
             if let s = scaleValues { row += [.finite(d.observed[i] * s[i]), .finite(d.justified[i] * s[i]), .finite(d.unjustified[i] * s[i])] }
+            row += [.finite(oe.difference[i]), .finite(oe.standardError[i]), .finite(oe.z[i]), .finite(oe.low[i]), .finite(oe.high[i])]
             row.append(.integer(ranks[i]))
             return row
         }
