@@ -154,4 +154,38 @@ struct CapabilityTests {
         }
         #expect(offending == [], "\(offending)")
     }
+
+    /// `varex capabilities` prints the table: one line per kind and capability, each refusal in
+    /// the words the commands use.
+    @Test func theTableIsPrinted() throws {
+        let r = try CLI.run(["capabilities"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(lines.count == ModelKind.allCases.count * Capability.allCases.count)
+        for k in ModelKind.allCases {
+            for c in Capability.allCases {
+                if let message = CapabilityTable.message(c, for: k), CapabilitiesCommandKinds.shown(k, c) {
+                    #expect(r.stdout.contains("  no   " + message + "\n"), "\(k) × \(c)")
+                }
+            }
+        }
+        let bad = try CLI.run(["capabilities", "--kind", "bayesian"])
+        #expect(bad.status != 0 && bad.stderr.contains("give one of linear, absorbed, glm, mixed, streamed, panel"))
+    }
 }
+
+/// Which refused cells `varex capabilities` shows as refusals (not as a change of kind, or an
+/// option of a command the kind does not take).
+enum CapabilitiesCommandKinds {
+    static func shown(_ k: ModelKind, _ c: Capability) -> Bool {
+        let changes: Bool
+        switch (k, c) {
+        case (.linear, .randomTerms), (.absorbed, .randomTerms), (.glm, .randomTerms), (.linear, .family), (.absorbed, .family), (.linear, .absorb):
+            changes = true
+        default: changes = false
+        }
+        let command: Capability? = [.sensitivityOut: .explain, .explainWorkbook: .explain, .funnelIndicator: .report, .bootstrap: .report][c]
+        return !changes && !(command.map { CapabilityTable.refusal($0, for: k) != nil } ?? false)
+    }
+}
+
