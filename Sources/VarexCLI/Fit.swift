@@ -153,7 +153,15 @@ enum MixedReport {
         }
         if let json { outputs.append((json, MixedSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == .json ? MixedSummary.json(a) : MixedSummary.text(a, source: a.data.table.source)))
+            let m = MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)
+            let text: String
+            switch format {
+            case .json: text = MixedSummary.json(a)
+            case .markdown: text = MarkdownSummary.render(m)
+            case .csv: text = CSVWriter.render(m.coefficientTable, dialect: dialect)
+            case .text: text = MixedSummary.text(a, source: a.data.table.source)
+            }
+            outputs.append(("-", text))
         }
         try OutputFiles.write(contents: books + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
     }
@@ -306,7 +314,14 @@ enum GLMReport {
                                                            extra: m.coefficientTable))))
         }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == .json ? GLMSummary.json(a) : GLMSummary.text(a, source: a.data.table.source)))
+            let text: String
+            switch format {
+            case .json: text = GLMSummary.json(a)
+            case .markdown: text = MarkdownSummary.render(GLMSummary.common(a))
+            case .csv: text = CSVWriter.render(GLMSummary.common(a).coefficientTable, dialect: dialect)
+            case .text: text = GLMSummary.text(a, source: a.data.table.source)
+            }
+            outputs.append(("-", text))
         }
         try OutputFiles.write(contents: books + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
     }

@@ -210,8 +210,17 @@ struct GLMCLITests {
         #expect(link.status == 1 && link.stderr.contains("the poisson family takes the links log, identity, sqrt, not logit"), "\(link.stderr)")
         let negative = try CLI.run(["fit", Self.councils, "--family", "poisson", "--formula", "I(ascof_2a2_num - 1000) ~ imd_score"])
         #expect(negative.status == 1 && negative.stderr.contains("negative values not allowed for the 'Poisson' family"), "\(negative.stderr)")
+        // --format markdown and csv print the shared coefficient table (printed as text before).
         let markdown = try CLI.run(["fit", Self.councils, "--family", "poisson", "--format", "markdown", "--formula", "ascof_2a2_num ~ imd_score"])
-        #expect(markdown.status == 1 && markdown.stderr.contains("--format markdown and csv with --family: not in this version"), "\(markdown.stderr)")
+        #expect(markdown.status == 0 && markdown.stdout.contains("| Term | Estimate | Std. Error | Statistic | df | p |"), "\(markdown.stdout)")
+        let csv = try CLI.run(["fit", Self.councils, "--family", "poisson", "--format", "csv", "--formula", "ascof_2a2_num ~ imd_score"])
+        let json = try CLI.run(["fit", Self.councils, "--family", "poisson", "--format", "json", "--formula", "ascof_2a2_num ~ imd_score"])
+        let rows = try CSVReader.parse(Array(csv.stdout.utf8), file: "stdout")
+        #expect(rows.header == ["term", "estimate", "std_error", "statistic", "df", "p_value", "ci_low", "ci_high"])
+        for (row, c) in paired(rows.rows, try Self.json(json.stdout)["coefficients"] as! [[String: Any]]) {
+            let e = (c["estimate"] as! NSNumber).doubleValue
+            #expect(row[0] == c["term"] as? String && abs(Double(row[1])! - e) <= 1e-15 * abs(e))
+        }
     }
 }
 

@@ -27,7 +27,6 @@ public enum CapabilityTable {
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
             .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
             .explainWorkbook: .notYet("write --out as CSV; fit --family takes --xlsx"),
-            .textFormats: .notYet("use --format text or json"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
             .rank: .notYet("rank and report take linear models; explain takes --family"),
             .report: .notYet("rank and report take linear models; explain takes --family"),
@@ -45,7 +44,6 @@ public enum CapabilityTable {
             .explain: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit"),
             .rank: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit and ranks it"),
             .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),
-            .textFormats: .notYet("use --format text or json"),
         ],
         .streamed: [
             .weights: .notYet("fit in memory"),

@@ -36,6 +36,30 @@ public enum MarkdownSummary {
     }
 }
 
+extension MarkdownSummary {
+    /// Any model's summary as Markdown, from the keys every model shares: the coefficient table
+    /// (with each test's df where it has one) and the shared statistics.
+    public static func render(_ m: ModelJSON) -> String {
+        var o = "**Model:** `\(m.formula)` (\(m.kind.rawValue))\n\n"
+        o += "| Term | Estimate | \(m.covariance == .classical ? "Std. Error" : m.covariance.rawValue + " SE") | Statistic | df | p | CI low | CI high |\n"
+        o += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        for (c, df) in zip(m.coefficients, m.degreesOfFreedom) {
+            let cells = c.isAliased ? [String](repeating: "NA", count: 7) :
+                [NumberFormat.significant(c.estimate, 5), NumberFormat.significant(c.standardError, 4), NumberFormat.fixed(c.t, decimals: 3),
+                 df.map { NumberFormat.significant($0, 4) } ?? "", NumberFormat.pValue(c.pValue),
+                 NumberFormat.significant(c.confidenceLow, 5), NumberFormat.significant(c.confidenceHigh, 5)]
+            o += "| `\(c.term)` | " + cells.joined(separator: " | ") + " |\n"
+        }
+        o += "\n- Observations: \(m.n) used, \(m.nDropped) left out\n"
+        let stat = { (name: String, x: Double?) in x.map { "\(name) \(NumberFormat.significant($0, 6))" } }
+        let parts = [stat("log-likelihood", m.logLikelihood), stat("AIC", m.aic), stat("BIC", m.bic), stat("deviance", m.deviance)].compactMap { $0 }
+        if !parts.isEmpty { o += "- " + parts.joined(separator: "; ") + "\n" }
+        o += "- Standard errors: \(m.covariance.rawValue)\n"
+        for w in m.warnings { o += "- Warning: \(w)\n" }
+        return o
+    }
+}
+
 /// The coefficient table as an ``OutputTable`` (for `--format csv`).
 public enum CoefficientTable {
     public static func make(_ s: FitSummary) -> OutputTable {
