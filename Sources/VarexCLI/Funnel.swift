@@ -47,6 +47,9 @@ struct Funnel: ParsableCommand {
     var level: [Double] = []
     @Option(help: "The centre line (default: the pooled value).")
     var target: Double?
+    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
+    var join: [String] = []
+
     @OptionGroup var rows: RowOutputOptions
 
     func validate() throws {
@@ -59,8 +62,9 @@ struct Funnel: ParsableCommand {
     func run() throws {
         let method = overdispersion
         let levels = level.isEmpty ? [0.95, 0.998] : level
-        let table = try Table(contentsOf: data)
-        let ids = try table.ids(column: rows.id)
+        let loaded = try DataInput(path: data, joins: join, id: rows.id).read()
+        for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let table = loaded.table, ids = loaded.ids
         let request = FunnelRequest(indicator: indicator, standardError: precision.se, marginOfError: precision.moe, denominator: denominator,
                                     kind: (kind ?? (denominator != nil ? .proportion : nil))?.kind(scale: scale, per: per),
                                     overdispersion: method, levels: levels, target: target)

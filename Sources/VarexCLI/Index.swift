@@ -38,6 +38,9 @@ struct Index: ParsableCommand {
     @Option(help: "Normalisation: z, minmax or rank.")
     var normalise: Normalisation = .z
 
+    @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
+    var join: [String] = []
+
     @Option(help: "Column that identifies each row (default: row number).")
     var id: String?
 
@@ -70,10 +73,12 @@ struct Index: ParsableCommand {
             guard let (name, v) = NameValue.positiveNumber(w) else { throw ExplainError.invalidWeight(w) }
             weights[name] = v
         }
-        let table = try Table(contentsOf: data)
+        let loaded = try DataInput(path: data, joins: join, id: id).read()
+        for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let table = loaded.table
         let measures = try measure.map(Measure.parse)
         let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method, minimumMeasures: minMeasures)
-        let ids = try table.ids(column: id)
+        let ids = loaded.ids
         let notes = index.notes.filter { !$0.isEmpty }.count
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
         let labels = try label.map { Array(try table.column($0).cells) }

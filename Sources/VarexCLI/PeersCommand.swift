@@ -46,11 +46,9 @@ struct PeersCommand: ParsableCommand {
     func run() throws {
         guard (neighbours == nil) != by.isEmpty else { throw ValidationError("give --by variables or --neighbours FILE, not both") }
         guard peers >= 1 else { throw ValidationError("--peers must be at least 1") }
-        var table = try Table(contentsOf: data)
-        let (joined, reports) = try table.joined(withFiles: join, on: id)
-        table = joined
-        for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
-        let ids = try table.ids(column: id)
+        let loaded = try DataInput(path: data, joins: join, id: id).read()
+        for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let table = loaded.table, ids = loaded.ids
         var weights: [String: Double] = [:]
         for w in byWeight {
             guard let (name, v) = NameValue.positiveNumber(w) else { throw ValidationError("--by-weight \(w): write it as VAR=positive number") }

@@ -37,14 +37,9 @@ struct Shrink: ParsableCommand {
     func run() throws {
         guard [precision.se, precision.moe, variance].compactMap({ $0 }).count == 1 else { throw ValidationError("give exactly one of --se, --moe or --variance") }
         guard centre == "estimate" || centre == "zero" else { throw ValidationError("--centre \(centre): expected estimate or zero") }
-        var table = try Table(contentsOf: data)
-        if !join.isEmpty {
-            guard let id = rows.id else { throw RequestError.joinNeedsID }
-            let (joined, reports) = try table.joined(withFiles: join, on: id)
-            table = joined
-            for r in reports { if let m = r.message { Console.error("varex: \(m)") } }
-        }
-        let ids = try table.ids(column: rows.id)
+        let loaded = try DataInput(path: data, joins: join, id: rows.id).read()
+        for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let table = loaded.table, ids = loaded.ids
         let source: ShrinkageRequest.Variance = precision.se.map { .standardError($0) } ?? precision.moe.map { .marginOfError($0) } ?? .variance(variance!)
         let result = try ShrinkageAnalysis(table: table, request: ShrinkageRequest(estimate: estimate, variance: source,
                                                                                  fixedMean: centre == "zero" ? 0 : nil))

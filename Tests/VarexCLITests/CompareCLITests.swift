@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Varex
 
 /// Bad input to the comparison commands: exit 1, one line naming what is wrong, no output file.
 struct CompareCLITests {
@@ -51,5 +52,39 @@ struct CompareCLITests {
         #expect(r.stderr.contains(c.expect), "\(c.name): \(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1, "\(c.name): \(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
+
+/// `funnel`, `shrink`, `peers` and `index` read through the model commands' data path
+/// (`DataInput`): `--join` adds another file's columns by the id, its report on stderr, and the
+/// result equals the same command on a file joined by hand here.
+struct SharedDataPathTests {
+    @Test func joinWorksTheSameForEveryCommand() throws {
+        let dir = try CLI.temporaryDirectory()
+        let councils = try CSVReader.read(path: CLI.fixture("councils/asc_2018_19.csv"))
+        let rural = try CSVReader.read(path: CLI.fixture("councils/rurality_2011.csv"))
+        let code = councils.header.firstIndex(of: "code")!, rcode = rural.header.firstIndex(of: "code")!
+        let pct = rural.header.firstIndex(of: "pct_rural_2011")!
+        let byCode = Dictionary(uniqueKeysWithValues: rural.rows.map { ($0[rcode], $0[pct]) })
+        func quote(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        let joinedByHand = ([councils.header + ["pct_rural_2011"]] + councils.rows.map { $0 + [byCode[$0[code]] ?? ""] })
+            .map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let handFile = try CLI.write(joinedByHand, named: "joined.csv", in: dir)
+        let lines: [[String]] = [
+            ["index", "--id", "code", "--measure", "ascof_1a:+", "--measure", "pct_rural_2011:-"],
+            ["funnel", "--id", "code", "--indicator", "ascof_1a", "--moe", "ascof_1a_moe"],
+            ["shrink", "--id", "code", "--estimate", "ascof_1a", "--moe", "ascof_1a_moe"],
+            ["peers", "--id", "code", "--value", "ascof_1a", "--by", "pct_rural_2011", "--by", "imd_score"],
+        ]
+        for line in lines {
+            let joined = try CLI.run([line[0], CLI.fixture("councils/asc_2018_19.csv"), "--join", CLI.fixture("councils/rurality_2011.csv")]
+                                     + line.dropFirst() + ["--out", "-"])
+            let hand = try CLI.run([line[0], handFile] + line.dropFirst() + ["--out", "-"])
+            #expect(joined.status == 0 && hand.status == 0, "\(line[0]): \(joined.stderr)\(hand.stderr)")
+            #expect(!joined.stdout.isEmpty && joined.stdout == hand.stdout, "\(line[0]): --join differs from the file joined by hand")
+        }
+        let noID = try CLI.run(["funnel", CLI.fixture("councils/asc_2018_19.csv"), "--join", CLI.fixture("councils/rurality_2011.csv"),
+                                "--indicator", "ascof_1a", "--moe", "ascof_1a_moe"])
+        #expect(noID.status == 1 && noID.stderr.contains("--join needs --id"), "\(noID.stderr)")
     }
 }

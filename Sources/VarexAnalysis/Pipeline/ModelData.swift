@@ -22,17 +22,12 @@ public struct ModelData: Sendable {
     public init(_ request: FitRequest, table preloaded: Table? = nil, randomEffects: Bool = false, unit: String? = nil) throws {
         guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
         guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
-        var table = try preloaded ?? Table(contentsOf: request.dataPath)
-        var reports: [JoinReport] = []
-        if !request.joins.isEmpty {
-            guard let key = unit ?? request.id else { throw RequestError.joinNeedsID }
-            (table, reports) = try table.joined(withFiles: request.joins, on: key, manyToOne: unit != nil)
-        }
+        let loaded = try DataInput(path: request.dataPath, joins: request.joins, id: request.id, unit: unit).read(preloaded: preloaded)
+        let table = loaded.table, reports = loaded.joinReports, ids = loaded.ids
         // `y ~ .`: every column of the (joined) data but the id and the label.
         let dot = table.names.filter { $0 != request.id && $0 != request.label }
         let mixedFormula = randomEffects && MixedFormula.hasRandomTerms(request.formula) ? try MixedFormula(request.formula, dot: dot) : nil
         let formula = try mixedFormula?.fixed ?? Formula(request.formula, dot: dot)
-        let ids = try table.ids(column: request.id == unit ? nil : request.id)
         let labels = try request.label.map { Array(try table.column($0).cells) }
         for column in request.keep { _ = try table.column(column) }
         var excluded = try Self.excludedRows(ids: try unit.map { Array(try table.column($0).cells) } ?? ids, exclude: request.exclude,
