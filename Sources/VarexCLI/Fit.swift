@@ -51,7 +51,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Summary format on stdout: text, markdown, csv or json.")
     var format: SummaryFormat = .text
 
-    @Option(name: .customLong("save-model"), help: "Save the fitted model as JSON for `varex predict` and `varex anova` (formula, levels, coefficients, covariance, σ, df, the data's SHA-256).")
+    @Option(name: .customLong("save-model"), help: "Save the fitted model as JSON for `varex predict` and `varex anova` (formula, levels, coefficients, covariance, σ, df, the data's SHA-256; a GLM's family and link; a mixed model's conditional modes).")
     var saveModel: String?
 
     @Option(help: "Fit a generalized linear model (IRLS, as R's glm): binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma. A binomial response is cbind(successes, failures) or a proportion with --weights (the trials).")
@@ -69,7 +69,7 @@ struct Fit: ParsableCommand {
     @Option(help: "With random-effect terms: write each group's conditional modes (BLUPs) with their conditional SDs and intervals as CSV to this file (`-` for stdout).")
     var ranef: String?
 
-    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS, classical SEs; memory bounded by the block, not the rows.")
+    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS with classical, HC0–HC3 or clustered SEs (one more pass for a sandwich); memory bounded by the block, not the rows.")
     var stream = false
 
     @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
