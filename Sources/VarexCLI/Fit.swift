@@ -134,36 +134,49 @@ struct Fit: ParsableCommand {
 enum MixedReport {
     static func write(_ a: MixedAnalysis, format: SummaryFormat, residuals: String?, json: String?, ranef: String?,
                       dialect: CSVWriter.Dialect, xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
-        for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
-        let dropped = a.fit.design.fixed.dropped
+        var extra: [(path: String, contents: String)] = []
+        if let ranef { extra.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: dialect))) }
+        if let model { extra.append(model) }
+        try ModelReport.write(summary: MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level), data: a.data,
+                              dropped: a.fit.design.fixed.dropped, warnings: a.warnings, residualTable: a.residuals,
+                              json: { MixedSummary.json(a) }, text: { MixedSummary.text(a, source: a.data.table.source) },
+                              format: format, residuals: residuals, jsonPath: json, xlsx: xlsx, extra: extra, dialect: dialect)
+    }
+}
+
+/// Writes any kind of model's outputs, all or nothing, from what every kind has: the notes on
+/// stderr (joins, rows left out, R's warnings), the residual table as CSV and as a workbook
+/// (made once), the JSON summary, other files, and the summary on stdout in the chosen format
+/// (markdown and CSV from the shared keys).
+enum ModelReport {
+    static func write(summary m: ModelJSON, data: ModelData, dropped: [DroppedRow], warnings: [String],
+                      residualTable: () throws -> OutputTable, json: () -> String, text: () -> String, format: SummaryFormat,
+                      residuals: String?, jsonPath: String?, xlsx: String?, extra: [(path: String, contents: String)],
+                      dialect: CSVWriter.Dialect) throws {
+        for r in data.joinReports { if let message = r.message { Console.error("varex: \(message)") } }
         if !dropped.isEmpty {
-            Console.error("varex: \(dropped.count) of \(a.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+            Console.error("varex: \(dropped.count) of \(data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
         }
-        for w in a.warnings { Console.error("varex: warning: \(w)") }
+        for w in warnings { Console.error("varex: warning: \(w)") }
+        let table = residuals != nil || xlsx != nil ? try residualTable() : nil
         var outputs: [(path: String, contents: String)] = []
-        if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
-        if let ranef { outputs.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: dialect))) }
-        if let model { outputs.append(model) }
-        var books: [(path: String, content: OutputContent)] = []
-        if let xlsx {
-            let m = MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)
-            books.append((xlsx, .bytes(try XLSXWriter.data(table: a.residuals(), sheetName: "Residuals",
-                                                           provenance: .of(model: m, dataPath: a.data.table.source),
-                                                           extra: m.coefficientTable))))
-        }
-        if let json { outputs.append((json, MixedSummary.json(a))) }
+        if let residuals, let table { outputs.append((residuals, CSVWriter.render(table, dialect: dialect))) }
+        if let jsonPath { outputs.append((jsonPath, json())) }
+        outputs += extra
         if !outputs.contains(where: { $0.path == "-" }) {
-            let m = MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)
-            let text: String
             switch format {
-            case .json: text = MixedSummary.json(a)
-            case .markdown: text = MarkdownSummary.render(m)
-            case .csv: text = CSVWriter.render(m.coefficientTable, dialect: dialect)
-            case .text: text = MixedSummary.text(a, source: a.data.table.source)
+            case .json: outputs.append(("-", json()))
+            case .markdown: outputs.append(("-", MarkdownSummary.render(m)))
+            case .csv: outputs.append(("-", CSVWriter.render(m.coefficientTable, dialect: dialect)))
+            case .text: outputs.append(("-", text()))
             }
-            outputs.append(("-", text))
         }
-        try OutputFiles.write(contents: books + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
+        var files: [(path: String, content: OutputContent)] = []
+        if let xlsx, let table {
+            files.append((xlsx, .bytes(try XLSXWriter.data(table: table, sheetName: "Residuals",
+                                                          provenance: .of(model: m, dataPath: data.table.source), extra: m.coefficientTable))))
+        }
+        try OutputFiles.write(contents: files + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
     }
 }
 
@@ -296,33 +309,9 @@ enum FitReport {
 enum GLMReport {
     static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect,
                       xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
-        for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
-        let dropped = a.fit.design.dropped
-        if !dropped.isEmpty {
-            Console.error("varex: \(dropped.count) of \(a.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
-        }
-        for w in a.fit.warnings { Console.error("varex: warning: \(w)") }
-        var outputs: [(path: String, contents: String)] = []
-        if let residuals { outputs.append((residuals, CSVWriter.render(a.residuals(), dialect: dialect))) }
-        if let json { outputs.append((json, GLMSummary.json(a))) }
-        if let model { outputs.append(model) }
-        var books: [(path: String, content: OutputContent)] = []
-        if let xlsx {
-            let m = GLMSummary.common(a)
-            books.append((xlsx, .bytes(try XLSXWriter.data(table: a.residuals(), sheetName: "Residuals",
-                                                           provenance: .of(model: m, dataPath: a.data.table.source),
-                                                           extra: m.coefficientTable))))
-        }
-        if !outputs.contains(where: { $0.path == "-" }) {
-            let text: String
-            switch format {
-            case .json: text = GLMSummary.json(a)
-            case .markdown: text = MarkdownSummary.render(GLMSummary.common(a))
-            case .csv: text = CSVWriter.render(GLMSummary.common(a).coefficientTable, dialect: dialect)
-            case .text: text = GLMSummary.text(a, source: a.data.table.source)
-            }
-            outputs.append(("-", text))
-        }
-        try OutputFiles.write(contents: books + outputs.map { ($0.path, .bytes(Array($0.contents.utf8))) })
+        try ModelReport.write(summary: GLMSummary.common(a), data: a.data, dropped: a.fit.design.dropped, warnings: a.fit.warnings,
+                              residualTable: a.residuals, json: { GLMSummary.json(a) },
+                              text: { GLMSummary.text(a, source: a.data.table.source) }, format: format, residuals: residuals,
+                              jsonPath: json, xlsx: xlsx, extra: model.map { [$0] } ?? [], dialect: dialect)
     }
 }

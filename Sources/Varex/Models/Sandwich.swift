@@ -39,22 +39,26 @@ public struct Sandwich: Sendable {
         let hMax = h.max() ?? 0
         var weighted = directions
         for i in 0..<n {
-            let e2 = residuals[i] * residuals[i]
-            let ratio = nn * h[i] / p0
-            let omega: Double
-            switch type {
-            case .hc0, .classical: omega = e2
-            case .hc1: omega = e2 * nn / (nn - kk)
-            case .hc2: omega = e2 / (1 - h[i])
-            case .hc3: omega = e2 / ((1 - h[i]) * (1 - h[i]))
-            case .hc4: omega = e2 / pow(1 - h[i], min(4, ratio))
-            case .hc4m: omega = e2 / pow(1 - h[i], min(1, ratio) + min(1.5, ratio))
-            case .hc5: omega = e2 / pow(1 - h[i], min(ratio, max(4, nn * 0.7 * hMax / p0))).squareRoot()
-            case .cr0, .cr1, .cr2: omega = .nan // clustered: see clustered(_:clusters:)
-            }
+            let omega = Self.weight(type, e2: residuals[i] * residuals[i], h: h[i], n: nn, k: kk, p0: p0, hMax: hMax)
             for j in 0..<k { weighted[i, j] *= omega }
         }
         return try directions.multiplied(by: weighted, transposeSelf: true)
+    }
+
+    /// Row i's weight ωᵢ in the meat Σ ωᵢ xᵢxᵢᵀ (sandwich's `meatHC`): eᵢ² discounted by its
+    /// leverage hᵢ as the type says; n rows, k parameters, p0 = Σh rounded and hMax for HC4–HC5.
+    public static func weight(_ type: CovarianceType, e2: Double, h: Double, n: Double, k: Double, p0: Double, hMax: Double) -> Double {
+        let ratio = n * h / p0
+        switch type {
+        case .hc0, .classical: return e2
+        case .hc1: return e2 * n / (n - k)
+        case .hc2: return e2 / (1 - h)
+        case .hc3: return e2 / ((1 - h) * (1 - h))
+        case .hc4: return e2 / pow(1 - h, min(4, ratio))
+        case .hc4m: return e2 / pow(1 - h, min(1, ratio) + min(1.5, ratio))
+        case .hc5: return e2 / pow(1 - h, min(ratio, max(4, n * 0.7 * hMax / p0))).squareRoot()
+        case .cr0, .cr1, .cr2: return .nan // clustered: see clusteredMeat
+        }
     }
 
     /// The k × k cluster-robust covariance, as `sandwich::vcovCL`: one clustering column, or
@@ -68,19 +72,30 @@ public struct Sandwich: Sendable {
             let a = clusters[0].labels, c = clusters[1].labels
             dimensions.append((-1, zip(a, c).map { $0 + "\u{1F}" + $1 }))
         }
-        var meat = Matrix(rows: k, columns: k)
-        for d in dimensions {
+        let sums = dimensions.map { d -> (sign: Double, sums: [[Double]]) in
             var index: [String: Int] = [:]
             for l in d.labels where index[l] == nil { index[l] = index.count }
-            var sums = [Double](repeating: 0, count: index.count * k)
+            var s = [[Double]](repeating: [Double](repeating: 0, count: k), count: index.count)
             for i in 0..<n {
                 let g = index[d.labels[i]]!
-                for j in 0..<k { sums[g * k + j] += directions[i, j] * residuals[i] }
+                for j in 0..<k { s[g][j] += directions[i, j] * residuals[i] }
             }
-            let count = Double(index.count)
+            return (d.sign, s)
+        }
+        return Self.clusteredMeat(type, dimensions: sums, k: k, n: n, parameters: parameters)
+    }
+
+    /// The clustered meat from each clustering dimension's sign (−1 for a two-way intersection)
+    /// and per-cluster score sums u_g: Σ sign · adj · u_g u_gᵀ, adj = G/(G − 1) for CR1, and the
+    /// whole × (n − 1)/(n − k) for CR1 (vcovCL's `type = "HC1"`).
+    public static func clusteredMeat(_ type: CovarianceType, dimensions: [(sign: Double, sums: [[Double]])], k: Int, n: Int,
+                                     parameters: Int) -> Matrix {
+        var meat = Matrix(rows: k, columns: k)
+        for d in dimensions {
+            let count = Double(d.sums.count)
             let adjust = type == .cr1 ? count / (count - 1) : 1
-            for g in 0..<index.count {
-                for r in 0..<k { for c in 0..<k { meat[r, c] += d.sign * adjust * sums[g * k + r] * sums[g * k + c] } }
+            for u in d.sums {
+                for r in 0..<k { for c in 0..<k { meat[r, c] += d.sign * adjust * u[r] * u[c] } }
             }
         }
         if type == .cr1 {

@@ -26,12 +26,7 @@ extension StreamingFit {
                     var h = 0.0
                     if type == .hc2 || type == .hc3 { for j in 0..<k { h += u[i + j * m] * u[i + j * m] } }
                     if h > 1 - 10 * Double.ulpOfOne { h = 1 }
-                    let omega: Double
-                    switch type {
-                    case .hc2: omega = e * e / (1 - h)
-                    case .hc3: omega = e * e / ((1 - h) * (1 - h))
-                    default: omega = e * e
-                    }
+                    let omega = Sandwich.weight(type, e2: e * e, h: h, n: Double(n), k: Double(k), p0: Double(k), hMax: 0)
                     for a in 0..<k {
                         let xa = design.x.rounded[i, a]
                         guard xa != 0 else { continue }
@@ -48,17 +43,12 @@ extension StreamingFit {
                 }
             }
         }
-        if clusters.isEmpty {
-            if type == .hc1 { meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * Double(n) / Double(n - k) }) }
-        } else {
-            for (d, groups) in sums.enumerated() {
-                let g = Double(groups.count)
-                guard g >= 2 else { throw ModelError.oneCluster(column: clusters[min(d, clusters.count - 1)], rows: n) }
-                let sign: Double = d == 2 ? -1 : 1
-                let adjust = type == .cr1 ? g / (g - 1) : 1
-                for s in groups.values { for a in 0..<k { for b in 0..<k { meat[a, b] += sign * adjust * s[a] * s[b] } } }
+        if !clusters.isEmpty {
+            for (d, groups) in sums.enumerated() where groups.count < 2 {
+                throw ModelError.oneCluster(column: clusters[min(d, clusters.count - 1)], rows: n)
             }
-            if type == .cr1 { meat = Matrix(rows: k, columns: k, columnMajor: meat.storage.map { $0 * Double(n - 1) / Double(n - k) }) }
+            meat = Sandwich.clusteredMeat(type, dimensions: sums.enumerated().map { d, groups in (d == 2 ? -1 : 1, Array(groups.values)) },
+                                          k: k, n: n, parameters: k)
         }
         let v = try unscaledCovariance.multiplied(by: meat)
         return (try v.multiplied(by: unscaledCovariance), counts.map(\.count))
