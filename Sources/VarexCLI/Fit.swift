@@ -69,7 +69,7 @@ struct Fit: ParsableCommand {
     @Option(help: "With random-effect terms: write each group's conditional modes (BLUPs) with their conditional SDs and intervals as CSV to this file (`-` for stdout).")
     var ranef: String?
 
-    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS with classical, HC0–HC3 or clustered SEs (one more pass for a sandwich); memory bounded by the block, not the rows.")
+    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS or WLS (--weights) with classical, HC0–HC3 or clustered SEs (one more pass for a sandwich); memory bounded by the block, not the rows.")
     var stream = false
 
     @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
@@ -194,7 +194,7 @@ enum StreamReport {
             throw ValidationError("--stream --se \(request.covariance.rawValue) reads the data twice (the fit, then the residuals for the sandwich): give a file, not standard input")
         }
         let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
-                                       references: request.references, clusters: request.clusters)
+                                       references: request.references, clusters: request.clusters, weights: request.weights)
         let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
         let s = fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
                             clusterTestDF: request.clusterTestDF)

@@ -193,8 +193,8 @@ struct StreamFitTests {
                             stdin: Data(text.utf8))
         #expect(c.status == 1 && c.stderr.contains("--stream: 'council_type' is categorical: its levels take a pass"), "\(c.stderr)")
         let w = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--weights", "pop_18p",
-                             "--se", "HC3"])
-        #expect(w.status != 0 && w.stderr.contains("--weights with --stream: not in this version; fit in memory"), "\(w.stderr)")
+                             "--se", "HC4"])
+        #expect(w.status != 0 && w.stderr.contains("--se HC4, HC4m or HC5 with --stream: not in this version"), "\(w.stderr)")
         let d = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(2 * imd_score)", "--stream"])
         #expect(d.status == 1 && d.stderr.contains("linear combination of the columns before it"), "\(d.stderr)")
     }
@@ -278,6 +278,61 @@ struct StreamSandwichTests {
                     let p = (c["p_value"] as! NSNumber).doubleValue, pw = Double(w[col(pColumn)])!
                     #expect(abs(p - pw) <= 1e-8 * max(pw, 1e-300), "\(pColumn) \(w[0])")
                 }
+            }
+        }
+    }
+
+    /// Case weights in blocks (refused before): each row of [X y] scaled by √w, as `lm(weights =)`.
+    /// The coefficients, classical and HC0–HC3 SEs, the summary statistics and every column of
+    /// the residual table against R's weighted fit of the councils (councils_wls_*.csv), and the
+    /// weighted panel's CR1 and two-way CR1 against `vcovCL` (cluster_wls.csv).
+    @Test func caseWeightsAsWeightedLm() throws {
+        let data = CLI.fixture("councils/asc_2018_19.csv")
+        let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(pop_65p/pop_18p) + council_type"
+        let ref = try CSVReader.read(path: CLI.fixture("reference/councils_wls_coefficients.csv"))
+        let col = { (name: String) in ref.header.firstIndex(of: name)! }
+        for type in ["classical", "HC0", "HC1", "HC2", "HC3"] {
+            let r = try CLI.run(["fit", data, "--stream", "--weights", "pop_18p", "--se", type, "--json", "-", "--formula", formula])
+            #expect(r.status == 0, "\(r.stderr)")
+            for (c, w) in paired(try Self.coefficients(r), ref.rows) {
+                let b = (c["estimate"] as! NSNumber).doubleValue, se = (c["std_error"] as! NSNumber).doubleValue
+                #expect(abs(b - Double(w[col("estimate")])!) <= 1e-10 * abs(Double(w[col("estimate")])!), "\(w[0])")
+                let want = Double(w[col("se_" + type)])!
+                #expect(abs(se - want) <= 1e-10 * want, "\(type) \(w[0]): \(se) vs \(want)")
+            }
+        }
+        let dir = try CLI.temporaryDirectory()
+        let table = dir + "/rows.csv", json = dir + "/fit.json"
+        let r = try CLI.run(["fit", data, "--stream", "--weights", "pop_18p", "--formula", formula, "--id", "code",
+                             "--residuals", table, "--json", json])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let stats = try CSVReader.read(path: CLI.fixture("reference/councils_wls_stats.csv"))
+        for row in stats.rows where ["n", "df_residual", "sigma", "r_squared", "adj_r_squared", "f_statistic", "log_likelihood", "aic", "bic"].contains(row[0]) {
+            let got = (summary[row[0]] as! NSNumber).doubleValue, want = Double(row[1])!
+            #expect(abs(got - want) <= 1e-10 * abs(want), "\(row[0]): \(got) vs \(want)")
+        }
+        let rows = try CSVReader.read(path: table), want = try CSVReader.read(path: CLI.fixture("reference/councils_wls_residuals.csv"))
+        #expect(rows.header.dropFirst().prefix(want.header.count - 1) == want.header.dropFirst())
+        for (got, expected) in paired(rows.rows, want.rows) {
+            #expect(got[0] == expected[0])
+            for j in 1..<(expected.count - 1) {
+                let a = Double(got[j])!, b = Double(expected[j])!
+                #expect(abs(a - b) <= 1e-8 * max(abs(b), 1e-3), "\(expected[0]) \(want.header[j]): \(a) vs \(b)")
+            }
+            #expect(got[expected.count - 1] == expected[expected.count - 1], "\(expected[0]) influential")
+        }
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let clustered = try CSVReader.read(path: CLI.fixture("reference/cluster_wls.csv"))
+        let ccol = { (name: String) in clustered.header.firstIndex(of: name)! }
+        for (args, seColumn) in [(["--cluster", "code"], "se_CR1"), (["--cluster", "code", "--cluster", "financial_year"], "se_CR1_twoway")] {
+            let c = try CLI.run(["fit", panel, "--stream", "--weights", "pop_18p", "--json", "-", "--formula",
+                                 "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"] + args)
+            #expect(c.status == 0, "\(c.stderr)")
+            for (a, w) in paired(try Self.coefficients(c), clustered.rows) {
+                guard let want = Double(w[ccol(seColumn)]) else { #expect(a["std_error"] is NSNull); continue }
+                let se = (a["std_error"] as! NSNumber).doubleValue
+                #expect(abs(se - want) <= 1e-10 * want, "\(seColumn) \(w[0]): \(se) vs \(want)")
             }
         }
     }

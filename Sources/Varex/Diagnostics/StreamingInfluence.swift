@@ -22,7 +22,11 @@ extension StreamingFit {
         // The rows of this pass must be the fit's (eachBlock checks: all-or-nothing output).
         try eachBlock(open: open, pass: "residuals' pass") { block, design in
             let m = design.y.count
+            // Weighted, the measures are those of the rows of √w·X and the residuals √w·e, as
+            // `influence.measures` of a weighted lm; the prediction variance is σ̂²(1 + h)/w.
+            let root = Self.rootWeights(design)
             var u = design.x.rounded.storage
+            if let root { for j in 0..<p { for i in 0..<m { u[i + j * m] *= root[i] } } }
             try qr.timesInverse(&u, rows: m, leading: p)
             var reasons = [Int: String]()
             for d in design.dropped { reasons[d.row] = d.reason }
@@ -39,7 +43,8 @@ extension StreamingFit {
                     h += u[i + j * m] * u[i + j * m]
                 }
                 if h > 1 - 10 * Double.ulpOfOne { h = 1 }
-                let e = Double(design.y[i] - fitted)
+                let raw = Double(design.y[i] - fitted), rw = root?[i] ?? 1
+                let e = raw * rw
                 let sig = ((rss - (h == 1 ? 0 : e * e / (1 - h))) / Double(df - 1)).squareRoot()
                 let stud = h == 1 ? .nan : e / (sig * (1 - h).squareRoot())
                 let (std, cook, dff, cov) = InfluenceMeasures.rowMeasures(e: e, h: h, sigma: s, sigmaWithout: sig, studentized: stud,
@@ -50,11 +55,11 @@ extension StreamingFit {
                     for c in a..<p { v += rInverse[a, c] * u[i + c * m] }
                     dfb[a] = (h == 1 ? 0 : v * e / (1 - h)) / (sig * sd[a])
                 }
-                let half = tq * s * (1 + h).squareRoot()
+                let half = tq * s * (1 + h).squareRoot() / rw
                 let f = Double(fitted)
                 let flag = rule.isInfluential(h: h, cook: cook, dffits: dff, covratio: cov,
                                               largestDFBetas: dfb.reduce(0) { max($0, abs($1)) })
-                let measures = RowMeasures(observed: Double(design.y[i]), fitted: f, residual: e, standardized: std, studentized: stud,
+                let measures = RowMeasures(observed: Double(design.y[i]), fitted: f, residual: raw, standardized: std, studentized: stud,
                                            leverage: h, cooks: cook, dffits: dff, covratio: cov,
                                            predictionLow: f - half, predictionHigh: f + half, dfbetas: dfb, influential: flag)
                 try body(block.firstRow + r, block, measures, nil)

@@ -12,14 +12,17 @@ import Glibc
 /// file, coded as the in-memory fit codes them (sorted, unused levels dropped, the reference the
 /// user names), so every block is coded alike. A column is categorical when its cells in the
 /// first block are (text, not mostly numbers); a later block's text in a numeric column is an
-/// error naming its row. OLS with classical standard errors; bases, offsets, weights and aliased
-/// columns are refused with a message (fit in memory for those).
+/// error naming its row. OLS, or WLS with a column of case weights (each row of [X y] scaled by
+/// √w, as `lm` does); bases, offsets and aliased columns are refused with a message (fit in
+/// memory for those).
 public struct StreamingFit: Sendable {
     public let formula: Formula
     /// Each categorical variable's coding (by variable index), from the whole file.
     public let codings: [Int: CategoricalCoding]
     /// Columns clustering the rows (a row missing one is left out, as in memory).
     public let clusters: [String]
+    /// The column of case weights (WLS), if any: a row of weight zero is left out, as in memory.
+    public let weights: String?
     public let columnNames: [String]
     public let responseLabel: String
     /// Coefficients by design column.
@@ -29,8 +32,10 @@ public struct StreamingFit: Sendable {
     /// Rows used.
     public let n: Int
     public let rss: Double
-    /// Σ(y − ȳ)² with an intercept, Σy² without.
+    /// Σw(y − ȳ_w)² with an intercept, Σwy² without (w = 1 unweighted).
     public let totalSumOfSquares: Double
+    /// Σ log w over the rows used (0 unweighted), for the log-likelihood.
+    public let sumLogWeights: Double
     /// Rows left out (missing values), by row of the file.
     public let dropped: [DroppedRow]
     /// Rows in the file.
@@ -49,7 +54,7 @@ public struct StreamingFit: Sendable {
     /// (their levels, then the fit), the second time from `reopen`; without it (standard input)
     /// they are refused.
     public static func fit(formula: Formula, reader: CSVBlockReader, reopen: (() throws -> CSVBlockReader)?,
-                           references: [String: String] = [:], clusters: [String] = []) throws -> StreamingFit {
+                           references: [String: String] = [:], clusters: [String] = [], weights: String? = nil) throws -> StreamingFit {
         var reader = reader
         guard let first = try reader.next() else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
         let codings: [Int: CategoricalCoding]
@@ -61,7 +66,8 @@ public struct StreamingFit: Sendable {
                                                                 references: references) }
         } else {
             guard let reopen else { throw StreamError.categorical(formula.variables[categorical.min()!].label) }
-            codings = try levels(formula: formula, categorical: categorical, first: first, rest: &reader, references: references)
+            codings = try levels(formula: formula, categorical: categorical, first: first, rest: &reader, references: references,
+                                 weights: weights)
             reader = try reopen()
             pending = nil
         }
@@ -69,12 +75,13 @@ public struct StreamingFit: Sendable {
         var names: [String] = []
         var response = ""
         var n = 0
-        var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0, sum: Extended = 0
+        var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0, sum: Extended = 0, totalWeight: Extended = 0
+        var sumLogWeights = 0.0
         var dropped: [DroppedRow] = []
         var rowsSeen = 0
         while let block = try pending ?? reader.next() {
             pending = nil
-            let design = try blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
+            let design = try blockDesign(formula: formula, block: block, codings: codings, clusters: clusters, weights: weights)
             if qr == nil {
                 names = design.columnNames
                 response = design.responseLabel
@@ -84,6 +91,8 @@ public struct StreamingFit: Sendable {
             var data = design.x.rounded.storage
             data.reserveCapacity(m * (p + 1))
             data += design.y.map { Double($0) }
+            let root = rootWeights(design)
+            if let root { for j in 0...p { for i in 0..<m { data[i + j * m] *= root[i] } } }
             // A value finite in extended precision can overflow a double (1e400, or x² of 1e200):
             // named by its row, as the fit in memory names it, not a fit of NaNs.
             if let k = data.firstIndex(where: { !$0.isFinite }) {
@@ -93,13 +102,17 @@ public struct StreamingFit: Sendable {
                                            + "(an overflow, such as exp() of a large value, or a number beyond 1.8e308); rescale the variable")
             }
             try qr!.add(block: data, rows: m)
-            for y in design.y {
+            // West's weighted update of the mean and Σw(y − ȳ_w)².
+            for (i, y) in design.y.enumerated() {
                 n += 1
+                let w = design.weights?[i] ?? 1
+                totalWeight += w
                 let d = y - mean
-                mean += d / Extended(n)
-                m2 += d * (y - mean)
-                squares += y * y
+                mean += d * w / totalWeight
+                m2 += w * d * (y - mean)
+                squares += w * y * y
                 sum += y
+                if let root { sumLogWeights += 2 * log(root[i]) }
             }
             dropped += design.dropped.map { DroppedRow(row: block.firstRow + $0.row, reason: $0.reason) }
             rowsSeen = block.firstRow + block.rowCount
@@ -119,9 +132,9 @@ public struct StreamingFit: Sendable {
         }
         let b = try qr.solveLeading(p)
         let last = qr.r[p + p * w]
-        return StreamingFit(formula: formula, codings: codings, clusters: clusters, columnNames: names, responseLabel: response, coefficients: b,
+        return StreamingFit(formula: formula, codings: codings, clusters: clusters, weights: weights, columnNames: names, responseLabel: response, coefficients: b,
                             unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
-                            totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), dropped: dropped,
+                            totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), sumLogWeights: sumLogWeights, dropped: dropped,
                             tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr, responseSum: sum)
     }
 
@@ -136,10 +149,12 @@ public struct StreamingFit: Sendable {
     /// rows), each categorical variable's texts on them, and their codings as `Contrasts` makes
     /// them for the whole file.
     static func levels(formula: Formula, categorical: Set<Int>, first: Table, rest reader: inout CSVBlockReader,
-                       references: [String: String]) throws -> [Int: CategoricalCoding] {
+                       references: [String: String], weights: String?) throws -> [Int: CategoricalCoding] {
         var texts = [Int: Set<String>]()
         var numericKind = [Int: Bool]()
-        let known = DesignOptions(codings: Dictionary(uniqueKeysWithValues: categorical.map { ($0, CategoricalCoding(levels: [], reference: 0)) }))
+        // Rows of weight zero are left out before their levels are seen, as in memory.
+        let known = DesignOptions(weights: weights,
+                                  codings: Dictionary(uniqueKeysWithValues: categorical.map { ($0, CategoricalCoding(levels: [], reference: 0)) }))
         var block: Table? = first
         while let b = try block ?? reader.next() {
             block = nil
@@ -171,7 +186,7 @@ public struct StreamingFit: Sendable {
         var rowsRead = 0, used = 0
         var sum: Extended = 0
         while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters)
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters, weights: weights)
             rowsRead = block.firstRow + block.rowCount
             used += design.y.count
             for y in design.y { sum += y }
@@ -201,10 +216,12 @@ public struct StreamingFit: Sendable {
 
     /// A block's design, coded with the whole file's levels, with what this version cannot fit
     /// in blocks refused.
-    static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding], clusters: [String] = []) throws -> DesignMatrix {
+    static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding], clusters: [String] = [],
+                            weights: String? = nil) throws -> DesignMatrix {
         try checkNumeric(formula: formula, block: block, categorical: Set(codings.keys))
         var options = DesignOptions(codings: codings.isEmpty ? nil : codings)
         options.clusters = clusters
+        options.weights = weights
         let design = try DesignMatrix(formula: formula, table: block, options: options)
         // A level the first pass did not see would be coded as no level at all: only a file that
         // changed between the passes has one.
@@ -224,6 +241,14 @@ public struct StreamingFit: Sendable {
         if design.offset != nil { throw StreamError.offset }
         if design.trials != nil { throw ModelError.needsFamily("a cbind(successes, failures) response") }
         return design
+    }
+}
+
+extension StreamingFit {
+    /// √w for each row of a block's design, nil unweighted: a weighted row of [X y] is the row
+    /// times √w, its residual for the influence measures and the sandwich √w·e.
+    static func rootWeights(_ design: DesignMatrix) -> [Double]? {
+        design.weights.map { $0.map { Double($0).squareRoot() } }
     }
 }
 

@@ -5,7 +5,7 @@ extension StreamingFit {
     /// residuals need the coefficients), with the number of clusters of each clustering column: HC0–HC3 as `sandwich::vcovHC` (each row's leverage
     /// from the QR, as the residual pass has it), or clustered by the columns `clusters` (CR0,
     /// CR1, one or two columns, as `sandwich::vcovCL`). The meat accumulates by block: e²xxᵀ
-    /// per row, or x·e summed per cluster. HC4, HC4m and HC5 need every leverage first, and CR2
+    /// per row, or x·e summed per cluster (weighted: of √w·x and √w·e). HC4, HC4m and HC5 need every leverage first, and CR2
     /// the whole design: not from blocks.
     public func covariance(_ type: CovarianceType, open: () throws -> CSVBlockReader) throws -> (covariance: Matrix, clusterCounts: [Int]) {
         let k = p
@@ -14,30 +14,34 @@ extension StreamingFit {
         var sums: [[String: [Double]]] = Array(repeating: [:], count: clusters.count + (clusters.count == 2 ? 1 : 0))
         try eachBlock(open: open, pass: "covariance pass") { _, design in
             let m = design.y.count
-            var u = design.x.rounded.storage
+            // Weighted: the rows of √w·X and the residuals √w·e (sandwich's estfun w·e·x).
+            let root = Self.rootWeights(design)
+            var x = design.x.rounded
+            if let root { for j in 0..<k { for i in 0..<m { x[i, j] *= root[i] } } }
+            var u = x.storage
             if type == .hc2 || type == .hc3 { try qr.timesInverse(&u, rows: m, leading: k) }
             let labels = design.clusters.map(\.labels)
             for (d, l) in labels.enumerated() { counts[d].formUnion(l) }
             for i in 0..<m {
                 var fitted: Extended = 0
                 for j in 0..<k { fitted += design.x[i, j] * Extended(coefficients[j]) }
-                let e = Double(design.y[i] - fitted)
+                let e = Double(design.y[i] - fitted) * (root?[i] ?? 1)
                 if clusters.isEmpty {
                     var h = 0.0
                     if type == .hc2 || type == .hc3 { for j in 0..<k { h += u[i + j * m] * u[i + j * m] } }
                     if h > 1 - 10 * Double.ulpOfOne { h = 1 }
                     let omega = Sandwich.weight(type, e2: e * e, h: h, n: Double(n), k: Double(k), p0: Double(k), hMax: 0)
                     for a in 0..<k {
-                        let xa = design.x.rounded[i, a]
+                        let xa = x[i, a]
                         guard xa != 0 else { continue }
-                        for b in 0..<k { meat[a, b] += omega * xa * design.x.rounded[i, b] }
+                        for b in 0..<k { meat[a, b] += omega * xa * x[i, b] }
                     }
                 } else {
                     var keys = labels.map { $0[i] }
                     if clusters.count == 2 { keys.append(keys[0] + "\u{1F}" + keys[1]) }
                     for (d, key) in keys.enumerated() {
                         var s = sums[d][key] ?? [Double](repeating: 0, count: k)
-                        for j in 0..<k { s[j] += design.x.rounded[i, j] * e }
+                        for j in 0..<k { s[j] += x[i, j] * e }
                         sums[d][key] = s
                     }
                 }

@@ -50,7 +50,7 @@ extension StreamingFit {
         }
         let nn = Double(n)
         let constant: Double = log(2 * Double.pi) + 1 - log(nn)
-        let logLik: Double = -0.5 * nn * (constant + log(rss))
+        let logLik: Double = 0.5 * sumLogWeights - 0.5 * nn * (constant + log(rss))
         return FitSummary(formula: formula.text, response: responseLabel, n: n, dropped: dropped, rank: p, coefficients: rows,
                           sigma: s2.squareRoot(), rSquared: r2, adjustedRSquared: 1 - (1 - r2) * ((nn - dfInt) / df),
                           overall: overall, logLikelihood: logLik, aic: -2 * logLik + 2 * Double(p + 1),
