@@ -75,7 +75,7 @@ struct Fit: ParsableCommand {
     @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
     var blockMB: Int = 16
 
-    @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON.")
+    @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON; for a GLM the analysis of deviance; with random-effect terms lmerTest's Type III F table (Satterthwaite df).")
     var anova = false
 
     func validate() throws {
@@ -102,7 +102,7 @@ struct Fit: ParsableCommand {
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
                                    dialect: csv.dialect())
         case .mixed:
-            let a = try MixedAnalysis(request, reml: !ml)
+            let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
                                   model: try saveModel.map { ($0, try SavedModel(mixed: a).json()) })
         case .glm:

@@ -108,7 +108,7 @@ struct MixedCLITests {
          "cannot both be estimated", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + I(2 * Days) + (1 | Subject)"], "linearly dependent", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + (1 | Subject)", "--weights", "Days"], "--weights with random-effect terms", "lme4/sleepstudy.csv"),
-        (["Reaction ~ Days + (1 | Subject)", "--anova"], "--anova with random-effect terms", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days * Subject + (1 | Subject)", "--anova"], "'Days' is inside 'Days:Subject'", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + (1 | Subject)", "--family", "poisson"], "--family with random-effect terms: not in this version; a generalized linear mixed model", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days", "--ml"], "--ml needs random-effect terms", "lme4/sleepstudy.csv"),
         (["y ~ 1 + (1 | g)"], "3001 random effects in all", "many-groups.csv"),
@@ -129,6 +129,42 @@ struct MixedCLITests {
         #expect(r.stderr.contains(expected), "\(arguments): \(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+    }
+}
+
+/// `fit --anova` with random-effect terms: lmerTest's `anova(fit)` (Type III, equal to Type II
+/// for terms no interaction contains), F with Satterthwaite's denominator df from contestMD's
+/// per-direction df, against fixtures/reference/mixed_anova.csv (make_mixed_anova_reference.R).
+/// The df come from numerical derivatives on both sides: 1e-5 relative, as the coefficients' df.
+struct MixedFTableTests {
+    @Test func fTablesAsLmerTest() throws {
+        let want = try CLI.records(CLI.fixture("reference/mixed_anova.csv"))
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let council = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year + (1 | code)"
+        let cases: [(String, [String])] = [
+            ("panel", [panel, "--formula", council]), ("panel_ml", [panel, "--formula", council, "--ml"]),
+            ("panel_crossed", [panel, "--formula", "ascof_3a ~ imd_score + council_type + (1 | code) + (1 | financial_year)"]),
+            ("sleepstudy", [CLI.fixture("lme4/sleepstudy.csv"), "--formula", "Reaction ~ Days + (Days | Subject)"]),
+        ]
+        for (name, args) in cases {
+            let r = try CLI.run(["fit"] + args + ["--anova", "--json", "-"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            let anova = json["anova"] as! [String: Any]
+            #expect(anova["type"] as? String == "III" && anova["method"] as? String == "Satterthwaite")
+            let rows = anova["rows"] as! [[String: Any]]
+            for (got, w) in paired(rows, want.filter { $0["model"] == name }) {
+                #expect(got["term"] as? String == w["term"], "\(name)")
+                #expect((got["num_df"] as! NSNumber).intValue == Int(w["num_df"]!)!, "\(name) \(w["term"]!) NumDF")
+                for (key, column, rel) in [("den_df", "den_df", 1e-5), ("f", "f", 1e-6), ("sum_sq", "sum_sq", 1e-6), ("mean_sq", "mean_sq", 1e-6),
+                                           ("p_value", "p_value", 1e-4)] {
+                    let g = (got[key] as! NSNumber).doubleValue, e = Double(w[column]!)!
+                    #expect(CLI.close(g, e, rel: rel), "\(name) \(w["term"]!) \(key): \(g) vs \(e)")
+                }
+            }
+        }
+        let text = try CLI.run(["fit", panel, "--formula", council, "--anova"])
+        #expect(text.stdout.contains("Type III Analysis of Variance Table with Satterthwaite's method"), "\(text.stdout)")
     }
 }
 

@@ -38,7 +38,6 @@ public enum CapabilityTable {
             .robustSE: .undefined("lme4's standard errors are model-based; use a linear model with --cluster"),
             .clusteredSE: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
-            .anova: .notYet("compare nested mixed models with likelihood-ratio tests: varex anova DATA.csv --formula A --formula B"),
             .absorb: .notYet("put the factor in the formula or in a random-effect term"),
             .dfbetas: .notYet("the residual table gives conditional and marginal residuals"),
             .explain: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit"),

@@ -114,4 +114,26 @@ extension AnovaText {
         }.joined(separator: ",\n")
         return o + "\n  ]\n}\n"
     }
+
+    /// lmerTest's `anova(fit)`, as it prints it.
+    static func render(_ t: MixedFTable) -> String {
+        var rows = [["", "Sum Sq", "Mean Sq", "NumDF", "DenDF", "F value", "Pr(>F)", ""]]
+        for r in t.rows {
+            rows.append([r.term, NumberFormat.significant(r.sumOfSquares, 5), NumberFormat.significant(r.meanSquare, 5), "\(r.numeratorDF)",
+                         NumberFormat.significant(r.denominatorDF, 5), NumberFormat.significant(r.f, 4), NumberFormat.pValue(r.pValue),
+                         TextSummary.stars(r.pValue)])
+        }
+        return "Type III Analysis of Variance Table with Satterthwaite's method\n" + TextSummary.aligned(rows, leftFirst: true)
+            + "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+    }
+
+    /// lmerTest's F table as JSON: `type` (III, equal to II for these terms), `method`
+    /// (Satterthwaite), `rows` (each `term, sum_sq, mean_sq, num_df, den_df, f, p_value`).
+    static func json(_ t: MixedFTable) -> String {
+        let n = JSONSummary.number, s = JSONSummary.string
+        return "{\"type\": \"III\", \"method\": \"Satterthwaite\", \"rows\": [" + t.rows.map { r in
+            "{\"term\": \(s(r.term)), \"sum_sq\": \(n(r.sumOfSquares)), \"mean_sq\": \(n(r.meanSquare)), \"num_df\": \(r.numeratorDF), "
+                + "\"den_df\": \(n(r.denominatorDF)), \"f\": \(n(r.f)), \"p_value\": \(n(r.pValue))}"
+        }.joined(separator: ", ") + "]}"
+    }
 }

@@ -4,6 +4,7 @@ import Varex
 public enum MixedSummary {
     public static func text(_ a: MixedAnalysis, source: String? = nil) -> String {
         text(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level, source: source)
+            + (a.anova.map { "\n" + AnovaText.render($0) } ?? "")
     }
 
     public static func text(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, source: String? = nil) -> String {
@@ -67,9 +68,11 @@ public enum MixedSummary {
     /// `df_residual` null, each coefficient's `df` lmerTest's Satterthwaite df, `deviance` the
     /// ML criterion or null for REML), then `method` (REML or ML), `groups` (name and levels),
     /// `random_effects` (each `group, effects, std_devs, correlations`), `sigma, criterion,
-    /// theta, icc` (null with random slopes), `singular, converged, evaluations`.
+    /// theta, icc` (null with random slopes), `singular, converged, evaluations`, and with
+    /// `--anova` `anova` (lmerTest's F table: ``AnovaText/json(_:)``).
     public static func json(_ a: MixedAnalysis) -> String {
-        "{\n" + fields(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level) + "\n}\n"
+        "{\n" + fields(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)
+            + (a.anova.map { ",\n  \"anova\": " + AnovaText.json($0) } ?? "") + "\n}\n"
     }
 
     /// The JSON summary's fields, without the enclosing braces (the panel summary adds its own).

@@ -7,8 +7,10 @@ public struct MixedAnalysis: Sendable {
     public let fit: LinearMixedFit
     public let satterthwaite: Satterthwaite
     public let level: Double
+    /// With `anova`: lmerTest's F table by term, Satterthwaite's df.
+    public let anova: MixedFTable?
 
-    public init(_ request: FitRequest, reml: Bool = true) throws {
+    public init(_ request: FitRequest, reml: Bool = true, anova: Bool = false) throws {
         data = try ModelData(request, randomEffects: true)
         guard let mixed = data.mixed else {
             throw FormulaError.randomTerm(formula: request.formula, position: 1,
@@ -17,6 +19,7 @@ public struct MixedAnalysis: Sendable {
         fit = try LinearMixedModel.fit(mixed, reml: reml)
         satterthwaite = try Satterthwaite(fit)
         level = request.level
+        self.anova = anova ? try MixedFTable(fit, satterthwaite) : nil
     }
 
     /// The fixed effects with Satterthwaite's df.

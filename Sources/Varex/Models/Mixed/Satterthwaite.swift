@@ -13,6 +13,10 @@ public struct Satterthwaite: Sendable {
     public let parameterCovariance: Matrix
     /// The Hessian's eigenvalues, for lmerTest's convergence warnings.
     public let hessianEigenvalues: [Double]
+    /// ∂vcov(β)/∂(θ, σ): one p × p matrix per variance parameter.
+    public let jacobian: [Matrix]
+    /// vcov(β) at the estimate.
+    let betaCovariance: Matrix
 
     /// lmerTest's warnings: a negative or near-zero eigenvalue of the Hessian.
     public var warnings: [String] {
@@ -64,5 +68,66 @@ public struct Satterthwaite: Sendable {
         }
         parameterCovariance = a
         hessianEigenvalues = eigen.values
+        self.jacobian = jacobian.map { Matrix(rows: p, columns: p, columnMajor: $0) }
+        betaCovariance = v
+    }
+}
+
+/// A joint F test of contrasts of a mixed model's fixed effects.
+public struct ContrastFTest: Sendable, Equatable {
+    public let f: Double
+    /// The rank of the contrasts' covariance.
+    public let numeratorDF: Int
+    public let denominatorDF: Double
+    public let pValue: Double
+}
+
+extension Satterthwaite {
+    /// lmerTest's `contestMD`: the F test of Lβ = 0 with Satterthwaite's denominator df. The
+    /// contrasts are rotated onto the eigenvectors of L·vcov(β)·Lᵀ (those with eigenvalues above
+    /// √ε of the largest); F is the mean of the squared rotated estimates over their variances;
+    /// each rotated contrast has its own df νₘ = 2dₘ² / (gₘᵀ A gₘ), and the F's df is
+    /// 2E / (E − q) with E = Σ νₘ / (νₘ − 2) (2 when any νₘ ≤ 2; their mean when all agree).
+    public func test(_ l: Matrix, beta: [Double]) throws -> ContrastFTest {
+        let p = beta.count
+        let vl = try l.multiplied(by: betaCovariance).multiplied(by: l, transposeOther: true)
+        let eigen = try SymmetricEigen(vl)
+        let order = eigen.values.indices.sorted { eigen.values[$0] > eigen.values[$1] }
+        let largest = eigen.values[order[0]]
+        let kept = order.filter { eigen.values[$0] > max(Double.ulpOfOne.squareRoot() * largest, 0) }
+        let q = kept.count
+        guard q > 0 else { return ContrastFTest(f: .nan, numeratorDF: 0, denominatorDF: .nan, pValue: .nan) }
+        var t2 = 0.0
+        var nu: [Double] = []
+        for m in kept {
+            // This direction's contrast: Pₘᵀ L.
+            var c = [Double](repeating: 0, count: p)
+            for r in 0..<l.rows { for j in 0..<p { c[j] += eigen.vectors[r, m] * l[r, j] } }
+            let estimate = zip(c, beta).reduce(0) { $0 + $1.0 * $1.1 }
+            let d = eigen.values[m]
+            t2 += estimate * estimate / d
+            let g = jacobian.map { j in Self.quadraticForm(c, j) }
+            nu.append(2 * d * d / Self.quadraticForm(g, parameterCovariance))
+        }
+        let f = t2 / Double(q)
+        let df = Self.combinedDF(nu)
+        return ContrastFTest(f: f, numeratorDF: q, denominatorDF: df,
+                             pValue: FDistribution(df1: Double(q), df2: df).survival(f))
+    }
+
+    /// lmerTest's `get_Fstat_ddf`.
+    static func combinedDF(_ nu: [Double]) -> Double {
+        if nu.count == 1 { return nu[0] }
+        if zip(nu, nu.dropFirst()).allSatisfy({ abs($0 - $1) < 1e-8 }) { return nu.reduce(0, +) / Double(nu.count) }
+        if nu.contains(where: { $0 <= 2 }) { return 2 }
+        let e = nu.reduce(0) { $0 + $1 / ($1 - 2) }
+        return 2 * e / (e - Double(nu.count))
+    }
+
+    /// xᵀ M x.
+    static func quadraticForm(_ x: [Double], _ m: Matrix) -> Double {
+        var s = 0.0
+        for r in x.indices { for c in x.indices { s += x[r] * m[r, c] * x[c] } }
+        return s
     }
 }
