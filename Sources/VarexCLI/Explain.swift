@@ -92,7 +92,7 @@ struct Explain: ParsableCommand {
             }
             let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed)
             try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
-                                  unit: explain.unit, dialect: csv.dialect())
+                                  unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
             return
         }
         if time != nil || persistentOut != nil { throw ValidationError("--time and --persistent-out go with --panel UNIT") }
@@ -140,7 +140,7 @@ extension Explain {
 /// Writes a panel explanation's outputs, all or nothing.
 enum PanelReport {
     static func write(_ a: PanelAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
-                      dialect: CSVWriter.Dialect) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.fit.design.fixed.dropped
         if !dropped.isEmpty {
@@ -154,7 +154,9 @@ enum PanelReport {
         if !outputs.contains(where: { $0.path == "-" }) {
             outputs.append(("-", format == .json ? PanelSummary.json(a) : PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit)))
         }
-        try OutputFiles.write(outputs)
+        var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
+        if let xlsx { files.insert((xlsx, try PanelSummary.workbook(a, unit: unit)), at: 0) }
+        try OutputFiles.write(bytes: files)
     }
 }
 

@@ -73,6 +73,7 @@ struct ReportCommand: ParsableCommand {
             let page = PanelHTMLReport.render(a, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
             var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
             if let out { outputs.append((out, Array(CSVWriter.render(a.unitsTable(), dialect: csv.dialect()).utf8))) }
+            if let xlsx { outputs.append((xlsx, try PanelSummary.workbook(a, unit: explain.unit))) }
             try OutputFiles.write(bytes: outputs)
             return
         }

@@ -18,6 +18,50 @@ struct PanelCLITests {
                        "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--justified", "type=council_type",
                        "--justified", "year=financial_year", "--scale", "pop_18p", "--draws", "500", "--seed", "7"]
 
+    /// The fixed part's groups: each one's joint F test with Satterthwaite's df (lmerTest's
+    /// `contest(joint = TRUE)`: F 1e-6, df 1e-5), the marginal R² of every subset of groups refitted
+    /// by REML and the groups' Shapley shares of it (1e-5: eight REML optima), and with --scale
+    /// the pounds above and below per year and for the persistent effects (1e-6; counts equal),
+    /// against fixtures/reference/panel_explain.csv (make_panel_explain_reference.R).
+    @Test func groupTestsSharesAndPoundsAgainstR() throws {
+        let r = try CLI.run(Self.args + ["--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let want = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/panel_explain.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let groups = j["groups"] as! [[String: Any]]
+        let names = ["need", "type", "year"]
+        for (g, name) in paired(groups, names) {
+            #expect(g["name"] as? String == name)
+            let number = { (key: String) in (g[key] as! NSNumber).doubleValue }
+            #expect(number("num_df") == want["test_\(name)_num_df"]!, "\(name) NumDF")
+            #expect(CLI.close(number("f"), want["test_\(name)_f"]!, rel: 1e-6), "\(name) F")
+            #expect(CLI.close(number("den_df"), want["test_\(name)_den_df"]!, rel: 1e-5), "\(name) DenDF")
+            #expect(CLI.close(number("p_value"), want["test_\(name)_p"]!, rel: 1e-4), "\(name) p")
+            #expect(CLI.close(number("share"), want["share_\(name)"]!, rel: 1e-5), "\(name) share: \(number("share"))")
+        }
+        let subsets = j["subset_r_squared"] as! [[String: Any]]
+        #expect(subsets.count == 8)
+        for (s, row) in subsets.enumerated().dropFirst() {
+            let got = (row["r_squared"] as! NSNumber).doubleValue
+            #expect(CLI.close(got, want["r2_\(s)"]!, rel: 1e-5), "subset \(s): \(got)")
+        }
+        let totals = j["pound_totals"] as! [String: Any]
+        let periods = totals["periods"] as! [[String: Any]]
+        let years = ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"]
+        func check(_ t: [String: Any], _ prefix: String) {
+            for key in ["count_above", "count_below"] { #expect((t[key] as! NSNumber).doubleValue == want["\(prefix)_\(key)"]!, "\(prefix) \(key)") }
+            for key in ["above", "below"] {
+                let got = (t[key] as! NSNumber).doubleValue
+                #expect(CLI.close(got, want["\(prefix)_\(key)"]!, rel: 1e-6), "\(prefix) \(key): \(got)")
+            }
+        }
+        for (t, year) in paired(periods, years) {
+            #expect(t["period"] as? String == year)
+            check(t, "total_" + year)
+        }
+        check(totals["persistent"] as! [String: Any], "persistent")
+    }
+
     @Test func panelAgainstR() throws {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(Self.args + ["--out", dir + "/rows.csv", "--persistent-out", dir + "/units.csv", "--json", dir + "/s.json"])

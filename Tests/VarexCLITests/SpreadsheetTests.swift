@@ -88,6 +88,38 @@ struct SpreadsheetTests {
         #expect(sheet.contains("<c r=\"\(XLSXWriter.column(j))\(k + 2)\" s=\"3\"><v>\(csv.rows[k][j])</v></c>"))
     }
 
+    /// `explain --panel --xlsx` (and `report --panel --xlsx`): a sheet of council-years (760 rows and
+    /// the header) and one of councils (152), each with the numbers of the CSVs the same run
+    /// writes (checked against R in PanelCLITests), and the summary with the groups' shares and F tests.
+    @Test func panelWritesAWorkbookOfBothTables() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(PanelCLITests.args + ["--out", dir + "/rows.csv", "--persistent-out", dir + "/units.csv", "--xlsx", dir + "/p.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let archive = try Archive(url: URL(fileURLWithPath: dir + "/p.xlsx"), accessMode: .read)
+        func part(_ name: String) throws -> String {
+            var data = Data()
+            _ = try archive.extract(archive[name]!) { data.append($0) }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let book = try part("xl/workbook.xml")
+        #expect(book.contains("name=\"Council-periods\"") && book.contains("name=\"Councils\"") && book.contains("name=\"Summary\""))
+        for (k, file, rows) in [(1, "rows.csv", 760), (2, "units.csv", 152)] {
+            let sheet = try part("xl/worksheets/sheet\(k).xml")
+            let csv = try CSVReader.read(path: dir + "/" + file)
+            #expect(csv.rows.count == rows)
+            #expect(sheet.components(separatedBy: "<row ").count - 1 == rows + 1, "sheet \(k) rows")
+            let j = csv.header.firstIndex(of: k == 1 ? "unjustified_gbp" : "persistent_gbp")!
+            let i = csv.rows.firstIndex { !$0[j].isEmpty }!
+            #expect(sheet.contains("<c r=\"\(XLSXWriter.column(j))\(i + 2)\" s=\"1\"><v>\(csv.rows[i][j])</v></c>"), "sheet \(k)")
+        }
+        let summary = try part("xl/worksheets/sheet3.xml")
+        for label in ["Share of marginal R²: need (justified)", "F test: type (F, NumDF, DenDF, p)", "Data SHA-256", "imd_score"] {
+            #expect(summary.contains(label), "\(label)")
+        }
+        let report = try CLI.run(["report"] + PanelCLITests.args.dropFirst() + ["--html", dir + "/p.html", "--xlsx", dir + "/q.xlsx"])
+        #expect(report.status == 0 && FileManager.default.fileExists(atPath: dir + "/q.xlsx"), "\(report.stderr)")
+    }
+
     /// Converts `file` with LibreOffice; returns the output's path.
     static func convert(_ file: String, to format: String, in dir: String, csvInput: Bool) throws -> String {
         let out = dir + "/lo-" + UUID().uuidString

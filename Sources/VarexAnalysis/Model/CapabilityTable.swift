@@ -57,8 +57,6 @@ public enum CapabilityTable {
             .robustSE: .undefined("the unit's random intercept models the repeated measures"),
             .clusteredSE: .undefined("the unit's random intercept models the repeated measures"),
             .cr2: .undefined("the unit's random intercept models the repeated measures"),
-            .xlsx: .notYet("write --out and --persistent-out as CSV"),
-            .explainWorkbook: .notYet("write --out and --persistent-out as CSV"),
             .absorb: .notYet("put the factor in the formula"),
             .randomTerms: .undefined("the unit's random intercept (1 | unit) is added; leave random-effect terms out of the formula"),
             .sensitivityOut: .notYet("explain one year for the sensitivity table"),

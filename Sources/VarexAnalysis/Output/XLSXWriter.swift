@@ -42,30 +42,38 @@ public enum XLSXWriter {
 
     public static func data(table: OutputTable, sheetName: String = "Results", provenance: Provenance,
                             extra: OutputTable? = nil) throws -> [UInt8] {
-        try checkLengths(table, sheet: sheetName)
+        try data(sheets: [(sheetName, table)], provenance: provenance, extra: extra)
+    }
+
+    /// A workbook of several tables, one sheet each in order, then the summary sheet.
+    public static func data(sheets tables: [(name: String, table: OutputTable)], provenance: Provenance,
+                            extra: OutputTable? = nil) throws -> [UInt8] {
+        for (name, table) in tables { try checkLengths(table, sheet: name) }
         if let extra { try checkLengths(extra, sheet: "Summary") }
-        let main = worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true,
-                             styles: table.header.map(Self.style(forColumn:)))
         var summaryRows: [[Cell]] = provenance.rows.map { [.text($0.0), $0.1] }
         if let extra { summaryRows += [[]] + [extra.header.map(Cell.text)] + extra.rows }
-        let summary = worksheet(rows: summaryRows, frozenHeader: false)
-        let parts: [(String, Data)] = [
+        let worksheets = tables.map { _, table in
+            worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true, styles: table.header.map(Self.style(forColumn:)))
+        } + [worksheet(rows: summaryRows, frozenHeader: false)]
+        let names = tables.map(\.name) + ["Summary"]
+        let count = names.count
+        var parts: [(String, Data)] = [
             ("xl/styles.xml", Data(Self.stylesXML.utf8)),
-            ("[Content_Types].xml", try encode(ContentTypes(sheets: 2), root: "Types",
+            ("[Content_Types].xml", try encode(ContentTypes(sheets: count), root: "Types",
                                                 attributes: ["xmlns": "http://schemas.openxmlformats.org/package/2006/content-types"])),
             ("_rels/.rels", try encode(Relationships(Relationship: [Relationship(Id: "rId1", Type: officeDocument, Target: "xl/workbook.xml")]),
                                        root: "Relationships", attributes: ["xmlns": relationshipsNS])),
-            ("xl/workbook.xml", try encode(Workbook(sheets: Sheets(sheet: [
-                SheetEntry(name: sheetName, sheetId: 1, rid: "rId1"), SheetEntry(name: "Summary", sheetId: 2, rid: "rId2")])),
+            ("xl/workbook.xml", try encode(Workbook(sheets: Sheets(sheet: names.enumerated().map { k, name in
+                SheetEntry(name: name, sheetId: k + 1, rid: "rId\(k + 1)") })),
                 root: "workbook", attributes: ["xmlns": mainNS, "xmlns:r": officeRelNS])),
-            ("xl/_rels/workbook.xml.rels", try encode(Relationships(Relationship: [
-                Relationship(Id: "rId1", Type: worksheetType, Target: "worksheets/sheet1.xml"),
-                Relationship(Id: "rId2", Type: worksheetType, Target: "worksheets/sheet2.xml"),
-                Relationship(Id: "rId3", Type: officeRelNS + "/styles", Target: "styles.xml")]),
+            ("xl/_rels/workbook.xml.rels", try encode(Relationships(Relationship: names.indices.map { k in
+                Relationship(Id: "rId\(k + 1)", Type: worksheetType, Target: "worksheets/sheet\(k + 1).xml") }
+                + [Relationship(Id: "rId\(count + 1)", Type: officeRelNS + "/styles", Target: "styles.xml")]),
                 root: "Relationships", attributes: ["xmlns": relationshipsNS])),
-            ("xl/worksheets/sheet1.xml", try encode(main, root: "worksheet", attributes: ["xmlns": mainNS])),
-            ("xl/worksheets/sheet2.xml", try encode(summary, root: "worksheet", attributes: ["xmlns": mainNS])),
         ]
+        for (k, sheet) in worksheets.enumerated() {
+            parts.append(("xl/worksheets/sheet\(k + 1).xml", try encode(sheet, root: "worksheet", attributes: ["xmlns": mainNS])))
+        }
         let archive = try Archive(accessMode: .create)
         for (path, data) in parts {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in

@@ -1,4 +1,5 @@
 import Varex
+import VarexLinearAlgebra
 
 /// What a panel explanation needs beyond an explain request: the unit and period columns and
 /// the draws for the rank intervals.
@@ -39,6 +40,11 @@ public struct PanelAnalysis: Sendable {
     public let scaleValues: [Double]?
     /// The label of each unit (the label column's value in its first row, or the unit).
     public let unitLabels: [String]
+    /// The groups' Shapley shares of the fixed part's marginal R².
+    public let shares: PanelShares
+    /// Per group, the joint F test of its coefficients with Satterthwaite's df (lmerTest's
+    /// `contest(fit, L, joint = TRUE)`).
+    public let groupTests: [ContrastFTest]
 
     public init(_ request: PanelRequest) throws {
         self.request = request
@@ -55,6 +61,8 @@ public struct PanelAnalysis: Sendable {
         satterthwaite = try Satterthwaite(fit)
         let grouping = try TermGrouping(groups: e.groups, formula: mixed.fixed.formula)
         decomposition = try PanelDecomposition(fit: fit, grouping: grouping)
+        shares = try PanelShares(fit: fit, grouping: grouping)
+        groupTests = try Self.groupTests(fit, satterthwaite, grouping: grouping)
         let used = mixed.fixed.rows
         units = PanelUnits(decomposition, periodLabels: used.map { periodColumn.cells[$0] }, numericPeriods: periodColumn.kind == .numeric,
                            higherIsBetter: e.higherIsBetter)
@@ -72,6 +80,17 @@ public struct PanelAnalysis: Sendable {
         unitLabels = units.rows.map { r in names.map { $0[used[r[0]]] } ?? d.units[d.unitOfRow[r[0]]] }
     }
 
+    /// Each group's coefficients tested jointly (lmerTest's `contest(fit, L, joint = TRUE)`).
+    static func groupTests(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite, grouping: TermGrouping) throws -> [ContrastFTest] {
+        let assign = fit.design.fixed.assign
+        return try grouping.groups.indices.map { g in
+            let columns = assign.indices.filter { assign[$0] >= 0 && grouping.groupOfTerm[assign[$0]] == g }
+            var l = Matrix(rows: columns.count, columns: fit.p)
+            for (r, j) in columns.enumerated() { l[r, j] = 1 }
+            return try satterthwaite.test(l, beta: fit.beta)
+        }
+    }
+
     /// A unit seen twice in one period is an error naming both rows.
     static func checkOneRowPerUnitAndPeriod(table: Table, panel: Column, time: Column) throws {
         var seen: [String: Int] = [:]
@@ -82,6 +101,41 @@ public struct PanelAnalysis: Sendable {
             }
             seen[key] = r
         }
+    }
+
+    /// Amounts in pounds (× the scale) above and below zero, and how many units or rows each.
+    public struct PoundTotals: Sendable, Equatable {
+        public let above: Double
+        public let below: Double
+        public let countAbove: Int
+        public let countBelow: Int
+
+        init(_ amounts: [Double]) {
+            above = amounts.filter { $0 > 0 }.reduce(0, +)
+            below = amounts.filter { $0 < 0 }.reduce(0, +)
+            countAbove = amounts.filter { $0 > 0 }.count
+            countBelow = amounts.filter { $0 < 0 }.count
+        }
+    }
+
+    /// With `--scale`, per period: each unit's unjustified amount that period times its scale,
+    /// summed above and below the justified level (the `unjustified_gbp` column's sums).
+    public var periodTotals: [(period: String, totals: PoundTotals)]? {
+        guard let s = scaleValues else { return nil }
+        let u = decomposition.unjustified
+        return units.periods.indices.map { t in
+            let rows = units.periodOfRow.indices.filter { units.periodOfRow[$0] == t }
+            return (units.periods[t], PoundTotals(rows.map { u[$0] * s[$0] }))
+        }
+    }
+
+    /// With `--scale`: the persistent effects in pounds a year (each unit's effect times its mean
+    /// scale, the `persistent_gbp` column), summed above and below zero.
+    public var persistentTotals: PoundTotals? {
+        guard let s = scaleValues else { return nil }
+        return PoundTotals(decomposition.unitEffect.indices.map { k in
+            decomposition.unitEffect[k] * units.rows[k].reduce(0.0) { $0 + s[$1] } / Double(units.rows[k].count)
+        })
     }
 
     /// The z of the `level` intervals.

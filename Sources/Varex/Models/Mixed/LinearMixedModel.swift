@@ -74,6 +74,14 @@ public enum LinearMixedModel {
             throw MixedModelError.tooManyRandomEffects(count: design.randomEffectCount, limit: maximumRandomEffects)
         }
         let profile = try ProfiledDeviance(x: x, y: y, blocks: design.blocks)
+        let (solution, result) = try minimize(profile, reml: reml)
+        return LinearMixedFit(design: design, reml: reml, profile: profile, solution: solution, x: x, y: y,
+                              criterion: solution.deviance(n: x.rows, reml: reml), evaluations: result.evaluations,
+                              converged: result.converged)
+    }
+
+    /// The criterion minimised over θ, and the solution at the minimum.
+    static func minimize(_ profile: ProfiledDeviance, reml: Bool) throws -> (PenalizedSolution, BoundedMinimizer.Result) {
         let minimizer = BoundedMinimizer(lower: profile.layout.lower)
         var evaluations = 0
         let result = minimizer.minimize(start: profile.layout.start) { theta in
@@ -82,8 +90,17 @@ public enum LinearMixedModel {
             return profile.deviance(theta, reml: reml)
         }
         guard result.value.isFinite, let solution = try profile.solve(result.x, exact: true) else { throw MixedModelError.noSolution }
-        return LinearMixedFit(design: design, reml: reml, profile: profile, solution: solution, x: x, y: y,
-                              criterion: solution.deviance(n: x.rows, reml: reml), evaluations: result.evaluations,
-                              converged: result.converged)
+        return (solution, result)
+    }
+
+    /// The fit's model with only the fixed-effect columns `columns` (the same rows, random terms
+    /// and criterion), refitted: its fixed effects, θ and σ.
+    public static func refit(_ fit: LinearMixedFit, columns: [Int]) throws -> (beta: [Double], theta: [Double], sigma: Double, x: Matrix) {
+        var x = Matrix(rows: fit.n, columns: columns.count)
+        for (k, j) in columns.enumerated() { for i in 0..<fit.n { x[i, k] = fit.x[i, j] } }
+        let profile = try ProfiledDeviance(x: x, y: fit.y, blocks: fit.design.blocks)
+        let (solution, _) = try minimize(profile, reml: fit.reml)
+        let sigma = (solution.pwrss / Double(fit.reml ? fit.n - columns.count : fit.n)).squareRoot()
+        return (solution.beta, solution.theta, sigma, x)
     }
 }
