@@ -107,7 +107,7 @@ struct MixedCLITests {
         (["Reaction ~ Days + (1 + Days + I(Days^2) + I(Days^3) + I(Days^4) + I(Days^5) + I(Days^6) + I(Days^7) + I(Days^8) + I(Days^9) | Subject)"],
          "cannot both be estimated", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + I(2 * Days) + (1 | Subject)"], "linearly dependent", "lme4/sleepstudy.csv"),
-        (["Reaction ~ Days + (1 | Subject)", "--weights", "Days"], "--weights with random-effect terms", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject)", "--se", "HC1"], "--se HC0 … HC5 with random-effect terms: not defined", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days * Subject + (1 | Subject)", "--anova"], "'Days' is inside 'Days:Subject'", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + (1 | Subject)", "--family", "poisson"], "--family with random-effect terms: not in this version; a generalized linear mixed model", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days", "--ml"], "--ml needs random-effect terms", "lme4/sleepstudy.csv"),
@@ -165,6 +165,87 @@ struct MixedFTableTests {
         }
         let text = try CLI.run(["fit", panel, "--formula", council, "--anova"])
         #expect(text.stdout.contains("Type III Analysis of Variance Table with Satterthwaite's method"), "\(text.stdout)")
+    }
+}
+
+/// Prior weights with random-effect terms (lme4's `weights`: row i's residual variance σ²/wᵢ):
+/// the fixed effects, SEs and Satterthwaite df, σ, θ, the criterion (less Σ log w, as lme4's),
+/// log-likelihood and AIC, each row's fitted value and residual, and each level's conditional
+/// mode and SD, against fixtures/reference/mixed_weights*.csv (make_mixed_weights_reference.R);
+/// and the weighted panel's persistent effects (explain --panel --weights) against the same
+/// modes. The criterion is flat in θ: two optimisers agree on it to 1e-14 and on θ to 1e-6, so
+/// estimates are compared to 3e-6 of their SE and the rest to 1e-5.
+struct MixedWeightsTests {
+    static let panelFormula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"
+
+    @Test func weightedFitsAsLme4() throws {
+        let stats = try CLI.records(CLI.fixture("reference/mixed_weights.csv"))
+        let rows = try CLI.records(CLI.fixture("reference/mixed_weights_rows.csv"))
+        let modes = try CLI.records(CLI.fixture("reference/mixed_weights_ranef.csv"))
+        let panel = CLI.fixture("lme4/panel_weighted.csv")
+        let cases: [(String, [String])] = [
+            ("panel", [panel, "--weights", "adult_weight", "--formula", Self.panelFormula + " + (1 | code)"]),
+            ("panel_ml", [panel, "--weights", "adult_weight", "--formula", Self.panelFormula + " + (1 | code)", "--ml"]),
+            ("sleepstudy", [CLI.fixture("lme4/sleepstudy.csv"), "--weights", "Days", "--formula", "Reaction ~ Days + (Days | Subject)"]),
+        ]
+        for (name, args) in cases {
+            let dir = try CLI.temporaryDirectory()
+            var args = args
+            // sleepstudy's weight is Days + 1: written as a column of its own.
+            if name == "sleepstudy" {
+                let t = try CSVReader.read(path: args[0])
+                let days = t.header.firstIndex(of: "Days")!
+                let text = ([t.header.joined(separator: ",") + ",w"] + t.rows.map { $0.joined(separator: ",") + ",\(Int($0[days])! + 1)" })
+                    .joined(separator: "\n") + "\n"
+                args[0] = try CLI.write(text, named: "sleep.csv", in: dir)
+                args[2] = "w"
+            }
+            let r = try CLI.run(["fit"] + args + ["--json", "-", "--residuals", dir + "/rows.csv", "--ranef", dir + "/ranef.csv"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            let want = Dictionary(uniqueKeysWithValues: stats.filter { $0["model"] == name }.map { ($0["name"]!, Double($0["value"]!)!) })
+            let number = { (key: String) in (j[key] as! NSNumber).doubleValue }
+            #expect(CLI.close(number("sigma"), want["sigma"]!, rel: 1e-5), "\(name) sigma")
+            #expect(CLI.close(number("criterion"), want["criterion"]!, rel: 1e-10), "\(name) criterion")
+            #expect(CLI.close(number("log_likelihood"), want["log_likelihood"]!, rel: 1e-10), "\(name) logLik")
+            #expect(CLI.close(number("aic"), want["aic"]!, rel: 1e-10), "\(name) AIC")
+            let theta = j["theta"] as! [Double]
+            for (k, t) in paired(theta, (1...theta.count).map { want["theta_\($0)"]! }).enumerated() {
+                #expect(CLI.close(t.0, t.1, rel: 1e-5, abs: 1e-6), "\(name) theta \(k)")
+            }
+            let coefficients = j["coefficients"] as! [[String: Any]]
+            #expect(coefficients.count == want.keys.filter { $0.hasPrefix("estimate_") }.count)
+            for c in coefficients {
+                let term = c["term"] as! String
+                let se = want["se_" + term]!
+                #expect(abs((c["estimate"] as! NSNumber).doubleValue - want["estimate_" + term]!) <= 3e-6 * se, "\(name) \(term)")
+                #expect(CLI.close((c["std_error"] as! NSNumber).doubleValue, se, rel: 1e-5), "\(name) \(term) SE")
+                #expect(CLI.close((c["df"] as! NSNumber).doubleValue, want["df_" + term]!, rel: 1e-4), "\(name) \(term) df")
+            }
+            let got = try CLI.records(dir + "/rows.csv").filter { !$0["fitted"]!.isEmpty }
+            for (g, w) in paired(got, rows.filter { $0["model"] == name }) {
+                #expect(CLI.close(Double(g["fitted"]!)!, Double(w["fitted"]!)!, rel: 1e-6), "\(name) row \(w["row"]!)")
+                #expect(CLI.close(Double(g["residual"]!)!, Double(w["residual"]!)!, rel: 1e-4, abs: 1e-4), "\(name) row \(w["row"]!)")
+            }
+            let levels = try CLI.records(dir + "/ranef.csv").filter { $0["effect"] == "(Intercept)" }
+            for (g, w) in paired(levels, modes.filter { $0["model"] == name }) {
+                #expect(g["level"] == w["level"])
+                #expect(CLI.close(Double(g["mode"]!)!, Double(w["mode"]!)!, rel: 1e-5, abs: 1e-4), "\(name) \(w["level"]!)")
+                #expect(CLI.close(Double(g["cond_sd"]!)!, Double(w["sd"]!)!, rel: 1e-5), "\(name) \(w["level"]!) SD")
+            }
+        }
+        // The weighted panel: each council's persistent effect is its conditional mode.
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["explain", panel, "--panel", "code", "--time", "financial_year", "--weights", "adult_weight",
+                             "--formula", Self.panelFormula, "--justified", "all=imd_score,I(100 * pop_65p/pop_18p),council_type,financial_year",
+                             "--persistent-out", dir + "/units.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let units = try CLI.records(dir + "/units.csv")
+        for (g, w) in paired(units, modes.filter { $0["model"] == "panel" }) {
+            #expect(g["code"] == w["level"])
+            #expect(CLI.close(Double(g["persistent"]!)!, Double(w["mode"]!)!, rel: 1e-5, abs: 1e-4), "\(w["level"]!)")
+            #expect(CLI.close(Double(g["persistent_sd"]!)!, Double(w["sd"]!)!, rel: 1e-5), "\(w["level"]!) SD")
+        }
     }
 }
 

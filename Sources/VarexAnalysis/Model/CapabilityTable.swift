@@ -34,7 +34,6 @@ public enum CapabilityTable {
         ],
         .mixed: [
             .family: .notYet("a generalized linear mixed model; fit a GLM with the group in the formula"),
-            .weights: .notYet("fit without weights, or a weighted linear model with the group in the formula"),
             .robustSE: .undefined("lme4's standard errors are model-based; use a linear model with --cluster"),
             .clusteredSE: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
@@ -53,7 +52,6 @@ public enum CapabilityTable {
         ],
         .panel: [
             .family: .notYet("explain each year with --family, or the panel as a linear model"),
-            .weights: .notYet("explain the panel unweighted"),
             .robustSE: .undefined("the unit's random intercept models the repeated measures"),
             .clusteredSE: .undefined("the unit's random intercept models the repeated measures"),
             .cr2: .undefined("the unit's random intercept models the repeated measures"),

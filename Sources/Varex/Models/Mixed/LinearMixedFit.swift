@@ -14,6 +14,8 @@ public struct LinearMixedFit: Sendable {
     /// The fixed-effect design and the response, as fitted.
     public let x: Matrix
     public let y: [Double]
+    /// The prior weights (lme4's `weights`), if any: the profile is of the rows times √w.
+    public let weights: [Double]?
     /// The REML criterion (REML) or the deviance (ML) at the optimum.
     public let criterion: Double
     public let evaluations: Int

@@ -58,7 +58,6 @@ public enum LinearMixedModel {
     /// Fits `design` by REML (the default, as lmer) or maximum likelihood.
     public static func fit(_ design: MixedDesign, reml: Bool = true) throws -> LinearMixedFit {
         let d = design.fixed
-        if d.weights != nil { throw MixedModelError.notSupported("weights") }
         if d.offset != nil { throw MixedModelError.notSupported("offset()") }
         if d.trials != nil { throw MixedModelError.notSupported("a cbind() response") }
         let x = d.x.rounded
@@ -73,12 +72,32 @@ public enum LinearMixedModel {
         guard design.randomEffectCount <= maximumRandomEffects else {
             throw MixedModelError.tooManyRandomEffects(count: design.randomEffectCount, limit: maximumRandomEffects)
         }
-        let profile = try ProfiledDeviance(x: x, y: y, blocks: design.blocks)
+        let weights = d.weights.map { $0.map { Double($0) } }
+        let profile = try weightedProfile(x: x, y: y, blocks: design.blocks, weights: weights)
         let (solution, result) = try minimize(profile, reml: reml)
-        return LinearMixedFit(design: design, reml: reml, profile: profile, solution: solution, x: x, y: y,
-                              criterion: solution.deviance(n: x.rows, reml: reml), evaluations: result.evaluations,
+        return LinearMixedFit(design: design, reml: reml, profile: profile, solution: solution, x: x, y: y, weights: weights,
+                              criterion: solution.deviance(n: x.rows, reml: reml) - logWeights(weights), evaluations: result.evaluations,
                               converged: result.converged)
     }
+
+    /// The profiled deviance of the model with prior weights w (lme4's `weights`: row i's residual
+    /// variance σ²/wᵢ): the rows of X, y and Z times √w. The criterion is then lme4's less Σ log w
+    /// (``logWeights(_:)``), a constant in θ.
+    static func weightedProfile(x: Matrix, y: [Double], blocks: [RandomEffectsBlock], weights: [Double]?) throws -> ProfiledDeviance {
+        guard let weights else { return try ProfiledDeviance(x: x, y: y, blocks: blocks) }
+        let root = weights.map { $0.squareRoot() }
+        var sx = x
+        for j in 0..<x.columns { for i in 0..<x.rows { sx[i, j] *= root[i] } }
+        let scaled = blocks.map { b -> RandomEffectsBlock in
+            var v = b.values
+            for j in 0..<v.columns { for i in 0..<v.rows { v[i, j] *= root[i] } }
+            return RandomEffectsBlock(term: b.term, effectNames: b.effectNames, levels: b.levels, level: b.level, values: v, schema: b.schema)
+        }
+        return try ProfiledDeviance(x: sx, y: zip(y, root).map { $0 * $1 }, blocks: scaled)
+    }
+
+    /// Σ log wᵢ (lme4's `ldW`), 0 unweighted.
+    static func logWeights(_ weights: [Double]?) -> Double { weights?.reduce(0) { $0 + log($1) } ?? 0 }
 
     /// The criterion minimised over θ, and the solution at the minimum.
     static func minimize(_ profile: ProfiledDeviance, reml: Bool) throws -> (PenalizedSolution, BoundedMinimizer.Result) {
@@ -98,7 +117,7 @@ public enum LinearMixedModel {
     public static func refit(_ fit: LinearMixedFit, columns: [Int]) throws -> (beta: [Double], theta: [Double], sigma: Double, x: Matrix) {
         var x = Matrix(rows: fit.n, columns: columns.count)
         for (k, j) in columns.enumerated() { for i in 0..<fit.n { x[i, k] = fit.x[i, j] } }
-        let profile = try ProfiledDeviance(x: x, y: fit.y, blocks: fit.design.blocks)
+        let profile = try weightedProfile(x: x, y: fit.y, blocks: fit.design.blocks, weights: fit.weights)
         let (solution, _) = try minimize(profile, reml: fit.reml)
         let sigma = (solution.pwrss / Double(fit.reml ? fit.n - columns.count : fit.n)).squareRoot()
         return (solution.beta, solution.theta, sigma, x)
