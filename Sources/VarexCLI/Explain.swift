@@ -74,6 +74,9 @@ struct Explain: ParsableCommand {
     @Option(help: "With --panel: seed of the draws (same seed, same output, on any number of cores; default 1).")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("persistent-bootstrap"), help: ArgumentHelp("With --panel: also give each unit's persistent effect an interval from this many parametric-bootstrap refits (e.g. 500), which adds the uncertainty of the fixed effects and variance components to the conditional SD.", valueName: "N"))
+    var persistentBootstrap: Int?
+
     @Option(help: "How many rows to show at each end of the ranking in the text summary.")
     var top: Int = 5
 
@@ -90,12 +93,18 @@ struct Explain: ParsableCommand {
             guard (2...BootstrapSettings.replicateRange.upperBound).contains(draws) else {
                 throw ValidationError("--draws \(draws): give 2 to \(BootstrapSettings.replicateRange.upperBound)")
             }
-            let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed)
+            if let b = persistentBootstrap, !(2...PersistentBootstrap.maximumReplicates).contains(b) {
+                throw ValidationError("--persistent-bootstrap \(b): give 2 to \(PersistentBootstrap.maximumReplicates)")
+            }
+            let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed,
+                                       persistentBootstrap: persistentBootstrap)
             try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
                                   unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
             return
         }
-        if time != nil || persistentOut != nil { throw ValidationError("--time and --persistent-out go with --panel UNIT") }
+        if time != nil || persistentOut != nil || persistentBootstrap != nil {
+            throw ValidationError("--time, --persistent-out and --persistent-bootstrap go with --panel UNIT")
+        }
         let request = try explain.request(model: model, data: data, spec: spec)
         let (family, link) = explain.glm(spec: spec)
         let kind = request.fit.kind(family: family)

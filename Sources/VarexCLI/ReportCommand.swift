@@ -48,6 +48,8 @@ struct ReportCommand: ParsableCommand {
     var time: String?
     @Option(help: "With --panel: draws for the persistent rank intervals (default 1000).")
     var draws: Int = 1000
+    @Option(name: .customLong("persistent-bootstrap"), help: ArgumentHelp("With --panel: also give each unit's persistent effect an interval from this many parametric-bootstrap refits, in --out and --xlsx.", valueName: "N"))
+    var persistentBootstrap: Int?
     @Option(name: .customLong("funnel-indicator"), help: "Column shown in the funnel plot.")
     var funnelIndicator: String?
     @Option(name: .customLong("funnel-se"), help: "Its standard errors.")
@@ -67,7 +69,11 @@ struct ReportCommand: ParsableCommand {
             guard let period = time ?? spec?.time else { throw ValidationError("--panel needs --time, the period column (or the spec's time:)") }
             let explainRequest = try explain.request(model: model, data: data, spec: spec)
             try CapabilityTable.check(asked(explainRequest.fit), for: .panel)
-            let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed ?? 1)
+            if let b = persistentBootstrap, !(2...PersistentBootstrap.maximumReplicates).contains(b) {
+                throw ValidationError("--persistent-bootstrap \(b): give 2 to \(PersistentBootstrap.maximumReplicates)")
+            }
+            let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed ?? 1,
+                                       persistentBootstrap: persistentBootstrap)
             let a = try PanelAnalysis(request)
             for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
             let page = PanelHTMLReport.render(a, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
@@ -77,7 +83,7 @@ struct ReportCommand: ParsableCommand {
             try OutputFiles.write(bytes: outputs)
             return
         }
-        if time != nil { throw ValidationError("--time goes with --panel UNIT") }
+        if time != nil || persistentBootstrap != nil { throw ValidationError("--time and --persistent-bootstrap go with --panel UNIT") }
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let r = spec?.report
         let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative

@@ -62,6 +62,32 @@ struct PanelCLITests {
         check(totals["persistent"] as! [String: Any], "persistent")
     }
 
+    /// `--persistent-bootstrap N` through the binary: the bootstrap interval columns (per head and,
+    /// with --scale, in pounds: the same mean adults as persistent_gbp), the JSON's `boot_low` and
+    /// `boot_high` and `persistent_bootstrap`, the text saying what each interval includes, and
+    /// the option refused without --panel. (Its coverage of known effects is PersistentBootstrapTests'.)
+    @Test func persistentBootstrapColumns() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.args + ["--persistent-bootstrap", "20", "--persistent-out", dir + "/units.csv", "--json", dir + "/s.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("with the fixed effects and variance components taken as known; the bootstrap intervals"), "\(r.stdout)")
+        let units = try CLI.records(dir + "/units.csv")
+        #expect(units.count == 152)
+        for u in units {
+            let mode = Double(u["persistent"]!)!, low = Double(u["persistent_boot_low"]!)!, high = Double(u["persistent_boot_high"]!)!
+            #expect(low < mode && mode < high, "\(u["code"]!)")
+            let adults = Double(u["persistent_gbp"]!)! / mode
+            #expect(CLI.close(Double(u["persistent_boot_low_gbp"]!)!, low * adults, rel: 1e-9), "\(u["code"]!)")
+        }
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as! [String: Any]
+        #expect((j["persistent_bootstrap"] as? [String: Any])?["replicates"] as? Int == 20)
+        let first = (j["units"] as! [[String: Any]])[0]
+        #expect(CLI.close((first["boot_low"] as! NSNumber).doubleValue, Double(units[0]["persistent_boot_low"]!)!, rel: 1e-12))
+        let refused = try CLI.run(["explain", Self.panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--justified", "need=imd_score",
+                                   "--persistent-bootstrap", "20"])
+        #expect(refused.status != 0 && refused.stderr.contains("--persistent-bootstrap go with --panel UNIT"), "\(refused.stderr)")
+    }
+
     @Test func panelAgainstR() throws {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(Self.args + ["--out", dir + "/rows.csv", "--persistent-out", dir + "/units.csv", "--json", dir + "/s.json"])

@@ -1,4 +1,5 @@
 import Dispatch
+import VarexLinearAlgebra
 
 /// Rank intervals for units' persistent effects: each draw takes every unit's effect from its
 /// conditional distribution, normal with the conditional mode as mean and the conditional SD

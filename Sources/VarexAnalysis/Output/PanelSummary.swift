@@ -65,6 +65,14 @@ public enum PanelSummary {
         o += "\nHighest persistent unjustified effects (rank 1 = \(a.request.explain.higherIsBetter ? "lowest" : "highest")):\n"
         o += rows(order.prefix(n))
         o += "\nLowest:\n" + rows(order.suffix(n))
+        o += "Persistent intervals: the conditional SD around the conditional mode (lme4's condVar), with the fixed effects "
+            + "and variance components taken as known"
+        if let boot = a.bootstrap {
+            o += "; the bootstrap intervals (persistent_boot_low/high) add their uncertainty: \(boot.replicates) parametric "
+                + "refits (seed \(boot.seed)), mean width \(NumberFormat.significant(zip(boot.high, boot.low).reduce(0) { $0 + $1.0 - $1.1 } / Double(boot.low.count), 4))"
+                + " against \(NumberFormat.significant(2 * a.z * d.unitSD.reduce(0, +) / Double(d.unitSD.count), 4)) from the conditional SD"
+        }
+        o += ".\n"
         o += "Rank intervals: \(a.ranks.draws) draws of every \(one)'s effect from its conditional distribution (seed \(a.ranks.seed)).\n"
         return o
     }
@@ -89,6 +97,7 @@ public enum PanelSummary {
         o += "  \"period_rank_correlations\": [\(u.periodCorrelations.map(n).joined(separator: ", "))],\n"
         o += "  \"top_kept\": [\(u.topKept.map(String.init).joined(separator: ", "))],\n"
         o += "  \"draws\": \(a.ranks.draws),\n  \"seed\": \(a.ranks.seed),\n"
+        o += "  \"persistent_bootstrap\": " + (a.bootstrap.map { "{\"replicates\": \($0.replicates), \"seed\": \($0.seed)}" } ?? "null") + ",\n"
         o += "  \"groups\": [\n" + d.grouping.groups.enumerated().map { g, group in
             let t = a.groupTests[g]
             return "    {\"name\": \(s(group.name)), \"justified\": \(group.justified), \"terms\": [\(group.terms.map(s).joined(separator: ", "))], "
@@ -115,7 +124,8 @@ public enum PanelSummary {
             return "    {\"unit\": \(s(d.units[k])), \"label\": \(s(a.unitLabels[k])), \"persistent\": \(n(b)), \"sd\": \(n(sd)), "
                 + "\"low\": \(n(b - a.z * sd)), \"high\": \(n(b + a.z * sd)), \"rank\": \(u.persistentRank[k]), \"rank_low\": \(summary[k].low), "
                 + "\"rank_high\": \(summary[k].high), \"periods_above\": \(u.periodsAbove[k]), \"periods_below\": \(u.periodsBelow[k]), "
-                + "\"trend\": \(n(u.trend[k]))}"
+                + "\"trend\": \(n(u.trend[k]))"
+                + (a.bootstrap.map { ", \"boot_low\": \(n($0.low[k])), \"boot_high\": \(n($0.high[k]))" } ?? "") + "}"
         }.joined(separator: ",\n") + "\n  ]\n}\n"
         return o
     }

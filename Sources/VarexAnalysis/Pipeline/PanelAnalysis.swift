@@ -11,13 +11,16 @@ public struct PanelRequest: Sendable {
     public var time: String
     public var draws: Int
     public var seed: UInt64
+    /// Replicates of the parametric bootstrap of the persistent effects' intervals (nil: none).
+    public var persistentBootstrap: Int?
 
-    public init(explain: ExplainRequest, panel: String, time: String, draws: Int = 1000, seed: UInt64 = 1) {
+    public init(explain: ExplainRequest, panel: String, time: String, draws: Int = 1000, seed: UInt64 = 1, persistentBootstrap: Int? = nil) {
         self.explain = explain
         self.panel = panel
         self.time = time
         self.draws = draws
         self.seed = seed
+        self.persistentBootstrap = persistentBootstrap
     }
 }
 
@@ -45,6 +48,9 @@ public struct PanelAnalysis: Sendable {
     /// Per group, the joint F test of its coefficients with Satterthwaite's df (lmerTest's
     /// `contest(fit, L, joint = TRUE)`).
     public let groupTests: [ContrastFTest]
+    /// With `persistentBootstrap`: intervals that carry the fixed effects' and variance
+    /// components' uncertainty as well as the conditional SD.
+    public let bootstrap: PersistentBootstrap?
 
     public init(_ request: PanelRequest) throws {
         self.request = request
@@ -63,6 +69,11 @@ public struct PanelAnalysis: Sendable {
         decomposition = try PanelDecomposition(fit: fit, grouping: grouping)
         shares = try PanelShares(fit: fit, grouping: grouping)
         groupTests = try Self.groupTests(fit, satterthwaite, grouping: grouping)
+        if let replicates = request.persistentBootstrap {
+            bootstrap = try PersistentBootstrap(fit: fit, level: e.fit.level, replicates: replicates, seed: request.seed)
+        } else {
+            bootstrap = nil
+        }
         let used = mixed.fixed.rows
         units = PanelUnits(decomposition, periodLabels: used.map { periodColumn.cells[$0] }, numericPeriods: periodColumn.kind == .numeric,
                            higherIsBetter: e.higherIsBetter)
@@ -175,13 +186,18 @@ public struct PanelAnalysis: Sendable {
     /// the persistent effect with its conditional SD and interval (and with --scale in pounds a
     /// year: × the unit's mean scale), periods above and below the justified level, the trend of
     /// the unjustified amount per period, the persistent rank with its interval and median from
-    /// the draws, and the rank in each single period.
+    /// the draws, and the rank in each single period; with the bootstrap, its interval
+    /// (`persistent_boot_low`, `persistent_boot_high`, and in pounds with --scale).
     public func unitsTable() -> OutputTable {
         let d = decomposition, u = units
         let summary = ranks.summary(level: request.explain.fit.level)
         var header = [request.panel] + (request.explain.fit.label.map { [$0] } ?? []) + ["periods", "mean_observed", "mean_justified",
                       "persistent", "persistent_sd", "persistent_low", "persistent_high"]
         if scaleValues != nil { header += ["persistent_gbp", "persistent_low_gbp", "persistent_high_gbp"] }
+        if bootstrap != nil {
+            header += ["persistent_boot_low", "persistent_boot_high"]
+            if scaleValues != nil { header += ["persistent_boot_low_gbp", "persistent_boot_high_gbp"] }
+        }
         header += ["periods_above", "periods_below", "trend_per_period", "rank", "rank_low", "rank_high", "rank_median"]
         header += u.periods.map { "rank_" + $0 }
         let rows: [[Cell]] = d.units.indices.map { k in
@@ -189,9 +205,11 @@ public struct PanelAnalysis: Sendable {
             let b = d.unitEffect[k], sd = d.unitSD[k]
             row += [.integer(u.rows[k].count), .finite(u.meanObserved[k]), .finite(u.meanJustified[k]),
                     .finite(b), .finite(sd), .finite(b - z * sd), .finite(b + z * sd)]
-            if let s = scaleValues {
-                let mean = u.rows[k].reduce(0.0) { $0 + s[$1] } / Double(u.rows[k].count)
-                row += [.finite(b * mean), .finite((b - z * sd) * mean), .finite((b + z * sd) * mean)]
+            let meanScale = scaleValues.map { s in u.rows[k].reduce(0.0) { $0 + s[$1] } / Double(u.rows[k].count) }
+            if let mean = meanScale { row += [.finite(b * mean), .finite((b - z * sd) * mean), .finite((b + z * sd) * mean)] }
+            if let boot = bootstrap {
+                row += [.finite(boot.low[k]), .finite(boot.high[k])]
+                if let mean = meanScale { row += [.finite(boot.low[k] * mean), .finite(boot.high[k] * mean)] }
             }
             row += [.integer(u.periodsAbove[k]), .integer(u.periodsBelow[k]), .finite(u.trend[k]), .integer(u.persistentRank[k]),
                     .integer(summary[k].low), .integer(summary[k].high), .finite(summary[k].median)]

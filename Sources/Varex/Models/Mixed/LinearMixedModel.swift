@@ -96,14 +96,26 @@ public enum LinearMixedModel {
         return try ProfiledDeviance(x: sx, y: zip(y, root).map { $0 * $1 }, blocks: scaled)
     }
 
+    /// The fit's model refitted to another response on the same rows (design, weights and
+    /// criterion), from the fit's θ: the new conditional modes b = Λu, in Z's column order. The
+    /// simplex stops at a relative change of 1e-10 in the criterion (a bootstrap replicate
+    /// needs θ to a few digits, not to the fit's 1e-13); the Newton polish follows as always.
+    public static func conditionalModes(_ fit: LinearMixedFit, response y: [Double]) throws -> [Double] {
+        let profile = try weightedProfile(x: fit.x, y: y, blocks: fit.design.blocks, weights: fit.weights)
+        let (solution, _) = try minimize(profile, reml: fit.reml, start: fit.theta, tolerance: 1e-10)
+        return profile.layout.lambdaTimes(solution.u, factors: solution.factors)
+    }
+
     /// Σ log wᵢ (lme4's `ldW`), 0 unweighted.
     static func logWeights(_ weights: [Double]?) -> Double { weights?.reduce(0) { $0 + log($1) } ?? 0 }
 
     /// The criterion minimised over θ, and the solution at the minimum.
-    static func minimize(_ profile: ProfiledDeviance, reml: Bool) throws -> (PenalizedSolution, BoundedMinimizer.Result) {
-        let minimizer = BoundedMinimizer(lower: profile.layout.lower)
+    static func minimize(_ profile: ProfiledDeviance, reml: Bool, start: [Double]? = nil,
+                         tolerance: Double? = nil) throws -> (PenalizedSolution, BoundedMinimizer.Result) {
+        var minimizer = BoundedMinimizer(lower: profile.layout.lower)
+        if let tolerance { minimizer.valueTolerance = tolerance }
         var evaluations = 0
-        let result = minimizer.minimize(start: profile.layout.start) { theta in
+        let result = minimizer.minimize(start: start ?? profile.layout.start) { theta in
             evaluations += 1
             Progress.report("fitting the mixed model: \(evaluations) evaluations of the \(reml ? "REML criterion" : "deviance")")
             return profile.deviance(theta, reml: reml)
