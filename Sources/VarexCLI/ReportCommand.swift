@@ -60,6 +60,8 @@ struct ReportCommand: ParsableCommand {
     var funnelDenominator: String?
     @Option(name: .customLong("funnel-kind"), help: "proportion (percent; default) or rate (per 100,000).")
     var funnelKind: IndicatorKindName?
+    @Option(name: .customLong("funnel-expected"), help: "A risk-adjusted funnel: the column of expected counts; --funnel-indicator is then the observed count and the plot shows observed/expected.")
+    var funnelExpected: String?
     @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative (default), additive or none.")
     var funnelOverdispersion: Overdispersion?
 
@@ -95,15 +97,16 @@ struct ReportCommand: ParsableCommand {
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let indicator = funnelIndicator ?? r?.funnelIndicator {
-            let fromFlags = [funnelSE, funnelMOE, funnelDenominator].contains { $0 != nil }
+            let fromFlags = [funnelSE, funnelMOE, funnelDenominator, funnelExpected].contains { $0 != nil }
             let se = fromFlags ? funnelSE : r?.funnelSE, moe = fromFlags ? funnelMOE : r?.funnelMOE
             let denominator = fromFlags ? funnelDenominator : r?.funnelDenominator
-            guard [se, moe, denominator].compactMap({ $0 }).count == 1 else {
-                throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe or --funnel-denominator")
+            let expected = fromFlags ? funnelExpected : nil
+            guard [se, moe, denominator, expected].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe, --funnel-denominator or --funnel-expected")
             }
             let kind = funnelKind ?? r?.funnelKind
             let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
-                                        kind: kind?.kind(), overdispersion: method)
+                                        kind: expected == nil ? kind?.kind() : nil, overdispersion: method, expected: expected)
             funnel = (try FunnelAnalysis(table: analysis.table, request: request, ids: analysis.ids), indicator)
         }
         for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }

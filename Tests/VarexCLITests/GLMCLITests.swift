@@ -387,3 +387,59 @@ extension GLMCLITests {
         }
     }
 }
+
+/// A risk-adjusted funnel (indirect standardisation): `funnel --formula ... --family poisson`
+/// takes the GLM's fitted counts as the expected ones, and `funnel --indicator O --expected E`
+/// a column of them (joined from a file here); both against R (fixtures/reference/funnel_oe*.csv,
+/// make_funnel_oe_reference.R): observed, expected, O/E, its SE √(target/E), z and the adjusted z
+/// and limits under each overdispersion method (1e-9), the target, φ and τ² (1e-9).
+struct RiskAdjustedFunnelTests {
+    @Test(arguments: ["none", "multiplicative", "additive"])
+    func observedOverExpectedAsR(_ method: String) throws {
+        let want = try CLI.records(CLI.fixture("reference/funnel_oe.csv"))
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/funnel_oe_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let data = CLI.fixture("councils/asc_2018_19.csv")
+        let runs = [
+            ["funnel", data, "--id", "code", "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))",
+             "--family", "poisson", "--overdispersion", method, "--out", "-"],
+            ["funnel", data, "--id", "code", "--indicator", "ascof_2a2_num", "--expected", "expected_admissions",
+             "--join", CLI.fixture("reference/funnel_oe_expected.csv"), "--overdispersion", method, "--out", "-"],
+        ]
+        for args in runs {
+            let r = try CLI.run(args)
+            #expect(r.status == 0, "\(r.stderr)")
+            let φ = NumberFormat.significant(stats["phi"]!, 4)
+            #expect(r.stderr.contains("target 1, φ = \(φ)"), "\(r.stderr)")
+            let t = try CSVReader.parse(Array(r.stdout.utf8), file: "funnel.csv")
+            let got = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }.filter { !$0["value"]!.isEmpty }
+            for (g, w) in paired(got, want) {
+                #expect(g["code"] == w["code"])
+                let pairs = [("observed", "observed"), ("expected", "expected"), ("value", "value"), ("se", "se"), ("z", "z"),
+                             ("z_adjusted", "z_adjusted_" + method), ("low_95", "low_\(method)_95"), ("high_95", "high_\(method)_95"),
+                             ("low_99.8", "low_\(method)_99.8"), ("high_99.8", "high_\(method)_99.8")]
+                for (mine, theirs) in pairs {
+                    #expect(CLI.close(Double(g[mine]!)!, Double(w[theirs]!)!, rel: 1e-9, abs: 1e-12), "\(w["code"]!) \(mine) (\(method))")
+                }
+                #expect(CLI.close(Double(g["target"]!)!, stats["target"]!, rel: 1e-12))
+            }
+        }
+    }
+
+    @Test func whatARiskAdjustedFunnelRefuses() throws {
+        let data = CLI.fixture("councils/asc_2018_19.csv")
+        let gaussian = try CLI.run(["funnel", data, "--id", "code", "--formula", "ascof_2a2 ~ imd_score", "--family", "gaussian"])
+        #expect(gaussian.status != 0 && gaussian.stderr.contains("the gaussian family does not count events"), "\(gaussian.stderr)")
+        let both = try CLI.run(["funnel", data, "--id", "code", "--indicator", "ascof_2a2_num", "--expected", "ascof_2a2_den", "--se", "x"])
+        #expect(both.status != 0 && both.stderr.contains("give exactly one of --se, --moe, --denominator, --expected or --formula"), "\(both.stderr)")
+        let noFamily = try CLI.run(["funnel", data, "--id", "code", "--formula", "ascof_2a2_num ~ imd_score"])
+        #expect(noFamily.status != 0 && noFamily.stderr.contains("--formula needs --family"), "\(noFamily.stderr)")
+        // report draws the same funnel from a column of expected counts.
+        let dir = try CLI.temporaryDirectory()
+        let report = try CLI.run(["report", data, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score",
+                                  "--justified", "need=imd_score", "--bootstrap", "20", "--join", CLI.fixture("reference/funnel_oe_expected.csv"),
+                                  "--funnel-indicator", "ascof_2a2_num", "--funnel-expected", "expected_admissions", "--html", dir + "/r.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        #expect(page.contains("expected_admissions"), "the funnel's x-axis is the expected count")
+    }
+}

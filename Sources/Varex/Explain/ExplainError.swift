@@ -11,6 +11,8 @@ public enum ExplainError: SettingMessage, Equatable {
     case absorbedNotSupported
     /// A panel decomposition's model must have one random term: an intercept per unit.
     case panelNeedsOneRandomIntercept
+    /// A risk-adjusted funnel from a model whose family does not count events.
+    case expectedCountsNeedCountFamily(String)
     /// A unit observed twice in one period.
     case duplicatePanelRow(unit: String, period: String, rows: [Int])
     /// `--panel` with random-effect terms already in the formula.
@@ -64,6 +66,8 @@ public enum ExplainError: SettingMessage, Equatable {
             return "explain, rank and report do not take \(names.name(.absorb)): an absorbed effect is in no group; put the factor in the formula and in a group"
         case .panelNeedsOneRandomIntercept:
             return "a panel decomposition needs one random-effect term, an intercept per unit"
+        case let .expectedCountsNeedCountFamily(family):
+            return "a risk-adjusted funnel compares observed with expected counts: the \(family) family does not count events; use poisson (an offset for exposure) or binomial"
         case let .duplicatePanelRow(unit, period, rows):
             return """
                 \(names.name(.panel)) \(unit) appears twice in \(names.name(.time)) \(period) (data rows \

@@ -24,6 +24,10 @@ public struct FunnelRequest: Sendable {
     public var standardError: String?
     public var marginOfError: String?
     public var denominator: String?
+    /// A column of expected counts (indirect standardisation): the indicator is then the
+    /// observed count, and the funnel shows observed / expected against the expected count,
+    /// a Poisson ratio: sᵢ = √(target / Eᵢ), target Σ observed / Σ expected unless given.
+    public var expected: String?
     /// The indicator's kind: needed with a denominator (proportion of 100 when nil); optional
     /// with standard errors or margins of error, where it checks the values and bounds the limits.
     public var kind: Kind?
@@ -33,7 +37,8 @@ public struct FunnelRequest: Sendable {
 
     public init(indicator: String, standardError: String? = nil, marginOfError: String? = nil, denominator: String? = nil,
                 kind: Kind? = nil, overdispersion: Overdispersion = .multiplicative,
-                levels: [Double] = [0.95, 0.998], target: Double? = nil) {
+                levels: [Double] = [0.95, 0.998], target: Double? = nil, expected: String? = nil) {
+        self.expected = expected
         self.indicator = indicator
         self.standardError = standardError
         self.marginOfError = marginOfError
@@ -56,14 +61,20 @@ public struct FunnelAnalysis: Sendable {
     /// The denominators (survey base, population) of the rows plotted, when the precision came
     /// from a denominator column, and that column's name: the funnel's natural x-axis.
     public let denominators: (name: String, values: [Double])?
+    /// A risk-adjusted funnel's observed and expected counts of the rows plotted.
+    public let counts: (observed: [Double], expected: [Double])?
 
     /// `ids` (one per table row) name the unit in messages.
     public init(table: Table, request r: FunnelRequest, ids: [String]? = nil) throws {
-        let kind = r.kind ?? (r.denominator != nil ? .proportion(scale: 100) : nil)
+        let kind = r.expected != nil ? .rate(per: 1) : r.kind ?? (r.denominator != nil ? .proportion(scale: 100) : nil)
         try Self.check(kind: kind, target: r.target)
         let (y, p, rows, dropped) = try EstimateRows.select(table: table, estimate: r.indicator,
-                                                            precision: r.standardError ?? r.marginOfError ?? r.denominator!)
-        let values = rows.map { Double(y.values[$0]) }
+                                                            precision: r.expected ?? r.standardError ?? r.marginOfError ?? r.denominator!)
+        if r.expected != nil, let bad = rows.first(where: { !(y.values[$0] >= 0) }) {
+            throw ExplainError.outsideRange(table.location(row: bad, column: y.name), unit: ids?[bad], text: y.cells[bad],
+                                            range: 0...Double.infinity, kind: "an observed count")
+        }
+        let values = rows.map { r.expected != nil ? Double(y.values[$0] / p.values[$0]) : Double(y.values[$0]) }
         if let kind {
             for (k, row) in rows.enumerated() where !kind.range.contains(values[k]) {
                 throw ExplainError.outsideRange(table.location(row: row, column: y.name), unit: ids?[row], text: y.cells[row],
@@ -72,7 +83,8 @@ public struct FunnelAnalysis: Sendable {
         }
         let q = rows.map { Double(p.values[$0]) }
         let precision: FunnelPrecision
-        if r.standardError != nil { precision = .standardError(q) }
+        if r.expected != nil { precision = .rate(denominators: q, per: 1) }
+        else if r.standardError != nil { precision = .standardError(q) }
         else if r.marginOfError != nil { precision = .standardError(q.map { $0 / FunnelRequest.marginOfErrorQuantile }) }
         else {
             switch kind! {
@@ -84,7 +96,8 @@ public struct FunnelAnalysis: Sendable {
                           range: kind?.range)
         self.rows = rows
         leftOut = dropped
-        denominators = r.standardError == nil && r.marginOfError == nil ? (r.denominator!, q) : nil
+        counts = r.expected == nil ? nil : (rows.map { Double(y.values[$0]) }, q)
+        denominators = r.expected.map { ($0, q) } ?? (r.standardError == nil && r.marginOfError == nil ? (r.denominator!, q) : nil)
     }
 
     /// Refuses a scale, rate base or target that cannot be right: each must be positive, and a
@@ -111,5 +124,31 @@ extension FunnelRequest.Kind: CustomStringConvertible {
         case let .proportion(scale): return "a proportion of \(NumberFormat.significant(scale, 6))"
         case let .rate(per): return "a rate per \(NumberFormat.significant(per, 8))"
         }
+    }
+}
+
+/// A risk-adjusted funnel's counts from a model (indirect standardisation): each row's observed
+/// count and the count its case mix predicts, the GLM's fitted mean (times the trials of a
+/// binomial cbind() response), added to the model's table as the columns `observed_count` and
+/// `expected_count` for ``FunnelRequest/expected``.
+public struct ExpectedCounts: Sendable {
+    public let glm: GLMAnalysis
+    /// The model's table with `observed` and `expected` added (empty for rows the fit left out).
+    public let table: Table
+    /// The added columns' names.
+    public static let observed = "observed_count", expected = "expected_count"
+
+    public init(_ request: FitRequest, family: Family, link: Link?) throws {
+        guard [.poisson, .quasipoisson, .binomial, .quasibinomial].contains(family) else {
+            throw ExplainError.expectedCountsNeedCountFamily(family.rawValue)
+        }
+        glm = try GLMAnalysis(request, family: family, link: link)
+        let f = glm.fit, rows = f.design.rows
+        var observed = [Double](repeating: .nan, count: glm.data.table.rowCount), expected = observed
+        for (i, r) in rows.enumerated() {
+            observed[r] = f.y[i] * f.trials[i]
+            expected[r] = f.mu[i] * f.trials[i]
+        }
+        table = try glm.data.table.adding(column: Self.observed, values: observed).adding(column: Self.expected, values: expected)
     }
 }
