@@ -55,6 +55,20 @@ struct Rank: ParsableCommand {
         let family = explain.glm(spec: spec).family
         if family != nil { asked.append(.family) }
         try CapabilityTable.check(asked, for: request.fit.kind(family: family))
+        if let family {
+            guard settings.resampling == .cases else {
+                throw ValidationError("--resample residuals is for linear models; a GLM's replicates resample its rows (cases)")
+            }
+            let a = try GLMExplainAnalysis(request, family: family, link: explain.glm(spec: spec).link)
+            for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+            let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+                                         replicates: settings.replicates, seed: settings.seed)
+            if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because the GLM could not be fitted to them") }
+            let level = request.fit.level
+            for line in RankTable.summary(glm: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }
+            try OutputFiles.write([(out, CSVWriter.render(RankTable.make(glm: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
+            return
+        }
         let analysis = try ExplainAnalysis(request)
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)

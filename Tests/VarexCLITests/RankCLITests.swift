@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Varex
 
 /// `varex rank`: the same seed gives byte-identical output across runs and core counts.
 struct RankCLITests {
@@ -30,5 +31,36 @@ struct RankCLITests {
         let lines = first.stdout.split(separator: "\n")
         #expect(lines[0] == "code,name,unjustified,rank,median_rank,rank_low,rank_high,p_top10,p_bottom10,note")
         #expect(lines.count == 153)
+    }
+}
+
+/// `rank --family`: a GLM's councils ranked by the unjustified amount on the response scale, with
+/// bootstrap intervals from IRLS refits. The unjustified amounts against R's (the binomial case
+/// of fixtures/reference/make_glm_reference.R: ASCOF 2B1, need justified, type not; 1e-9), the
+/// ranks as the competition ranks of R's amounts, every interval holding its median, and one
+/// seed giving one table. (The intervals' coverage: RankBootstrapTests.glmIntervalsCoverTheTrueRank.)
+struct GLMRankCLITests {
+    @Test func glmRanksAgainstR() throws {
+        let args = ["rank", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", "binomial",
+                    "--formula", "cbind(ascof_2b1_num, ascof_2b1_den - ascof_2b1_num) ~ imd_score + council_type",
+                    "--justified", "need=imd_score", "--unjustified", "type=council_type", "--bootstrap", "200", "--seed", "3"]
+        let r = try CLI.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("Ranked"), "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "ranks.csv")
+        let got = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }.filter { !$0["unjustified"]!.isEmpty }
+        let want = try CLI.records(CLI.fixture("reference/glm_explain_binomial.csv"))
+        let amounts = want.map { Double($0["unjustified"]!)! }
+        for (g, (w, amount)) in paired(got, Array(zip(want, amounts))) {
+            #expect(g["code"] == w["code"])
+            #expect(CLI.close(Double(g["unjustified"]!)!, amount, rel: 1e-9, abs: 1e-12), "\(w["code"]!)")
+            #expect(Int(g["rank"]!)! == 1 + amounts.filter { $0 > amount }.count, "\(w["code"]!) rank")
+            let low = Int(g["rank_low"]!)!, high = Int(g["rank_high"]!)!, median = Double(g["median_rank"]!)!
+            #expect(Double(low) <= median && median <= Double(high), "\(w["code"]!)")
+        }
+        let again = try CLI.run(args)
+        #expect(again.stdout == r.stdout)
+        let residuals = try CLI.run(args + ["--resample", "residuals"])
+        #expect(residuals.status != 0 && residuals.stderr.contains("--resample residuals is for linear models"), "\(residuals.stderr)")
     }
 }

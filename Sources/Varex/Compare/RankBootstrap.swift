@@ -77,7 +77,106 @@ public struct RankBootstrap: Sendable {
         let descending = !higherIsBetter
         let retransform = retransformed
         try Self.checkRequest(replicates: replicates, count: n)
+        let (totals, redraws) = try Self.countRanks(count: n, replicates: replicates, seed: seed, descending: descending,
+                                                    worker: { refit.solver() }) { solver, rng, level in
+            switch resampling {
+            case .cases:
+                for i in 0..<n {
+                    let r = rng.index(below: n)
+                    for k in 0..<p { solver.a[i + k * n] = xw[r + k * n] }
+                    solver.b[i] = yw[r]
+                }
+            case .residuals:
+                for i in 0..<n {
+                    let r = rng.index(below: n)
+                    for k in 0..<p { solver.a[i + k * n] = xw[i + k * n] }
+                    solver.b[i] = fitted[i] * root[i] + weightedResiduals[r]
+                }
+            }
+            guard refit.solve(&solver) else { return false }
+            // Justified level of every council under this replicate's coefficients:
+            // baseline Σ b·mean plus the justified columns' b·(x − mean).
+            var constant = 0.0
+            for k in 0..<p where !justifiedColumn[k] { constant += solver.b[k] * means[k] }
+            var justified = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                var j = constant
+                for k in 0..<p where justifiedColumn[k] { j += solver.b[k] * x[i + k * n] }
+                justified[i] = j
+            }
+            level = Unjustified.values(justified: justified, observed: y, retransformed: retransform)
+            return true
+        }
+        self.replicates = replicates
+        self.seed = seed
+        self.resampling = resampling
+        self.rankCounts = totals
+        self.count = n
+        self.redraws = redraws
+    }
 
+    /// Bootstraps a GLM's explanation (`explain --family`): each replicate resamples the rows,
+    /// refits the GLM by IRLS (from R's starting values, weights and offsets resampled with their
+    /// rows) and ranks every council by its unjustified amount on the response scale under the
+    /// replicate's coefficients: observed − g⁻¹(Σ b·mean over the columns not justified + Σ b·x
+    /// over the justified ones + offset), as ``GLMDecomposition`` splits the full fit. A
+    /// resample whose IRLS fails or aliases a column is drawn again.
+    public init(glm fit: GeneralizedLinearFit, decomposition: GLMDecomposition, higherIsBetter: Bool, replicates: Int,
+                seed: UInt64) throws {
+        let design = fit.design
+        let n = fit.n
+        let est = fit.isAliased.indices.filter { !fit.isAliased[$0] }
+        let p = est.count
+        var x = Matrix(rows: n, columns: p)
+        for (k, j) in est.enumerated() { for i in 0..<n { x[i, k] = Double(design.x[i, j]) } }
+        let w = fit.priorWeights, sw = w.reduce(0, +)
+        let means: [Double] = (0..<p).map { k in (0..<n).reduce(0.0) { $0 + w[$1] * x[$1, k] } / sw }
+        let grouping = decomposition.grouping
+        let justifiedColumn: [Bool] = est.map { j in
+            let t = design.assign[j]
+            return t >= 0 && grouping.groups[grouping.groupOfTerm[t]].justified
+        }
+        let start = design.trials == nil ? fit.priorWeights : fit.trials
+        let link = fit.link
+        try Self.checkRequest(replicates: replicates, count: n)
+        // Many small IRLS fits on Varex's threads: OpenBLAS's own threads would only wait.
+        let (totals, redraws) = try BLASThreads.singleThreaded {
+            try Self.countRanks(count: n, replicates: replicates, seed: seed, descending: !higherIsBetter,
+                                worker: { Matrix(rows: n, columns: p) }) { xr, rng, level in
+                var y = [Double](repeating: 0, count: n), prior = y, starts = y, offset = y
+                for i in 0..<n {
+                    let r = rng.index(below: n)
+                    for k in 0..<p { xr[i, k] = x[r, k] }
+                    (y[i], prior[i], starts[i], offset[i]) = (fit.y[r], w[r], start[r], fit.offset[r])
+                }
+                guard let b = try? GeneralizedLinearModel.irls(x: xr, y: y, prior: prior, startWeights: starts, offset: offset,
+                                                               family: fit.family, link: link, tolerance: fit.tolerance),
+                      b.solution.rank == p, b.coefficients.allSatisfy(\.isFinite) else { return false }
+                var constant = 0.0
+                for k in 0..<p where !justifiedColumn[k] { constant += b.coefficients[k] * means[k] }
+                for i in 0..<n {
+                    var eta = constant + fit.offset[i]
+                    for k in 0..<p where justifiedColumn[k] { eta += b.coefficients[k] * x[i, k] }
+                    level[i] = fit.y[i] - link.mu(eta)
+                }
+                return true
+            }
+        }
+        self.replicates = replicates
+        self.seed = seed
+        self.resampling = .cases
+        self.rankCounts = totals
+        self.count = n
+        self.redraws = redraws
+    }
+
+    /// The rank counts over `replicates`: replicate b draws from `Xoshiro256(seed:, stream: b)`
+    /// and `replicate` fills every unit's value (false: draw again, at most `maximumRedraws`
+    /// times in a row); the units are ranked (rank 1 the largest when `descending`, ties by
+    /// order) and the counts summed as integers, so the result is the same on any number of
+    /// cores. `worker` makes each thread's scratch state once.
+    static func countRanks<State>(count n: Int, replicates: Int, seed: UInt64, descending: Bool, worker: () -> State,
+                                  replicate: (inout State, inout Xoshiro256, inout [Double]) throws -> Bool) throws -> (counts: [UInt32], redraws: Int) {
         var totals = [UInt32](repeating: 0, count: n * n)
         let chunkCount = min(replicates, 64)
         var redrawCounts = [Int](repeating: 0, count: chunkCount)
@@ -92,8 +191,8 @@ public struct RankBootstrap: Sendable {
                     // This chunk's counts, added to the totals at the end: integer sums, so the
                     // result is the same in any order and on any number of cores.
                     var counts = [UInt32](repeating: 0, count: n * n)
-                    var solver = refit.solver()
-                    var level = [Double](repeating: 0, count: n)
+                    var state = worker()
+                    var value = [Double](repeating: 0, count: n)
                     var order = [Int](repeating: 0, count: n)
                     var redraws = 0
                     var b = chunk * replicates / chunkCount
@@ -103,34 +202,10 @@ public struct RankBootstrap: Sendable {
                         var solved = false
                         var attempts = 0
                         while !solved {
-                            switch resampling {
-                            case .cases:
-                                for i in 0..<n {
-                                    let r = rng.index(below: n)
-                                    for k in 0..<p { solver.a[i + k * n] = xw[r + k * n] }
-                                    solver.b[i] = yw[r]
-                                }
-                            case .residuals:
-                                for i in 0..<n {
-                                    let r = rng.index(below: n)
-                                    for k in 0..<p { solver.a[i + k * n] = xw[i + k * n] }
-                                    solver.b[i] = fitted[i] * root[i] + weightedResiduals[r]
-                                }
-                            }
-                            solved = refit.solve(&solver)
+                            solved = (try? replicate(&state, &rng, &value)) ?? false
                             if !solved { redraws += 1; attempts += 1; if attempts >= Self.maximumRedraws { break } }
                         }
                         if !solved { failedBase[chunk] = true; break }
-                        // Justified level of every council under this replicate's coefficients:
-                        // baseline Σ b·mean plus the justified columns' b·(x − mean).
-                        var constant = 0.0
-                        for k in 0..<p where !justifiedColumn[k] { constant += solver.b[k] * means[k] }
-                        for i in 0..<n {
-                            var justified = constant
-                            for k in 0..<p where justifiedColumn[k] { justified += solver.b[k] * x[i + k * n] }
-                            level[i] = justified
-                        }
-                        let value = Unjustified.values(justified: level, observed: y, retransformed: retransform)
                         for i in 0..<n { order[i] = i }
                         order.sort { descending ? (value[$0] > value[$1] || (value[$0] == value[$1] && $0 < $1))
                                                 : (value[$0] < value[$1] || (value[$0] == value[$1] && $0 < $1)) }
@@ -145,12 +220,7 @@ public struct RankBootstrap: Sendable {
             }
         }
         if failed.contains(true) { throw ExplainError.bootstrapFailed(attempts: Self.maximumRedraws) }
-        self.replicates = replicates
-        self.seed = seed
-        self.resampling = resampling
-        self.rankCounts = totals
-        self.count = n
-        self.redraws = redrawCounts.reduce(0, +)
+        return (totals, redrawCounts.reduce(0, +))
     }
 
     /// Refuses, before any work, a run that is too long or whose counts would not fit in memory.

@@ -28,8 +28,7 @@ public enum CapabilityTable {
             .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
             .explainWorkbook: .notYet("write --out as CSV; fit --family takes --xlsx"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
-            .rank: .notYet("rank and report take linear models; explain takes --family"),
-            .report: .notYet("rank and report take linear models; explain takes --family"),
+            .report: .notYet("report takes linear models; explain and rank take --family"),
             .sensitivityOut: .notYet("write --out as CSV"),
         ],
         .mixed: [

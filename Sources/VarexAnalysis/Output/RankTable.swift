@@ -20,6 +20,19 @@ public enum RankTable {
         return OutputTable(header: header, rows: rows)
     }
 
+    /// A GLM's rank table (`rank --family`): the same columns, the unjustified amount on the
+    /// response scale (observed − justified), rows the fit left out with their reason.
+    public static func make(glm a: GLMExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
+        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
+        let cells: [[Cell]] = a.ranks.indices.map { i in
+            [.finite(a.decomposition.unjustified[i]), .integer(a.ranks[i])] + intervals.map { $0[i] }
+        }
+        let r = a.request.fit
+        return OutputTable.perRow(ids: a.glm.data.ids, idName: r.id ?? "id", labels: a.glm.data.labels, labelName: r.label,
+                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: a.glm.fit.design.rows, cells: cells,
+                                  leftOut: a.glm.fit.design.dropped)
+    }
+
     /// The names of the interval columns.
     public static func intervalNames(ten: Int) -> [String] {
         ["median_rank", "rank_low", "rank_high", "p_top\(ten)", "p_bottom\(ten)"]
@@ -38,15 +51,26 @@ extension RankTable {
     /// A few lines for the terminal: what was ranked and how, the units ranked first with their
     /// intervals, and how wide the intervals are (so a reader sees at once how much a rank means).
     public static func summary(analysis a: ExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
+        summary(names: a.fit.design.rows.map { a.displayNames[$0] }, ranks: a.rows.ranks, higherIsBetter: a.request.higherIsBetter,
+                bootstrap: b, level: level, unit: unit, shown: shown)
+    }
+
+    /// The same lines for a GLM's ranks.
+    public static func summary(glm a: GLMExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
+        let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
+        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
+    }
+
+    static func summary(names: [String], ranks: [Int], higherIsBetter: Bool, bootstrap b: RankBootstrap, level: Double, unit: String,
+                        shown: Int) -> String {
         let s = b.summary(level: level, ten: 10)
-        let names = a.fit.design.rows.map { a.displayNames[$0] }
         let pct = NumberFormat.significant(level * 100, 4)
-        let order = a.rows.ranks.indices.sorted { (a.rows.ranks[$0], $0) < (a.rows.ranks[$1], $1) }
-        let first = order.prefix(shown).map { i in "\(names[i]) (rank \(a.rows.ranks[i]), \(pct)% interval \(s[i].low)–\(s[i].high))" }
+        let order = ranks.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }
+        let first = order.prefix(shown).map { i in "\(names[i]) (rank \(ranks[i]), \(pct)% interval \(s[i].low)–\(s[i].high))" }
         let widths = s.map { Double($0.high - $0.low + 1) }.sorted()
         let median = widths.isEmpty ? 0 : (widths[(widths.count - 1) / 2] + widths[widths.count / 2]) / 2
         let sure = s.filter { $0.top >= 0.9 }.count
-        let direction = a.request.higherIsBetter ? "the smallest" : "the largest"
+        let direction = higherIsBetter ? "the smallest" : "the largest"
         var o = "Ranked \(names.count) \(unit) by unjustified value (rank 1 = \(direction)), \(b.replicates) bootstrap replicates "
         o += "(\(b.resampling.rawValue) resampled, seed \(b.seed)).\n"
         o += "First: " + first.joined(separator: "; ") + ".\n"
