@@ -7,7 +7,7 @@ struct Rank: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rank councils by their unjustified value, with bootstrap rank intervals.",
         discussion: """
-        Takes the options of `varex explain`. Each of --bootstrap replicates refits the model on \
+        Takes the options of `varex explain` (with --family, a GLM: rows resampled and the GLM refitted). Each of --bootstrap replicates refits the model on \
         resampled data (rows by default, or residuals) and ranks every council by its unjustified value \
         under the replicate's coefficients. Output per council: its rank, median rank, the 95% rank \
         interval and the probabilities of being in the top and bottom ten. The same --seed gives the \

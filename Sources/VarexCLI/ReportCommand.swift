@@ -92,6 +92,10 @@ struct ReportCommand: ParsableCommand {
         let request = try explain.request(model: model, data: data, spec: spec)
         let family = explain.glm(spec: spec).family
         try CapabilityTable.check(asked(request.fit, family: family), for: request.fit.kind(family: family))
+        if let family {
+            try writeGLMReport(request, family: family, link: explain.glm(spec: spec).link, settings: settings, method: method, spec: spec)
+            return
+        }
         let analysis = try ExplainAnalysis(request)
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
@@ -122,6 +126,45 @@ struct ReportCommand: ParsableCommand {
 }
 
 extension ReportCommand {
+    /// `report --family`: the GLM's explanation, its rank intervals, and a risk-adjusted funnel
+    /// of the model's own observed and expected counts unless another funnel is asked for.
+    func writeGLMReport(_ request: ExplainRequest, family: Family, link: Link?, settings: BootstrapSettings, method: Overdispersion,
+                        spec: AnalysisSpec?) throws {
+        guard settings.resampling == .cases else {
+            throw ValidationError("--resample residuals is for linear models; a GLM's replicates resample its rows (cases)")
+        }
+        let a = try GLMExplainAnalysis(request, family: family, link: link)
+        for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+        for jr in a.glm.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
+        let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+                                     replicates: settings.replicates, seed: settings.seed)
+        var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
+        if let indicator = funnelIndicator ?? spec?.report.funnelIndicator {
+            guard [funnelSE, funnelMOE, funnelDenominator, funnelExpected].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe, --funnel-denominator or --funnel-expected")
+            }
+            let r = FunnelRequest(indicator: indicator, standardError: funnelSE, marginOfError: funnelMOE, denominator: funnelDenominator,
+                                  kind: funnelExpected == nil ? funnelKind?.kind() : nil, overdispersion: method, expected: funnelExpected)
+            funnel = (try FunnelAnalysis(table: a.glm.data.table, request: r, ids: a.glm.data.ids), indicator)
+        } else if ExpectedCounts.countsEvents(family) {
+            let counts = try ExpectedCounts(glm: a.glm)
+            let r = FunnelRequest(indicator: ExpectedCounts.observed, overdispersion: method, expected: ExpectedCounts.expected)
+            funnel = (try FunnelAnalysis(table: counts.table, request: r, ids: a.glm.data.ids), "observed / expected")
+        }
+        let level = request.fit.level
+        let table = GLMHTMLReport.table(a, bootstrap: boot, level: level)
+        let page = GLMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
+                                        level: level, unit: explain.unit)
+        var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
+        if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
+        if let xlsx {
+            let m = GLMSummary.common(a.glm)
+            outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.glm.data.table.source),
+                                                      extra: m.coefficientTable)))
+        }
+        try OutputFiles.write(bytes: outputs)
+    }
+
     /// What the flags and the spec ask of the model, for ``CapabilityTable``.
     func asked(_ r: FitRequest, family: Family? = nil) -> [Capability] {
         var out = r.asked + [.report]

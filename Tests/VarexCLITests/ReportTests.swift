@@ -138,3 +138,51 @@ struct ReportTests {
         #expect(dom.contains("Waterfall for Hartlepool"))
     }
 }
+
+/// `report --family poisson`: the GLM's page. Its table's unjustified amounts and ranks are the
+/// explain and rank outputs checked against R elsewhere; here: the risk-adjusted funnel drawn from
+/// the model's own counts has the target, φ and τ² of R's (fixtures/reference/funnel_oe_stats.csv,
+/// the same Poisson model), each council's waterfall adds up to its observed count (baseline +
+/// steps + residual, 1e-9), the CSV and workbook are written, and in Chromium the page runs
+/// without console errors and draws the waterfall.
+struct GLMReportTests {
+    static func run() throws -> (dir: String, html: String) {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name", "--family", "poisson",
+                             "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))",
+                             "--justified", "need=imd_score", "--unjustified", "type=council_type", "--bootstrap", "100",
+                             "--html", dir + "/report.html", "--out", dir + "/report.csv", "--xlsx", dir + "/report.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return (dir, try String(contentsOfFile: dir + "/report.html", encoding: .utf8))
+    }
+
+    @Test func riskAdjustedFunnelAndWaterfallsAddUp() throws {
+        let (dir, html) = try Self.run()
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/funnel_oe_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        #expect(html.contains("observed / expected against expected_count; target \(NumberFormat.significant(stats["target"]!, 5)), φ = \(NumberFormat.significant(stats["phi"]!, 4)), τ² = \(NumberFormat.significant(stats["tau2"]!, 4))"), "funnel line")
+        #expect(FileManager.default.fileExists(atPath: dir + "/report.xlsx"))
+        let csv = try CLI.records(dir + "/report.csv")
+        #expect(csv.count == 152 && csv[0]["rank_low"] != nil)
+        let start = html.range(of: "id=\"waterfall-data\">")!.upperBound
+        let end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound
+        let data = try JSONSerialization.jsonObject(with: Data(html[start..<end].replacingOccurrences(of: "<\\/", with: "</").utf8)) as! [String: Any]
+        let councils = data["councils"] as! [[String: Any]]
+        #expect(councils.count == 152)
+        for c in councils {
+            let steps = (c["effects"] as! [NSNumber]).map(\.doubleValue)
+            let total = (c["baseline"] as! NSNumber).doubleValue + steps.reduce(0, +) + (c["residual"] as! NSNumber).doubleValue
+            let observed = (c["observed"] as! NSNumber).doubleValue
+            #expect(CLI.close(total, observed, rel: 1e-9, abs: 1e-9), "\(c["id"]!)")
+        }
+    }
+
+    @Test(.enabled(if: ReportTests.chromium != nil || ReportTests.chromiumRequired, "Chromium is not installed (scripts/test.sh installs it)"))
+    func opensInChromiumWithoutConsoleErrors() throws {
+        let chromium = try #require(ReportTests.chromium, "VAREX_REQUIRE_CHROMIUM is set but Chromium is not installed")
+        let (dir, _) = try Self.run()
+        let (dom, console) = try CLI.chromiumDOM(chromium, page: dir + "/report.html", dir: dir)
+        #expect(console.isEmpty, "console messages: \(console)")
+        #expect(dom.contains("<div id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"><svg"))
+        #expect(dom.contains("Waterfall for Hartlepool"))
+    }
+}

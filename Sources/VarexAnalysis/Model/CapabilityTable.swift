@@ -28,7 +28,6 @@ public enum CapabilityTable {
             .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
             .explainWorkbook: .notYet("write --out as CSV; fit --family takes --xlsx"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
-            .report: .notYet("report takes linear models; explain and rank take --family"),
             .sensitivityOut: .notYet("write --out as CSV"),
         ],
         .mixed: [

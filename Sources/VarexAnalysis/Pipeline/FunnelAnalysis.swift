@@ -139,10 +139,16 @@ public struct ExpectedCounts: Sendable {
     public static let observed = "observed_count", expected = "expected_count"
 
     public init(_ request: FitRequest, family: Family, link: Link?) throws {
-        guard [.poisson, .quasipoisson, .binomial, .quasibinomial].contains(family) else {
-            throw ExplainError.expectedCountsNeedCountFamily(family.rawValue)
-        }
-        glm = try GLMAnalysis(request, family: family, link: link)
+        guard Self.countsEvents(family) else { throw ExplainError.expectedCountsNeedCountFamily(family.rawValue) }
+        try self.init(glm: try GLMAnalysis(request, family: family, link: link))
+    }
+
+    /// Whether a family's response counts events (Poisson counts, binomial successes).
+    public static func countsEvents(_ family: Family) -> Bool { [.poisson, .quasipoisson, .binomial, .quasibinomial].contains(family) }
+
+    /// The counts of a GLM already fitted (of a family that counts events).
+    public init(glm: GLMAnalysis) throws {
+        self.glm = glm
         let f = glm.fit, rows = f.design.rows
         var observed = [Double](repeating: .nan, count: glm.data.table.rowCount), expected = observed
         for (i, r) in rows.enumerated() {
