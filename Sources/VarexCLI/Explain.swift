@@ -123,7 +123,9 @@ struct Explain: ParsableCommand {
             if !outputs.contains(where: { $0.path == "-" }) {
                 outputs.append(("-", format == .json ? GLMSummary.explainJSON(a) : GLMSummary.explainText(a, source: a.glm.data.table.source, top: top)))
             }
-            try OutputFiles.write(outputs)
+            var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
+            if let xlsx { files.insert((xlsx, try GLMSummary.explainWorkbook(a)), at: 0) }
+            try OutputFiles.write(bytes: files)
             return
         }
         let analysis = try ExplainAnalysis(request)

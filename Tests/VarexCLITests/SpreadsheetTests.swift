@@ -120,6 +120,29 @@ struct SpreadsheetTests {
         #expect(report.status == 0 && FileManager.default.fileExists(atPath: dir + "/q.xlsx"), "\(report.stderr)")
     }
 
+    /// `explain --family --xlsx`: the GLM's councils (the numbers of the CSV the same run writes,
+    /// checked against R in GLMCLITests) and a summary with the family, the shares of the
+    /// deviance explained and the coefficients.
+    @Test func glmExplainWritesAWorkbook() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["explain", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", "poisson",
+                             "--formula", "ascof_2a2_num ~ imd_score + offset(log(ascof_2a2_den))", "--justified", "need=imd_score",
+                             "--out", dir + "/e.csv", "--xlsx", dir + "/e.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let archive = try Archive(url: URL(fileURLWithPath: dir + "/e.xlsx"), accessMode: .read)
+        func part(_ name: String) throws -> String {
+            var data = Data()
+            _ = try archive.extract(archive[name]!) { data.append($0) }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let sheet = try part("xl/worksheets/sheet1.xml"), summary = try part("xl/worksheets/sheet2.xml")
+        let csv = try CSVReader.read(path: dir + "/e.csv")
+        #expect(sheet.components(separatedBy: "<row ").count - 1 == csv.rows.count + 1)
+        let j = csv.header.firstIndex(of: "unjustified")!
+        #expect(sheet.contains("<c r=\"\(XLSXWriter.column(j))2\"><v>\(csv.rows[0][j])</v></c>"))
+        for label in ["Family and link", "Share of deviance explained: need (justified)", "imd_score"] { #expect(summary.contains(label), "\(label)") }
+    }
+
     /// Converts `file` with LibreOffice; returns the output's path.
     static func convert(_ file: String, to format: String, in dir: String, csvInput: Bool) throws -> String {
         let out = dir + "/lo-" + UUID().uuidString

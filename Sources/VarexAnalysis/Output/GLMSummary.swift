@@ -129,4 +129,18 @@ extension GLMSummary {
         return ModelJSON(kind: .glm, formula: f.design.formula.text, model: f, nDropped: f.design.dropped.count,
                          covariance: a.covariance, coefficients: a.coefficients, degreesOfFreedom: df, warnings: f.warnings)
     }
+
+    /// The GLM explanation as a workbook: the councils (`--out`'s table) and a summary sheet with
+    /// the provenance, each group's share of the deviance explained and the coefficients.
+    public static func explainWorkbook(_ a: GLMExplainAnalysis) throws -> [UInt8] {
+        let m = common(a.glm)
+        var provenance = Provenance.of(model: m, dataPath: a.glm.data.table.source)
+        provenance.rows.append(("Family and link", .text("\(a.glm.fit.family.rawValue), \(a.glm.fit.link.rawValue)")))
+        for (g, group) in a.decomposition.grouping.groups.enumerated() {
+            provenance.rows.append(("Share of deviance explained: \(group.name) (\(group.justified ? "justified" : "unjustified"))",
+                                    .finite(a.decomposition.shares[g])))
+        }
+        provenance.rows.append(("Deviance explained", .finite(a.decomposition.devianceExplained)))
+        return try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance, extra: m.coefficientTable)
+    }
 }
