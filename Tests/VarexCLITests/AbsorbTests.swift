@@ -115,3 +115,38 @@ struct AbsorbTests {
         #expect(explain.status == 1 && explain.stderr.contains("varex explain with --absorb: not in this version"), "\(explain.stderr)")
     }
 }
+
+/// `fit --absorb ... --save-model` then `varex predict`: new rows of known levels predicted with
+/// the absorbed effects as lm with factor() terms predicts them (predict.lm with se.fit and both
+/// intervals), for one absorbed factor (the panel without 2018-19, its 2018-19 rows predicted)
+/// and two (every seventh council-year held out), against fixtures/reference/absorb_predict.csv
+/// (make_absorb_predict_reference.R) to 1e-9; a level the fit never saw gets a note, not a number.
+struct AbsorbPredictTests {
+    @Test(arguments: [("one_factor", ["code"]), ("two_factors", ["code", "financial_year"])])
+    func predictionsAsLmWithFactors(_ name: String, _ factors: [String]) throws {
+        let dir = try CLI.temporaryDirectory()
+        let reference = CLI.fixture("reference")
+        let train = name == "one_factor" ? CLI.fixture("councils/asc_panel_2014_2019.csv") : reference + "/absorb_predict_train2.csv"
+        let new = reference + (name == "one_factor" ? "/absorb_predict_new1.csv" : "/absorb_predict_new2.csv")
+        var args = ["fit", train, "--formula", "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p)",
+                    "--save-model", dir + "/model.json"] + factors.flatMap { ["--absorb", $0] }
+        if name == "one_factor" { args += ["--subset", "financial_year != \"2018-19\""] }
+        let fit = try CLI.run(args)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let p = try CLI.run(["predict", dir + "/model.json", new, "--out", dir + "/p.csv"])
+        #expect(p.status == 0, "\(p.stderr)")
+        let got = try CLI.records(dir + "/p.csv")
+        let want = try CLI.records(reference + "/absorb_predict.csv").filter { $0["case"] == name }
+        for (g, w) in paired(got, want) {
+            for (mine, theirs) in [("fit", "fit"), ("se_fit", "se_fit"), ("ci95_low", "ci_low"), ("ci95_high", "ci_high"),
+                                   ("pi95_low", "pi_low"), ("pi95_high", "pi_high")] {
+                #expect(CLI.close(Double(g[mine]!)!, Double(w[theirs]!)!, rel: 1e-9), "\(name) \(w["code"]!) \(w["financial_year"]!) \(mine)")
+            }
+        }
+        // A council the fit never saw: no prediction, and why.
+        let text = try String(contentsOfFile: new, encoding: .utf8).replacingOccurrences(of: "\"E06000002\"", with: "\"E99999999\"")
+        let unknown = try CLI.run(["predict", dir + "/model.json", try CLI.write(text, named: "new.csv", in: dir), "--out", "-"])
+        #expect(unknown.status == 0, "\(unknown.stderr)")
+        #expect(unknown.stdout.contains("no prediction: code 'E99999999' is not a level the model absorbed"), "\(unknown.stdout)")
+    }
+}

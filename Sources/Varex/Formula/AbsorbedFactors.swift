@@ -30,6 +30,14 @@ public struct AbsorbedFactors: Sendable {
     public private(set) var absorbedColumns: [(column: Int, by: [String])] = []
     /// Each factor's group of each row used.
     let groups: [[Int]]
+    /// Each factor's levels, in the order of their group numbers.
+    public let levelNames: [[String]]
+    /// Each factor's total weight per level (rows per level unweighted).
+    public let levelWeights: [[Double]]
+    /// What the transformation took out of each design column (then the response, last), per
+    /// factor and level: v = its within deviation + Σ over factors of the level's part. The
+    /// absorbed effects of a fit are the response's parts less Σ β·each column's.
+    public private(set) var levelParts: [[[Double]]] = []
 
     /// The most sweeps of alternating projections before giving up.
     static let maximumIterations = 10_000
@@ -46,15 +54,20 @@ public struct AbsorbedFactors: Sendable {
         }
         var groups: [[Int]] = []
         var levels: [Int] = []
+        var levelNames: [[String]] = []
         for c in frame.absorbColumns {
             var index: [String: Int] = [:]
+            var names: [String] = []
             groups.append(frame.rows.map { r in
                 if let g = index[c.cells[r]] { return g }
                 index[c.cells[r]] = index.count
+                names.append(c.cells[r])
                 return index.count - 1
             })
             levels.append(index.count)
+            levelNames.append(names)
         }
+        self.levelNames = levelNames
         self.names = frame.absorbColumns.map(\.name)
         self.levels = levels
         self.groups = groups
@@ -63,6 +76,11 @@ public struct AbsorbedFactors: Sendable {
         let w = weights ?? [Extended](repeating: 1, count: n)
         var totals = [Extended](repeating: 0, count: levels.first ?? 0)
         if let first = groups.first { for i in 0..<n { totals[first[i]] += w[i] } }
+        levelWeights = groups.indices.map { f in
+            var t = [Double](repeating: 0, count: levels[f])
+            for i in 0..<n { t[groups[f][i]] += Double(w[i]) }
+            return t
+        }
         var h = (0..<n).map { Double(w[$0] / totals[groups[0][$0]]) }
         if groups.count == 2 {
             parameters = levels[0] + levels[1] - Self.components(groups[0], groups[1], levels)
@@ -78,21 +96,30 @@ public struct AbsorbedFactors: Sendable {
     mutating func transform(_ columns: inout [[Extended]], _ y: inout [Extended], weights: [Extended]?) throws {
         var sweeps = 1
         absorbedColumns = []
+        levelParts = []
         for j in columns.indices {
             if let f = groups.indices.first(where: { Self.isConstantWithinLevels(columns[j], groups[$0], levels[$0]) }) {
                 absorbedColumns.append((j, [names[f]]))
+                // All of it is the factor's: each level's value.
+                var parts = levels.map { [Double](repeating: 0, count: $0) }
+                for i in columns[j].indices { parts[f][groups[f][i]] = Double(columns[j][i]) }
+                levelParts.append(parts)
                 columns[j] = [Extended](repeating: 0, count: columns[j].count)
                 continue
             }
             let total = columns[j].reduce(Extended(0)) { $0 + $1 * $1 }
-            sweeps = max(sweeps, try demean(&columns[j], weights: weights))
+            var parts = levels.map { [Extended](repeating: 0, count: $0) }
+            sweeps = max(sweeps, try demean(&columns[j], weights: weights, parts: &parts))
+            levelParts.append(parts.map { $0.map { Double($0) } })
             let within = columns[j].reduce(Extended(0)) { $0 + $1 * $1 }
             if groups.count == 2 && within <= 1e-20 * total {
                 absorbedColumns.append((j, names))
                 columns[j] = [Extended](repeating: 0, count: columns[j].count)
             }
         }
-        sweeps = max(sweeps, try demean(&y, weights: weights))
+        var parts = levels.map { [Extended](repeating: 0, count: $0) }
+        sweeps = max(sweeps, try demean(&y, weights: weights, parts: &parts))
+        levelParts.append(parts.map { $0.map { Double($0) } })
         iterations = sweeps
     }
 
@@ -110,8 +137,9 @@ public struct AbsorbedFactors: Sendable {
     }
 
     /// Demeans `v` by each factor in turn until a sweep changes no value by more than 1e-14 of
-    /// the largest (one sweep for one factor); returns the sweeps taken.
-    func demean(_ v: inout [Extended], weights: [Extended]?) throws -> Int {
+    /// the largest (one sweep for one factor); returns the sweeps taken. `parts` (factor ×
+    /// level) adds up what each level's means took out.
+    func demean(_ v: inout [Extended], weights: [Extended]?, parts: inout [[Extended]]) throws -> Int {
         let n = v.count
         let scale = v.reduce(Extended(0)) { max($0, abs($1)) }
         for sweep in 1...Self.maximumIterations {
@@ -123,6 +151,7 @@ public struct AbsorbedFactors: Sendable {
                     sums[g[i]] += w * v[i]
                     totals[g[i]] += w
                 }
+                for k in 0..<levels[f] { parts[f][k] += sums[k] / totals[k] }
                 for i in 0..<n {
                     let m = sums[g[i]] / totals[g[i]]
                     v[i] -= m

@@ -32,14 +32,16 @@ public struct LinearPredictor: Sendable {
     /// with V the predictor's covariance (classical: R's own; a sandwich type: the same formula
     /// with that covariance), the prediction variance se.fit² + σ̂²/w with w = 1 unless
     /// `weights` (one per coded row) says otherwise, and t quantiles on the residual df.
-    public func predict(_ rows: SchemaRows, level: Double = 0.95, weights: [Double]? = nil) -> [Prediction] {
+    /// `extraVariance` (one per coded row) adds a variance the coefficients do not carry: the
+    /// absorbed effects' part of an absorbed fit's prediction (NaN: unknown, so no SE or interval).
+    public func predict(_ rows: SchemaRows, level: Double = 0.95, weights: [Double]? = nil, extraVariance: [Double]? = nil) -> [Prediction] {
         let est = coefficients.indices.filter { !coefficients[$0].isNaN }
         let t = dfResidual > 0 ? StudentT(df: Double(dfResidual)).quantile(1 - (1 - level) / 2) : .nan
         let n = rows.rows.count
         return (0..<n).map { i in
             var fit: Extended = rows.offset?[i] ?? 0
             for j in est { fit += rows.x[i, j] * Extended(coefficients[j]) }
-            var variance = 0.0
+            var variance = extraVariance?[i] ?? 0
             for a in est {
                 let xa = Double(rows.x[i, a])
                 guard xa != 0 else { continue }

@@ -16,7 +16,6 @@ public enum CapabilityTable {
         .linear: [:],
         .absorbed: [
             .anova: .notYet("compare models with the factor in the formula"),
-            .saveModel: .notYet("a saved model predicts new rows, which need the absorbed effects; put the factor in the formula"),
             .cr2: .notYet("put the factor in the formula, or use CR1"),
             .family: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
             .explain: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),

@@ -33,6 +33,32 @@ public struct SavedModel: Codable, Sendable, Equatable {
         public var levels: [String]
         public var modes: [[Double]]
     }
+    /// A fit's absorbed fixed effects (`--absorb`): for each factor its levels, what the within
+    /// transformation took out of the response and of each column at each level, the weight of
+    /// each level and of each pair of levels the fit saw (two factors) its total weight, for the prediction's variance.
+    public struct AbsorbedModel: Codable, Sendable, Equatable {
+        /// A pair of levels (first factor's, second's, by index) and the weight of its rows.
+        public struct Pair: Codable, Sendable, Equatable {
+            public var first: Int
+            public var second: Int
+            public var weight: Double
+        }
+        public var factors: [String]
+        public var levels: [[String]]
+        /// Each level's effect (fixest's `fixef`), [factor][level].
+        public var effects: [[Double]]
+        public var responseParts: [[Double]]
+        /// [column][factor][level], columns as `columns`.
+        public var columnParts: [[[Double]]]
+        /// Each factor's total weight per level.
+        public var levelWeights: [[Double]]
+        public var pairs: [Pair]
+
+        enum CodingKeys: String, CodingKey {
+            case factors, levels, effects, responseParts = "response_parts", columnParts = "column_parts"
+            case levelWeights = "level_weights", pairs
+        }
+    }
     public struct Coding: Codable, Sendable, Equatable {
         /// The variable as the formula names it (`council_type`, `C(cyl)`).
         public var variable: String
@@ -63,6 +89,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// A linear mixed model's random-effect terms (absent otherwise); `formula` is then its
     /// fixed part and `covariance` lme4's `vcov`.
     public var randomTerms: [RandomTermModel]?
+    /// A fit with absorbed factors (absent otherwise); `columns` then has no intercept.
+    public var absorbed: AbsorbedModel?
     public var sigma: Double?
     public var seType: String
     public var tolerance: Double
@@ -77,7 +105,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case format, formatVersion = "format_version", varexVersion = "varex_version", formula, dot, weights, data
         case dataSHA256 = "data_sha256", rowsUsed = "rows_used", rank, dfResidual = "df_residual", rss, sigma
         case seType = "se_type", tolerance, columns, categorical, bases, covariance, family, link
-        case randomTerms = "random_terms"
+        case randomTerms = "random_terms", absorbed
     }
 
     /// A saved GLM's family and link (nil for a linear model).
@@ -205,7 +233,9 @@ public struct SavedModel: Codable, Sendable, Equatable {
             }
         }
         let schema = ModelSchema(formula: f, codings: codings, bases: learned, columnNames: columns.map(\.name), assign: columns.map(\.term))
-        guard schema.expectedColumnNames == schema.columnNames else {
+        // An absorbed fit's columns have no intercept: the absorbed effects hold it.
+        let expected = schema.expectedColumnNames.filter { absorbed == nil || $0 != "(Intercept)" }
+        guard expected == schema.columnNames else {
             throw SavedModelError.inconsistent(path: path, reason: "its columns are not those its formula makes")
         }
         guard let type = CovarianceType(name: seType) else {

@@ -1,4 +1,5 @@
 import Varex
+import VarexLinearAlgebra
 
 /// `varex predict`: a saved model applied to the rows of a CSV. Every row of the file appears;
 /// a row without a prediction (a missing predictor, a category the model never saw) has a note.
@@ -34,6 +35,10 @@ public struct PredictionAnalysis: Sendable {
         table = try Table(contentsOf: dataPath)
         ids = try table.ids(column: id)
         var coded = try predictor.schema.modelMatrix(table: table)
+        var extra: [Double]? = nil
+        if let absorbed = model.absorbed {
+            (coded, extra) = try Self.absorbedRows(absorbed, coded: coded, table: table, predictor: predictor)
+        }
         var w: [Double]? = nil
         if let weights {
             let c = try table.column(weights)
@@ -45,13 +50,15 @@ public struct PredictionAnalysis: Sendable {
                                                    value: Double(c.values[r]))
                 }
             }
+            let kept = Set(coded.rows.filter { notes[$0] == nil })
+            extra = extra.map { e in coded.rows.indices.filter { kept.contains(coded.rows[$0]) }.map { e[$0] } }
             coded = coded.keeping { notes[$0] == nil }
             coded = SchemaRows(rows: coded.rows, x: coded.x, observed: coded.observed, notes: notes, offset: coded.offset)
             w = coded.rows.map { Double(c.values[$0]) }
         }
         self.coded = coded
         self.level = level
-        predictions = predictor.predict(coded, level: level, weights: w)
+        predictions = predictor.predict(coded, level: level, weights: w, extraVariance: extra)
         if let terms = model.randomTerms {
             (conditional, conditionalNotes) = try Self.conditionalFits(terms: terms, predictor: predictor, predictions: predictions,
                                                                        coded: coded, table: table, path: modelPath)
@@ -65,6 +72,59 @@ public struct PredictionAnalysis: Sendable {
             warnings.append("Assuming constant prediction variance even though model fit is weighted")
         }
         self.warnings = warnings
+    }
+
+    /// An absorbed fit's rows: each coded row's columns less the parts the within transformation
+    /// took out at its levels, without the intercept, and the response's parts as its offset, so
+    /// the prediction is x'β + the levels' effects; the extra variance σ̂²·d'(D'WD)⁻d of the
+    /// combination of levels (``AbsorbedEffects/varianceFactor(_:levelWeights:pairWeights:)``).
+    /// A row whose level the fit never saw, that has none, or whose two levels the fitted data
+    /// do not connect (their effects' sum is not identified) gets no prediction and a note.
+    static func absorbedRows(_ a: SavedModel.AbsorbedModel, coded: SchemaRows, table: Table,
+                             predictor: LinearPredictor) throws -> (SchemaRows, [Double]) {
+        let full = predictor.schema.expectedColumnNames
+        let keep = full.indices.filter { full[$0] != "(Intercept)" }
+        let columns = try a.factors.map { try table.column($0) }
+        let index = a.levels.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
+        let pairs = a.pairs.map { (first: $0.first, second: $0.second, weight: $0.weight) }
+        var notes = coded.notes
+        var levelOf: [Int: [Int]] = [:]
+        var factors: [[Int]: Double?] = [:]
+        for r in coded.rows {
+            var found: [Int] = []
+            for (f, c) in columns.enumerated() {
+                if c.isMissing[r] { notes[r] = "missing \(c.name)"; break }
+                guard let l = index[f][c.cells[r]] else {
+                    notes[r] = "\(c.name) '\(MessageText.quote(c.cells[r]))' is not a level the model absorbed"
+                    break
+                }
+                found.append(l)
+            }
+            guard found.count == columns.count else { continue }
+            if factors[found] == nil { factors[found] = AbsorbedEffects.varianceFactor(found, levelWeights: a.levelWeights, pairWeights: pairs) }
+            if factors[found]! == nil {
+                notes[r] = "its levels are in different connected sets of the fitted data: the sum of their effects is not identified"
+                continue
+            }
+            levelOf[r] = found
+        }
+        let rows = coded.rows.enumerated().filter { levelOf[$0.element] != nil }
+        let m = rows.count, p = keep.count
+        var storage = [Extended](repeating: 0, count: m * p)
+        var offset = [Extended](repeating: 0, count: m), extra = [Double](repeating: .nan, count: m)
+        for (k, (i, r)) in rows.enumerated() {
+            let levels = levelOf[r]!
+            for (j, source) in keep.enumerated() {
+                var v = coded.x[i, source]
+                for (f, l) in levels.enumerated() { v -= Extended(a.columnParts[j][f][l]) }
+                storage[k + j * m] = v
+            }
+            offset[k] = levels.enumerated().reduce(coded.offset?[i] ?? 0) { $0 + Extended(a.responseParts[$1.offset][$1.element]) }
+            extra[k] = predictor.sigma * predictor.sigma * factors[levels]!!
+        }
+        let out = SchemaRows(rows: rows.map(\.element), x: ExtendedMatrix(rows: m, columns: p, columnMajor: storage),
+                             observed: coded.observed.map { y in rows.map { y[$0.offset] } }, notes: notes, offset: offset)
+        return (out, extra)
     }
 
     /// Each predicted row's population prediction plus its groups' conditional modes times its

@@ -9,6 +9,10 @@ extension SavedModel {
         let predictor = try fit.predictor(covariance: run.request.covariance)
         try self.init(data: run.data, coefficients: fit.coefficients, rank: fit.rank, dfResidual: fit.dfResidual, deviance: fit.weightedRSS,
                       sigma: fit.sigma, covarianceType: predictor.covarianceType, covariance: predictor.covariance, tolerance: fit.tolerance)
+        absorbed = fit.absorbedEffects.map { a in
+            AbsorbedModel(factors: a.factors, levels: a.levels, effects: a.effects, responseParts: a.responseParts, columnParts: a.columnParts,
+                          levelWeights: a.levelWeights, pairs: a.pairWeights.map { AbsorbedModel.Pair(first: $0.first, second: $0.second, weight: $0.weight) })
+        }
     }
 
     /// A linear mixed model: its fixed part as the model (lme4's `vcov`, σ̂), and each
