@@ -112,7 +112,8 @@ struct AbsorbTests {
         }
         let explain = try CLI.run(["explain", Self.panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code",
                                    "--justified", "need=imd_score"])
-        #expect(explain.status == 1 && explain.stderr.contains("varex explain with --absorb: not in this version"), "\(explain.stderr)")
+        // The absorbed factor is a term to classify, as a formula term is.
+        #expect(explain.status == 1 && explain.stderr.contains("not classified: code"), "\(explain.stderr)")
     }
 }
 
@@ -148,5 +149,63 @@ struct AbsorbPredictTests {
         let unknown = try CLI.run(["predict", dir + "/model.json", try CLI.write(text, named: "new.csv", in: dir), "--out", "-"])
         #expect(unknown.status == 0, "\(unknown.stderr)")
         #expect(unknown.stdout.contains("no prediction: code 'E99999999' is not a level the model absorbed"), "\(unknown.stdout)")
+    }
+}
+
+/// `explain --absorb`: the absorbed factor as a group of its own, against R's model with the
+/// factor's dummy columns in that group (fixtures/reference/absorb_explain_*, from
+/// make_absorb_explain_reference.R): every row's baseline, group effects, fitted value and
+/// residual (1e-9), the R² of every subset of groups and the Shapley shares (1e-9), and each
+/// group's F test, the absorbed one by anova() of the model without it (1e-8). One factor on
+/// the councils (region), and two in one group on the weighted panel (code and year).
+struct AbsorbExplainTests {
+    @Test(arguments: ["region", "panel"])
+    func explanationAsLmWithDummies(_ name: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        var args: [String]
+        let groups: [String]
+        if name == "region" {
+            args = ["explain", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--absorb", "region",
+                    "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p)",
+                    "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--unjustified", "place=region"]
+            groups = ["need", "place"]
+        } else {
+            args = ["explain", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--weights", "pop_18p", "--absorb", "code",
+                    "--absorb", "financial_year", "--formula", "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p)",
+                    "--justified", "need=I(100 * pop_65p/pop_18p),I(100 * pop_85p/pop_18p)", "--unjustified", "fixed=code,financial_year"]
+            groups = ["need", "fixed"]
+        }
+        let r = try CLI.run(args + ["--out", dir + "/rows.csv", "--json", dir + "/s.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try CLI.records(dir + "/rows.csv").filter { !$0["fitted"]!.isEmpty }
+        let want = try CLI.records(CLI.fixture("reference/absorb_explain_\(name)_rows.csv"))
+        for (g, w) in paired(got, want) {
+            for key in ["baseline", "fitted", "residual"] + groups.map({ "effect_" + $0 }) {
+                #expect(CLI.close(Double(g[key]!)!, Double(w[key]!)!, rel: 1e-9, abs: 1e-9), "\(name) \(w["id"]!) \(key)")
+            }
+        }
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/absorb_explain_\(name)_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as! [String: Any]
+        for (g, group) in paired(j["groups"] as! [[String: Any]], groups) {
+            let number = { (key: String) in (g[key] as! NSNumber).doubleValue }
+            #expect(CLI.close(number("share"), stats["share_" + group]!, rel: 1e-9), "\(name) \(group) share")
+            #expect(number("wald_df1") == stats["df1_" + group]!, "\(name) \(group) df")
+            #expect(CLI.close(number("wald_f"), stats["f_" + group]!, rel: 1e-8), "\(name) \(group) F")
+            #expect(CLI.close(number("wald_p_value"), stats["p_" + group]!, rel: 1e-6), "\(name) \(group) p")
+        }
+        if name == "region" {
+            // An excluded council is not decomposed out of sample (its level's effect would be
+            // needed), and not given a wrong number: a note says so, in explain and fit alike.
+            let e = try CLI.run(args + ["--exclude", "E06000001", "--out", "-"])
+            #expect(e.stdout.contains("E06000001,,") && e.stdout.contains("not decomposed out of sample"), "\(e.stdout.prefix(400))")
+            let f = try CLI.run(["fit", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--absorb", "region", "--formula",
+                                 "asc_net_spend_per_adult_gbp ~ imd_score", "--exclude", "E06000001", "--residuals", "-"])
+            #expect(f.stdout.contains("not decomposed out of sample"), "\(f.stdout.prefix(400))")
+        }
+        let subsets = j["subset_r_squared"] as! [[String: Any]]
+        #expect(subsets.count == 4)
+        for s in 1..<4 {
+            #expect(CLI.close((subsets[s]["r_squared"] as! NSNumber).doubleValue, stats["r2_\(s)"]!, rel: 1e-9), "\(name) subset \(s)")
+        }
     }
 }

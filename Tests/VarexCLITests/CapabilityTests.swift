@@ -43,7 +43,9 @@ struct CapabilityTests {
         if kind == .streamed && command != "fit" { return nil }
         if kind == .panel && command == "rank" { return nil }
         if kind == .panel && command == "explain" && [.explain].contains(c) { return nil }
-        let groups = command == "fit" ? [] : ["--justified", kind == .panel ? "need=imd_score,financial_year" : "need=imd_score"]
+        var groups = command == "fit" ? [] : ["--justified", kind == .panel ? "need=imd_score,financial_year" : "need=imd_score"]
+        // An absorbed factor is a group of its own in an explanation.
+        if kind == .absorbed && command != "fit" { groups += ["--unjustified", "place=region"] }
         var extra: [String]
         switch c {
         case .weights: extra = ["--weights", "pop_18p"]

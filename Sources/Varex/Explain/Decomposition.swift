@@ -50,7 +50,10 @@ public struct Decomposition: Sendable {
     public let columnMeans: [Double]
 
     public init(fit: LinearFit, grouping: TermGrouping) throws {
-        guard fit.design.absorbed == nil else { throw ExplainError.absorbedNotSupported }
+        if fit.design.absorbed != nil {
+            self = try Self.absorbed(fit: fit, grouping: grouping)
+            return
+        }
         guard fit.hasIntercept else { throw ExplainError.needsIntercept }
         guard fit.design.offset == nil else { throw ExplainError.offsetNotSupported }
         let design = fit.design
@@ -80,6 +83,55 @@ public struct Decomposition: Sendable {
         residuals = fit.residuals
         self.grouping = grouping
         columnMeans = means
+    }
+
+    init(baseline: Double, effects: [[Double]], observed: [Double], fitted: [Double], residuals: [Double], grouping: TermGrouping,
+         columnMeans: [Double]) {
+        self.baseline = baseline
+        self.effects = effects
+        self.observed = observed
+        self.fitted = fitted
+        self.residuals = residuals
+        self.grouping = grouping
+        self.columnMeans = columnMeans
+    }
+
+    /// An absorbed fit's decomposition: the columns restored to their values (the within
+    /// deviation plus the parts the transformation took out at the row's levels), each group's
+    /// effect Σ β(x − mean) as before, and the absorbed factor's group adds the row's level
+    /// effect less its (weighted) mean; the baseline is the mean fitted value. The same numbers
+    /// as the model with the factor's dummy columns in that group.
+    static func absorbed(fit: LinearFit, grouping: TermGrouping) throws -> Decomposition {
+        let design = fit.design, a = design.absorbed!, effectsOfLevels = fit.absorbedEffects!
+        let n = fit.n, p = fit.coefficients.count
+        var sw: Extended = 0
+        for i in 0..<n { sw += Extended(fit.weight(i)) }
+        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
+        var base: Extended = 0
+        var means = [Double](repeating: .nan, count: p)
+        for j in 0..<p where !fit.isAliased[j] {
+            let b = Extended(fit.coefficients[j])
+            var raw = design.x.column(j)
+            for i in 0..<n { for f in a.groups.indices { raw[i] += Extended(a.levelParts[j][f][a.groups[f][i]]) } }
+            var mean: Extended = 0
+            for i in 0..<n { mean += Extended(fit.weight(i)) * raw[i] }
+            mean /= sw
+            means[j] = Double(mean)
+            base += b * mean
+            let g = grouping.groupOfTerm[design.assign[j]]
+            for i in 0..<n { effects[g][i] += b * (raw[i] - mean) }
+        }
+        for f in a.groups.indices {
+            let levelEffect = effectsOfLevels.effects[f]
+            var mean: Extended = 0
+            for i in 0..<n { mean += Extended(fit.weight(i)) * Extended(levelEffect[a.groups[f][i]]) }
+            mean /= sw
+            base += mean
+            let g = grouping.groupOfAbsorbed[f]
+            for i in 0..<n { effects[g][i] += Extended(levelEffect[a.groups[f][i]]) - mean }
+        }
+        return Decomposition(baseline: Double(base), effects: effects.map { $0.map { Double($0) } }, observed: a.response.map { Double($0) },
+                             fitted: fit.fitted, residuals: fit.residuals, grouping: grouping, columnMeans: means)
     }
 
     /// Rows outside the fit (coded by the fit's schema), decomposed with the fit's coefficients

@@ -9,6 +9,8 @@ public enum ExplainError: SettingMessage, Equatable {
     case needsIntercept
     /// `--absorb` with a decomposition: the absorbed effects would be neither justified nor not.
     case absorbedNotSupported
+    /// Two absorbed factors in different groups: the shares' subsets would absorb one alone.
+    case absorbedFactorsInTwoGroups
     /// A panel decomposition's model must have one random term: an intercept per unit.
     case panelNeedsOneRandomIntercept
     /// A risk-adjusted funnel from a model whose family does not count events.
@@ -62,6 +64,8 @@ public enum ExplainError: SettingMessage, Equatable {
                 """
         case .offsetNotSupported:
             return "explain does not take a model with offset() yet: the offset is neither a justified nor an unjustified effect; fit it with varex fit"
+        case .absorbedFactorsInTwoGroups:
+            return "the two absorbed factors are in different groups; put them in one group (the shares refit the model without each group, and both factors are absorbed together)"
         case .absorbedNotSupported:
             return "explain, rank and report do not take \(names.name(.absorb)): an absorbed effect is in no group; put the factor in the formula and in a group"
         case .panelNeedsOneRandomIntercept:

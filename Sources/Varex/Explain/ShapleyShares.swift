@@ -19,6 +19,10 @@ public struct ShapleyShares: Sendable {
         guard k <= Self.maximumGroups else {
             throw ExplainError.tooManyGroups(count: k, maximum: Self.maximumGroups)
         }
+        if fit.design.absorbed != nil {
+            (subsetRSquared, shares) = try Self.absorbed(fit: fit, grouping: grouping)
+            return
+        }
         let design = fit.design
         let n = fit.n
         let columnsOfGroup: [[Int]] = (0..<k).map { g in

@@ -39,12 +39,15 @@ public struct TermGrouping: Sendable {
     public let groups: [TermGroup]
     /// For each formula term (by index), its group's index.
     public let groupOfTerm: [Int]
+    /// For each absorbed factor (`--absorb`, in order), its group's index.
+    public let groupOfAbsorbed: [Int]
 
-    /// Checks that every term of `formula` is in exactly one group and every named term exists.
-    /// Terms are matched by R's label, ignoring spaces (`log(x, 2)` = `log(x,2)`).
-    public init(groups: [TermGroup], formula: Formula) throws {
+    /// Checks that every term of `formula`, and every absorbed factor, is in exactly one group
+    /// and every named term exists. Terms are matched by R's label, ignoring spaces (`log(x, 2)`
+    /// = `log(x,2)`); an absorbed factor by its column's name.
+    public init(groups: [TermGroup], formula: Formula, absorbed: [String] = []) throws {
         func key(_ s: String) -> String { s.filter { $0 != " " } }
-        let labels = formula.terms.map(\.label)
+        let labels = formula.terms.map(\.label) + absorbed
         var names = Set<String>()
         var owner = [Int?](repeating: nil, count: labels.count)
         for (gi, g) in groups.enumerated() {
@@ -62,6 +65,7 @@ public struct TermGrouping: Sendable {
         let missing = labels.indices.filter { owner[$0] == nil }.map { labels[$0] }
         guard missing.isEmpty else { throw ExplainError.unclassifiedTerms(missing) }
         self.groups = groups
-        self.groupOfTerm = owner.map { $0! }
+        self.groupOfTerm = owner.prefix(formula.terms.count).map { $0! }
+        self.groupOfAbsorbed = owner.dropFirst(formula.terms.count).map { $0! }
     }
 }

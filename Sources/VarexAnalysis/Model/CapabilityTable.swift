@@ -18,9 +18,8 @@ public enum CapabilityTable {
             .anova: .notYet("compare models with the factor in the formula"),
             .cr2: .notYet("put the factor in the formula, or use CR1"),
             .family: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
-            .explain: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),
-            .rank: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),
-            .report: .notYet("an absorbed effect is in no group; put the factor in the formula and in a group"),
+            .rank: .notYet("explain takes --absorb (the factor in a group); for rank intervals put the factor in the formula"),
+            .report: .notYet("explain takes --absorb (the factor in a group); for the report put the factor in the formula"),
         ],
         .glm: [
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),

@@ -57,11 +57,11 @@ public struct ExplainAnalysis: Sendable {
         // The groups are checked against the formula before any file is read, unless the
         // formula's `.` needs the data's columns first.
         let early: TermGrouping?
-        do { early = try TermGrouping(groups: request.groups, formula: try Formula(f.formula)) } catch FormulaError.dotNeedsData {
+        do { early = try TermGrouping(groups: request.groups, formula: try Formula(f.formula), absorbed: f.absorb) } catch FormulaError.dotNeedsData {
             early = nil
         }
         let run = try ModelRun(f, table: preloaded)
-        let grouping = try early ?? TermGrouping(groups: request.groups, formula: run.formula)
+        let grouping = try early ?? TermGrouping(groups: request.groups, formula: run.formula, absorbed: f.absorb)
         let fit = run.fit, table = run.table, formula = run.formula
         self.run = run
         summary = try FitSummary(fit: fit, covariance: f.covariance, level: f.level)

@@ -1,4 +1,5 @@
 import Varex
+import VarexLinearAlgebra
 /// One model run, from files to a fit, with every check made once: read the data, join the
 /// other files by the id, check the ids, leave out the excluded rows, build the design and fit.
 /// `fit`, `explain`, `rank`, `report`, `snapshot` and `verify` all start here, so none of them
@@ -32,6 +33,14 @@ public struct ModelRun: Sendable {
     /// `predict.lm`'s intervals (the classical covariance; a weighted fit uses each row's weight
     /// where it has one).
     public func outOfSample() throws -> OutOfSample {
+        // An absorbed fit's excluded rows would need their levels' effects: not decomposed, said so.
+        if fit.design.absorbed != nil {
+            let none = SchemaRows(rows: [], x: ExtendedMatrix(rows: 0, columns: fit.coefficients.count, columnMajor: []), observed: nil,
+                                  notes: Dictionary(uniqueKeysWithValues: excludedRows.map {
+                                      ($0, "an absorbed fit's rows left out are not decomposed out of sample (predict them with --save-model)")
+                                  }))
+            return OutOfSample(coded: none, predictions: [])
+        }
         let coded = try fit.design.schema.modelMatrix(table: table, rows: excludedRows)
         var weights: [Double]? = nil
         if let name = request.weights, let c = try? table.column(name) {
