@@ -63,6 +63,7 @@ struct Funnel: ParsableCommand {
     var link: Link?
 
     @OptionGroup var rows: RowOutputOptions
+    @OptionGroup var selection: RowSelectionOptions
 
     func validate() throws {
         guard [precision.se, precision.moe, denominator, expected, formula].compactMap({ $0 }).count == 1 else {
@@ -81,14 +82,17 @@ struct Funnel: ParsableCommand {
     func run() throws {
         let method = overdispersion
         let levels = level.isEmpty ? [0.95, 0.998] : level
-        let table: Table, ids: [String], joinReports: [JoinReport]
+        let table: Table, ids: [String], joinReports: [JoinReport], leftOut: [Int: String]
         if let formula, let family {
-            let model = try ExpectedCounts(FitRequest(dataPath: data, formula: formula, id: rows.id, joins: join), family: family, link: link)
+            var request = FitRequest(dataPath: data, formula: formula, id: rows.id, joins: join, exclude: selection.exclude)
+            request.subset = selection.subset
+            let model = try ExpectedCounts(request, family: family, link: link)
             (table, ids, joinReports) = (model.table, model.glm.data.ids, model.glm.data.joinReports)
+            leftOut = [:] // the model's rows left out have no expected count
             for w in model.glm.fit.warnings { Console.error("varex: warning: \(w)") }
         } else {
-            let loaded = try DataInput(path: data, joins: join, id: rows.id).read()
-            (table, ids, joinReports) = (loaded.table, loaded.ids, loaded.joinReports)
+            let loaded = try DataInput(path: data, joins: join, id: rows.id, exclude: selection.exclude, subset: selection.subset).read()
+            (table, ids, joinReports, leftOut) = (loaded.table, loaded.ids, loaded.joinReports, loaded.leftOut)
         }
         for r in joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let indicator = self.indicator ?? ExpectedCounts.observed
@@ -96,11 +100,11 @@ struct Funnel: ParsableCommand {
                                     kind: (kind ?? (denominator != nil ? .proportion : nil))?.kind(scale: scale, per: per),
                                     overdispersion: method, levels: levels, target: target,
                                     expected: formula != nil ? ExpectedCounts.expected : expected)
-        let result = try FunnelAnalysis(table: table, request: request, ids: rows.id == nil ? nil : ids)
+        let result = try FunnelAnalysis(table: table, request: request, ids: rows.id == nil ? nil : ids, leftOut: leftOut)
         let f = result.plot
-        let leftOut = result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)"
+        let leftOutText = result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (\(TextSummary.reasons(result.leftOut)))"
         Console.error("varex: funnel of \(request.expected == nil ? indicator : "\(indicator)/\(request.expected!)"): \(f.values.count) councils, target \(NumberFormat.significant(f.target, 6)), "
-            + "φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(leftOut)")
+            + "φ = \(NumberFormat.significant(f.phi, 4)), τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion \(method.rawValue)\(leftOutText)")
         let labels = try rows.label.map { Array(try table.column($0).cells) }
         try OutputFiles.write([(rows.out, CSVWriter.render(result.table(ids: ids, idName: rows.id ?? "id", labels: labels, labelName: rows.label), dialect: csv.dialect()))])
     }

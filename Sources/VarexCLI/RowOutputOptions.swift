@@ -10,6 +10,14 @@ struct RowOutputOptions: ParsableArguments {
     var out: String = "-"
 }
 
+/// Which rows the per-council commands use (`funnel`, `shrink`): R's `subset`, and ids left out.
+struct RowSelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Leave out this --id (repeatable): the target, overdispersion or prior come from the rest.", valueName: "ID"))
+    var exclude: [String] = []
+    @Option(help: ArgumentHelp("Use only the rows where this condition is TRUE, as R's subset (e.g. 'council_type != \"London Borough\"').", valueName: "EXPR"))
+    var subset: String?
+}
+
 /// Where a sampling error comes from, as the per-council commands read it.
 struct PrecisionOptions: ParsableArguments {
     @Option(help: "Column of standard errors.")

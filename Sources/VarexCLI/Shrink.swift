@@ -33,18 +33,19 @@ struct Shrink: ParsableCommand {
     @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
     var join: [String] = []
     @OptionGroup var rows: RowOutputOptions
+    @OptionGroup var selection: RowSelectionOptions
 
     func run() throws {
         guard [precision.se, precision.moe, variance].compactMap({ $0 }).count == 1 else { throw ValidationError("give exactly one of --se, --moe or --variance") }
         guard centre == "estimate" || centre == "zero" else { throw ValidationError("--centre \(centre): expected estimate or zero") }
-        let loaded = try DataInput(path: data, joins: join, id: rows.id).read()
+        let loaded = try DataInput(path: data, joins: join, id: rows.id, exclude: selection.exclude, subset: selection.subset).read()
         for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let table = loaded.table, ids = loaded.ids
         let source: ShrinkageRequest.Variance = precision.se.map { .standardError($0) } ?? precision.moe.map { .marginOfError($0) } ?? .variance(variance!)
         let result = try ShrinkageAnalysis(table: table, request: ShrinkageRequest(estimate: estimate, variance: source,
-                                                                                 fixedMean: centre == "zero" ? 0 : nil))
+                                                                                 fixedMean: centre == "zero" ? 0 : nil), leftOut: loaded.leftOut)
         let s = result.shrinkage
-        let leftOut = result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (missing)"
+        let leftOut = result.leftOut.isEmpty ? "" : "; \(result.leftOut.count) left out (\(TextSummary.reasons(result.leftOut)))"
         Console.error("varex: shrinkage of \(estimate): \(s.estimates.count) councils, mean \(NumberFormat.significant(s.mean, 6)), "
             + "τ² = \(NumberFormat.significant(s.tau2, 4))\(leftOut)")
         let labels = try rows.label.map { Array(try table.column($0).cells) }

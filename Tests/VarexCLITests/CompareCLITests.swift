@@ -15,7 +15,7 @@ struct CompareCLITests {
 
     static let cases: [Bad] = [
         Bad(name: "funnel with two precisions", args: ["funnel", councils, "--indicator", "ascof_1a", "--se", "ascof_1a_moe", "--moe", "ascof_1a_moe"],
-            expect: "give exactly one of --se, --moe or --denominator"),
+            expect: "give exactly one of --se, --moe, --denominator, --expected or --formula"),
         Bad(name: "funnel with a zero denominator", args: ["funnel", councils, "--indicator", "ascof_2a1", "--denominator", "ascof_2a1_num", "--kind", "rate"],
             expect: "column 'ascof_2a1_num': '0' is not positive"),
         Bad(name: "funnel of a text column", args: ["funnel", councils, "--indicator", "name", "--se", "ascof_1a_moe"],
@@ -86,5 +86,48 @@ struct SharedDataPathTests {
         let noID = try CLI.run(["funnel", CLI.fixture("councils/asc_2018_19.csv"), "--join", CLI.fixture("councils/rurality_2011.csv"),
                                 "--indicator", "ascof_1a", "--moe", "ascof_1a_moe"])
         #expect(noID.status == 1 && noID.stderr.contains("--join needs --id"), "\(noID.stderr)")
+    }
+}
+
+/// `funnel` and `shrink` with `--subset` and `--exclude` (R's subset semantics: the rows outside
+/// are left out before the target, φ, τ² or the prior are estimated, and stay in the table with
+/// the reason), against R on the rows kept (fixtures/reference/funnel_subset.csv and
+/// shrink_subset.csv, make_subset_compare_reference.R): counts first, then values to 1e-9.
+struct CompareSubsetTests {
+    @Test func funnelOnASubsetAsR() throws {
+        let r = try CLI.run(["funnel", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--indicator", "ascof_3a",
+                             "--denominator", "ascof_3a_base", "--subset", "council_type != \"London Borough\"", "--exclude", "E06000001", "--out", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("outside the subset: 33; excluded: 1"), "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "f.csv")
+        let rows = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+        #expect(rows.count == 152)
+        #expect(rows.first { $0["code"] == "E06000001" }?["note"] == "left out: excluded")
+        let got = rows.filter { !$0["value"]!.isEmpty }
+        let want = try CLI.records(CLI.fixture("reference/funnel_subset.csv"))
+        for (g, w) in paired(got, want) {
+            #expect(g["code"] == w["code"])
+            for key in ["target", "se", "z", "z_adjusted"] {
+                #expect(CLI.close(Double(g[key]!)!, Double(w[key]!)!, rel: 1e-9, abs: 1e-12), "\(w["code"]!) \(key)")
+            }
+        }
+    }
+
+    @Test func shrinkageOnASubsetAsR() throws {
+        let r = try CLI.run(["shrink", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--estimate", "ascof_1a", "--moe", "ascof_1a_moe",
+                             "--subset", "imd_score > 20", "--out", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "s.csv")
+        let got = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }.filter { !$0["shrunken"]!.isEmpty }
+        let want = try CLI.records(CLI.fixture("reference/shrink_subset.csv"))
+        for (g, w) in paired(got, want) {
+            #expect(g["code"] == w["code"])
+            for key in ["shrunken", "posterior_sd"] {
+                #expect(CLI.close(Double(g[key]!)!, Double(w[key]!)!, rel: 1e-9), "\(w["code"]!) \(key)")
+            }
+        }
+        let unknown = try CLI.run(["shrink", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--estimate", "ascof_1a", "--moe", "ascof_1a_moe",
+                                   "--exclude", "NOPE"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("NOPE"), "\(unknown.stderr)")
     }
 }

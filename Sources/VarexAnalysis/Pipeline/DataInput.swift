@@ -11,12 +11,18 @@ public struct DataInput: Sendable {
     public var id: String?
     /// A panel's unit column: files join on it, many rows to one.
     public var unit: String?
+    /// Ids (units, for a panel: every row of each) to leave out.
+    public var exclude: [String]
+    /// A condition a row must meet to stay (R's `subset`).
+    public var subset: String?
 
-    public init(path: String, joins: [String] = [], id: String? = nil, unit: String? = nil) {
+    public init(path: String, joins: [String] = [], id: String? = nil, unit: String? = nil, exclude: [String] = [], subset: String? = nil) {
         self.path = path
         self.joins = joins
         self.id = id
         self.unit = unit
+        self.exclude = exclude
+        self.subset = subset
     }
 
     /// The data read and joined, what each join found, and one id per row.
@@ -24,6 +30,8 @@ public struct DataInput: Sendable {
         public let table: Table
         public let joinReports: [JoinReport]
         public let ids: [String]
+        /// The rows left out on request, with why: "excluded" (by id) or "outside the subset".
+        public let leftOut: [Int: String]
     }
 
     /// Reads the data; `preloaded` is the table already read (the demo adds a column).
@@ -35,6 +43,26 @@ public struct DataInput: Sendable {
             (table, reports) = try table.joined(withFiles: joins, on: key, manyToOne: unit != nil)
         }
         let ids = try table.ids(column: id == unit ? nil : id)
-        return Loaded(table: table, joinReports: reports, ids: ids)
+        let leftOut = try Self.leftOut(table: table, ids: try unit.map { Array(try table.column($0).cells) } ?? ids, exclude: exclude,
+                                       subset: subset, everyRow: unit != nil)
+        return Loaded(table: table, joinReports: reports, ids: ids, leftOut: leftOut)
+    }
+
+    /// The rows `exclude` names (an unknown id is an error; with `everyRow`, each id's every row)
+    /// and those where `subset` is not TRUE, with why each is left out.
+    static func leftOut(table: Table, ids: [String], exclude: [String], subset: String?, everyRow: Bool) throws -> [Int: String] {
+        var rows: [Int: String] = [:]
+        if !exclude.isEmpty {
+            var index: [String: [Int]] = [:]
+            for (row, id) in ids.enumerated() { index[id, default: []].append(row) }
+            for id in exclude {
+                guard let found = index[id] else { throw ExplainError.unknownExcludedID(id) }
+                for row in everyRow ? found : [found[0]] { rows[row] = "excluded" }
+            }
+        }
+        if let subset {
+            for (row, kept) in try RowFilter(subset).keeps(table).enumerated() where !kept && rows[row] == nil { rows[row] = "outside the subset" }
+        }
+        return rows
     }
 }

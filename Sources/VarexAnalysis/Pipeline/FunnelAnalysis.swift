@@ -64,12 +64,14 @@ public struct FunnelAnalysis: Sendable {
     /// A risk-adjusted funnel's observed and expected counts of the rows plotted.
     public let counts: (observed: [Double], expected: [Double])?
 
-    /// `ids` (one per table row) name the unit in messages.
-    public init(table: Table, request r: FunnelRequest, ids: [String]? = nil) throws {
+    /// `ids` (one per table row) name the unit in messages; `leftOut` rows (by `--exclude` or
+    /// `--subset`) are left out before anything is estimated.
+    public init(table: Table, request r: FunnelRequest, ids: [String]? = nil, leftOut: [Int: String] = [:]) throws {
         let kind = r.expected != nil ? .rate(per: 1) : r.kind ?? (r.denominator != nil ? .proportion(scale: 100) : nil)
         try Self.check(kind: kind, target: r.target)
         let (y, p, rows, dropped) = try EstimateRows.select(table: table, estimate: r.indicator,
-                                                            precision: r.expected ?? r.standardError ?? r.marginOfError ?? r.denominator!)
+                                                            precision: r.expected ?? r.standardError ?? r.marginOfError ?? r.denominator!,
+                                                            leftOut: leftOut)
         if r.expected != nil, let bad = rows.first(where: { !(y.values[$0] >= 0) }) {
             throw ExplainError.outsideRange(table.location(row: bad, column: y.name), unit: ids?[bad], text: y.cells[bad],
                                             range: 0...Double.infinity, kind: "an observed count")
@@ -95,7 +97,7 @@ public struct FunnelAnalysis: Sendable {
         plot = FunnelPlot(values: values, precision: precision, overdispersion: r.overdispersion, levels: r.levels, target: r.target,
                           range: kind?.range)
         self.rows = rows
-        leftOut = dropped
+        self.leftOut = dropped
         counts = r.expected == nil ? nil : (rows.map { Double(y.values[$0]) }, q)
         denominators = r.expected.map { ($0, q) } ?? (r.standardError == nil && r.marginOfError == nil ? (r.denominator!, q) : nil)
     }

@@ -30,12 +30,8 @@ public struct ModelData: Sendable {
         let formula = try mixedFormula?.fixed ?? Formula(request.formula, dot: dot)
         let labels = try request.label.map { Array(try table.column($0).cells) }
         for column in request.keep { _ = try table.column(column) }
-        var excluded = try Self.excludedRows(ids: try unit.map { Array(try table.column($0).cells) } ?? ids, exclude: request.exclude,
-                                             everyRow: unit != nil)
-        if let condition = request.subset {
-            let keep = try RowFilter(condition).keeps(table)
-            for (row, kept) in keep.enumerated() where !kept && excluded[row] == nil { excluded[row] = "outside the subset" }
-        }
+        let excluded = try DataInput.leftOut(table: table, ids: try unit.map { Array(try table.column($0).cells) } ?? ids,
+                                             exclude: request.exclude, subset: request.subset, everyRow: unit != nil)
         self.excludedRows = excluded.keys.sorted()
         var options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,
                                     clusters: request.clusters, absorb: request.absorb)
@@ -73,18 +69,5 @@ public struct ModelData: Sendable {
             for r in table.rows.indices { table.rows[r].insert(contentsOf: kept.map { Cell.text($0.cells[r]) }, at: lead) }
         }
         return table
-    }
-
-    /// The rows to leave out for excluded ids, with the reason; an unknown id is an error.
-    static func excludedRows(ids: [String], exclude: [String], everyRow: Bool = false) throws -> [Int: String] {
-        guard !exclude.isEmpty else { return [:] }
-        var index: [String: [Int]] = [:]
-        for (row, id) in ids.enumerated() { index[id, default: []].append(row) }
-        var rows: [Int: String] = [:]
-        for id in exclude {
-            guard let found = index[id] else { throw ExplainError.unknownExcludedID(id) }
-            for row in everyRow ? found : [found[0]] { rows[row] = "excluded" }
-        }
-        return rows
     }
 }

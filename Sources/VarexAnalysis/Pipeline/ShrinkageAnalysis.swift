@@ -25,12 +25,13 @@ public struct ShrinkageAnalysis: Sendable {
     public let rows: [Int]
     public let leftOut: [DroppedRow]
 
-    public init(table: Table, request r: ShrinkageRequest) throws {
+    /// `leftOut` rows (by `--exclude` or `--subset`) are left out before anything is estimated.
+    public init(table: Table, request r: ShrinkageRequest, leftOut: [Int: String] = [:]) throws {
         let name: String
         switch r.variance {
         case let .standardError(c), let .marginOfError(c), let .variance(c): name = c
         }
-        let (y, v, rows, dropped) = try EstimateRows.select(table: table, estimate: r.estimate, precision: name)
+        let (y, v, rows, dropped) = try EstimateRows.select(table: table, estimate: r.estimate, precision: name, leftOut: leftOut)
         let q = Normal.quantile(0.975)
         let variances: [Double] = rows.map { i in
             let x = Double(v.values[i])
@@ -42,6 +43,6 @@ public struct ShrinkageAnalysis: Sendable {
         }
         shrinkage = Shrinkage(estimates: rows.map { Double(y.values[$0]) }, variances: variances, fixedMean: r.fixedMean)
         self.rows = rows
-        leftOut = dropped
+        self.leftOut = dropped
     }
 }
