@@ -175,6 +175,7 @@ public struct RankBootstrap: Sendable {
     /// times in a row); the units are ranked (rank 1 the largest when `descending`, ties by
     /// order) and the counts summed as integers, so the result is the same on any number of
     /// cores. `worker` makes each thread's scratch state once.
+    @inline(__always)
     static func countRanks<State>(count n: Int, replicates: Int, seed: UInt64, descending: Bool, worker: () -> State,
                                   replicate: (inout State, inout Xoshiro256, inout [Double]) throws -> Bool) throws -> (counts: [UInt32], redraws: Int) {
         var totals = [UInt32](repeating: 0, count: n * n)

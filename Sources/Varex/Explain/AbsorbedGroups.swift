@@ -4,14 +4,17 @@ import VarexLinearAlgebra
 /// absorbed factor, on the design columns restored to their values (the within deviation plus
 /// the parts the transformation took out at the row's levels), with an intercept.
 extension LinearFit {
+    /// Design column `j` of the rows used, restored to its values (as it is without `--absorb`).
+    func restoredColumn(_ j: Int) -> [Extended] {
+        var raw = design.x.column(j)
+        guard let a = design.absorbed else { return raw }
+        for i in 0..<n { for f in a.groups.indices { raw[i] += Extended(a.levelParts[j][f][a.groups[f][i]]) } }
+        return raw
+    }
+
     /// The restored columns of the rows used, by design column.
     func restoredColumns() -> [[Double]] {
-        guard let a = design.absorbed else { return (0..<coefficients.count).map { design.x.column($0).map { Double($0) } } }
-        return (0..<coefficients.count).map { j in
-            var raw = design.x.column(j)
-            for i in 0..<n { for f in a.groups.indices { raw[i] += Extended(a.levelParts[j][f][a.groups[f][i]]) } }
-            return raw.map { Double($0) }
-        }
+        (0..<coefficients.count).map { restoredColumn($0).map { Double($0) } }
     }
 
     /// The (weighted) residual sum of squares and rank of the response on an intercept and the

@@ -49,26 +49,32 @@ public struct Decomposition: Sendable {
     /// from; NaN for aliased columns.
     public let columnMeans: [Double]
 
+    /// An absorbed fit (`--absorb`) is decomposed on its columns restored to their values (the
+    /// within deviation plus the parts the transformation took out at the row's levels), and the
+    /// absorbed factor's group adds the row's level effect less its (weighted) mean: the same
+    /// numbers as the model with the factor's dummy columns in that group.
     public init(fit: LinearFit, grouping: TermGrouping) throws {
-        if fit.design.absorbed != nil {
-            self = try Self.absorbed(fit: fit, grouping: grouping)
-            return
+        let absorbed = fit.design.absorbed
+        if absorbed == nil {
+            guard fit.hasIntercept else { throw ExplainError.needsIntercept }
+            guard fit.design.offset == nil else { throw ExplainError.offsetNotSupported }
         }
-        guard fit.hasIntercept else { throw ExplainError.needsIntercept }
-        guard fit.design.offset == nil else { throw ExplainError.offsetNotSupported }
         let design = fit.design
         let n = fit.n, p = fit.coefficients.count
         var sw: Extended = 0
         for i in 0..<n { sw += Extended(fit.weight(i)) }
+        func weightedMean(_ v: (Int) -> Extended) -> Extended {
+            var m: Extended = 0
+            for i in 0..<n { m += Extended(fit.weight(i)) * v(i) }
+            return m / sw
+        }
         var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
         var base: Extended = 0
         var means = [Double](repeating: .nan, count: p)
         for j in 0..<p where !fit.isAliased[j] {
             let b = Extended(fit.coefficients[j])
-            let col = design.x.column(j)
-            var mean: Extended = 0
-            for i in 0..<n { mean += Extended(fit.weight(i)) * col[i] }
-            mean /= sw
+            let col = fit.restoredColumn(j)
+            let mean = weightedMean { col[$0] }
             means[j] = Double(mean)
             base += b * mean
             let term = design.assign[j]
@@ -76,62 +82,21 @@ public struct Decomposition: Sendable {
             let g = grouping.groupOfTerm[term]
             for i in 0..<n { effects[g][i] += b * (col[i] - mean) }
         }
+        if let a = absorbed, let levels = fit.absorbedEffects {
+            for f in a.groups.indices {
+                let effect = { (i: Int) in Extended(levels.effects[f][a.groups[f][i]]) }
+                let mean = weightedMean(effect)
+                base += mean
+                for i in 0..<n { effects[grouping.groupOfAbsorbed[f]][i] += effect(i) - mean }
+            }
+        }
         baseline = Double(base)
         self.effects = effects.map { $0.map { Double($0) } }
-        observed = design.y.map { Double($0) }
+        observed = (absorbed?.response ?? design.y).map { Double($0) }
         fitted = fit.fitted
         residuals = fit.residuals
         self.grouping = grouping
         columnMeans = means
-    }
-
-    init(baseline: Double, effects: [[Double]], observed: [Double], fitted: [Double], residuals: [Double], grouping: TermGrouping,
-         columnMeans: [Double]) {
-        self.baseline = baseline
-        self.effects = effects
-        self.observed = observed
-        self.fitted = fitted
-        self.residuals = residuals
-        self.grouping = grouping
-        self.columnMeans = columnMeans
-    }
-
-    /// An absorbed fit's decomposition: the columns restored to their values (the within
-    /// deviation plus the parts the transformation took out at the row's levels), each group's
-    /// effect Σ β(x − mean) as before, and the absorbed factor's group adds the row's level
-    /// effect less its (weighted) mean; the baseline is the mean fitted value. The same numbers
-    /// as the model with the factor's dummy columns in that group.
-    static func absorbed(fit: LinearFit, grouping: TermGrouping) throws -> Decomposition {
-        let design = fit.design, a = design.absorbed!, effectsOfLevels = fit.absorbedEffects!
-        let n = fit.n, p = fit.coefficients.count
-        var sw: Extended = 0
-        for i in 0..<n { sw += Extended(fit.weight(i)) }
-        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
-        var base: Extended = 0
-        var means = [Double](repeating: .nan, count: p)
-        for j in 0..<p where !fit.isAliased[j] {
-            let b = Extended(fit.coefficients[j])
-            var raw = design.x.column(j)
-            for i in 0..<n { for f in a.groups.indices { raw[i] += Extended(a.levelParts[j][f][a.groups[f][i]]) } }
-            var mean: Extended = 0
-            for i in 0..<n { mean += Extended(fit.weight(i)) * raw[i] }
-            mean /= sw
-            means[j] = Double(mean)
-            base += b * mean
-            let g = grouping.groupOfTerm[design.assign[j]]
-            for i in 0..<n { effects[g][i] += b * (raw[i] - mean) }
-        }
-        for f in a.groups.indices {
-            let levelEffect = effectsOfLevels.effects[f]
-            var mean: Extended = 0
-            for i in 0..<n { mean += Extended(fit.weight(i)) * Extended(levelEffect[a.groups[f][i]]) }
-            mean /= sw
-            base += mean
-            let g = grouping.groupOfAbsorbed[f]
-            for i in 0..<n { effects[g][i] += Extended(levelEffect[a.groups[f][i]]) - mean }
-        }
-        return Decomposition(baseline: Double(base), effects: effects.map { $0.map { Double($0) } }, observed: a.response.map { Double($0) },
-                             fitted: fit.fitted, residuals: fit.residuals, grouping: grouping, columnMeans: means)
     }
 
     /// Rows outside the fit (coded by the fit's schema), decomposed with the fit's coefficients

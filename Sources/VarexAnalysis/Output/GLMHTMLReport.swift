@@ -93,21 +93,12 @@ public enum GLMHTMLReport {
                 + "\"residual\":\(JSONSummary.number(d.observed[i] - d.fitted[i])),\"observed\":\(JSONSummary.number(d.observed[i]))}"
         }.joined(separator: ",")
         data += "]}"
-        h += """
-            <section id=\"waterfall\"><h2>Waterfall</h2><p>On the response scale: from the baseline \
-            (the inverse link of the mean linear predictor, with the row's offset), each group's step \
-            as the groups join in the order given (a GLM's effects add on the link scale, so a step \
-            depends on that order), then observed − fitted, to the observed value. Green: justified; \
-            purple: unjustified.</p>\n
-            """
-        h += """
-            <label for=\"council\">Council: </label><select id=\"council\"></select>\n<div \
-            id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"></div>\n
-            """
-        h += """
-            <script type=\"application/json\" \
-            id=\"waterfall-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>\n</section>\n
-            """
+        h += HTMLReport.waterfallSection(data: data, intro: """
+            On the response scale: from the baseline (the inverse link of the mean linear predictor, \
+            with the row's offset), each group's step as the groups join in the order given (a GLM's \
+            effects add on the link scale, so a step depends on that order), then observed − fitted, \
+            to the observed value. Green: justified; purple: unjustified.
+            """)
         h += """
             <section id=\"table\"><h2>All \(esc(unit))</h2><p>Click a column heading to sort. Rows left \
             out of the fit give the reason in <em>note</em>.</p>\n

@@ -87,20 +87,11 @@ public enum HTMLReport {
                 + "\"residual\":\(JSONSummary.number(d.residuals[i])),\"observed\":\(JSONSummary.number(d.observed[i]))}"
         }.joined(separator: ",")
         data += "]}"
-        h += """
-            <section id=\"waterfall\"><h2>Waterfall</h2><p>From the baseline (the mean), each \
-            group's effect, then the unexplained residual, to the council's observed \
-            value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: justified; \
-            purple: unjustified.</p>\n
-            """
-        h += """
-            <label for=\"council\">Council: </label><select id=\"council\"></select>\n<div \
-            id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"></div>\n
-            """
-        h += """
-            <script type=\"application/json\" \
-            id=\"waterfall-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>\n</section>\n
-            """
+        h += waterfallSection(data: data, intro: """
+            From the baseline (the mean), each group's effect, then the unexplained residual, to the \
+            council's observed value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: \
+            justified; purple: unjustified.
+            """)
 
         h += """
             <section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left \
@@ -109,6 +100,20 @@ public enum HTMLReport {
         h += fullTable(table)
         h += "<script>\(script)</script>\n</body></html>\n"
         return h
+    }
+
+    /// The waterfall's section: the intro, the council list, the chart's place and its data
+    /// (JSON, with `</` escaped so the script element cannot end early).
+    static func waterfallSection(data: String, intro: String) -> String {
+        """
+        <section id=\"waterfall\"><h2>Waterfall</h2><p>\(intro)</p>
+        <label for=\"council\">Council: </label><select id=\"council\"></select>
+        <div id=\"waterfall-chart\" role=\"img\" aria-live=\"polite\"></div>
+        <script type=\"application/json\" \
+        id=\"waterfall-data\">\(data.split(separator: "</", omittingEmptySubsequences: false).joined(separator: "<\\/"))</script>
+        </section>
+
+        """
     }
 
     /// A column's title for readers: `unjustified_gbp` → "Unjustified (£)", `effect_need` →
