@@ -7,13 +7,8 @@ import Varex
 public enum GLMHTMLReport {
     /// The explain table with the rank-interval columns inserted before `note`.
     public static func table(_ a: GLMExplainAnalysis, bootstrap: RankBootstrap, level: Double, ten: Int = 10) -> OutputTable {
-        var cols = OutputTable.Columns()
-        for (name, values) in zip(RankTable.intervalNames(ten: ten), RankTable.columns(bootstrap: bootstrap, level: level, ten: ten)) {
-            var cells = [Cell](repeating: .empty, count: a.glm.data.ids.count)
-            for (i, r) in a.glm.fit.design.rows.enumerated() { cells[r] = values[i] }
-            cols.add(name, cells)
-        }
-        return a.output.inserting(cols)
+        a.output.inserting(RankTable.intervalColumns(bootstrap: bootstrap, rows: a.glm.fit.design.rows, rowCount: a.glm.data.ids.count,
+                                                     level: level, ten: ten))
     }
 
     public static func render(_ a: GLMExplainAnalysis, bootstrap: RankBootstrap, table: OutputTable,

@@ -6,13 +6,7 @@ public enum HTMLReport {
     /// The table the report shows (and `varex report --out` writes): the explain table with
     /// the bootstrap rank-interval columns inserted before `note`.
     public static func table(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, level: Double, ten: Int = 10) -> OutputTable {
-        var cols = OutputTable.Columns()
-        for (name, values) in zip(RankTable.intervalNames(ten: ten), RankTable.columns(bootstrap: bootstrap, level: level, ten: ten)) {
-            var cells = [Cell](repeating: .empty, count: a.ids.count)
-            for (i, r) in a.fit.design.rows.enumerated() { cells[r] = values[i] }
-            cols.add(name, cells)
-        }
-        return a.output.inserting(cols)
+        a.output.inserting(RankTable.intervalColumns(bootstrap: bootstrap, rows: a.fit.design.rows, rowCount: a.ids.count, level: level, ten: ten))
     }
 
     public static func render(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, table: OutputTable,

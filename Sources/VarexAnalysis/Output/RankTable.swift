@@ -33,6 +33,18 @@ public enum RankTable {
                                   leftOut: a.glm.fit.design.dropped)
     }
 
+    /// The interval columns over every input row (`rowCount`), filled at the fit's `rows` and
+    /// empty elsewhere: what a report's table inserts before `note`.
+    public static func intervalColumns(bootstrap: RankBootstrap, rows: [Int], rowCount: Int, level: Double, ten: Int) -> OutputTable.Columns {
+        var cols = OutputTable.Columns()
+        for (name, values) in zip(intervalNames(ten: ten), columns(bootstrap: bootstrap, level: level, ten: ten)) {
+            var cells = [Cell](repeating: .empty, count: rowCount)
+            for (i, r) in rows.enumerated() { cells[r] = values[i] }
+            cols.add(name, cells)
+        }
+        return cols
+    }
+
     /// The names of the interval columns.
     public static func intervalNames(ten: Int) -> [String] {
         ["median_rank", "rank_low", "rank_high", "p_top\(ten)", "p_bottom\(ten)"]
