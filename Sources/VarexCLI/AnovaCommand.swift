@@ -70,7 +70,7 @@ struct AnovaCommand: ParsableCommand {
             Console.error("varex: warning: models \(a + 1) and \(b + 1) are not nested (neither's terms contain the other's); the F test assumes they are")
         }
         var outputs: [(path: String, contents: String)] = []
-        if let json { outputs.append((json, AnovaText.json(c))) }
+        if let json { outputs.append((json, try AnovaText.json(c))) }
         if json != "-" { outputs.append(("-", AnovaText.render(c))) }
         try OutputFiles.write(outputs)
     }

@@ -11,6 +11,12 @@ enum Console {
         for w in summary.warnings { error("varex: warning: \(w)") }
     }
 
+    /// The rows `--exclude` and `--subset` left out, one line: how many, and why.
+    static func leftOut(_ loaded: DataInput.Loaded) {
+        guard !loaded.leftOut.isEmpty else { return }
+        error("varex: \(loaded.leftOut.count) of \(loaded.table.rowCount) rows left out (\(TextSummary.reasons(loaded.leftOutRows)))")
+    }
+
     /// Writes a line to standard error (clearing a progress line first).
     static func error(_ message: String) {
         clearProgress()

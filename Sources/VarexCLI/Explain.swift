@@ -119,9 +119,9 @@ struct Explain: ParsableCommand {
             for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
             var outputs: [(path: String, contents: String)] = []
             if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
-            if let json { outputs.append((json, GLMSummary.explainJSON(a))) }
+            if let json { outputs.append((json, try GLMSummary.explainJSON(a))) }
             if !outputs.contains(where: { $0.path == "-" }) {
-                outputs.append(("-", format == .json ? GLMSummary.explainJSON(a) : GLMSummary.explainText(a, source: a.glm.data.table.source, top: top)))
+                outputs.append(("-", format == .json ? try GLMSummary.explainJSON(a) : GLMSummary.explainText(a, source: a.glm.data.table.source, top: top)))
             }
             var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
             if let xlsx { files.insert((xlsx, try GLMSummary.explainWorkbook(a)), at: 0) }
@@ -161,9 +161,9 @@ enum PanelReport {
         var outputs: [(path: String, contents: String)] = []
         if let out { outputs.append((out, CSVWriter.render(a.rowsTable(), dialect: dialect))) }
         if let persistent { outputs.append((persistent, CSVWriter.render(a.unitsTable(), dialect: dialect))) }
-        if let json { outputs.append((json, PanelSummary.json(a))) }
+        if let json { outputs.append((json, try PanelSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == .json ? PanelSummary.json(a) : PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit)))
+            outputs.append(("-", format == .json ? try PanelSummary.json(a) : PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit)))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
         if let xlsx { files.insert((xlsx, try PanelSummary.workbook(a, unit: unit)), at: 0) }
@@ -184,9 +184,9 @@ enum ExplainReport {
         }
         var outputs = extra
         if let out { outputs.append((out, CSVWriter.render(a.output, dialect: dialect))) }
-        if let json { outputs.append((json, ExplainSummary.json(a))) }
+        if let json { outputs.append((json, try ExplainSummary.json(a))) }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == .json ? ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
+            outputs.append(("-", format == .json ? try ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
         if let xlsx { files.insert((xlsx, try workbook(a, table: a.output)), at: 0) }

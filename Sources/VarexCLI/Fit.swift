@@ -139,7 +139,7 @@ enum MixedReport {
         if let model { extra.append(model) }
         try ModelReport.write(summary: MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level), data: a.data,
                               dropped: a.fit.design.fixed.dropped, warnings: a.warnings, residualTable: a.residuals,
-                              json: { MixedSummary.json(a) }, text: { MixedSummary.text(a, source: a.data.table.source) },
+                              json: { try MixedSummary.json(a) }, text: { MixedSummary.text(a, source: a.data.table.source) },
                               format: format, residuals: residuals, jsonPath: json, xlsx: xlsx, extra: extra, dialect: dialect)
     }
 }
@@ -150,7 +150,7 @@ enum MixedReport {
 /// (markdown and CSV from the shared keys).
 enum ModelReport {
     static func write(summary m: ModelJSON, data: ModelData, dropped: [DroppedRow], warnings: [String],
-                      residualTable: () throws -> OutputTable, json: () -> String, text: () -> String, format: SummaryFormat,
+                      residualTable: () throws -> OutputTable, json: () throws -> String, text: () -> String, format: SummaryFormat,
                       residuals: String?, jsonPath: String?, xlsx: String?, extra: [(path: String, contents: String)],
                       dialect: CSVWriter.Dialect) throws {
         for r in data.joinReports { if let message = r.message { Console.error("varex: \(message)") } }
@@ -161,11 +161,11 @@ enum ModelReport {
         let table = residuals != nil || xlsx != nil ? try residualTable() : nil
         var outputs: [(path: String, contents: String)] = []
         if let residuals, let table { outputs.append((residuals, CSVWriter.render(table, dialect: dialect))) }
-        if let jsonPath { outputs.append((jsonPath, json())) }
+        if let jsonPath { outputs.append((jsonPath, try json())) }
         outputs += extra
         if !outputs.contains(where: { $0.path == "-" }) {
             switch format {
-            case .json: outputs.append(("-", json()))
+            case .json: outputs.append(("-", try json()))
             case .markdown: outputs.append(("-", MarkdownSummary.render(m)))
             case .csv: outputs.append(("-", CSVWriter.render(m.coefficientTable, dialect: dialect)))
             case .text: outputs.append(("-", text()))
@@ -238,14 +238,14 @@ enum StreamReport {
                 try emit(out)
             }))
         }
-        if let json { files.append((json, .bytes(Array(JSONSummary.render(s, kind: .streamed).utf8)))) }
+        if let json { files.append((json, .bytes(Array(try JSONSummary.render(s, kind: .streamed).utf8)))) }
         if residuals != "-" && json != "-" {
             let source = request.dataPath
             let text: String
             switch format {
             case .markdown: text = MarkdownSummary.render(s)
             case .csv: text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
-            case .json: text = JSONSummary.render(s, kind: .streamed)
+            case .json: text = try JSONSummary.render(s, kind: .streamed)
             case .text: text = TextSummary.render(s, source: source) + "Read in \(fit.blocks) blocks (--stream).\n"
             }
             files.append(("-", .bytes(Array(text.utf8))))
@@ -280,7 +280,7 @@ enum FitReport {
         let written = rows == nil ? nil : try dfbetas.columns(of: analysis.fit).count
         let leftOut = dfbetas == .automatic ? written.flatMap { DFBetasChoice.leftOutLine(written: $0, of: analysis.fit.terms.count) } : nil
         if let leftOut { Console.error("varex: \(leftOut)") }
-        if let json { outputs.append((json, JSONSummary.render(s))) }
+        if let json { outputs.append((json, try JSONSummary.render(s))) }
         if let model { outputs.append((model.path, model.json)) }
         let stdoutTaken = residuals == "-" || outputs.contains { $0.path == "-" }
         if !stdoutTaken {
@@ -288,7 +288,7 @@ enum FitReport {
             switch format {
             case .markdown: text = MarkdownSummary.render(s)
             case .csv: text = CSVWriter.render(CoefficientTable.make(s), dialect: dialect)
-            case .json: text = JSONSummary.render(s)
+            case .json: text = try JSONSummary.render(s)
             case .text: text = TextSummary.render(s, source: source) + (leftOut.map { "\n" + $0 + "\n" } ?? "")
             }
             outputs.append(("-", text))
@@ -310,7 +310,7 @@ enum GLMReport {
     static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect,
                       xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
         try ModelReport.write(summary: GLMSummary.common(a), data: a.data, dropped: a.fit.design.dropped, warnings: a.fit.warnings,
-                              residualTable: a.residuals, json: { GLMSummary.json(a) },
+                              residualTable: a.residuals, json: { try GLMSummary.json(a) },
                               text: { GLMSummary.text(a, source: a.data.table.source) }, format: format, residuals: residuals,
                               jsonPath: json, xlsx: xlsx, extra: model.map { [$0] } ?? [], dialect: dialect)
     }

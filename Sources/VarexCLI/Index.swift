@@ -62,6 +62,7 @@ struct Index: ParsableCommand {
     @Option(help: "Seed of the random weights.")
     var seed: UInt64 = 1
 
+    @OptionGroup var selection: RowSelectionOptions
     @Option(help: "Write the CSV here (default: stdout).")
     var out: String = "-"
 
@@ -73,12 +74,13 @@ struct Index: ParsableCommand {
             guard let (name, v) = NameValue.positiveNumber(w) else { throw ExplainError.invalidWeight(w) }
             weights[name] = v
         }
-        let loaded = try DataInput(path: data, joins: join, id: id).read()
+        let loaded = try DataInput(path: data, joins: join, id: id, exclude: selection.exclude, subset: selection.subset).read()
         for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
-        let table = loaded.table
+        Console.leftOut(loaded)
+        let table = loaded.keptTable
         let measures = try measure.map(Measure.parse)
         let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method, minimumMeasures: minMeasures)
-        let ids = loaded.ids
+        let ids = loaded.keptIDs
         let notes = index.notes.filter { !$0.isEmpty }.count
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
         let labels = try label.map { Array(try table.column($0).cells) }
@@ -88,6 +90,7 @@ struct Index: ParsableCommand {
             result = result.inserting(SensitivityTable.index(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
                                                             draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures)))
         }
+        result = result.restoring(loaded, labels: try label.map { Array(try loaded.table.column($0).cells) })
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }
 }

@@ -40,15 +40,17 @@ struct PeersCommand: ParsableCommand {
     var id: String
     @Option(help: "A column to show beside the id.")
     var label: String?
+    @OptionGroup var selection: RowSelectionOptions
     @Option(help: "Write the CSV here (default: stdout).")
     var out: String = "-"
 
     func run() throws {
         guard (neighbours == nil) != by.isEmpty else { throw ValidationError("give --by variables or --neighbours FILE, not both") }
         guard peers >= 1 else { throw ValidationError("--peers must be at least 1") }
-        let loaded = try DataInput(path: data, joins: join, id: id).read()
+        let loaded = try DataInput(path: data, joins: join, id: id, exclude: selection.exclude, subset: selection.subset).read()
         for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
-        let table = loaded.table, ids = loaded.ids
+        Console.leftOut(loaded)
+        let table = loaded.keptTable, ids = loaded.keptIDs
         var weights: [String: Double] = [:]
         for w in byWeight {
             guard let (name, v) = NameValue.positiveNumber(w) else { throw ValidationError("--by-weight \(w): write it as VAR=positive number") }
@@ -62,6 +64,8 @@ struct PeersCommand: ParsableCommand {
         }
         let values = (0..<table.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
         let labels = try label.map { Array(try table.column($0).cells) }
-        try OutputFiles.write([(out, CSVWriter.render(groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label), dialect: csv.dialect()))])
+        let all = try label.map { Array(try loaded.table.column($0).cells) }
+        let result = groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label).restoring(loaded, labels: all)
+        try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }
 }

@@ -130,4 +130,39 @@ struct CompareSubsetTests {
                                    "--exclude", "NOPE"])
         #expect(unknown.status != 0 && unknown.stderr.contains("NOPE"), "\(unknown.stderr)")
     }
+
+    /// `peers` and `index` with `--subset` and `--exclude`: the kept rows' results equal the same
+    /// command on a file holding only those rows (written here, by hand), so the left-out
+    /// councils neither serve as peers nor move the z-scores; every left-out row is still in the
+    /// table, in its place, with its id, label and the reason.
+    @Test func peersAndIndexOnASubsetEqualTheFileFilteredByHand() throws {
+        let dir = try CLI.temporaryDirectory()
+        let councils = try CSVReader.read(path: CLI.fixture("councils/asc_2018_19.csv"))
+        let col = { (name: String) in councils.header.firstIndex(of: name)! }
+        let kept = councils.rows.filter { $0[col("council_type")] != "London Borough" && $0[col("code")] != "E06000002" }
+        #expect(kept.count == 152 - 33 - 1)
+        func quote(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        let hand = try CLI.write(([councils.header] + kept).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n",
+                                 named: "kept.csv", in: dir)
+        let lines: [[String]] = [
+            ["peers", "--id", "code", "--label", "name", "--value", "ascof_1a", "--by", "imd_score", "--by", "pop_65p", "--peers", "5"],
+            ["index", "--id", "code", "--label", "name", "--measure", "ascof_1a:+", "--measure", "ascof_3a:+", "--normalise", "z"],
+        ]
+        for line in lines {
+            let subset = try CLI.run([line[0], CLI.fixture("councils/asc_2018_19.csv")] + line.dropFirst()
+                                     + ["--subset", "council_type != \"London Borough\"", "--exclude", "E06000002", "--out", "-"])
+            let byHand = try CLI.run([line[0], hand] + line.dropFirst() + ["--out", "-"])
+            #expect(subset.status == 0 && byHand.status == 0, "\(line[0]): \(subset.stderr)\(byHand.stderr)")
+            #expect(subset.stderr.contains("34 of 152 rows left out (outside the subset: 33; excluded: 1)"), "\(subset.stderr)")
+            let a = try CSVReader.parse(Array(subset.stdout.utf8), file: "a.csv"), b = try CSVReader.parse(Array(byHand.stdout.utf8), file: "b.csv")
+            #expect(a.header == b.header && a.rows.count == 152 && b.rows.count == 118)
+            let note = a.header.firstIndex(of: "note")!
+            let left = a.rows.filter { $0[note].hasPrefix("left out: ") }
+            #expect(left.count == 34)
+            #expect(left.first { $0[0] == "E06000002" }.map { [$0[1], $0[note]] } == ["Middlesbrough", "left out: excluded"])
+            #expect(left.allSatisfy { $0[2..<note].allSatisfy(\.isEmpty) })
+            #expect(a.rows.map { $0[0] } == councils.rows.map { $0[col("code")] }, "every row in its place")
+            #expect(a.rows.filter { !$0[note].hasPrefix("left out: ") } == b.rows, "\(line[0]): the kept rows differ from the file filtered by hand")
+        }
+    }
 }

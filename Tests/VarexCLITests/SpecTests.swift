@@ -72,6 +72,28 @@ struct SpecTests {
         #expect(r.stderr.contains("not produced by the re-run: \(dir)/fixture/old-ranks.csv"), "\(r.stderr)")
     }
 
+    /// The JSON files compare as trees: the bundled fixture was written with its keys in the
+    /// order they were declared, the re-run sorts them, and it verifies (above); a flipped
+    /// boolean, a changed number inside `fit` and a key the re-run lacks are each named.
+    @Test func jsonComparesByKeyNotByPosition() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: dir + "/fixture")
+        let path = dir + "/fixture/explain.json"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"justified\": true") && text.contains("\"r_squared\": 0.39558"), "the fixture's format")
+        text = text.replacingOccurrences(of: "\"justified\": true", with: "\"justified\": false")
+        text = text.replacingOccurrences(of: "\"r_squared\": 0.39558", with: "\"r_squared\": 0.49558")
+        text = text.replacingOccurrences(of: "\"smearing_factor\"", with: "\"retired_key\"")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["verify", CLI.fixture("specs/council-explain.yaml"), "--fixture", dir + "/fixture"])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(lines.contains { $0.starts(with: ["explain.json", "need", "justified", "false", "true", "text"]) }, "\(r.stderr)")
+        #expect(lines.contains { $0.starts(with: ["explain.json", "(summary)", "r_squared"]) }, "\(r.stderr)")
+        #expect(lines.contains { $0.starts(with: ["explain.json", "(summary)", "retired_key"]) && $0.contains("(missing)") }, "\(r.stderr)")
+        #expect(lines.contains { $0.starts(with: ["explain.json", "(summary)", "smearing_factor", "(missing)"]) }, "\(r.stderr)")
+    }
+
     struct BadSpec: CustomTestStringConvertible, Sendable {
         let name: String
         let yaml: String
@@ -143,8 +165,10 @@ struct SpecTests {
         let fromSpec = try CLI.run(["fit", "--spec", Self.spec, "--format", "json"])
         let overridden = try CLI.run(["fit", "--spec", Self.spec, "--se", "classical", "--format", "json"])
         #expect(fromSpec.status == 0 && overridden.status == 0, "\(fromSpec.stderr)")
-        #expect(fromSpec.stdout.contains("\"covariance\": \"HC3\"") && overridden.stdout.contains("\"covariance\": \"classical\""))
-        #expect(fromSpec.stdout.contains("\"n_dropped\": 2"), "the spec's exclusions apply to fit too")
+        let spec = try JSONSerialization.jsonObject(with: Data(fromSpec.stdout.utf8)) as! [String: Any]
+        let flags = try JSONSerialization.jsonObject(with: Data(overridden.stdout.utf8)) as! [String: Any]
+        #expect(spec["covariance"] as? String == "HC3" && flags["covariance"] as? String == "classical")
+        #expect(spec["n_dropped"] as? Int == 2, "the spec's exclusions apply to fit too")
     }
 
     @Test func initWritesAStarterSpecThatRuns() throws {
@@ -213,7 +237,8 @@ struct ModelKindSpecTests {
         let snap = try CLI.run(["snapshot", spec, "--out", dir + "/fixture"])
         #expect(snap.status == 0, "\(snap.stderr)")
         let summary = try String(contentsOfFile: dir + "/fixture/summary.json", encoding: .utf8)
-        #expect(summary.contains("\"kind\": \"glm\""), "the snapshot is the GLM's")
+        #expect((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["kind"] as? String == "glm",
+                "the snapshot is the GLM's")
         let verify = try CLI.run(["verify", spec, "--fixture", dir + "/fixture"])
         #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(verify.stdout)\(verify.stderr)")
         // A changed family is a different analysis: verify fails.
@@ -232,7 +257,7 @@ struct ModelKindSpecTests {
         let snap = try CLI.run(["snapshot", spec, "--out", dir + "/fixture"])
         #expect(snap.status == 0, "\(snap.stderr)")
         let summary = try String(contentsOfFile: dir + "/fixture/summary.json", encoding: .utf8)
-        #expect(summary.contains("\"kind\": \"mixed\""))
+        #expect((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["kind"] as? String == "mixed")
         let verify = try CLI.run(["verify", spec, "--fixture", dir + "/fixture"])
         #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(verify.stdout)\(verify.stderr)")
     }

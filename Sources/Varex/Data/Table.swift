@@ -123,6 +123,9 @@ public struct Table: Sendable {
     /// The number of data rows before this table's first (nonzero for a block of a file read in
     /// blocks, so messages name the row of the file).
     public var firstRow = 0
+    /// Each row's 0-based row of the file, when the table is a selection of another's rows
+    /// (``selecting(rows:)``); nil when rows follow on from `firstRow`.
+    public var fileRows: [Int]? = nil
 
     /// Number of data rows.
     public var rowCount: Int { lines.count }
@@ -154,7 +157,7 @@ public struct Table: Sendable {
 
     /// The location of a cell, for messages.
     public func location(row: Int, column: String) -> CellLocation {
-        CellLocation(file: source, row: firstRow + row + 1, line: lines[row], column: column)
+        CellLocation(file: source, row: (fileRows?[row] ?? firstRow + row) + 1, line: lines[row], column: column)
     }
 
     /// The column name closest to `name` by edit distance (ignoring case), if reasonably close.

@@ -51,7 +51,11 @@ extension StreamingFit {
             for (d, groups) in sums.enumerated() where groups.count < 2 {
                 throw ModelError.oneCluster(column: clusters[min(d, clusters.count - 1)], rows: n)
             }
-            meat = Sandwich.clusteredMeat(type, dimensions: sums.enumerated().map { d, groups in (d == 2 ? -1 : 1, Array(groups.values)) },
+            // In the clusters' sorted order: a Dictionary's order changes from run to run, and
+            // with it the last bits of the sum.
+            meat = Sandwich.clusteredMeat(type, dimensions: sums.enumerated().map { d, groups in
+                                              (d == 2 ? -1 : 1, groups.sorted { $0.key < $1.key }.map(\.value))
+                                          },
                                           k: k, n: n, parameters: k)
         }
         let v = try unscaledCovariance.multiplied(by: meat)

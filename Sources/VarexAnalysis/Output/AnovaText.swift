@@ -41,13 +41,16 @@ public enum AnovaText {
         return o
     }
 
-    /// The rows as a JSON array: `term, df, sum_sq, mean_sq, f, p_value` (null where undefined).
-    public static func json(_ table: AnovaTable) -> String {
-        "[" + table.rows.map { r in
-            "{\"term\": \(JSONSummary.string(r.term)), \"df\": \(r.df), \"sum_sq\": \(JSONSummary.number(r.sumOfSquares ?? .nan)), "
-                + "\"mean_sq\": \(JSONSummary.number(r.meanSquare ?? .nan)), \"f\": \(JSONSummary.number(r.f ?? .nan)), "
-                + "\"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
-        }.joined(separator: ", ") + "]"
+    /// An ANOVA row in JSON: `term, df, sum_sq, mean_sq, f, p_value` (null where undefined).
+    struct Row: Encodable, Sendable {
+        let term: String
+        let df: Int
+        let sumSq, meanSq, f, pValue: JSONNumber
+    }
+
+    static func rows(_ table: AnovaTable) -> [Row] {
+        table.rows.map { Row(term: $0.term, df: $0.df, sumSq: JSONNumber($0.sumOfSquares), meanSq: JSONNumber($0.meanSquare), f: JSONNumber($0.f),
+                             pValue: JSONNumber($0.pValue)) }
     }
 }
 
@@ -72,17 +75,30 @@ extension AnovaText {
         return o
     }
 
-    public static func json(_ c: ComparisonAnalysis) -> String {
-        if let l = c.likelihood { return json(l, formulas: c.formulas) }
-        var o = "{\n  \"models\": [" + c.formulas.map(JSONSummary.string).joined(separator: ", ") + "],\n"
-        if let g = c.glm { o += "  \"family\": \(JSONSummary.string(g.family.rawValue)), \"link\": \(JSONSummary.string(g.link.rawValue)),\n" }
-        o += "  \"test\": \(JSONSummary.string(c.comparison.test.rawValue)),\n  \"rows\": [\n"
-        o += c.comparison.rows.map { r in
-            "    {\"res_df\": \(r.dfResidual), \"rss\": \(JSONSummary.number(r.rss)), \"df\": \(r.df.map(String.init) ?? "null"), "
-                + "\"sum_sq\": \(JSONSummary.number(r.sumOfSquares ?? .nan)), \"f\": \(JSONSummary.number(r.f ?? .nan)), "
-                + "\"statistic\": \(JSONSummary.number(r.f ?? .nan)), \"p_value\": \(JSONSummary.number(r.pValue ?? .nan))}"
-        }.joined(separator: ",\n")
-        return o + "\n  ]\n}\n"
+    /// A comparison of nested models by F, χ² or likelihood ratio (the `comparison` schema).
+    struct Comparison: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            let resDf: Int
+            let rss: JSONNumber
+            let df: JSONNullable<Int>
+            let sumSq, f, statistic, pValue: JSONNumber
+        }
+        let models: [String]
+        let family, link: String?
+        let test: String
+        let rows: [Row]
+    }
+
+    /// The comparison as JSON: `models`, `family` and `link` for GLMs, `test`, `rows` (each
+    /// `res_df, rss, df, sum_sq, f, statistic, p_value`); lme4's likelihood-ratio table has
+    /// its own rows.
+    public static func json(_ c: ComparisonAnalysis) throws -> String {
+        if let l = c.likelihood { return try JSONOutput.text(likelihood(l, formulas: c.formulas)) }
+        return try JSONOutput.text(Comparison(models: c.formulas, family: c.glm?.family.rawValue, link: c.glm?.link.rawValue,
+                                              test: c.comparison.test.rawValue, rows: c.comparison.rows.map { r in
+            .init(resDf: r.dfResidual, rss: JSONNumber(r.rss), df: JSONNullable(r.df), sumSq: JSONNumber(r.sumOfSquares), f: JSONNumber(r.f),
+                  statistic: JSONNumber(r.f), pValue: JSONNumber(r.pValue))
+        }))
     }
 
     /// lme4's `anova(m1, m2, ...)`: the models by their number of parameters, refitted by ML.
@@ -101,18 +117,26 @@ extension AnovaText {
         return o
     }
 
+    /// lme4's likelihood-ratio table in JSON.
+    struct LikelihoodRatio: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            let model, npar: Int
+            let aic, bic, logLikelihood, deviance, statistic: JSONNumber
+            let df: JSONNullable<Int>
+            let pValue: JSONNumber
+        }
+        let models: [String]
+        let test: String
+        let rows: [Row]
+    }
+
     /// The likelihood-ratio table as JSON: `models` (in the table's order), `test` (LRT),
     /// `rows` (each `model, npar, aic, bic, log_likelihood, deviance, statistic, df, p_value`).
-    static func json(_ l: LikelihoodRatioComparison, formulas: [String]) -> String {
-        let n = JSONSummary.number
-        var o = "{\n  \"models\": [" + l.rows.map { JSONSummary.string(formulas[$0.model]) }.joined(separator: ", ") + "],\n"
-        o += "  \"test\": \"LRT\",\n  \"rows\": [\n"
-        o += l.rows.map { r in
-            "    {\"model\": \(r.model + 1), \"npar\": \(r.parameters), \"aic\": \(n(r.aic)), \"bic\": \(n(r.bic)), "
-                + "\"log_likelihood\": \(n(r.logLikelihood)), \"deviance\": \(n(r.deviance)), \"statistic\": \(n(r.chiSquare ?? .nan)), "
-                + "\"df\": \(r.df.map(String.init) ?? "null"), \"p_value\": \(n(r.pValue ?? .nan))}"
-        }.joined(separator: ",\n")
-        return o + "\n  ]\n}\n"
+    static func likelihood(_ l: LikelihoodRatioComparison, formulas: [String]) -> LikelihoodRatio {
+        LikelihoodRatio(models: l.rows.map { formulas[$0.model] }, test: "LRT", rows: l.rows.map { r in
+            .init(model: r.model + 1, npar: r.parameters, aic: JSONNumber(r.aic), bic: JSONNumber(r.bic), logLikelihood: JSONNumber(r.logLikelihood),
+                  deviance: JSONNumber(r.deviance), statistic: JSONNumber(r.chiSquare), df: JSONNullable(r.df), pValue: JSONNumber(r.pValue))
+        })
     }
 
     /// lmerTest's `anova(fit)`, as it prints it.
@@ -129,11 +153,22 @@ extension AnovaText {
 
     /// lmerTest's F table as JSON: `type` (III, equal to II for these terms), `method`
     /// (Satterthwaite), `rows` (each `term, sum_sq, mean_sq, num_df, den_df, f, p_value`).
-    static func json(_ t: MixedFTable) -> String {
-        let n = JSONSummary.number, s = JSONSummary.string
-        return "{\"type\": \"III\", \"method\": \"Satterthwaite\", \"rows\": [" + t.rows.map { r in
-            "{\"term\": \(s(r.term)), \"sum_sq\": \(n(r.sumOfSquares)), \"mean_sq\": \(n(r.meanSquare)), \"num_df\": \(r.numeratorDF), "
-                + "\"den_df\": \(n(r.denominatorDF)), \"f\": \(n(r.f)), \"p_value\": \(n(r.pValue))}"
-        }.joined(separator: ", ") + "]}"
+    struct MixedF: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            let term: String
+            let sumSq, meanSq: JSONNumber
+            let numDf: Int
+            let denDf, f, pValue: JSONNumber
+        }
+        let type: String
+        let method: String
+        let rows: [Row]
+    }
+
+    static func mixedF(_ t: MixedFTable) -> MixedF {
+        MixedF(type: "III", method: "Satterthwaite", rows: t.rows.map { r in
+            .init(term: r.term, sumSq: JSONNumber(r.sumOfSquares), meanSq: JSONNumber(r.meanSquare), numDf: r.numeratorDF,
+                  denDf: JSONNumber(r.denominatorDF), f: JSONNumber(r.f), pValue: JSONNumber(r.pValue))
+        })
     }
 }

@@ -33,15 +33,20 @@ extension AnovaText {
         return o
     }
 
-    /// The rows as a JSON array: `term, df, deviance, resid_df, resid_dev, statistic, p_value`
-    /// (null where undefined; the `NULL` row first in the sequential table).
-    public static func json(_ table: DevianceTable) -> String {
-        let n = { (x: Double?) in JSONSummary.number(x ?? .nan) }
-        let i = { (x: Int?) in x.map(String.init) ?? "null" }
-        return "[" + table.rows.map { r in
-            "{\"term\": \(JSONSummary.string(r.term)), \"df\": \(i(r.df)), \"deviance\": \(n(r.deviance)), "
-                + "\"resid_df\": \(i(r.residualDF)), \"resid_dev\": \(n(r.residualDeviance)), \"statistic\": \(n(r.statistic)), "
-                + "\"p_value\": \(n(r.pValue))}"
-        }.joined(separator: ", ") + "]"
+    /// An analysis-of-deviance row in JSON: `term, df, deviance, resid_df, resid_dev,
+    /// statistic, p_value` (null where undefined; the `NULL` row first in the sequential table).
+    struct DevianceRow: Encodable, Sendable {
+        let term: String
+        let df: JSONNullable<Int>
+        let deviance: JSONNumber
+        let residDf: JSONNullable<Int>
+        let residDev, statistic, pValue: JSONNumber
+    }
+
+    static func rows(_ table: DevianceTable) -> [DevianceRow] {
+        table.rows.map { r in
+            DevianceRow(term: r.term, df: JSONNullable(r.df), deviance: JSONNumber(r.deviance), residDf: JSONNullable(r.residualDF),
+                residDev: JSONNumber(r.residualDeviance), statistic: JSONNumber(r.statistic), pValue: JSONNumber(r.pValue))
+        }
     }
 }

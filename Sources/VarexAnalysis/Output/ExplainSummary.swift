@@ -77,36 +77,54 @@ public enum ExplainSummary {
         return o
     }
 
+    /// An explanation in JSON: `fit` (as `varex fit --json`), `response_scale` (identity or
+    /// log, with `log_base`), `smearing_factor`, `baseline`, `groups` (each `name, justified,
+    /// terms, share, wald_f, wald_df1, wald_df2, wald_p_value`), `unexplained_share`,
+    /// `subset_r_squared` (each `groups, r_squared`), `scale`, and the unjustified totals.
+    struct Explanation: Encodable, Sendable {
+        struct Group: Encodable, Sendable {
+            let name: String
+            let justified: Bool
+            let terms: [String]
+            let share, waldF: JSONNumber
+            let waldDf1, waldDf2: Int
+            let waldPValue: JSONNumber
+        }
+        struct Subset: Encodable, Sendable {
+            let groups: [String]
+            let rSquared: JSONNumber
+        }
+        let fit: JSONMerged<ModelJSON, JSONSummary.Linear>
+        let responseScale: String
+        let logBase: JSONNumber?
+        let smearingFactor, baseline: JSONNumber
+        let groups: [Group]
+        let unexplainedShare: JSONNumber
+        let subsetRSquared: [Subset]
+        let scale: JSONNullable<String>
+        let unjustifiedPositiveTotal, unjustifiedNegativeTotal: JSONNumber
+    }
+
     /// The JSON summary: the fit (same keys as `varex fit --json`) and the explanation.
-    public static func json(_ a: ExplainAnalysis) -> String {
+    public static func json(_ a: ExplainAnalysis) throws -> String {
         let groups = a.decomposition.grouping.groups
-        var o = "{\n  \"fit\": " + JSONSummary.render(a.summary).trimmingNewlines.replacingNewlines(with: "\n  ") + ",\n"
-        switch a.responseScale {
-        case .identity: o += "  \"response_scale\": \"identity\",\n  \"smearing_factor\": null,\n"
-        case let .logarithm(base):
-            o += "  \"response_scale\": \"log\",\n  \"log_base\": \(JSONSummary.number(base)),\n"
-            o += "  \"smearing_factor\": \(JSONSummary.number(a.retransformed!.smearing)),\n"
-        }
-        o += "  \"baseline\": \(JSONSummary.number(a.retransformed?.baseline ?? a.decomposition.baseline)),\n"
-        o += "  \"groups\": [\n" + groups.enumerated().map { g, group in
-            "    {\"name\": \(JSONSummary.string(group.name)), \"justified\": \(group.justified), \"terms\": ["
-                + group.terms.map(JSONSummary.string).joined(separator: ", ") + "], \"share\": \(JSONSummary.number(a.shares.shares[g])), "
-                + "\"wald_f\": \(JSONSummary.number(a.groupTests[g].statistic)), \"wald_df1\": \(a.groupTests[g].df1), "
-                + "\"wald_df2\": \(a.groupTests[g].df2), \"wald_p_value\": \(JSONSummary.number(a.groupTests[g].pValue))}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        o += "  \"unexplained_share\": \(JSONSummary.number(a.shares.unexplained)),\n"
-        o += "  \"subset_r_squared\": [\n" + a.shares.subsetRSquared.indices.map { s in
-            let names = groups.indices.filter { s & (1 << $0) != 0 }.map { JSONSummary.string(groups[$0].name) }
-            return "    {\"groups\": [\(names.joined(separator: ", "))], \"r_squared\": \(JSONSummary.number(a.shares.subsetRSquared[s]))}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        o += "  \"scale\": \(a.request.scale.map(JSONSummary.string) ?? "null"),\n"
-        if let t = a.unjustifiedTotals {
-            o += "  \"unjustified_positive_total\": \(JSONSummary.number(t.positive)),\n"
-            o += "  \"unjustified_negative_total\": \(JSONSummary.number(t.negative))\n"
-        } else {
-            o += "  \"unjustified_positive_total\": null,\n  \"unjustified_negative_total\": null\n"
-        }
-        return o + "}\n"
+        var logBase: JSONNumber? = nil
+        if case let .logarithm(base) = a.responseScale { logBase = JSONNumber(base) }
+        let doc = Explanation(
+            fit: JSONSummary.document(a.summary), responseScale: logBase == nil ? "identity" : "log", logBase: logBase,
+            smearingFactor: JSONNumber(a.retransformed?.smearing), baseline: JSONNumber(a.retransformed?.baseline ?? a.decomposition.baseline),
+            groups: groups.enumerated().map { g, group in
+                let t = a.groupTests[g]
+                return .init(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
+                             waldF: JSONNumber(t.statistic), waldDf1: t.df1, waldDf2: t.df2, waldPValue: JSONNumber(t.pValue))
+            },
+            unexplainedShare: JSONNumber(a.shares.unexplained),
+            subsetRSquared: a.shares.subsetRSquared.indices.map { k in
+                .init(groups: groups.indices.filter { k & (1 << $0) != 0 }.map { groups[$0].name }, rSquared: JSONNumber(a.shares.subsetRSquared[k]))
+            },
+            scale: JSONNullable(a.request.scale), unjustifiedPositiveTotal: JSONNumber(a.unjustifiedTotals?.positive),
+            unjustifiedNegativeTotal: JSONNumber(a.unjustifiedTotals?.negative))
+        return try JSONOutput.text(doc)
     }
 }
 

@@ -39,27 +39,40 @@ public enum GLMSummary {
         return o
     }
 
+    /// A GLM's own keys.
+    struct GLM: Encodable, Sendable {
+        struct Anova: Encodable, Sendable {
+            let sequential, typeII: [AnovaText.DevianceRow]
+            let test: String
+            let dispersion: JSONNumber
+        }
+        let family, link, test: String
+        let rank, dfNull: Int
+        let nullDeviance, pearsonChi2, dispersion: JSONNumber
+        let iterations: Int
+        let converged: Bool
+        let clusters: [JSONSummary.Linear.Cluster]?
+        let testDf: Int?
+        let anova: Anova?
+    }
+
     /// The JSON summary: the keys every model shares (``ModelJSON``, `kind` glm; each
     /// coefficient's `df` null for a z test), then `family, link, test` (z or t), `rank,
     /// df_null, null_deviance, pearson_chi2, dispersion, iterations, converged`, `clusters` (and
     /// `test_df`) when clustered, and `anova` with `--anova`. Undefined numbers are null.
-    public static func json(_ a: GLMAnalysis) -> String {
+    public static func json(_ a: GLMAnalysis) throws -> String { try JSONOutput.text(document(a)) }
+
+    static func document(_ a: GLMAnalysis) -> JSONMerged<ModelJSON, GLM> {
         let f = a.fit
-        let n = JSONSummary.number, s = JSONSummary.string
-        var o = "{\n" + common(a).members + ",\n"
-        o += "  \"family\": \(s(f.family.rawValue)),\n  \"link\": \(s(f.link.rawValue)),\n  \"test\": \(s(f.family.usesZ ? "z" : "t")),\n"
-        o += "  \"rank\": \(f.rank),\n  \"df_null\": \(f.dfNull),\n  \"null_deviance\": \(n(f.nullDeviance)),\n"
-        o += "  \"pearson_chi2\": \(n(f.pearsonChiSquare)),\n"
-        o += "  \"dispersion\": \(n(f.dispersion)),\n  \"iterations\": \(f.iterations),\n  \"converged\": \(f.converged)"
-        if !a.clusters.isEmpty {
-            o += ",\n  \"clusters\": [" + a.clusters.map { "{\"column\": \(s($0.name)), \"count\": \($0.count)}" }.joined(separator: ", ") + "]"
-            if !f.family.usesZ { o += ",\n  \"test_df\": \(f.testDegreesOfFreedom(a.covariance))" }
-        }
-        if let tables = a.anova {
-            o += ",\n  \"anova\": {\"sequential\": \(AnovaText.json(tables.sequential)),\n    \"type_ii\": \(AnovaText.json(tables.typeII)), "
-                + "\"test\": \(s(tables.sequential.test.rawValue)), \"dispersion\": \(n(tables.sequential.dispersion))}"
-        }
-        return o + "\n}\n"
+        let clustered = !a.clusters.isEmpty
+        let own = GLM(family: f.family.rawValue, link: f.link.rawValue, test: f.family.usesZ ? "z" : "t", rank: f.rank, dfNull: f.dfNull,
+                      nullDeviance: JSONNumber(f.nullDeviance), pearsonChi2: JSONNumber(f.pearsonChiSquare), dispersion: JSONNumber(f.dispersion),
+                      iterations: f.iterations, converged: f.converged,
+                      clusters: clustered ? a.clusters.map { .init(column: $0.name, count: $0.count) } : nil,
+                      testDf: clustered && !f.family.usesZ ? f.testDegreesOfFreedom(a.covariance) : nil,
+                      anova: a.anova.map { .init(sequential: AnovaText.rows($0.sequential), typeII: AnovaText.rows($0.typeII),
+                                                 test: $0.sequential.test.rawValue, dispersion: JSONNumber($0.sequential.dispersion)) })
+        return JSONMerged(common(a), own)
     }
 }
 
@@ -98,18 +111,29 @@ extension GLMSummary {
     /// `explain --family --json`: `fit` (as `fit --family --json`), `groups` (name, justified,
     /// terms, share), `deviance_explained`, `unexplained_share`, `subset_deviance_explained`,
     /// `baseline_link`.
-    public static func explainJSON(_ a: GLMExplainAnalysis) -> String {
-        let d = a.decomposition, groups = d.grouping.groups
-        let n = JSONSummary.number, s = JSONSummary.string
-        var o = "{\n  \"fit\": " + json(a.glm).trimmingNewlines.replacingNewlines(with: "\n  ") + ",\n"
-        o += "  \"groups\": [\n" + groups.enumerated().map { g, group in
-            "    {\"name\": \(s(group.name)), \"justified\": \(group.justified), \"terms\": [" + group.terms.map(s).joined(separator: ", ")
-                + "], \"share\": \(n(d.shares[g]))}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        o += "  \"deviance_explained\": \(n(d.devianceExplained)),\n  \"unexplained_share\": \(n(1 - d.devianceExplained)),\n"
-        o += "  \"subset_deviance_explained\": [" + d.subsetDevianceExplained.map(n).joined(separator: ", ") + "],\n"
-        o += "  \"baseline_link\": \(n(d.baseline))\n}\n"
-        return o
+    struct Explanation: Encodable, Sendable {
+        struct Group: Encodable, Sendable {
+            let name: String
+            let justified: Bool
+            let terms: [String]
+            let share: JSONNumber
+        }
+        let fit: JSONMerged<ModelJSON, GLM>
+        let groups: [Group]
+        let devianceExplained, unexplainedShare: JSONNumber
+        let subsetDevianceExplained: [JSONNumber]
+        let baselineLink: JSONNumber
+    }
+
+    public static func explainJSON(_ a: GLMExplainAnalysis) throws -> String {
+        let d = a.decomposition
+        return try JSONOutput.text(Explanation(
+            fit: document(a.glm),
+            groups: d.grouping.groups.enumerated().map { g, group in
+                .init(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(d.shares[g]))
+            },
+            devianceExplained: JSONNumber(d.devianceExplained), unexplainedShare: JSONNumber(1 - d.devianceExplained),
+            subsetDevianceExplained: d.subsetDevianceExplained.json, baselineLink: JSONNumber(d.baseline)))
     }
 
     /// The covariance line under the table: sandwich or clustered, and the tests' reference.

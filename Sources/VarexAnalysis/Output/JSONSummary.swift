@@ -1,4 +1,5 @@
 import Varex
+
 /// The JSON summary of a linear fit: the keys every model shares (``ModelJSON``: `kind`
 /// linear, absorbed or streamed, `formula, n, n_dropped, df_residual, covariance,
 /// coefficients` each `term, estimate, std_error, statistic, df, p_value, ci_low, ci_high`,
@@ -9,7 +10,26 @@ import Varex
 /// row `term, df, sum_sq, mean_sq, f, p_value`, and `type_ii_se`) when asked for. Numbers
 /// have round-trip precision; not-estimable or undefined values are `null`.
 public enum JSONSummary {
-    public static func render(_ s: FitSummary, kind: ModelKind? = nil) -> String {
+    /// A linear fit's own keys.
+    struct Linear: Encodable, Sendable {
+        struct Cluster: Encodable, Sendable { let column: String, count: Int }
+        struct Absorbed: Encodable, Sendable { let factor: String, levels: Int }
+        struct AbsorbedTerm: Encodable, Sendable { let term: String, by: [String] }
+        struct Anova: Encodable, Sendable {
+            let sequential, typeII: [AnovaText.Row]
+            let typeIISe: String
+        }
+        let rank: Int
+        let sigma, rSquared, adjRSquared, fStatistic, fPValue: JSONNumber
+        let clusters: [Cluster]?
+        let absorbed: [Absorbed]?
+        let absorbedParameters: Int?
+        let absorbedTerms: [AbsorbedTerm]?
+        let anova: Anova?
+    }
+
+    /// The summary as one encodable value (`fit` in an explanation's JSON).
+    static func document(_ s: FitSummary, kind: ModelKind? = nil) -> JSONMerged<ModelJSON, Linear> {
         let df: [Double?] = s.coefficients.map { c in
             c.isAliased ? nil : (s.covarianceType == .cr2 ? c.degreesOfFreedom : Double(s.testDegreesOfFreedom))
         }
@@ -17,29 +37,20 @@ public enum JSONSummary {
                                dfResidual: Double(s.dfResidual), covariance: s.covarianceType, coefficients: s.coefficients,
                                degreesOfFreedom: df, logLikelihood: s.logLikelihood, aic: s.aic, bic: s.bic, deviance: s.deviance,
                                warnings: s.warnings)
-        var o = "{\n" + common.members + ",\n"
-        o += "  \"rank\": \(s.rank),\n"
-        o += "  \"sigma\": \(number(s.sigma)),\n"
-        o += "  \"r_squared\": \(number(s.rSquared)),\n"
-        o += "  \"adj_r_squared\": \(number(s.adjustedRSquared)),\n"
-        o += "  \"f_statistic\": \(number(s.overall?.statistic ?? .nan)),\n"
-        o += "  \"f_p_value\": \(number(s.overall?.pValue ?? .nan))"
-        if !s.clusters.isEmpty {
-            o += ",\n  \"clusters\": [" + s.clusters.map { "{\"column\": \(string($0.name)), \"count\": \($0.count)}" }.joined(separator: ", ") + "]"
-        }
-        if !s.absorbed.isEmpty {
-            o += ",\n  \"absorbed\": [" + s.absorbed.map { "{\"factor\": \(string($0.name)), \"levels\": \($0.levels)}" }.joined(separator: ", ")
-                + "],\n  \"absorbed_parameters\": \(s.absorbedParameters)"
-            o += ",\n  \"absorbed_terms\": [" + s.absorbedTerms.map {
-                "{\"term\": \(string($0.term)), \"by\": [" + $0.by.map(string).joined(separator: ", ") + "]}"
-            }.joined(separator: ", ") + "]"
-        }
-        if let a = s.anova {
-            o += ",\n  \"anova\": {\"sequential\": \(AnovaText.json(a.sequential)),\n    \"type_ii\": \(AnovaText.json(a.typeII)), "
-                + "\"type_ii_se\": \(string(a.typeII.covariance.rawValue))}"
-        }
-        o += "\n}\n"
-        return o
+        let absorbed = !s.absorbed.isEmpty
+        let own = Linear(rank: s.rank, sigma: JSONNumber(s.sigma), rSquared: JSONNumber(s.rSquared), adjRSquared: JSONNumber(s.adjustedRSquared),
+                         fStatistic: JSONNumber(s.overall?.statistic), fPValue: JSONNumber(s.overall?.pValue),
+                         clusters: s.clusters.isEmpty ? nil : s.clusters.map { .init(column: $0.name, count: $0.count) },
+                         absorbed: absorbed ? s.absorbed.map { .init(factor: $0.name, levels: $0.levels) } : nil,
+                         absorbedParameters: absorbed ? s.absorbedParameters : nil,
+                         absorbedTerms: absorbed ? s.absorbedTerms.map { .init(term: $0.term, by: $0.by) } : nil,
+                         anova: s.anova.map { .init(sequential: AnovaText.rows($0.sequential), typeII: AnovaText.rows($0.typeII),
+                                                    typeIISe: $0.typeII.covariance.rawValue) })
+        return JSONMerged(common, own)
+    }
+
+    public static func render(_ s: FitSummary, kind: ModelKind? = nil) throws -> String {
+        try JSONOutput.text(document(s, kind: kind))
     }
 
     /// A number with round-trip precision, or `null` when not finite.

@@ -64,36 +64,48 @@ public enum MixedSummary {
         return seen
     }
 
+    /// A mixed model's own keys.
+    struct Mixed: Encodable, Sendable {
+        struct Group: Encodable, Sendable { let name: String, levels: Int }
+        struct RandomEffect: Encodable, Sendable {
+            let group: String
+            let effects: [String]
+            let stdDevs: [JSONNumber]
+            let correlations: [[JSONNumber]]
+        }
+        let method: String
+        let groups: [Group]
+        let randomEffects: [RandomEffect]
+        let sigma, criterion: JSONNumber
+        let theta: [JSONNumber]
+        let icc: JSONNullable<[JSONNumber]>
+        let singular, converged: Bool
+        let evaluations: Int
+        let anova: AnovaText.MixedF?
+    }
+
     /// The JSON summary: the keys every model shares (``ModelJSON``, `kind` mixed,
     /// `df_residual` null, each coefficient's `df` lmerTest's Satterthwaite df, `deviance` the
     /// ML criterion or null for REML), then `method` (REML or ML), `groups` (name and levels),
     /// `random_effects` (each `group, effects, std_devs, correlations`), `sigma, criterion,
     /// theta, icc` (null with random slopes), `singular, converged, evaluations`, and with
-    /// `--anova` `anova` (lmerTest's F table: ``AnovaText/json(_:)``).
-    public static func json(_ a: MixedAnalysis) -> String {
-        "{\n" + fields(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level)
-            + (a.anova.map { ",\n  \"anova\": " + AnovaText.json($0) } ?? "") + "\n}\n"
+    /// `--anova` `anova` (lmerTest's F table: ``AnovaText/MixedF``).
+    public static func json(_ a: MixedAnalysis) throws -> String {
+        try JSONOutput.text(document(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level, anova: a.anova))
     }
 
-    /// The JSON summary's fields, without the enclosing braces (the panel summary adds its own).
-    static func fields(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, kind: ModelKind = .mixed) -> String {
-        let n = JSONSummary.number, s = JSONSummary.string
-        func list(_ xs: [Double]) -> String { "[" + xs.map(n).joined(separator: ", ") + "]" }
-        var o = common(fit: f, satterthwaite: satterthwaite, level: level, kind: kind).members + ",\n"
-        o += "  \"method\": \(s(f.reml ? "REML" : "ML")),\n"
-        o += "  \"groups\": [" + groupCounts(f).map { "{\"name\": \(s($0.0)), \"levels\": \($0.1)}" }.joined(separator: ", ") + "],\n"
-        o += "  \"random_effects\": [\n"
-        o += f.varianceComponents.map { c in
-            let corr = (0..<c.effects.count).map { i in list((0..<c.effects.count).map { c.correlations[i, $0] }) }.joined(separator: ", ")
-            return "    {\"group\": \(s(c.group)), \"effects\": [\(c.effects.map(s).joined(separator: ", "))], "
-                + "\"std_devs\": \(list(c.standardDeviations)), \"correlations\": [\(corr)]}"
-        }.joined(separator: ",\n")
-        o += "\n  ],\n"
-        o += "  \"sigma\": \(n(f.sigma)),\n  \"criterion\": \(n(f.criterion)),\n"
-        o += "  \"theta\": \(list(f.theta)),\n"
-        o += "  \"icc\": \(f.intraclassCorrelations.map(list) ?? "null"),\n"
-        o += "  \"singular\": \(f.isSingular),\n  \"converged\": \(f.converged),\n  \"evaluations\": \(f.evaluations)"
-        return o
+    /// The summary as one encodable value (the panel's `fit` has no `anova`).
+    static func document(fit f: LinearMixedFit, satterthwaite: Satterthwaite, level: Double, kind: ModelKind = .mixed,
+                         anova: MixedFTable? = nil) -> JSONMerged<ModelJSON, Mixed> {
+        let own = Mixed(method: f.reml ? "REML" : "ML", groups: groupCounts(f).map { .init(name: $0.0, levels: $0.1) },
+                        randomEffects: f.varianceComponents.map { c in
+                            .init(group: c.group, effects: c.effects, stdDevs: c.standardDeviations.json,
+                                  correlations: (0..<c.effects.count).map { i in (0..<c.effects.count).map { JSONNumber(c.correlations[i, $0]) } })
+                        },
+                        sigma: JSONNumber(f.sigma), criterion: JSONNumber(f.criterion), theta: f.theta.json,
+                        icc: JSONNullable(f.intraclassCorrelations?.json), singular: f.isSingular, converged: f.converged,
+                        evaluations: f.evaluations, anova: anova.map(AnovaText.mixedF))
+        return JSONMerged(common(fit: f, satterthwaite: satterthwaite, level: level, kind: kind), own)
     }
 
     /// The keys a mixed model's summary shares with every model's (lmerTest's df per coefficient).

@@ -4,10 +4,10 @@ import Varex
 /// The keys every model summary in JSON shares, whatever the kind (broom's `glance` and `tidy`):
 /// `kind, formula, n, n_dropped, df_residual, covariance, coefficients` (each `term, estimate,
 /// std_error, statistic, df, p_value, ci_low, ci_high`), `log_likelihood, aic, bic, deviance,
-/// warnings`, in that order; each kind's own keys follow. Undefined numbers are `null`.
-/// `schema/model-summary.schema.json` describes them and the tests validate every summary
-/// against it.
-public struct ModelJSON: Sendable {
+/// warnings`; each kind's own keys sit beside them in the same object (``JSONMerged``).
+/// Undefined numbers are `null`. `schema/varex-output.schema.json` describes them and the
+/// tests validate every summary against it.
+public struct ModelJSON: Sendable, Encodable {
     public var kind: ModelKind
     public var formula: String
     public var n: Int
@@ -50,27 +50,36 @@ public struct ModelJSON: Sendable {
         self.warnings = warnings
     }
 
-    /// The shared keys as JSON object members (two-space indent, no braces, no trailing comma).
-    public var members: String {
-        let n = JSONSummary.number, s = JSONSummary.string
-        let opt = { (x: Double?) in n(x ?? .nan) }
-        // A df that is a whole number (n − k, G − 1) is written as one; Satterthwaite's is not.
-        let dfText = { (x: Double?) -> String in
-            guard let x, x.isFinite else { return "null" }
-            return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : n(x)
-        }
-        var o = "  \"kind\": \(s(kind.rawValue)),\n  \"formula\": \(s(formula)),\n"
-        o += "  \"n\": \(self.n),\n  \"n_dropped\": \(nDropped),\n  \"df_residual\": \(dfText(dfResidual)),\n"
-        o += "  \"covariance\": \(s(covariance.rawValue)),\n  \"coefficients\": [\n"
-        o += zip(coefficients, degreesOfFreedom).map { c, df in
-            "    {\"term\": \(s(c.term)), \"estimate\": \(n(c.estimate)), \"std_error\": \(n(c.standardError)), "
-                + "\"statistic\": \(n(c.t)), \"df\": \(dfText(df)), \"p_value\": \(n(c.pValue)), \"ci_low\": \(n(c.confidenceLow)), "
-                + "\"ci_high\": \(n(c.confidenceHigh))}"
-        }.joined(separator: ",\n")
-        o += "\n  ],\n"
-        o += "  \"log_likelihood\": \(opt(logLikelihood)),\n  \"aic\": \(opt(aic)),\n  \"bic\": \(opt(bic)),\n  \"deviance\": \(opt(deviance)),\n"
-        o += "  \"warnings\": [" + warnings.map(s).joined(separator: ", ") + "]"
-        return o
+    /// A coefficient row in broom's columns.
+    struct Coefficient: Encodable {
+        let term: String
+        let estimate, stdError, statistic, df, pValue, ciLow, ciHigh: JSONNumber
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, formula, n, nDropped, dfResidual, covariance, coefficients, logLikelihood, aic, bic, deviance, warnings
+    }
+
+    /// The shared keys: `kind, formula, n, n_dropped, df_residual, covariance, coefficients`
+    /// (each `term, estimate, std_error, statistic, df, p_value, ci_low, ci_high`),
+    /// `log_likelihood, aic, bic, deviance, warnings`; `null` where undefined.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind.rawValue, forKey: .kind)
+        try c.encode(formula, forKey: .formula)
+        try c.encode(n, forKey: .n)
+        try c.encode(nDropped, forKey: .nDropped)
+        try c.encode(JSONNumber(dfResidual), forKey: .dfResidual)
+        try c.encode(covariance.rawValue, forKey: .covariance)
+        try c.encode(zip(coefficients, degreesOfFreedom).map { r, df in
+            Coefficient(term: r.term, estimate: JSONNumber(r.estimate), stdError: JSONNumber(r.standardError), statistic: JSONNumber(r.t),
+                        df: JSONNumber(df), pValue: JSONNumber(r.pValue), ciLow: JSONNumber(r.confidenceLow), ciHigh: JSONNumber(r.confidenceHigh))
+        }, forKey: .coefficients)
+        try c.encode(JSONNumber(logLikelihood), forKey: .logLikelihood)
+        try c.encode(JSONNumber(aic), forKey: .aic)
+        try c.encode(JSONNumber(bic), forKey: .bic)
+        try c.encode(JSONNumber(deviance), forKey: .deviance)
+        try c.encode(warnings, forKey: .warnings)
     }
 }
 

@@ -77,57 +77,112 @@ public enum PanelSummary {
         return o
     }
 
+    /// A panel explanation in JSON.
+    struct Panel: Encodable, Sendable {
+        struct Setting: Encodable, Sendable {
+            let unit, time: String
+            let periods: [String]
+            let units: Int
+        }
+        struct Share: Encodable, Sendable { let estimate, low, high, level: JSONNumber }
+        struct Bootstrap: Encodable, Sendable { let replicates: Int, seed: UInt64 }
+        struct Group: Encodable, Sendable {
+            let name: String
+            let justified: Bool
+            let terms: [String]
+            let share, f: JSONNumber
+            let numDf: Int
+            let denDf, pValue: JSONNumber
+        }
+        struct Totals: Encodable, Sendable {
+            let above, below: JSONNumber
+            let countAbove, countBelow: Int
+            init(_ t: PanelAnalysis.PoundTotals) {
+                above = JSONNumber(t.above)
+                below = JSONNumber(t.below)
+                countAbove = t.countAbove
+                countBelow = t.countBelow
+            }
+        }
+        struct PeriodTotals: Encodable, Sendable {
+            let period: String
+            let totals: Totals
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                try c.encode(period, forKey: .period)
+                try totals.encode(to: encoder)
+            }
+            enum Key: String, CodingKey { case period }
+        }
+        struct PoundTotals: Encodable, Sendable {
+            let periods: [PeriodTotals]
+            let persistent: Totals
+        }
+        struct Unit: Encodable, Sendable {
+            let unit, label: String
+            let persistent, sd, low, high: JSONNumber
+            let rank, rankLow, rankHigh, periodsAbove, periodsBelow: Int
+            let trend: JSONNumber
+            let bootLow, bootHigh: JSONNumber?
+        }
+        let fit: JSONMerged<ModelJSON, MixedSummary.Mixed>
+        let panel: Setting
+        let betweenShare, withinShare: Share
+        let periodRankCorrelations: [JSONNumber]
+        let topKept: [Int]
+        let draws: Int
+        let seed: UInt64
+        let persistentBootstrap: JSONNullable<Bootstrap>
+        let groups: [Group]
+        let unexplainedShare: JSONNumber
+        let subsetRSquared: [ExplainSummary.Explanation.Subset]
+        let poundTotals: JSONNullable<PoundTotals>
+        let units: [Unit]
+    }
+
     /// The JSON summary: the mixed model's fields, then `panel` (unit and period columns,
     /// periods, units), `between_share` and `within_share` (estimate, low, high, level), `period_rank_correlations`,
-    /// `top_kept` (per period), `draws`, `seed`, `groups` (each `name, justified, terms, share`
-    /// (of the marginal R²), `f, num_df, den_df, p_value` (the joint F test, Satterthwaite df)),
-    /// `unexplained_share`, `subset_r_squared`, `pound_totals` (with --scale: per period and for
-    /// the persistent effects a year, `above, below, count_above, count_below`; else null), and `units` (each `unit, label, persistent, sd, low, high, rank,
-    /// rank_low, rank_high, periods_above, periods_below, trend`).
-    public static func json(_ a: PanelAnalysis) -> String {
+    /// `top_kept` (per period), `draws`, `seed`, `persistent_bootstrap` (replicates and seed, or
+    /// null), `groups` (each `name, justified, terms, share` (of the marginal R²), `f, num_df,
+    /// den_df, p_value` (the joint F test, Satterthwaite df)), `unexplained_share`,
+    /// `subset_r_squared`, `pound_totals` (with --scale: per period and for the persistent
+    /// effects a year, `above, below, count_above, count_below`; else null), and `units` (each
+    /// `unit, label, persistent, sd, low, high, rank, rank_low, rank_high, periods_above,
+    /// periods_below, trend`, and `boot_low, boot_high` with the bootstrap).
+    public static func json(_ a: PanelAnalysis) throws -> String {
         let level = a.request.explain.fit.level
-        let n = JSONSummary.number, s = JSONSummary.string
-        let u = a.units, d = a.decomposition
-        let fit = MixedSummary.fields(fit: a.fit, satterthwaite: a.satterthwaite, level: level, kind: .panel)
-        var o = "{\n  \"fit\": {\n  " + fit.replacingNewlines(with: "\n  ") + "\n  },\n"
-        o += "  \"panel\": {\"unit\": \(s(a.request.panel)), \"time\": \(s(a.request.time)), \"periods\": [\(u.periods.map(s).joined(separator: ", "))], "
-        o += "\"units\": \(d.units.count)},\n"
-        o += "  \"between_share\": {\"estimate\": \(n(a.share.estimate)), \"low\": \(n(a.share.low)), \"high\": \(n(a.share.high)), \"level\": \(n(level))},\n"
-        o += "  \"within_share\": {\"estimate\": \(n(1 - a.share.estimate)), \"low\": \(n(1 - a.share.high)), \"high\": \(n(1 - a.share.low)), \"level\": \(n(level))},\n"
-        o += "  \"period_rank_correlations\": [\(u.periodCorrelations.map(n).joined(separator: ", "))],\n"
-        o += "  \"top_kept\": [\(u.topKept.map(String.init).joined(separator: ", "))],\n"
-        o += "  \"draws\": \(a.ranks.draws),\n  \"seed\": \(a.ranks.seed),\n"
-        o += "  \"persistent_bootstrap\": " + (a.bootstrap.map { "{\"replicates\": \($0.replicates), \"seed\": \($0.seed)}" } ?? "null") + ",\n"
-        o += "  \"groups\": [\n" + d.grouping.groups.enumerated().map { g, group in
-            let t = a.groupTests[g]
-            return "    {\"name\": \(s(group.name)), \"justified\": \(group.justified), \"terms\": [\(group.terms.map(s).joined(separator: ", "))], "
-                + "\"share\": \(n(a.shares.shares[g])), \"f\": \(n(t.f)), \"num_df\": \(t.numeratorDF), \"den_df\": \(n(t.denominatorDF)), "
-                + "\"p_value\": \(n(t.pValue))}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        o += "  \"unexplained_share\": \(n(a.shares.unexplained)),\n"
-        o += "  \"subset_r_squared\": [" + a.shares.subsetRSquared.indices.map { k in
-            let names = d.grouping.groups.indices.filter { k & (1 << $0) != 0 }.map { s(d.grouping.groups[$0].name) }
-            return "{\"groups\": [\(names.joined(separator: ", "))], \"r_squared\": \(n(a.shares.subsetRSquared[k]))}"
-        }.joined(separator: ", ") + "],\n"
-        func totals(_ t: PanelAnalysis.PoundTotals) -> String {
-            "\"above\": \(n(t.above)), \"below\": \(n(t.below)), \"count_above\": \(t.countAbove), \"count_below\": \(t.countBelow)"
-        }
-        if let periods = a.periodTotals, let persistent = a.persistentTotals {
-            o += "  \"pound_totals\": {\"periods\": [" + periods.map { "{\"period\": \(s($0.period)), \(totals($0.totals))}" }.joined(separator: ", ")
-                + "], \"persistent\": {\(totals(persistent))}},\n"
-        } else {
-            o += "  \"pound_totals\": null,\n"
-        }
+        let u = a.units, d = a.decomposition, groups = d.grouping.groups
         let summary = a.ranks.summary(level: level)
-        o += "  \"units\": [\n" + d.units.indices.map { k in
-            let b = d.unitEffect[k], sd = d.unitSD[k]
-            return "    {\"unit\": \(s(d.units[k])), \"label\": \(s(a.unitLabels[k])), \"persistent\": \(n(b)), \"sd\": \(n(sd)), "
-                + "\"low\": \(n(b - a.z * sd)), \"high\": \(n(b + a.z * sd)), \"rank\": \(u.persistentRank[k]), \"rank_low\": \(summary[k].low), "
-                + "\"rank_high\": \(summary[k].high), \"periods_above\": \(u.periodsAbove[k]), \"periods_below\": \(u.periodsBelow[k]), "
-                + "\"trend\": \(n(u.trend[k]))"
-                + (a.bootstrap.map { ", \"boot_low\": \(n($0.low[k])), \"boot_high\": \(n($0.high[k]))" } ?? "") + "}"
-        }.joined(separator: ",\n") + "\n  ]\n}\n"
-        return o
+        var totals: Panel.PoundTotals? = nil
+        if let periods = a.periodTotals, let persistent = a.persistentTotals {
+            totals = .init(periods: periods.map { .init(period: $0.period, totals: .init($0.totals)) }, persistent: .init(persistent))
+        }
+        let doc = Panel(
+            fit: MixedSummary.document(fit: a.fit, satterthwaite: a.satterthwaite, level: level, kind: .panel),
+            panel: .init(unit: a.request.panel, time: a.request.time, periods: u.periods, units: d.units.count),
+            betweenShare: .init(estimate: JSONNumber(a.share.estimate), low: JSONNumber(a.share.low), high: JSONNumber(a.share.high), level: JSONNumber(level)),
+            withinShare: .init(estimate: JSONNumber(1 - a.share.estimate), low: JSONNumber(1 - a.share.high), high: JSONNumber(1 - a.share.low),
+                               level: JSONNumber(level)),
+            periodRankCorrelations: u.periodCorrelations.json, topKept: u.topKept, draws: a.ranks.draws, seed: a.ranks.seed,
+            persistentBootstrap: JSONNullable(a.bootstrap.map { .init(replicates: $0.replicates, seed: $0.seed) }),
+            groups: groups.enumerated().map { g, group in
+                let t = a.groupTests[g]
+                return .init(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
+                             f: JSONNumber(t.f), numDf: t.numeratorDF, denDf: JSONNumber(t.denominatorDF), pValue: JSONNumber(t.pValue))
+            },
+            unexplainedShare: JSONNumber(a.shares.unexplained),
+            subsetRSquared: a.shares.subsetRSquared.indices.map { k in
+                .init(groups: groups.indices.filter { k & (1 << $0) != 0 }.map { groups[$0].name }, rSquared: JSONNumber(a.shares.subsetRSquared[k]))
+            },
+            poundTotals: JSONNullable(totals),
+            units: d.units.indices.map { k in
+                let b = d.unitEffect[k], sd = d.unitSD[k]
+                return .init(unit: d.units[k], label: a.unitLabels[k], persistent: JSONNumber(b), sd: JSONNumber(sd), low: JSONNumber(b - a.z * sd),
+                             high: JSONNumber(b + a.z * sd), rank: u.persistentRank[k], rankLow: summary[k].low, rankHigh: summary[k].high,
+                             periodsAbove: u.periodsAbove[k], periodsBelow: u.periodsBelow[k], trend: JSONNumber(u.trend[k]),
+                             bootLow: a.bootstrap.map { JSONNumber($0.low[k]) }, bootHigh: a.bootstrap.map { JSONNumber($0.high[k]) })
+            })
+        return try JSONOutput.text(doc)
     }
 
     /// The panel as a workbook: the council-years (`--out`'s table), the units

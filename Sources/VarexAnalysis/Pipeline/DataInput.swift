@@ -32,6 +32,16 @@ public struct DataInput: Sendable {
         public let ids: [String]
         /// The rows left out on request, with why: "excluded" (by id) or "outside the subset".
         public let leftOut: [Int: String]
+
+        /// The rows kept, in file order.
+        public var keptRows: [Int] { (0..<table.rowCount).filter { leftOut[$0] == nil } }
+        /// The rows left out, in file order, with why (for a message).
+        public var leftOutRows: [DroppedRow] { leftOut.sorted { $0.key < $1.key }.map { DroppedRow(row: $0.key, reason: $0.value) } }
+        /// The table of the rows kept: for a command that computes on the kept rows only (its
+        /// standardisation, its neighbours) and gives the rest back with ``OutputTable/restoring(_:kept:)``.
+        public var keptTable: Table { leftOut.isEmpty ? table : table.selecting(rows: keptRows) }
+        /// The ids of the rows kept.
+        public var keptIDs: [String] { leftOut.isEmpty ? ids : keptRows.map { ids[$0] } }
     }
 
     /// Reads the data; `preloaded` is the table already read (the demo adds a column).

@@ -32,11 +32,11 @@ public struct Snapshot: Sendable {
                 throw SpecError.notForCommand(path: spec.path, key: "rank", command: "a GLM", instead: "rank a linear model")
             }
             let glm = try GLMAnalysis(request, family: family, link: spec.link)
-            files.append(("summary.json", GLMSummary.json(glm)))
+            files.append(("summary.json", try GLMSummary.json(glm)))
             files.append(("residuals.csv", CSVWriter.render(glm.residuals())))
             if !spec.groups.isEmpty {
                 let explain = try GLMExplainAnalysis(try ExplainRequest(spec: spec), family: family, link: spec.link)
-                files.append(("explain.json", GLMSummary.explainJSON(explain)))
+                files.append(("explain.json", try GLMSummary.explainJSON(explain)))
                 files.append(("explain.csv", CSVWriter.render(explain.output)))
             }
             self.files = files + inputs
@@ -49,18 +49,18 @@ public struct Snapshot: Sendable {
                                               instead: "explain a panel with panel: and time: and varex explain --spec")
             }
             let mixed = try MixedAnalysis(request)
-            files.append(("summary.json", MixedSummary.json(mixed)))
+            files.append(("summary.json", try MixedSummary.json(mixed)))
             files.append(("residuals.csv", CSVWriter.render(mixed.residuals())))
             self.files = files + inputs
             self.checksums = sums
             return
         }
         let fit = try FitAnalysis(request)
-        files.append(("summary.json", JSONSummary.render(fit.summary)))
+        files.append(("summary.json", try JSONSummary.render(fit.summary)))
         files.append(("residuals.csv", CSVWriter.render(try fit.residuals())))
         if !spec.groups.isEmpty {
             let explain = try ExplainAnalysis(try ExplainRequest(spec: spec))
-            files.append(("explain.json", ExplainSummary.json(explain)))
+            files.append(("explain.json", try ExplainSummary.json(explain)))
             files.append(("explain.csv", CSVWriter.render(explain.output)))
             if spec.rank.bootstrap != nil {
                 let settings = try BootstrapSettings(spec: spec)

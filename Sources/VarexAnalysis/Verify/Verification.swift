@@ -1,3 +1,4 @@
+import Foundation
 import Varex
 /// One number (or text) that differs between a fixture and a re-run.
 public struct Difference: Sendable, Equatable {
@@ -202,57 +203,79 @@ public enum Verification {
         return out
     }
 
-    /// Compares two JSON texts token by token: numbers within tolerance, everything else exactly;
-    /// a difference is named by the nearest key before it.
+    /// Compares two JSON texts as trees: an object's members by key whatever their order (a
+    /// snapshot written before the keys were sorted still verifies), arrays element by element,
+    /// numbers within tolerance, everything else exactly. A difference is named by its key and
+    /// by the `term` or `name` of the object it sits in.
     static func compareJSON(file: String, expected: String, got: String, rtol: Double, atol: Double) -> [Difference] {
-        let e = JSONTokens.tokens(expected), g = JSONTokens.tokens(got)
+        guard let e = JSONTree.parse(expected), let g = JSONTree.parse(got) else {
+            return [Difference(file: file, row: "(structure)", column: "(not JSON)", expected: "JSON", got: "unreadable", relativeError: nil)]
+        }
         var out: [Difference] = []
-        var key = "", context = ""
-        for (a, b) in zip(e, g) {
-            if a.isKey { if a.text == "term" || a.text == "name" { context = "" }; key = a.text }
-            if key == "term" || key == "name", !a.isKey, a.text != ":" { context = a.text }
-            if a.text == b.text { continue }
-            if let x = Double(a.text), let y = Double(b.text), within(y, x, rtol: rtol, atol: atol) { continue }
-            let rel = Double(a.text).flatMap { x in Double(b.text).map { abs($0 - x) / abs(x) } }
-            out.append(Difference(file: file, row: context.isEmpty ? "(summary)" : context, column: key, expected: a.text, got: b.text, relativeError: rel))
+        func walk(_ a: JSONTree, _ b: JSONTree, key: String, context: String) {
+            switch (a, b) {
+            case let (.object(x), .object(y)):
+                let here = x["term"]?.text ?? x["name"]?.text ?? context
+                for k in x.keys.sorted() {
+                    guard let v = y[k] else {
+                        out.append(Difference(file: file, row: here.isEmpty ? "(summary)" : here, column: k, expected: x[k]!.text, got: "(missing)",
+                                              relativeError: nil))
+                        continue
+                    }
+                    walk(x[k]!, v, key: k, context: here)
+                }
+                for k in y.keys.sorted() where x[k] == nil {
+                    out.append(Difference(file: file, row: here.isEmpty ? "(summary)" : here, column: k, expected: "(missing)", got: y[k]!.text,
+                                          relativeError: nil))
+                }
+            case let (.array(x), .array(y)):
+                if x.count != y.count {
+                    out.append(Difference(file: file, row: "(structure)", column: key, expected: "\(x.count) items", got: "\(y.count) items",
+                                          relativeError: nil))
+                }
+                for (u, v) in zip(x, y) { walk(u, v, key: key, context: context) }
+            case let (.number(x), .number(y)) where within(y, x, rtol: rtol, atol: atol): return
+            case let (.number(x), .number(y)):
+                out.append(Difference(file: file, row: context.isEmpty ? "(summary)" : context, column: key, expected: a.text, got: b.text,
+                                      relativeError: abs(y - x) / abs(x)))
+            default:
+                if a != b {
+                    out.append(Difference(file: file, row: context.isEmpty ? "(summary)" : context, column: key, expected: a.text, got: b.text,
+                                          relativeError: nil))
+                }
+            }
         }
-        if e.count != g.count {
-            out.append(Difference(file: file, row: "(structure)", column: "(tokens)", expected: String(e.count), got: String(g.count), relativeError: nil))
-        }
+        walk(e, g, key: "", context: "")
         return out
     }
 }
 
-/// A minimal tokenizer of the JSON Varex writes: strings (marked when they are keys), numbers,
-/// literals and punctuation.
-enum JSONTokens {
-    struct Token { let text: String; let isKey: Bool }
+/// The JSON Varex writes, read back as a tree for comparison (numbers as doubles), by
+/// Foundation's decoder.
+indirect enum JSONTree: Equatable, Decodable {
+    case object([String: JSONTree]), array([JSONTree]), number(Double), string(String), bool(Bool), null
 
-    static func tokens(_ s: String) -> [Token] {
-        let chars = Array(s.unicodeScalars)
-        var out: [Token] = []
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == " " || c == "\n" || c == "\t" || c == "\r" || c == "," { i += 1; continue }
-            if c == "\"" {
-                var j = i + 1, text = ""
-                while j < chars.count && chars[j] != "\"" {
-                    if chars[j] == "\\" && j + 1 < chars.count { text.unicodeScalars.append(chars[j + 1]); j += 2; continue }
-                    text.unicodeScalars.append(chars[j]); j += 1
-                }
-                var k = j + 1
-                while k < chars.count && (chars[k] == " " || chars[k] == "\n") { k += 1 }
-                out.append(Token(text: text, isKey: k < chars.count && chars[k] == ":"))
-                i = j + 1
-                continue
-            }
-            if "{}[]:".unicodeScalars.contains(c) { out.append(Token(text: String(c), isKey: false)); i += 1; continue }
-            var j = i, text = ""
-            while j < chars.count && !" \n\t\r,{}[]:\"".unicodeScalars.contains(chars[j]) { text.unicodeScalars.append(chars[j]); j += 1 }
-            out.append(Token(text: text, isKey: false))
-            i = j
-        }
-        return out
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null } else if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let x = try? c.decode(Double.self) {
+            self = .number(x)
+        } else if let s = try? c.decode(String.self) { self = .string(s) } else if let a = try? c.decode([JSONTree].self) {
+            self = .array(a)
+        } else { self = .object(try c.decode([String: JSONTree].self)) }
     }
+
+    /// The value as short text for a report.
+    var text: String {
+        switch self {
+        case let .number(x): return x.description
+        case let .string(s): return s
+        case let .bool(b): return String(b)
+        case .null: return "null"
+        case .object: return "{…}"
+        case .array: return "[…]"
+        }
+    }
+
+    /// The tree of `s`, or nil when it is not JSON.
+    static func parse(_ s: String) -> JSONTree? { try? JSONDecoder().decode(JSONTree.self, from: Data(s.utf8)) }
 }
