@@ -209,3 +209,42 @@ struct AbsorbExplainTests {
         }
     }
 }
+
+/// `fit --absorb --anova`: the sequential and Type II tables of the formula's terms equal R's
+/// `anova` and `car::Anova` (classical and with `vcovHC` HC1) of `lm` with the factor() dummies
+/// entered first, rows for the formula's terms (fixtures/reference/absorb_anova.csv,
+/// make_absorb_anova_reference.R): one factor with a term it aliases, one with HC1, two factors
+/// weighted; counts first, then df exactly and SS, F and p to 1e-9.
+struct AbsorbAnovaTests {
+    @Test func tablesEqualLmWithTheDummiesFirst() throws {
+        let want = try CLI.records(CLI.fixture("reference/absorb_anova.csv"))
+        let cases: [(String, String, [String])] = [
+            ("oneway", "asc_net_spend_per_adult_gbp ~ imd_score + pop_65p + financial_year", ["--absorb", "code"]),
+            ("oneway_hc1", "asc_net_spend_per_adult_gbp ~ pop_65p + financial_year", ["--absorb", "code", "--se", "HC1"]),
+            ("twoway", "asc_net_spend_per_adult_gbp ~ pop_65p + pop_85p", ["--absorb", "code", "--absorb", "financial_year", "--weights", "pop_18p"]),
+        ]
+        var compared = 0
+        for (name, formula, extra) in cases {
+            let r = try CLI.run(["fit", AbsorbTests.panel, "--formula", formula, "--anova", "--json", "-"] + extra)
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            guard r.status == 0 else { continue }
+            let anova = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["anova"] as! [String: Any]
+            for table in ["sequential", "type_ii"] {
+                let expected = want.filter { $0["case"] == name && $0["table"] == table }
+                guard !expected.isEmpty else { continue }
+                let got = (anova[table] as! [[String: Any]]).filter { $0["term"] as? String != "Residuals" }
+                for (g, w) in paired(got, expected) {
+                    #expect(g["term"] as? String == w["term"] && g["df"] as? Int == Int(w["df"]!), "\(name) \(table)")
+                    for key in ["sum_sq", "f", "p_value"] where w[key] != "NA" {
+                        let x = (g[key] as? NSNumber)?.doubleValue ?? .nan
+                        #expect(CLI.close(x, Double(w[key]!)!, rel: 1e-9), "\(name) \(table) \(w["term"]!) \(key): \(x) vs \(w[key]!)")
+                    }
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 10)
+        let text = try CLI.run(["fit", AbsorbTests.panel, "--formula", "asc_net_spend_per_adult_gbp ~ pop_65p", "--absorb", "code", "--anova"])
+        #expect(text.stdout.contains("Every term is tested after the absorbed code"), "\(text.stdout)")
+    }
+}

@@ -15,7 +15,6 @@ public enum CapabilityTable {
     public static let refusals: [ModelKind: [Capability: Refusal]] = [
         .linear: [:],
         .absorbed: [
-            .anova: .notYet("compare models with the factor in the formula"),
             .cr2: .notYet("put the factor in the formula, or use CR1"),
             .family: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
             .rank: .notYet("explain takes --absorb (the factor in a group); for rank intervals put the factor in the formula"),

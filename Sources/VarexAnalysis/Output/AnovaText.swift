@@ -3,7 +3,9 @@ import Varex
 /// Analysis-of-variance tables as text, in the layout R prints them, and as JSON.
 public enum AnovaText {
     /// `anova(fit)` or `car::Anova(fit)`, as R prints it.
-    public static func render(_ table: AnovaTable, response: String) -> String {
+    /// `absorbed`: the factors absorbed, which every test comes after (as in `lm` with their
+    /// `factor()` terms entered first; their own rows are not in the table).
+    public static func render(_ table: AnovaTable, response: String, absorbed: [String] = []) -> String {
         var o: String
         let withSS = table.rows.contains { $0.term != "Residuals" && $0.sumOfSquares != nil }
         switch table.kind {
@@ -14,6 +16,9 @@ public enum AnovaText {
             o += "Coefficient covariances: \(table.covariance.rawValue)\n\n"
         }
         o += "Response: \(response)\n"
+        if !absorbed.isEmpty {
+            o += "Every term is tested after the absorbed \(absorbed.joined(separator: " and ")) (as with factor() terms entered first)\n"
+        }
         var rows: [[String]]
         if table.kind == .sequential {
             rows = [["", "Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)", ""]]

@@ -61,8 +61,8 @@ public enum TextSummary {
             """
         o += "Standard errors: \(standardErrors(s)); intervals at \(NumberFormat.significant(s.level * 100, 4))%\n"
         if let a = s.anova {
-            o += "\n" + AnovaText.render(a.sequential, response: s.response)
-            o += "\n" + AnovaText.render(a.typeII, response: s.response)
+            o += "\n" + AnovaText.render(a.sequential, response: s.response, absorbed: s.absorbed.map(\.name))
+            o += "\n" + AnovaText.render(a.typeII, response: s.response, absorbed: s.absorbed.map(\.name))
         }
         return o
     }
