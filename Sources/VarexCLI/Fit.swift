@@ -193,8 +193,10 @@ enum StreamReport {
         if request.dataPath == "-" && request.covariance != .classical {
             throw ValidationError("--stream --se \(request.covariance.rawValue) reads the data twice (the fit, then the residuals for the sandwich): give a file, not standard input")
         }
+        let selection = StreamRowSelection(subset: try request.subset.map(RowFilter.init), exclude: request.exclude, idColumn: request.id)
         let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
-                                       references: request.references, clusters: request.clusters, weights: request.weights)
+                                       references: request.references, clusters: request.clusters, weights: request.weights,
+                                       selection: selection)
         let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
         let s = fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
                             clusterTestDF: request.clusterTestDF)
@@ -206,7 +208,12 @@ enum StreamReport {
             let p = fit.p
             let dfbetas = p <= DFBetasChoice.automaticLimit ? Array(0..<p) : []
             if dfbetas.isEmpty { Console.error("varex: DFBETAS left out of the residual table: \(p) coefficients") }
-            var header = [request.id ?? "id", "observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
+            // The id, the label and the kept columns, as the table in memory has them.
+            let lead = [request.label].compactMap { $0 } + request.keep
+            for name in lead where !reader.names.contains(name) {
+                throw DataError.unknownColumn(path: request.dataPath, name: name, suggestion: nil)
+            }
+            var header = [request.id ?? "id"] + lead + ["observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
                           "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
             header += dfbetas.map { "dfbetas_" + fit.columnNames[$0] }
             header += ["influential", "note"]
@@ -214,22 +221,29 @@ enum StreamReport {
                 var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
                 CSVWriter.appendLine(header.map { .text($0) }, dialect: dialect, to: &out)
                 var idColumn: Column? = nil
+                var leadColumns: [Column] = []
                 var idBlock = -1
-                try fit.eachRow(open: open, level: request.level) { row, block, m, leftOut in
-                    if let name = request.id, idBlock != block.firstRow {
-                        idColumn = try block.column(name)
+                try fit.eachRow(open: open, level: request.level) { row, block, m, leftOut, predicted in
+                    if idBlock != block.firstRow {
+                        idColumn = try request.id.map { try block.column($0) }
+                        leadColumns = try lead.map { try block.column($0) }
                         idBlock = block.firstRow
                     }
                     let id = idColumn.map { $0.cells[row - block.firstRow] } ?? String(row + 1)
-                    var cells: [Cell] = [.text(id)]
+                    var cells: [Cell] = [.text(id)] + leadColumns.map { .text($0.cells[row - block.firstRow]) }
                     if let m {
                         cells += [.finite(m.observed), .finite(m.fitted), .finite(m.residual), .finite(m.standardized),
                                   .finite(m.studentized), .finite(m.leverage), .finite(m.cooks), .finite(m.dffits),
                                   .finite(m.covratio), .finite(m.predictionLow), .finite(m.predictionHigh)]
                         cells += dfbetas.map { .finite(m.dfbetas[$0]) }
                         cells += [.bool(m.influential), .text(m.leverage == 1 ? "leverage 1: the fit passes through this row" : "")]
+                    } else if let o = predicted {
+                        // Left out on request, predicted out of sample, as in memory.
+                        cells += [.finite(o.observed), .finite(o.fitted), .finite(o.observed - o.fitted)]
+                        cells += [Cell](repeating: .empty, count: 6) + [.finite(o.predictionLow), .finite(o.predictionHigh)]
+                        cells += [Cell](repeating: .empty, count: dfbetas.count + 1) + [.text("out of sample: " + (leftOut ?? ""))]
                     } else {
-                        cells += [Cell](repeating: .empty, count: header.count - 2)
+                        cells += [Cell](repeating: .empty, count: header.count - 2 - lead.count)
                         cells.append(.text("left out: " + (leftOut ?? "")))
                     }
                     CSVWriter.appendLine(cells, dialect: dialect, to: &out)

@@ -368,3 +368,72 @@ struct StreamSandwichTests {
         }
     }
 }
+
+/// `--stream` with `--subset`, `--exclude`, `--label` and `--keep`, against R
+/// (fixtures/reference/subset.csv and subset_rows.csv, make_subset_reference.R): the fit of the
+/// rows a subset keeps, read in blocks of 4 kB so the selection meets many blocks (a level only
+/// outside the subset is dropped, as lm drops it); and the residual table with the kept rows'
+/// fitted values and leverage and the left-out rows predicted out of sample (`predict.lm`'s
+/// prediction interval), the label and kept column beside every row. Counts first, then 1e-9.
+struct StreamSelectionTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+
+    @Test func subsetsInManyBlocksAsR() throws {
+        let want = try CLI.records(CLI.fixture("reference/subset.csv"))
+        let cases = [
+            ("lm_and", "imd_score > 20 & council_type != \"County\""),
+            ("lm_not_arith", "!(region %in% c(\"London\", \"South East\")) & (pop_85p / pop_65p > 0.2 | imd_score >= 25)"),
+        ]
+        for (name, subset) in cases {
+            let open = { try CSVBlockReader(path: Self.councils, blockBytes: 4096) }
+            let formula = try Formula("asc_net_spend_per_adult_gbp ~ imd_score + council_type")
+            let fit = try StreamingFit.fit(formula: formula, reader: try open(), reopen: open,
+                                           selection: StreamRowSelection(subset: try RowFilter(subset)))
+            #expect(fit.blocks >= 8, "\(name): \(fit.blocks) blocks")
+            let rows = want.filter { $0["case"] == name }
+            #expect(fit.n == Int(rows[0]["nobs"]!), "\(name)")
+            let s = fit.summary(level: 0.95, robust: nil, clusterTestDF: .clusters)
+            for (c, w) in paired(s.coefficients, rows) {
+                #expect(c.term == w["term"], "\(name)")
+                #expect(CLI.close(c.estimate, Double(w["estimate"]!)!, rel: 1e-9) && CLI.close(c.standardError, Double(w["std_error"]!)!, rel: 1e-9),
+                        "\(name) \(c.term)")
+            }
+        }
+    }
+
+    @Test func residualTableWithLeftOutRowsAsR() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["fit", Self.councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type", "--stream",
+                             "--id", "code", "--label", "name", "--keep", "region", "--subset", "imd_score > 15", "--exclude", "E06000002",
+                             "--residuals", dir + "/r.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("29 of 152 rows left out of the fit (outside the subset: 28; excluded: 1)"), "\(r.stderr)")
+        let t = try CSVReader.read(path: dir + "/r.csv")
+        #expect(Array(t.header.prefix(4)) == ["code", "name", "region", "observed"])
+        let got = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+        let want = try CLI.records(CLI.fixture("reference/subset_rows.csv"))
+        #expect(got.count == 152 && want.count == 152)
+        let byCode = Dictionary(uniqueKeysWithValues: got.map { ($0["code"]!, $0) })
+        var outOfSample = 0
+        for w in want {
+            guard let g = byCode[w["code"]!] else { Issue.record("\(w["code"]!) missing"); continue }
+            #expect(!g["name"]!.isEmpty && !g["region"]!.isEmpty)
+            #expect(CLI.close(Double(g["fitted"]!)!, Double(w["fitted"]!)!, rel: 1e-9), "\(w["code"]!) fitted")
+            if w["used"] == "TRUE" {
+                #expect(CLI.close(Double(g["leverage"]!)!, Double(w["leverage"]!)!, rel: 1e-9), "\(w["code"]!) leverage")
+                #expect(g["note"]!.isEmpty)
+            } else {
+                outOfSample += 1
+                #expect(g["leverage"]!.isEmpty && g["note"]!.hasPrefix("out of sample: "), "\(w["code"]!): \(g["note"]!)")
+                for key in ["pi_low", "pi_high"] {
+                    #expect(CLI.close(Double(g[key]!)!, Double(w[key]!)!, rel: 1e-9), "\(w["code"]!) \(key)")
+                }
+            }
+        }
+        #expect(outOfSample == 29)
+        #expect(byCode["E06000002"]?["note"] == "out of sample: excluded")
+        let unknown = try CLI.run(["fit", Self.councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--id", "code",
+                                   "--exclude", "NOPE"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("NOPE"), "\(unknown.stderr)")
+    }
+}

@@ -61,13 +61,13 @@ struct StreamingSecondPassTests {
         let fit = try StreamingFit.fit(formula: try Formula("y ~ x"), reader: try CSVBlockReader(path: original, blockBytes: 1024), reopen: nil)
         #expect(fit.n == 200)
         var rows = 0
-        try fit.eachRow(open: { try CSVBlockReader(path: original, blockBytes: 1024) }) { _, _, m, _ in if m != nil { rows += 1 } }
+        try fit.eachRow(open: { try CSVBlockReader(path: original, blockBytes: 1024) }) { _, _, m, _, _ in if m != nil { rows += 1 } }
         #expect(rows == 200)
         for (name, path) in [("grew", try Self.write(230, in: dir, name: "b.csv")), ("shrank", try Self.write(150, in: dir, name: "c.csv")),
                              ("changed", try Self.write(200, changeLast: true, in: dir, name: "d.csv"))] {
             var written = 0
             #expect(throws: StreamError.self, "\(name)") {
-                try fit.eachRow(open: { try CSVBlockReader(path: path, blockBytes: 1024) }) { _, _, _, _ in written += 1 }
+                try fit.eachRow(open: { try CSVBlockReader(path: path, blockBytes: 1024) }) { _, _, _, _, _ in written += 1 }
             }
             #expect(written <= 200, "\(name): \(written) rows given out")
         }

@@ -9,10 +9,19 @@ extension StreamingFit {
         public let influential: Bool
     }
 
+    /// A row left out on request (`selection`) that the model can still predict, as the fit in
+    /// memory predicts it (`predict.lm` with the row's weight): its observed value (NaN when
+    /// missing), the prediction and its prediction interval.
+    public struct OutOfSampleRow {
+        public let observed, fitted, predictionLow, predictionHigh: Double
+    }
+
     /// Reads the blocks again and calls `body` with each block (its first row in the file and
-    /// row count), and for each row its measures, or nil with the reason it was left out.
+    /// row count), and for each row its measures, or nil with the reason it was left out (and,
+    /// for a row left out on request whose predictors are known, its out-of-sample prediction).
     public func eachRow(open: () throws -> CSVBlockReader, level: Double = 0.95,
-                        _ body: (_ row: Int, _ block: Table, _ measures: RowMeasures?, _ leftOut: String?) throws -> Void) throws {
+                        _ body: (_ row: Int, _ block: Table, _ measures: RowMeasures?, _ leftOut: String?,
+                                 _ outOfSample: OutOfSampleRow?) throws -> Void) throws {
         let k = Double(p), s = sigma, df = dfResidual
         let tq = StudentT(df: Double(df)).quantile(1 - (1 - level) / 2)
         let rule = InfluenceFlag(parameters: k, n: n)
@@ -30,10 +39,11 @@ extension StreamingFit {
             try qr.timesInverse(&u, rows: m, leading: p)
             var reasons = [Int: String]()
             for d in design.dropped { reasons[d.row] = d.reason }
+            let predicted = try outOfSample(block: block, design: design, reasons: reasons, t: tq)
             var i = 0
             for r in 0..<block.rowCount {
                 guard i < design.rows.count, design.rows[i] == r else {
-                    try body(block.firstRow + r, block, nil, reasons[r] ?? "")
+                    try body(block.firstRow + r, block, nil, reasons[r] ?? "", predicted[r])
                     continue
                 }
                 var fitted: Extended = 0
@@ -62,9 +72,41 @@ extension StreamingFit {
                 let measures = RowMeasures(observed: Double(design.y[i]), fitted: f, residual: raw, standardized: std, studentized: stud,
                                            leverage: h, cooks: cook, dffits: dff, covratio: cov,
                                            predictionLow: f - half, predictionHigh: f + half, dfbetas: dfb, influential: flag)
-                try body(block.firstRow + r, block, measures, nil)
+                try body(block.firstRow + r, block, measures, nil, nil)
                 i += 1
             }
         }
+    }
+
+    /// The block's rows left out on request, predicted: coded by the fit's schema (a row it
+    /// cannot code, such as one with a missing predictor, is not predicted), the fitted value
+    /// x'β, and the interval x'β ± t·√(σ̂²/w + σ̂²·x'(X'WX)⁻¹x), w the row's weight (1 where it
+    /// has none), as the fit in memory gives them.
+    func outOfSample(block: Table, design: DesignMatrix, reasons: [Int: String], t: Double) throws -> [Int: OutOfSampleRow] {
+        let asked = reasons.keys.filter { reasons[$0] == "excluded" || reasons[$0] == "outside the subset" }.sorted()
+        guard !asked.isEmpty else { return [:] }
+        let coded = try design.schema.modelMatrix(table: block, rows: asked)
+        let m = coded.rows.count
+        guard m > 0 else { return [:] }
+        var u = coded.x.rounded.storage
+        try qr.timesInverse(&u, rows: m, leading: p)
+        var weights: [Double]? = nil
+        if let name = self.weights, let c = try? block.column(name) {
+            weights = coded.rows.map { r in c.isMissing[r] || !(c.values[r] > 0) ? 1 : Double(c.values[r]) }
+        }
+        var out = [Int: OutOfSampleRow]()
+        let s2 = sigma * sigma
+        for (i, r) in coded.rows.enumerated() {
+            var fitted: Extended = coded.offset?[i] ?? 0
+            var h = 0.0
+            for j in 0..<p {
+                fitted += coded.x[i, j] * Extended(coefficients[j])
+                h += u[i + j * m] * u[i + j * m]
+            }
+            let f = Double(fitted), half = t * (s2 / (weights?[i] ?? 1) + s2 * h).squareRoot()
+            out[r] = OutOfSampleRow(observed: coded.observed.map { Double($0[i]) } ?? .nan, fitted: f, predictionLow: f - half,
+                                    predictionHigh: f + half)
+        }
+        return out
     }
 }

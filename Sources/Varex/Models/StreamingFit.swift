@@ -38,6 +38,8 @@ public struct StreamingFit: Sendable {
     public let sumLogWeights: Double
     /// Rows left out (missing values), by row of the file.
     public let dropped: [DroppedRow]
+    /// The rows asked for (`subset`, excluded ids); the others are in `dropped`.
+    public let selection: StreamRowSelection
     /// Rows in the file.
     public let tableRowCount: Int
     /// Blocks read.
@@ -54,7 +56,8 @@ public struct StreamingFit: Sendable {
     /// (their levels, then the fit), the second time from `reopen`; without it (standard input)
     /// they are refused.
     public static func fit(formula: Formula, reader: CSVBlockReader, reopen: (() throws -> CSVBlockReader)?,
-                           references: [String: String] = [:], clusters: [String] = [], weights: String? = nil) throws -> StreamingFit {
+                           references: [String: String] = [:], clusters: [String] = [], weights: String? = nil,
+                           selection: StreamRowSelection = StreamRowSelection()) throws -> StreamingFit {
         var reader = reader
         guard let first = try reader.next() else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
         let codings: [Int: CategoricalCoding]
@@ -67,7 +70,7 @@ public struct StreamingFit: Sendable {
         } else {
             guard let reopen else { throw StreamError.categorical(formula.variables[categorical.min()!].label) }
             codings = try levels(formula: formula, categorical: categorical, first: first, rest: &reader, references: references,
-                                 weights: weights)
+                                 weights: weights, selection: selection)
             reader = try reopen()
             pending = nil
         }
@@ -79,9 +82,11 @@ public struct StreamingFit: Sendable {
         var sumLogWeights = 0.0
         var dropped: [DroppedRow] = []
         var rowsSeen = 0
+        var excludedFound = Set<String>()
         while let block = try pending ?? reader.next() {
             pending = nil
-            let design = try blockDesign(formula: formula, block: block, codings: codings, clusters: clusters, weights: weights)
+            let design = try blockDesign(formula: formula, block: block, codings: codings, clusters: clusters, weights: weights,
+                                         leftOut: try selection.leftOut(block, found: &excludedFound))
             if qr == nil {
                 names = design.columnNames
                 response = design.responseLabel
@@ -118,6 +123,7 @@ public struct StreamingFit: Sendable {
             rowsSeen = block.firstRow + block.rowCount
             Progress.report("fitting in blocks: \(reader.blocks) blocks, \(rowsSeen) rows")
         }
+        if let missing = selection.exclude.subtracting(excludedFound).sorted().first { throw ExplainError.unknownExcludedID(missing) }
         guard let qr else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
         let p = names.count
         if n == 0 { throw ModelError.allRowsDropped(total: rowsSeen, commonestReason: dropped.first?.reason ?? "no rows") }
@@ -134,7 +140,7 @@ public struct StreamingFit: Sendable {
         let last = qr.r[p + p * w]
         return StreamingFit(formula: formula, codings: codings, clusters: clusters, weights: weights, columnNames: names, responseLabel: response, coefficients: b,
                             unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
-                            totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), sumLogWeights: sumLogWeights, dropped: dropped,
+                            totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), sumLogWeights: sumLogWeights, dropped: dropped, selection: selection,
                             tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr, responseSum: sum)
     }
 
@@ -149,16 +155,20 @@ public struct StreamingFit: Sendable {
     /// rows), each categorical variable's texts on them, and their codings as `Contrasts` makes
     /// them for the whole file.
     static func levels(formula: Formula, categorical: Set<Int>, first: Table, rest reader: inout CSVBlockReader,
-                       references: [String: String], weights: String?) throws -> [Int: CategoricalCoding] {
+                       references: [String: String], weights: String?, selection: StreamRowSelection) throws -> [Int: CategoricalCoding] {
         var texts = [Int: Set<String>]()
         var numericKind = [Int: Bool]()
         // Rows of weight zero are left out before their levels are seen, as in memory.
-        let known = DesignOptions(weights: weights,
+        var known = DesignOptions(weights: weights,
                                   codings: Dictionary(uniqueKeysWithValues: categorical.map { ($0, CategoricalCoding(levels: [], reference: 0)) }))
         var block: Table? = first
+        var found = Set<String>()
         while let b = try block ?? reader.next() {
             block = nil
             try checkNumeric(formula: formula, block: b, categorical: categorical)
+            // Rows outside the selection are left out before their levels are seen (R's subset
+            // drops the levels only they have).
+            known.excluded = try selection.leftOut(b, found: &found)
             let frame = try ModelFrame(formula: formula, table: b, options: known)
             for (vi, c) in frame.categoricalColumns {
                 for r in frame.rows { texts[vi, default: []].insert(c.cells[r]) }
@@ -185,8 +195,10 @@ public struct StreamingFit: Sendable {
         var reader = try open()
         var rowsRead = 0, used = 0
         var sum: Extended = 0
+        var found = Set<String>()
         while let block = try reader.next() {
-            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters, weights: weights)
+            let design = try Self.blockDesign(formula: formula, block: block, codings: codings, clusters: clusters, weights: weights,
+                                              leftOut: try selection.leftOut(block, found: &found))
             rowsRead = block.firstRow + block.rowCount
             used += design.y.count
             for y in design.y { sum += y }
@@ -217,11 +229,12 @@ public struct StreamingFit: Sendable {
     /// A block's design, coded with the whole file's levels, with what this version cannot fit
     /// in blocks refused.
     static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding], clusters: [String] = [],
-                            weights: String? = nil) throws -> DesignMatrix {
+                            weights: String? = nil, leftOut: [Int: String] = [:]) throws -> DesignMatrix {
         try checkNumeric(formula: formula, block: block, categorical: Set(codings.keys))
         var options = DesignOptions(codings: codings.isEmpty ? nil : codings)
         options.clusters = clusters
         options.weights = weights
+        options.excluded = leftOut
         let design = try DesignMatrix(formula: formula, table: block, options: options)
         // A level the first pass did not see would be coded as no level at all: only a file that
         // changed between the passes has one.
