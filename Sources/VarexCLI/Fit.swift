@@ -108,6 +108,7 @@ struct Fit: ParsableCommand {
         case .glm:
             let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
             try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect(), xlsx: xlsx,
+                                dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic,
                                 model: try saveModel.map { ($0, try SavedModel(glm: a).json()) })
         case .linear, .absorbed, .panel:
             let analysis = try FitAnalysis(request, anova: anova)
@@ -322,9 +323,9 @@ enum FitReport {
 /// Writes a GLM's outputs, all or nothing.
 enum GLMReport {
     static func write(_ a: GLMAnalysis, format: SummaryFormat, residuals: String?, json: String?, dialect: CSVWriter.Dialect,
-                      xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
+                      xlsx: String? = nil, dfbetas: DFBetasChoice = .automatic, model: (path: String, contents: String)? = nil) throws {
         try ModelReport.write(summary: GLMSummary.common(a), data: a.data, dropped: a.fit.design.dropped, warnings: a.fit.warnings,
-                              residualTable: a.residuals, json: { try GLMSummary.json(a) },
+                              residualTable: { try a.residuals(dfbetas: dfbetas) }, json: { try GLMSummary.json(a) },
                               text: { GLMSummary.text(a, source: a.data.table.source) }, format: format, residuals: residuals,
                               jsonPath: json, xlsx: xlsx, extra: model.map { [$0] } ?? [], dialect: dialect)
     }

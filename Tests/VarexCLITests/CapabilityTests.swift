@@ -22,7 +22,7 @@ struct CapabilityTests {
             return [command, councils, "--id", "code", "--family", "poisson",
                     "--formula", "ascof_2a2_num ~ imd_score + offset(log(ascof_2a2_den))" + re]
         case .mixed: return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | region)"]
-        case .streamed: return [command, councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score" + re, "--stream"]
+        case .streamed: return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score" + re, "--stream"]
         case .panel:
             return [command, panel, "--panel", "code", "--time", "financial_year",
                     "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year" + re, "--draws", "50"]

@@ -173,12 +173,14 @@ struct GLMCLITests {
         let ref = try CSVReader.read(path: CLI.fixture("reference/glm_councils_quasipoisson_offset_residuals.csv"))
         #expect(table.header == ["code", "observed", "fitted", "linear_predictor", "response_residual", "pearson_residual",
                                  "deviance_residual", "working_residual", "leverage", "cooks_distance", "std_deviance_residual",
-                                 "std_pearson_residual", "prior_weight", "note"])
+                                 "std_pearson_residual", "prior_weight"]
+                                + ["(Intercept)", "imd_score", "I(100 * pop_85p/pop_65p)", "council_typeLondon Borough",
+                                   "council_typeMetropolitan District", "council_typeUnitary Authority"].map { "dfbetas_" + $0 } + ["note"])
         #expect(ref.header.count == 12)
         for (row, w) in paired(table.rows, ref.rows) where w[1] != "NA" {
             #expect(row[0] == w[0])
             // Every numeric column, matched by name: fitted … std_pearson_residual, prior_weight.
-            for k in 2..<(table.header.count - 1) {
+            for k in 2..<(table.header.count - 1) where !table.header[k].hasPrefix("dfbetas_") {
                 let rk = ref.header.firstIndex(of: table.header[k])!
                 let g = Double(row[k])!, x = Double(w[rk])!
                 #expect(abs(g - x) <= 1e-8 * abs(x) + 1e-12, "\(w[0]) \(table.header[k])")
@@ -443,5 +445,41 @@ struct RiskAdjustedFunnelTests {
         #expect(report.status == 0, "\(report.stderr)")
         let page = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         #expect(page.contains("expected_admissions"), "the funnel's x-axis is the expected count")
+    }
+}
+
+/// A GLM's residual table carries R's `dfbetas(fit)` (fixtures/reference/glm_dfbetas.csv,
+/// make_glm_dfbetas_reference.R): Poisson with an offset, binomial with a cbind response,
+/// weighted Gamma with a log link; every row and coefficient, counts first, to 1e-8 relative
+/// (1e-10 absolute near zero); `--dfbetas imd_score` keeps that column only.
+struct GLMDFBetasTests {
+    @Test func dfbetasAsR() throws {
+        let want = try CLI.records(CLI.fixture("reference/glm_dfbetas.csv"))
+        let councils = CLI.fixture("councils/asc_2018_19.csv")
+        let cases: [(String, [String])] = [
+            ("poisson", ["--family", "poisson", "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))"]),
+            ("binomial", ["--family", "binomial", "--formula", "cbind(ascof_2c1_num, ascof_2c1_den - ascof_2c1_num) ~ imd_score + pop_65p"]),
+            ("gamma", ["--family", "Gamma", "--link", "log", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type",
+                       "--weights", "pop_18p"]),
+        ]
+        var compared = 0
+        for (name, args) in cases {
+            let r = try CLI.run(["fit", councils, "--id", "code", "--residuals", "-"] + args)
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let t = try CSVReader.parse(Array(r.stdout.utf8), file: "\(name).csv")
+            let rows = Dictionary(uniqueKeysWithValues: t.rows.map { ($0[0], Dictionary(uniqueKeysWithValues: zip(t.header, $0))) })
+            let expected = want.filter { $0["case"] == name }
+            let terms = Set(expected.map { $0["term"]! })
+            #expect(t.header.filter { $0.hasPrefix("dfbetas_") }.count == terms.count, "\(name): \(t.header)")
+            for w in expected {
+                let cell = rows[w["code"]!]?["dfbetas_" + w["term"]!] ?? ""
+                #expect(CLI.close(Double(cell) ?? .nan, Double(w["dfbetas"]!)!, rel: 1e-8, abs: 1e-10), "\(name) \(w["code"]!) \(w["term"]!)")
+                compared += 1
+            }
+        }
+        #expect(compared == 760 + 456 + 760, "\(compared)")
+        let one = try CLI.run(["fit", councils, "--id", "code", "--residuals", "-", "--dfbetas", "imd_score"] + cases[0].1)
+        #expect(one.status == 0 && one.stdout.split(separator: "\n")[0].split(separator: ",").filter { $0.hasPrefix("dfbetas_") } == ["dfbetas_imd_score"],
+                "\(one.stderr)")
     }
 }

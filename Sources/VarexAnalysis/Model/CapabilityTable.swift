@@ -22,7 +22,6 @@ public enum CapabilityTable {
         ],
         .glm: [
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
-            .dfbetas: .notYet("a GLM's residual table gives leverage and Cook's distance"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
             .sensitivityOut: .notYet("write --out as CSV"),
         ],

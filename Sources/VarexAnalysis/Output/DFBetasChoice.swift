@@ -26,25 +26,31 @@ public enum DFBetasChoice: Sendable, Equatable {
     }
 
     /// The design columns (indices) whose DFBETAS are written.
-    public func columns(of fit: LinearFit) throws -> [Int] {
-        let all = Array(fit.terms.indices)
+    public func columns(of fit: LinearFit) throws -> [Int] { try columns(terms: fit.terms, rows: fit.n, design: fit.design) }
+
+    /// The columns of a GLM's residual table.
+    public func columns(of fit: GeneralizedLinearFit) throws -> [Int] { try columns(terms: fit.terms, rows: fit.n, design: fit.design) }
+
+    /// The columns among `terms` (the design's column names), for a table of `rows` rows.
+    func columns(terms: [String], rows: Int, design: DesignMatrix) throws -> [Int] {
+        let all = Array(terms.indices)
         switch self {
         case .all: return all
         case .none: return []
         case .automatic:
-            let small = all.count <= Self.automaticLimit && all.count * fit.n <= Self.automaticCellLimit
+            let small = all.count <= Self.automaticLimit && all.count * rows <= Self.automaticCellLimit
             return small ? all : []
         case let .terms(names):
-            let formula = fit.design.formula
+            let formula = design.formula
             var chosen = Set<Int>()
             for name in names {
                 let squeezed = name.filter { $0 != " " }
                 if let t = formula.terms.firstIndex(where: { $0.label.filter { $0 != " " } == squeezed }) {
-                    chosen.formUnion(all.filter { fit.design.assign[$0] == t })
-                } else if let j = fit.terms.firstIndex(of: name) {
+                    chosen.formUnion(all.filter { design.assign[$0] == t })
+                } else if let j = terms.firstIndex(of: name) {
                     chosen.insert(j)
                 } else {
-                    throw DFBetasError.unknownTerm(name, terms: ["(Intercept)"].filter { fit.terms.contains($0) } + formula.terms.map(\.label))
+                    throw DFBetasError.unknownTerm(name, terms: ["(Intercept)"].filter { terms.contains($0) } + formula.terms.map(\.label))
                 }
             }
             return chosen.sorted()

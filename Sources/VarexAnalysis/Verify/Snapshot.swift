@@ -33,7 +33,7 @@ public struct Snapshot: Sendable {
             }
             let glm = try GLMAnalysis(request, family: family, link: spec.link)
             files.append(("summary.json", try GLMSummary.json(glm)))
-            files.append(("residuals.csv", CSVWriter.render(glm.residuals())))
+            files.append(("residuals.csv", CSVWriter.render(try glm.residuals())))
             if !spec.groups.isEmpty {
                 let explain = try GLMExplainAnalysis(try ExplainRequest(spec: spec), family: family, link: spec.link)
                 files.append(("explain.json", try GLMSummary.explainJSON(explain)))
