@@ -100,7 +100,7 @@ struct Fit: ParsableCommand {
         case .streamed:
             guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
-                                   dialect: csv.dialect())
+                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic)
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
@@ -184,7 +184,7 @@ enum ModelReport {
 /// Fits in blocks and writes the summary and, from a second pass, the residual table.
 enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
-                      dialect: CSVWriter.Dialect) throws {
+                      dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic) throws {
         if request.dataPath == "-" && residuals != nil {
             throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
         }
@@ -206,9 +206,8 @@ enum StreamReport {
         }
         var files: [(path: String, content: OutputContent)] = []
         if let residuals {
-            let p = fit.p
-            let dfbetas = p <= DFBetasChoice.automaticLimit ? Array(0..<p) : []
-            if dfbetas.isEmpty { Console.error("varex: DFBETAS left out of the residual table: \(p) coefficients") }
+            let dfbetas = try dfbetasChoice.columns(of: fit)
+            if dfbetasChoice == .automatic, let line = DFBetasChoice.leftOutLine(written: dfbetas.count, of: fit.p) { Console.error("varex: \(line)") }
             // The id, the label and the kept columns, as the table in memory has them.
             let lead = [request.label].compactMap { $0 } + request.keep
             for name in lead where !reader.names.contains(name) {

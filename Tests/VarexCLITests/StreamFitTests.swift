@@ -437,3 +437,26 @@ struct StreamSelectionTests {
         #expect(unknown.status != 0 && unknown.stderr.contains("NOPE"), "\(unknown.stderr)")
     }
 }
+
+/// `--stream --dfbetas TERM,...` writes those columns only, equal to R's `dfbetas(lm)`
+/// (fixtures/reference/councils_net_residuals.csv): counts first, then 1e-9.
+struct StreamDFBetasTests {
+    @Test func chosenColumnsAsR() throws {
+        let formula = "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + council_type"
+        let r = try CLI.run(["fit", CLI.fixture("councils/asc_2018_19.csv"), "--formula", formula, "--stream", "--id", "code",
+                             "--dfbetas", "council_type,imd_score", "--residuals", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "r.csv")
+        let chosen = t.header.filter { $0.hasPrefix("dfbetas_") }
+        #expect(chosen == ["dfbetas_imd_score", "dfbetas_council_typeLondon Borough", "dfbetas_council_typeMetropolitan District",
+                           "dfbetas_council_typeUnitary Authority"])
+        let ref = try CSVReader.read(path: CLI.fixture("reference/councils_net_residuals.csv"))
+        for (row, w) in paired(t.rows, ref.rows) {
+            #expect(row[0] == w[0])
+            for name in chosen {
+                let g = Double(row[t.header.firstIndex(of: name)!])!, x = Double(w[ref.header.firstIndex(of: name)!])!
+                #expect(CLI.close(g, x, rel: 1e-9, abs: 1e-12), "\(w[0]) \(name)")
+            }
+        }
+    }
+}

@@ -24,6 +24,8 @@ public struct StreamingFit: Sendable {
     /// The column of case weights (WLS), if any: a row of weight zero is left out, as in memory.
     public let weights: String?
     public let columnNames: [String]
+    /// Each column's formula term (−1: the intercept), as ``DesignMatrix/assign``.
+    public let assign: [Int]
     public let responseLabel: String
     /// Coefficients by design column.
     public let coefficients: [Double]
@@ -76,6 +78,7 @@ public struct StreamingFit: Sendable {
         }
         var qr: TallSkinnyQR? = nil
         var names: [String] = []
+        var assign: [Int] = []
         var response = ""
         var n = 0
         var mean: Extended = 0, m2: Extended = 0, squares: Extended = 0, sum: Extended = 0, totalWeight: Extended = 0
@@ -89,6 +92,7 @@ public struct StreamingFit: Sendable {
                                          leftOut: try selection.leftOut(block, found: &excludedFound))
             if qr == nil {
                 names = design.columnNames
+                assign = design.assign
                 response = design.responseLabel
                 qr = TallSkinnyQR(columns: names.count + 1)
             }
@@ -138,7 +142,7 @@ public struct StreamingFit: Sendable {
         }
         let b = try qr.solveLeading(p)
         let last = qr.r[p + p * w]
-        return StreamingFit(formula: formula, codings: codings, clusters: clusters, weights: weights, columnNames: names, responseLabel: response, coefficients: b,
+        return StreamingFit(formula: formula, codings: codings, clusters: clusters, weights: weights, columnNames: names, assign: assign, responseLabel: response, coefficients: b,
                             unscaledCovariance: try qr.inverseGram(p), n: n, rss: last * last,
                             totalSumOfSquares: Double(formula.hasIntercept ? m2 : squares), sumLogWeights: sumLogWeights, dropped: dropped, selection: selection,
                             tableRowCount: rowsSeen, blocks: reader.blocks, qr: qr, responseSum: sum)

@@ -39,7 +39,7 @@ public enum CapabilityTable {
         .streamed: [
             .leverageHC: .notYet("they discount by every row's leverage at once; use HC0–HC3 or fit in memory"),
             .cr2: .notYet("fit in memory, or use CR1"), .anova: .notYet("fit in memory"), .saveModel: .notYet("fit in memory"),
-            .dfbetas: .notYet("fit in memory"), .xlsx: .notYet("fit in memory"), .join: .notYet("fit in memory"),
+            .xlsx: .notYet("fit in memory"), .join: .notYet("fit in memory"),
             .family: .notYet("fit in memory"),
             .absorb: .notYet("fit in memory"), .randomTerms: .notYet("fit in memory"),
         ],

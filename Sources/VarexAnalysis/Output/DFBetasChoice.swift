@@ -26,13 +26,23 @@ public enum DFBetasChoice: Sendable, Equatable {
     }
 
     /// The design columns (indices) whose DFBETAS are written.
-    public func columns(of fit: LinearFit) throws -> [Int] { try columns(terms: fit.terms, rows: fit.n, design: fit.design) }
+    public func columns(of fit: LinearFit) throws -> [Int] {
+        try columns(terms: fit.terms, rows: fit.n, formula: fit.design.formula, assign: fit.design.assign)
+    }
 
     /// The columns of a GLM's residual table.
-    public func columns(of fit: GeneralizedLinearFit) throws -> [Int] { try columns(terms: fit.terms, rows: fit.n, design: fit.design) }
+    public func columns(of fit: GeneralizedLinearFit) throws -> [Int] {
+        try columns(terms: fit.terms, rows: fit.n, formula: fit.design.formula, assign: fit.design.assign)
+    }
 
-    /// The columns among `terms` (the design's column names), for a table of `rows` rows.
-    func columns(terms: [String], rows: Int, design: DesignMatrix) throws -> [Int] {
+    /// The columns of a fit read in blocks (its rows counted as the file's).
+    public func columns(of fit: StreamingFit) throws -> [Int] {
+        try columns(terms: fit.columnNames, rows: fit.tableRowCount, formula: fit.formula, assign: fit.assign)
+    }
+
+    /// The columns among `terms` (the design's column names, each of formula term `assign`),
+    /// for a table of `rows` rows.
+    func columns(terms: [String], rows: Int, formula: Formula, assign: [Int]) throws -> [Int] {
         let all = Array(terms.indices)
         switch self {
         case .all: return all
@@ -41,12 +51,11 @@ public enum DFBetasChoice: Sendable, Equatable {
             let small = all.count <= Self.automaticLimit && all.count * rows <= Self.automaticCellLimit
             return small ? all : []
         case let .terms(names):
-            let formula = design.formula
             var chosen = Set<Int>()
             for name in names {
                 let squeezed = name.filter { $0 != " " }
                 if let t = formula.terms.firstIndex(where: { $0.label.filter { $0 != " " } == squeezed }) {
-                    chosen.formUnion(all.filter { design.assign[$0] == t })
+                    chosen.formUnion(all.filter { assign[$0] == t })
                 } else if let j = terms.firstIndex(of: name) {
                     chosen.insert(j)
                 } else {
