@@ -460,3 +460,38 @@ struct StreamDFBetasTests {
         }
     }
 }
+
+/// `--stream --se HC4 | HC4m | HC5`: the leverage-discounted sandwiches in blocks of 4 kB (HC5
+/// with its pass for the largest leverage), equal to `sandwich::vcovHC` on the councils, plain
+/// and weighted (fixtures/reference/hc45_councils_net.csv and hc45_councils_wls.csv,
+/// make_inference_reference.R), and on the panel, where HC5's largest leverage binds
+/// (hc45_panel.csv, make_hc45_panel_reference.R): counts first, then 1e-9.
+struct StreamLeverageSandwichTests {
+    @Test func hc4AndHc5InBlocksAsSandwich() throws {
+        let councils = CLI.fixture("councils/asc_2018_19.csv")
+        let cases: [(String, String, String?)] = [
+            ("councils_net", "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p) + imd_score + council_type", nil),
+            ("councils_wls", "asc_net_spend_per_adult_gbp ~ imd_score + I(pop_65p/pop_18p) + council_type", "pop_18p"),
+            // HC5's largest-leverage term binds here (make_hc45_panel_reference.R checks it).
+            ("panel", "asc_net_spend_per_adult_gbp ~ pop_65p + pop_85p", nil),
+        ]
+        for (name, text, weights) in cases {
+            let ref = try CSVReader.read(path: CLI.fixture("reference/hc45_\(name).csv"))
+            let formula = try Formula(text)
+            let file = name == "panel" ? CLI.fixture("councils/asc_panel_2014_2019.csv") : councils
+            let open = { try CSVBlockReader(path: file, blockBytes: 4096) }
+            let fit = try StreamingFit.fit(formula: formula, reader: try open(), reopen: open, weights: weights)
+            #expect(fit.blocks >= 8)
+            for (type, column) in [(CovarianceType.hc4, "se_HC4"), (.hc4m, "se_HC4m"), (.hc5, "se_HC5")] {
+                let v = try fit.covariance(type, open: open).covariance
+                let k = ref.header.firstIndex(of: column)!
+                for (j, w) in paired(0..<fit.p, ref.rows) {
+                    #expect(fit.columnNames[j] == w[0])
+                    #expect(CLI.close(v[j, j].squareRoot(), Double(w[k])!, rel: 1e-9), "\(name) \(column) \(w[0])")
+                }
+            }
+        }
+        let cli = try CLI.run(["fit", councils, "--formula", cases[0].1, "--stream", "--se", "HC5", "--json", "-"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+    }
+}

@@ -5,13 +5,18 @@ extension StreamingFit {
     /// residuals need the coefficients), with the number of clusters of each clustering column: HC0–HC3 as `sandwich::vcovHC` (each row's leverage
     /// from the QR, as the residual pass has it), or clustered by the columns `clusters` (CR0,
     /// CR1, one or two columns, as `sandwich::vcovCL`). The meat accumulates by block: e²xxᵀ
-    /// per row, or x·e summed per cluster (weighted: of √w·x and √w·e). HC4, HC4m and HC5 need every leverage first, and CR2
-    /// the whole design: not from blocks.
+    /// per row, or x·e summed per cluster (weighted: of √w·x and √w·e). HC4 and HC4m discount
+    /// by each row's leverage against the mean (n·h/p), HC5 also by the largest leverage, found
+    /// by one more pass. CR2 needs each cluster's block of the hat matrix: not from blocks.
     public func covariance(_ type: CovarianceType, open: () throws -> CSVBlockReader) throws -> (covariance: Matrix, clusterCounts: [Int]) {
         let k = p
         var meat = Matrix(rows: k, columns: k)
         var counts: [Set<String>] = Array(repeating: [], count: clusters.count)
         var sums: [[String: [Double]]] = Array(repeating: [:], count: clusters.count + (clusters.count == 2 ? 1 : 0))
+        let leverage: Set<CovarianceType> = [.hc2, .hc3, .hc4, .hc4m, .hc5]
+        let needsLeverage = clusters.isEmpty && leverage.contains(type)
+        // HC5 discounts by the largest leverage too: one more pass finds it first.
+        let hMax = type == .hc5 && clusters.isEmpty ? try largestLeverage(open: open) : 0
         try eachBlock(open: open, pass: "covariance pass") { _, design in
             let m = design.y.count
             // Weighted: the rows of √w·X and the residuals √w·e (sandwich's estfun w·e·x).
@@ -19,7 +24,7 @@ extension StreamingFit {
             var x = design.x.rounded
             if let root { for j in 0..<k { for i in 0..<m { x[i, j] *= root[i] } } }
             var u = x.storage
-            if type == .hc2 || type == .hc3 { try qr.timesInverse(&u, rows: m, leading: k) }
+            if needsLeverage { try qr.timesInverse(&u, rows: m, leading: k) }
             let labels = design.clusters.map(\.labels)
             for (d, l) in labels.enumerated() { counts[d].formUnion(l) }
             for i in 0..<m {
@@ -28,9 +33,9 @@ extension StreamingFit {
                 let e = Double(design.y[i] - fitted) * (root?[i] ?? 1)
                 if clusters.isEmpty {
                     var h = 0.0
-                    if type == .hc2 || type == .hc3 { for j in 0..<k { h += u[i + j * m] * u[i + j * m] } }
+                    if needsLeverage { for j in 0..<k { h += u[i + j * m] * u[i + j * m] } }
                     if h > 1 - 10 * Double.ulpOfOne { h = 1 }
-                    let omega = Sandwich.weight(type, e2: e * e, h: h, n: Double(n), k: Double(k), p0: Double(k), hMax: 0)
+                    let omega = Sandwich.weight(type, e2: e * e, h: h, n: Double(n), k: Double(k), p0: Double(k), hMax: hMax)
                     for a in 0..<k {
                         let xa = x[i, a]
                         guard xa != 0 else { continue }
@@ -60,5 +65,22 @@ extension StreamingFit {
         }
         let v = try unscaledCovariance.multiplied(by: meat)
         return (try v.multiplied(by: unscaledCovariance), counts.map(\.count))
+    }
+
+    /// The largest leverage of the rows used (of √w·X when weighted), from a pass over the file.
+    func largestLeverage(open: () throws -> CSVBlockReader) throws -> Double {
+        var largest = 0.0
+        try eachBlock(open: open, pass: "leverage pass") { _, design in
+            let m = design.y.count
+            var u = design.x.rounded.storage
+            if let root = Self.rootWeights(design) { for j in 0..<p { for i in 0..<m { u[i + j * m] *= root[i] } } }
+            try qr.timesInverse(&u, rows: m, leading: p)
+            for i in 0..<m {
+                var h = 0.0
+                for j in 0..<p { h += u[i + j * m] * u[i + j * m] }
+                largest = max(largest, min(h, 1))
+            }
+        }
+        return largest
     }
 }

@@ -37,7 +37,6 @@ public enum CapabilityTable {
             .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),
         ],
         .streamed: [
-            .leverageHC: .notYet("they discount by every row's leverage at once; use HC0–HC3 or fit in memory"),
             .cr2: .notYet("fit in memory, or use CR1"), .anova: .notYet("fit in memory"), .saveModel: .notYet("fit in memory"),
             .xlsx: .notYet("fit in memory"), .join: .notYet("fit in memory"),
             .family: .notYet("fit in memory"),
