@@ -100,7 +100,7 @@ struct Fit: ParsableCommand {
         case .streamed:
             guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
-                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic)
+                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova)
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
@@ -184,7 +184,7 @@ enum ModelReport {
 /// Fits in blocks and writes the summary and, from a second pass, the residual table.
 enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
-                      dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic) throws {
+                      dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false) throws {
         if request.dataPath == "-" && residuals != nil {
             throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
         }
@@ -199,8 +199,8 @@ enum StreamReport {
                                        references: request.references, clusters: request.clusters, weights: request.weights,
                                        selection: selection)
         let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
-        let s = fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
-                            clusterTestDF: request.clusterTestDF)
+        let s = try fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
+                            clusterTestDF: request.clusterTestDF, anova: anova)
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
         }

@@ -392,7 +392,7 @@ struct StreamSelectionTests {
             #expect(fit.blocks >= 8, "\(name): \(fit.blocks) blocks")
             let rows = want.filter { $0["case"] == name }
             #expect(fit.n == Int(rows[0]["nobs"]!), "\(name)")
-            let s = fit.summary(level: 0.95, robust: nil, clusterTestDF: .clusters)
+            let s = try fit.summary(level: 0.95, robust: nil, clusterTestDF: .clusters)
             for (c, w) in paired(s.coefficients, rows) {
                 #expect(c.term == w["term"], "\(name)")
                 #expect(CLI.close(c.estimate, Double(w["estimate"]!)!, rel: 1e-9) && CLI.close(c.standardError, Double(w["std_error"]!)!, rel: 1e-9),

@@ -90,6 +90,39 @@ struct InferenceTests {
         }
     }
 
+    /// `--stream --anova`: the sequential table from the R factor's effects and the Type II
+    /// table (classical and HC3) by Wald tests, the data read in blocks of 2 kB, against the same
+    /// R references as the fit in memory.
+    @Test(arguments: anovaCases)
+    func streamedAnova(_ c: Case) throws {
+        let open = { try CSVBlockReader(path: Fixtures.path(c.data), blockBytes: 2048) }
+        let fit = try StreamingFit.fit(formula: try Formula(c.formula), reader: try open(), reopen: open, weights: c.weights)
+        let sequential = fit.sequentialAnova(), ref = try Fixtures.csv("reference/anova_\(c.name).csv")
+        #expect(sequential.rows.map(\.term) == ref.rows.map { $0[0] })
+        for (row, want) in paired(sequential.rows, ref.rows) {
+            #expect(row.df == Int(want[1]))
+            #expect(close(row.sumOfSquares!, rNumber(want[2]), rel: 1e-8), "\(c.name) \(row.term) SS")
+            if row.term != "Residuals" {
+                #expect(close(row.f!, rNumber(want[4]), rel: 1e-8) && close(row.pValue!, rNumber(want[5]), rel: 1e-8), "\(c.name) \(row.term)")
+            }
+        }
+        let typeII = try fit.typeIIAnova(), ref2 = try Fixtures.csv("reference/anova2_\(c.name).csv")
+        #expect(typeII.rows.map(\.term) == ref2.rows.map { $0[0] })
+        for (row, want) in paired(typeII.rows, ref2.rows) {
+            #expect(row.df == Int(want[2]) && close(row.sumOfSquares!, rNumber(want[1]), rel: 1e-8), "\(c.name) \(row.term) SS")
+            if row.term != "Residuals" {
+                #expect(close(row.f!, rNumber(want[3]), rel: 1e-8) && close(row.pValue!, rNumber(want[4]), rel: 1e-8), "\(c.name) \(row.term)")
+            }
+        }
+        let hc3 = try fit.covariance(.hc3, open: open).covariance
+        let robust = try fit.typeIIAnova(covariance: .hc3, robust: hc3), ref3 = try Fixtures.csv("reference/anova2_\(c.name)_HC3.csv")
+        #expect(robust.rows.map(\.term) == ref3.rows.map { $0[0] })
+        for (row, want) in paired(robust.rows, ref3.rows) where row.term != "Residuals" {
+            #expect(row.df == Int(want[1]) && row.sumOfSquares == nil)
+            #expect(close(row.f!, rNumber(want[2]), rel: 1e-8) && close(row.pValue!, rNumber(want[3]), rel: 1e-8), "\(c.name) \(row.term) HC3")
+        }
+    }
+
     /// The bundled explain analysis: each group's joint Wald test, classical and HC3.
     @Test func groupWaldTestsAgreeWithLmtest() throws {
         let spec = try AnalysisSpec(contentsOf: Fixtures.path("specs/council-explain.yaml"))

@@ -78,7 +78,8 @@ public struct FitSummary: Sendable {
     init(formula: String, response: String, n: Int, dropped: [DroppedRow], rank: Int, coefficients: [CoefficientRow],
          sigma: Double, rSquared: Double, adjustedRSquared: Double, overall: OverallTest?, logLikelihood: Double,
          aic: Double, bic: Double, deviance: Double, level: Double, residualQuantiles: [Double], warnings: [String],
-         covariance: CovarianceType = .classical, clusters: [(name: String, count: Int)] = [], testDegreesOfFreedom: Int? = nil) {
+         covariance: CovarianceType = .classical, clusters: [(name: String, count: Int)] = [], testDegreesOfFreedom: Int? = nil,
+         anova: (sequential: AnovaTable, typeII: AnovaTable)? = nil) {
         self.formula = formula
         self.response = response
         self.n = n
@@ -99,7 +100,7 @@ public struct FitSummary: Sendable {
         isWeighted = false
         self.residualQuantiles = residualQuantiles
         self.warnings = warnings
-        anova = nil
+        self.anova = anova
         self.clusters = clusters
         self.testDegreesOfFreedom = testDegreesOfFreedom ?? n - rank
         absorbed = []

@@ -10,7 +10,7 @@ extension StreamingFit {
     /// overall Wald F use it, as the fit in memory does.
     public func summary(level: Double = 0.95, residualQuantiles: [Double] = [],
                         robust: (type: CovarianceType, covariance: Matrix, clusterCounts: [Int])? = nil,
-                        clusterTestDF: ClusterTestDF = .clusters) -> FitSummary {
+                        clusterTestDF: ClusterTestDF = .clusters, anova: Bool = false) throws -> FitSummary {
         let df = Double(dfResidual)
         let testDF: Int = robust.map { r in
             r.type.isClustered && clusterTestDF == .clusters ? max((r.clusterCounts.min() ?? 1) - 1, 0) : dfResidual
@@ -56,6 +56,8 @@ extension StreamingFit {
                           overall: overall, logLikelihood: logLik, aic: -2 * logLik + 2 * Double(p + 1),
                           bic: -2 * logLik + log(nn) * Double(p + 1), deviance: rss, level: level, residualQuantiles: residualQuantiles,
                           warnings: [], covariance: robust?.type ?? .classical,
-                          clusters: robust.map { r in zip(clusters, r.clusterCounts).map { ($0, $1) } } ?? [], testDegreesOfFreedom: testDF)
+                          clusters: robust.map { r in zip(clusters, r.clusterCounts).map { ($0, $1) } } ?? [], testDegreesOfFreedom: testDF,
+                          anova: anova ? (sequentialAnova(), try typeIIAnova(covariance: robust?.type ?? .classical, robust: robust?.covariance,
+                                                                             df2: testDF)) : nil)
     }
 }
