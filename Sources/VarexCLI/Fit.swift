@@ -188,7 +188,11 @@ enum StreamReport {
         if request.dataPath == "-" && residuals != nil {
             throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
         }
-        let open = { try CSVBlockReader(path: request.dataPath, blockBytes: blockBytes) }
+        // --join: each file read once, joined onto every block by the id; its report is the
+        // whole file's, said after the fit.
+        if !request.joins.isEmpty && request.id == nil { throw RequestError.joinNeedsID }
+        let joins = try request.joins.map { BlockJoin(table: try Table(contentsOf: $0), key: request.id ?? "") }
+        let open = { try CSVBlockReader(path: request.dataPath, blockBytes: blockBytes).joining(joins) }
         let reader = try open()
         let formula = try Formula(request.formula, dot: reader.names.filter { $0 != request.id })
         if request.dataPath == "-" && request.covariance != .classical {
@@ -201,6 +205,7 @@ enum StreamReport {
         let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
         let s = try fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
                             clusterTestDF: request.clusterTestDF, anova: anova)
+        for j in joins { if let message = j.report.message { Console.error("varex: \(message)") } }
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
         }

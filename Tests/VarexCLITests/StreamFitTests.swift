@@ -495,3 +495,33 @@ struct StreamLeverageSandwichTests {
         #expect(cli.status == 0, "\(cli.stderr)")
     }
 }
+
+/// `--stream --join`: a council-level file joined onto every block by the id, equal to `lm` on
+/// the merged data (fixtures/reference/subset.csv, case lm_join, make_subset_reference.R), read
+/// in blocks of 4 kB; the join's report covers the whole file, and a join without --id is refused.
+struct StreamJoinTests {
+    @Test func joinedInBlocksAsR() throws {
+        let councils = CLI.fixture("councils/asc_2018_19.csv"), rural = CLI.fixture("councils/rurality_2011.csv")
+        let open = { try CSVBlockReader(path: councils, blockBytes: 4096).joining([BlockJoin(table: try Table(contentsOf: rural), key: "code")]) }
+        let fit = try StreamingFit.fit(formula: try Formula("asc_net_spend_per_adult_gbp ~ imd_score + pct_rural_2011 + council_type"),
+                                       reader: try open(), reopen: open)
+        #expect(fit.blocks >= 8)
+        let want = try CLI.records(CLI.fixture("reference/subset.csv")).filter { $0["case"] == "lm_join" }
+        #expect(fit.n == Int(want[0]["nobs"]!))
+        let s = try fit.summary(level: 0.95)
+        for (c, w) in paired(s.coefficients, want) {
+            #expect(c.term == w["term"])
+            #expect(CLI.close(c.estimate, Double(w["estimate"]!)!, rel: 1e-9) && CLI.close(c.standardError, Double(w["std_error"]!)!, rel: 1e-9),
+                    "\(c.term)")
+        }
+        let r = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + pct_rural_2011", "--stream", "--id", "code",
+                             "--join", rural, "--residuals", "-", "--keep", "pct_rural_2011"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let m = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + pct_rural_2011", "--id", "code",
+                             "--join", rural, "--residuals", "-", "--keep", "pct_rural_2011"])
+        let streamed = r.stderr.split(separator: "\n").filter { $0.contains("join") }, inMemory = m.stderr.split(separator: "\n").filter { $0.contains("join") }
+        #expect(!streamed.isEmpty && streamed == inMemory, "the join's report: \(r.stderr) | \(m.stderr)")
+        let noID = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--join", rural])
+        #expect(noID.status != 0 && noID.stderr.contains("--join needs --id"), "\(noID.stderr)")
+    }
+}

@@ -8,8 +8,16 @@ public struct CSVBlockReader {
     let source: ByteStream
     let file: String
     let blockBytes: Int
-    /// The column names.
-    public let names: [String]
+    /// The file's column names.
+    let fileNames: [String]
+    /// Files joined onto every block, in turn (`--join`).
+    public var joins: [BlockJoin] = []
+    /// The column names of each block: the file's, then each joined file's new ones.
+    public var names: [String] {
+        var out = fileNames
+        for j in joins { out += j.table.names.filter { $0 != j.key && !out.contains($0) } }
+        return out
+    }
     private let rawHeader: [String]
     /// Bytes read but not yet parsed; they start at a record boundary.
     private var carry: [UInt8] = []
@@ -47,7 +55,14 @@ public struct CSVBlockReader {
         }
         atEnd = !more
         rawHeader = header!.fields
-        names = try header!.checkedNames(file: file)
+        fileNames = try header!.checkedNames(file: file)
+    }
+
+    /// The same reader with `joins` applied to every block.
+    public func joining(_ joins: [BlockJoin]) -> CSVBlockReader {
+        var r = self
+        r.joins = joins
+        return r
     }
 
     /// The next block of rows, or nil after the last.
@@ -78,18 +93,18 @@ public struct CSVBlockReader {
             }
             cut = last + 1
         }
-        let parser = CSVChunkParser(columns: names.count, progress: nil, file: file)
+        let parser = CSVChunkParser(columns: fileNames.count, progress: nil, file: file)
         var result = carry.withUnsafeBufferPointer { parser.parse(UnsafeBufferPointer(rebasing: $0[..<cut])) }
         if let bad = result.invalidUTF8 {
             let line = lineBase + carry[..<bad].filter { $0 == 0x0A }.count
             throw DataError.invalidUTF8(CellLocation(file: file, line: line), byteOffset: byteBase + bad)
         }
         if let failure = result.quoteFailure(file: file, header: rawHeader, rowBase: rowBase, lineBase: lineBase) { throw failure }
-        if let failure = result.raggedFailure(file: file, columns: names.count, rowBase: rowBase, lineBase: lineBase) { throw failure }
+        if let failure = result.raggedFailure(file: file, columns: fileNames.count, rowBase: rowBase, lineBase: lineBase) { throw failure }
         let count = result.lines.count
         var results = [result]
         result = ChunkResult()
-        let columns = ColumnarCSVReader.joinColumns(&results, rowStarts: [0], names: names, rowCount: count)
+        let columns = ColumnarCSVReader.joinColumns(&results, rowStarts: [0], names: fileNames, rowCount: count)
         var table = Table(source: file, columns: columns, lines: results[0].lines.map { lineBase + Int($0) })
         table.firstRow = rowBase
         rowBase += count
@@ -98,6 +113,40 @@ public struct CSVBlockReader {
         carry.removeFirst(cut)
         blocks += 1
         if count == 0 { return try next() }
+        for j in joins { table = try j.apply(to: table) }
         return table
+    }
+}
+
+/// A small file joined onto every block of a file read in blocks, by a key column (a left join,
+/// as `--join` in memory), and what the joins found over every block read: the report is the
+/// whole file's, whichever pass made it. One reader uses it at a time.
+public final class BlockJoin: @unchecked Sendable {
+    public let table: Table
+    public let key: String
+    let manyToOne: Bool
+    private var seen = Set<String>()
+    private var onlyInLeft: [String] = []
+    private var onlyInLeftSet = Set<String>()
+    private var skipped: [String] = []
+
+    public init(table: Table, key: String, manyToOne: Bool = false) {
+        self.table = table
+        self.key = key
+        self.manyToOne = manyToOne
+    }
+
+    func apply(to block: Table) throws -> Table {
+        let (joined, report) = try block.joined(with: table, on: key, manyToOne: manyToOne)
+        for id in try block.column(key).cells { seen.insert(id) }
+        for id in report.onlyInLeft where onlyInLeftSet.insert(id).inserted { onlyInLeft.append(id) }
+        skipped = report.skippedColumns
+        return joined
+    }
+
+    /// What the join found in the blocks read so far.
+    public var report: JoinReport {
+        let right = (try? table.column(key).cells).map(Array.init) ?? []
+        return JoinReport(file: table.source, onlyInLeft: onlyInLeft, onlyInRight: right.filter { !seen.contains($0) }, skippedColumns: skipped)
     }
 }

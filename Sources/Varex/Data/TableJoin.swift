@@ -60,7 +60,10 @@ extension Table {
         let onlyLeft = leftKey.cells.filter { index[$0] == nil && reported.insert($0).inserted }
         let onlyRight = rightKey.cells.filter { !seen.contains($0) }
         let report = JoinReport(file: other.source, onlyInLeft: onlyLeft, onlyInRight: onlyRight, skippedColumns: skipped)
-        return (Table(source: source, columns: columns + added, lines: lines), report)
+        var joined = Table(source: source, columns: columns + added, lines: lines)
+        joined.firstRow = firstRow
+        joined.fileRows = fileRows
+        return (joined, report)
     }
 
     /// This table with each file's columns added in turn, matched on `key`; one report per file.
