@@ -100,7 +100,7 @@ struct Fit: ParsableCommand {
         case .streamed:
             guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
-                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova)
+                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova, xlsx: xlsx)
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
@@ -184,7 +184,8 @@ enum ModelReport {
 /// Fits in blocks and writes the summary and, from a second pass, the residual table.
 enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
-                      dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false) throws {
+                      dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false,
+                      xlsx: String? = nil) throws {
         if request.dataPath == "-" && residuals != nil {
             throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
         }
@@ -210,52 +211,31 @@ enum StreamReport {
             Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")
         }
         var files: [(path: String, content: OutputContent)] = []
-        if let residuals {
+        if residuals != nil || xlsx != nil {
             let dfbetas = try dfbetasChoice.columns(of: fit)
             if dfbetasChoice == .automatic, let line = DFBetasChoice.leftOutLine(written: dfbetas.count, of: fit.p) { Console.error("varex: \(line)") }
             // The id, the label and the kept columns, as the table in memory has them.
-            let lead = [request.label].compactMap { $0 } + request.keep
-            for name in lead where !reader.names.contains(name) {
-                throw DataError.unknownColumn(path: request.dataPath, name: name, suggestion: nil)
+            let table = try StreamedResidualTable(fit: fit, open: open, level: request.level, id: request.id,
+                                                  lead: [request.label].compactMap { $0 } + request.keep, dfbetas: dfbetas,
+                                                  columns: reader.names, path: request.dataPath)
+            if let residuals {
+                files.append((residuals, .chunks { emit in
+                    var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
+                    CSVWriter.appendLine(table.header.map { .text($0) }, dialect: dialect, to: &out)
+                    try table.eachRow { cells in
+                        CSVWriter.appendLine(cells, dialect: dialect, to: &out)
+                        if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
+                    }
+                    try emit(out)
+                }))
             }
-            var header = [request.id ?? "id"] + lead + ["observed", "fitted", "residual", "std_residual", "studentized_residual", "leverage",
-                          "cooks_distance", "dffits", "covratio", "pi_low", "pi_high"]
-            header += dfbetas.map { "dfbetas_" + fit.columnNames[$0] }
-            header += ["influential", "note"]
-            files.append((residuals, .chunks { emit in
-                var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
-                CSVWriter.appendLine(header.map { .text($0) }, dialect: dialect, to: &out)
-                var idColumn: Column? = nil
-                var leadColumns: [Column] = []
-                var idBlock = -1
-                try fit.eachRow(open: open, level: request.level) { row, block, m, leftOut, predicted in
-                    if idBlock != block.firstRow {
-                        idColumn = try request.id.map { try block.column($0) }
-                        leadColumns = try lead.map { try block.column($0) }
-                        idBlock = block.firstRow
-                    }
-                    let id = idColumn.map { $0.cells[row - block.firstRow] } ?? String(row + 1)
-                    var cells: [Cell] = [.text(id)] + leadColumns.map { .text($0.cells[row - block.firstRow]) }
-                    if let m {
-                        cells += [.finite(m.observed), .finite(m.fitted), .finite(m.residual), .finite(m.standardized),
-                                  .finite(m.studentized), .finite(m.leverage), .finite(m.cooks), .finite(m.dffits),
-                                  .finite(m.covratio), .finite(m.predictionLow), .finite(m.predictionHigh)]
-                        cells += dfbetas.map { .finite(m.dfbetas[$0]) }
-                        cells += [.bool(m.influential), .text(m.leverage == 1 ? "leverage 1: the fit passes through this row" : "")]
-                    } else if let o = predicted {
-                        // Left out on request, predicted out of sample, as in memory.
-                        cells += [.finite(o.observed), .finite(o.fitted), .finite(o.observed - o.fitted)]
-                        cells += [Cell](repeating: .empty, count: 6) + [.finite(o.predictionLow), .finite(o.predictionHigh)]
-                        cells += [Cell](repeating: .empty, count: dfbetas.count + 1) + [.text("out of sample: " + (leftOut ?? ""))]
-                    } else {
-                        cells += [Cell](repeating: .empty, count: header.count - 2 - lead.count)
-                        cells.append(.text("left out: " + (leftOut ?? "")))
-                    }
-                    CSVWriter.appendLine(cells, dialect: dialect, to: &out)
-                    if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
-                }
-                try emit(out)
-            }))
+            if let xlsx {
+                // The workbook needs every row at once: one more pass, and at most a sheet's rows.
+                let model = JSONSummary.common(s, kind: .streamed)
+                files.append((xlsx, .bytes(try XLSXWriter.data(table: try table.table(), sheetName: "Residuals",
+                                                               provenance: .of(model: model, dataPath: request.dataPath),
+                                                               extra: model.coefficientTable))))
+            }
         }
         if let json { files.append((json, .bytes(Array(try JSONSummary.render(s, kind: .streamed).utf8)))) }
         if residuals != "-" && json != "-" {

@@ -198,18 +198,21 @@ struct SpreadsheetTests {
 }
 
 extension SpreadsheetTests {
-    /// `--xlsx` for a GLM and a mixed model (refused before): LibreOffice reads back the
+    /// `--xlsx` for a GLM, a mixed model and a fit read in blocks (refused before): LibreOffice reads back the
     /// residual table the CSV holds, every number to 1e-14, and the summary sheet has the
     /// provenance and the coefficient table in broom's columns.
     @Test(.enabled(if: soffice != nil || libreOfficeRequired, "LibreOffice is not installed (scripts/test.sh installs it)"),
-          arguments: ["glm", "mixed"])
+          arguments: ["glm", "mixed", "streamed"])
     func glmAndMixedWorkbooks(_ kind: String) throws {
         _ = try #require(Self.soffice, "VAREX_REQUIRE_LIBREOFFICE is set but LibreOffice is not installed")
         let dir = try CLI.temporaryDirectory()
         let line = kind == "glm"
             ? ["fit", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", "poisson", "--se", "HC1",
                "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))"]
-            : ["fit", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | code)"]
+            : kind == "mixed"
+            ? ["fit", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | code)"]
+            : ["fit", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--stream", "--se", "HC3", "--exclude", "E06000001",
+               "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type"]
         let r = try CLI.run(line + ["--residuals", dir + "/r.csv", "--xlsx", dir + "/r.xlsx"])
         #expect(r.status == 0, "\(r.stderr)")
         let back = try Self.convert(dir + "/r.xlsx", to: Self.csvExport, in: dir, csvInput: false)
@@ -221,7 +224,9 @@ extension SpreadsheetTests {
             for j in w.indices {
                 if let x = Double(w[j]) {
                     let y = Double(g[j]) ?? .nan
-                    #expect(abs(x - y) <= 1e-14 * abs(x), "\(kind) \(w[0]) \(want.header[j]): \(x) came back as \(g[j])")
+                    // LibreOffice's CSV export writes a number near 1e-8 in fixed notation, to
+                    // about 20 decimals: hence the absolute 1e-20.
+                    #expect(abs(x - y) <= 1e-14 * abs(x) + 1e-20, "\(kind) \(w[0]) \(want.header[j]): \(x) came back as \(g[j])")
                     numbers += 1
                 } else {
                     #expect(g[j] == w[j], "\(kind) \(want.header[j])")
@@ -236,6 +241,21 @@ extension SpreadsheetTests {
         let sheet = String(decoding: data, as: UTF8.self)
         for text in ["Kind of model", kind, "Data SHA-256", "std_error", "statistic", "p_value"] {
             #expect(sheet.contains(">\(text)<"), "\(kind): the summary sheet has no '\(text)'")
+        }
+    }
+}
+
+/// A worksheet holds 1,048,576 rows with its header: a longer table is an error that says to
+/// write CSV, before any pass over the data (`fit --stream --xlsx` of a large file).
+struct WorksheetRowLimitTests {
+    @Test func tooManyRowsIsAnError() throws {
+        #expect(throws: Never.self) { try XLSXWriter.checkRows(1_048_575, sheet: "Residuals") }
+        do {
+            try XLSXWriter.checkRows(1_048_576, sheet: "Residuals")
+            Issue.record("no error")
+        } catch let e as OutputError {
+            #expect(e == .tooManyRows(sheet: "Residuals", rows: 1_048_576, limit: 1_048_576))
+            #expect(e.description.contains("write the table as CSV"), "\(e.description)")
         }
     }
 }

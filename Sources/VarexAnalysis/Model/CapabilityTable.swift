@@ -38,7 +38,6 @@ public enum CapabilityTable {
         ],
         .streamed: [
             .cr2: .notYet("fit in memory, or use CR1"), .saveModel: .notYet("fit in memory"),
-            .xlsx: .notYet("fit in memory"),
             .family: .notYet("fit in memory"),
             .absorb: .notYet("fit in memory"), .randomTerms: .notYet("fit in memory"),
         ],

@@ -29,14 +29,19 @@ public enum JSONSummary {
     }
 
     /// The summary as one encodable value (`fit` in an explanation's JSON).
-    static func document(_ s: FitSummary, kind: ModelKind? = nil) -> JSONMerged<ModelJSON, Linear> {
+    /// The keys a linear fit's summary shares with every model's.
+    public static func common(_ s: FitSummary, kind: ModelKind? = nil) -> ModelJSON {
         let df: [Double?] = s.coefficients.map { c in
             c.isAliased ? nil : (s.covarianceType == .cr2 ? c.degreesOfFreedom : Double(s.testDegreesOfFreedom))
         }
-        let common = ModelJSON(kind: kind ?? (s.absorbed.isEmpty ? .linear : .absorbed), formula: s.formula, n: s.n, nDropped: s.dropped.count,
-                               dfResidual: Double(s.dfResidual), covariance: s.covarianceType, coefficients: s.coefficients,
-                               degreesOfFreedom: df, logLikelihood: s.logLikelihood, aic: s.aic, bic: s.bic, deviance: s.deviance,
-                               warnings: s.warnings)
+        return ModelJSON(kind: kind ?? (s.absorbed.isEmpty ? .linear : .absorbed), formula: s.formula, n: s.n, nDropped: s.dropped.count,
+                         dfResidual: Double(s.dfResidual), covariance: s.covarianceType, coefficients: s.coefficients,
+                         degreesOfFreedom: df, logLikelihood: s.logLikelihood, aic: s.aic, bic: s.bic, deviance: s.deviance,
+                         warnings: s.warnings)
+    }
+
+    static func document(_ s: FitSummary, kind: ModelKind? = nil) -> JSONMerged<ModelJSON, Linear> {
+        let common = common(s, kind: kind)
         let absorbed = !s.absorbed.isEmpty
         let own = Linear(rank: s.rank, sigma: JSONNumber(s.sigma), rSquared: JSONNumber(s.rSquared), adjRSquared: JSONNumber(s.adjustedRSquared),
                          fStatistic: JSONNumber(s.overall?.statistic), fPValue: JSONNumber(s.overall?.pValue),

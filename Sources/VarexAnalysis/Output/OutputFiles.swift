@@ -16,6 +16,8 @@ public enum OutputError: SettingMessage, Equatable {
     case fixtureExists(folder: String, file: String)
     /// A cell longer than a spreadsheet can hold.
     case cellTooLong(sheet: String, row: Int, column: String, length: Int, limit: Int)
+    /// A table of more rows than a worksheet holds.
+    case tooManyRows(sheet: String, rows: Int, limit: Int)
 
     public var exitCode: Int32 { 1 }
     public func message(naming names: SettingNames) -> String {
@@ -38,6 +40,11 @@ public enum OutputError: SettingMessage, Equatable {
                 sheet '\(sheet)', row \(row), column '\(MessageText.quote(column))': the text has \
                 \(length) characters, more than a spreadsheet cell holds (\(limit)); shorten it or \
                 write CSV instead
+                """
+        case let .tooManyRows(sheet, rows, limit):
+            return """
+                sheet '\(sheet)': \(rows) rows and a header are more than a worksheet holds (\(limit) \
+                rows); write the table as CSV instead
                 """
         }
     }

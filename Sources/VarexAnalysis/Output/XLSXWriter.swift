@@ -39,6 +39,8 @@ public struct Provenance: Sendable {
 public enum XLSXWriter {
     /// The most characters (UTF-16 units) a cell may hold: Excel refuses a workbook with more.
     public static let maximumCellLength = 32_767
+    /// The most rows a worksheet holds, its header included (Excel's limit).
+    public static let maximumRows = 1_048_576
 
     public static func data(table: OutputTable, sheetName: String = "Results", provenance: Provenance,
                             extra: OutputTable? = nil) throws -> [UInt8] {
@@ -48,7 +50,10 @@ public enum XLSXWriter {
     /// A workbook of several tables, one sheet each in order, then the summary sheet.
     public static func data(sheets tables: [(name: String, table: OutputTable)], provenance: Provenance,
                             extra: OutputTable? = nil) throws -> [UInt8] {
-        for (name, table) in tables { try checkLengths(table, sheet: name) }
+        for (name, table) in tables {
+            try checkRows(table.rows.count, sheet: name)
+            try checkLengths(table, sheet: name)
+        }
         if let extra { try checkLengths(extra, sheet: "Summary") }
         var summaryRows: [[Cell]] = provenance.rows.map { [.text($0.0), $0.1] }
         if let extra { summaryRows += [[]] + [extra.header.map(Cell.text)] + extra.rows }
@@ -131,6 +136,11 @@ public enum XLSXWriter {
 
     /// Refuses text longer than a cell holds, naming the sheet, row and column, rather than
     /// writing a workbook Excel will not open (or cutting the text without a word).
+    /// A sheet of `rows` rows under a header fits a worksheet, or the error says to write CSV.
+    public static func checkRows(_ rows: Int, sheet: String) throws {
+        if rows + 1 > maximumRows { throw OutputError.tooManyRows(sheet: sheet, rows: rows, limit: maximumRows) }
+    }
+
     static func checkLengths(_ table: OutputTable, sheet: String) throws {
         for (i, row) in ([table.header.map(Cell.text)] + table.rows).enumerated() {
             for (j, cell) in row.enumerated() {
