@@ -100,7 +100,8 @@ struct Fit: ParsableCommand {
         case .streamed:
             guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
-                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova, xlsx: xlsx)
+                                   dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova, xlsx: xlsx,
+                                   saveModel: saveModel)
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
@@ -185,7 +186,7 @@ enum ModelReport {
 enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
                       dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false,
-                      xlsx: String? = nil) throws {
+                      xlsx: String? = nil, saveModel: String? = nil) throws {
         if request.dataPath == "-" && residuals != nil {
             throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
         }
@@ -236,6 +237,14 @@ enum StreamReport {
                                                                provenance: .of(model: model, dataPath: request.dataPath),
                                                                extra: model.coefficientTable))))
             }
+        }
+        if let saveModel {
+            // The covariance the summary used: the sandwich, or σ̂²(XᵀWX)⁻¹.
+            var v = robust?.covariance ?? fit.unscaledCovariance
+            if robust == nil { for k in v.storage.indices { v.storage[k] *= fit.sigma * fit.sigma } }
+            let model = try SavedModel(streamed: fit, request: request, rowsUsed: try fit.rowsUsed(open: open, idColumn: request.id),
+                                       covarianceType: request.covariance, covariance: v)
+            files.append((saveModel, .bytes(Array(try model.json().utf8))))
         }
         if let json { files.append((json, .bytes(Array(try JSONSummary.render(s, kind: .streamed).utf8)))) }
         if residuals != "-" && json != "-" {

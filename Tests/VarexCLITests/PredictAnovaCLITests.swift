@@ -12,11 +12,13 @@ struct PredictAnovaCLITests {
     static func number(_ s: String) -> Double { Double(s) ?? .nan }
 
     /// Saved with two councils excluded, then predicted on the whole file: every council with its
-    /// predictors gets predict.lm's fit and intervals (1e-9); the CSV has every input row.
-    @Test func saveModelThenPredict() throws {
+    /// predictors gets predict.lm's fit and intervals (1e-9); the CSV has every input row. A fit
+    /// read in blocks (`--stream`) saves the same model.
+    @Test(arguments: [[], ["--stream", "--block-mb", "1"]])
+    func saveModelThenPredict(_ extra: [String]) throws {
         let dir = try CLI.temporaryDirectory()
         let fit = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", Self.net, "--exclude", "E09000001",
-                               "--exclude", "E06000053", "--save-model", dir + "/m.json"])
+                               "--exclude", "E06000053", "--save-model", dir + "/m.json"] + extra)
         #expect(fit.status == 0, "\(fit.stderr)")
         let r = try CLI.run(["predict", dir + "/m.json", Self.councils, "--id", "code", "--label", "name", "--out", dir + "/p.csv"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -79,7 +81,9 @@ struct PredictAnovaCLITests {
         #expect(byFormula.stdout.contains("Model 2: \(big)"))
         for name in ["s", "b"] {
             let f = name == "s" ? small : big
-            _ = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", f, "--save-model", dir + "/\(name).json"])
+            // The small model read in blocks: a streamed fit's saved model compares as any other.
+            _ = try CLI.run(["fit", Self.councils, "--id", "code", "--formula", f, "--save-model", dir + "/\(name).json"]
+                            + (name == "s" ? ["--stream"] : []))
         }
         let bySaved = try CLI.run(["anova", dir + "/s.json", dir + "/b.json", "--json", "-"])
         #expect(bySaved.status == 0, "\(bySaved.stderr)")

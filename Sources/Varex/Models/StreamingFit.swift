@@ -299,3 +299,17 @@ public enum StreamError: SettingMessage, Equatable {
         }
     }
 }
+
+extension StreamingFit {
+    /// The ids of the rows the fit used, in file order, from one more pass: the `idColumn`'s
+    /// cells, or row numbers 1…n without one (as a saved model lists them).
+    public func rowsUsed(open: () throws -> CSVBlockReader, idColumn: String?) throws -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(n)
+        try eachBlock(open: open, pass: "ids' pass") { block, design in
+            let column = try idColumn.map { try block.column($0) }
+            for r in design.rows { ids.append(column.map { $0.cells[r] } ?? String(block.firstRow + r + 1)) }
+        }
+        return ids
+    }
+}

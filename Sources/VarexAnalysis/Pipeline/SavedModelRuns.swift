@@ -44,6 +44,33 @@ extension SavedModel {
         link = f.link.rawValue
     }
 
+    /// A linear fit read in blocks: the same file as a fit in memory writes (the codings the
+    /// first pass learned, the covariance of `covarianceType`), its rows' ids from one more pass.
+    public init(streamed fit: StreamingFit, request: FitRequest, rowsUsed: [String], covarianceType: CovarianceType,
+                covariance v: Matrix) throws {
+        format = Self.formatName
+        formatVersion = 1
+        varexVersion = VarexVersion.string
+        formula = fit.formula.text
+        dot = fit.formula.dot
+        weights = request.weights
+        data = request.dataPath
+        dataSHA256 = (try? Checksum.sha256(path: request.dataPath)) ?? "not available"
+        self.rowsUsed = rowsUsed
+        rank = fit.p
+        dfResidual = fit.dfResidual
+        rss = fit.rss
+        sigma = Self.finite(fit.sigma)
+        seType = covarianceType.rawValue
+        tolerance = QRFactorization.defaultTolerance
+        columns = fit.columnNames.indices.map { Column(name: fit.columnNames[$0], term: fit.assign[$0], coefficient: Self.finite(fit.coefficients[$0])) }
+        categorical = fit.codings.sorted { $0.key < $1.key }.map { vi, c in
+            Coding(variable: fit.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
+        }
+        bases = nil
+        covariance = (0..<fit.p).map { a in (0..<fit.p).map { b in Self.finite(v[a, b]) } }
+    }
+
     init(data run: ModelData, coefficients: [Double], rank: Int, dfResidual: Int, deviance: Double, sigma: Double,
          covarianceType: CovarianceType, covariance v: Matrix, tolerance: Double) throws {
         let design = run.design
