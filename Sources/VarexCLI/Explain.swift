@@ -120,6 +120,7 @@ struct Explain: ParsableCommand {
             var outputs: [(path: String, contents: String)] = []
             if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
             if let json { outputs.append((json, try GLMSummary.explainJSON(a))) }
+            if let sensitivityOut { outputs.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(a), dialect: csv.dialect()))) }
             if !outputs.contains(where: { $0.path == "-" }) {
                 outputs.append(("-", format == .json ? try GLMSummary.explainJSON(a) : GLMSummary.explainText(a, source: a.glm.data.table.source, top: top)))
             }

@@ -483,3 +483,41 @@ struct GLMDFBetasTests {
                 "\(one.stderr)")
     }
 }
+
+/// `explain --family --sensitivity-out`: each council's rank under every justified/unjustified
+/// assignment of the groups, the ranks of observed − g⁻¹(baseline + the chosen groups' effects +
+/// offset), worked out here from R's baseline, effects and linear predictor
+/// (fixtures/reference/glm_explain_binomial.csv): counts first, then every rank exactly.
+struct GLMSensitivityTests {
+    @Test(arguments: ["binomial", "poisson_offset"])
+    func ranksUnderEveryAssignmentFromR(_ name: String) throws {
+        let (formula, inverse): (String, (Double) -> Double) = name == "binomial"
+            ? (GLMCLITests.binomial, { 1 / (1 + exp(-$0)) })
+            : ("ascof_2a2_num ~ imd_score + I(100 * pop_85p/pop_65p) + council_type + offset(log(ascof_2a2_den))", { exp($0) })
+        let need = name == "binomial" ? "need=imd_score" : "need=imd_score,I(100 * pop_85p/pop_65p)"
+        let r = try CLI.run(["explain", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", name == "binomial" ? "binomial" : "poisson",
+                             "--formula", formula, "--justified", need, "--unjustified", "type=council_type",
+                             "--sensitivity-out", "-", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "s.csv")
+        #expect(t.header == ["code", "rank", "rank_min", "rank_max", "rank_justified_none", "rank_justified_need", "rank_justified_type",
+                             "rank_justified_need+type", "note"])
+        let ref = try CLI.records(CLI.fixture("reference/glm_explain_\(name).csv"))
+        #expect(t.rows.count == 152 && ref.count == 152)
+        func number(_ row: [String: String], _ key: String) -> Double { Double(row[key]!)! }
+        // Competition ranks, 1 = the largest observed − justified.
+        func ranks(_ v: [Double]) -> [Int] { v.map { x in 1 + v.filter { $0 > x }.count } }
+        for (k, set) in [[String](), ["need"], ["type"], ["need", "type"]].enumerated() {
+            let unjustified = ref.map { row -> Double in
+                let offset = number(row, "linear_predictor") - number(row, "baseline") - number(row, "effect_need") - number(row, "effect_type")
+                let eta = number(row, "baseline") + offset + set.reduce(0) { $0 + number(row, "effect_" + $1) }
+                return number(row, "observed") - inverse(eta)
+            }
+            let want = ranks(unjustified)
+            let column = 4 + k
+            for (row, (w, code)) in paired(t.rows, Array(zip(want, ref.map { $0["code"]! }))) {
+                #expect(row[0] == code && Int(row[column]) == w, "\(name) \(code) \(t.header[column]): \(row[column]) vs \(w)")
+            }
+        }
+    }
+}

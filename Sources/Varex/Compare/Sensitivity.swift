@@ -81,13 +81,25 @@ public enum Sensitivity {
     /// Ranks of the unjustified values under every assignment of the groups to justified or
     /// unjustified (2^groups assignments; the residual is always unjustified).
     public static func groups(_ d: Decomposition, retransformed: Retransformation?, higherIsBetter: Bool) -> GroupRanks {
-        let count = d.grouping.groups.count
+        groups(count: d.grouping.groups.count, higherIsBetter: higherIsBetter) { chosen in
+            Unjustified.values(justified: d.justified(groups: chosen), observed: d.observed, retransformed: retransformed)
+        }
+    }
+
+    /// The same for a GLM's explanation: observed − g⁻¹(baseline + the chosen groups' effects +
+    /// offset), on the response scale.
+    public static func groups(_ d: GLMDecomposition, higherIsBetter: Bool) -> GroupRanks {
+        groups(count: d.grouping.groups.count, higherIsBetter: higherIsBetter) { chosen in
+            zip(d.observed, d.justified(groups: chosen)).map { $0 - $1 }
+        }
+    }
+
+    static func groups(count: Int, higherIsBetter: Bool, unjustified: (Set<Int>) -> [Double]) -> GroupRanks {
         var assignments: [Set<Int>] = [], ranks: [[Int]] = []
         for mask in 0..<(1 << count) {
             let chosen = Set((0..<count).filter { mask & (1 << $0) != 0 })
-            let unjustified = Unjustified.values(justified: d.justified(groups: chosen), observed: d.observed, retransformed: retransformed)
             assignments.append(chosen)
-            ranks.append(Ranking.competition(unjustified, descending: !higherIsBetter))
+            ranks.append(Ranking.competition(unjustified(chosen), descending: !higherIsBetter))
         }
         return GroupRanks(assignments: assignments, ranks: ranks)
     }

@@ -17,6 +17,8 @@ public struct GLMDecomposition: Sendable {
     /// effects on the response scale, as above.
     public let responseEffects: [[Double]]
     public let offset: [Double]
+    /// The link the levels go through to the response scale.
+    public let link: Link
     public let linearPredictor: [Double]
     public let observed: [Double]
     public let fitted: [Double]
@@ -49,6 +51,7 @@ public struct GLMDecomposition: Sendable {
             for i in 0..<n { effects[g][i] += Double(b * (design.x[i, j] - mean)) }
         }
         let link = fit.link
+        self.link = link
         baseline = Double(base)
         self.effects = effects
         self.grouping = grouping
@@ -80,4 +83,14 @@ public struct GLMDecomposition: Sendable {
 
     /// 1 − D / D(null) of the full model.
     public var devianceExplained: Double { subsetDevianceExplained[subsetDevianceExplained.count - 1] }
+
+    /// The justified level with the groups `groups` justified: g⁻¹(baseline + their effects +
+    /// offset), per row, on the response scale.
+    public func justified(groups: Set<Int>) -> [Double] {
+        observed.indices.map { i in
+            var eta = baseline + offset[i]
+            for g in grouping.groups.indices where groups.contains(g) { eta += effects[g][i] }
+            return link.mu(eta)
+        }
+    }
 }

@@ -23,7 +23,6 @@ public enum CapabilityTable {
         .glm: [
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
             .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
-            .sensitivityOut: .notYet("write --out as CSV"),
         ],
         .mixed: [
             .family: .notYet("a generalized linear mixed model; fit a GLM with the group in the formula"),

@@ -18,11 +18,15 @@ public enum SensitivityTable {
     /// Columns `rank_min`, `rank_max`, then one `rank_justified_<groups>` per assignment, over
     /// every table row (empty for rows the fit did not use).
     public static func groups(_ a: ExplainAnalysis) -> OutputTable.Columns {
-        let g = Sensitivity.groups(a.decomposition, retransformed: a.retransformed, higherIsBetter: a.request.higherIsBetter)
-        let names = a.decomposition.grouping.groups.map(\.name)
+        columns(Sensitivity.groups(a.decomposition, retransformed: a.retransformed, higherIsBetter: a.request.higherIsBetter),
+                names: a.decomposition.grouping.groups.map(\.name), rows: a.fit.design.rows, count: a.ids.count)
+    }
+
+    /// The columns of `g` over `count` table rows, the fit's `rows` filled.
+    static func columns(_ g: Sensitivity.GroupRanks, names: [String], rows: [Int], count: Int) -> OutputTable.Columns {
         func spread(_ values: [Int]) -> [Cell] {
-            var out = [Cell](repeating: .empty, count: a.ids.count)
-            for (i, r) in a.fit.design.rows.enumerated() { out[r] = .integer(values[i]) }
+            var out = [Cell](repeating: .empty, count: count)
+            for (i, r) in rows.enumerated() { out[r] = .integer(values[i]) }
             return out
         }
         var cols = OutputTable.Columns()
@@ -37,13 +41,26 @@ public enum SensitivityTable {
 
     /// The `--sensitivity-out` table: `id, [label,] rank`, the group-assignment columns, `note`.
     public static func table(_ a: ExplainAnalysis) -> OutputTable {
-        var rank = [Cell](repeating: .empty, count: a.ids.count)
-        for (i, r) in a.fit.design.rows.enumerated() { rank[r] = .integer(a.rows.ranks[i]) }
-        let groups = Self.groups(a)
+        table(ranks: a.rows.ranks, groups: groups(a), rows: a.fit.design.rows, ids: a.ids, idName: a.request.fit.id ?? "id",
+              labels: a.run.labels, labelName: a.request.label, dropped: a.fit.design.dropped)
+    }
+
+    /// The same for a GLM's explanation (ranks of observed − expected on the response scale).
+    public static func table(_ a: GLMExplainAnalysis) -> OutputTable {
+        let d = a.decomposition, rows = a.glm.fit.design.rows, ids = a.glm.data.ids
+        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.higherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
+                        count: ids.count)
+        return table(ranks: a.ranks, groups: g, rows: rows, ids: ids, idName: a.request.fit.id ?? "id", labels: a.glm.data.labels,
+                     labelName: a.request.fit.label, dropped: a.glm.fit.design.dropped)
+    }
+
+    static func table(ranks: [Int], groups: OutputTable.Columns, rows: [Int], ids: [String], idName: String, labels: [String]?,
+                      labelName: String?, dropped: [DroppedRow]) -> OutputTable {
+        var rank = [Cell](repeating: .empty, count: ids.count)
+        for (i, r) in rows.enumerated() { rank[r] = .integer(ranks[i]) }
         let cells = [rank] + groups.cells
-        return OutputTable.perRow(ids: a.ids, idName: a.request.fit.id ?? "id", labels: a.run.labels, labelName: a.request.label,
-                                  columns: ["rank"] + groups.names, used: Array(a.ids.indices),
-                                  cells: a.ids.indices.map { r in cells.map { $0[r] } }, leftOut: a.fit.design.dropped)
+        return OutputTable.perRow(ids: ids, idName: idName, labels: labels, labelName: labelName, columns: ["rank"] + groups.names,
+                                  used: Array(ids.indices), cells: ids.indices.map { r in cells.map { $0[r] } }, leftOut: dropped)
     }
 }
 
