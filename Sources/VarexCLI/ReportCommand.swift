@@ -78,7 +78,12 @@ struct ReportCommand: ParsableCommand {
                                        persistentBootstrap: persistentBootstrap)
             let a = try PanelAnalysis(request)
             for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
-            let page = PanelHTMLReport.render(a, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
+            // A funnel of one value per unit: the last period's rows.
+            var funnel: PanelHTMLReport.Funnel? = nil
+            if let f = try funnelRequest(spec: spec, method: funnelOverdispersion ?? spec?.report.funnelOverdispersion ?? .multiplicative) {
+                funnel = try PanelHTMLReport.Funnel(a, request: f)
+            }
+            let page = PanelHTMLReport.render(a, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
             var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
             if let out { outputs.append((out, Array(CSVWriter.render(a.unitsTable(), dialect: csv.dialect()).utf8))) }
             if let xlsx { outputs.append((xlsx, try PanelSummary.workbook(a, unit: explain.unit))) }
@@ -100,18 +105,8 @@ struct ReportCommand: ParsableCommand {
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
-        if let indicator = funnelIndicator ?? r?.funnelIndicator {
-            let fromFlags = [funnelSE, funnelMOE, funnelDenominator, funnelExpected].contains { $0 != nil }
-            let se = fromFlags ? funnelSE : r?.funnelSE, moe = fromFlags ? funnelMOE : r?.funnelMOE
-            let denominator = fromFlags ? funnelDenominator : r?.funnelDenominator
-            let expected = fromFlags ? funnelExpected : nil
-            guard [se, moe, denominator, expected].compactMap({ $0 }).count == 1 else {
-                throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe, --funnel-denominator or --funnel-expected")
-            }
-            let kind = funnelKind ?? r?.funnelKind
-            let request = FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
-                                        kind: expected == nil ? kind?.kind() : nil, overdispersion: method, expected: expected)
-            funnel = (try FunnelAnalysis(table: analysis.table, request: request, ids: analysis.ids), indicator)
+        if let request = try funnelRequest(spec: spec, method: method) {
+            funnel = (try FunnelAnalysis(table: analysis.table, request: request, ids: analysis.ids), request.indicator)
         }
         for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let level = analysis.request.fit.level
@@ -126,6 +121,22 @@ struct ReportCommand: ParsableCommand {
 }
 
 extension ReportCommand {
+    /// The funnel the flags (or the spec's report keys) ask for, if any.
+    func funnelRequest(spec: AnalysisSpec?, method: Overdispersion) throws -> FunnelRequest? {
+        let r = spec?.report
+        guard let indicator = funnelIndicator ?? r?.funnelIndicator else { return nil }
+        let fromFlags = [funnelSE, funnelMOE, funnelDenominator, funnelExpected].contains { $0 != nil }
+        let se = fromFlags ? funnelSE : r?.funnelSE, moe = fromFlags ? funnelMOE : r?.funnelMOE
+        let denominator = fromFlags ? funnelDenominator : r?.funnelDenominator
+        let expected = fromFlags ? funnelExpected : nil
+        guard [se, moe, denominator, expected].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("--funnel-indicator needs exactly one of --funnel-se, --funnel-moe, --funnel-denominator or --funnel-expected")
+        }
+        let kind = funnelKind ?? r?.funnelKind
+        return FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
+                             kind: expected == nil ? kind?.kind() : nil, overdispersion: method, expected: expected)
+    }
+
     /// `report --family`: the GLM's explanation, its rank intervals, and a risk-adjusted funnel
     /// of the model's own observed and expected counts unless another funnel is asked for.
     func writeGLMReport(_ request: ExplainRequest, family: Family, link: Link?, settings: BootstrapSettings, method: Overdispersion,

@@ -265,6 +265,27 @@ struct PanelReportTests {
         #expect(!dom.contains("<svg onload"), "an element was made from a council's name")
         #expect(!dom.contains("class=\"1") && !dom.contains("class=\"2"), "a script from the data ran")
     }
+
+    /// `--funnel-indicator` in a panel report: one point per council from the last period's rows
+    /// (2018-19), whose funnel is R's on the 2018-19 file (fixtures/reference/funnel_ascof_1a*.csv):
+    /// as many points as R's rows, and the target, φ and τ² R gives, as the page prints them.
+    @Test func funnelOfTheLastPeriod() throws {
+        let dir = try CLI.temporaryDirectory()
+        var args = PanelCLITests.args
+        args[0] = "report"
+        let r = try CLI.run(args + ["--html", dir + "/panel.html", "--funnel-indicator", "ascof_1a", "--funnel-moe", "ascof_1a_moe"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir + "/panel.html", encoding: .utf8)
+        #expect(html.contains("One point per council: the 2018-19 values."))
+        let ref = try CLI.records(CLI.fixture("reference/funnel_ascof_1a.csv"))
+        let chart = html.components(separatedBy: "id=\"chart-funnel\"").dropFirst().first?.components(separatedBy: "</svg>").first ?? ""
+        #expect(chart.components(separatedBy: "<circle").count - 1 == ref.count)
+        var stats: [String: Double] = [:]
+        for row in try CLI.records(CLI.fixture("reference/funnel_ascof_1a_stats.csv")) { stats[row["name"]!] = Double(row["value"]!) }
+        let line = "target \(NumberFormat.significant(stats["target"]!, 5)), φ = \(NumberFormat.significant(stats["phi"]!, 4)), "
+            + "τ² = \(NumberFormat.significant(stats["tau2"]!, 4))"
+        #expect(html.contains(line), "\(line)")
+    }
 }
 
 /// The spec keys `panel` and `time`: `explain --spec` runs the panel; `rank`, `snapshot` and

@@ -46,8 +46,7 @@ public enum CapabilityTable {
             .cr2: .undefined("the unit's random intercept models the repeated measures"),
             .absorb: .notYet("put the factor in the formula"),
             .randomTerms: .undefined("the unit's random intercept (1 | unit) is added; leave random-effect terms out of the formula"),
-            .sensitivityOut: .notYet("explain one year for the sensitivity table"),
-            .funnelIndicator: .notYet("draw the funnel from one year's data"),
+            .sensitivityOut: .undefined("a panel ranks the persistent effects (the units' random intercepts), which no assignment of the groups changes; explain one year for the sensitivity of its ranks"),
             .bootstrap: .undefined("a panel's rank intervals come from draws of the persistent effects"),
         ],
     ]

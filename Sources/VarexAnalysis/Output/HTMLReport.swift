@@ -41,23 +41,7 @@ public enum HTMLReport {
         h += SVGCharts.bars(id: "chart-shares", title: "Shares of the variation in \(a.summary.response)", labels: shareLabels, values: shareValues, colours: colours)
         h += "</section>\n"
 
-        h += "<section id=\"funnel\"><h2>Funnel plot</h2>"
-        if let funnel {
-            let f = funnel.analysis.plot
-            let names = funnel.analysis.rows.map { labelColumn[$0] }
-            h += """
-                <p>\(esc(funnel.indicator)) against \(esc(funnel.analysis.denominators?.name ?? "its precision (1 / SE²)")); target \
-                \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), \
-                τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \
-                \(f.overdispersion.rawValue). Red points lie outside a control limit.</p>
-                """
-            let d = funnel.analysis.denominators
-            h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(funnel.indicator)", plot: f, labels: names,
-                                  denominators: d?.values, xLabel: d?.name ?? "precision (1 / SE²)", yLabel: funnel.indicator)
-        } else {
-            h += "<p>No funnel plot: give <code>--funnel-indicator</code> and its precision.</p>"
-        }
-        h += "</section>\n"
+        h += funnelSection(funnel, labels: labelColumn)
 
         let summary = bootstrap.summary(level: level)
         let ranks = a.rows.ranks
@@ -163,6 +147,29 @@ public enum HTMLReport {
     }
 
     /// The page up to its navigation: head, style and the header naming the run's `outputs`.
+    /// The funnel section: the plot of `funnel` (its rows named by `labels`, one per table
+    /// row), or a line saying how to ask for one. `note` says which rows it shows, if not all.
+    static func funnelSection(_ funnel: (analysis: FunnelAnalysis, indicator: String)?, labels: [String], note: String = "") -> String {
+        let esc = SVGCharts.escape
+        var h = "<section id=\"funnel\"><h2>Funnel plot</h2>"
+        if let funnel {
+            let f = funnel.analysis.plot
+            let names = funnel.analysis.rows.map { labels[$0] }
+            h += """
+                <p>\(esc(funnel.indicator)) against \(esc(funnel.analysis.denominators?.name ?? "its precision (1 / SE²)")); target \
+                \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), \
+                τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \
+                \(f.overdispersion.rawValue). Red points lie outside a control limit.\(esc(note))</p>
+                """
+            let d = funnel.analysis.denominators
+            h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(funnel.indicator)", plot: f, labels: names,
+                                  denominators: d?.values, xLabel: d?.name ?? "precision (1 / SE²)", yLabel: funnel.indicator)
+        } else {
+            h += "<p>No funnel plot: give <code>--funnel-indicator</code> and its precision.</p>"
+        }
+        return h + "</section>\n"
+    }
+
     static func pageStart(title: String, outputs: String) -> String {
         let esc = SVGCharts.escape
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"

@@ -4,14 +4,36 @@ import Varex
 /// unit's observed and justified levels over the periods (chosen from a list), a caterpillar
 /// of the persistent effects with their intervals, and the per-unit table.
 public enum PanelHTMLReport {
-    public static func render(_ a: PanelAnalysis, title: String, unit: String = "councils") -> String {
+    /// A funnel plot of an indicator in a panel: one value per unit, from the last period's rows.
+    public struct Funnel: Sendable {
+        public let analysis: FunnelAnalysis
+        public let indicator: String
+        public let period: String
+        /// Each funnel row's label (the label column, or the unit).
+        public let labels: [String]
+
+        public init(_ a: PanelAnalysis, request: FunnelRequest) throws {
+            let table = a.data.table
+            let period = a.units.periods.last ?? ""
+            let times = try table.column(a.request.time).cells
+            let rows = (0..<table.rowCount).filter { times[$0] == period }
+            let units = try table.column(a.request.panel).cells
+            let ids = rows.map { units[$0] }
+            analysis = try FunnelAnalysis(table: table.selecting(rows: rows), request: request, ids: ids)
+            indicator = request.indicator
+            self.period = period
+            labels = try a.request.explain.fit.label.map { name in let c = try table.column(name).cells; return rows.map { c[$0] } } ?? ids
+        }
+    }
+
+    public static func render(_ a: PanelAnalysis, funnel: Funnel? = nil, title: String, unit: String = "councils") -> String {
         let esc = SVGCharts.escape
         let level = a.request.explain.fit.level
         let d = a.decomposition, u = a.units
         let one = unit == "councils" ? "council" : "unit"
         var h = HTMLReport.pageStart(title: title, outputs: "the CSVs")
         h += """
-            <nav><a href=\"#summary\">Model</a> · <a href=\"#panel\">Persistent or passing</a> · <a \
+            <nav><a href=\"#summary\">Model</a> · <a href=\"#panel\">Persistent or passing</a>\(funnel == nil ? "" : " · <a href=\"#funnel\">Funnel plot</a>") · <a \
             href=\"#years\">\(esc(HTMLReport.capitalised(one))) over the periods</a> · <a href=\"#persistent\">Persistent \
             effects</a> · <a href=\"#table\">Table</a></nav>\n
             """
@@ -19,6 +41,10 @@ public enum PanelHTMLReport {
         let text = PanelSummary.text(a, unit: unit)
         let panelPart = text.components(separatedBy: "\nPersistent or passing").dropFirst().joined()
         h += "<section id=\"panel\"><h2>Persistent or passing</h2><pre>\(esc("Persistent or passing" + panelPart))</pre></section>\n"
+        if let funnel {
+            h += HTMLReport.funnelSection((funnel.analysis, funnel.indicator), labels: funnel.labels,
+                                          note: " One point per \(one): the \(funnel.period) values.")
+        }
 
         // Observed and justified levels per unit and period, for the chart the list drives.
         let justified = d.justified
