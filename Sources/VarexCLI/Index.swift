@@ -90,7 +90,7 @@ struct Index: ParsableCommand {
             result = result.inserting(SensitivityTable.index(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
                                                             draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures)))
         }
-        result = result.restoring(loaded, labels: try label.map { Array(try loaded.table.column($0).cells) })
+        result = result.restoring(ids: loaded.ids, leftOut: loaded.leftOut, labels: try label.map { Array(try loaded.table.column($0).cells) })
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }
 }

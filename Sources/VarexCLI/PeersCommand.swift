@@ -65,7 +65,7 @@ struct PeersCommand: ParsableCommand {
         let values = (0..<table.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
         let labels = try label.map { Array(try table.column($0).cells) }
         let all = try label.map { Array(try loaded.table.column($0).cells) }
-        let result = groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label).restoring(loaded, labels: all)
+        let result = groups.compare(values: values, ids: ids, idName: id, labels: labels, labelName: label).restoring(ids: loaded.ids, leftOut: loaded.leftOut, labels: all)
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }
 }

@@ -69,7 +69,8 @@ struct Rank: ParsableCommand {
             try OutputFiles.write([(out, CSVWriter.render(RankTable.make(glm: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
             return
         }
-        let analysis = try ExplainAnalysis(request)
+        // An absorbed factor is refitted in each replicate as its dummies (the same model).
+        let analysis = try ExplainAnalysis(request.absorbedAsDummies())
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }

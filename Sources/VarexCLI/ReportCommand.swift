@@ -101,7 +101,8 @@ struct ReportCommand: ParsableCommand {
             try writeGLMReport(request, family: family, link: explain.glm(spec: spec).link, settings: settings, method: method, spec: spec)
             return
         }
-        let analysis = try ExplainAnalysis(request)
+        // An absorbed factor is refitted in each replicate as its dummies (the same model).
+        let analysis = try ExplainAnalysis(request.absorbedAsDummies())
         Console.warnings(analysis.summary)
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil

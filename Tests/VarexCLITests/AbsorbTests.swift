@@ -101,7 +101,7 @@ struct AbsorbTests {
         let cases: [([String], String)] = [
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score + code", "--absorb", "code"], "'code' is absorbed"),
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--absorb", "region", "--absorb", "financial_year"], "--absorb: at most two"),
-            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--anova"], "--anova with --absorb"),
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--cluster", "region", "--se", "CR2"], "--se CR2 with --absorb"),
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--family", "poisson"], "--absorb with --family"),
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "nosuch"], "no column named 'nosuch'"),
         ]
@@ -246,5 +246,46 @@ struct AbsorbAnovaTests {
         #expect(compared == 10)
         let text = try CLI.run(["fit", AbsorbTests.panel, "--formula", "asc_net_spend_per_adult_gbp ~ pop_65p", "--absorb", "code", "--anova"])
         #expect(text.stdout.contains("Every term is tested after the absorbed code"), "\(text.stdout)")
+    }
+}
+
+/// `rank` and `report` with `--absorb`: the absorbed factor is refitted in each replicate as its
+/// dummies, the same model, so the table equals the one `rank` writes with `factor(region)` in the
+/// formula and in the group, byte for byte; and its unjustified amounts are R's: observed −
+/// baseline − the justified group's effect of `lm` with the dummies
+/// (fixtures/reference/absorb_explain_region_rows.csv, make_absorb_explain_reference.R).
+struct AbsorbRankTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p)"
+
+    @Test func rankAsTheDummiesAndAsR() throws {
+        let absorbed = try CLI.run(["rank", Self.councils, "--id", "code", "--formula", Self.formula, "--absorb", "region",
+                                    "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--unjustified", "place=region",
+                                    "--bootstrap", "200", "--seed", "3"])
+        let dummies = try CLI.run(["rank", Self.councils, "--id", "code", "--formula", Self.formula + " + factor(region)",
+                                   "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--unjustified", "place=factor(region)",
+                                   "--bootstrap", "200", "--seed", "3"])
+        #expect(absorbed.status == 0 && dummies.status == 0, "\(absorbed.stderr)\(dummies.stderr)")
+        #expect(!absorbed.stdout.isEmpty && absorbed.stdout == dummies.stdout)
+        let t = try CSVReader.parse(Array(absorbed.stdout.utf8), file: "rank.csv")
+        let got = Dictionary(uniqueKeysWithValues: t.rows.map { ($0[0], Double($0[1])!) })
+        let data = try CLI.records(Self.councils)
+        let observed = Dictionary(uniqueKeysWithValues: data.map { ($0["code"]!, Double($0["asc_net_spend_per_adult_gbp"]!)!) })
+        let ref = try CLI.records(CLI.fixture("reference/absorb_explain_region_rows.csv"))
+        #expect(got.count == ref.count && ref.count == 152)
+        for w in ref {
+            let want = observed[w["id"]!]! - Double(w["baseline"]!)! - Double(w["effect_need"]!)!
+            #expect(CLI.close(got[w["id"]!] ?? .nan, want, rel: 1e-9, abs: 1e-9), "\(w["id"]!)")
+        }
+    }
+
+    @Test func reportWithAnAbsorbedFactor() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", Self.councils, "--id", "code", "--formula", Self.formula, "--absorb", "region",
+                             "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--unjustified", "place=region",
+                             "--bootstrap", "100", "--html", dir + "/r.html", "--out", dir + "/r.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CSVReader.read(path: dir + "/r.csv")
+        #expect(t.rows.count == 152 && t.header.contains("effect_place"))
     }
 }

@@ -192,9 +192,9 @@ struct StreamFitTests {
         let c = try CLI.run(["fit", "-", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type", "--stream"],
                             stdin: Data(text.utf8))
         #expect(c.status == 1 && c.stderr.contains("--stream: 'council_type' is categorical: its levels take a pass"), "\(c.stderr)")
-        let w = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--weights", "pop_18p",
-                             "--se", "HC4"])
-        #expect(w.status != 0 && w.stderr.contains("--se HC4, HC4m or HC5 with --stream: not in this version"), "\(w.stderr)")
+        let w = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--cluster", "region",
+                             "--se", "CR2"])
+        #expect(w.status != 0 && w.stderr.contains("--se CR2 with --stream: not in this version"), "\(w.stderr)")
         let d = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(2 * imd_score)", "--stream"])
         #expect(d.status == 1 && d.stderr.contains("linear combination of the columns before it"), "\(d.stderr)")
     }

@@ -127,7 +127,7 @@ public struct StreamingFit: Sendable {
             rowsSeen = block.firstRow + block.rowCount
             Progress.report("fitting in blocks: \(reader.blocks) blocks, \(rowsSeen) rows")
         }
-        if let missing = selection.exclude.subtracting(excludedFound).sorted().first { throw ExplainError.unknownExcludedID(missing) }
+        if let missing = selection.exclude.subtracting(excludedFound).sorted().first { throw StreamError.unknownExcludedID(missing) }
         guard let qr else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
         let p = names.count
         if n == 0 { throw ModelError.allRowsDropped(total: rowsSeen, commonestReason: dropped.first?.reason ?? "no rows") }
@@ -279,6 +279,8 @@ public enum StreamError: SettingMessage, Equatable {
     case fileChanged(String)
     /// A level in the fit's pass that the levels' pass did not see: the file changed meanwhile.
     case changed(CellLocation, level: String)
+    /// An id to leave out that no row of the file has.
+    case unknownExcludedID(String)
 
     public var exitCode: Int32 { 1 }
     public func message(naming names: SettingNames) -> String {
@@ -296,6 +298,8 @@ public enum StreamError: SettingMessage, Equatable {
             return "\(stream): the file changed between the fit and the residuals' pass (\(what)); run again on a file that stays as it is"
         case let .aliased(name):
             return "\(stream): '\(name)' is a linear combination of the columns before it; fit in memory, which drops it as R does"
+        case let .unknownExcludedID(id):
+            return "\(names.name(.exclude)) \(id): no row has that id"
         }
     }
 }

@@ -17,8 +17,6 @@ public enum CapabilityTable {
         .absorbed: [
             .cr2: .notYet("put the factor in the formula, or use CR1"),
             .family: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
-            .rank: .notYet("explain takes --absorb (the factor in a group); for rank intervals put the factor in the formula"),
-            .report: .notYet("explain takes --absorb (the factor in a group); for the report put the factor in the formula"),
         ],
         .glm: [
             .cr2: .notYet("use CR1 (sandwich::vcovCL)"),

@@ -38,7 +38,7 @@ public struct DataInput: Sendable {
         /// The rows left out, in file order, with why (for a message).
         public var leftOutRows: [DroppedRow] { leftOut.sorted { $0.key < $1.key }.map { DroppedRow(row: $0.key, reason: $0.value) } }
         /// The table of the rows kept: for a command that computes on the kept rows only (its
-        /// standardisation, its neighbours) and gives the rest back with ``OutputTable/restoring(_:kept:)``.
+        /// standardisation, its neighbours) and gives the rest back with ``OutputTable/restoring(ids:leftOut:labels:)``.
         public var keptTable: Table { leftOut.isEmpty ? table : table.selecting(rows: keptRows) }
         /// The ids of the rows kept.
         public var keptIDs: [String] { leftOut.isEmpty ? ids : keptRows.map { ids[$0] } }

@@ -25,6 +25,20 @@ public struct ExplainRequest: Sendable {
     }
 
     public var label: String? { fit.label }
+
+    /// The same model with each absorbed factor entered as `factor(F)` (its dummy columns)
+    /// instead, in the group that named it: `lm` with the dummies is the model the absorbed fit
+    /// computes without them, so its explanation is the same, and `rank` and `report` refit it
+    /// as they refit any linear model.
+    public func absorbedAsDummies() -> ExplainRequest {
+        guard !fit.absorb.isEmpty else { return self }
+        var r = self
+        let dummies = Dictionary(uniqueKeysWithValues: fit.absorb.map { ($0, "factor(\(RName.deparse($0)))") })
+        r.fit.formula = fit.formula + " + " + fit.absorb.map { dummies[$0]! }.joined(separator: " + ")
+        r.fit.absorb = []
+        r.groups = groups.map { g in TermGroup(name: g.name, justified: g.justified, terms: g.terms.map { dummies[$0] ?? $0 }) }
+        return r
+    }
 }
 
 /// Reads, joins, fits and decomposes: the whole `varex explain` run.

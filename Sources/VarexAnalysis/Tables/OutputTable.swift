@@ -44,16 +44,16 @@ extension OutputTable {
 }
 
 extension OutputTable {
-    /// A per-row table computed on the kept rows of `loaded` (its first columns the id and
-    /// label, its last `note`) with every row of the file back in its place: a left-out row
-    /// keeps its id and label, empty cells, and the note `left out:` and why.
-    public func restoring(_ loaded: DataInput.Loaded, labels: [String]?) -> OutputTable {
-        guard !loaded.leftOut.isEmpty else { return self }
+    /// A per-row table computed on the kept rows (its first columns the id and label, its last
+    /// `note`) with every row of the file back in its place: a row in `leftOut` keeps its id
+    /// (of `ids`, one per file row) and label, empty cells, and the note `left out:` and why.
+    public func restoring(ids: [String], leftOut: [Int: String], labels: [String]?) -> OutputTable {
+        guard !leftOut.isEmpty else { return self }
         let lead = labels == nil ? 1 : 2
         var computed = rows.makeIterator()
-        let all = (0..<loaded.table.rowCount).map { i -> [Cell] in
-            guard let why = loaded.leftOut[i] else { return computed.next() ?? [] }
-            return [.text(loaded.ids[i])] + (labels.map { [.text($0[i])] } ?? []) + [Cell](repeating: .empty, count: header.count - lead - 1)
+        let all = ids.indices.map { i -> [Cell] in
+            guard let why = leftOut[i] else { return computed.next() ?? [] }
+            return [.text(ids[i])] + (labels.map { [.text($0[i])] } ?? []) + [Cell](repeating: .empty, count: header.count - lead - 1)
                 + [.text("left out: " + why)]
         }
         return OutputTable(header: header, rows: all)
