@@ -105,6 +105,7 @@ struct Fit: ParsableCommand {
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
+                                  dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic,
                                   model: try saveModel.map { ($0, try SavedModel(mixed: a).json()) })
         case .glm:
             let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
@@ -135,12 +136,14 @@ struct Fit: ParsableCommand {
 /// Writes a mixed model's outputs, all or nothing.
 enum MixedReport {
     static func write(_ a: MixedAnalysis, format: SummaryFormat, residuals: String?, json: String?, ranef: String?,
-                      dialect: CSVWriter.Dialect, xlsx: String? = nil, model: (path: String, contents: String)? = nil) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil, dfbetas: DFBetasChoice = .automatic,
+                      model: (path: String, contents: String)? = nil) throws {
         var extra: [(path: String, contents: String)] = []
         if let ranef { extra.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: dialect))) }
         if let model { extra.append(model) }
         try ModelReport.write(summary: MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: a.level), data: a.data,
-                              dropped: a.fit.design.fixed.dropped, warnings: a.warnings, residualTable: a.residuals,
+                              dropped: a.fit.design.fixed.dropped, warnings: a.warnings,
+                              residualTable: { try a.residuals(dfbetas: dfbetas) },
                               json: { try MixedSummary.json(a) }, text: { MixedSummary.text(a, source: a.data.table.source) },
                               format: format, residuals: residuals, jsonPath: json, xlsx: xlsx, extra: extra, dialect: dialect)
     }

@@ -330,3 +330,34 @@ struct MixedPredictionTests {
         #expect(a.status == 1 && a.stderr.contains("is a mixed model: compare mixed models from the data"), "\(a.stderr)")
     }
 }
+
+/// `--dfbetas` on a mixed model: lme4's `dfbetas(influence(fit))`, a refit per deleted row,
+/// (β₍ᵢ₎ − β) / se₍ᵢ₎ (fixtures/reference/make_mixed_dfbetas_reference.R). Against refits whose
+/// optimiser ran tight (mixed_dfbetas_tight.csv) to 2e-6 absolute: a DFBETAS is a difference of
+/// two fits over an SE, so its absolute error is the fits' error over the SE; and against lme4's
+/// own `influence()` (mixed_dfbetas.csv), whose refits stop at its default tolerance, to 1e-3.
+struct MixedDFBetasTests {
+    @Test func dfbetasAsLme4() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["fit", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--label", "code",
+                             "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + (1 | region)",
+                             "--residuals", dir + "/r.csv", "--dfbetas", "all"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try CLI.records(dir + "/r.csv").filter { !($0["note"] ?? "").hasPrefix("left out") }
+        let terms = ["(Intercept)", "imd_score", "I(100 * pop_65p/pop_18p)"]
+        for (file, tolerance) in [("mixed_dfbetas_tight.csv", 2e-6), ("mixed_dfbetas.csv", 1e-3)] {
+            let want = try CLI.records(CLI.fixture("reference/" + file))
+            for (g, w) in paired(t, want) {
+                #expect(g["code"] == w["code"])
+                for term in terms {
+                    let x = Double(g["dfbetas_" + term] ?? "") ?? .nan, y = Double(w[term]!)!
+                    #expect(abs(x - y) <= tolerance, "\(file) \(w["code"]!) \(w["financial_year"]!) \(term): \(x) vs \(y)")
+                }
+            }
+        }
+        // Not by default: n refits are asked for.
+        let plain = try CLI.run(["fit", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--formula",
+                                 "asc_net_spend_per_adult_gbp ~ imd_score + (1 | region)", "--residuals", "-"])
+        #expect(plain.status == 0 && !plain.stdout.split(separator: "\n")[0].contains("dfbetas"))
+    }
+}

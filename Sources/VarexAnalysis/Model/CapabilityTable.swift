@@ -28,7 +28,6 @@ public enum CapabilityTable {
             .clusteredSE: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
             .absorb: .notYet("put the factor in the formula or in a random-effect term"),
-            .dfbetas: .notYet("the residual table gives conditional and marginal residuals"),
             .explain: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit"),
             .rank: .notYet("explain --panel UNIT --time PERIOD fits a random intercept per unit and ranks it"),
             .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),

@@ -42,7 +42,7 @@ public enum DFBetasChoice: Sendable, Equatable {
 
     /// The columns among `terms` (the design's column names, each of formula term `assign`),
     /// for a table of `rows` rows.
-    func columns(terms: [String], rows: Int, formula: Formula, assign: [Int]) throws -> [Int] {
+    public func columns(terms: [String], rows: Int, formula: Formula, assign: [Int]) throws -> [Int] {
         let all = Array(terms.indices)
         switch self {
         case .all: return all

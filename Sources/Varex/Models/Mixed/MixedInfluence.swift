@@ -1,0 +1,49 @@
+import Dispatch
+import VarexLinearAlgebra
+
+extension LinearMixedFit {
+    /// lme4's `dfbetas(influence(fit))`: each row deleted in turn and the model refitted (θ
+    /// re-estimated from the full fit's, by the same criterion), (β₍ᵢ₎ − β) over the deleted fit's
+    /// standard errors (lme4's sign: the deleted fit's less the full one's, the opposite of
+    /// `dfbetas` on an `lm`), one row per fitted row. A row's deletion leaves a level without rows a
+    /// column of zeros in Z, which the criterion treats as lme4 treats the level dropped. The
+    /// refits run on Varex's threads (OpenBLAS's kept to one): n refits.
+    public func dfbetas() throws -> Matrix {
+        var out = Matrix(rows: n, columns: p, repeating: .nan)
+        let merge = Lock()
+        let progress = ProgressCounter()
+        var failure: Error? = nil
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                do {
+                    let (beta, v) = try deleted(row: i)
+                    merge.run { for j in 0..<p { out[i, j] = (beta[j] - self.beta[j]) / v[j, j].squareRoot() } }
+                } catch {
+                    merge.run { failure = error }
+                }
+                let done = progress.add(1)
+                Progress.report("DFBETAS of the mixed model: \(done) of \(n) refits")
+            }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    /// The model refitted without row `row`: its fixed effects and their covariance.
+    func deleted(row: Int) throws -> (beta: [Double], covariance: Matrix) {
+        let keep = (0..<n).filter { $0 != row }
+        var xd = Matrix(rows: n - 1, columns: p)
+        for j in 0..<p { for (k, i) in keep.enumerated() { xd[k, j] = x[i, j] } }
+        let yd = keep.map { y[$0] }
+        let blocks = design.blocks.map { b -> RandomEffectsBlock in
+            var values = Matrix(rows: n - 1, columns: b.values.columns)
+            for j in 0..<b.values.columns { for (k, i) in keep.enumerated() { values[k, j] = b.values[i, j] } }
+            return RandomEffectsBlock(term: b.term, effectNames: b.effectNames, levels: b.levels, level: keep.map { b.level[$0] },
+                                      values: values, schema: b.schema)
+        }
+        let profile = try LinearMixedModel.weightedProfile(x: xd, y: yd, blocks: blocks, weights: weights.map { w in keep.map { w[$0] } })
+        let (solution, _) = try LinearMixedModel.minimize(profile, reml: reml, start: theta)
+        let sigma2 = solution.pwrss / Double(reml ? n - 1 - p : n - 1)
+        return (solution.beta, try Self.inverse(of: solution.rx, scaledBy: sigma2))
+    }
+}
