@@ -189,9 +189,9 @@ struct AbsorbExplainTests {
         for (g, group) in paired(j["groups"] as! [[String: Any]], groups) {
             let number = { (key: String) in (g[key] as! NSNumber).doubleValue }
             #expect(CLI.close(number("share"), stats["share_" + group]!, rel: 1e-9), "\(name) \(group) share")
-            #expect(number("wald_df1") == stats["df1_" + group]!, "\(name) \(group) df")
-            #expect(CLI.close(number("wald_f"), stats["f_" + group]!, rel: 1e-8), "\(name) \(group) F")
-            #expect(CLI.close(number("wald_p_value"), stats["p_" + group]!, rel: 1e-6), "\(name) \(group) p")
+            #expect(g["test"] as? String == "F" && number("num_df") == stats["df1_" + group]!, "\(name) \(group) df")
+            #expect(CLI.close(number("statistic"), stats["f_" + group]!, rel: 1e-8), "\(name) \(group) F")
+            #expect(CLI.close(number("p_value"), stats["p_" + group]!, rel: 1e-6), "\(name) \(group) p")
         }
         if name == "region" {
             // An excluded council is not decomposed out of sample (its level's effect would be

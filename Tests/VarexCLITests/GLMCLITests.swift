@@ -521,3 +521,28 @@ struct GLMSensitivityTests {
         }
     }
 }
+
+/// Each group of `explain --family` carries its Wald test, the same keys as a linear model's and a
+/// panel's: χ² for Poisson, F on the residual df for quasi-Poisson with HC1, against
+/// `car::linearHypothesis` (fixtures/reference/glm_wald.csv, make_glm_wald_reference.R), 1e-8.
+struct GLMGroupWaldTests {
+    @Test(arguments: [("poisson", ["--family", "poisson"]), ("quasi_hc1", ["--family", "quasipoisson", "--se", "HC1"])])
+    func groupTestsAsCar(_ name: String, _ flags: [String]) throws {
+        let r = try CLI.run(["explain", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code",
+                             "--formula", "ascof_2a2_num ~ imd_score + I(100 * pop_85p/pop_65p) + council_type + offset(log(ascof_2a2_den))",
+                             "--justified", "need=imd_score,I(100 * pop_85p/pop_65p)", "--unjustified", "type=council_type",
+                             "--format", "json"] + flags)
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let want = try CLI.records(CLI.fixture("reference/glm_wald.csv")).filter { $0["case"] == name }
+        for (g, w) in paired(j["groups"] as! [[String: Any]], want) {
+            #expect(g["name"] as? String == w["group"])
+            #expect(g["test"] as? String == (w["test"] == "Chisq" ? "chisq" : "F"))
+            #expect(g["num_df"] as? Int == Int(w["df1"]!))
+            #expect((g["den_df"] as? NSNumber)?.intValue == Int(w["df2"]!), "den_df")
+            for key in ["statistic", "p_value"] {
+                #expect(CLI.close((g[key] as! NSNumber).doubleValue, Double(w[key]!)!, rel: 1e-8), "\(name) \(w["group"]!) \(key)")
+            }
+        }
+    }
+}

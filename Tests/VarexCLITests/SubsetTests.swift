@@ -17,6 +17,9 @@ struct SubsetTests {
                          "--subset", "!(region %in% c(\"London\", \"South East\")) & (pop_85p / pop_65p > 0.2 | imd_score >= 25)"],
         "glm_poisson": [councils, "--family", "poisson", "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))",
                         "--subset", "council_type == 'County' | region == \"London\""],
+        // The councils joined to their rurality, in memory (StreamJoinTests reads it in blocks).
+        "lm_join": [councils, "--id", "code", "--join", CLI.fixture("councils/rurality_2011.csv"),
+                    "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + pct_rural_2011 + council_type"],
         "lmer_years": [panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year + (1 | code)",
                        "--subset", "financial_year == \"2017-18\" | financial_year == \"2018-19\""],
         // A panel explanation (not a subset): a council-level file joined on the unit, two

@@ -79,17 +79,10 @@ public enum ExplainSummary {
 
     /// An explanation in JSON: `fit` (as `varex fit --json`), `response_scale` (identity or
     /// log, with `log_base`), `smearing_factor`, `baseline`, `groups` (each `name, justified,
-    /// terms, share, wald_f, wald_df1, wald_df2, wald_p_value`), `unexplained_share`,
+    /// terms, share` and the group's joint Wald test: `test` (F), `statistic, num_df, den_df,
+    /// p_value`), `unexplained_share`,
     /// `subset_r_squared` (each `groups, r_squared`), `scale`, and the unjustified totals.
     struct Explanation: Encodable, Sendable {
-        struct Group: Encodable, Sendable {
-            let name: String
-            let justified: Bool
-            let terms: [String]
-            let share, waldF: JSONNumber
-            let waldDf1, waldDf2: Int
-            let waldPValue: JSONNumber
-        }
         struct Subset: Encodable, Sendable {
             let groups: [String]
             let rSquared: JSONNumber
@@ -98,7 +91,7 @@ public enum ExplainSummary {
         let responseScale: String
         let logBase: JSONNumber?
         let smearingFactor, baseline: JSONNumber
-        let groups: [Group]
+        let groups: [GroupJSON]
         let unexplainedShare: JSONNumber
         let subsetRSquared: [Subset]
         let scale: JSONNullable<String>
@@ -115,8 +108,8 @@ public enum ExplainSummary {
             smearingFactor: JSONNumber(a.retransformed?.smearing), baseline: JSONNumber(a.retransformed?.baseline ?? a.decomposition.baseline),
             groups: groups.enumerated().map { g, group in
                 let t = a.groupTests[g]
-                return .init(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
-                             waldF: JSONNumber(t.statistic), waldDf1: t.df1, waldDf2: t.df2, waldPValue: JSONNumber(t.pValue))
+                return GroupJSON(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
+                                 test: GroupTestJSON(f: t.statistic, numDf: t.df1, denDf: Double(t.df2), pValue: t.pValue))
             },
             unexplainedShare: JSONNumber(a.shares.unexplained),
             subsetRSquared: a.shares.subsetRSquared.indices.map { k in

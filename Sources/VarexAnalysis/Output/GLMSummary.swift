@@ -84,12 +84,15 @@ extension GLMSummary {
         var o = text(a.glm, source: source)
         o += "\nShares of the deviance explained (Shapley values of 1 − D/D(null) over the groups; "
         o += "the model explains \(NumberFormat.fixed(100 * d.devianceExplained, decimals: 1))%):\n"
-        var rows = [["Group", "Kind", "Share", "Terms"]]
+        let statistic = a.glm.fit.family.usesZ ? "Wald χ²" : "Wald F"
+        var rows = [["Group", "Kind", "Share", statistic, "Df", "p", "Terms"]]
         for (g, group) in d.grouping.groups.enumerated() {
+            let t = a.groupTests[g]
             rows.append([group.name, group.justified ? "justified" : "unjustified", NumberFormat.fixed(100 * d.shares[g], decimals: 1) + "%",
+                         NumberFormat.significant(t.statistic, 4), t.df2.map { "\(t.df1), \($0)" } ?? "\(t.df1)", NumberFormat.pValue(t.pValue),
                          group.terms.joined(separator: " + ")])
         }
-        rows.append(["(unexplained)", "", NumberFormat.fixed(100 * (1 - d.devianceExplained), decimals: 1) + "%", "residual deviance"])
+        rows.append(["(unexplained)", "", NumberFormat.fixed(100 * (1 - d.devianceExplained), decimals: 1) + "%", "", "", "", "residual deviance"])
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "\nBaseline on the link scale (\(a.glm.fit.link.rawValue)): \(NumberFormat.significant(d.baseline, 6)); "
         o += "levels are on the response scale through the inverse link.\n"
@@ -109,17 +112,12 @@ extension GLMSummary {
     }
 
     /// `explain --family --json`: `fit` (as `fit --family --json`), `groups` (name, justified,
-    /// terms, share), `deviance_explained`, `unexplained_share`, `subset_deviance_explained`,
+    /// terms, share, and the group's Wald test: `test` (chisq or F), `statistic, num_df, den_df,
+    /// p_value`), `deviance_explained`, `unexplained_share`, `subset_deviance_explained`,
     /// `baseline_link`.
     struct Explanation: Encodable, Sendable {
-        struct Group: Encodable, Sendable {
-            let name: String
-            let justified: Bool
-            let terms: [String]
-            let share: JSONNumber
-        }
         let fit: JSONMerged<ModelJSON, GLM>
-        let groups: [Group]
+        let groups: [GroupJSON]
         let devianceExplained, unexplainedShare: JSONNumber
         let subsetDevianceExplained: [JSONNumber]
         let baselineLink: JSONNumber
@@ -130,7 +128,8 @@ extension GLMSummary {
         return try JSONOutput.text(Explanation(
             fit: document(a.glm),
             groups: d.grouping.groups.enumerated().map { g, group in
-                .init(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(d.shares[g]))
+                GroupJSON(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(d.shares[g]),
+                          test: GroupTestJSON(a.groupTests[g]))
             },
             devianceExplained: JSONNumber(d.devianceExplained), unexplainedShare: JSONNumber(1 - d.devianceExplained),
             subsetDevianceExplained: d.subsetDevianceExplained.json, baselineLink: JSONNumber(d.baseline)))

@@ -71,3 +71,48 @@ extension Sequence where Element == Double {
     /// The numbers for a JSON array (`null` where not finite).
     var json: [JSONNumber] { map { JSONNumber($0) } }
 }
+
+/// A group's joint test in an explanation, the same keys for every kind of model: `test` (F or
+/// chisq), `statistic`, `num_df`, `den_df` (null for a χ²), `p_value`.
+struct GroupTestJSON: Encodable, Sendable {
+    let test: String
+    let statistic: JSONNumber
+    let numDf: Int
+    let denDf: JSONNumber
+    let pValue: JSONNumber
+
+    init(f: Double, numDf: Int, denDf: Double, pValue: Double) {
+        test = "F"
+        statistic = JSONNumber(f)
+        self.numDf = numDf
+        self.denDf = JSONNumber(denDf)
+        self.pValue = JSONNumber(pValue)
+    }
+
+    init(_ t: GLMWaldTest) {
+        test = t.isF ? "F" : "chisq"
+        statistic = JSONNumber(t.statistic)
+        numDf = t.df1
+        denDf = JSONNumber(t.df2)
+        pValue = JSONNumber(t.pValue)
+    }
+}
+
+/// An explanation's group: its name, kind, terms and share, and its test's keys beside them.
+struct GroupJSON: Encodable, Sendable {
+    let name: String
+    let justified: Bool
+    let terms: [String]
+    let share: JSONNumber
+    let test: GroupTestJSON
+
+    enum Keys: String, CodingKey { case name, justified, terms, share }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(justified, forKey: .justified)
+        try c.encode(terms, forKey: .terms)
+        try c.encode(share, forKey: .share)
+        try test.encode(to: encoder)
+    }
+}

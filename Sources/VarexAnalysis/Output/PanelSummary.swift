@@ -86,14 +86,6 @@ public enum PanelSummary {
         }
         struct Share: Encodable, Sendable { let estimate, low, high, level: JSONNumber }
         struct Bootstrap: Encodable, Sendable { let replicates: Int, seed: UInt64 }
-        struct Group: Encodable, Sendable {
-            let name: String
-            let justified: Bool
-            let terms: [String]
-            let share, f: JSONNumber
-            let numDf: Int
-            let denDf, pValue: JSONNumber
-        }
         struct Totals: Encodable, Sendable {
             let above, below: JSONNumber
             let countAbove, countBelow: Int
@@ -133,7 +125,7 @@ public enum PanelSummary {
         let draws: Int
         let seed: UInt64
         let persistentBootstrap: JSONNullable<Bootstrap>
-        let groups: [Group]
+        let groups: [GroupJSON]
         let unexplainedShare: JSONNumber
         let subsetRSquared: [ExplainSummary.Explanation.Subset]
         let poundTotals: JSONNullable<PoundTotals>
@@ -143,8 +135,8 @@ public enum PanelSummary {
     /// The JSON summary: the mixed model's fields, then `panel` (unit and period columns,
     /// periods, units), `between_share` and `within_share` (estimate, low, high, level), `period_rank_correlations`,
     /// `top_kept` (per period), `draws`, `seed`, `persistent_bootstrap` (replicates and seed, or
-    /// null), `groups` (each `name, justified, terms, share` (of the marginal R²), `f, num_df,
-    /// den_df, p_value` (the joint F test, Satterthwaite df)), `unexplained_share`,
+    /// null), `groups` (each `name, justified, terms, share` (of the marginal R²), `test` (F),
+    /// `statistic, num_df, den_df, p_value` (the joint F test, Satterthwaite df)), `unexplained_share`,
     /// `subset_r_squared`, `pound_totals` (with --scale: per period and for the persistent
     /// effects a year, `above, below, count_above, count_below`; else null), and `units` (each
     /// `unit, label, persistent, sd, low, high, rank, rank_low, rank_high, periods_above,
@@ -167,8 +159,8 @@ public enum PanelSummary {
             persistentBootstrap: JSONNullable(a.bootstrap.map { .init(replicates: $0.replicates, seed: $0.seed) }),
             groups: groups.enumerated().map { g, group in
                 let t = a.groupTests[g]
-                return .init(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
-                             f: JSONNumber(t.f), numDf: t.numeratorDF, denDf: JSONNumber(t.denominatorDF), pValue: JSONNumber(t.pValue))
+                return GroupJSON(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
+                                 test: GroupTestJSON(f: t.f, numDf: t.numeratorDF, denDf: t.denominatorDF, pValue: t.pValue))
             },
             unexplainedShare: JSONNumber(a.shares.unexplained),
             subsetRSquared: a.shares.subsetRSquared.indices.map { k in

@@ -11,6 +11,9 @@ public struct GLMExplainAnalysis: Sendable {
     /// Competition ranks of the unjustified amounts (1 = the largest, or the smallest when
     /// higher is better).
     public let ranks: [Int]
+    /// Per group, the Wald test that its coefficients are all zero, with the analysis's
+    /// covariance (χ² for a family with a fixed dispersion, F otherwise).
+    public let groupTests: [GLMWaldTest]
 
     public init(_ request: ExplainRequest, family: Family, link: Link?) throws {
         self.request = request
@@ -27,6 +30,11 @@ public struct GLMExplainAnalysis: Sendable {
             scaleValues = nil
         }
         ranks = Ranking.competition(decomposition.unjustified, descending: !request.higherIsBetter)
+        let design = glm.fit.design
+        groupTests = try grouping.groups.indices.map { g in
+            let columns = design.assign.indices.filter { design.assign[$0] >= 0 && grouping.groupOfTerm[design.assign[$0]] == g }
+            return try glm.fit.waldTest(columns: columns, covariance: glm.covariance)
+        }
     }
 
     /// Every input row: `id, [label,] observed, fitted, linear_predictor, baseline, effect_<g>
