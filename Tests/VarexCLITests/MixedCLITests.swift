@@ -166,6 +166,30 @@ struct MixedFTableTests {
         let text = try CLI.run(["fit", panel, "--formula", council, "--anova"])
         #expect(text.stdout.contains("Type III Analysis of Variance Table with Satterthwaite's method"), "\(text.stdout)")
     }
+
+    /// Terms inside interactions get lmerTest's Type III contrasts (a factor × factor and a
+    /// numeric × factor interaction; fixtures/reference/mixed_anova3.csv,
+    /// make_mixed_anova3_reference.R): counts first, then the same tolerances (lmerTest rounds
+    /// its contrasts to 7 digits).
+    @Test func typeIIIInsideInteractionsAsLmerTest() throws {
+        let want = try CLI.records(CLI.fixture("reference/mixed_anova3.csv"))
+        let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+        let cases = [("factor_factor", "asc_net_spend_per_adult_gbp ~ council_type * financial_year + (1 | code)"),
+                     ("numeric_factor", "asc_net_spend_per_adult_gbp ~ imd_score * council_type + financial_year + (1 | code)")]
+        for (name, formula) in cases {
+            let r = try CLI.run(["fit", panel, "--formula", formula, "--anova", "--json", "-"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            guard r.status == 0 else { continue }
+            let rows = ((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["anova"] as! [String: Any])["rows"] as! [[String: Any]]
+            for (got, w) in paired(rows, want.filter { $0["model"] == name }) {
+                #expect(got["term"] as? String == w["term"] && (got["num_df"] as! NSNumber).intValue == Int(w["num_df"]!)!, "\(name)")
+                for (key, rel) in [("den_df", 1e-5), ("f", 1e-5), ("sum_sq", 1e-5), ("p_value", 1e-4)] {
+                    let g = (got[key] as! NSNumber).doubleValue, e = Double(w[key]!)!
+                    #expect(CLI.close(g, e, rel: rel), "\(name) \(w["term"]!) \(key): \(g) vs \(e)")
+                }
+            }
+        }
+    }
 }
 
 /// Prior weights with random-effect terms (lme4's `weights`: row i's residual variance σ²/wᵢ):

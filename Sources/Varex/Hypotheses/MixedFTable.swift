@@ -12,28 +12,32 @@ public struct MixedFRow: Sendable, Equatable {
     public let pValue: Double
 }
 
-/// lmerTest's `anova(fit)`: each term's coefficients tested jointly (``Satterthwaite/test(_:beta:)``),
-/// with F·σ̂² as its mean square. For a term no other term contains, the Type III hypothesis
-/// (lmerTest's default) and the Type II one are both that its coefficients are zero, so the
-/// table is both; a term inside an interaction has contrasts of its own kind (lmerTest
-/// orthogonalises them against the interaction's), which this version does not make.
+/// lmerTest's `anova(fit)` (Type III): each term's contrasts tested jointly
+/// (``Satterthwaite/test(_:beta:)``), with F·σ̂² as its mean square. For a term no other term
+/// contains, the hypothesis is that its coefficients are zero (Type II's too); a term inside an
+/// interaction has lmerTest's Type III contrasts (``TypeIIIContrasts``).
 public struct MixedFTable: Sendable, Equatable {
     public let rows: [MixedFRow]
 
-    public init(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite) throws {
+    /// `table`: the fit's data, for the contrasts of a term an interaction contains (without it,
+    /// such a term is refused).
+    public init(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite, table: Table? = nil) throws {
         let design = fit.design.fixed
         let terms = design.formula.terms
         let p = fit.p
         var rows: [MixedFRow] = []
+        var typeIII: [Int: Matrix]? = nil
         for (t, term) in terms.enumerated() {
             let variables = Set(term.variables)
-            if let outer = terms.indices.first(where: { $0 != t && variables.isSubset(of: Set(terms[$0].variables)) }) {
-                throw MixedModelError.anovaOfContainedTerm(term: term.label, within: terms[outer].label)
-            }
             let columns = design.assign.indices.filter { design.assign[$0] == t }
             guard !columns.isEmpty else { continue }
             var l = Matrix(rows: columns.count, columns: p)
             for (r, j) in columns.enumerated() { l[r, j] = 1 }
+            if let outer = terms.indices.first(where: { $0 != t && variables.isSubset(of: Set(terms[$0].variables)) }) {
+                guard let table else { throw MixedModelError.anovaOfContainedTerm(term: term.label, within: terms[outer].label) }
+                if typeIII == nil { typeIII = try TypeIIIContrasts.make(fit: fit, table: table) }
+                l = typeIII?[t] ?? l
+            }
             let test = try satterthwaite.test(l, beta: fit.beta)
             let ms = test.f * fit.sigma * fit.sigma
             rows.append(MixedFRow(term: term.label, sumOfSquares: ms * Double(test.numeratorDF), meanSquare: ms,

@@ -19,7 +19,7 @@ public struct MixedAnalysis: Sendable {
         fit = try LinearMixedModel.fit(mixed, reml: reml)
         satterthwaite = try Satterthwaite(fit)
         level = request.level
-        self.anova = anova ? try MixedFTable(fit, satterthwaite) : nil
+        self.anova = anova ? try MixedFTable(fit, satterthwaite, table: data.table) : nil
     }
 
     /// The fixed effects with Satterthwaite's df.
