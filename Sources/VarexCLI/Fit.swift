@@ -60,7 +60,7 @@ struct Fit: ParsableCommand {
     @Option(help: "The GLM's link (default: the family's, as R): logit, probit, cloglog, log, identity, inverse, sqrt, 1/mu^2.")
     var link: Link?
 
-    @Option(help: "DFBETAS in the residual table: all, none, or TERM,... (a term's every column, or coefficient names). Default: all up to 50 coefficients (and 100 million cells), none beyond, said in the summary.")
+    @Option(help: "DFBETAS in the residual table: all, none, or TERM,... (a term's every column, or coefficient names). Default: all up to 50 coefficients (and 100 million cells), none beyond, said in the summary; for a mixed model none unless asked (lme4's dfbetas(influence(fit)): a refit per row).")
     var dfbetas: String?
 
     @Flag(help: "With random-effect terms: fit by maximum likelihood instead of REML (lme4's REML = FALSE).")
@@ -190,6 +190,9 @@ enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
                       dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false,
                       xlsx: String? = nil, saveModel: String? = nil) throws {
+        if request.dataPath == "-" && (xlsx != nil || saveModel != nil) {
+            throw ValidationError("--stream \(xlsx != nil ? "--xlsx" : "--save-model") reads the data again (each row's measures, or the ids of the rows used): give a file, not standard input")
+        }
         if request.dataPath == "-" && residuals != nil {
             throw ValidationError("--stream --residuals reads the data twice (the fit, then each row's measures): give a file, not standard input")
         }
