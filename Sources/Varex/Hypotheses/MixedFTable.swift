@@ -19,9 +19,8 @@ public struct MixedFRow: Sendable, Equatable {
 public struct MixedFTable: Sendable, Equatable {
     public let rows: [MixedFRow]
 
-    /// `table`: the fit's data, for the contrasts of a term an interaction contains (without it,
-    /// such a term is refused).
-    public init(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite, table: Table? = nil) throws {
+    /// `table`: the fit's data, for the contrasts of a term an interaction contains.
+    public init(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite, table: Table) throws {
         let design = fit.design.fixed
         let terms = design.formula.terms
         let p = fit.p
@@ -33,8 +32,7 @@ public struct MixedFTable: Sendable, Equatable {
             guard !columns.isEmpty else { continue }
             var l = Matrix(rows: columns.count, columns: p)
             for (r, j) in columns.enumerated() { l[r, j] = 1 }
-            if let outer = terms.indices.first(where: { $0 != t && variables.isSubset(of: Set(terms[$0].variables)) }) {
-                guard let table else { throw MixedModelError.anovaOfContainedTerm(term: term.label, within: terms[outer].label) }
+            if terms.indices.contains(where: { $0 != t && variables.isSubset(of: Set(terms[$0].variables)) }) {
                 if typeIII == nil { typeIII = try TypeIIIContrasts.make(fit: fit, table: table) }
                 l = typeIII?[t] ?? l
             }

@@ -12,8 +12,6 @@ public enum MixedModelError: SettingMessage, Equatable {
     case noSolution
     /// More random effects than the dense factorisation takes.
     case tooManyRandomEffects(count: Int, limit: Int)
-    /// An F test of a term that an interaction contains (lmerTest's Type III contrasts for it).
-    case anovaOfContainedTerm(term: String, within: String)
 
     public var exitCode: Int32 { self == .noSolution ? 2 : 1 }
 
@@ -34,10 +32,6 @@ public enum MixedModelError: SettingMessage, Equatable {
                 fewer levels, such as council rather than person, fits; for the factor's fixed \
                 effects instead, use \(names.name(.absorb)))
                 """
-        case let .anovaOfContainedTerm(term, within):
-            return "the F table tests each term's coefficients jointly, which is lmerTest's Type III (and Type II) test only for a term "
-                + "no interaction contains; '\(term)' is inside '\(within)'. Compare the models with and without the interaction "
-                + "by likelihood ratio: varex anova on the data with both formulas"
         case .noSolution:
             return "numerical failure: no covariance parameters give a finite REML criterion or deviance"
         }
