@@ -13,8 +13,6 @@ public enum ModelError: SettingMessage, Equatable {
     case cr2WithAbsorb
     /// `--absorb` with a GLM.
     case absorbWithFamily
-    /// CR2 for a GLM: the Bell–McCaffrey adjustment is defined here for linear models only.
-    case cr2WithFamily
     /// A clustering column whose rows used all fall in one cluster.
     case oneCluster(column: String, rows: Int)
     /// `--absorb` of a factor with one row per level: the fixed effects fit every row exactly.
@@ -49,8 +47,6 @@ public enum ModelError: SettingMessage, Equatable {
             return "\(names.name(.cluster)) \(column): all \(rows) rows used are in one cluster; cluster-robust standard errors need at least two clusters (as R's vcovCL and clubSandwich)"
         case let .absorbedEveryRow(factor, rows):
             return "\(names.name(.absorb)) \(factor): each of its levels has one row (\(rows) rows), so its fixed effects fit every row exactly and nothing is left to estimate the other terms from; absorb a factor that groups rows (a council over several years)"
-        case .cr2WithFamily:
-            return "CR2 (Bell–McCaffrey) standard errors are for linear models here; a GLM takes CR0 or CR1 (sandwich::vcovCL)"
         case let .needsCluster(type):
             return "\(type) standard errors are clustered: name the clustering column (\(names.name(.cluster)) COLUMN)"
         case let .needsFamily(feature):

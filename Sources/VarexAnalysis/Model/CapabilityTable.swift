@@ -16,12 +16,8 @@ public enum CapabilityTable {
         .linear: [:],
         .absorbed: [
             .cr2: .notYet("put the factor in the formula, or use CR1"),
-            .family: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
         ],
-        .glm: [
-            .cr2: .notYet("use CR1 (sandwich::vcovCL)"),
-            .absorb: .notYet("absorbing fixed effects is for linear models; put the factor in the formula"),
-        ],
+        .glm: [:],
         .mixed: [
             .family: .notYet("a generalized linear mixed model; fit a GLM with the group in the formula"),
             .robustSE: .undefined("lme4's standard errors are model-based; use a linear model with --cluster"),

@@ -48,3 +48,35 @@ public struct FitRequest: Sendable {
         self.keep = keep
     }
 }
+
+extension FitRequest {
+    /// The term that enters absorbed factor `name` as its dummy columns: `factor(name)`.
+    public static func dummyTerm(_ name: String) -> String { "factor(\(RName.deparse(name)))" }
+
+    /// The same model with each absorbed factor entered as `factor(F)` (its dummy columns) in
+    /// the formula instead: `lm` with the dummies is the model an absorbed fit computes without
+    /// them, and `glm` or `lmer` with them is what `fixest::feglm`, or a mixed model with the
+    /// factor's fixed effects, estimates. `first` puts them before the formula's terms (their
+    /// sequential tests come first, as the absorbed fit's `--anova` takes them); otherwise after.
+    public func absorbedAsDummies(first: Bool = false) -> FitRequest {
+        guard !absorb.isEmpty else { return self }
+        var r = self
+        let dummies = absorb.map(Self.dummyTerm).joined(separator: " + ")
+        if first, let tilde = formula.firstIndex(of: "~") {
+            r.formula = formula[...tilde] + " " + dummies + " + " + formula[formula.index(after: tilde)...].trimmingCharacters(in: .whitespaces)
+        } else {
+            r.formula = formula + " + " + dummies
+        }
+        r.absorb = []
+        return r
+    }
+
+    /// Whether coefficient `term` is one of an absorbed factor's dummy columns, from
+    /// ``absorbedAsDummies(first:)``.
+    public func isAbsorbedDummy(_ term: String) -> Bool {
+        absorb.contains { Self.isDummy(term, of: $0) }
+    }
+
+    /// Whether coefficient `term` is one of factor `name`'s dummy columns.
+    public static func isDummy(_ term: String, of name: String) -> Bool { term.hasPrefix(dummyTerm(name)) }
+}

@@ -13,16 +13,23 @@ public enum GLMSummary {
         let table = a.coefficients
         let aliased = table.filter(\.isAliased).count
         o += aliased > 0 ? "\nCoefficients: (\(aliased) not defined because of singularities)\n" : "\nCoefficients:\n"
-        let stat = f.family.usesZ ? "z" : "t"
+        let stat = zTests(a) ? "z" : "t"
         let seHead = a.covariance == .classical ? "Std. Error" : "\(a.covariance.rawValue) SE"
-        var rows = [["", "Estimate", seHead, "\(stat) value", "Pr(>|\(stat)|)", ""]]
+        // CR2 tests each coefficient by t on its own Satterthwaite df (clubSandwich's coef_test): shown.
+        let ownDF = a.covariance == .cr2
+        var rows = [["", "Estimate", seHead] + (ownDF ? ["df"] : []) + ["\(stat) value", "Pr(>|\(stat)|)", ""]]
         for c in table {
-            if c.isAliased { rows.append([c.term, "NA", "NA", "NA", "NA", ""]); continue }
-            rows.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false),
-                         NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue), TextSummary.stars(c.pValue)])
+            if c.isAliased { rows.append([c.term, "NA", "NA"] + (ownDF ? ["NA"] : []) + ["NA", "NA", ""]); continue }
+            rows.append([c.term, NumberFormat.significant(c.estimate, 5, trim: false), NumberFormat.significant(c.standardError, 4, trim: false)]
+                        + (ownDF ? [NumberFormat.fixed(c.degreesOfFreedom, decimals: 1)] : [])
+                        + [NumberFormat.fixed(c.t, decimals: 3), NumberFormat.pValue(c.pValue), TextSummary.stars(c.pValue)])
         }
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n"
+        for (name, levels) in a.absorbed {
+            o += "Absorbed: \(name) (\(levels) levels; fitted as \(FitRequest.dummyTerm(name)), as fixest::feglm; its coefficients and the intercept not shown)\n"
+        }
+        if !a.absorbed.isEmpty { o += "\n" }
         let phi = f.family.estimatesDispersion ? NumberFormat.significant(f.dispersion, 7) : "1"
         o += "(Dispersion parameter for \(f.family.rawValue) family taken to be \(phi))\n\n"
         o += "    Null deviance: \(NumberFormat.significant(f.nullDeviance, 5))  on \(f.dfNull)  degrees of freedom\n"
@@ -54,24 +61,27 @@ public enum GLMSummary {
         let clusters: [JSONSummary.Linear.Cluster]?
         let testDf: Int?
         let anova: Anova?
+        let absorbed: [JSONSummary.Linear.Absorbed]?
     }
 
     /// The JSON summary: the keys every model shares (``ModelJSON``, `kind` glm; each
     /// coefficient's `df` null for a z test), then `family, link, test` (z or t), `rank,
     /// df_null, null_deviance, pearson_chi2, dispersion, iterations, converged`, `clusters` (and
-    /// `test_df`) when clustered, and `anova` with `--anova`. Undefined numbers are null.
+    /// `test_df`) when clustered, `anova` with `--anova`, and `absorbed` (each `factor, levels`)
+    /// with `--absorb`. Undefined numbers are null.
     public static func json(_ a: GLMAnalysis) throws -> String { try JSONOutput.text(document(a)) }
 
     static func document(_ a: GLMAnalysis) -> JSONMerged<ModelJSON, GLM> {
         let f = a.fit
         let clustered = !a.clusters.isEmpty
-        let own = GLM(family: f.family.rawValue, link: f.link.rawValue, test: f.family.usesZ ? "z" : "t", rank: f.rank, dfNull: f.dfNull,
+        let own = GLM(family: f.family.rawValue, link: f.link.rawValue, test: zTests(a) ? "z" : "t", rank: f.rank, dfNull: f.dfNull,
                       nullDeviance: JSONNumber(f.nullDeviance), pearsonChi2: JSONNumber(f.pearsonChiSquare), dispersion: JSONNumber(f.dispersion),
                       iterations: f.iterations, converged: f.converged,
                       clusters: clustered ? a.clusters.map { .init(column: $0.name, count: $0.count) } : nil,
-                      testDf: clustered && !f.family.usesZ ? f.testDegreesOfFreedom(a.covariance) : nil,
+                      testDf: clustered && !zTests(a) && a.covariance != .cr2 ? f.testDegreesOfFreedom(a.covariance) : nil,
                       anova: a.anova.map { .init(sequential: AnovaText.rows($0.sequential), typeII: AnovaText.rows($0.typeII),
-                                                 test: $0.sequential.test.rawValue, dispersion: JSONNumber($0.sequential.dispersion)) })
+                                                 test: $0.sequential.test.rawValue, dispersion: JSONNumber($0.sequential.dispersion)) },
+                      absorbed: a.absorbed.isEmpty ? nil : a.absorbed.map { .init(factor: $0.name, levels: $0.levels) })
         return JSONMerged(common(a), own)
     }
 }
@@ -137,7 +147,11 @@ extension GLMSummary {
 
     /// The covariance line under the table: sandwich or clustered, and the tests' reference.
     static func standardErrors(_ a: GLMAnalysis) -> String {
-        let tests = a.fit.family.usesZ ? "z tests" : "t on \(a.fit.testDegreesOfFreedom(a.covariance)) df"
+        let tests = zTests(a) ? "z tests" : "t on \(a.fit.testDegreesOfFreedom(a.covariance)) df"
+        if a.covariance == .cr2 {
+            let by = a.clusters.map { "\($0.name), \($0.count) clusters" }.joined(separator: "; ")
+            return "CR2 (clustered by \(by); t on each coefficient's Satterthwaite df; clubSandwich::vcovCR and coef_test)"
+        }
         if a.covariance.isClustered {
             let by = a.clusters.map { "\($0.name), \($0.count) clusters" }.joined(separator: "; ")
             return "\(a.covariance.rawValue) (clustered by \(by); \(tests); sandwich::vcovCL)"
@@ -145,10 +159,17 @@ extension GLMSummary {
         return "\(a.covariance.rawValue) (heteroskedasticity-consistent; \(tests); sandwich::vcovHC)"
     }
 
+    /// Whether the coefficients are tested by z: the families with a fixed dispersion, except
+    /// under CR2, whose every test is a t on the coefficient's Satterthwaite df.
+    static func zTests(_ a: GLMAnalysis) -> Bool { a.fit.family.usesZ && a.covariance != .cr2 }
+
     /// The keys a GLM's summary shares with every model's (each coefficient's `df` nil for z).
     public static func common(_ a: GLMAnalysis) -> ModelJSON {
         let f = a.fit
-        let df: [Double?] = a.coefficients.map { $0.isAliased || f.family.usesZ ? nil : Double(f.testDegreesOfFreedom(a.covariance)) }
+        let df: [Double?] = a.coefficients.map {
+            if $0.isAliased || zTests(a) { return nil }
+            return a.covariance == .cr2 ? $0.degreesOfFreedom : Double(f.testDegreesOfFreedom(a.covariance))
+        }
         return ModelJSON(kind: .glm, formula: f.design.formula.text, model: f, nDropped: f.design.dropped.count,
                          covariance: a.covariance, coefficients: a.coefficients, degreesOfFreedom: df, warnings: f.warnings)
     }

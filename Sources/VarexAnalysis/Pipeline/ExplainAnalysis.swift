@@ -33,9 +33,8 @@ public struct ExplainRequest: Sendable {
     public func absorbedAsDummies() -> ExplainRequest {
         guard !fit.absorb.isEmpty else { return self }
         var r = self
-        let dummies = Dictionary(uniqueKeysWithValues: fit.absorb.map { ($0, "factor(\(RName.deparse($0)))") })
-        r.fit.formula = fit.formula + " + " + fit.absorb.map { dummies[$0]! }.joined(separator: " + ")
-        r.fit.absorb = []
+        r.fit = fit.absorbedAsDummies()
+        let dummies = Dictionary(uniqueKeysWithValues: fit.absorb.map { ($0, FitRequest.dummyTerm($0)) })
         r.groups = groups.map { g in TermGroup(name: g.name, justified: g.justified, terms: g.terms.map { dummies[$0] ?? $0 }) }
         return r
     }

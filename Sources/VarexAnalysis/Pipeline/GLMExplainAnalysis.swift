@@ -15,7 +15,10 @@ public struct GLMExplainAnalysis: Sendable {
     /// covariance (χ² for a family with a fixed dispersion, F otherwise).
     public let groupTests: [GLMWaldTest]
 
+    /// An absorbed factor is entered as its dummy columns in the group that named it
+    /// (``ExplainRequest/absorbedAsDummies()``).
     public init(_ request: ExplainRequest, family: Family, link: Link?) throws {
+        let request = request.absorbedAsDummies()
         self.request = request
         let glm = try GLMAnalysis(request.fit, family: family, link: link)
         self.glm = glm

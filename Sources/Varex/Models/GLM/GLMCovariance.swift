@@ -9,11 +9,12 @@ extension GeneralizedLinearFit {
     /// glm, CR0 and CR1 `sandwich::vcovCL(fit, cluster, type = "HC0", cadjust = FALSE)` and
     /// `type = "HC1"`. The sandwich is (XᵀWX)⁻¹ [Σ (wᵢ zᵢ)² ωᵢ xᵢxᵢᵀ] (XᵀWX)⁻¹ with W the
     /// working weights and z the working residuals: the dispersion cancels, so it is the same
-    /// for a family with a fixed dispersion and its quasi- twin. CR2 is not defined here.
+    /// for a family with a fixed dispersion and its quasi- twin. CR2 is clubSandwich's
+    /// (``GLMBellMcCaffrey``).
     public func covariance(_ type: CovarianceType) throws -> Matrix {
         switch type {
         case .classical: return covariance
-        case .cr2: throw ModelError.cr2WithFamily
+        case .cr2: return try GLMBellMcCaffrey(fit: self).covariance
         case .cr0, .cr1:
             guard !design.clusters.isEmpty else { throw ModelError.needsCluster(type.rawValue) }
             try design.checkClusterCounts()
@@ -44,9 +45,12 @@ extension GeneralizedLinearFit {
 
     /// `summary.glm`'s table with covariance `type`: estimate, SE, z (binomial, Poisson) or t
     /// (on ``testDegreesOfFreedom(_:)``) and its two-sided p-value, and `level` Wald intervals
-    /// with the same quantile (as `lmtest::coeftest` and `coefci` with that covariance).
+    /// with the same quantile (as `lmtest::coeftest` and `coefci` with that covariance). Under
+    /// CR2 every family's coefficient is tested by t on its own Satterthwaite df, as
+    /// clubSandwich's `coef_test`.
     public func coefficientTable(covariance type: CovarianceType = .classical, level: Double = 0.95) throws -> [CoefficientRow] {
-        let v = try covariance(type)
+        let cr2 = type == .cr2 ? try GLMBellMcCaffrey(fit: self) : nil
+        let v = try cr2?.covariance ?? covariance(type)
         let t = StudentT(df: Double(testDegreesOfFreedom(type)))
         let q = family.usesZ ? Normal.quantile(1 - (1 - level) / 2) : t.quantile(1 - (1 - level) / 2)
         return terms.indices.map { j in
@@ -54,6 +58,11 @@ extension GeneralizedLinearFit {
             guard !b.isNaN else { return .aliased(terms[j]) }
             let se = v[j, j].squareRoot()
             let z = b / se
+            if let cr2 {
+                let satt = StudentT(df: cr2.degreesOfFreedom[j]), tq = satt.quantile(1 - (1 - level) / 2)
+                return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: z, pValue: satt.twoSidedPValue(z),
+                                      confidenceLow: b - tq * se, confidenceHigh: b + tq * se, degreesOfFreedom: cr2.degreesOfFreedom[j])
+            }
             let p = family.usesZ ? 2 * Normal.survival(abs(z)) : t.twoSidedPValue(z)
             return CoefficientRow(term: terms[j], estimate: b, standardError: se, t: z, pValue: p,
                                   confidenceLow: b - q * se, confidenceHigh: b + q * se)
