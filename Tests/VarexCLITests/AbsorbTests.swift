@@ -289,3 +289,38 @@ struct AbsorbRankTests {
         #expect(t.rows.count == 152 && t.header.contains("effect_place"))
     }
 }
+
+/// `--absorb` with `--se CR2` against clubSandwich's CR2 of `lm` with the factors' dummies
+/// (fixtures/reference/absorb_cr2.csv, `coef_test(test = "Satterthwaite")`): one factor,
+/// weighted and not, and two factors (a council and a year, clustered by region, where each
+/// council's dummy lies inside one cluster). Refused before ("not in this version").
+struct AbsorbCR2Tests {
+    @Test func cr2AgainstClubSandwichWithTheDummies() throws {
+        let spend = "asc_net_spend_per_adult_gbp ~ imd_score + financial_year"
+        let cases: [String: [String]] = [
+            "region_by_code": ["--formula", spend, "--absorb", "region", "--cluster", "code"],
+            "region_by_code_weighted": ["--formula", spend, "--absorb", "region", "--cluster", "code", "--weights", "pop_18p"],
+            "code_year_by_region": ["--formula", "asc_net_spend_per_adult_gbp ~ I(100 * pop_85p/pop_65p)", "--absorb", "code",
+                                    "--absorb", "financial_year", "--cluster", "region"],
+        ]
+        let ref = try CSVReader.read(path: CLI.fixture("reference/absorb_cr2.csv")).rows
+        #expect(Set(ref.map { $0[0] }) == Set(cases.keys) && ref.count == 5 + 5 + 1)
+        for (name, args) in cases.sorted(by: { $0.key < $1.key }) {
+            let r = try CLI.run(["fit", AbsorbTests.panel] + args + ["--se", "CR2", "--json", "-"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            guard r.status == 0 else { continue }
+            let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            #expect(j["kind"] as? String == "absorbed" && j["covariance"] as? String == "CR2")
+            let coefficients = try #require(j["coefficients"] as? [[String: Any]])
+            for (row, c) in paired(ref.filter { $0[0] == name }, coefficients) {
+                #expect(c["term"] as? String == row[1], "\(name)")
+                // To 1e-8: the two factors' fit demeans by alternating projections (to 1e-10).
+                for (key, col, rel) in [("estimate", 2, 1e-8), ("std_error", 3, 1e-8), ("statistic", 4, 1e-8), ("df", 5, 1e-8), ("p_value", 6, 1e-6)] {
+                    let mine = try #require((c[key] as? NSNumber)?.doubleValue, "\(name) \(row[1]) \(key)")
+                    let theirs = Double(row[col])!
+                    #expect(abs(mine - theirs) <= rel * abs(theirs), "\(name) \(row[1]) \(key): \(mine) vs \(theirs)")
+                }
+            }
+        }
+    }
+}

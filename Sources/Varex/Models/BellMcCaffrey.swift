@@ -3,7 +3,8 @@ import VarexLinearAlgebra
 /// The CR2 cluster-robust covariance of Bell and McCaffrey (2002) with the Satterthwaite
 /// degrees of freedom of Pustejovsky and Tipton (2018), as `clubSandwich::vcovCR(type = "CR2")`
 /// and `coef_test(test = "Satterthwaite")` compute them for lm fits, weighted or not, under
-/// clubSandwich's default working model (independent rows of equal variance):
+/// clubSandwich's default working model (independent rows of equal variance), and for an
+/// absorbed fit as for `lm` with the factors' dummies (see ``dummies(_:after:)``):
 ///
 ///     V = M [Σ_j X_jᵀW_j A_j e_j e_jᵀ A_jᵀ W_j X_j] M,   M = (XᵀWX)⁻¹,
 ///     A_j = G_j^(-1/2),  G_j = I − H_jj − H_jjᵀ + X_j Ω X_jᵀ,  H_jj = X_j M_U X_jᵀ W_j,
@@ -21,10 +22,12 @@ public struct BellMcCaffrey: Sendable {
     public init(fit: LinearFit) throws {
         guard fit.design.clusters.count == 1 else { throw ModelError.cr2NeedsOneCluster }
         try fit.checkClusterCounts()
-        guard fit.design.absorbed == nil else { throw ModelError.cr2WithAbsorb }
-        let est = fit.estimable, n = fit.n, p = est.count, pAll = fit.coefficients.count
+        let est = fit.estimable, n = fit.n, pAll = fit.coefficients.count
         let labels = fit.design.clusters[0].labels
-        let x = Matrix(columns: est.map { j in (0..<n).map { Double(fit.design.x[$0, j]) } })
+        var columns = est.map { j in (0..<n).map { Double(fit.design.x[$0, j]) } }
+        if let absorbed = fit.design.absorbed { columns += try Self.dummies(absorbed, after: columns) }
+        let p = columns.count
+        let x = Matrix(columns: columns)
         let raw = (0..<n).map { fit.weight($0) }
         let meanW = raw.reduce(0, +) / Double(n)
         let w = raw.map { $0 / meanW }
@@ -108,5 +111,20 @@ public struct BellMcCaffrey: Sendable {
             df[j] = trace * trace / squares
         }
         degreesOfFreedom = df
+    }
+
+    /// An absorbed fit's CR2 is that of `lm` with the factors' dummies (clubSandwich's
+    /// reference): its hat matrix is the dummies' plus the within-transformed columns', which
+    /// span the same space as the raw columns and the dummies, and its coefficients and
+    /// residuals are the absorbed fit's. So the covariance is computed on [X̃, D], D the
+    /// dummies the rank needs (a second factor's first level, and one level per extra
+    /// connected set, aliased by a pivoted QR), and read on X̃'s columns.
+    static func dummies(_ absorbed: AbsorbedFactors, after columns: [[Double]]) throws -> [[Double]] {
+        var d: [[Double]] = []
+        for (f, groups) in absorbed.groups.enumerated() {
+            for level in 0..<absorbed.levels[f] { d.append(groups.map { $0 == level ? 1 : 0 }) }
+        }
+        let aliased = try QRFactorization(Matrix(columns: columns + d)).isAliased
+        return d.indices.filter { !aliased[columns.count + $0] }.map { d[$0] }
     }
 }

@@ -8,9 +8,8 @@ public enum ModelError: SettingMessage, Equatable {
     case needsFamily(String)
     /// A clustered covariance (CR0, CR1) without clustering columns.
     case needsCluster(String)
-    /// CR2 with two clustering columns, or with absorbed factors.
+    /// CR2 with two clustering columns.
     case cr2NeedsOneCluster
-    case cr2WithAbsorb
     /// `--absorb` with a GLM.
     case absorbWithFamily
     /// A clustering column whose rows used all fall in one cluster.
@@ -39,8 +38,6 @@ public enum ModelError: SettingMessage, Equatable {
             return "numerical failure: \(why)"
         case .cr2NeedsOneCluster:
             return "CR2 standard errors take one clustering column (as clubSandwich); use CR1 for two-way clustering"
-        case .cr2WithAbsorb:
-            return "CR2 standard errors are not computed with absorbed factors; put the factor in the formula, or use CR1"
         case .absorbWithFamily:
             return "\(names.name(.absorb)) with \(names.name(.family)): absorbed fixed effects are for linear models here; put the factor in the formula"
         case let .oneCluster(column, rows):

@@ -14,9 +14,7 @@ public enum CapabilityTable {
     /// The refused cells, by kind.
     public static let refusals: [ModelKind: [Capability: Refusal]] = [
         .linear: [:],
-        .absorbed: [
-            .cr2: .notYet("put the factor in the formula, or use CR1"),
-        ],
+        .absorbed: [:],
         .glm: [:],
         .mixed: [
             .family: .notYet("a generalized linear mixed model; fit a GLM with the group in the formula"),
