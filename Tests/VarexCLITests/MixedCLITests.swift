@@ -387,3 +387,48 @@ struct MixedDFBetasTests {
         #expect(plain.status == 0 && !plain.stdout.split(separator: "\n")[0].contains("dfbetas"))
     }
 }
+
+/// A mixed model with `--absorb` against lmerTest's lmer with the factor's dummies entered
+/// first (fixtures/reference/mixed_absorb.csv), tolerances as the other mixed tests (1e-6
+/// relative, 1e-6 of the SE for estimates, 1e-5 for Satterthwaite df); and a panel's `explain
+/// --absorb F` is the explanation with `factor(F)` in the formula and in the group, byte for
+/// byte. Both refused before ("not in this version").
+struct MixedAbsorbTests {
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+
+    @Test func absorbedFactorAgainstLmerWithDummies() throws {
+        let r = try CLI.run(["fit", Self.panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year + (1 | code)",
+                             "--absorb", "region", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let ref = try CSVReader.read(path: CLI.fixture("reference/mixed_absorb.csv")).rows
+        let coefficientRows = ref.filter { $0[0] != "REML" && $0[0] != "sigma" }
+        #expect(coefficientRows.count == 14)
+        let coefficients = try #require(j["coefficients"] as? [[String: Any]])
+        for (w, c) in paired(coefficientRows, coefficients) {
+            #expect(c["term"] as? String == w[0])
+            let se = Double(w[2])!
+            #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w[1])!, rel: 1e-6, abs: 1e-6 * se), "\(w[0])")
+            #expect(CLI.close((c["std_error"] as! NSNumber).doubleValue, se, rel: 1e-6), "\(w[0]) se")
+            #expect(CLI.close((c["df"] as! NSNumber).doubleValue, Double(w[3])!, rel: 1e-5), "\(w[0]) df")
+        }
+        let reml = Double(ref.first { $0[0] == "REML" }![1])!
+        #expect(j["method"] as? String == "REML")
+        #expect(CLI.close((j["criterion"] as? NSNumber)?.doubleValue ?? .nan, reml, rel: 1e-9), "\(j.keys.sorted())")
+        #expect(CLI.close((j["sigma"] as? NSNumber)?.doubleValue ?? .nan, Double(ref.first { $0[0] == "sigma" }![1])!, rel: 1e-6))
+    }
+
+    @Test func panelExplainWithAnAbsorbedFactorIsTheExplanationWithItsDummies() throws {
+        let dir = try CLI.temporaryDirectory()
+        let common = ["explain", Self.panel, "--panel", "code", "--time", "financial_year", "--draws", "50",
+                      "--justified", "need=imd_score,financial_year"]
+        let a = try CLI.run(common + ["--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year", "--absorb", "region",
+                                      "--unjustified", "place=region", "--out", dir + "/a.csv"])
+        let b = try CLI.run(common + ["--formula", "asc_net_spend_per_adult_gbp ~ imd_score + financial_year + factor(region)",
+                                      "--unjustified", "place=factor(region)", "--out", dir + "/b.csv"])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        let ta = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8), tb = try String(contentsOfFile: dir + "/b.csv", encoding: .utf8)
+        #expect(ta.split(separator: "\n").count == 761)
+        #expect(ta == tb)
+    }
+}

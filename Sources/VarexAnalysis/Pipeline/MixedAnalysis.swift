@@ -10,7 +10,10 @@ public struct MixedAnalysis: Sendable {
     /// With `anova`: lmerTest's F table by term, Satterthwaite's df.
     public let anova: MixedFTable?
 
+    /// An absorbed factor (`--absorb`) enters the fixed part as its dummies, before the
+    /// formula's terms: lmer with `factor(F)`, whose coefficients are shown.
     public init(_ request: FitRequest, reml: Bool = true, anova: Bool = false) throws {
+        let request = request.absorbedAsDummies(first: true)
         data = try ModelData(request, randomEffects: true)
         guard let mixed = data.mixed else {
             throw FormulaError.randomTerm(formula: request.formula, position: 1,

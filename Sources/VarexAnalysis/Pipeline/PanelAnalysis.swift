@@ -52,7 +52,11 @@ public struct PanelAnalysis: Sendable {
     /// components' uncertainty as well as the conditional SD.
     public let bootstrap: PersistentBootstrap?
 
+    /// An absorbed factor (`--absorb`) enters the fixed part as its dummies, in the group that
+    /// named it (``ExplainRequest/absorbedAsDummies()``).
     public init(_ request: PanelRequest) throws {
+        var request = request
+        request.explain = request.explain.absorbedAsDummies()
         self.request = request
         let e = request.explain
         if MixedFormula.hasRandomTerms(e.fit.formula) { throw ExplainError.panelFormulaHasRandomTerms }
