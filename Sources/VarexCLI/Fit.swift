@@ -190,6 +190,10 @@ enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
                       dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false,
                       xlsx: String? = nil, saveModel: String? = nil) throws {
+        // Absorbed factors are coded as dummy columns (their levels from the first pass), before
+        // the formula's terms, and shown as an absorbed fit shows them.
+        let asked = request
+        let request = request.absorbedAsDummies(first: true)
         if request.dataPath == "-" && (xlsx != nil || saveModel != nil) {
             throw ValidationError("--stream \(xlsx != nil ? "--xlsx" : "--save-model") reads the data again (each row's measures, or the ids of the rows used): give a file, not standard input")
         }
@@ -211,8 +215,12 @@ enum StreamReport {
                                        references: request.references, clusters: request.clusters, weights: request.weights,
                                        selection: selection)
         let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
-        let s = try fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
+        var s = try fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
                             clusterTestDF: request.clusterTestDF, anova: anova)
+        if !asked.absorb.isEmpty {
+            s = s.absorbing(asked.absorb.map { f in (f, s.coefficients.map(\.term).filter { FitRequest.isDummy($0, of: f) }.count + 1) },
+                            formula: asked.formula, isDummy: asked.isAbsorbedDummy)
+        }
         for j in joins { if let message = j.report.message { Console.error("varex: \(message)") } }
         if !s.dropped.isEmpty {
             Console.error("varex: \(s.dropped.count) of \(fit.tableRowCount) rows left out of the fit (\(TextSummary.reasons(s.dropped)))")

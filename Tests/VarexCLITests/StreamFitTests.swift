@@ -531,3 +531,54 @@ struct StreamJoinTests {
         #expect(noID.status != 0 && noID.stderr.contains("--join needs --id"), "\(noID.stderr)")
     }
 }
+
+/// `--stream --absorb` against R's lm with the factors' dummies (fixtures/reference/
+/// absorb_<case>_coefficients.csv from make_absorb_reference.R): a council's 152 levels, with
+/// weights, and two factors; classical, HC1, HC3 and CR1 by council SEs, to 1e-8. The dummies
+/// are coded from the first pass's levels and hidden as the in-memory absorbed fit hides them.
+/// And a file in 4 kB blocks (many blocks, a level first met late) gives R's coefficients too.
+/// Refused before ("not in this version").
+struct StreamAbsorbTests {
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+
+    @Test func absorbedFactorsAgainstLmWithDummies() throws {
+        let cases: [(String, String, [String])] = [
+            ("oneway", "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + financial_year", ["--absorb", "code"]),
+            ("oneway_wls", "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + financial_year", ["--absorb", "code", "--weights", "pop_18p"]),
+            ("twoway", "asc_net_spend_per_adult_gbp ~ I(100 * pop_65p/pop_18p) + I(100 * pop_85p/pop_18p)",
+             ["--absorb", "code", "--absorb", "financial_year"]),
+        ]
+        for (name, formula, args) in cases {
+            let ref = try CSVReader.read(path: CLI.fixture("reference/absorb_\(name)_coefficients.csv")).rows
+            for (se, column) in [("classical", 2), ("HC1", 3), ("HC3", 4), ("CR1", 5)] {
+                let r = try CLI.run(["fit", Self.panel, "--formula", formula, "--stream", "--se", se, "--json", "-"] + args
+                                    + (se == "CR1" ? ["--cluster", "code"] : []))
+                #expect(r.status == 0, "\(name) \(se): \(r.stderr)")
+                guard r.status == 0 else { continue }
+                let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+                #expect(j["kind"] as? String == "streamed" && j["formula"] as? String == formula)
+                let absorbed = try #require(j["absorbed"] as? [[String: Any]], "\(name)")
+                #expect(absorbed.first?["factor"] as? String == "code" && (absorbed.first?["levels"] as? Int) == 152)
+                let coefficients = try #require(j["coefficients"] as? [[String: Any]])
+                for (row, c) in paired(ref, coefficients) {
+                    #expect(c["term"] as? String == row[0], "\(name)")
+                    let b = (c["estimate"] as! NSNumber).doubleValue, s = (c["std_error"] as! NSNumber).doubleValue
+                    #expect(abs(b - Double(row[1])!) <= 1e-8 * abs(Double(row[1])!), "\(name) \(row[0]) estimate")
+                    #expect(abs(s - Double(row[column])!) <= 1e-8 * Double(row[column])!, "\(name) \(se) \(row[0]): \(s) vs \(row[column])")
+                }
+            }
+        }
+        // Many blocks: the same model as the fit with the dummies, read 4 kB at a time.
+        let open = { try CSVBlockReader(path: Self.panel, blockBytes: 4096) }
+        let fit = try StreamingFit.fit(formula: try Formula("asc_net_spend_per_adult_gbp ~ factor(code) + I(100 * pop_65p/pop_18p) + financial_year"),
+                                       reader: try open(), reopen: open)
+        #expect(fit.blocks >= 30, "\(fit.blocks) blocks")
+        let s = try fit.summary(level: 0.95).absorbing([("code", 152)], formula: "", isDummy: { $0.hasPrefix("factor(code)") })
+        let ref = try CSVReader.read(path: CLI.fixture("reference/absorb_oneway_coefficients.csv")).rows
+        for (row, c) in paired(ref, s.coefficients) {
+            #expect(c.term == row[0])
+            #expect(abs(c.estimate - Double(row[1])!) <= 1e-8 * abs(Double(row[1])!), "\(row[0])")
+            #expect(abs(c.standardError - Double(row[2])!) <= 1e-8 * Double(row[2])!, "\(row[0]) se")
+        }
+    }
+}

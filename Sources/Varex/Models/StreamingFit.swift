@@ -220,8 +220,12 @@ public struct StreamingFit: Sendable {
 
     /// A text cell in a column the model reads as numbers is an error naming its row, in any block.
     static func checkNumeric(formula: Formula, block: Table, categorical: Set<Int>) throws {
+        // `factor(x)` reads x as categories whatever its cells, as a text column is read.
         let categoricalColumns = Set(categorical.compactMap { vi -> String? in
-            if case let .column(name) = formula.variables[vi].source { return name } else { return nil }
+            switch formula.variables[vi].source {
+            case let .column(name), let .categorical(name): return name
+            default: return nil
+            }
         })
         for name in Set(formula.columns) where !categoricalColumns.contains(name) {
             let c = try block.column(name)

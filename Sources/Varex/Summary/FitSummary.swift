@@ -5,7 +5,7 @@ import Glibc
 /// Everything a summary shows about a fit, computed once: the "results" stage between the fit
 /// and the writers (which never refit or recompute statistics).
 public struct FitSummary: Sendable {
-    public let formula: String
+    public private(set) var formula: String
     public let response: String
     /// Observations used.
     public let n: Int
@@ -13,7 +13,7 @@ public struct FitSummary: Sendable {
     public let dropped: [DroppedRow]
     public let rank: Int
     public let dfResidual: Int
-    public let coefficients: [CoefficientRow]
+    public private(set) var coefficients: [CoefficientRow]
     public let sigma: Double
     public let rSquared: Double
     public let adjustedRSquared: Double
@@ -37,8 +37,8 @@ public struct FitSummary: Sendable {
     /// The clustering columns and their numbers of clusters, for a clustered covariance.
     public let clusters: [(name: String, count: Int)]
     /// The absorbed factors (`--absorb`) with their levels, and the parameters they take.
-    public let absorbed: [(name: String, levels: Int)]
-    public let absorbedParameters: Int
+    public private(set) var absorbed: [(name: String, levels: Int)]
+    public private(set) var absorbedParameters: Int
     /// Terms the absorbed factors take entirely (constant within the levels of a factor): not
     /// estimable, each with the factors that absorb it.
     public let absorbedTerms: [(term: String, by: [String])]
@@ -106,6 +106,21 @@ public struct FitSummary: Sendable {
         absorbed = []
         absorbedParameters = 0
         absorbedTerms = []
+    }
+
+    /// This summary of a fit whose design codes absorbed factors as dummy columns (a streamed
+    /// fit), shown as an absorbed fit shows it: `formula` as given, the dummies' rows and the
+    /// intercept left out, the factors named with their levels and the parameters those
+    /// columns took. The other statistics are those of the fit with the dummies (`lm` with
+    /// `factor(F)`), which the absorbed fit's coefficients and residuals equal.
+    public func absorbing(_ factors: [(name: String, levels: Int)], formula: String, isDummy: (String) -> Bool) -> FitSummary {
+        var s = self
+        let taken = coefficients.map { isDummy($0.term) || $0.term == "(Intercept)" }
+        s.formula = formula
+        s.coefficients = coefficients.indices.filter { !taken[$0] }.map { coefficients[$0] }
+        s.absorbed = factors
+        s.absorbedParameters = coefficients.indices.filter { taken[$0] && !coefficients[$0].isAliased }.count
+        return s
     }
 
     /// A last refinement correction above this (relative) is reported: the solution may then be

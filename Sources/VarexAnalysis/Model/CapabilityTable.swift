@@ -27,7 +27,7 @@ public enum CapabilityTable {
         ],
         .streamed: [
             .cr2: .notYet("fit in memory, or use CR1"), .family: .notYet("fit in memory"),
-            .absorb: .notYet("fit in memory"), .randomTerms: .notYet("fit in memory"),
+            .randomTerms: .notYet("fit in memory"),
         ],
         .panel: [
             .family: .notYet("explain each year with --family, or the panel as a linear model"),
