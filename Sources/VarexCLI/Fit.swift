@@ -214,9 +214,11 @@ enum StreamReport {
         let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
                                        references: request.references, clusters: request.clusters, weights: request.weights,
                                        selection: selection)
-        let robust = request.covariance == .classical ? nil : try fit.covariance(request.covariance, open: open)
+        let cr2 = request.covariance == .cr2 ? try fit.cr2(open: open) : nil
+        let robust = request.covariance == .classical ? nil
+            : try cr2.map { (covariance: $0.covariance, clusterCounts: [$0.clusterCount]) } ?? fit.covariance(request.covariance, open: open)
         var s = try fit.summary(level: request.level, robust: robust.map { (type: request.covariance, covariance: $0.covariance, clusterCounts: $0.clusterCounts) },
-                            clusterTestDF: request.clusterTestDF, anova: anova)
+                            satterthwaite: cr2?.degreesOfFreedom, clusterTestDF: request.clusterTestDF, anova: anova)
         if !asked.absorb.isEmpty {
             s = s.absorbing(asked.absorb.map { f in (f, s.coefficients.map(\.term).filter { FitRequest.isDummy($0, of: f) }.count + 1) },
                             formula: asked.formula, isDummy: asked.isAbsorbedDummy)

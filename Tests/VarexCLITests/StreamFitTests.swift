@@ -582,3 +582,42 @@ struct StreamAbsorbTests {
         }
     }
 }
+
+/// `--stream --se CR2` against clubSandwich (fixtures/reference/cluster_ols.csv, cluster_wls.csv:
+/// `vcovCR(type = "CR2")` and `coef_test`'s Satterthwaite df and p-values, by council), OLS and
+/// WLS, through the command and in 4 kB blocks (each council's rows spread over blocks), to 1e-9.
+/// The CR2 pass keeps per-cluster sums, not rows. Refused before ("not in this version").
+struct StreamCR2Tests {
+    static let panel = CLI.fixture("councils/asc_panel_2014_2019.csv")
+    static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + financial_year"
+
+    @Test(arguments: [("ols", nil), ("wls", "pop_18p")] as [(String, String?)])
+    func cr2AgainstClubSandwich(_ name: String, _ weights: String?) throws {
+        let ref = try CSVReader.read(path: CLI.fixture("reference/cluster_\(name).csv"))
+        let col = { (n: String) in ref.header.firstIndex(of: n)! }
+        #expect(ref.rows.count == 10)
+        let r = try CLI.run(["fit", Self.panel, "--formula", Self.formula, "--stream", "--se", "CR2", "--cluster", "code", "--json", "-"]
+                            + (weights.map { ["--weights", $0] } ?? []))
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let coefficients = try #require(j["coefficients"] as? [[String: Any]])
+        for (row, c) in paired(ref.rows, coefficients) {
+            #expect(c["term"] as? String == row[0])
+            for (key, column) in [("std_error", "se_CR2"), ("df", "df_CR2"), ("p_value", "p_CR2")] {
+                let mine = try #require((c[key] as? NSNumber)?.doubleValue), theirs = Double(row[col(column)])!
+                #expect(abs(mine - theirs) <= 1e-9 * abs(theirs), "\(name) \(row[0]) \(key): \(mine) vs \(theirs)")
+            }
+        }
+        // In 4 kB blocks.
+        let open = { try CSVBlockReader(path: Self.panel, blockBytes: 4096) }
+        let fit = try StreamingFit.fit(formula: try Formula(Self.formula), reader: try open(), reopen: open, clusters: ["code"], weights: weights)
+        #expect(fit.blocks >= 30)
+        let cr2 = try fit.cr2(open: open)
+        #expect(cr2.clusterCount == 152)
+        for (k, row) in ref.rows.enumerated() {
+            let se = cr2.covariance[k, k].squareRoot(), want = Double(row[col("se_CR2")])!
+            #expect(abs(se - want) <= 1e-9 * want, "\(name) \(row[0]) blocks SE")
+            #expect(abs(cr2.degreesOfFreedom[k] - Double(row[col("df_CR2")])!) <= 1e-9 * Double(row[col("df_CR2")])!, "\(name) \(row[0]) blocks df")
+        }
+    }
+}

@@ -7,7 +7,7 @@ extension StreamingFit {
     /// CR1, one or two columns, as `sandwich::vcovCL`). The meat accumulates by block: e²xxᵀ
     /// per row, or x·e summed per cluster (weighted: of √w·x and √w·e). HC4 and HC4m discount
     /// by each row's leverage against the mean (n·h/p), HC5 also by the largest leverage, found
-    /// by one more pass. CR2 needs each cluster's block of the hat matrix: not from blocks.
+    /// by one more pass. CR2 is ``StreamingCR2``'s (per-cluster sums, not rows).
     public func covariance(_ type: CovarianceType, open: () throws -> CSVBlockReader) throws -> (covariance: Matrix, clusterCounts: [Int]) {
         let k = p
         var meat = Matrix(rows: k, columns: k)

@@ -7,9 +7,11 @@ extension StreamingFit {
     /// The summary, as `summary.lm` gives it (residual quantiles only when `residuals` are given).
     /// With `robust` (a sandwich covariance from ``covariance(_:open:)``), the standard errors,
     /// t tests (on G − 1 clusters when clustered, unless `clusterTestDF` is residual) and the
-    /// overall Wald F use it, as the fit in memory does.
+    /// overall Wald F use it, as the fit in memory does; under CR2 each coefficient is tested on
+    /// its own Satterthwaite df (`satterthwaite`, from ``StreamingCR2``).
     public func summary(level: Double = 0.95, residualQuantiles: [Double] = [],
                         robust: (type: CovarianceType, covariance: Matrix, clusterCounts: [Int])? = nil,
+                        satterthwaite: [Double]? = nil,
                         clusterTestDF: ClusterTestDF = .clusters, anova: Bool = false) throws -> FitSummary {
         let df = Double(dfResidual)
         let testDF: Int = robust.map { r in
@@ -21,6 +23,12 @@ extension StreamingFit {
         let rows = columnNames.indices.map { j -> CoefficientRow in
             let se = robust.map { $0.covariance[j, j].squareRoot() } ?? (unscaledCovariance[j, j] * s2).squareRoot()
             let t = coefficients[j] / se
+            if let satterthwaite {
+                let own = StudentT(df: satterthwaite[j]), q = own.quantile(1 - (1 - level) / 2)
+                return CoefficientRow(term: columnNames[j], estimate: coefficients[j], standardError: se, t: t,
+                                      pValue: own.twoSidedPValue(t), confidenceLow: coefficients[j] - q * se,
+                                      confidenceHigh: coefficients[j] + q * se, degreesOfFreedom: satterthwaite[j])
+            }
             return CoefficientRow(term: columnNames[j], estimate: coefficients[j], standardError: se, t: t,
                                   pValue: dist.twoSidedPValue(t), confidenceLow: coefficients[j] - tq * se,
                                   confidenceHigh: coefficients[j] + tq * se)

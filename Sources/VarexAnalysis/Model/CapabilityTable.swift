@@ -26,7 +26,7 @@ public enum CapabilityTable {
             .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),
         ],
         .streamed: [
-            .cr2: .notYet("fit in memory, or use CR1"), .family: .notYet("fit in memory"),
+            .family: .notYet("fit in memory"),
             .randomTerms: .notYet("fit in memory"),
         ],
         .panel: [
