@@ -101,7 +101,7 @@ struct Fit: ParsableCommand {
             guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
                                    dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova, xlsx: xlsx,
-                                   saveModel: saveModel)
+                                   saveModel: saveModel, family: family, link: link)
         case .mixed:
             let a = try MixedAnalysis(request, reml: !ml, anova: anova)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
@@ -189,7 +189,7 @@ enum ModelReport {
 enum StreamReport {
     static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
                       dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false,
-                      xlsx: String? = nil, saveModel: String? = nil) throws {
+                      xlsx: String? = nil, saveModel: String? = nil, family: Family? = nil, link: Link? = nil) throws {
         // Absorbed factors are coded as dummy columns (their levels from the first pass), before
         // the formula's terms, and shown as an absorbed fit shows them.
         let asked = request
@@ -211,6 +211,15 @@ enum StreamReport {
             throw ValidationError("--stream --se \(request.covariance.rawValue) reads the data twice (the fit, then the residuals for the sandwich): give a file, not standard input")
         }
         let selection = StreamRowSelection(subset: try request.subset.map(RowFilter.init), exclude: request.exclude, idColumn: request.id)
+        if let family {
+            if request.dataPath == "-" {
+                throw ValidationError("--stream --family reads the data once per IRLS iteration: give a file, not standard input")
+            }
+            try writeGLM(asked: asked, formula: formula, family: family, link: link, open: open, selection: selection, joins: joins,
+                         columns: reader.names, format: format, residuals: residuals, json: json, dialect: dialect, dfbetas: dfbetasChoice,
+                         anova: anova, xlsx: xlsx, saveModel: saveModel)
+            return
+        }
         let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
                                        references: request.references, clusters: request.clusters, weights: request.weights,
                                        selection: selection)

@@ -45,7 +45,7 @@ struct CapabilityTests {
         if kind == .panel && command == "explain" && [.explain].contains(c) { return nil }
         var groups = command == "fit" ? [] : ["--justified", kind == .panel ? "need=imd_score,financial_year" : "need=imd_score"]
         // An absorbed factor is a group of its own in an explanation.
-        if kind == .absorbed && command != "fit" { groups += ["--unjustified", "place=region"] }
+        if (kind == .absorbed || c == .absorb) && command != "fit" { groups += ["--unjustified", "place=region"] }
         var extra: [String]
         switch c {
         case .weights: extra = ["--weights", "pop_18p"]
@@ -125,6 +125,24 @@ struct CapabilityTests {
             }
         }
         #expect(ran >= 8, "\(kind): only \(ran) cells walked")
+    }
+
+    /// A stream with a family (a GLM fitted a pass per IRLS iteration) takes every capability
+    /// a stream takes: each cell runs and writes its outputs (the numbers against R in
+    /// StreamGLMTests and the GLM tests run with `--stream`).
+    @Test func aStreamedGLMTakesWhatAStreamTakes() throws {
+        var ran = 0
+        for c in Capability.allCases where c != .family && CapabilityTable.refusal(c, for: .streamed) == nil {
+            let dir = try CLI.temporaryDirectory()
+            guard let line = Self.line(.streamed, c, dir: dir) else { continue }
+            let r = try CLI.run(line + ["--family", "Gamma", "--link", "log"])
+            #expect(r.status == 0, "streamed GLM × \(c): \(line.joined(separator: " "))\n\(r.stderr)")
+            for path in line where path.hasPrefix(dir + "/") {
+                #expect(FileManager.default.fileExists(atPath: path), "streamed GLM × \(c) did not write \(path)")
+            }
+            ran += 1
+        }
+        #expect(ran >= 14, "\(ran) cells")
     }
 
     /// No refusal wording outside the table: "not in this version" appears in one source file.

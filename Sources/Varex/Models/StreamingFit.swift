@@ -234,10 +234,10 @@ public struct StreamingFit: Sendable {
         }
     }
 
-    /// A block's design, coded with the whole file's levels, with what this version cannot fit
-    /// in blocks refused.
+    /// A block's design, coded with the whole file's levels, with what a fit in blocks cannot
+    /// take refused (offsets and count pairs, unless `glm`).
     static func blockDesign(formula: Formula, block: Table, codings: [Int: CategoricalCoding], clusters: [String] = [],
-                            weights: String? = nil, leftOut: [Int: String] = [:]) throws -> DesignMatrix {
+                            weights: String? = nil, leftOut: [Int: String] = [:], glm: Bool = false) throws -> DesignMatrix {
         try checkNumeric(formula: formula, block: block, categorical: Set(codings.keys))
         var options = DesignOptions(codings: codings.isEmpty ? nil : codings)
         options.clusters = clusters
@@ -259,8 +259,9 @@ public struct StreamingFit: Sendable {
             }
         }
         if !design.bases.isEmpty { throw StreamError.basis(design.bases.keys.map { formula.variables[$0].label }.sorted()[0]) }
-        if design.offset != nil { throw StreamError.offset }
-        if design.trials != nil { throw ModelError.needsFamily("a cbind(successes, failures) response") }
+        // A GLM (``StreamingGLM``) takes offsets and count pairs.
+        if design.offset != nil && !glm { throw StreamError.offset }
+        if design.trials != nil && !glm { throw ModelError.needsFamily("a cbind(successes, failures) response") }
         return design
     }
 }

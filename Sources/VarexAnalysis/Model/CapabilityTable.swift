@@ -26,7 +26,6 @@ public enum CapabilityTable {
             .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),
         ],
         .streamed: [
-            .family: .notYet("fit in memory"),
             .randomTerms: .notYet("fit in memory"),
         ],
         .panel: [

@@ -40,6 +40,11 @@ public enum DFBetasChoice: Sendable, Equatable {
         try columns(terms: fit.columnNames, rows: fit.tableRowCount, formula: fit.formula, assign: fit.assign)
     }
 
+    /// The columns of a GLM read in blocks (its rows counted as the file's).
+    public func columns(of fit: StreamingGLM) throws -> [Int] {
+        try columns(terms: fit.columnNames, rows: fit.tableRowCount, formula: fit.formula, assign: fit.assign)
+    }
+
     /// The columns among `terms` (the design's column names, each of formula term `assign`),
     /// for a table of `rows` rows.
     public func columns(terms: [String], rows: Int, formula: Formula, assign: [Int]) throws -> [Int] {

@@ -3,14 +3,18 @@ import Varex
 extension AnovaText {
     /// `anova(fit, test = ...)` or `car::Anova(fit)` on a GLM, as R prints them.
     public static func render(_ table: DevianceTable, fit: GeneralizedLinearFit) -> String {
-        let response = fit.design.responseLabel
+        render(table, family: fit.family, link: fit.link, response: fit.design.responseLabel)
+    }
+
+    /// The table of a GLM of `family` and `link` whose response is `response`.
+    public static func render(_ table: DevianceTable, family: Family, link: Link, response: String) -> String {
         var o: String
         var rows: [[String]]
         let dev = { (x: Double?) in x.map { NumberFormat.significant($0, 5, trim: false) } ?? "" }
         let p = { (x: Double?) in x.map { $0.isNaN ? "NA" : NumberFormat.pValue($0) } ?? "" }
         switch table.kind {
         case .sequential:
-            o = "Analysis of Deviance Table\n\nModel: \(fit.family.rawValue), link: \(fit.link.rawValue)\n\nResponse: \(response)\n\n"
+            o = "Analysis of Deviance Table\n\nModel: \(family.rawValue), link: \(link.rawValue)\n\nResponse: \(response)\n\n"
             o += "Terms added sequentially (first to last)\n\n"
             let f = table.test == .f
             rows = [["", "Df", "Deviance", "Resid. Df", "Resid. Dev"] + (f ? ["F", "Pr(>F)"] : ["Pr(>Chi)"]) + [""]]

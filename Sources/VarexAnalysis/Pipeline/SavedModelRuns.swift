@@ -71,6 +71,35 @@ extension SavedModel {
         covariance = (0..<fit.p).map { a in (0..<fit.p).map { b in Self.finite(v[a, b]) } }
     }
 
+    /// A GLM read in blocks: as a GLM fitted in memory saves it (σ is √dispersion), with the
+    /// codings the first pass learned and its rows' ids from one more pass.
+    public init(streamedGLM a: StreamedGLMAnalysis, rowsUsed: [String]) throws {
+        let f = a.fit
+        format = Self.formatName
+        formatVersion = 1
+        varexVersion = VarexVersion.string
+        formula = f.formula.text
+        dot = f.formula.dot
+        weights = a.request.weights
+        data = a.request.dataPath
+        dataSHA256 = (try? Checksum.sha256(path: a.request.dataPath)) ?? "not available"
+        self.rowsUsed = rowsUsed
+        rank = f.rank
+        dfResidual = f.dfResidual
+        rss = f.deviance
+        sigma = Self.finite(f.dispersion.squareRoot())
+        seType = a.covariance.rawValue
+        tolerance = QRFactorization.defaultTolerance
+        columns = f.columnNames.indices.map { Column(name: f.columnNames[$0], term: f.assign[$0], coefficient: Self.finite(f.coefficients[$0])) }
+        categorical = f.codings.sorted { $0.key < $1.key }.map { vi, c in
+            Coding(variable: f.formula.variables[vi].label, levels: c.levels, reference: c.levels[c.reference])
+        }
+        bases = nil
+        covariance = (0..<f.p).map { i in (0..<f.p).map { j in Self.finite(a.covarianceMatrix[i, j]) } }
+        family = f.family.rawValue
+        link = f.link.rawValue
+    }
+
     init(data run: ModelData, coefficients: [Double], rank: Int, dfResidual: Int, deviance: Double, sigma: Double,
          covarianceType: CovarianceType, covariance v: Matrix, tolerance: Double) throws {
         let design = run.design

@@ -20,6 +20,14 @@ public struct GLMBellMcCaffrey: Sendable {
     /// The Satterthwaite df of each coefficient (NaN for aliased columns).
     public let degreesOfFreedom: [Double]
 
+    /// One row of a cluster: u = (dμ/dη)·x over the estimable columns, θ = V(μ)/w and the
+    /// response residual y − μ.
+    public struct ClusterRow: Sendable {
+        public let u: [Double]
+        public let theta, residual: Double
+        public init(u: [Double], theta: Double, residual: Double) { self.u = u; self.theta = theta; self.residual = residual }
+    }
+
     public init(fit: GeneralizedLinearFit) throws {
         guard fit.design.clusters.count == 1 else { throw ModelError.cr2NeedsOneCluster }
         try fit.design.checkClusterCounts()
@@ -28,19 +36,36 @@ public struct GLMBellMcCaffrey: Sendable {
         for (a, ja) in est.enumerated() { for (b, jb) in est.enumerated() { m[a, b] = fit.unscaledCovariance[ja, jb] } }
         let labels = fit.design.clusters[0].labels
         var index: [String: Int] = [:]
-        var members: [[Int]] = []
+        var members: [[ClusterRow]] = []
         for (i, l) in labels.enumerated() where fit.priorWeights[i] > 0 {
-            if let g = index[l] { members[g].append(i) } else { index[l] = members.count; members.append([i]) }
+            let d = fit.link.muEta(fit.eta[i])
+            let row = ClusterRow(u: est.map { d * Double(fit.design.x[i, $0]) }, theta: fit.family.variance(fit.mu[i]) / fit.priorWeights[i],
+                                 residual: fit.y[i] - fit.mu[i])
+            if let g = index[l] { members[g].append(row) } else { index[l] = members.count; members.append([row]) }
         }
+        let r = try Self.compute(clusters: members, m: m)
+        var out = Matrix(rows: pAll, columns: pAll, repeating: .nan)
+        for (a, ja) in est.enumerated() { for (b, jb) in est.enumerated() { out[ja, jb] = r.covariance[a, b] } }
+        covariance = out
+        var df = [Double](repeating: .nan, count: pAll)
+        for (i, j) in est.enumerated() { df[j] = r.degreesOfFreedom[i] }
+        degreesOfFreedom = df
+    }
+
+    /// The covariance and df from each cluster's rows and M = (XᵀW_workX)⁻¹ (p × p, estimable
+    /// columns): the estimator above, whoever holds the rows (a fit in memory, or a stream's
+    /// pass that gathers each cluster's).
+    public static func compute(clusters members: [[ClusterRow]], m: Matrix) throws -> (covariance: Matrix, degreesOfFreedom: [Double]) {
+        let p = m.rows
         var meat = Matrix(rows: p, columns: p)
         var gNorm = [[Double]](repeating: [], count: p)
         var meu = [[[Double]]](repeating: [], count: p)
         for rows in members {
             let nj = rows.count
             // Per row of the cluster: θ = V(μ)/w, s = √θ, u = dμ/dη · x.
-            let theta = rows.map { fit.family.variance(fit.mu[$0]) / fit.priorWeights[$0] }
+            let theta = rows.map(\.theta)
             let s = theta.map { $0.squareRoot() }
-            let u = Matrix(columns: est.map { j in rows.map { i in fit.link.muEta(fit.eta[i]) * Double(fit.design.x[i, j]) } })
+            let u = Matrix(columns: (0..<p).map { a in rows.map { $0.u[a] } })
             var su = u
             for r in 0..<nj { for a in 0..<p { su[r, a] *= s[r] } }
             let sum = try su.multiplied(by: m)
@@ -67,7 +92,7 @@ public struct GLMBellMcCaffrey: Sendable {
                 }
             }
             var comp = [Double](repeating: 0, count: p)
-            for a in 0..<p { for c in 0..<nj { comp[a] += e[a, c] * (fit.y[rows[c]] - fit.mu[rows[c]]) } }
+            for a in 0..<p { for c in 0..<nj { comp[a] += e[a, c] * rows[c].residual } }
             for a in 0..<p { for b in 0..<p { meat[a, b] += comp[a] * comp[b] } }
             let me = try m.multiplied(by: e)
             let meU = try me.multiplied(by: u)
@@ -77,12 +102,8 @@ public struct GLMBellMcCaffrey: Sendable {
             }
         }
         let v = try m.multiplied(by: try meat.multiplied(by: m))
-        var out = Matrix(rows: pAll, columns: pAll, repeating: .nan)
-        for (a, ja) in est.enumerated() { for (b, jb) in est.enumerated() { out[ja, jb] = v[a, b] } }
-        covariance = out
-        var df = [Double](repeating: .nan, count: pAll)
         let clusters = members.count
-        for (i, j) in est.enumerated() {
+        let df = (0..<p).map { i -> Double in
             let mh = meu[i].map { h in (0..<p).map { r in (0..<p).reduce(0.0) { $0 + m[r, $1] * h[$1] } } }
             var trace = 0.0, squares = 0.0
             for r in 0..<clusters {
@@ -92,8 +113,8 @@ public struct GLMBellMcCaffrey: Sendable {
                     squares += value * value
                 }
             }
-            df[j] = trace * trace / squares
+            return trace * trace / squares
         }
-        degreesOfFreedom = df
+        return (v, df)
     }
 }
