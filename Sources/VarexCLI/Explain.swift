@@ -129,6 +129,26 @@ struct Explain: ParsableCommand {
             try OutputFiles.write(bytes: files)
             return
         }
+        if kind == .mixed {
+            let a = try MixedExplainAnalysis(request)
+            for r in a.mixed.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+            let dropped = a.mixed.fit.design.fixed.dropped
+            if !dropped.isEmpty {
+                Console.error("varex: \(dropped.count) of \(a.mixed.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+            }
+            for w in a.mixed.warnings { Console.error("varex: warning: \(w)") }
+            var outputs: [(path: String, contents: String)] = []
+            if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
+            if let json { outputs.append((json, try MixedExplainSummary.json(a))) }
+            if let sensitivityOut { outputs.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(a), dialect: csv.dialect()))) }
+            if !outputs.contains(where: { $0.path == "-" }) {
+                outputs.append(("-", format == .json ? try MixedExplainSummary.json(a) : MixedExplainSummary.text(a, source: a.mixed.data.table.source, top: top)))
+            }
+            var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
+            if let xlsx { files.insert((xlsx, try MixedExplainSummary.workbook(a)), at: 0) }
+            try OutputFiles.write(bytes: files)
+            return
+        }
         let analysis = try ExplainAnalysis(request)
         var extra: [(path: String, contents: String)] = []
         if let sensitivityOut {

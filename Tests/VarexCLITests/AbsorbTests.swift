@@ -101,8 +101,8 @@ struct AbsorbTests {
         let cases: [([String], String)] = [
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score + code", "--absorb", "code"], "'code' is absorbed"),
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--absorb", "region", "--absorb", "financial_year"], "--absorb: at most two"),
-            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--cluster", "region", "--se", "CR2"], "--se CR2 with --absorb"),
-            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--family", "poisson"], "--absorb with --family"),
+            (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "code", "--cluster", "region", "--cluster", "code",
+              "--se", "CR2"], "CR2 standard errors take one clustering column"),
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--absorb", "nosuch"], "no column named 'nosuch'"),
         ]
         for (arguments, expected) in cases {

@@ -46,6 +46,8 @@ struct CapabilityTests {
         var groups = command == "fit" ? [] : ["--justified", kind == .panel ? "need=imd_score,financial_year" : "need=imd_score"]
         // An absorbed factor is a group of its own in an explanation.
         if (kind == .absorbed || c == .absorb) && command != "fit" { groups += ["--unjustified", "place=region"] }
+        // So is a random-effect term, as lme4 prints it.
+        if (kind == .mixed || c == .randomTerms) && kind != .panel && command != "fit" { groups += ["--unjustified", "area=(1 | region)"] }
         var extra: [String]
         switch c {
         case .weights: extra = ["--weights", "pop_18p"]

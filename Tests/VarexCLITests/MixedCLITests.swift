@@ -432,3 +432,65 @@ struct MixedAbsorbTests {
         #expect(ta == tb)
     }
 }
+
+/// `explain` with random-effect terms (no `--panel`) against R's lmer on the councils with a
+/// random intercept per region (fixtures/reference/mixed_explain_rows.csv, mixed_explain_stats.csv,
+/// make_mixed_explain_reference.R): per council the baseline, each group's effect (the region's
+/// conditional mode in the group that names `(1 | region)`), the random part, the residual, the
+/// justified level and the unjustified amount with the region's group justified and not; each
+/// fixed group's joint F test (lmerTest's contest) and Shapley share of the marginal R².
+/// Amounts to 1e-6 of their column's largest magnitude (the optimiser's tolerance on θ), tests
+/// 1e-6 (F) and 1e-5 (df, p) relative. Refused before ("not in this version").
+struct MixedExplainTests {
+    static let councils = CLI.fixture("councils/asc_2018_19.csv")
+    static let formula = "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + (1 | region)"
+
+    @Test(arguments: ["place_justified", "place_unjustified"])
+    func againstLmer(_ name: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let place = name == "place_justified" ? "--justified" : "--unjustified"
+        let r = try CLI.run(["explain", Self.councils, "--id", "code", "--formula", Self.formula,
+                             "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--unjustified", "type=council_type",
+                             place, "place=(1 | region)", "--out", dir + "/e.csv", "--json", dir + "/e.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        guard r.status == 0 else { return }
+        let table = try CSVReader.read(path: dir + "/e.csv")
+        let want = try CSVReader.read(path: CLI.fixture("reference/mixed_explain_rows.csv"))
+        let rows = want.rows.filter { $0[0] == name }
+        #expect(rows.count == 152 && table.rows.count == 152)
+        for column in want.header.dropFirst(2) {
+            let k = try #require(table.header.firstIndex(of: column), "\(column)"), kw = want.header.firstIndex(of: column)!
+            let scale = rows.map { abs(Double($0[kw])!) }.max() ?? 1
+            for (row, w) in paired(table.rows, rows) {
+                #expect(row[0] == w[1])
+                #expect(abs(Double(row[k])! - Double(w[kw])!) <= 1e-6 * max(scale, 1), "\(name) \(w[1]) \(column): \(row[k]) vs \(w[kw])")
+            }
+        }
+        let j = try JSONSerialization.jsonObject(with: Data(try String(contentsOfFile: dir + "/e.json", encoding: .utf8).utf8)) as! [String: Any]
+        var stats: [String: Double] = [:]
+        for row in try CSVReader.read(path: CLI.fixture("reference/mixed_explain_stats.csv")).rows { stats[row[0]] = Double(row[1])! }
+        let groups = try #require(j["groups"] as? [[String: Any]])
+        // Justified groups first, as the command line orders them.
+        #expect(Set(groups.map { $0["name"] as! String }) == ["need", "type", "place"])
+        for g in groups where g["name"] as? String != "place" {
+            let n = g["name"] as! String
+            let number = { (key: String) in (g[key] as? NSNumber)?.doubleValue ?? .nan }
+            #expect(CLI.close(number("statistic"), stats["test_\(n)_f"]!, rel: 1e-6), "\(n) F")
+            #expect(CLI.close(number("den_df"), stats["test_\(n)_den_df"]!, rel: 1e-5), "\(n) df")
+            #expect(CLI.close(number("p_value"), stats["test_\(n)_p"]!, rel: 1e-5), "\(n) p")
+            #expect(abs(number("share") - stats["share_\(n)"]!) <= 1e-6, "\(n) share")
+        }
+        // A group of random-effect terms only: no fixed coefficients to test, no fixed share.
+        let placeGroup = try #require(groups.first { $0["name"] as? String == "place" })
+        #expect(placeGroup["statistic"] is NSNull && (placeGroup["share"] as? NSNumber)?.doubleValue == 0)
+        let terms = try #require(j["random_terms"] as? [[String: Any]])
+        #expect(terms.count == 1 && terms[0]["group"] as? String == "place" && terms[0]["term"] as? String == "1 | region")
+    }
+
+    /// Every random-effect term must be in a group, as every fixed term: named as lme4 prints it.
+    @Test func aRandomTermNamedInNoGroupIsAnError() throws {
+        let r = try CLI.run(["explain", Self.councils, "--formula", Self.formula, "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)",
+                             "--unjustified", "type=council_type"])
+        #expect(r.status == 1 && r.stderr.contains("not classified: 1 | region"), "\(r.stderr)")
+    }
+}

@@ -192,9 +192,10 @@ struct StreamFitTests {
         let c = try CLI.run(["fit", "-", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type", "--stream"],
                             stdin: Data(text.utf8))
         #expect(c.status == 1 && c.stderr.contains("--stream: 'council_type' is categorical: its levels take a pass"), "\(c.stderr)")
-        let w = try CLI.run(["fit", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--cluster", "region",
-                             "--se", "CR2"])
-        #expect(w.status != 0 && w.stderr.contains("--se CR2 with --stream: not in this version"), "\(w.stderr)")
+        // A GLM reads the data once per IRLS iteration: not from standard input.
+        let w = try CLI.run(["fit", "-", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--family", "Gamma"],
+                            stdin: Data(text.utf8))
+        #expect(w.status != 0 && w.stderr.contains("--stream --family reads the data once per IRLS iteration"), "\(w.stderr)")
         // A workbook or a saved model reads the data again: not from standard input.
         let dir = try CLI.temporaryDirectory()
         let again = try CLI.run(["fit", "-", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score", "--stream", "--save-model", dir + "/m.json"],

@@ -94,6 +94,14 @@ public enum Sensitivity {
         }
     }
 
+    /// The same for a mixed model's explanation: observed − (baseline + the chosen groups'
+    /// fixed effects and the random terms they name).
+    public static func groups(_ d: MixedDecomposition, higherIsBetter: Bool) -> GroupRanks {
+        groups(count: d.grouping.groups.count, higherIsBetter: higherIsBetter) { chosen in
+            zip(d.observed, d.justified(groups: chosen)).map { $0 - $1 }
+        }
+    }
+
     static func groups(count: Int, higherIsBetter: Bool, unjustified: (Set<Int>) -> [Double]) -> GroupRanks {
         var assignments: [Set<Int>] = [], ranks: [[Int]] = []
         for mask in 0..<(1 << count) {

@@ -95,11 +95,14 @@ public struct PanelAnalysis: Sendable {
         unitLabels = units.rows.map { r in names.map { $0[used[r[0]]] } ?? d.units[d.unitOfRow[r[0]]] }
     }
 
-    /// Each group's coefficients tested jointly (lmerTest's `contest(fit, L, joint = TRUE)`).
+    /// Each group's coefficients tested jointly (lmerTest's `contest(fit, L, joint = TRUE)`); a
+    /// group of random-effect terms only (``MixedExplainAnalysis``) has none, and NaN.
     static func groupTests(_ fit: LinearMixedFit, _ satterthwaite: Satterthwaite, grouping: TermGrouping) throws -> [ContrastFTest] {
         let assign = fit.design.fixed.assign
         return try grouping.groups.indices.map { g in
             let columns = assign.indices.filter { assign[$0] >= 0 && grouping.groupOfTerm[assign[$0]] == g }
+            // A group of random-effect terms only has no fixed coefficients to test: NaN.
+            guard !columns.isEmpty else { return .none }
             var l = Matrix(rows: columns.count, columns: fit.p)
             for (r, j) in columns.enumerated() { l[r, j] = 1 }
             return try satterthwaite.test(l, beta: fit.beta)

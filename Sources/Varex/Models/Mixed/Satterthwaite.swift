@@ -80,6 +80,9 @@ public struct ContrastFTest: Sendable, Equatable {
     public let numeratorDF: Int
     public let denominatorDF: Double
     public let pValue: Double
+
+    /// No test: a set of no coefficients (every number NaN, df 0).
+    public static let none = ContrastFTest(f: .nan, numeratorDF: 0, denominatorDF: .nan, pValue: .nan)
 }
 
 extension Satterthwaite {
