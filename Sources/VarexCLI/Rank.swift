@@ -7,7 +7,8 @@ struct Rank: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rank councils by their unjustified value, with bootstrap rank intervals.",
         discussion: """
-        Takes the options of `varex explain` (with --family, a GLM: rows resampled and the GLM refitted). Each of --bootstrap replicates refits the model on \
+        Takes the options of `varex explain` (with --family, a GLM: rows resampled and the GLM refitted; with random-effect terms, a mixed model: \
+        its fixed effects and conditional modes drawn). Each of --bootstrap replicates refits the model on \
         resampled data (rows by default, or residuals) and ranks every council by its unjustified value \
         under the replicate's coefficients. Output per council: its rank, median rank, the 95% rank \
         interval and the probabilities of being in the top and bottom ten. The same --seed gives the \
@@ -67,6 +68,19 @@ struct Rank: ParsableCommand {
             let level = request.fit.level
             for line in RankTable.summary(glm: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }
             try OutputFiles.write([(out, CSVWriter.render(RankTable.make(glm: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
+            return
+        }
+        if request.fit.kind(family: nil) == .mixed {
+            guard settings.resampling == .cases, resample == nil else {
+                throw ValidationError("--resample is for linear models; a mixed model's replicates draw its fixed effects and conditional modes")
+            }
+            let a = try MixedExplainAnalysis(request)
+            for w in a.mixed.warnings { Console.error("varex: warning: \(w)") }
+            let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+                                         replicates: settings.replicates, seed: settings.seed)
+            let level = request.fit.level
+            for line in RankTable.summary(mixed: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }
+            try OutputFiles.write([(out, CSVWriter.render(RankTable.make(mixed: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
             return
         }
         // An absorbed factor is refitted in each replicate as its dummies (the same model).

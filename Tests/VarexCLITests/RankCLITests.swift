@@ -64,3 +64,37 @@ struct GLMRankCLITests {
         #expect(residuals.status != 0 && residuals.stderr.contains("--resample residuals is for linear models"), "\(residuals.stderr)")
     }
 }
+
+/// `rank` with random-effect terms: each council's unjustified amount and rank against R's lmer
+/// (fixtures/reference/mixed_explain_rows.csv, the region's intercept unjustified; amounts to
+/// 1e-6 of the largest, the optimiser's tolerance), intervals around the median rank, the same
+/// output for the same seed; the draws' calibration is MixedRankCoverageTests'. Refused before
+/// ("not in this version").
+struct MixedRankCLITests {
+    @Test func mixedRanksAgainstR() throws {
+        let args = ["rank", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code",
+                    "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + (1 | region)",
+                    "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--unjustified", "type=council_type",
+                    "--unjustified", "place=(1 | region)", "--bootstrap", "300", "--seed", "5"]
+        let r = try CLI.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("fixed effects and conditional modes drawn"), "\(r.stderr)")
+        let t = try CSVReader.parse(Array(r.stdout.utf8), file: "ranks.csv")
+        let got = t.rows.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0)) }
+        let want = try CLI.records(CLI.fixture("reference/mixed_explain_rows.csv")).filter { $0["case"] == "place_unjustified" }
+        let amounts = want.map { Double($0["unjustified"]!)! }
+        let scale = amounts.map(abs).max()!
+        #expect(got.count == 152 && want.count == 152)
+        for (g, (w, amount)) in paired(got, Array(zip(want, amounts))) {
+            #expect(g["code"] == w["code"])
+            #expect(abs(Double(g["unjustified"]!)! - amount) <= 1e-6 * scale, "\(w["code"]!)")
+            #expect(Int(g["rank"]!)! == 1 + amounts.filter { $0 > amount }.count, "\(w["code"]!) rank")
+            let low = Int(g["rank_low"]!)!, high = Int(g["rank_high"]!)!, median = Double(g["median_rank"]!)!
+            #expect(Double(low) <= median && median <= Double(high), "\(w["code"]!)")
+        }
+        let again = try CLI.run(args)
+        #expect(again.stdout == r.stdout)
+        let resample = try CLI.run(args + ["--resample", "residuals"])
+        #expect(resample.status != 0 && resample.stderr.contains("--resample is for linear models"), "\(resample.stderr)")
+    }
+}

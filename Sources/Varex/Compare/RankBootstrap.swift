@@ -34,6 +34,9 @@ public struct RankBootstrap: Sendable {
     public let count: Int
     /// Resamples drawn again because a term was not estimable.
     public let redraws: Int
+    /// Whether each replicate draws the model's parameters instead of resampling (a mixed
+    /// model's ranks: ``init(mixed:decomposition:higherIsBetter:replicates:seed:)``).
+    public internal(set) var drawsParameters = false
 
     /// The most replicates a run takes: the Monte Carlo error of a 95% rank interval is
     /// negligible long before, and a larger request is refused at once rather than left to run

@@ -33,6 +33,17 @@ public enum RankTable {
                                   leftOut: a.glm.fit.design.dropped)
     }
 
+    /// The rank table of a mixed model's explanation (ranks from draws of its parameters).
+    public static func make(mixed a: MixedExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
+        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
+        let unjustified = a.decomposition.unjustified
+        let cells: [[Cell]] = a.ranks.indices.map { i in [.finite(unjustified[i]), .integer(a.ranks[i])] + intervals.map { $0[i] } }
+        let r = a.request.fit
+        return OutputTable.perRow(ids: a.mixed.data.ids, idName: r.id ?? "id", labels: a.mixed.data.labels, labelName: r.label,
+                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: a.mixed.fit.design.fixed.rows, cells: cells,
+                                  leftOut: a.mixed.fit.design.fixed.dropped)
+    }
+
     /// The interval columns over every input row (`rowCount`), filled at the fit's `rows` and
     /// empty elsewhere: what a report's table inserts before `note`.
     public static func intervalColumns(bootstrap: RankBootstrap, rows: [Int], rowCount: Int, level: Double, ten: Int) -> OutputTable.Columns {
@@ -73,6 +84,11 @@ extension RankTable {
         return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
+    public static func summary(mixed a: MixedExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
+        let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
+        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
+    }
+
     static func summary(names: [String], ranks: [Int], higherIsBetter: Bool, bootstrap b: RankBootstrap, level: Double, unit: String,
                         shown: Int) -> String {
         let s = b.summary(level: level, ten: 10)
@@ -84,7 +100,7 @@ extension RankTable {
         let sure = s.filter { $0.top >= 0.9 }.count
         let direction = higherIsBetter ? "the smallest" : "the largest"
         var o = "Ranked \(names.count) \(unit) by unjustified value (rank 1 = \(direction)), \(b.replicates) bootstrap replicates "
-        o += "(\(b.resampling.rawValue) resampled, seed \(b.seed)).\n"
+        o += b.drawsParameters ? "(fixed effects and conditional modes drawn, seed \(b.seed)).\n" : "(\(b.resampling.rawValue) resampled, seed \(b.seed)).\n"
         o += "First: " + first.joined(separator: "; ") + ".\n"
         o += "A \(pct)% rank interval spans \(NumberFormat.significant(median, 3)) places at the median; "
         o += "\(sure) of the \(unit) are in the top 10 in at least 90% of replicates.\n"
