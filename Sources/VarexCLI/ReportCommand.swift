@@ -101,6 +101,10 @@ struct ReportCommand: ParsableCommand {
             try writeGLMReport(request, family: family, link: explain.glm(spec: spec).link, settings: settings, method: method, spec: spec)
             return
         }
+        if request.fit.kind(family: nil) == .mixed {
+            try writeMixedReport(request, settings: settings, method: method, spec: spec)
+            return
+        }
         // An absorbed factor is refitted in each replicate as its dummies (the same model).
         let analysis = try ExplainAnalysis(request.absorbedAsDummies())
         Console.warnings(analysis.summary)
@@ -136,6 +140,35 @@ extension ReportCommand {
         let kind = funnelKind ?? r?.funnelKind
         return FunnelRequest(indicator: indicator, standardError: se, marginOfError: moe, denominator: denominator,
                              kind: expected == nil ? kind?.kind() : nil, overdispersion: method, expected: expected)
+    }
+
+    /// `report` with random-effect terms: the mixed model's explanation, its rank intervals from
+    /// draws of its parameters, and the funnel asked for.
+    func writeMixedReport(_ request: ExplainRequest, settings: BootstrapSettings, method: Overdispersion, spec: AnalysisSpec?) throws {
+        guard resample == nil else {
+            throw ValidationError("--resample is for linear models; a mixed model's replicates draw its fixed effects and conditional modes")
+        }
+        let a = try MixedExplainAnalysis(request)
+        for w in a.mixed.warnings { Console.error("varex: warning: \(w)") }
+        for jr in a.mixed.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
+        let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+                                     replicates: settings.replicates, seed: settings.seed)
+        var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
+        if let f = try funnelRequest(spec: spec, method: method) {
+            funnel = (try FunnelAnalysis(table: a.mixed.data.table, request: f, ids: a.mixed.data.ids), f.indicator)
+        }
+        let level = request.fit.level
+        let table = MixedHTMLReport.table(a, bootstrap: boot, level: level)
+        let page = MixedHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
+                                          level: level, unit: explain.unit)
+        var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
+        if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
+        if let xlsx {
+            let m = MixedSummary.common(fit: a.mixed.fit, satterthwaite: a.mixed.satterthwaite, level: level)
+            outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.mixed.data.table.source),
+                                                      extra: m.coefficientTable)))
+        }
+        try OutputFiles.write(bytes: outputs)
     }
 
     /// `report --family`: the GLM's explanation, its rank intervals, and a risk-adjusted funnel

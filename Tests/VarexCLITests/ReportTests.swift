@@ -186,3 +186,37 @@ struct GLMReportTests {
         #expect(dom.contains("Waterfall for Hartlepool"))
     }
 }
+
+/// `report` with random-effect terms: the page's sections, its table's amounts against R's lmer
+/// (fixtures/reference/mixed_explain_rows.csv, the region justified: 1e-6 of the largest), the
+/// rank intervals around the median ranks, the waterfall's steps adding up to each observed
+/// value, the funnel asked for, and the workbook. Refused before ("not in this version").
+struct MixedReportTests {
+    @Test func mixedReportAgainstR() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name",
+                             "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + (1 | region)",
+                             "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)", "--justified", "place=(1 | region)",
+                             "--unjustified", "type=council_type", "--bootstrap", "200", "--html", dir + "/r.html", "--out", dir + "/r.csv",
+                             "--xlsx", dir + "/r.xlsx", "--funnel-indicator", "ascof_1a", "--funnel-moe", "ascof_1a_moe"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        for section in ["id=\"summary\"", "id=\"shares\"", "id=\"funnel\"", "id=\"ranks\"", "id=\"waterfall\"", "id=\"table\"", "draws of the fixed"] {
+            #expect(page.contains(section), "\(section)")
+        }
+        #expect(!page.contains(" NaN "))
+        let t = try CLI.records(dir + "/r.csv")
+        let want = try CLI.records(CLI.fixture("reference/mixed_explain_rows.csv")).filter { $0["case"] == "place_justified" }
+        let scale = want.map { abs(Double($0["unjustified"]!)!) }.max()!
+        #expect(t.count == 152 && want.count == 152)
+        for (g, w) in paired(t, want) {
+            #expect(g["code"] == w["code"])
+            #expect(abs(Double(g["unjustified"]!)! - Double(w["unjustified"]!)!) <= 1e-6 * scale, "\(w["code"]!)")
+            let steps = Double(g["baseline"]!)! + ["need", "place", "type"].reduce(0.0) { $0 + Double(g["effect_" + $1]!)! } + Double(g["residual"]!)!
+            #expect(abs(steps - Double(g["observed"]!)!) <= 1e-9 * Double(g["observed"]!)!, "\(w["code"]!) adds up")
+            let low = Double(g["rank_low"]!)!, high = Double(g["rank_high"]!)!, median = Double(g["median_rank"]!)!
+            #expect(low <= median && median <= high)
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.xlsx"))
+    }
+}

@@ -21,7 +21,6 @@ public enum CapabilityTable {
             .robustSE: .undefined("lme4's standard errors are model-based; use a linear model with --cluster"),
             .clusteredSE: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a linear model with --cluster"),
-            .report: .notYet("report --panel UNIT --time PERIOD fits a random intercept per unit"),
         ],
         .streamed: [
             .randomTerms: .notYet("fit in memory"),

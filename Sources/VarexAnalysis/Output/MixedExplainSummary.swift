@@ -11,9 +11,11 @@ public enum MixedExplainSummary {
         var rows = [["Group", "Kind", "Share", "F", "NumDF", "DenDF", "Pr(>F)", "Terms"]]
         for (g, group) in d.grouping.groups.enumerated() {
             let t = a.groupTests[g]
-            rows.append([group.name, group.justified ? "justified" : "unjustified", NumberFormat.fixed(100 * a.shares.shares[g], decimals: 1) + "%",
-                         NumberFormat.significant(t.f, 4), "\(t.numeratorDF)", NumberFormat.significant(t.denominatorDF, 5),
-                         NumberFormat.pValue(t.pValue), group.terms.joined(separator: " + ")])
+            // A group of random-effect terms only has no fixed coefficients to test.
+            let test = t.numeratorDF == 0 ? ["—", "—", "—", "—"]
+                : [NumberFormat.significant(t.f, 4), "\(t.numeratorDF)", NumberFormat.significant(t.denominatorDF, 5), NumberFormat.pValue(t.pValue)]
+            rows.append([group.name, group.justified ? "justified" : "unjustified", NumberFormat.fixed(100 * a.shares.shares[g], decimals: 1) + "%"]
+                        + test + [group.terms.joined(separator: " + ")])
         }
         rows.append(["(unexplained)", "", NumberFormat.fixed(100 * a.shares.unexplained, decimals: 1) + "%", "", "", "", "",
                      "random effects and residual"])
