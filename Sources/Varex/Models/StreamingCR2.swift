@@ -29,6 +29,20 @@ public struct StreamingCR2: Sendable {
             s0 = Matrix(rows: p, columns: p); s1 = s0; s2 = s0
             t0 = [Double](repeating: 0, count: p); t1 = t0
         }
+
+        /// Adds a row x with weight w and residual e.
+        mutating func add(_ x: [Double], weight w: Double, residual e: Double) {
+            let p = x.count
+            for a in 0..<p {
+                guard x[a] != 0 else { continue }
+                t0[a] += x[a] * e
+                t1[a] += w * x[a] * e
+                for b in 0..<p {
+                    let v = x[a] * x[b]
+                    s0[a, b] += v; s1[a, b] += w * v; s2[a, b] += w * w * v
+                }
+            }
+        }
     }
 
     init(fit: StreamingFit, open: () throws -> CSVBlockReader) throws {
@@ -47,47 +61,44 @@ public struct StreamingCR2: Sendable {
                 totalWeight += w
                 rows += 1
                 var s = sums[labels[i]] ?? Sums(p)
-                let x = (0..<p).map { Double(design.x[i, $0]) }
-                for a in 0..<p {
-                    guard x[a] != 0 else { continue }
-                    s.t0[a] += x[a] * e
-                    s.t1[a] += w * x[a] * e
-                    for b in 0..<p {
-                        let v = x[a] * x[b]
-                        s.s0[a, b] += v; s.s1[a, b] += w * v; s.s2[a, b] += w * w * v
-                    }
-                }
+                s.add((0..<p).map { Double(design.x[i, $0]) }, weight: w, residual: e)
                 sums[labels[i]] = s
             }
         }
         guard sums.count >= 2 else { throw ModelError.oneCluster(column: fit.clusters[0], rows: fit.n) }
-        let meanW = totalWeight / Double(rows)
+        // In the clusters' sorted order, so the sums' last bits do not change from run to run.
+        let r = try Self.compute(clusters: sums.keys.sorted().map { sums[$0]! }, p: p, meanWeight: totalWeight / Double(rows))
+        covariance = r.covariance
+        degreesOfFreedom = r.degreesOfFreedom
+        clusterCount = sums.count
+    }
+
+    /// The covariance and df from each cluster's sums (raw weights; `meanWeight` their mean
+    /// over the rows used): what a fit in memory (``BellMcCaffrey``) and in blocks share. The df
+    /// of the first `reported` coefficients only (an absorbed fit's dummies need none).
+    static func compute(clusters: [Sums], p: Int, meanWeight meanW: Double, reported: Int? = nil) throws -> (covariance: Matrix, degreesOfFreedom: [Double]) {
         // M_U = (XᵀW̃X)⁻¹ in the weights over their mean, Ω = M_U (XᵀW̃²X) M_U, M = M_U / mean(w).
         var sw1 = Matrix(rows: p, columns: p), sw2 = sw1
-        for s in sums.values { for k in 0..<(p * p) { sw1.storage[k] += s.s1.storage[k] / meanW; sw2.storage[k] += s.s2.storage[k] / (meanW * meanW) } }
+        for s in clusters { for k in 0..<(p * p) { sw1.storage[k] += s.s1.storage[k] / meanW; sw2.storage[k] += s.s2.storage[k] / (meanW * meanW) } }
         let mu = try Cholesky(sw1).solve(Matrix.identity(p))
         let omega = try mu.multiplied(by: try sw2.multiplied(by: mu))
         let m = Matrix(rows: p, columns: p, columnMajor: mu.storage.map { $0 / meanW })
-        // In the clusters' sorted order, so the sums' last bits do not change from run to run.
         var meat = Matrix(rows: p, columns: p)
         var c1: [Matrix] = [], c2: [Matrix] = [], c3: [Matrix] = []
-        for key in sums.keys.sorted() {
-            let raw = sums[key]!
-            let s0 = raw.s0
+        for raw in clusters {
             let s1 = Matrix(rows: p, columns: p, columnMajor: raw.s1.storage.map { $0 / meanW })
             let s2 = Matrix(rows: p, columns: p, columnMajor: raw.s2.storage.map { $0 / (meanW * meanW) })
-            let t1 = raw.t1.map { $0 / meanW }
-            let cluster = try Self.cluster(s0: s0, s1: s1, s2: s2, t0: raw.t0, t1: t1, mu: mu, omega: omega)
+            let cluster = try Self.cluster(s0: raw.s0, s1: s1, s2: s2, t0: raw.t0, t1: raw.t1.map { $0 / meanW }, mu: mu, omega: omega)
             for a in 0..<p { for b in 0..<p { meat[a, b] += meanW * meanW * cluster.comp[a] * cluster.comp[b] } }
             c1.append(cluster.xAWX); c2.append(cluster.xWAWX); c3.append(cluster.xWA2WX)
         }
-        covariance = try m.multiplied(by: try meat.multiplied(by: m))
-        clusterCount = sums.count
-        degreesOfFreedom = (0..<p).map { i in
+        let covariance = try m.multiplied(by: try meat.multiplied(by: m))
+        let df = (0..<(reported ?? p)).map { i in
             let mi = (0..<p).map { m[$0, i] }
             return Self.satterthwaite(a: c1.map { $0.times(mi) }, b: c2.map { $0.times(mi) },
                                       norms: c3.map { c in zip(mi, c.times(mi)).reduce(0) { $0 + $1.0 * $1.1 } }, mu: mu, omega: omega)
         }
+        return (covariance, df)
     }
 
     /// One cluster's XᵀW̃Ae and the three p × p products the df needs.
@@ -111,14 +122,11 @@ public struct StreamingCR2: Sendable {
         let k = kept.count
         // D = G_Q^(-1/2) − I and D₂ = G_Q^(-1) − I over eigenvalues above 1e-12 (zero beyond:
         // clubSandwich's matrix_power); G_Q is O(1), so absolute as clubSandwich's.
-        var d = Matrix(rows: k, columns: k), d2 = d
-        for (idx, g) in geig.values.enumerated() {
-            let f = g > 1e-12 ? 1 / g.squareRoot() : 0
-            for r in 0..<k { for c in 0..<k {
-                let v = geig.vectors[r, idx] * geig.vectors[c, idx]
-                d[r, c] += f * v; d2[r, c] += f * f * v
-            } }
-        }
+        let f = geig.values.map { $0 > 1e-12 ? 1 / $0.squareRoot() : 0 }
+        var vf = geig.vectors, vf2 = geig.vectors
+        for c in 0..<k { for r in 0..<k { vf[r, c] *= f[c]; vf2[r, c] *= f[c] * f[c] } }
+        var d = try vf.multiplied(by: geig.vectors, transposeOther: true)
+        var d2 = try vf2.multiplied(by: geig.vectors, transposeOther: true)
         for r in 0..<k { d[r, r] -= 1; d2[r, r] -= 1 }
         let pwT = try pw.multiplied(by: t, transposeSelf: true)   // XᵀW̃Q (p × k)
         let pxT = try px.multiplied(by: t, transposeSelf: true)   // XᵀQ
@@ -170,7 +178,9 @@ extension StreamingFit {
 
 private extension Matrix {
     func times(_ v: [Double]) -> [Double] {
-        (0..<rows).map { r in (0..<columns).reduce(0.0) { $0 + self[r, $1] * v[$1] } }
+        var out = [Double](repeating: 0, count: rows)
+        for c in 0..<columns where v[c] != 0 { let x = v[c]; for r in 0..<rows { out[r] += self[r, c] * x } }
+        return out
     }
     func plus(_ o: Matrix) -> Matrix { Matrix(rows: rows, columns: columns, columnMajor: zip(storage, o.storage).map { $0 + $1 }) }
     func minus(_ o: Matrix) -> Matrix { Matrix(rows: rows, columns: columns, columnMajor: zip(storage, o.storage).map { $0 - $1 }) }
