@@ -131,8 +131,20 @@ public struct StreamingGLM: Sendable {
         var names: [String] = [], assign: [Int] = [], response = ""
         var dropped: [DroppedRow] = []
         var tableRows = 0, blocks = 0, trialsGiven = false
+        // The first pass's rows, kept in a temporary file for the later passes (see the type).
+        var cache: StreamingGLMRowCache? = nil
         func pass(_ current: Predictor, weightsFrom: Predictor?, nullMean: Double?, layout: Bool = false) throws -> PassSums {
             passes += 1
+            if !layout, let cache {
+                var sums = PassSums(qr: TallSkinnyQR(columns: names.count + 1))
+                try cache.forEachChunk { chunk in
+                    try accumulate(columns.map { c in chunk.map { $0.keeping(c) } } ?? chunk, into: &sums, current: current,
+                                   weightsFrom: weightsFrom, nullMean: nullMean, family: family, link: link, hasIntercept: formula.hasIntercept)
+                }
+                Progress.report("IRLS pass \(passes) from the rows kept")
+                guard sums.rows > 0 else { throw ModelError.allRowsDropped(total: tableRows, commonestReason: dropped.first?.reason ?? "no rows") }
+                return sums
+            }
             var reader = try open()
             var found = Set<String>()
             var sums: PassSums? = nil
@@ -154,6 +166,12 @@ public struct StreamingGLM: Sendable {
                     trialsGiven = trialsGiven || design.trials != nil
                 }
                 var blockRows = try rows(design, block: block, family: family)
+                if layout {
+                    if cache == nil && block.firstRow == 0 && getenv("VAREX_STREAM_NO_ROW_CACHE") == nil {
+                        cache = StreamingGLMRowCache(columns: design.columnNames.count)
+                    }
+                    if let c = cache, !c.append(blockRows) { cache = nil }
+                }
                 if let columns { blockRows = blockRows.map { $0.keeping(columns) } }
                 try accumulate(blockRows, into: &sums!, current: current, weightsFrom: weightsFrom,
                                nullMean: nullMean, family: family, link: link, hasIntercept: formula.hasIntercept)
