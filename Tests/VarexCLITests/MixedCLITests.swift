@@ -487,6 +487,13 @@ struct MixedExplainTests {
         #expect(terms.count == 1 && terms[0]["group"] as? String == "place" && terms[0]["term"] as? String == "1 | region")
     }
 
+    /// A random slope is refused by name: the marginal R² of the shares counts random intercepts.
+    @Test func aRandomSlopeIsRefusedByName() throws {
+        let r = try CLI.run(["explain", Self.councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 + imd_score | region)",
+                             "--justified", "need=imd_score", "--unjustified", "place=(1 + imd_score | region)"])
+        #expect(r.status == 1 && r.stderr.contains("(1 + imd_score | region): an explanation takes random intercepts"), "\(r.stderr)")
+    }
+
     /// Every random-effect term must be in a group, as every fixed term: named as lme4 prints it.
     @Test func aRandomTermNamedInNoGroupIsAnError() throws {
         let r = try CLI.run(["explain", Self.councils, "--formula", Self.formula, "--justified", "need=imd_score,I(100 * pop_65p/pop_18p)",

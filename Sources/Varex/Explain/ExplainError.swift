@@ -13,6 +13,8 @@ public enum ExplainError: SettingMessage, Equatable {
     case absorbedFactorsInTwoGroups
     /// A panel decomposition's model must have one random term: an intercept per unit.
     case panelNeedsOneRandomIntercept
+    /// `explain` of a mixed model with a random term that is not an intercept alone.
+    case randomSlopeInExplain(String)
     /// A risk-adjusted funnel from a model whose family does not count events.
     case expectedCountsNeedCountFamily(String)
     /// A unit observed twice in one period.
@@ -70,6 +72,8 @@ public enum ExplainError: SettingMessage, Equatable {
             return "explain, rank and report do not take \(names.name(.absorb)): an absorbed effect is in no group; put the factor in the formula and in a group"
         case .panelNeedsOneRandomIntercept:
             return "a panel decomposition needs one random-effect term, an intercept per unit"
+        case let .randomSlopeInExplain(term):
+            return "(\(term)): an explanation takes random intercepts, (1 | group); a random slope's share of the variance depends on its covariate's values (Johnson's extension of the marginal R²), which the shares do not compute; fit it, or explain with (1 | group)"
         case let .expectedCountsNeedCountFamily(family):
             return "a risk-adjusted funnel compares observed with expected counts: the \(family) family does not count events; use poisson (an offset for exposure) or binomial"
         case let .duplicatePanelRow(unit, period, rows):

@@ -22,6 +22,10 @@ public struct MixedExplainAnalysis: Sendable {
         let request = request.absorbedAsDummies()
         let mixed = try MixedAnalysis(request.fit)
         let fit = mixed.fit
+        // The shares' marginal R² takes each random term's variance as σ²θ²: intercepts only.
+        if let slope = fit.design.blocks.first(where: { $0.effectNames != ["(Intercept)"] }) {
+            throw ExplainError.randomSlopeInExplain(slope.term.label)
+        }
         let labels = fit.design.blocks.map(\.term.label)
         // `(1 | region)` names the term `1 | region`.
         func key(_ s: String) -> String { s.filter { $0 != " " } }
