@@ -256,8 +256,14 @@ struct GLMCLITests {
         #expect(lm.status == 1 && lm.stderr.contains("a cbind(successes, failures) response needs a generalized linear model: give --family"), "\(lm.stderr)")
         let link = try CLI.run(["fit", Self.councils, "--family", "poisson", "--link", "logit", "--formula", "ascof_2a2_num ~ imd_score"])
         #expect(link.status == 1 && link.stderr.contains("the poisson family takes the links log, identity, sqrt, not logit"), "\(link.stderr)")
-        let negative = try CLI.run(["fit", Self.councils, "--family", "poisson", "--formula", "I(ascof_2a2_num - 1000) ~ imd_score"])
-        #expect(negative.status == 1 && negative.stderr.contains("negative values not allowed for the 'Poisson' family"), "\(negative.stderr)")
+        // The bad response is named by file, row and column, in memory and in blocks.
+        for stream in [false, true] {
+            let negative = try CLI.run(["fit", Self.councils, "--family", "poisson", "--formula", "I(ascof_2a2_num - 1000) ~ imd_score"]
+                                       + (stream ? ["--stream"] : []))
+            #expect(negative.status == 1 && negative.stderr.contains("asc_2018_19.csv, row ")
+                    && negative.stderr.contains("column 'I(ascof_2a2_num - 1000)': negative values not allowed for the 'Poisson' family"),
+                    "\(negative.stderr)")
+        }
         // --format markdown and csv print the shared coefficient table (printed as text before).
         let markdown = try CLI.run(["fit", Self.councils, "--family", "poisson", "--format", "markdown", "--formula", "ascof_2a2_num ~ imd_score"])
         #expect(markdown.status == 0 && markdown.stdout.contains("| Term | Estimate | Std. Error | Statistic | df | p |"), "\(markdown.stdout)")

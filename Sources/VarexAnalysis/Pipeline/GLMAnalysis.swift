@@ -18,7 +18,7 @@ public struct GLMAnalysis: Sendable {
 
     public init(_ request: FitRequest, family: Family, link: Link? = nil, anova: Bool = false) throws {
         data = try ModelData(request.absorbedAsDummies(first: true))
-        fit = try GeneralizedLinearModel.fit(data.design, family: family, link: link, tolerance: request.tolerance)
+        fit = try GeneralizedLinearModel.fit(data.design, family: family, link: link, tolerance: request.tolerance, table: data.table)
         level = request.level
         covariance = request.covariance
         let all = try fit.coefficientTable(covariance: covariance, level: level)

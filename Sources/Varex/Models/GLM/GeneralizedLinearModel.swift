@@ -11,8 +11,9 @@ public enum GeneralizedLinearModel {
     public static let epsilon = 1e-8
     public static let maximumIterations = 25
 
+    /// `table`, the design's table, names the cell of a response outside the family's range.
     public static func fit(_ design: DesignMatrix, family: Family, link: Link? = nil,
-                           tolerance: Double = QRFactorization.defaultTolerance) throws -> GeneralizedLinearFit {
+                           tolerance: Double = QRFactorization.defaultTolerance, table: Table? = nil) throws -> GeneralizedLinearFit {
         let link = link ?? family.defaultLink
         guard family.links.contains(link) else { throw GLMError.linkNotAllowed(family: family, link: link) }
         if design.absorbed != nil { throw ModelError.absorbWithFamily }
@@ -26,7 +27,10 @@ public enum GeneralizedLinearModel {
         let trials = design.trials?.map { Double($0) } ?? [Double](repeating: 1, count: n)
         let prior = (0..<n).map { i in (design.weights.map { Double($0[i]) } ?? 1) * (design.trials == nil ? 1 : trials[i]) }
         for i in 0..<n {
-            if let problem = family.check(y: y[i]) { throw GLMError.invalidResponse(row: design.rows[i], message: problem) }
+            if let problem = family.check(y: y[i]) {
+                throw GLMError.invalidResponse(row: design.rows[i], message: problem,
+                                               location: table?.location(row: design.rows[i], column: design.responseLabel))
+            }
         }
         let offset = design.offset?.map { Double($0) } ?? [Double](repeating: 0, count: n)
         let r = try irls(x: design.x.rounded, y: y, prior: prior, startWeights: design.trials == nil ? prior : trials, offset: offset,
@@ -212,7 +216,9 @@ public enum GeneralizedLinearModel {
 public enum GLMError: VarexError, Equatable {
     case linkNotAllowed(family: Family, link: Link)
     case countPairNeedsBinomial(family: Family)
-    case invalidResponse(row: Int, message: String)
+    /// A response value outside the family's range: its row (0-based among the table's rows)
+    /// and, where the table is known, its cell.
+    case invalidResponse(row: Int, message: String, location: CellLocation?)
     case noValidCoefficients
     case noInformativeRows
     case nonFinite(iteration: Int)
@@ -230,8 +236,8 @@ public enum GLMError: VarexError, Equatable {
             return "the \(family.rawValue) family takes the links \(family.links.map(\.rawValue).joined(separator: ", ")), not \(link.rawValue)"
         case let .countPairNeedsBinomial(family):
             return "a cbind(successes, failures) response is for the binomial families, not \(family.rawValue)"
-        case let .invalidResponse(row, message):
-            return "row \(row + 1): \(message)"
+        case let .invalidResponse(row, message, location):
+            return location.map { "\($0): \(message)" } ?? "row \(row + 1): \(message)"
         case .noValidCoefficients:
             return "no valid set of coefficients has been found (IRLS could not keep the means in the family's range)"
         case .noInformativeRows:

@@ -278,7 +278,10 @@ public struct StreamingGLM: Sendable {
         if design.trials != nil && !(family == .binomial || family == .quasibinomial) { throw GLMError.countPairNeedsBinomial(family: family) }
         return try design.y.indices.map { i in
             let y = Double(design.y[i])
-            if let problem = family.check(y: y) { throw GLMError.invalidResponse(row: block.firstRow + design.rows[i], message: problem) }
+            if let problem = family.check(y: y) {
+                throw GLMError.invalidResponse(row: block.firstRow + design.rows[i], message: problem,
+                                               location: block.location(row: design.rows[i], column: design.responseLabel))
+            }
             let trials = design.trials.map { Double($0[i]) } ?? 1
             let w = design.weights.map { Double($0[i]) } ?? 1
             return Row(x: (0..<p).map { Double(design.x[i, $0]) }, y: y, prior: w * (design.trials == nil ? 1 : trials),
