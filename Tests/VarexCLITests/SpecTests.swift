@@ -269,4 +269,50 @@ struct ModelKindSpecTests {
         let verify = try CLI.run(["verify", spec, "--fixture", dir + "/fixture"])
         #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// A spec with random-effect terms, groups and a `rank:` section: snapshot writes the
+    /// explanation (its amounts against R's lmer, mixed_explain_rows.csv, to 1e-6 of the
+    /// largest) and the ranks, and verify passes; a GLM spec with groups and `rank:` does too
+    /// (both were refused before, "explain a panel" and "rank a linear model").
+    @Test func mixedAndGLMExplanationsWithRanksSnapshotAndVerify() throws {
+        let dir = try CLI.temporaryDirectory()
+        let mixed = try CLI.write("""
+            data: \(Self.councils)
+            id: code
+            formula: "asc_net_spend_per_adult_gbp ~ imd_score + I(100 * pop_65p/pop_18p) + council_type + (1 | region)"
+            justified:
+              need: [imd_score, I(100 * pop_65p/pop_18p)]
+              place: [(1 | region)]
+            unjustified:
+              type: [council_type]
+            rank: {bootstrap: 100, seed: 4}
+            """, named: "mixed.yaml", in: dir)
+        let glm = try CLI.write("""
+            data: \(Self.councils)
+            id: code
+            formula: "cbind(ascof_2b1_num, ascof_2b1_den - ascof_2b1_num) ~ imd_score + council_type"
+            family: binomial
+            justified:
+              need: [imd_score]
+            unjustified:
+              type: [council_type]
+            rank: {bootstrap: 100, seed: 4}
+            """, named: "glm.yaml", in: dir)
+        for (name, spec) in [("mixed", mixed), ("glm", glm)] {
+            let snap = try CLI.run(["snapshot", spec, "--out", dir + "/\(name)"])
+            #expect(snap.status == 0, "\(name): \(snap.stderr)")
+            for file in ["explain.json", "explain.csv", "ranks.csv"] {
+                #expect(FileManager.default.fileExists(atPath: dir + "/\(name)/\(file)"), "\(name) \(file)")
+            }
+            let verify = try CLI.run(["verify", spec, "--fixture", dir + "/\(name)"])
+            #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(name): \(verify.stdout)\(verify.stderr)")
+        }
+        let rows = try CLI.records(dir + "/mixed/explain.csv")
+        let want = try CLI.records(CLI.fixture("reference/mixed_explain_rows.csv")).filter { $0["case"] == "place_justified" }
+        let scale = want.map { abs(Double($0["unjustified"]!)!) }.max()!
+        #expect(rows.count == 152 && want.count == 152)
+        for (r, w) in paired(rows, want) {
+            #expect(r["code"] == w["code"] && abs(Double(r["unjustified"]!)! - Double(w["unjustified"]!)!) <= 1e-6 * scale, "\(w["code"]!)")
+        }
+    }
 }

@@ -1,7 +1,8 @@
 import Varex
 /// The outputs of a saved analysis, as files: what `varex snapshot` writes and `varex verify`
 /// compares: for any kind of model the spec describes (a linear model, a GLM with `family:`,
-/// a mixed model with random-effect terms). Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
+/// a mixed model with random-effect terms), with groups its explanation and with a `rank:`
+/// section its ranks. Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
 /// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`; and a copy of
 /// each data file, `input-<k>-<name>` (the data first, then the joins), so that `verify` can say
 /// which rows and columns of changed data differ.
@@ -28,9 +29,6 @@ public struct Snapshot: Sendable {
         }
         files.append(("checksums.txt", sums.map { "\($0.1)  \($0.0)" }.joined(separator: "\n") + "\n"))
         if let family = spec.family {
-            if spec.rank.bootstrap != nil {
-                throw SpecError.notForCommand(path: spec.path, key: "rank", command: "a GLM", instead: "rank a linear model")
-            }
             let glm = try GLMAnalysis(request, family: family, link: spec.link)
             files.append(("summary.json", try GLMSummary.json(glm)))
             files.append(("residuals.csv", CSVWriter.render(try glm.residuals())))
@@ -38,19 +36,32 @@ public struct Snapshot: Sendable {
                 let explain = try GLMExplainAnalysis(try ExplainRequest(spec: spec), family: family, link: spec.link)
                 files.append(("explain.json", try GLMSummary.explainJSON(explain)))
                 files.append(("explain.csv", CSVWriter.render(explain.output)))
+                if spec.rank.bootstrap != nil {
+                    let settings = try BootstrapSettings(spec: spec)
+                    let boot = try RankBootstrap(glm: explain.glm.fit, decomposition: explain.decomposition,
+                                                 higherIsBetter: explain.request.higherIsBetter, replicates: settings.replicates, seed: settings.seed)
+                    files.append(("ranks.csv", CSVWriter.render(RankTable.make(glm: explain, bootstrap: boot, level: explain.request.fit.level))))
+                }
             }
             self.files = files + inputs
             self.checksums = sums
             return
         }
         if MixedFormula.hasRandomTerms(request.formula) {
-            if !spec.groups.isEmpty {
-                throw SpecError.notForCommand(path: spec.path, key: "justified", command: "a mixed model",
-                                              instead: "explain a panel with panel: and time: and varex explain --spec")
-            }
             let mixed = try MixedAnalysis(request)
             files.append(("summary.json", try MixedSummary.json(mixed)))
             files.append(("residuals.csv", CSVWriter.render(mixed.residuals())))
+            if !spec.groups.isEmpty {
+                let explain = try MixedExplainAnalysis(try ExplainRequest(spec: spec))
+                files.append(("explain.json", try MixedExplainSummary.json(explain)))
+                files.append(("explain.csv", CSVWriter.render(explain.output)))
+                if spec.rank.bootstrap != nil {
+                    let settings = try BootstrapSettings(spec: spec)
+                    let boot = try RankBootstrap(mixed: explain.mixed.fit, decomposition: explain.decomposition,
+                                                 higherIsBetter: explain.request.higherIsBetter, replicates: settings.replicates, seed: settings.seed)
+                    files.append(("ranks.csv", CSVWriter.render(RankTable.make(mixed: explain, bootstrap: boot, level: explain.request.fit.level))))
+                }
+            }
             self.files = files + inputs
             self.checksums = sums
             return
