@@ -95,6 +95,9 @@ struct ColumnarReaderTests {
             "a,b,a\n" + good + "\n",                               // a repeated name
             "a,,c\n" + good + "\n",                                // an empty name
             "a,\"b\nc\",d\n" + good + "\n",                         // a quoted header over two lines
+            // A header whose quoted field spans two lines, then a quote on line 2 never closed
+            // (found by the fuzzer: the columnar reader named line 1, the record's first).
+            "1,,\"open\nl\",eoo,\"" + good + "\n",
         ]
         for text in cases {
             for chunk in [1, 7, 64, 1 << 30] { Self.expectSame(Array(text.utf8), chunk: chunk) }

@@ -239,6 +239,8 @@ struct HeaderRecord {
                     guard field.isEmpty && !quoted else { throw DataError.strayQuote(location(recordLine)) }
                     quoted = true
                     i += 1
+                    // An unclosed quote is named by the line it opens on, as the sequential reader names it.
+                    let openLine = line
                     var closed = false
                     while i < n {
                         if b[i] == 0x22 {
@@ -248,7 +250,7 @@ struct HeaderRecord {
                         if b[i] == 0x0A { line += 1 }
                         field.append(b[i]); i += 1
                     }
-                    guard closed else { throw DataError.unterminatedQuote(location(recordLine)) }
+                    guard closed else { throw DataError.unterminatedQuote(location(openLine)) }
                     if i < n, b[i] != 0x2C, b[i] != 0x0A, b[i] != 0x0D { throw DataError.strayQuote(location(recordLine)) }
                     continue
                 }
