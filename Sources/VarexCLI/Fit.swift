@@ -245,15 +245,7 @@ enum StreamReport {
                                                   lead: [request.label].compactMap { $0 } + request.keep, dfbetas: dfbetas,
                                                   columns: reader.names, path: request.dataPath)
             if let residuals {
-                files.append((residuals, .chunks { emit in
-                    var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
-                    CSVWriter.appendLine(table.header.map { .text($0) }, dialect: dialect, to: &out)
-                    try table.eachRow { cells in
-                        CSVWriter.appendLine(cells, dialect: dialect, to: &out)
-                        if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
-                    }
-                    try emit(out)
-                }))
+                files.append((residuals, StreamReport.chunkedCSV(header: table.header, dialect: dialect, eachRow: table.eachRow)))
             }
             if let xlsx {
                 // The workbook needs every row at once: one more pass, and at most a sheet's rows.

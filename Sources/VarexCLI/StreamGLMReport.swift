@@ -25,15 +25,7 @@ extension StreamReport {
             let table = try StreamedGLMResidualTable(fit: a.fit, open: open, id: request.id, lead: [request.label].compactMap { $0 } + request.keep,
                                                      dfbetas: chosen, columns: columns, path: request.dataPath)
             if let residuals {
-                files.append((residuals, .chunks { emit in
-                    var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
-                    CSVWriter.appendLine(table.header.map { .text($0) }, dialect: dialect, to: &out)
-                    try table.eachRow { cells in
-                        CSVWriter.appendLine(cells, dialect: dialect, to: &out)
-                        if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
-                    }
-                    try emit(out)
-                }))
+                files.append((residuals, StreamReport.chunkedCSV(header: table.header, dialect: dialect, eachRow: table.eachRow)))
             }
             if let xlsx {
                 files.append((xlsx, .bytes(try XLSXWriter.data(table: try table.table(), sheetName: "Residuals",
@@ -58,5 +50,22 @@ extension StreamReport {
             files.append(("-", .bytes(Array(text.utf8))))
         }
         try OutputFiles.write(contents: files)
+    }
+}
+
+extension StreamReport {
+    /// A residual table written as CSV as its rows come from a pass over the file, a megabyte at
+    /// a time (a byte-order mark first for Excel): a streamed linear fit's and a streamed GLM's.
+    static func chunkedCSV(header: [String], dialect: CSVWriter.Dialect,
+                           eachRow: @escaping (([Cell]) throws -> Void) throws -> Void) -> OutputContent {
+        .chunks { emit in
+            var out: [UInt8] = dialect == .excel ? Array("\u{FEFF}".utf8) : []
+            CSVWriter.appendLine(header.map { .text($0) }, dialect: dialect, to: &out)
+            try eachRow { cells in
+                CSVWriter.appendLine(cells, dialect: dialect, to: &out)
+                if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
+            }
+            try emit(out)
+        }
     }
 }

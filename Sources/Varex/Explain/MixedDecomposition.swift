@@ -26,20 +26,8 @@ public struct MixedDecomposition: Sendable {
 
     public init(fit: LinearMixedFit, grouping: TermGrouping, randomGroups: [Int?]) throws {
         guard fit.coefficientNames.first == "(Intercept)" else { throw ExplainError.needsIntercept }
-        let n = fit.n, p = fit.p
-        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
-        var base: Extended = 0
-        for j in 0..<p {
-            let b = Extended(fit.beta[j])
-            var mean: Extended = 0
-            for i in 0..<n { mean += Extended(fit.x[i, j]) }
-            mean /= Extended(n)
-            base += b * mean
-            let term = fit.design.fixed.assign[j]
-            guard term >= 0 else { continue }
-            let g = grouping.groupOfTerm[term]
-            for i in 0..<n { effects[g][i] += b * (Extended(fit.x[i, j]) - mean) }
-        }
+        let n = fit.n
+        let (base, effects) = PanelDecomposition.fixedPart(fit, grouping: grouping)
         random = fit.design.blocks.indices.map { k in
             let block = fit.design.blocks[k], modes = fit.randomEffects(term: k)
             return (0..<n).map { i in (0..<block.effectCount).reduce(0.0) { $0 + block.values[i, $1] * modes[block.level[i], $1] } }

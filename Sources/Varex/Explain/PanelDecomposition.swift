@@ -34,21 +34,9 @@ public struct PanelDecomposition: Sendable {
             throw ExplainError.panelNeedsOneRandomIntercept
         }
         guard fit.coefficientNames.first == "(Intercept)" else { throw ExplainError.needsIntercept }
-        let n = fit.n, p = fit.p
+        let n = fit.n
         let block = fit.design.blocks[0]
-        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
-        var base: Extended = 0
-        for j in 0..<p {
-            let b = Extended(fit.beta[j])
-            var mean: Extended = 0
-            for i in 0..<n { mean += Extended(fit.x[i, j]) }
-            mean /= Extended(n)
-            base += b * mean
-            let term = fit.design.fixed.assign[j]
-            guard term >= 0 else { continue }
-            let g = grouping.groupOfTerm[term]
-            for i in 0..<n { effects[g][i] += b * (Extended(fit.x[i, j]) - mean) }
-        }
+        let (base, effects) = Self.fixedPart(fit, grouping: grouping)
         let modes = fit.randomEffects(term: 0), sds = try fit.conditionalStandardDeviations(term: 0)
         unitEffect = (0..<block.levels.count).map { modes[$0, 0] }
         unitSD = (0..<block.levels.count).map { sds[$0, 0] }
@@ -62,6 +50,27 @@ public struct PanelDecomposition: Sendable {
             Double(Extended(fit.y[i]) - effects.reduce(base) { $0 + $1[i] } - Extended(modes[block.level[i], 0]))
         }
         self.grouping = grouping
+    }
+
+    /// A mixed model's fixed part split as ``Decomposition`` splits a linear model's: the
+    /// baseline Σ βⱼ·mean(xⱼ) and per group Σ over its columns of βⱼ·(xᵢⱼ − mean(xⱼ)), in
+    /// extended precision (a panel's and ``MixedDecomposition``'s).
+    static func fixedPart(_ fit: LinearMixedFit, grouping: TermGrouping) -> (baseline: Extended, effects: [[Extended]]) {
+        let n = fit.n
+        var effects = [[Extended]](repeating: [Extended](repeating: 0, count: n), count: grouping.groups.count)
+        var base: Extended = 0
+        for j in 0..<fit.p {
+            let b = Extended(fit.beta[j])
+            var mean: Extended = 0
+            for i in 0..<n { mean += Extended(fit.x[i, j]) }
+            mean /= Extended(n)
+            base += b * mean
+            let term = fit.design.fixed.assign[j]
+            guard term >= 0 else { continue }
+            let g = grouping.groupOfTerm[term]
+            for i in 0..<n { effects[g][i] += b * (Extended(fit.x[i, j]) - mean) }
+        }
+        return (base, effects)
     }
 
     /// baseline + the justified groups' effects, per row.
