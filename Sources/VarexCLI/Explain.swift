@@ -107,9 +107,9 @@ struct Explain: ParsableCommand {
         }
         let request = try explain.request(model: model, data: data, spec: spec)
         let (family, link) = explain.glm(spec: spec)
-        let kind = request.fit.kind(family: family)
+        let kind = request.fit.kind(family: family, link: link)
         try CapabilityTable.check(asked(request.fit, family: family) + [.explain], for: kind)
-        if let family {
+        if let family, kind != .mixed {
             let a = try GLMExplainAnalysis(request, family: family, link: link)
             for r in a.glm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
             let dropped = a.glm.fit.design.dropped

@@ -90,9 +90,9 @@ struct Fit: ParsableCommand {
         let request = try model.request(data: data, spec: spec)
         let family = self.family ?? spec?.family, link = self.link ?? spec?.link
         if link != nil && family == nil { throw ValidationError("--link (or the spec's link:) needs --family (or the spec's family:)") }
-        let kind = request.kind(family: family, stream: stream)
+        let kind = request.kind(family: family, link: link, stream: stream)
         try CapabilityTable.check(asked(request, family: family), for: kind)
-        if kind != .mixed {
+        if kind != .mixed && kind != .glmm {
             if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
             if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
         }
@@ -107,6 +107,15 @@ struct Fit: ParsableCommand {
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
                                   dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic,
                                   model: try saveModel.map { ($0, try SavedModel(mixed: a).json()) })
+        case .glmm:
+            let a = try GLMMAnalysis(request, family: family!, link: link)
+            var extra: [(path: String, contents: String)] = []
+            if let ranef { extra.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: csv.dialect()))) }
+            if let saveModel { extra.append((saveModel, try SavedModel(glmm: a).json())) }
+            try ModelReport.write(summary: GLMMSummary.common(a), data: a.data, dropped: a.fit.design.fixed.dropped, warnings: a.fit.warnings,
+                                  residualTable: { a.residuals() }, json: { try GLMMSummary.json(a) },
+                                  text: { GLMMSummary.text(a, source: a.data.table.source) }, format: format, residuals: residuals,
+                                  jsonPath: json, xlsx: xlsx, extra: extra, dialect: csv.dialect())
         case .glm:
             let a = try GLMAnalysis(request, family: family!, link: link, anova: anova)
             try GLMReport.write(a, format: format, residuals: residuals, json: json, dialect: csv.dialect(), xlsx: xlsx,

@@ -53,14 +53,15 @@ struct Rank: ParsableCommand {
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let request = try explain.request(model: model, data: data, spec: spec)
         var asked = request.fit.asked + [.rank]
-        let family = explain.glm(spec: spec).family
+        let (family, link) = explain.glm(spec: spec)
         if family != nil { asked.append(.family) }
-        try CapabilityTable.check(asked, for: request.fit.kind(family: family))
-        if let family {
+        let kind = request.fit.kind(family: family, link: link)
+        try CapabilityTable.check(asked, for: kind)
+        if let family, kind != .mixed {
             guard settings.resampling == .cases else {
                 throw ValidationError("--resample residuals is for linear models; a GLM's replicates resample its rows (cases)")
             }
-            let a = try GLMExplainAnalysis(request, family: family, link: explain.glm(spec: spec).link)
+            let a = try GLMExplainAnalysis(request, family: family, link: link)
             for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
             let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
@@ -70,7 +71,7 @@ struct Rank: ParsableCommand {
             try OutputFiles.write([(out, CSVWriter.render(RankTable.make(glm: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
             return
         }
-        if request.fit.kind(family: nil) == .mixed {
+        if kind == .mixed {
             guard settings.resampling == .cases, resample == nil else {
                 throw ValidationError("--resample is for linear models; a mixed model's replicates draw its fixed effects and conditional modes")
             }

@@ -95,13 +95,14 @@ struct ReportCommand: ParsableCommand {
         let r = spec?.report
         let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative
         let request = try explain.request(model: model, data: data, spec: spec)
-        let family = explain.glm(spec: spec).family
-        try CapabilityTable.check(asked(request.fit, family: family), for: request.fit.kind(family: family))
-        if let family {
-            try writeGLMReport(request, family: family, link: explain.glm(spec: spec).link, settings: settings, method: method, spec: spec)
+        let (family, link) = explain.glm(spec: spec)
+        let kind = request.fit.kind(family: family, link: link)
+        try CapabilityTable.check(asked(request.fit, family: family), for: kind)
+        if let family, kind != .mixed {
+            try writeGLMReport(request, family: family, link: link, settings: settings, method: method, spec: spec)
             return
         }
-        if request.fit.kind(family: nil) == .mixed {
+        if kind == .mixed {
             try writeMixedReport(request, settings: settings, method: method, spec: spec)
             return
         }

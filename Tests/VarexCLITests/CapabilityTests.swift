@@ -22,6 +22,9 @@ struct CapabilityTests {
             return [command, councils, "--id", "code", "--family", "poisson",
                     "--formula", "ascof_2a2_num ~ imd_score + offset(log(ascof_2a2_den))" + re]
         case .mixed: return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | region)"]
+        case .glmm:
+            return [command, councils, "--id", "code", "--family", "poisson",
+                    "--formula", "ascof_2a2_num ~ imd_score + offset(log(ascof_2a2_den)) + (1 | region)"]
         case .streamed: return [command, councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score" + re, "--stream"]
         case .panel:
             return [command, panel, "--panel", "code", "--time", "financial_year",
@@ -47,7 +50,7 @@ struct CapabilityTests {
         // An absorbed factor is a group of its own in an explanation.
         if (kind == .absorbed || c == .absorb) && command != "fit" { groups += ["--unjustified", "place=region"] }
         // So is a random-effect term, as lme4 prints it.
-        if (kind == .mixed || c == .randomTerms) && kind != .panel && command != "fit" { groups += ["--unjustified", "area=(1 | region)"] }
+        if (kind == .mixed || kind == .glmm || c == .randomTerms) && kind != .panel && command != "fit" { groups += ["--unjustified", "area=(1 | region)"] }
         var extra: [String]
         switch c {
         case .weights: extra = ["--weights", "pop_18p"]
@@ -83,19 +86,21 @@ struct CapabilityTests {
         let commandCapability: Capability? = ["explain": .explain, "rank": .rank, "report": .report][command]
         if let cc = commandCapability, cc != c, CapabilityTable.refusal(cc, for: kind) != nil { return nil }
         // The kind itself is not a cell of its own row.
-        if (kind == .glm && c == .family) || (kind == .absorbed && c == .absorb) || (kind == .mixed && c == .randomTerms) { return nil }
+        if (kind == .glm && c == .family) || (kind == .absorbed && c == .absorb) || (kind == .mixed && c == .randomTerms)
+            || (kind == .glmm && (c == .family || c == .randomTerms)) { return nil }
         if kind == .streamed && c == .join { extra += [] }
         if command == "report" && kind != .panel && c == .funnelIndicator { extra += ["--bootstrap", "50"] }
         return base(kind, command: command, randomTerm: c == .randomTerms) + groups + extra
     }
 
     /// The cell a request lands in: the kind is chosen once, random-effect terms first, then a
-    /// family, then absorbed factors, so (absorbed, random terms) is a mixed model asked to absorb.
+    /// family, then absorbed factors, so (absorbed, random terms) is a mixed model asked to absorb
+    /// and (GLM, random terms) a GLMM.
     static func resolved(_ kind: ModelKind, _ c: Capability) -> (ModelKind, Capability?) {
         switch (kind, c) {
         case (.absorbed, .randomTerms): return (.mixed, .absorb)
         case (.absorbed, .family): return (.glm, .absorb)
-        case (.glm, .randomTerms): return (.mixed, .family)
+        case (.glm, .randomTerms), (.mixed, .family): return (.glmm, nil)
         case (.linear, .absorb): return (.absorbed, nil)
         case (.linear, .family): return (.glm, nil)
         case (.linear, .randomTerms): return (.mixed, nil)
@@ -192,7 +197,7 @@ struct CapabilityTests {
             }
         }
         let bad = try CLI.run(["capabilities", "--kind", "bayesian"])
-        #expect(bad.status != 0 && bad.stderr.contains("give one of linear, absorbed, glm, mixed, streamed, panel"))
+        #expect(bad.status != 0 && bad.stderr.contains("give one of linear, absorbed, glm, mixed, glmm, streamed, panel"))
     }
 }
 

@@ -40,12 +40,18 @@ public enum Richardson {
 
     /// The Hessian of a scalar f, row-major.
     public static func hessian(_ f: ([Double]) -> Double, at x: [Double]) -> [[Double]] {
+        hessian(f, at: x, steps: x.map(step))
+    }
+
+    /// The Hessian of a scalar f, row-major, with each coordinate's first step given: a scale
+    /// on which f changes smoothly (as a parameter's standard error), where |x| is not one.
+    public static func hessian(_ f: ([Double]) -> Double, at x: [Double], steps: [Double]) -> [[Double]] {
         let n = x.count
         let f0 = f(x)
         var out = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for i in 0..<n {
             for j in 0...i {
-                var hi = step(x[i]), hj = step(x[j])
+                var hi = steps[i], hj = steps[j]
                 var estimates: [[Double]] = []
                 for _ in 0..<levels {
                     func at(_ a: Double, _ b: Double) -> Double {

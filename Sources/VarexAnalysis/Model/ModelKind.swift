@@ -12,6 +12,8 @@ public enum ModelKind: String, CaseIterable, Sendable, Hashable {
     case glm
     /// A linear mixed model (random-effect terms, as `lme4::lmer`).
     case mixed
+    /// A generalized linear mixed model (random-effect terms and `--family`, as `lme4::glmer`).
+    case glmm
     /// An OLS fit read a block of rows at a time (`--stream`).
     case streamed
     /// A panel explanation with a random intercept per unit (`explain --panel`).
@@ -24,6 +26,7 @@ public enum ModelKind: String, CaseIterable, Sendable, Hashable {
         case .absorbed: return "--absorb"
         case .glm: return "--family"
         case .mixed: return "random-effect terms"
+        case .glmm: return "random-effect terms and --family"
         case .streamed: return "--stream"
         case .panel: return "--panel"
         }
@@ -32,11 +35,16 @@ public enum ModelKind: String, CaseIterable, Sendable, Hashable {
 
 extension FitRequest {
     /// The request's model kind: `--stream`, then a panel, then random-effect terms in the
-    /// formula, then a family, then absorbed factors; otherwise a linear model.
-    public func kind(family: Family?, stream: Bool = false, panel: Bool = false) -> ModelKind {
+    /// formula (with a family, a GLMM; with the Gaussian family and identity link a linear
+    /// mixed model, as glmer hands that case to lmer), then a family, then absorbed factors;
+    /// otherwise a linear model.
+    public func kind(family: Family?, link: Link? = nil, stream: Bool = false, panel: Bool = false) -> ModelKind {
         if stream { return .streamed }
         if panel { return .panel }
-        if MixedFormula.hasRandomTerms(formula) { return .mixed }
+        if MixedFormula.hasRandomTerms(formula) {
+            guard let family, !(family == .gaussian && (link ?? .identity) == .identity) else { return .mixed }
+            return .glmm
+        }
         if family != nil { return .glm }
         if !absorb.isEmpty { return .absorbed }
         return .linear

@@ -24,7 +24,23 @@ public struct ComparisonAnalysis: Sendable {
         let mixed = formulas.map(MixedFormula.hasRandomTerms)
         if mixed.contains(true) {
             guard !mixed.contains(false) else { throw ComparisonError.mixedAndFixed }
-            if family != nil { throw ComparisonError.mixedAndFixed }
+            var probe = request
+            probe.formula = formulas[0]
+            if let family, probe.kind(family: family, link: link) == .glmm {
+                // GLMMs (glmer's fits are ML already): lme4's anova of glmerMod fits.
+                let fits = try formulas.map { f -> GLMMAnalysis in
+                    var r = request
+                    r.formula = f
+                    return try GLMMAnalysis(r, family: family, link: link)
+                }
+                try Self.checkSameRows(fits.map { a in a.fit.design.fixed.rows.map { a.data.ids[$0] } }, names: formulas)
+                self.formulas = formulas
+                columns = fits.map { $0.fit.coefficientNames }
+                glm = nil
+                comparison = ModelComparison(rows: [])
+                likelihood = LikelihoodRatioComparison(models: fits.map { ($0.fit.logLikelihood, $0.fit.parameterCount, $0.fit.n) })
+                return
+            }
             let fits = try formulas.map { f -> MixedAnalysis in
                 var r = request
                 r.formula = f
@@ -148,7 +164,7 @@ public enum ComparisonError: VarexError, Equatable {
         case let .savedMixedModel(path):
             return "\(path) is a mixed model: compare mixed models from the data, varex anova DATA.csv --formula A --formula B, which refits each by ML"
         case .mixedAndFixed:
-            return "compare mixed models with mixed models: every formula needs random-effect terms (lme4's anova refits each by ML), and no family"
+            return "compare mixed models with mixed models: every formula needs random-effect terms (lme4's anova refits each by ML)"
         case let .differentFamilies(first, other):
             return "\(other) is not the same kind of model as \(first) (a linear model and a GLM, or another family or link); compare models of one family"
         case let .differentData(first, other):

@@ -1,4 +1,5 @@
 import Varex
+import VarexLinearAlgebra
 
 /// `varex fit` with random-effect terms: a model run (read, join, ids, exclude, design) fitted
 /// as a linear mixed model, with lmerTest's Satterthwaite df for the fixed effects.
@@ -48,8 +49,7 @@ public struct MixedAnalysis: Sendable {
         var columns = ["observed", "fitted", "marginal_fitted", "residual", "marginal_residual", "scaled_residual"]
         var values: [[Double]] = [f.y, f.fitted, f.marginalFitted, f.residuals, f.marginalResiduals, f.residuals.map { $0 / f.sigma }]
         for (k, block) in f.design.blocks.enumerated() {
-            let name = "random_" + block.term.groupName + (block.effectNames == ["(Intercept)"] ? "" : "_" + block.effectNames.joined(separator: "_"))
-            columns.append(columns.contains(name) ? name + "_\(k + 1)" : name)
+            columns.append(Self.randomColumnName(block, index: k, taken: columns))
             values.append((0..<f.n).map { i in
                 let base = layout.offsets[k] + block.level[i] * block.effectCount
                 return (0..<block.effectCount).reduce(0.0) { $0 + block.values[i, $1] * b[base + $1] }
@@ -63,10 +63,17 @@ public struct MixedAnalysis: Sendable {
     /// (`mode`, lme4's `ranef`), its conditional SD (`cond_sd`), the `level` interval mode ±
     /// z × SD, and the number of rows in the group.
     public func randomEffectsTable() throws -> OutputTable {
+        try Self.randomEffectsTable(blocks: fit.design.blocks, level: level, modes: fit.randomEffects(term:),
+                                    sds: fit.conditionalStandardDeviations(term:))
+    }
+
+    /// The random-effects table of any mixed model, from each term's modes and conditional SDs.
+    static func randomEffectsTable(blocks: [RandomEffectsBlock], level: Double, modes: (Int) -> Matrix,
+                                   sds: (Int) throws -> Matrix) throws -> OutputTable {
         let z = Normal.quantile(1 - (1 - level) / 2)
         var rows: [[Cell]] = []
-        for (k, block) in fit.design.blocks.enumerated() {
-            let modes = fit.randomEffects(term: k), sds = try fit.conditionalStandardDeviations(term: k)
+        for (k, block) in blocks.enumerated() {
+            let modes = modes(k), sds = try sds(k)
             var counts = [Int](repeating: 0, count: block.levels.count)
             for l in block.level { counts[l] += 1 }
             for (l, name) in block.levels.enumerated() {
@@ -78,5 +85,12 @@ public struct MixedAnalysis: Sendable {
             }
         }
         return OutputTable(header: ["group", "level", "effect", "mode", "cond_sd", "ci_low", "ci_high", "rows"], rows: rows)
+    }
+
+    /// A random term's residual-table column: `random_<group>`, with the effects' names for
+    /// a term with slopes, and the term's number where the name is taken.
+    static func randomColumnName(_ block: RandomEffectsBlock, index k: Int, taken: [String]) -> String {
+        let name = "random_" + block.term.groupName + (block.effectNames == ["(Intercept)"] ? "" : "_" + block.effectNames.joined(separator: "_"))
+        return taken.contains(name) ? name + "_\(k + 1)" : name
     }
 }

@@ -4,7 +4,8 @@ import VarexLinearAlgebra
 /// `varex predict`: a saved model applied to the rows of a CSV. Every row of the file appears;
 /// a row without a prediction (a missing predictor, a category the model never saw) has a note.
 /// A linear model's predictions are `predict.lm`'s; a GLM's are `predict.glm(se.fit = TRUE)`'s
-/// on both scales, with Wald intervals on the link scale carried to the response scale. Where
+/// on both scales, with Wald intervals on the link scale carried to the response scale; a
+/// GLMM's are `predict.merMod`'s conditional and population means on both scales. Where
 /// the file has the response, each row's observed value and error are written too.
 public struct PredictionAnalysis: Sendable {
     public let model: SavedModel
@@ -166,7 +167,7 @@ public struct PredictionAnalysis: Sendable {
 
     /// Each predicted row's fitted value on the response scale (the linear model's fit).
     public var responseFits: [Double] {
-        if let conditional { return conditional }
+        if let conditional { return glm.map { g in conditional.map(g.link.mu) } ?? conditional }
         guard let glm else { return predictions.map(\.fit) }
         return predictions.map { glm.link.mu($0.fit) }
     }
@@ -201,7 +202,19 @@ public struct PredictionAnalysis: Sendable {
         let pct = NumberFormat.significant(level * 100, 4)
         var columns: [String]
         var cells: [[Cell]]
-        if let conditional {
+        if let conditional, let glm {
+            // A GLMM: the conditional and population means on the response scale, the
+            // population mean's delta-method SE and its Wald interval carried from the link
+            // scale, then both linear predictors and the population one's SE.
+            columns = ["fit", "fit_population", "se_fit_population", "ci\(pct)_low", "ci\(pct)_high", "fit_link",
+                       "fit_population_link", "se_fit_population_link"]
+            let q = Normal.quantile(1 - (1 - level) / 2)
+            cells = zip(predictions, conditional).map { p, c in
+                let a = glm.link.mu(p.fit - q * p.standardError), b = glm.link.mu(p.fit + q * p.standardError)
+                return [.finite(glm.link.mu(c)), .finite(glm.link.mu(p.fit)), .finite(abs(glm.link.muEta(p.fit)) * p.standardError),
+                        .finite(min(a, b)), .finite(max(a, b)), .finite(c), .finite(p.fit), .finite(p.standardError)]
+            }
+        } else if let conditional {
             columns = ["fit", "fit_population", "se_fit_population", "ci\(pct)_low", "ci\(pct)_high"]
             let q = Normal.quantile(1 - (1 - level) / 2)
             cells = zip(predictions, conditional).map { p, c in

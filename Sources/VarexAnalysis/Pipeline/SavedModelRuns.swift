@@ -21,8 +21,24 @@ extension SavedModel {
         let f = a.fit
         try self.init(data: a.data, coefficients: f.beta, rank: f.p, dfResidual: f.n - f.p, deviance: f.criterion, sigma: f.sigma,
                       covarianceType: .classical, covariance: f.covariance, tolerance: QRFactorization.defaultTolerance)
-        randomTerms = f.design.blocks.enumerated().map { k, block in
-            let modes = f.randomEffects(term: k)
+        randomTerms = Self.randomTerms(f.design.blocks, modes: f.randomEffects(term:))
+    }
+
+    /// A generalized linear mixed model: the GLM's family and link with the mixed model's
+    /// random terms and conditional modes (on the link scale); σ is 1 (binomial, Poisson).
+    public init(glmm a: GLMMAnalysis) throws {
+        let f = a.fit
+        try self.init(data: a.data, coefficients: f.beta, rank: f.p, dfResidual: f.n - f.p, deviance: f.criterion, sigma: 1,
+                      covarianceType: .classical, covariance: f.covariance, tolerance: QRFactorization.defaultTolerance)
+        family = f.family.rawValue
+        link = f.link.rawValue
+        randomTerms = Self.randomTerms(f.design.blocks, modes: f.randomEffects(term:))
+    }
+
+    /// Each random term with its coding and each level's conditional modes.
+    static func randomTerms(_ blocks: [RandomEffectsBlock], modes: (Int) -> Matrix) -> [RandomTermModel] {
+        blocks.enumerated().map { k, block in
+            let modes = modes(k)
             let schema = block.schema
             return RandomTermModel(group: block.term.groupName, grouping: block.term.grouping, effects: block.term.effects,
                                    columns: block.effectNames, assign: schema.assign,

@@ -20,19 +20,7 @@ public enum GeneralizedLinearModel {
         let n = design.y.count, p = design.columnNames.count
         if n == 0 { throw ModelError.allRowsDropped(total: design.tableRowCount, commonestReason: design.dropped.first?.reason ?? "no rows") }
         guard n >= p else { throw ModelError.tooFewRows(used: n, coefficients: p, dropped: design.dropped.count) }
-        if design.trials != nil && !(family == .binomial || family == .quasibinomial) {
-            throw GLMError.countPairNeedsBinomial(family: family)
-        }
-        let y = design.y.map { Double($0) }
-        let trials = design.trials?.map { Double($0) } ?? [Double](repeating: 1, count: n)
-        let prior = (0..<n).map { i in (design.weights.map { Double($0[i]) } ?? 1) * (design.trials == nil ? 1 : trials[i]) }
-        for i in 0..<n {
-            if let problem = family.check(y: y[i]) {
-                throw GLMError.invalidResponse(row: design.rows[i], message: problem,
-                                               location: table?.location(row: design.rows[i], column: design.responseLabel))
-            }
-        }
-        let offset = design.offset?.map { Double($0) } ?? [Double](repeating: 0, count: n)
+        let (y, trials, prior, offset) = try response(design, family: family, table: table)
         let r = try irls(x: design.x.rounded, y: y, prior: prior, startWeights: design.trials == nil ? prior : trials, offset: offset,
                          family: family, link: link, tolerance: tolerance)
         let (solution, lastX, lastW, mu, eta) = (r.solution, r.lastX, r.lastW, r.mu, r.eta)
@@ -59,6 +47,27 @@ public enum GeneralizedLinearModel {
                                     workingWeights: lastW, workingResiduals: working, deviance: dev, nullDeviance: nullDeviance,
                                     iterations: iterations, converged: converged, unscaledCovariance: unscaled, leverage: leverage,
                                     tolerance: tolerance)
+    }
+
+    /// The response as a GLM fits it, checked as R's `initialize` checks it: y (a proportion for
+    /// a binomial response), the binomial trials (1 unless cbind), the prior weights (weights ×
+    /// trials) and the offset (0 without one).
+    static func response(_ design: DesignMatrix, family: Family, table: Table?) throws
+        -> (y: [Double], trials: [Double], prior: [Double], offset: [Double]) {
+        let n = design.y.count
+        if design.trials != nil && !(family == .binomial || family == .quasibinomial) {
+            throw GLMError.countPairNeedsBinomial(family: family)
+        }
+        let y = design.y.map { Double($0) }
+        let trials = design.trials?.map { Double($0) } ?? [Double](repeating: 1, count: n)
+        let prior = (0..<n).map { i in (design.weights.map { Double($0[i]) } ?? 1) * (design.trials == nil ? 1 : trials[i]) }
+        for i in 0..<n {
+            if let problem = family.check(y: y[i]) {
+                throw GLMError.invalidResponse(row: design.rows[i], message: problem,
+                                               location: table?.location(row: design.rows[i], column: design.responseLabel))
+            }
+        }
+        return (y, trials, prior, design.offset?.map { Double($0) } ?? [Double](repeating: 0, count: n))
     }
 
     /// The state at the end of R's IRLS.

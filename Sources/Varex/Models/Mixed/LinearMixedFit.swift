@@ -105,24 +105,8 @@ public struct LinearMixedFit: Sendable {
     /// The conditional standard deviations of one term's modes, levels × effects: the square
     /// roots of the diagonal of σ² Λ (ΛᵀZᵀZΛ + I)⁻¹ Λᵀ, lme4's `condVar` (β taken as known).
     public func conditionalStandardDeviations(term k: Int) throws -> Matrix {
-        let rInverse = try solution.l.inverseFactor()
-        let block = design.blocks[k], base = profile.layout.offsets[k], pk = block.effectCount, q = rInverse.rows
-        let t = solution.factors[k]
-        var out = Matrix(rows: block.levels.count, columns: pk)
-        for l in 0..<block.levels.count {
-            // (A⁻¹)_block = rows of R⁻¹ for the block times their transposes.
-            var inv = Matrix(rows: pk, columns: pk)
-            for a in 0..<pk {
-                for c in 0..<pk {
-                    var s = 0.0
-                    for j in 0..<q { s += rInverse[base + l * pk + a, j] * rInverse[base + l * pk + c, j] }
-                    inv[a, c] = s
-                }
-            }
-            let v = try t.multiplied(by: try inv.multiplied(by: t, transposeOther: true))
-            for e in 0..<pk { out[l, e] = sigma * v[e, e].squareRoot() }
-        }
-        return out
+        try MixedConditionalVariance.standardDeviations(l: solution.l, factor: solution.factors[k], block: design.blocks[k],
+                                                       offset: profile.layout.offsets[k], scale: sigma)
     }
 
     /// Xβ, the marginal fitted values (the population level).

@@ -12,6 +12,8 @@ public enum MixedModelError: SettingMessage, Equatable {
     case noSolution
     /// More random effects than the dense factorisation takes.
     case tooManyRandomEffects(count: Int, limit: Int)
+    /// A family the Laplace fit does not take.
+    case familyNotSupported(Family)
 
     public var exitCode: Int32 { self == .noSolution ? 2 : 1 }
 
@@ -32,6 +34,10 @@ public enum MixedModelError: SettingMessage, Equatable {
                 fewer levels, such as council rather than person, fits; for the factor's fixed \
                 effects instead, use \(names.name(.absorb)))
                 """
+        case let .familyNotSupported(family):
+            return family.hasLikelihood
+                ? "a generalized linear mixed model here takes the binomial or Poisson family (their variance has no scale to estimate); for the \(family.rawValue) family, fit a GLM with the group in the formula"
+                : "the \(family.rawValue) family has no likelihood for the Laplace approximation to approximate (lme4's glmer refuses quasi families too); use the \(family == .quasipoisson ? "poisson" : "binomial") family, whose random effects take up the overdispersion"
         case .noSolution:
             return "numerical failure: no covariance parameters give a finite REML criterion or deviance"
         }
