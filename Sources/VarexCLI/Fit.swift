@@ -75,7 +75,7 @@ struct Fit: ParsableCommand {
     @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
     var blockMB: Int = 16
 
-    @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON; for a GLM the analysis of deviance; with random-effect terms lmerTest's Type III F table (Satterthwaite df).")
+    @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON; for a GLM the analysis of deviance; with random-effect terms lmerTest's Type III F table (Satterthwaite df), and with a family too car's Type III Wald χ² table.")
     var anova = false
 
     func validate() throws {
@@ -108,7 +108,7 @@ struct Fit: ParsableCommand {
                                   dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic,
                                   model: try saveModel.map { ($0, try SavedModel(mixed: a).json()) })
         case .glmm:
-            let a = try GLMMAnalysis(request, family: family!, link: link)
+            let a = try GLMMAnalysis(request, family: family!, link: link, anova: anova)
             var extra: [(path: String, contents: String)] = []
             if let ranef { extra.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: csv.dialect()))) }
             if let saveModel { extra.append((saveModel, try SavedModel(glmm: a).json())) }

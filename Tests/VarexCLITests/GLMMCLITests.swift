@@ -158,6 +158,31 @@ struct GLMMCLITests {
         }
     }
 
+    /// `--anova`: car's Type III Wald χ² table (the intercept and each term, a factor's columns
+    /// jointly), against the same χ² with the exact covariance (5e-5 relative) and car's own
+    /// with lme4's vcov (5e-4); counts first.
+    @Test(arguments: ["poisson_crossed", "probit_absorbed"])
+    func anovaAsCarTypeIII(_ name: String) throws {
+        let args = Self.cases.first { $0.0 == name }!.1
+        let r = try CLI.run(["fit", Self.councils, "--id", "code", "--anova", "--json", "-"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let anova = j["anova"] as! [String: Any]
+        #expect(anova["type"] as? String == "III" && anova["method"] as? String == "Wald chi-square")
+        let rows = anova["rows"] as! [[String: Any]]
+        let want = try CLI.records(CLI.fixture("reference/glmm_anova3.csv")).filter { $0["case"] == name }
+        #expect(rows.count == want.count && !want.isEmpty)
+        for (g, w) in paired(rows, want) {
+            #expect(g["term"] as? String == w["term"])
+            #expect(g["df"] as? Int == Int(w["df"]!)!)
+            #expect(CLI.close(Self.number(g["chisq"]), Double(w["chisq"]!)!, rel: 5e-5), "\(w["term"]!)")
+            #expect(CLI.close(Self.number(g["chisq"]), Double(w["chisq_car"]!)!, rel: 5e-4), "\(w["term"]!) (car)")
+            #expect(CLI.close(Self.number(g["p_value"]), Double(w["p_value"]!)!, rel: 1e-3, abs: 1e-300), "\(w["term"]!) p")
+        }
+        let text = try CLI.run(["fit", Self.councils, "--anova"] + args)
+        #expect(text.stdout.contains("Analysis of Deviance Table (Type III Wald chisquare tests)"))
+    }
+
     /// Families without a likelihood, or with a scale, are refused with a reason and no output.
     @Test func familiesTheLaplaceFitDoesNotTake() throws {
         let dir = try CLI.temporaryDirectory()

@@ -108,7 +108,8 @@ struct MixedCLITests {
          "cannot both be estimated", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + I(2 * Days) + (1 | Subject)"], "linearly dependent", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days + (1 | Subject)", "--se", "HC1"], "--se HC0 … HC5 with random-effect terms: not defined", "lme4/sleepstudy.csv"),
-        (["Reaction ~ Days + (1 | Subject)", "--family", "poisson"], "--family with random-effect terms: not in this version; a generalized linear mixed model", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject)", "--family", "quasipoisson"], "the quasipoisson family has no likelihood for the Laplace approximation", "lme4/sleepstudy.csv"),
+        (["Reaction ~ Days + (1 | Subject)", "--family", "poisson", "--se", "HC1"], "--se HC0 … HC5 with random-effect terms and --family: not defined", "lme4/sleepstudy.csv"),
         (["Reaction ~ Days", "--ml"], "--ml needs random-effect terms", "lme4/sleepstudy.csv"),
         (["y ~ 1 + (1 | g)"], "3001 random effects in all", "many-groups.csv"),
     ] as [([String], String, String)])

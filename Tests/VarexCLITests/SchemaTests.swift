@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VarexAnalysis
 
 /// Every JSON output of the model commands against schema/varex-output.schema.json: the same
 /// keys for every kind of model (linear, absorbed, GLM, mixed, streamed, panel), under `fit` in
@@ -35,6 +36,11 @@ struct SchemaTests {
                                                    "--absorb", "region", "--stream", "--cluster", "code", "--se", "CR2"]),
         ("explain mixed", "explanation", ["explain", councils, "--id", "code", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | region)",
                                           "--justified", "need=imd_score", "--unjustified", "place=(1 | region)"]),
+        ("glmm", "modelSummary", ["fit", councils, "--family", "poisson", "--anova", "--formula",
+                                  "ascof_2a2_num ~ imd_score + offset(log(pop_65p)) + (1 | region)"]),
+        ("anova glmm", "comparison", ["anova", councils, "--family", "poisson",
+                                      "--formula", "ascof_2a2_num ~ imd_score + offset(log(pop_65p)) + (1 | region)",
+                                      "--formula", "ascof_2a2_num ~ imd_score + offset(log(pop_65p)) + (1 | region) + (1 | council_type)"]),
         ("anova", "comparison", ["anova", councils, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score",
                                  "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + council_type"]),
         ("anova mixed", "comparison", ["anova", panel, "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + (1 | code)",
@@ -56,7 +62,7 @@ struct SchemaTests {
             let summary = (value as? [String: Any]).flatMap { $0["fit"] as? [String: Any] ?? ($0["kind"] != nil ? $0 : nil) }
             if let kind = summary?["kind"] as? String { kinds.insert(kind) }
         }
-        #expect(kinds == ["linear", "absorbed", "glm", "mixed", "streamed", "panel"])
+        #expect(kinds == Set(ModelKind.allCases.map(\.rawValue)))
     }
 
     /// The validator itself fails what it should: a missing key, a wrong type, an extra key in a

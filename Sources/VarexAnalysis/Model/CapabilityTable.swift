@@ -25,7 +25,6 @@ public enum CapabilityTable {
             .robustSE: .undefined("glmer's standard errors are model-based; use a GLM with --cluster"),
             .clusteredSE: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
-            .anova: .notYet("compare nested GLMMs with varex anova"),
             .dfbetas: .notYet("fit the GLM with the group in the formula for its DFBETAS"),
             .explain: .notYet("explain with --family and the group in the formula"),
             .rank: .notYet("rank with --family and the group in the formula"),

@@ -156,6 +156,36 @@ extension AnovaText {
             + "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
     }
 
+    /// car's Type III Wald χ² table of a GLMM, in its layout.
+    static func render(_ t: WaldChiSquareTable) -> String {
+        var rows = [["", "Chisq", "Df", "Pr(>Chisq)", ""]]
+        for r in t.rows {
+            rows.append([r.term, NumberFormat.significant(r.chiSquare, 5), "\(r.df)", NumberFormat.pValue(r.pValue), TextSummary.stars(r.pValue)])
+        }
+        return "Analysis of Deviance Table (Type III Wald chisquare tests), as car::Anova\n" + TextSummary.aligned(rows, leftFirst: true)
+            + "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n"
+    }
+
+    /// car's Wald χ² table as JSON: `type` (III), `method` (Wald chi-square), `rows` (each
+    /// `term, chisq, df, p_value`).
+    struct WaldChiSquare: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            let term: String
+            let chisq: JSONNumber
+            let df: Int
+            let pValue: JSONNumber
+        }
+        let type: String
+        let method: String
+        let rows: [Row]
+
+        init(_ t: WaldChiSquareTable) {
+            type = "III"
+            method = "Wald chi-square"
+            rows = t.rows.map { Row(term: $0.term, chisq: JSONNumber($0.chiSquare), df: $0.df, pValue: JSONNumber($0.pValue)) }
+        }
+    }
+
     /// lmerTest's F table as JSON: `type` (III, equal to II for these terms), `method`
     /// (Satterthwaite), `rows` (each `term, sum_sq, mean_sq, num_df, den_df, f, p_value`).
     struct MixedF: Encodable, Sendable {

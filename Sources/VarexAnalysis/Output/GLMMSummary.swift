@@ -43,6 +43,7 @@ public enum GLMMSummary {
             o += "(\(dropped.count) row\(dropped.count == 1 ? "" : "s") left out: \(TextSummary.reasons(dropped)))\n"
         }
         for w in f.warnings { o += "warning: \(w)\n" }
+        if let anova = a.anova { o += "\n" + AnovaText.render(anova) }
         return o
     }
 
@@ -63,13 +64,15 @@ public enum GLMMSummary {
         let theta: [JSONNumber]
         let singular, converged: Bool
         let evaluations: Int
+        let anova: AnovaText.WaldChiSquare?
     }
 
     /// The JSON summary: the keys every model shares (``ModelJSON``, `kind` glmm, `df_residual`
     /// null, each coefficient's `df` null (a Wald z test), `deviance` −2 log L), then `family,
     /// link, method` (Laplace), `groups`, `random_effects` (standard deviations on the link
     /// scale), `criterion` (−2 log L), `deviance_residual_sum` (lme4's `deviance()`: the sum of
-    /// the unit deviances), `theta, singular, converged, evaluations`.
+    /// the unit deviances), `theta, singular, converged, evaluations`, and with `--anova` `anova`
+    /// (car's Type III Wald χ² table: ``AnovaText/WaldChiSquare``).
     public static func json(_ a: GLMMAnalysis) throws -> String {
         let f = a.fit
         let own = GLMM(family: f.family.rawValue, link: f.link.rawValue, method: "Laplace",
@@ -79,7 +82,8 @@ public enum GLMMSummary {
                                  correlations: (0..<c.effects.count).map { i in (0..<c.effects.count).map { JSONNumber(c.correlations[i, $0]) } })
                        },
                        criterion: JSONNumber(f.criterion), devianceResidualSum: JSONNumber(f.modes.devianceResidualSum),
-                       theta: f.theta.json, singular: f.isSingular, converged: f.converged, evaluations: f.evaluations)
+                       theta: f.theta.json, singular: f.isSingular, converged: f.converged, evaluations: f.evaluations,
+                       anova: a.anova.map(AnovaText.WaldChiSquare.init))
         return try JSONOutput.text(JSONMerged(common(a), own))
     }
 

@@ -7,10 +7,12 @@ public struct GLMMAnalysis: Sendable {
     public let data: ModelData
     public let fit: GeneralizedLinearMixedFit
     public let level: Double
+    /// With `anova`: car's Type III Wald χ² table.
+    public let anova: WaldChiSquareTable?
 
     /// An absorbed factor (`--absorb`) enters the fixed part as its dummies, before the
     /// formula's terms (glmer with `factor(F)`), whose coefficients are shown.
-    public init(_ request: FitRequest, family: Family, link: Link? = nil) throws {
+    public init(_ request: FitRequest, family: Family, link: Link? = nil, anova: Bool = false) throws {
         let request = request.absorbedAsDummies(first: true)
         data = try ModelData(request, randomEffects: true)
         guard let mixed = data.mixed else {
@@ -19,6 +21,7 @@ public struct GLMMAnalysis: Sendable {
         }
         fit = try GeneralizedLinearMixedModel.fit(mixed, family: family, link: link, table: data.table)
         level = request.level
+        self.anova = anova ? WaldChiSquareTable(fit) : nil
     }
 
     /// The fixed effects with Wald z tests.
