@@ -109,7 +109,7 @@ struct Explain: ParsableCommand {
         let (family, link) = explain.glm(spec: spec)
         let kind = request.fit.kind(family: family, link: link)
         try CapabilityTable.check(asked(request.fit, family: family) + [.explain], for: kind)
-        if let family, kind != .mixed {
+        if let family, kind == .glm {
             let a = try GLMExplainAnalysis(request, family: family, link: link)
             for r in a.glm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
             let dropped = a.glm.fit.design.dropped
@@ -126,6 +126,26 @@ struct Explain: ParsableCommand {
             }
             var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
             if let xlsx { files.insert((xlsx, try GLMSummary.explainWorkbook(a)), at: 0) }
+            try OutputFiles.write(bytes: files)
+            return
+        }
+        if kind == .glmm, let family {
+            let a = try GLMMExplainAnalysis(request, family: family, link: link)
+            for r in a.glmm.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+            let dropped = a.glmm.fit.design.fixed.dropped
+            if !dropped.isEmpty {
+                Console.error("varex: \(dropped.count) of \(a.glmm.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
+            }
+            for w in a.glmm.fit.warnings { Console.error("varex: warning: \(w)") }
+            var outputs: [(path: String, contents: String)] = []
+            if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
+            if let json { outputs.append((json, try GLMMExplainSummary.json(a))) }
+            if let sensitivityOut { outputs.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(a), dialect: csv.dialect()))) }
+            if !outputs.contains(where: { $0.path == "-" }) {
+                outputs.append(("-", format == .json ? try GLMMExplainSummary.json(a) : GLMMExplainSummary.text(a, source: a.glmm.data.table.source, top: top)))
+            }
+            var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
+            if let xlsx { files.insert((xlsx, try GLMMExplainSummary.workbook(a)), at: 0) }
             try OutputFiles.write(bytes: files)
             return
         }

@@ -86,17 +86,10 @@ public enum Sensitivity {
         }
     }
 
-    /// The same for a GLM's explanation: observed − g⁻¹(baseline + the chosen groups' effects +
-    /// offset), on the response scale.
-    public static func groups(_ d: GLMDecomposition, higherIsBetter: Bool) -> GroupRanks {
-        groups(count: d.grouping.groups.count, higherIsBetter: higherIsBetter) { chosen in
-            zip(d.observed, d.justified(groups: chosen)).map { $0 - $1 }
-        }
-    }
-
-    /// The same for a mixed model's explanation: observed − (baseline + the chosen groups'
-    /// fixed effects and the random terms they name).
-    public static func groups(_ d: MixedDecomposition, higherIsBetter: Bool) -> GroupRanks {
+    /// The same for a GLM's, a mixed model's or a GLMM's explanation: observed − the justified
+    /// level with the chosen groups justified (on the response scale; with the random terms
+    /// those groups name).
+    public static func groups(_ d: some JustifiedLevels, higherIsBetter: Bool) -> GroupRanks {
         groups(count: d.grouping.groups.count, higherIsBetter: higherIsBetter) { chosen in
             zip(d.observed, d.justified(groups: chosen)).map { $0 - $1 }
         }
@@ -112,3 +105,14 @@ public enum Sensitivity {
         return GroupRanks(assignments: assignments, ranks: ranks)
     }
 }
+
+/// A decomposition whose justified level can be remade with any groups justified.
+public protocol JustifiedLevels {
+    var grouping: TermGrouping { get }
+    var observed: [Double] { get }
+    func justified(groups: Set<Int>) -> [Double]
+}
+
+extension GLMDecomposition: JustifiedLevels {}
+extension MixedDecomposition: JustifiedLevels {}
+extension GLMMDecomposition: JustifiedLevels {}

@@ -22,15 +22,23 @@ public struct WaldChiSquareTable: Sendable, Equatable {
             if !columns.isEmpty { groups.append((term.label, columns)) }
         }
         rows = groups.map { label, columns in
-            let q = columns.count
-            var v = Matrix(rows: q, columns: q)
-            for (a, ja) in columns.enumerated() { for (b, jb) in columns.enumerated() { v[a, b] = fit.covariance[ja, jb] } }
-            let b = columns.map { fit.beta[$0] }
-            guard !v.storage.contains(where: { !$0.isFinite }), let x = try? v.solvingSymmetricPositiveDefinite(b) else {
-                return Row(term: label, chiSquare: .nan, df: q, pValue: .nan)
-            }
-            let chi2 = zip(b, x).reduce(0) { $0 + $1.0 * $1.1 }
-            return Row(term: label, chiSquare: chi2, df: q, pValue: ChiSquared(df: Double(q)).survival(chi2))
+            let t = fit.waldTest(columns: columns)
+            return Row(term: label, chiSquare: t.statistic, df: t.df1, pValue: t.pValue)
         }
+    }
+}
+
+extension GeneralizedLinearMixedFit {
+    /// The Wald χ² test that the coefficients of `columns` are all zero, with lme4's vcov.
+    public func waldTest(columns: [Int]) -> GLMWaldTest {
+        let q = columns.count
+        var v = Matrix(rows: q, columns: q)
+        for (a, ja) in columns.enumerated() { for (b, jb) in columns.enumerated() { v[a, b] = covariance[ja, jb] } }
+        let b = columns.map { beta[$0] }
+        guard q > 0, !v.storage.contains(where: { !$0.isFinite }), let x = try? v.solvingSymmetricPositiveDefinite(b) else {
+            return GLMWaldTest(statistic: .nan, isF: false, df1: q, df2: nil, pValue: .nan)
+        }
+        let chi2 = zip(b, x).reduce(0) { $0 + $1.0 * $1.1 }
+        return GLMWaldTest(statistic: chi2, isF: false, df1: q, df2: nil, pValue: ChiSquared(df: Double(q)).survival(chi2))
     }
 }

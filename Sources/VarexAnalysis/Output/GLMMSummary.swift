@@ -73,7 +73,10 @@ public enum GLMMSummary {
     /// scale), `criterion` (−2 log L), `deviance_residual_sum` (lme4's `deviance()`: the sum of
     /// the unit deviances), `theta, singular, converged, evaluations`, and with `--anova` `anova`
     /// (car's Type III Wald χ² table: ``AnovaText/WaldChiSquare``).
-    public static func json(_ a: GLMMAnalysis) throws -> String {
+    public static func json(_ a: GLMMAnalysis) throws -> String { try JSONOutput.text(document(a)) }
+
+    /// The summary as one encodable value.
+    static func document(_ a: GLMMAnalysis) -> JSONMerged<ModelJSON, GLMM> {
         let f = a.fit
         let own = GLMM(family: f.family.rawValue, link: f.link.rawValue, method: "Laplace",
                        groups: groupCounts(f.design).map { .init(name: $0.0, levels: $0.1) },
@@ -84,7 +87,7 @@ public enum GLMMSummary {
                        criterion: JSONNumber(f.criterion), devianceResidualSum: JSONNumber(f.modes.devianceResidualSum),
                        theta: f.theta.json, singular: f.isSingular, converged: f.converged, evaluations: f.evaluations,
                        anova: a.anova.map(AnovaText.WaldChiSquare.init))
-        return try JSONOutput.text(JSONMerged(common(a), own))
+        return JSONMerged(common(a), own)
     }
 
     /// The keys a GLMM's summary shares with every model's.

@@ -54,6 +54,15 @@ public enum SensitivityTable {
                      labelName: a.request.fit.label, dropped: a.glm.fit.design.dropped)
     }
 
+    /// The same for a GLMM's explanation (response scale).
+    public static func table(_ a: GLMMExplainAnalysis) -> OutputTable {
+        let d = a.decomposition, rows = a.glmm.fit.design.fixed.rows, ids = a.glmm.data.ids
+        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.higherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
+                        count: ids.count)
+        return table(ranks: a.ranks, groups: g, rows: rows, ids: ids, idName: a.request.fit.id ?? "id", labels: a.glmm.data.labels,
+                     labelName: a.request.fit.label, dropped: a.glmm.fit.design.fixed.dropped)
+    }
+
     /// The same for a mixed model's explanation.
     public static func table(_ a: MixedExplainAnalysis) -> OutputTable {
         let d = a.decomposition, rows = a.mixed.fit.design.fixed.rows, ids = a.mixed.data.ids

@@ -39,6 +39,18 @@ public enum GeneralizedLinearMixedModel {
                                          evaluations: result.evaluations, converged: result.converged)
     }
 
+    /// The Laplace deviance (−2 log L) of the fit's model with only the fixed-effect columns
+    /// `columns` (the same rows, random terms, family and weights), refitted from the fit's θ.
+    public static func refit(_ fit: GeneralizedLinearMixedFit, columns: [Int]) throws -> Double {
+        let l = fit.laplace
+        var x = Matrix(rows: fit.n, columns: columns.count)
+        for (k, j) in columns.enumerated() { for i in 0..<fit.n { x[i, k] = l.x[i, j] } }
+        let sub = LaplaceDeviance(x: x, y: l.y, prior: l.prior, trials: l.trials, offset: l.offset, blocks: fit.design.blocks,
+                                  family: fit.family, link: fit.link)
+        let (optimum, _) = try minimize(sub, start: fit.theta + columns.map { fit.beta[$0] })
+        return optimum.laplace
+    }
+
     /// The Laplace deviance minimised over (θ, β), each evaluation's PIRLS started from the
     /// last modes found.
     static func minimize(_ laplace: LaplaceDeviance, start: [Double]) throws -> (LaplaceDeviance.Modes, BoundedMinimizer.Result) {
