@@ -57,7 +57,7 @@ struct Rank: ParsableCommand {
         if family != nil { asked.append(.family) }
         let kind = request.fit.kind(family: family, link: link)
         try CapabilityTable.check(asked, for: kind)
-        if let family, kind != .mixed {
+        if let family, kind == .glm {
             guard settings.resampling == .cases else {
                 throw ValidationError("--resample residuals is for linear models; a GLM's replicates resample its rows (cases)")
             }
@@ -69,6 +69,19 @@ struct Rank: ParsableCommand {
             let level = request.fit.level
             for line in RankTable.summary(glm: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }
             try OutputFiles.write([(out, CSVWriter.render(RankTable.make(glm: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
+            return
+        }
+        if kind == .glmm, let family {
+            guard settings.resampling == .cases, resample == nil else {
+                throw ValidationError("--resample is for linear models; a GLMM's replicates draw its fixed effects and conditional modes")
+            }
+            let a = try GLMMExplainAnalysis(request, family: family, link: link)
+            for w in a.glmm.fit.warnings { Console.error("varex: warning: \(w)") }
+            let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+                                         replicates: settings.replicates, seed: settings.seed)
+            let level = request.fit.level
+            for line in RankTable.summary(glmm: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }
+            try OutputFiles.write([(out, CSVWriter.render(RankTable.make(glmm: a, bootstrap: boot, level: level, ten: ten), dialect: csv.dialect()))])
             return
         }
         if kind == .mixed {

@@ -80,4 +80,27 @@ struct GLMMExplainTests {
         #expect(sens.allSatisfy { $0["rank"] == rows[sens.firstIndex(of: $0)!]["rank"] })
         #expect(FileManager.default.fileExists(atPath: dir + "/explain.xlsx"))
     }
+
+    /// `varex rank` with a GLMM: the unjustified amounts of R's decomposition (1e-5), the point
+    /// ranks their competition ranks, every interval around its point rank; the intervals'
+    /// calibration is GLMMRankCoverageTests'.
+    @Test func ranksOfTheDecomposition() throws {
+        let (_, args, _) = Self.cases.first { $0.0 == "poisson" }!
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["rank", Self.councils, "--id", "code", "--bootstrap", "200", "--out", dir + "/ranks.csv"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("fixed effects and conditional modes drawn"))
+        let rows = try CLI.records(dir + "/ranks.csv")
+        let want = try CLI.records(CLI.fixture("reference/glmm_explain_rows.csv")).filter { $0["case"] == "poisson" }
+        #expect(rows.count == want.count && rows.count == 152)
+        let unjustified = want.map { Double($0["unjustified"]!)! }
+        let ranks = Ranking.competition(unjustified, descending: true)
+        for (k, (g, w)) in paired(rows, want).enumerated() {
+            #expect(g["code"] == w["code"])
+            #expect(CLI.close(Double(g["unjustified"]!)!, unjustified[k], rel: 1e-5, abs: 1e-6))
+            #expect(Int(g["rank"]!)! == ranks[k], "\(w["code"]!)")
+            let low = Int(g["rank_low"]!)!, high = Int(g["rank_high"]!)!, rank = Int(g["rank"]!)!
+            #expect(low <= rank + 2 && rank - 2 <= high && low <= high, "\(w["code"]!): \(low)–\(high) around \(rank)")
+        }
+    }
 }

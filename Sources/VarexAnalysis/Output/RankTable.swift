@@ -44,6 +44,18 @@ public enum RankTable {
                                   leftOut: a.mixed.fit.design.fixed.dropped)
     }
 
+    /// The rank table of a GLMM's explanation (ranks from draws of its parameters; the
+    /// unjustified amount on the response scale).
+    public static func make(glmm a: GLMMExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
+        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
+        let unjustified = a.decomposition.unjustified
+        let cells: [[Cell]] = a.ranks.indices.map { i in [.finite(unjustified[i]), .integer(a.ranks[i])] + intervals.map { $0[i] } }
+        let r = a.request.fit
+        return OutputTable.perRow(ids: a.glmm.data.ids, idName: r.id ?? "id", labels: a.glmm.data.labels, labelName: r.label,
+                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: a.glmm.fit.design.fixed.rows, cells: cells,
+                                  leftOut: a.glmm.fit.design.fixed.dropped)
+    }
+
     /// The interval columns over every input row (`rowCount`), filled at the fit's `rows` and
     /// empty elsewhere: what a report's table inserts before `note`.
     public static func intervalColumns(bootstrap: RankBootstrap, rows: [Int], rowCount: Int, level: Double, ten: Int) -> OutputTable.Columns {
@@ -86,6 +98,11 @@ extension RankTable {
 
     public static func summary(mixed a: MixedExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
         let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
+        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
+    }
+
+    public static func summary(glmm a: GLMMExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
+        let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels ?? a.glmm.data.ids)[$0] }
         return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
