@@ -87,9 +87,9 @@ struct Funnel: ParsableCommand {
             var request = FitRequest(dataPath: data, formula: formula, id: rows.id, joins: join, exclude: selection.exclude)
             request.subset = selection.subset
             let model = try ExpectedCounts(request, family: family, link: link)
-            (table, ids, joinReports) = (model.table, model.glm.data.ids, model.glm.data.joinReports)
+            (table, ids, joinReports) = (model.table, model.data.ids, model.data.joinReports)
             leftOut = [:] // the model's rows left out have no expected count
-            for w in model.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+            for w in model.warnings { Console.error("varex: warning: \(w)") }
         } else {
             let loaded = try DataInput(path: data, joins: join, id: rows.id, exclude: selection.exclude, subset: selection.subset).read()
             (table, ids, joinReports, leftOut) = (loaded.table, loaded.ids, loaded.joinReports, loaded.leftOut)

@@ -98,7 +98,11 @@ struct ReportCommand: ParsableCommand {
         let (family, link) = explain.glm(spec: spec)
         let kind = request.fit.kind(family: family, link: link)
         try CapabilityTable.check(asked(request.fit, family: family), for: kind)
-        if let family, kind != .mixed {
+        if kind == .glmm, let family {
+            try writeGLMMReport(request, family: family, link: link, settings: settings, method: method, spec: spec)
+            return
+        }
+        if let family, kind == .glm {
             try writeGLMReport(request, family: family, link: link, settings: settings, method: method, spec: spec)
             return
         }
@@ -167,6 +171,41 @@ extension ReportCommand {
         if let xlsx {
             let m = MixedSummary.common(fit: a.mixed.fit, satterthwaite: a.mixed.satterthwaite, level: level)
             outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.mixed.data.table.source),
+                                                      extra: m.coefficientTable)))
+        }
+        try OutputFiles.write(bytes: outputs)
+    }
+
+    /// `report --family` with random-effect terms: the GLMM's explanation, its rank intervals
+    /// from draws of its parameters, and the funnel asked for, or else observed over the
+    /// population-level expected counts (a count family).
+    func writeGLMMReport(_ request: ExplainRequest, family: Family, link: Link?, settings: BootstrapSettings, method: Overdispersion,
+                         spec: AnalysisSpec?) throws {
+        guard resample == nil else {
+            throw ValidationError("--resample is for linear models; a GLMM's replicates draw its fixed effects and conditional modes")
+        }
+        let a = try GLMMExplainAnalysis(request, family: family, link: link)
+        for w in a.glmm.fit.warnings { Console.error("varex: warning: \(w)") }
+        for jr in a.glmm.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
+        let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+                                     replicates: settings.replicates, seed: settings.seed)
+        var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
+        if let f = try funnelRequest(spec: spec, method: method) {
+            funnel = (try FunnelAnalysis(table: a.glmm.data.table, request: f, ids: a.glmm.data.ids), f.indicator)
+        } else if ExpectedCounts.countsEvents(family) {
+            let counts = try ExpectedCounts(glmm: a.glmm)
+            let r = FunnelRequest(indicator: ExpectedCounts.observed, overdispersion: method, expected: ExpectedCounts.expected)
+            funnel = (try FunnelAnalysis(table: counts.table, request: r, ids: a.glmm.data.ids), "observed / expected")
+        }
+        let level = request.fit.level
+        let table = GLMMHTMLReport.table(a, bootstrap: boot, level: level)
+        let page = GLMMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
+                                         level: level, unit: explain.unit)
+        var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
+        if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
+        if let xlsx {
+            let m = GLMMSummary.common(a.glmm)
+            outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.glmm.data.table.source),
                                                       extra: m.coefficientTable)))
         }
         try OutputFiles.write(bytes: outputs)

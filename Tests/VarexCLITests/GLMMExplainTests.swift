@@ -104,3 +104,46 @@ struct GLMMExplainTests {
         }
     }
 }
+
+/// `report --family poisson` with random-effect terms: the page's sections; the funnel of
+/// observed over the population-level expected counts with R's target, φ and τ²
+/// (glmm_explain_stats.csv, printed to 5 and 4 significant digits); the table's unjustified
+/// amounts against R's decomposition (1e-5); each waterfall adding up to its observed count;
+/// the rank intervals around the medians; the CSV and workbook written.
+struct GLMMReportTests {
+    @Test func reportAgainstR() throws {
+        let (_, args, _) = GLMMExplainTests.cases.first { $0.0 == "poisson" }!
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", GLMMExplainTests.councils, "--id", "code", "--label", "name", "--bootstrap", "100",
+                             "--html", dir + "/r.html", "--out", dir + "/r.csv", "--xlsx", dir + "/r.xlsx"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        for section in ["id=\"summary\"", "id=\"shares\"", "id=\"funnel\"", "id=\"ranks\"", "id=\"waterfall\"", "id=\"table\"", "draws of the fixed"] {
+            #expect(html.contains(section), "\(section)")
+        }
+        #expect(!html.contains(" NaN "))
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/glmm_explain_stats.csv"))
+            .filter { $0["case"] == "poisson" }.map { ($0["name"]!, Double($0["value"]!)!) })
+        #expect(html.contains("observed / expected against expected_count; target \(NumberFormat.significant(stats["funnel_target"]!, 5)), φ = \(NumberFormat.significant(stats["funnel_phi"]!, 4)), τ² = \(NumberFormat.significant(stats["funnel_tau2"]!, 4))"), "funnel line")
+        let t = try CLI.records(dir + "/r.csv")
+        let want = try CLI.records(CLI.fixture("reference/glmm_explain_rows.csv")).filter { $0["case"] == "poisson" }
+        #expect(t.count == 152 && want.count == 152)
+        for (g, w) in paired(t, want) {
+            #expect(g["code"] == w["code"])
+            #expect(CLI.close(Double(g["unjustified"]!)!, Double(w["unjustified"]!)!, rel: 1e-5, abs: 1e-6), "\(w["code"]!)")
+            let low = Double(g["rank_low"]!)!, high = Double(g["rank_high"]!)!, median = Double(g["median_rank"]!)!
+            #expect(low <= median && median <= high)
+        }
+        let start = html.range(of: "id=\"waterfall-data\">")!.upperBound
+        let end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound
+        let data = try JSONSerialization.jsonObject(with: Data(html[start..<end].replacingOccurrences(of: "<\\/", with: "</").utf8)) as! [String: Any]
+        let councils = data["councils"] as! [[String: Any]]
+        #expect(councils.count == 152)
+        for c in councils {
+            let steps = (c["effects"] as! [NSNumber]).map(\.doubleValue)
+            let total = (c["baseline"] as! NSNumber).doubleValue + steps.reduce(0, +) + (c["residual"] as! NSNumber).doubleValue
+            #expect(CLI.close(total, (c["observed"] as! NSNumber).doubleValue, rel: 1e-9, abs: 1e-9), "\(c["id"]!)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.xlsx"))
+    }
+}

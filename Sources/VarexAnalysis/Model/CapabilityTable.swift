@@ -26,9 +26,6 @@ public enum CapabilityTable {
             .clusteredSE: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
             .dfbetas: .notYet("fit the GLM with the group in the formula for its DFBETAS"),
-            .report: .notYet("report with --family and the group in the formula"),
-            .funnelIndicator: .notYet("report with --family and the group in the formula"),
-            .bootstrap: .notYet("report with --family and the group in the formula"),
         ],
         .streamed: [
             .randomTerms: .notYet("fit in memory"),

@@ -69,25 +69,9 @@ public enum GLMHTMLReport {
                                    median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))
         h += "</section>\n"
 
-        // The waterfall on the response scale: g⁻¹(baseline + offset), then each group's step as
-        // the groups join in order on the link scale, then observed − fitted.
-        let link = f.link
-        var data = "{\"groups\":[" + groups.map { "{\"name\":\(JSONSummary.string($0.name)),\"justified\":\($0.justified)}" }.joined(separator: ",") + "],"
-        data += "\"scale\":\"response\",\"councils\":["
-        data += f.design.rows.enumerated().map { i, r in
-            var eta = d.baseline + d.offset[i]
-            let start = link.mu(eta)
-            var steps: [Double] = []
-            for g in groups.indices {
-                let before = link.mu(eta)
-                eta += d.effects[g][i]
-                steps.append(link.mu(eta) - before)
-            }
-            return "{\"id\":\(JSONSummary.string(a.glm.data.ids[r])),\"label\":\(JSONSummary.string(names[r])),\"baseline\":\(JSONSummary.number(start)),"
-                + "\"effects\":[" + steps.map(JSONSummary.number).joined(separator: ",") + "],"
-                + "\"residual\":\(JSONSummary.number(d.observed[i] - d.fitted[i])),\"observed\":\(JSONSummary.number(d.observed[i]))}"
-        }.joined(separator: ",")
-        data += "]}"
+        let data = responseWaterfall(groups: groups, ids: f.design.rows.map { a.glm.data.ids[$0] }, labels: usedLabels,
+                                     baseline: d.baseline, offset: d.offset, effects: d.effects, observed: d.observed, fitted: d.fitted,
+                                     link: f.link)
         h += HTMLReport.waterfallSection(data: data, intro: """
             On the response scale: from the baseline (the inverse link of the mean linear predictor, \
             with the row's offset), each group's step as the groups join in the order given (a GLM's \
@@ -101,5 +85,28 @@ public enum GLMHTMLReport {
         h += HTMLReport.fullTable(table)
         h += "<script>\(HTMLReport.script)</script>\n</body></html>\n"
         return h
+    }
+
+    /// The waterfall's data on the response scale: g⁻¹(baseline + offset), then each group's
+    /// step as the groups join in order on the link scale (`effects[g][i]`), then observed −
+    /// fitted.
+    static func responseWaterfall(groups: [TermGroup], ids: [String], labels: [String], baseline: Double, offset: [Double],
+                                  effects: [[Double]], observed: [Double], fitted: [Double], link: Link) -> String {
+        var data = "{\"groups\":[" + groups.map { "{\"name\":\(JSONSummary.string($0.name)),\"justified\":\($0.justified)}" }.joined(separator: ",") + "],"
+        data += "\"scale\":\"response\",\"councils\":["
+        data += ids.indices.map { i in
+            var eta = baseline + offset[i]
+            let start = link.mu(eta)
+            var steps: [Double] = []
+            for g in groups.indices {
+                let before = link.mu(eta)
+                eta += effects[g][i]
+                steps.append(link.mu(eta) - before)
+            }
+            return "{\"id\":\(JSONSummary.string(ids[i])),\"label\":\(JSONSummary.string(labels[i])),\"baseline\":\(JSONSummary.number(start)),"
+                + "\"effects\":[" + steps.map(JSONSummary.number).joined(separator: ",") + "],"
+                + "\"residual\":\(JSONSummary.number(observed[i] - fitted[i])),\"observed\":\(JSONSummary.number(observed[i]))}"
+        }.joined(separator: ",")
+        return data + "]}"
     }
 }

@@ -134,9 +134,12 @@ extension FunnelRequest.Kind: CustomStringConvertible {
 /// binomial cbind() response), added to the model's table as the columns `observed_count` and
 /// `expected_count` for ``FunnelRequest/expected``.
 public struct ExpectedCounts: Sendable {
-    public let glm: GLMAnalysis
     /// The model's table with `observed` and `expected` added (empty for rows the fit left out).
     public let table: Table
+    /// The model's warnings.
+    public let warnings: [String]
+    /// The model's data (ids, joins).
+    public let data: ModelData
     /// The added columns' names.
     public static let observed = "observed_count", expected = "expected_count"
 
@@ -148,15 +151,30 @@ public struct ExpectedCounts: Sendable {
     /// Whether a family's response counts events (Poisson counts, binomial successes).
     public static func countsEvents(_ family: Family) -> Bool { [.poisson, .quasipoisson, .binomial, .quasibinomial].contains(family) }
 
-    /// The counts of a GLM already fitted (of a family that counts events).
+    /// The counts of a GLM already fitted (of a family that counts events): expected μ × trials.
     public init(glm: GLMAnalysis) throws {
-        self.glm = glm
-        let f = glm.fit, rows = f.design.rows
-        var observed = [Double](repeating: .nan, count: glm.data.table.rowCount), expected = observed
+        let f = glm.fit
+        try self.init(data: glm.data, rows: f.design.rows, observed: zip(f.y, f.trials).map { $0 * $1 },
+                      expected: zip(f.mu, f.trials).map { $0 * $1 }, warnings: f.warnings)
+    }
+
+    /// The counts of a GLMM: expected the population-level mean (fixed effects and offset, no
+    /// random effects: `predict(re.form = NA)`) × trials, so each row's random effects show in
+    /// its observed / expected.
+    public init(glmm: GLMMAnalysis) throws {
+        let f = glmm.fit
+        try self.init(data: glmm.data, rows: f.design.fixed.rows, observed: zip(f.y, f.trials).map { $0 * $1 },
+                      expected: zip(f.marginalFitted, f.trials).map { $0 * $1 }, warnings: f.warnings)
+    }
+
+    init(data: ModelData, rows: [Int], observed o: [Double], expected e: [Double], warnings: [String]) throws {
+        var observed = [Double](repeating: .nan, count: data.table.rowCount), expected = observed
         for (i, r) in rows.enumerated() {
-            observed[r] = f.y[i] * f.trials[i]
-            expected[r] = f.mu[i] * f.trials[i]
+            observed[r] = o[i]
+            expected[r] = e[i]
         }
-        table = try glm.data.table.adding(column: Self.observed, values: observed).adding(column: Self.expected, values: expected)
+        table = try data.table.adding(column: Self.observed, values: observed).adding(column: Self.expected, values: expected)
+        self.warnings = warnings
+        self.data = data
     }
 }
