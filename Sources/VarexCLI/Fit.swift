@@ -113,7 +113,8 @@ struct Fit: ParsableCommand {
             if let ranef { extra.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: csv.dialect()))) }
             if let saveModel { extra.append((saveModel, try SavedModel(glmm: a).json())) }
             try ModelReport.write(summary: GLMMSummary.common(a), data: a.data, dropped: a.fit.design.fixed.dropped, warnings: a.fit.warnings,
-                                  residualTable: { a.residuals() }, json: { try GLMMSummary.json(a) },
+                                  residualTable: { try a.residuals(dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic) },
+                                  json: { try GLMMSummary.json(a) },
                                   text: { GLMMSummary.text(a, source: a.data.table.source) }, format: format, residuals: residuals,
                                   jsonPath: json, xlsx: xlsx, extra: extra, dialect: csv.dialect())
         case .glm:

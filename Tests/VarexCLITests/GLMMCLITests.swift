@@ -183,6 +183,30 @@ struct GLMMCLITests {
         #expect(text.stdout.contains("Analysis of Deviance Table (Type III Wald chisquare tests)"))
     }
 
+    /// `--dfbetas all`: lme4's `dfbetas(influence(fit))` of the glmer fit, each council deleted
+    /// and the GLMM refitted; against tight refits polished on the exact Laplace deviance in R
+    /// (1e-5 absolute, DFBETAS of order 0.1) and lme4's own (whose refits stop at maxfun 1000 and
+    /// whose SEs carry its PIRLS tolerance: 2e-3); counts first.
+    @Test func dfbetasAsLme4Influence() throws {
+        let args = Self.cases.first { $0.0 == "binomial_pair" }!.1
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["fit", Self.councils, "--id", "code", "--residuals", dir + "/rows.csv", "--dfbetas", "all"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try CLI.records(dir + "/rows.csv")
+        let want = try CLI.records(CLI.fixture("reference/glmm_dfbetas.csv"))
+        #expect(rows.count == want.count && want.count == 152)
+        let terms = ["(Intercept)", "imd_score", "I(100 * pop_65p/pop_18p)"]
+        #expect(terms.allSatisfy { rows[0]["dfbetas_" + $0] != nil })
+        for (g, w) in paired(rows, want) {
+            #expect(g["code"] == w["code"])
+            for t in terms {
+                let v = Double(g["dfbetas_" + t]!)!
+                #expect(abs(v - Double(w["dfbetas_" + t]!)!) <= 1e-5, "\(w["code"]!) \(t)")
+                #expect(abs(v - Double(w["lme4_" + t]!)!) <= 2e-3, "\(w["code"]!) \(t) (lme4's)")
+            }
+        }
+    }
+
     /// Families without a likelihood, or with a scale, are refused with a reason and no output.
     @Test func familiesTheLaplaceFitDoesNotTake() throws {
         let dir = try CLI.temporaryDirectory()

@@ -25,7 +25,6 @@ public enum CapabilityTable {
             .robustSE: .undefined("glmer's standard errors are model-based; use a GLM with --cluster"),
             .clusteredSE: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
-            .dfbetas: .notYet("fit the GLM with the group in the formula for its DFBETAS"),
         ],
         .streamed: [
             .randomTerms: .notYet("fit in memory"),
