@@ -92,7 +92,7 @@ public struct GeneralizedLinearMixedFit: Sendable {
     /// The conditional standard deviations of one term's modes, levels × effects: the square
     /// roots of the diagonal of Λ (ΛᵀZᵀWZΛ + I)⁻¹ Λᵀ at the modes (lme4's `condVar`).
     public func conditionalStandardDeviations(term k: Int) throws -> Matrix {
-        try MixedConditionalVariance.standardDeviations(l: modes.l, factor: layout.factors(theta)[k], block: design.blocks[k],
+        try MixedConditionalVariance.standardDeviations(l: try modes.factor.dense(), factor: layout.factors(theta)[k], block: design.blocks[k],
                                                        offset: layout.offsets[k], scale: 1)
     }
 

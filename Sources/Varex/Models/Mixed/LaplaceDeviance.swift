@@ -59,8 +59,8 @@ public struct LaplaceDeviance: Sendable {
         public let u: [Double]
         public let eta: [Double]
         public let mu: [Double]
-        /// Cholesky factor of ΛᵀZᵀWZΛ + I at μ (lme4's L is its transpose).
-        public let l: Cholesky
+        /// The factor of ΛᵀZᵀWZΛ + I at μ (lme4's L is its Cholesky factor's transpose).
+        let factor: PenalizedFactor
         /// Σ of the family's unit deviances (lme4's `drsum`).
         public let devianceResidualSum: Double
         /// −2 Σ log f(y | μ) (the family's `aic` part).
@@ -111,30 +111,25 @@ public struct LaplaceDeviance: Sendable {
         for iteration in 1...60 {
             // Fisher scoring: A δ = ΛᵀZᵀ s − u with A = ΛᵀZᵀWZΛ + I, w = prior μ'² / V,
             // s = prior μ' (y − μ) / V.
-            var ztwz = Matrix(rows: q, columns: q)
-            var zts = Matrix(rows: q, columns: 1)
+            var w = [Double](repeating: 0, count: n)
+            var rhs = [Double](repeating: 0, count: q)
             for i in 0..<n {
                 let d = link.muEta(current.eta[i]), v = family.variance(current.mu[i])
-                let w = prior[i] * d * d / v, s = prior[i] * d * (y[i] - current.mu[i]) / v
-                let idx = zIndex[i], val = zValue[i]
-                for (a, ia) in idx.enumerated() {
-                    zts.storage[ia] += val[a] * s
-                    for (c, ic) in idx.enumerated() { ztwz.storage[ia + ic * q] += w * val[a] * val[c] }
-                }
+                w[i] = prior[i] * d * d / v
+                let s = prior[i] * d * (y[i] - current.mu[i]) / v
+                for (a, ia) in zIndex[i].enumerated() { rhs[ia] += zValue[i][a] * s }
             }
-            var a = layout.lambdaTransposeTimes(Self.transposed(layout.lambdaTransposeTimes(ztwz, factors: t)), factors: t)
-            for i in 0..<q { a[i, i] += 1 }
-            guard let l = try? Cholesky(a) else { return nil }
-            var rhs = layout.lambdaTransposeTimes(zts, factors: t)
-            for i in 0..<q { rhs.storage[i] -= u[i] }
+            guard let l = try? PenalizedFactor(weights: w, layout: layout, factors: t, zIndex: zIndex, zValue: zValue) else { return nil }
+            rhs = layout.lambdaTransposeTimes(Matrix(rows: q, columns: 1, columnMajor: rhs), factors: t).storage
+            for i in 0..<q { rhs[i] -= u[i] }
             guard let delta = try? l.solve(rhs) else { return nil }
-            let decrement = zip(rhs.storage, delta.storage).reduce(0) { $0 + $1.0 * $1.1 }
+            let decrement = zip(rhs, delta).reduce(0) { $0 + $1.0 * $1.1 }
             // Converged: the Newton decrement is at rounding level, or stopped falling there.
             if decrement <= 1e-22 * max(current.pdev, 1) || (decrement < 1e-16 * max(current.pdev, 1) && decrement >= previousDecrement)
                 || iteration == 60 {
                 guard let cond = family.aicPart(y: y, trials: trials, mu: current.mu, weights: prior, deviance: current.drsum) else { return nil }
                 let ssu = u.reduce(0) { $0 + $1 * $1 }
-                return Modes(theta: theta, beta: beta, u: u, eta: current.eta, mu: current.mu, l: l,
+                return Modes(theta: theta, beta: beta, u: u, eta: current.eta, mu: current.mu, factor: l,
                              devianceResidualSum: current.drsum, conditionalDeviance: cond,
                              laplace: cond + ssu + l.logDeterminant, iterations: iteration)
             }
@@ -142,7 +137,7 @@ public struct LaplaceDeviance: Sendable {
             var step = 1.0
             var moved = false
             for _ in 0..<30 {
-                let trial = zip(u, delta.storage).map { $0 + step * $1 }
+                let trial = zip(u, delta).map { $0 + step * $1 }
                 if let next = state(trial), next.pdev <= current.pdev + 1e-14 * max(current.pdev, 1) {
                     u = trial
                     current = next
