@@ -147,3 +147,21 @@ struct GLMMReportTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/r.xlsx"))
     }
 }
+
+/// `varex funnel --formula` with random-effect terms and a count family: observed over the
+/// GLMM's population-level expected counts; target (1e-6), φ and τ² (1e-4: the fit's
+/// precision through the winsorised z) against R (glmm_explain_stats.csv), one row per council.
+struct GLMMFunnelTests {
+    @Test func funnelOfTheGLMMsExpectedCounts() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["funnel", GLMMExplainTests.councils, "--id", "code", "--family", "poisson", "--formula",
+                             "ascof_2a2_num ~ imd_score + council_type + offset(log(pop_65p)) + (1 | region)", "--out", dir + "/f.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/glmm_explain_stats.csv"))
+            .filter { $0["case"] == "poisson" }.map { ($0["name"]!, Double($0["value"]!)!) })
+        let rows = try CLI.records(dir + "/f.csv")
+        #expect(rows.count == 152)
+        #expect(rows.allSatisfy { CLI.close(Double($0["target"]!)!, stats["funnel_target"]!, rel: 1e-6) })
+        #expect(r.stderr.contains("φ = \(NumberFormat.significant(stats["funnel_phi"]!, 4))") && r.stderr.contains("τ² = \(NumberFormat.significant(stats["funnel_tau2"]!, 4))"), "\(r.stderr)")
+    }
+}

@@ -315,4 +315,38 @@ struct ModelKindSpecTests {
             #expect(r["code"] == w["code"] && abs(Double(r["unjustified"]!)! - Double(w["unjustified"]!)!) <= 1e-6 * scale, "\(w["code"]!)")
         }
     }
+
+    /// A GLMM spec (`family:` with random-effect terms) with groups and `rank:`: snapshot writes
+    /// the GLMM's summary (kind glmm), residuals, explanation (its amounts against R's
+    /// decomposition of the glmer fit, glmm_explain_rows.csv, 1e-5) and ranks, and verify passes.
+    @Test func aGLMMSpecSnapshotsAndVerifies() throws {
+        let dir = try CLI.temporaryDirectory()
+        let spec = try CLI.write("""
+            data: \(Self.councils)
+            id: code
+            family: poisson
+            formula: "ascof_2a2_num ~ imd_score + council_type + offset(log(pop_65p)) + (1 | region)"
+            justified:
+              need: [imd_score]
+            unjustified:
+              type: [council_type]
+              place: [(1 | region)]
+            rank: {bootstrap: 100, seed: 4}
+            """, named: "glmm.yaml", in: dir)
+        let snap = try CLI.run(["snapshot", spec, "--out", dir + "/glmm"])
+        #expect(snap.status == 0, "\(snap.stderr)")
+        for file in ["summary.json", "residuals.csv", "explain.json", "explain.csv", "ranks.csv"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/glmm/\(file)"), "\(file)")
+        }
+        let summary = try String(contentsOfFile: dir + "/glmm/summary.json", encoding: .utf8)
+        #expect((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["kind"] as? String == "glmm")
+        let verify = try CLI.run(["verify", spec, "--fixture", dir + "/glmm"])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("verified"), "\(verify.stdout)\(verify.stderr)")
+        let rows = try CLI.records(dir + "/glmm/explain.csv")
+        let want = try CLI.records(CLI.fixture("reference/glmm_explain_rows.csv")).filter { $0["case"] == "poisson" }
+        #expect(rows.count == 152 && want.count == 152)
+        for (r, w) in paired(rows, want) {
+            #expect(r["code"] == w["code"] && CLI.close(Double(r["unjustified"]!)!, Double(w["unjustified"]!)!, rel: 1e-5, abs: 1e-6), "\(w["code"]!)")
+        }
+    }
 }

@@ -73,7 +73,8 @@ public enum FormulaError: SettingMessage, Equatable {
         case let .randomTermOutsideMixedModel(formula, position):
             return """
                 formula error at position \(position) of '\(Self.shortened(formula))': '|' makes a \
-                random-effect term such as (1 | code), which only `varex fit` fits (a linear mixed model)
+                random-effect term such as (1 | code), which only a mixed model or a GLMM takes (as fitted, \
+                explained, ranked and reported); here the model has fixed effects only
                 """
         case let .randomTerm(formula, position, message):
             return "formula error at position \(position) of '\(Self.shortened(formula))': \(message)"

@@ -143,9 +143,15 @@ public struct ExpectedCounts: Sendable {
     /// The added columns' names.
     public static let observed = "observed_count", expected = "expected_count"
 
+    /// The counts of the model `request` and `family` describe: a GLM, or with random-effect
+    /// terms a GLMM (its population-level expected counts).
     public init(_ request: FitRequest, family: Family, link: Link?) throws {
         guard Self.countsEvents(family) else { throw ExplainError.expectedCountsNeedCountFamily(family.rawValue) }
-        try self.init(glm: try GLMAnalysis(request, family: family, link: link))
+        if request.kind(family: family, link: link) == .glmm {
+            try self.init(glmm: try GLMMAnalysis(request, family: family, link: link))
+        } else {
+            try self.init(glm: try GLMAnalysis(request, family: family, link: link))
+        }
     }
 
     /// Whether a family's response counts events (Poisson counts, binomial successes).

@@ -1,7 +1,7 @@
 import Varex
 /// The outputs of a saved analysis, as files: what `varex snapshot` writes and `varex verify`
 /// compares: for any kind of model the spec describes (a linear model, a GLM with `family:`,
-/// a mixed model with random-effect terms), with groups its explanation and with a `rank:`
+/// a mixed model with random-effect terms, a GLMM with both), with groups its explanation and with a `rank:`
 /// section its ranks. Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
 /// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`; and a copy of
 /// each data file, `input-<k>-<name>` (the data first, then the joins), so that `verify` can say
@@ -28,7 +28,27 @@ public struct Snapshot: Sendable {
             inputs.append((Self.inputName(k, name), String(decoding: bytes, as: UTF8.self)))
         }
         files.append(("checksums.txt", sums.map { "\($0.1)  \($0.0)" }.joined(separator: "\n") + "\n"))
-        if let family = spec.family {
+        let kind = request.kind(family: spec.family, link: spec.link)
+        if kind == .glmm, let family = spec.family {
+            let glmm = try GLMMAnalysis(request, family: family, link: spec.link)
+            files.append(("summary.json", try GLMMSummary.json(glmm)))
+            files.append(("residuals.csv", CSVWriter.render(glmm.residuals())))
+            if !spec.groups.isEmpty {
+                let explain = try GLMMExplainAnalysis(try ExplainRequest(spec: spec), family: family, link: spec.link)
+                files.append(("explain.json", try GLMMExplainSummary.json(explain)))
+                files.append(("explain.csv", CSVWriter.render(explain.output)))
+                if spec.rank.bootstrap != nil {
+                    let settings = try BootstrapSettings(spec: spec)
+                    let boot = try RankBootstrap(glmm: explain.glmm.fit, decomposition: explain.decomposition,
+                                                 higherIsBetter: explain.request.higherIsBetter, replicates: settings.replicates, seed: settings.seed)
+                    files.append(("ranks.csv", CSVWriter.render(RankTable.make(glmm: explain, bootstrap: boot, level: explain.request.fit.level))))
+                }
+            }
+            self.files = files + inputs
+            self.checksums = sums
+            return
+        }
+        if let family = spec.family, kind != .mixed {
             let glm = try GLMAnalysis(request, family: family, link: spec.link)
             files.append(("summary.json", try GLMSummary.json(glm)))
             files.append(("residuals.csv", CSVWriter.render(try glm.residuals())))
@@ -47,7 +67,7 @@ public struct Snapshot: Sendable {
             self.checksums = sums
             return
         }
-        if MixedFormula.hasRandomTerms(request.formula) {
+        if kind == .mixed {
             let mixed = try MixedAnalysis(request)
             files.append(("summary.json", try MixedSummary.json(mixed)))
             files.append(("residuals.csv", CSVWriter.render(mixed.residuals())))
