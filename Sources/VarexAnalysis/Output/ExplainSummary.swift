@@ -69,12 +69,29 @@ public enum ExplainSummary {
         }
         var head = ["Rank", "", "Observed", "Justified", "Unjustified", "%"]
         if x.scale != nil { head.append("Unjustified total") }
-        let better = a.request.higherIsBetter
+        return furthest(head: head, order: order, line: line, higherIsBetter: a.request.higherIsBetter, top: top)
+    }
+
+    /// The `top` rows furthest each way from their justified level, in `order` (rank order).
+    static func furthest(head: [String], order: [Int], line: (Int) -> [String], higherIsBetter better: Bool, top: Int) -> String {
         var o = "\(better ? "Furthest below" : "Furthest above") what is justified:\n"
         o += TextSummary.aligned([head] + order.prefix(top).map(line), leftFirst: false)
         o += "\n\(better ? "Furthest above" : "Furthest below") what is justified:\n"
         o += TextSummary.aligned([head] + order.suffix(top).reversed().map(line), leftFirst: false)
         return o
+    }
+
+    /// The same for a model whose levels are on the response scale (a GLM, a mixed model, a
+    /// GLMM): rank, name, observed, justified and unjustified to 4 significant digits.
+    static func extremes(names: [String], ranks: [Int], observed: [Double], justified: [Double], unjustified: [Double],
+                         higherIsBetter: Bool, top: Int) -> String {
+        let order = ranks.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }
+        func line(_ i: Int) -> [String] {
+            [String(ranks[i]), names[i], NumberFormat.significant(observed[i], 4), NumberFormat.significant(justified[i], 4),
+             NumberFormat.significant(unjustified[i], 4)]
+        }
+        return furthest(head: ["Rank", "", "Observed", "Justified", "Unjustified"], order: order, line: line,
+                        higherIsBetter: higherIsBetter, top: top)
     }
 
     /// An explanation in JSON: `fit` (as `varex fit --json`), `response_scale` (identity or

@@ -20,11 +20,7 @@ public enum GLMHTMLReport {
         let names = a.glm.data.labels ?? a.glm.data.ids
         let usedLabels = f.design.rows.map { names[$0] }
         var h = HTMLReport.pageStart(title: title, outputs: "the CSV")
-        h += """
-            <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
-            href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
-            href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
-            """
+        h += HTMLReport.modelNavigation
         h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(GLMSummary.text(a.glm)))</pre></section>\n"
 
         let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
@@ -78,13 +74,7 @@ public enum GLMHTMLReport {
             effects add on the link scale, so a step depends on that order), then observed − fitted, \
             to the observed value. Green: justified; purple: unjustified.
             """)
-        h += """
-            <section id=\"table\"><h2>All \(esc(unit))</h2><p>Click a column heading to sort. Rows left \
-            out of the fit give the reason in <em>note</em>.</p>\n
-            """
-        h += HTMLReport.fullTable(table)
-        h += "<script>\(HTMLReport.script)</script>\n</body></html>\n"
-        return h
+        return h + HTMLReport.tableSection(table, unit: unit)
     }
 
     /// The waterfall's data on the response scale: g⁻¹(baseline + offset), then each group's

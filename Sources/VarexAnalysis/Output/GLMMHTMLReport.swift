@@ -21,11 +21,7 @@ public enum GLMMHTMLReport {
         let names = a.glmm.data.labels ?? a.glmm.data.ids
         let rows = f.design.fixed.rows
         var h = HTMLReport.pageStart(title: title, outputs: "the CSV")
-        h += """
-            <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
-            href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
-            href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
-            """
+        h += HTMLReport.modelNavigation
         h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(GLMMExplainSummary.text(a, source: a.glmm.data.table.source)))</pre></section>\n"
         let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
         let shareValues = d.shares.map { 100 * $0 } + [100 * (1 - d.devianceExplained)]
@@ -60,12 +56,6 @@ public enum GLMMHTMLReport {
             that order), then observed − fitted, to the observed value. Green: justified; purple: \
             unjustified.
             """)
-        h += """
-            <section id=\"table\"><h2>All \(esc(unit))</h2><p>Click a column heading to sort. Rows left \
-            out of the fit give the reason in <em>note</em>.</p>\n
-            """
-        h += HTMLReport.fullTable(table)
-        h += "<script>\(HTMLReport.script)</script>\n</body></html>\n"
-        return h
+        return h + HTMLReport.tableSection(table, unit: unit)
     }
 }

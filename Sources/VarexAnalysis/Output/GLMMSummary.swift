@@ -19,16 +19,8 @@ public enum GLMMSummary {
                                   FitSummary.quantiles(f.pearsonResiduals, [0, 0.25, 0.5, 0.75, 1]).map { NumberFormat.significant($0, 4) }],
                                  leftFirst: false)
         o += "\nRandom effects (on the link scale):\n"
-        var rows = [["Groups", "Name", "Variance", "Std.Dev.", "Corr"]]
-        for c in f.varianceComponents {
-            for (i, e) in c.effects.enumerated() {
-                let sd = c.standardDeviations[i]
-                let corr = (0..<i).map { NumberFormat.fixed(c.correlations[i, $0], decimals: 2) }.joined(separator: " ")
-                rows.append([i == 0 ? c.group : "", e, NumberFormat.significant(sd * sd, 5), NumberFormat.significant(sd, 5), corr])
-            }
-        }
-        o += TextSummary.aligned(rows, leftFirst: true)
-        o += "Number of obs: \(f.n), groups: " + groupCounts(f.design).map { "\($0.0), \($0.1)" }.joined(separator: "; ") + "\n"
+        o += TextSummary.aligned(MixedSummary.varianceRows(f.varianceComponents), leftFirst: true)
+        o += "Number of obs: \(f.n), groups: " + MixedSummary.groupCounts(f.design).map { "\($0.0), \($0.1)" }.joined(separator: "; ") + "\n"
         o += "\nFixed effects:\n"
         var fixed = [["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", ""]]
         for c in a.coefficients {
@@ -47,12 +39,6 @@ public enum GLMMSummary {
         return o
     }
 
-    /// Each grouping factor with its number of levels, once per factor.
-    static func groupCounts(_ design: MixedDesign) -> [(String, Int)] {
-        var seen: [(String, Int)] = []
-        for b in design.blocks where !seen.contains(where: { $0.0 == b.term.groupName }) { seen.append((b.term.groupName, b.levels.count)) }
-        return seen
-    }
 
     /// A GLMM's own keys.
     struct GLMM: Encodable, Sendable {
@@ -79,7 +65,7 @@ public enum GLMMSummary {
     static func document(_ a: GLMMAnalysis) -> JSONMerged<ModelJSON, GLMM> {
         let f = a.fit
         let own = GLMM(family: f.family.rawValue, link: f.link.rawValue, method: "Laplace",
-                       groups: groupCounts(f.design).map { .init(name: $0.0, levels: $0.1) },
+                       groups: MixedSummary.groupCounts(f.design).map { .init(name: $0.0, levels: $0.1) },
                        randomEffects: f.varianceComponents.map { c in
                            .init(group: c.group, effects: c.effects, stdDevs: c.standardDeviations.json,
                                  correlations: (0..<c.effects.count).map { i in (0..<c.effects.count).map { JSONNumber(c.correlations[i, $0]) } })

@@ -154,17 +154,8 @@ extension GLMSummary {
         o += "\nBaseline on the link scale (\(a.glm.fit.link.rawValue)): \(NumberFormat.significant(d.baseline, 6)); "
         o += "levels are on the response scale through the inverse link.\n"
         let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
-        let order = a.ranks.indices.sorted { (a.ranks[$0], $0) < (a.ranks[$1], $1) }
-        func line(_ i: Int) -> [String] {
-            [String(a.ranks[i]), names[i], NumberFormat.significant(d.observed[i], 4), NumberFormat.significant(d.justified[i], 4),
-             NumberFormat.significant(d.unjustified[i], 4)]
-        }
-        let head = ["Rank", "", "Observed", "Justified", "Unjustified"]
-        let better = a.request.higherIsBetter
-        o += "\n\(better ? "Furthest below" : "Furthest above") what is justified:\n"
-        o += TextSummary.aligned([head] + order.prefix(top).map(line), leftFirst: false)
-        o += "\n\(better ? "Furthest above" : "Furthest below") what is justified:\n"
-        o += TextSummary.aligned([head] + order.suffix(top).reversed().map(line), leftFirst: false)
+        o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
+                                            higherIsBetter: a.request.higherIsBetter, top: top)
         return o
     }
 

@@ -170,6 +170,21 @@ public enum HTMLReport {
         return h + "</section>\n"
     }
 
+    /// The navigation of a model's page (GLM, mixed model, GLMM): its sections in order.
+    static let modelNavigation = """
+        <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
+        href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
+        href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
+        """
+
+    /// The page's last section, the full sortable table, and its end.
+    static func tableSection(_ table: OutputTable, unit: String) -> String {
+        """
+        <section id=\"table\"><h2>All \(SVGCharts.escape(unit))</h2><p>Click a column heading to sort. Rows left \
+        out of the fit give the reason in <em>note</em>.</p>\n
+        """ + fullTable(table) + "<script>\(script)</script>\n</body></html>\n"
+    }
+
     static func pageStart(title: String, outputs: String) -> String {
         let esc = SVGCharts.escape
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(esc(title))</title>\n"

@@ -27,18 +27,8 @@ public enum MixedExplainSummary {
         o += "Shares are of the fixed part only (the random effects' variance is in the unexplained share); a row's justified level "
         o += "is its baseline plus its justified groups' effects.\n"
         let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
-        let order = a.ranks.indices.sorted { (a.ranks[$0], $0) < (a.ranks[$1], $1) }
-        let justified = d.justified, unjustified = d.unjustified
-        func line(_ i: Int) -> [String] {
-            [String(a.ranks[i]), names[i], NumberFormat.significant(d.observed[i], 4), NumberFormat.significant(justified[i], 4),
-             NumberFormat.significant(unjustified[i], 4)]
-        }
-        let head = ["Rank", "", "Observed", "Justified", "Unjustified"]
-        let better = a.request.higherIsBetter
-        o += "\n\(better ? "Furthest below" : "Furthest above") what is justified:\n"
-        o += TextSummary.aligned([head] + order.prefix(top).map(line), leftFirst: false)
-        o += "\n\(better ? "Furthest above" : "Furthest below") what is justified:\n"
-        o += TextSummary.aligned([head] + order.suffix(top).reversed().map(line), leftFirst: false)
+        o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
+                                            higherIsBetter: a.request.higherIsBetter, top: top)
         return o
     }
 

@@ -21,11 +21,7 @@ public enum MixedHTMLReport {
         let names = a.mixed.data.labels ?? a.mixed.data.ids
         let rows = f.design.fixed.rows
         var h = HTMLReport.pageStart(title: title, outputs: "the CSV")
-        h += """
-            <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
-            href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
-            href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
-            """
+        h += HTMLReport.modelNavigation
         h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(MixedExplainSummary.text(a, source: a.mixed.data.table.source)))</pre></section>\n"
         let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
         let shareValues = a.shares.shares.map { 100 * $0 } + [100 * a.shares.unexplained]
@@ -62,12 +58,6 @@ public enum MixedHTMLReport {
             effects it names), then the residual, to the observed value. Green: justified; purple: \
             unjustified.
             """)
-        h += """
-            <section id=\"table\"><h2>All \(esc(unit))</h2><p>Click a column heading to sort. Rows left \
-            out of the fit give the reason in <em>note</em>.</p>\n
-            """
-        h += HTMLReport.fullTable(table)
-        h += "<script>\(HTMLReport.script)</script>\n</body></html>\n"
-        return h
+        return h + HTMLReport.tableSection(table, unit: unit)
     }
 }

@@ -24,14 +24,7 @@ public enum MixedSummary {
                                   FitSummary.quantiles(f.residuals.map { $0 / f.sigma }, [0, 0.25, 0.5, 0.75, 1]).map { NumberFormat.significant($0, 4) }],
                                  leftFirst: false)
         o += "\nRandom effects:\n"
-        var rows = [["Groups", "Name", "Variance", "Std.Dev.", "Corr"]]
-        for c in f.varianceComponents {
-            for (i, e) in c.effects.enumerated() {
-                let sd = c.standardDeviations[i]
-                let corr = (0..<i).map { NumberFormat.fixed(c.correlations[i, $0], decimals: 2) }.joined(separator: " ")
-                rows.append([i == 0 ? c.group : "", e, NumberFormat.significant(sd * sd, 5), NumberFormat.significant(sd, 5), corr])
-            }
-        }
+        var rows = varianceRows(f.varianceComponents)
         rows.append(["Residual", "", NumberFormat.significant(f.sigma * f.sigma, 5), NumberFormat.significant(f.sigma, 5), ""])
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "Number of obs: \(f.n), groups: " + groupCounts(f).map { "\($0.0), \($0.1)" }.joined(separator: "; ") + "\n"
@@ -57,10 +50,26 @@ public enum MixedSummary {
         return o
     }
 
+    /// lme4's random-effects table: a header, then each term's effects with variance, SD and
+    /// correlations.
+    static func varianceRows(_ components: [LinearMixedFit.VarianceComponent]) -> [[String]] {
+        var rows = [["Groups", "Name", "Variance", "Std.Dev.", "Corr"]]
+        for c in components {
+            for (i, e) in c.effects.enumerated() {
+                let sd = c.standardDeviations[i]
+                let corr = (0..<i).map { NumberFormat.fixed(c.correlations[i, $0], decimals: 2) }.joined(separator: " ")
+                rows.append([i == 0 ? c.group : "", e, NumberFormat.significant(sd * sd, 5), NumberFormat.significant(sd, 5), corr])
+            }
+        }
+        return rows
+    }
+
     /// Each grouping factor with its number of levels, once per factor.
-    static func groupCounts(_ f: LinearMixedFit) -> [(String, Int)] {
+    static func groupCounts(_ f: LinearMixedFit) -> [(String, Int)] { groupCounts(f.design) }
+
+    static func groupCounts(_ design: MixedDesign) -> [(String, Int)] {
         var seen: [(String, Int)] = []
-        for b in f.design.blocks where !seen.contains(where: { $0.0 == b.term.groupName }) { seen.append((b.term.groupName, b.levels.count)) }
+        for b in design.blocks where !seen.contains(where: { $0.0 == b.term.groupName }) { seen.append((b.term.groupName, b.levels.count)) }
         return seen
     }
 

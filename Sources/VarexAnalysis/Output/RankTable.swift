@@ -35,25 +35,25 @@ public enum RankTable {
 
     /// The rank table of a mixed model's explanation (ranks from draws of its parameters).
     public static func make(mixed a: MixedExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
-        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
-        let unjustified = a.decomposition.unjustified
-        let cells: [[Cell]] = a.ranks.indices.map { i in [.finite(unjustified[i]), .integer(a.ranks[i])] + intervals.map { $0[i] } }
-        let r = a.request.fit
-        return OutputTable.perRow(ids: a.mixed.data.ids, idName: r.id ?? "id", labels: a.mixed.data.labels, labelName: r.label,
-                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: a.mixed.fit.design.fixed.rows, cells: cells,
-                                  leftOut: a.mixed.fit.design.fixed.dropped)
+        make(unjustified: a.decomposition.unjustified, ranks: a.ranks, data: a.mixed.data, design: a.mixed.fit.design.fixed,
+             request: a.request.fit, bootstrap: bootstrap, level: level, ten: ten)
     }
 
     /// The rank table of a GLMM's explanation (ranks from draws of its parameters; the
     /// unjustified amount on the response scale).
     public static func make(glmm a: GLMMExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
+        make(unjustified: a.decomposition.unjustified, ranks: a.ranks, data: a.glmm.data, design: a.glmm.fit.design.fixed,
+             request: a.request.fit, bootstrap: bootstrap, level: level, ten: ten)
+    }
+
+    /// The table from a model's unjustified amounts and ranks over the design's rows.
+    static func make(unjustified: [Double], ranks: [Int], data: ModelData, design: DesignMatrix, request r: FitRequest,
+                     bootstrap: RankBootstrap, level: Double, ten: Int) -> OutputTable {
         let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
-        let unjustified = a.decomposition.unjustified
-        let cells: [[Cell]] = a.ranks.indices.map { i in [.finite(unjustified[i]), .integer(a.ranks[i])] + intervals.map { $0[i] } }
-        let r = a.request.fit
-        return OutputTable.perRow(ids: a.glmm.data.ids, idName: r.id ?? "id", labels: a.glmm.data.labels, labelName: r.label,
-                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: a.glmm.fit.design.fixed.rows, cells: cells,
-                                  leftOut: a.glmm.fit.design.fixed.dropped)
+        let cells: [[Cell]] = ranks.indices.map { i in [.finite(unjustified[i]), .integer(ranks[i])] + intervals.map { $0[i] } }
+        return OutputTable.perRow(ids: data.ids, idName: r.id ?? "id", labels: data.labels, labelName: r.label,
+                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: design.rows, cells: cells,
+                                  leftOut: design.dropped)
     }
 
     /// The interval columns over every input row (`rowCount`), filled at the fit's `rows` and

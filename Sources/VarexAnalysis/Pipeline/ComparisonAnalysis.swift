@@ -26,32 +26,30 @@ public struct ComparisonAnalysis: Sendable {
             guard !mixed.contains(false) else { throw ComparisonError.mixedAndFixed }
             var probe = request
             probe.formula = formulas[0]
+            // lme4's anova of merMod fits: GLMMs (glmer's fits are ML already), or linear mixed
+            // models refitted by ML.
+            let fits: [(rows: [String], columns: [String], model: (Double, Int, Int))]
             if let family, probe.kind(family: family, link: link) == .glmm {
-                // GLMMs (glmer's fits are ML already): lme4's anova of glmerMod fits.
-                let fits = try formulas.map { f -> GLMMAnalysis in
+                fits = try formulas.map { f in
                     var r = request
                     r.formula = f
-                    return try GLMMAnalysis(r, family: family, link: link)
+                    let a = try GLMMAnalysis(r, family: family, link: link)
+                    return (a.fit.design.fixed.rows.map { a.data.ids[$0] }, a.fit.coefficientNames, (a.fit.logLikelihood, a.fit.parameterCount, a.fit.n))
                 }
-                try Self.checkSameRows(fits.map { a in a.fit.design.fixed.rows.map { a.data.ids[$0] } }, names: formulas)
-                self.formulas = formulas
-                columns = fits.map { $0.fit.coefficientNames }
-                glm = nil
-                comparison = ModelComparison(rows: [])
-                likelihood = LikelihoodRatioComparison(models: fits.map { ($0.fit.logLikelihood, $0.fit.parameterCount, $0.fit.n) })
-                return
+            } else {
+                fits = try formulas.map { f in
+                    var r = request
+                    r.formula = f
+                    let a = try MixedAnalysis(r, reml: false)
+                    return (a.fit.design.fixed.rows.map { a.data.ids[$0] }, a.fit.coefficientNames, (a.fit.logLikelihood, a.fit.parameterCount, a.fit.n))
+                }
             }
-            let fits = try formulas.map { f -> MixedAnalysis in
-                var r = request
-                r.formula = f
-                return try MixedAnalysis(r, reml: false)
-            }
-            try Self.checkSameRows(fits.map { a in a.fit.design.fixed.rows.map { a.data.ids[$0] } }, names: formulas)
+            try Self.checkSameRows(fits.map(\.rows), names: formulas)
             self.formulas = formulas
-            columns = fits.map { $0.fit.coefficientNames }
+            columns = fits.map(\.columns)
             glm = nil
             comparison = ModelComparison(rows: [])
-            likelihood = LikelihoodRatioComparison(models: fits.map { ($0.fit.logLikelihood, $0.fit.parameterCount, $0.fit.n) })
+            likelihood = LikelihoodRatioComparison(models: fits.map(\.model))
             return
         }
         likelihood = nil

@@ -9,24 +9,7 @@ extension LinearMixedFit {
     /// column of zeros in Z, which the criterion treats as lme4 treats the level dropped. The
     /// refits run on Varex's threads (OpenBLAS's kept to one): n refits.
     public func dfbetas() throws -> Matrix {
-        var out = Matrix(rows: n, columns: p, repeating: .nan)
-        let merge = Lock()
-        let progress = ProgressCounter()
-        var failure: Error? = nil
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: n) { i in
-                do {
-                    let (beta, v) = try deleted(row: i)
-                    merge.run { for j in 0..<p { out[i, j] = (beta[j] - self.beta[j]) / v[j, j].squareRoot() } }
-                } catch {
-                    merge.run { failure = error }
-                }
-                let done = progress.add(1)
-                Progress.report("DFBETAS of the mixed model: \(done) of \(n) refits")
-            }
-        }
-        if let failure { throw failure }
-        return out
+        try MixedDeletion.dfbetas(n: n, beta: beta, what: "the mixed model", deleted: deleted(row:))
     }
 
     /// The model refitted without row `row`: its fixed effects and their covariance.
@@ -58,24 +41,7 @@ extension GeneralizedLinearMixedFit {
     /// refitted from the full fit's (θ, β), (β₍ᵢ₎ − β) over the deleted fit's standard errors
     /// (its own Hessian's; lme4's sign), one row per fitted row; n refits on Varex's threads.
     public func dfbetas() throws -> Matrix {
-        var out = Matrix(rows: n, columns: p, repeating: .nan)
-        let merge = Lock()
-        let progress = ProgressCounter()
-        var failure: Error? = nil
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: n) { i in
-                do {
-                    let (beta, v) = try deleted(row: i)
-                    merge.run { for j in 0..<p { out[i, j] = (beta[j] - self.beta[j]) / v[j, j].squareRoot() } }
-                } catch {
-                    merge.run { failure = error }
-                }
-                let done = progress.add(1)
-                Progress.report("DFBETAS of the GLMM: \(done) of \(n) refits")
-            }
-        }
-        if let failure { throw failure }
-        return out
+        try MixedDeletion.dfbetas(n: n, beta: beta, what: "the GLMM", deleted: deleted(row:))
     }
 
     /// The GLMM refitted without row `row`: its fixed effects and their covariance.
@@ -90,5 +56,33 @@ extension GeneralizedLinearMixedFit {
         let (optimum, _) = try GeneralizedLinearMixedModel.minimize(sub, start: theta + beta)
         let h = GeneralizedLinearMixedModel.hessian(sub, at: optimum.theta + optimum.beta, modes: optimum.u)
         return (optimum.beta, GeneralizedLinearMixedModel.fixedCovariance(hessian: h, thetaCount: theta.count))
+    }
+}
+
+/// The deletion diagnostics both kinds of mixed model share.
+enum MixedDeletion {
+    /// (β₍ᵢ₎ − β) / se₍ᵢ₎ for every row i, from `deleted(i)` (the refit's fixed effects and
+    /// covariance), the refits on Varex's threads (OpenBLAS's kept to one).
+    static func dfbetas(n: Int, beta: [Double], what: String,
+                        deleted: @escaping @Sendable (Int) throws -> (beta: [Double], covariance: Matrix)) throws -> Matrix {
+        let p = beta.count
+        var out = Matrix(rows: n, columns: p, repeating: .nan)
+        let merge = Lock()
+        let progress = ProgressCounter()
+        var failure: Error? = nil
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                do {
+                    let (b, v) = try deleted(i)
+                    merge.run { for j in 0..<p { out[i, j] = (b[j] - beta[j]) / v[j, j].squareRoot() } }
+                } catch {
+                    merge.run { failure = error }
+                }
+                let done = progress.add(1)
+                Progress.report("DFBETAS of \(what): \(done) of \(n) refits")
+            }
+        }
+        if let failure { throw failure }
+        return out
     }
 }
