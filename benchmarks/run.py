@@ -26,11 +26,14 @@
 (g) a logistic GLM on a person-level CSV of 1,000,000 rows (glm_person_data.py, fixed seed) with
     `varex fit --stream --family binomial` and in memory, against R (fread + glm + summary,
     glm_person.R) and Python (pandas + statsmodels GLM, glm_person.py). Three runs each.
+(h) a GLMM on the council panel (a binomial outcome with a random intercept per council, 757
+    council-years) end to end: `varex fit --family binomial ... + (1 | code) --json --ranef`
+    against `Rscript glmm_panel.R` (glmer with its defaults, summary, conditional modes).
 
 Every measurement runs in its own process, RUNS times (default 5); the table gives the median
 wall time and the peak resident memory (from the kernel's rusage of that process), and starts after
 os.sync(), so that no earlier run's output is being written back while it is timed.
-Usage: python3 benchmarks/run.py [--runs N] [--only-e | --only-g]
+Usage: python3 benchmarks/run.py [--runs N] [--only-e | --only-g | --only-h]
 """
 import csv
 import json
@@ -124,14 +127,15 @@ def main():
     ensure_dependencies()
     tmp = tempfile.mkdtemp()
     varex = os.path.join(ROOT, ".build", "release", "varex")
-    if "--only-g" in sys.argv:
-        # Case (g) alone, its section replaced (or added) in the last full run's RESULTS.md.
-        section = g_lines(streamed_glm(varex, tmp))
-        section.insert(2, f"Run alone (`--only-g`) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; the sections "
-                          "above are from the last full run.")
-        section.insert(3, "")
-        replace_g_section(section)
-        return
+    for letter, run, lines in (("g", streamed_glm, g_lines), ("h", glmm_panel, h_lines)):
+        if f"--only-{letter}" in sys.argv:
+            # One case alone, its section replaced (or added) in the last full run's RESULTS.md.
+            section = lines(run(varex, tmp))
+            section.insert(2, f"Run alone (`--only-{letter}`) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+                              "the sections above are from the last full run.")
+            section.insert(3, "")
+            replace_section(letter, section)
+            return
     if "--only-e" in sys.argv:
         # Case (e) alone, its section replaced in the last full run's RESULTS.md.
         section = e_lines(person_level(varex, tmp))
@@ -200,8 +204,10 @@ def main():
     theirs_d2 = json.loads(d2[1]["output"].strip().splitlines()[-1])
     e = person_level(varex, tmp)
     g = streamed_glm(varex, tmp)
+    h = glmm_panel(varex, tmp)
     write_results(a, b, c, agree_r, agree_py, varex_b, numpy_b, checksum_diff, d1, d2, agree_d1, ours_d2, theirs_d2, e)
-    replace_g_section(g_lines(g))
+    replace_section("g", g_lines(g))
+    replace_section("h", h_lines(h))
 
 
 def person_level(varex, tmp):
@@ -294,13 +300,41 @@ def g_lines(r):
         + ["", f"Coefficients and SEs of the streamed fit agree with R's glm to {r['agree']:.1e} (largest relative difference)."]
 
 
-def replace_g_section(section):
+def glmm_panel(varex, tmp):
+    """Case (h): the panel GLMM end to end, Varex against glmer; the estimates' agreement."""
+    formula = "cbind(ascof_2b1_num, ascof_2b1_den - ascof_2b1_num) ~ imd_score + financial_year + (1 | code)"
+    ours = repeat("varex fit (GLMM)", [varex, "fit", PANEL, "--family", "binomial", "--formula", formula, "--json",
+                                       os.path.join(tmp, "h.json"), "--ranef", os.path.join(tmp, "h_ranef.csv")])
+    theirs = repeat("R glmer", ["Rscript", os.path.join(BENCH, "glmm_panel.R"), PANEL, os.path.join(tmp, "h_r.csv")])
+    with open(os.path.join(tmp, "h.json")) as f:
+        mine = json.load(f)["coefficients"]
+    r = read_table(os.path.join(tmp, "h_r_fixef.csv"))
+    worst = max(abs(c["estimate"] - float(w["Estimate"])) / float(w["Std. Error"]) for c, w in zip(mine, r))
+    return {"h": [ours, theirs], "agree": worst}
+
+
+def h_lines(r):
+    return ["## (h) A GLMM on the council panel", "",
+            "The share of older people at home 91 days after discharge (ASCOF 2B1) as a binomial count pair, "
+            "`~ imd_score + financial_year + (1 | code)`, 757 council-years: the fit (Laplace), the summary with "
+            "SEs from the Hessian of the deviance and the conditional modes written; whole process each time, "
+            f"median of {RUNS} runs.", "",
+            "| tool | median time | peak memory | time ratio to Varex |", "|---|---:|---:|---:|"] \
+        + table(r["h"], lambda t: f"{t:.2f} s") \
+        + ["", f"The estimates agree with glmer's (default tolerances) to {r['agree']:.1e} of their SE."]
+
+
+def replace_section(letter, section):
+    """Replaces (or adds, before the targets) case `letter`'s section of RESULTS.md."""
     path = os.path.join(BENCH, "RESULTS.md")
     with open(path) as f:
         text = f.read()
-    start, end = text.find("## (g)"), text.find("Targets:")
+    start, end = text.find(f"## ({letter})"), text.find("Targets:")
     if start < 0:
         start = end
+    else:
+        following = text.find("\n## (", start + 1)
+        end = min(end, following + 1) if following >= 0 else end
     text = text[:start] + "\n".join(section) + "\n\n" + text[end:]
     with open(path, "w") as f:
         f.write(text)
