@@ -54,7 +54,7 @@ struct Fit: ParsableCommand {
     @Option(name: .customLong("save-model"), help: "Save the fitted model as JSON for `varex predict` and `varex anova` (formula, levels, coefficients, covariance, σ, df, the data's SHA-256; a GLM's family and link; a mixed model's conditional modes).")
     var saveModel: String?
 
-    @Option(help: "Fit a generalized linear model (IRLS, as R's glm): binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma. A binomial response is cbind(successes, failures) or a proportion with --weights (the trials).")
+    @Option(help: "Fit a generalized linear model (IRLS, as R's glm): binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma. A binomial response is cbind(successes, failures) or a proportion with --weights (the trials). With random-effect terms, a GLMM (binomial or poisson, as lme4's glmer, Laplace).")
     var family: Family?
 
     @Option(help: "The GLM's link (default: the family's, as R): logit, probit, cloglog, log, identity, inverse, sqrt, 1/mu^2.")
