@@ -124,9 +124,12 @@ public struct LaplaceDeviance: Sendable {
             for i in 0..<q { rhs[i] -= u[i] }
             guard let delta = try? l.solve(rhs) else { return nil }
             let decrement = zip(rhs, delta).reduce(0) { $0 + $1.0 * $1.1 }
-            // Converged: the Newton decrement is at rounding level, or stopped falling there.
-            if decrement <= 1e-22 * max(current.pdev, 1) || (decrement < 1e-16 * max(current.pdev, 1) && decrement >= previousDecrement)
-                || iteration == 60 {
+            // Converged: the Newton decrement is at rounding level, or stopped falling there;
+            // not converged in 60 iterations: no deviance here (the optimiser steps away).
+            let converged = decrement <= 1e-22 * max(current.pdev, 1)
+                || (decrement < 1e-16 * max(current.pdev, 1) && decrement >= previousDecrement)
+            if !converged && iteration == 60 { return nil }
+            if converged {
                 guard let cond = family.aicPart(y: y, trials: trials, mu: current.mu, weights: prior, deviance: current.drsum) else { return nil }
                 let ssu = u.reduce(0) { $0 + $1 * $1 }
                 return Modes(theta: theta, beta: beta, u: u, eta: current.eta, mu: current.mu, factor: l,
