@@ -6,10 +6,12 @@ import VarexAnalysis
 struct CapabilitiesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capabilities",
-        abstract: "List what each kind of model (linear, absorbed, glm, mixed, streamed, panel) takes, and why not where it does not.",
+        abstract: "List what each kind of model (linear, absorbed, glm, mixed, glmm, streamed, panel) takes, and why not where it does not.",
         discussion: """
-        Each kind is chosen once from a command's flags or spec: --stream, then --panel, then \
-        random-effect terms in the formula, then --family, then --absorb, else a linear model. A \
+        Each kind is chosen once from a command's flags or spec: --stream (without random-effect \
+        terms; with them, a mixed model or GLMM read in blocks), then --panel, then random-effect \
+        terms in the formula (with --family, a GLMM), then --family, then --absorb, else a linear \
+        model. A \
         cell marked "not defined" is not defined by the statistics; one not yet built names \
         what to do instead.
 
@@ -19,7 +21,7 @@ struct CapabilitiesCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Only this kind: linear, absorbed, glm, mixed, streamed or panel.")
+    @Option(help: "Only this kind: linear, absorbed, glm, mixed, glmm, streamed or panel.")
     var kind: String?
 
     func run() throws {
@@ -35,6 +37,8 @@ struct CapabilitiesCommand: ParsableCommand {
             for c in Capability.allCases {
                 if let other = Self.changesKind(k, c) {
                     out += "  →    \(c.option) makes it \(other.rawValue) (see that kind)\n"
+                } else if k == .streamed, [.explain, .rank, .report].contains(Self.command(of: c) ?? c) {
+                    out += "  —    \(c.option): fits its model in memory (--stream is an option of varex fit)\n"
                 } else if let command = Self.command(of: c), CapabilityTable.refusal(command, for: k) != nil {
                     out += "  —    \(c.option): an option of \(command.option), which \(k.rawValue) does not take\n"
                 } else if let message = CapabilityTable.message(c, for: k) {
@@ -51,7 +55,8 @@ struct CapabilitiesCommand: ParsableCommand {
     /// The kind a capability turns `kind` into, by the order kinds are chosen in.
     static func changesKind(_ kind: ModelKind, _ c: Capability) -> ModelKind? {
         switch (kind, c) {
-        case (.linear, .randomTerms), (.absorbed, .randomTerms), (.glm, .randomTerms): return .mixed
+        case (.linear, .randomTerms), (.absorbed, .randomTerms), (.streamed, .randomTerms): return .mixed
+        case (.glm, .randomTerms), (.mixed, .family): return .glmm
         case (.linear, .family), (.absorbed, .family): return .glm
         case (.linear, .absorb): return .absorbed
         default: return nil

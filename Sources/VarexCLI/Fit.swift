@@ -69,7 +69,7 @@ struct Fit: ParsableCommand {
     @Option(help: "With random-effect terms: write each group's conditional modes (BLUPs) with their conditional SDs and intervals as CSV to this file (`-` for stdout).")
     var ranef: String?
 
-    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS or WLS (--weights) with classical, HC0–HC3 or clustered SEs (one more pass for a sandwich); memory bounded by the block, not the rows.")
+    @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS or WLS (--weights) with classical, HC0–HC3 or clustered SEs (one more pass for a sandwich); memory bounded by the block, not the rows. With random-effect terms, only the columns the model reads are kept and the mixed model is fitted as in memory.")
     var stream = false
 
     @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
@@ -96,19 +96,21 @@ struct Fit: ParsableCommand {
             if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
             if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
         }
+        if stream { guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") } }
+        // A mixed model with --stream: the file read in blocks, only the columns the model uses kept.
+        let streamed: Table? = stream && (kind == .mixed || kind == .glmm) ? try request.streamedTable(blockBytes: blockMB << 20) : nil
         switch kind {
         case .streamed:
-            guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") }
             try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
                                    dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova, xlsx: xlsx,
                                    saveModel: saveModel, family: family, link: link)
         case .mixed:
-            let a = try MixedAnalysis(request, reml: !ml, anova: anova)
+            let a = try MixedAnalysis(request, reml: !ml, anova: anova, table: streamed)
             try MixedReport.write(a, format: format, residuals: residuals, json: json, ranef: ranef, dialect: csv.dialect(), xlsx: xlsx,
                                   dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic,
                                   model: try saveModel.map { ($0, try SavedModel(mixed: a).json()) })
         case .glmm:
-            let a = try GLMMAnalysis(request, family: family!, link: link, anova: anova)
+            let a = try GLMMAnalysis(request, family: family!, link: link, anova: anova, table: streamed)
             var extra: [(path: String, contents: String)] = []
             if let ranef { extra.append((ranef, CSVWriter.render(try a.randomEffectsTable(), dialect: csv.dialect()))) }
             if let saveModel { extra.append((saveModel, try SavedModel(glmm: a).json())) }

@@ -42,8 +42,15 @@ struct GLMMCLITests {
     }
 
     @Test(arguments: cases.map(\.0))
-    func againstGlmer(_ name: String) throws {
-        let args = Self.cases.first { $0.0 == name }!.1
+    func againstGlmer(_ name: String) throws { try Self.check(name, extra: []) }
+
+    /// With `--stream` (the file read in blocks, the model's columns kept): glmer's numbers
+    /// still, with weights, a subset and crossed terms.
+    @Test(arguments: ["binomial_weights", "poisson_crossed", "subset"])
+    func streamedAgainstGlmer(_ name: String) throws { try Self.check(name, extra: ["--stream", "--block-mb", "1"]) }
+
+    static func check(_ name: String, extra: [String]) throws {
+        let args = Self.cases.first { $0.0 == name }!.1 + extra
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(["fit"] + Self.data(name) + ["--json", "-", "--residuals", dir + "/rows.csv",
                              "--ranef", dir + "/ranef.csv"] + args)

@@ -32,10 +32,12 @@ struct MixedCLITests {
         #expect(unknown.status == 1 && unknown.stderr.contains("'region' is not a categorical variable of the model"), "\(unknown.stderr)")
     }
 
-    @Test func panelThroughTheBinaryAgainstLme4() throws {
+    /// In memory, and with `--stream` (the file read in blocks, only the model's columns kept).
+    @Test(arguments: [[], ["--stream"]])
+    func panelThroughTheBinaryAgainstLme4(_ extra: [String]) throws {
         let dir = try CLI.temporaryDirectory()
         let r = try CLI.run(["fit", Self.panel, "--formula", Self.formula, "--keep", "code", "--json", "-",
-                             "--residuals", dir + "/rows.csv", "--ranef", dir + "/ranef.csv"])
+                             "--residuals", dir + "/rows.csv", "--ranef", dir + "/ranef.csv"] + extra)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("1 of 760 rows left out"))
         let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]

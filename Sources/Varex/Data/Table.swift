@@ -161,7 +161,10 @@ public struct Table: Sendable {
     }
 
     /// The column name closest to `name` by edit distance (ignoring case), if reasonably close.
-    public func closestName(to name: String) -> String? {
+    public func closestName(to name: String) -> String? { Self.closestName(to: name, among: names) }
+
+    /// The name among `names` closest to `name` by edit distance (ignoring case), if reasonably close.
+    public static func closestName(to name: String, among names: [String]) -> String? {
         let target = Array(name.lowercased())
         var best: (String, Int)? = nil
         for c in names {

@@ -26,9 +26,7 @@ public enum CapabilityTable {
             .clusteredSE: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
             .cr2: .undefined("the random effects already model the grouping; use a GLM with --cluster"),
         ],
-        .streamed: [
-            .randomTerms: .notYet("fit in memory"),
-        ],
+        .streamed: [:],
         .panel: [
             .family: .notYet("explain each year with --family, or the panel as a linear model"),
             .robustSE: .undefined("the unit's random intercept models the repeated measures"),

@@ -34,12 +34,14 @@ public enum ModelKind: String, CaseIterable, Sendable, Hashable {
 }
 
 extension FitRequest {
-    /// The request's model kind: `--stream`, then a panel, then random-effect terms in the
-    /// formula (with a family, a GLMM; with the Gaussian family and identity link a linear
-    /// mixed model, as glmer hands that case to lmer), then a family, then absorbed factors;
-    /// otherwise a linear model.
+    /// The request's model kind: `--stream` without random-effect terms, then a panel, then
+    /// random-effect terms in the formula (with a family, a GLMM; with the Gaussian family and
+    /// identity link a linear mixed model, as glmer hands that case to lmer), then a family,
+    /// then absorbed factors; otherwise a linear model. A mixed model with `--stream` is a mixed
+    /// model: it reads the file in blocks, keeping the columns it uses, and is fitted as in
+    /// memory (its criterion and every per-row output need the rows at once, as lme4's do).
     public func kind(family: Family?, link: Link? = nil, stream: Bool = false, panel: Bool = false) -> ModelKind {
-        if stream { return .streamed }
+        if stream && !MixedFormula.hasRandomTerms(formula) { return .streamed }
         if panel { return .panel }
         if MixedFormula.hasRandomTerms(formula) {
             guard let family, !(family == .gaussian && (link ?? .identity) == .identity) else { return .mixed }

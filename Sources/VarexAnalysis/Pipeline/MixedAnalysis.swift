@@ -12,10 +12,11 @@ public struct MixedAnalysis: Sendable {
     public let anova: MixedFTable?
 
     /// An absorbed factor (`--absorb`) enters the fixed part as its dummies, before the
-    /// formula's terms: lmer with `factor(F)`, whose coefficients are shown.
-    public init(_ request: FitRequest, reml: Bool = true, anova: Bool = false) throws {
+    /// formula's terms: lmer with `factor(F)`, whose coefficients are shown. `table` is the data
+    /// already read (the columns a streamed read kept, ``FitRequest/streamedTable(blockBytes:)``).
+    public init(_ request: FitRequest, reml: Bool = true, anova: Bool = false, table: Table? = nil) throws {
         let request = request.absorbedAsDummies(first: true)
-        data = try ModelData(request, randomEffects: true)
+        data = try ModelData(request, table: table, randomEffects: true)
         guard let mixed = data.mixed else {
             throw FormulaError.randomTerm(formula: request.formula, position: 1,
                                           message: "no random-effect term such as (1 | group); without one, fit a linear model")
