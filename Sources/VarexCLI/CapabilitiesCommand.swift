@@ -37,6 +37,12 @@ struct CapabilitiesCommand: ParsableCommand {
             for c in Capability.allCases {
                 if let other = Self.changesKind(k, c) {
                     out += "  →    \(c.option) makes it \(other.rawValue) (see that kind)\n"
+                } else if c == .leverageHC, let message = CapabilityTable.message(.robustSE, for: k) {
+                    out += "  no   \(message)\n"
+                } else if k == .panel, [.anova, .saveModel, .dfbetas, .textFormats].contains(c) {
+                    out += "  —    \(c.option): an option of varex fit; a panel is explain --panel and report --panel\n"
+                } else if k == .panel, c == .rank {
+                    out += "  —    \(c.option): a panel's ranks are explain --panel's (--persistent-out) and report --panel's\n"
                 } else if k == .streamed, [.explain, .rank, .report].contains(Self.command(of: c) ?? c) {
                     out += "  —    \(c.option): fits its model in memory (--stream is an option of varex fit)\n"
                 } else if let command = Self.command(of: c), CapabilityTable.refusal(command, for: k) != nil {

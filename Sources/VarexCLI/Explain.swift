@@ -59,7 +59,7 @@ struct Explain: ParsableCommand {
     @Option(help: "Summary on stdout: text or json.")
     var format: ExplainFormat = .text
 
-    @Option(help: "A panel: the column naming each unit (e.g. code) when the data hold several periods per unit; needs --time. The unit's persistent effect is a random intercept (a linear mixed model, REML).")
+    @Option(help: "A panel: the column naming each unit (e.g. code) when the data hold several periods per unit; needs --time. The unit's persistent effect is a random intercept (a linear mixed model, REML; with --family binomial or poisson a GLMM, the split on the link scale and the levels on the response scale).")
     var panel: String?
 
     @Option(help: "A panel's period column (e.g. financial_year); one row per unit and period.")
@@ -98,8 +98,16 @@ struct Explain: ParsableCommand {
             }
             let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed,
                                        persistentBootstrap: persistentBootstrap)
-            try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
-                                  unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
+            let (family, link) = explain.glm(spec: spec)
+            // A family other than the Gaussian with the identity link is a GLMM (that one is the
+            // linear mixed model, as glmer hands it to lmer).
+            if let family = PanelGLMMAnalysis.family(family, link: link) {
+                try PanelReport.write(try PanelGLMMAnalysis(request, family: family, link: link), out: out, json: json, persistent: persistentOut,
+                                      format: format, top: top, unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
+            } else {
+                try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
+                                      unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
+            }
             return
         }
         if time != nil || persistentOut != nil || persistentBootstrap != nil {
@@ -193,21 +201,38 @@ extension Explain {
 enum PanelReport {
     static func write(_ a: PanelAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
                       dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
+        try write(a, warnings: PanelSummary.warnings(a), json: { try PanelSummary.json(a) },
+                  text: { PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit) },
+                  workbook: { try PanelSummary.workbook(a, unit: unit) }, out: out, jsonPath: json, persistent: persistent, format: format,
+                  dialect: dialect, xlsx: xlsx)
+    }
+
+    static func write(_ a: PanelGLMMAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
+        try write(a, warnings: PanelSummary.warnings(a), json: { try PanelSummary.json(a) },
+                  text: { PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit) },
+                  workbook: { try PanelSummary.workbook(a, unit: unit) }, out: out, jsonPath: json, persistent: persistent, format: format,
+                  dialect: dialect, xlsx: xlsx)
+    }
+
+    static func write(_ a: some PanelExplanation, warnings: [String], json: () throws -> String, text: () -> String,
+                      workbook: () throws -> [UInt8], out: String?, jsonPath: String?, persistent: String?, format: ExplainFormat,
+                      dialect: CSVWriter.Dialect, xlsx: String?) throws {
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
-        let dropped = a.fit.design.fixed.dropped
+        let dropped = a.droppedRows
         if !dropped.isEmpty {
             Console.error("varex: \(dropped.count) of \(a.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
         }
-        for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+        for w in warnings { Console.error("varex: warning: \(w)") }
         var outputs: [(path: String, contents: String)] = []
         if let out { outputs.append((out, CSVWriter.render(a.rowsTable(), dialect: dialect))) }
         if let persistent { outputs.append((persistent, CSVWriter.render(a.unitsTable(), dialect: dialect))) }
-        if let json { outputs.append((json, try PanelSummary.json(a))) }
+        if let jsonPath { outputs.append((jsonPath, try json())) }
         if !outputs.contains(where: { $0.path == "-" }) {
-            outputs.append(("-", format == .json ? try PanelSummary.json(a) : PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit)))
+            outputs.append(("-", format == .json ? try json() : text()))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-        if let xlsx { files.insert((xlsx, try PanelSummary.workbook(a, unit: unit)), at: 0) }
+        if let xlsx { files.insert((xlsx, try workbook()), at: 0) }
         try OutputFiles.write(bytes: files)
     }
 }

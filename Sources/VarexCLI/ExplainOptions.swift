@@ -14,7 +14,7 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: "A column that turns the per-head response into totals (e.g. pop_18p for spend per adult).")
     var scale: String?
 
-    @Option(help: "Explain a GLM's linear predictor: binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma; levels are reported on the response scale. With random-effect terms, a GLMM's (binomial or poisson, as lme4's glmer).")
+    @Option(help: "Explain a GLM's linear predictor: binomial, quasibinomial, poisson, quasipoisson, gaussian or Gamma; levels are reported on the response scale. With random-effect terms, or with --panel, a GLMM's (binomial or poisson, as lme4's glmer).")
     var family: Family?
 
     @Option(help: "The GLM's link (default: the family's).")

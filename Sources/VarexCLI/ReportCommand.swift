@@ -65,6 +65,14 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("funnel-overdispersion"), help: "multiplicative (default), additive or none.")
     var funnelOverdispersion: Overdispersion?
 
+    /// A panel's page, with `--out` (the units table) and `--xlsx`, all or nothing.
+    func writePanel(_ a: some PanelExplanation, page: String, workbook: () throws -> [UInt8]) throws {
+        var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
+        if let out { outputs.append((out, Array(CSVWriter.render(a.unitsTable(), dialect: csv.dialect()).utf8))) }
+        if let xlsx { outputs.append((xlsx, try workbook())) }
+        try OutputFiles.write(bytes: outputs)
+    }
+
     func run() throws {
         let spec = try model.loadSpec()
         if let unit = panel ?? spec?.panel {
@@ -76,18 +84,23 @@ struct ReportCommand: ParsableCommand {
             }
             let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed ?? 1,
                                        persistentBootstrap: persistentBootstrap)
-            let a = try PanelAnalysis(request)
-            for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+            let method = funnelOverdispersion ?? spec?.report.funnelOverdispersion ?? .multiplicative
+            let title = self.title ?? spec?.report.title ?? "Varex report"
+            let (family, link) = explain.glm(spec: spec)
             // A funnel of one value per unit: the last period's rows.
-            var funnel: PanelHTMLReport.Funnel? = nil
-            if let f = try funnelRequest(spec: spec, method: funnelOverdispersion ?? spec?.report.funnelOverdispersion ?? .multiplicative) {
-                funnel = try PanelHTMLReport.Funnel(a, request: f)
+            if let family = PanelGLMMAnalysis.family(family, link: link) {
+                let a = try PanelGLMMAnalysis(request, family: family, link: link)
+                for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+                let funnel = try funnelRequest(spec: spec, method: method).map { try PanelHTMLReport.Funnel(a, request: $0) }
+                try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit),
+                               workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
+            } else {
+                let a = try PanelAnalysis(request)
+                for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+                let funnel = try funnelRequest(spec: spec, method: method).map { try PanelHTMLReport.Funnel(a, request: $0) }
+                try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit),
+                               workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
             }
-            let page = PanelHTMLReport.render(a, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report", unit: explain.unit)
-            var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
-            if let out { outputs.append((out, Array(CSVWriter.render(a.unitsTable(), dialect: csv.dialect()).utf8))) }
-            if let xlsx { outputs.append((xlsx, try PanelSummary.workbook(a, unit: explain.unit))) }
-            try OutputFiles.write(bytes: outputs)
             return
         }
         if time != nil || persistentBootstrap != nil { throw ValidationError("--time and --persistent-bootstrap go with --panel UNIT") }

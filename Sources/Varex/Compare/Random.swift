@@ -58,6 +58,41 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         }
     }
 
+    /// A Binomial(n, p) draw, exactly (Knuth, TAOCP 3.4.1, via the beta distribution of an
+    /// order statistic: O(log n) gamma draws, then a Bernoulli count below 40 trials).
+    public mutating func binomial(_ n: Int, _ p: Double) -> Int {
+        var (n, p, base) = (n, min(max(p, 0), 1), 0)
+        while n >= 40 {
+            if p == 0 { return base }
+            if p == 1 { return base + n }
+            let a = 1 + n / 2, b = n + 1 - a
+            let ga = gamma(shape: Double(a)), x = ga / (ga + gamma(shape: Double(b)))
+            if x >= p {
+                n = a - 1; p /= x
+            } else {
+                base += a; n = b - 1; p = (p - x) / (1 - x)
+            }
+        }
+        for _ in 0..<n where uniform() < p { base += 1 }
+        return base
+    }
+
+    /// A Poisson(λ) draw, exactly (Knuth, TAOCP 3.4.1: a gamma draw splits a large λ; below 30,
+    /// the product of uniforms).
+    public mutating func poisson(_ lambda: Double) -> Int {
+        var (lambda, base) = (max(lambda, 0), 0)
+        while lambda >= 30 {
+            let m = Int(0.875 * lambda)
+            let x = gamma(shape: Double(m))
+            if x >= lambda { return base + binomial(m - 1, lambda / x) }
+            base += m; lambda -= x
+        }
+        let limit = exp(-lambda)
+        var k = 0, product = uniform()
+        while product > limit { k += 1; product *= uniform() }
+        return base + k
+    }
+
     /// A Dirichlet(α) draw.
     public mutating func dirichlet(_ alpha: [Double]) -> [Double] {
         let g = alpha.map { gamma(shape: $0) }

@@ -11,22 +11,38 @@ import VarexLinearAlgebra
 /// unit's conditional mode (its shrunken intercept: what the unit spends above or below its
 /// justified level every year) and `transient` that period's residual. The persistent effect
 /// carries its conditional SD (lme4's `condVar`).
+///
+/// Through a GLMM (``init(glmm:split:)``) the split is on the link scale and the levels on the
+/// response scale: the baseline and group effects are the linear predictor's (as
+/// ``GLMMDecomposition``'s), the unit's effect b its random intercept on the link scale (with
+/// its conditional SD), and per row `persistent` = g⁻¹(η) − g⁻¹(η − b), `transient` = observed
+/// − g⁻¹(η), `justified` = g⁻¹(baseline + offset + the justified groups' effects).
 public struct PanelDecomposition: Sendable {
     public let grouping: TermGrouping
     public let baseline: Double
-    /// effects[g][i].
+    /// effects[g][i] (on the link scale through a GLMM).
     public let effects: [[Double]]
     public let observed: [Double]
-    /// The unit's persistent effect, per row.
+    /// The unit's persistent effect, per row (on the response scale through a GLMM).
     public let persistent: [Double]
-    /// observed − (baseline + Σ effects + persistent), per row.
+    /// observed − (baseline + Σ effects + persistent), per row; observed − the conditional
+    /// mean through a GLMM.
     public let transient: [Double]
     /// The units (levels of the panel factor) and each row's unit.
     public let units: [String]
     public let unitOfRow: [Int]
-    /// Per unit: the conditional mode and its conditional SD.
+    /// Per unit: the conditional mode and its conditional SD (link scale through a GLMM).
     public let unitEffect: [Double]
     public let unitSD: [Double]
+    /// baseline + the justified groups' effects, per row (through a GLMM, g⁻¹ of that plus the
+    /// offset).
+    public let justified: [Double]
+    /// Through a GLMM: its link, the conditional means and linear predictors, and each group's
+    /// effect on the response scale, g⁻¹(η) − g⁻¹(η − effect); nil for a linear mixed model.
+    public let link: Link?
+    public let fitted: [Double]?
+    public let linearPredictor: [Double]?
+    public let responseEffects: [[Double]]?
 
     /// `fit` must have one random-effect term, an intercept per unit.
     public init(fit: LinearMixedFit, grouping: TermGrouping) throws {
@@ -50,6 +66,38 @@ public struct PanelDecomposition: Sendable {
             Double(Extended(fit.y[i]) - effects.reduce(base) { $0 + $1[i] } - Extended(modes[block.level[i], 0]))
         }
         self.grouping = grouping
+        let chosen = grouping.groups.indices.filter { grouping.groups[$0].justified }
+        justified = (0..<n).map { i in chosen.reduce(Double(base)) { $0 + Double(effects[$1][i]) } }
+        link = nil
+        fitted = nil
+        linearPredictor = nil
+        responseEffects = nil
+    }
+
+    /// A panel through a GLMM with one random-effect term, an intercept per unit, in no group
+    /// of `split` (whose fixed part and levels it takes).
+    public init(glmm fit: GeneralizedLinearMixedFit, split: GLMMDecomposition) throws {
+        guard fit.design.blocks.count == 1, fit.design.blocks[0].effectNames == ["(Intercept)"], split.randomGroups == [nil] else {
+            throw ExplainError.panelNeedsOneRandomIntercept
+        }
+        let block = fit.design.blocks[0]
+        let modes = fit.randomEffects(term: 0), sds = try fit.conditionalStandardDeviations(term: 0)
+        grouping = split.grouping
+        baseline = split.baseline
+        effects = split.fixedEffects
+        observed = split.observed
+        units = block.levels
+        unitOfRow = block.level
+        unitEffect = (0..<block.levels.count).map { modes[$0, 0] }
+        unitSD = (0..<block.levels.count).map { sds[$0, 0] }
+        let eta = split.linearPredictor, mu = split.fitted, link = split.link
+        persistent = eta.indices.map { i in mu[i] - link.mu(eta[i] - modes[block.level[i], 0]) }
+        transient = zip(split.observed, mu).map { $0 - $1 }
+        justified = split.justified
+        self.link = link
+        fitted = mu
+        linearPredictor = eta
+        responseEffects = split.grouping.groups.indices.map { split.responseEffect(group: $0) }
     }
 
     /// A mixed model's fixed part split as ``Decomposition`` splits a linear model's: the
@@ -73,12 +121,6 @@ public struct PanelDecomposition: Sendable {
         return (base, effects)
     }
 
-    /// baseline + the justified groups' effects, per row.
-    public var justified: [Double] {
-        let groups = grouping.groups.indices.filter { grouping.groups[$0].justified }
-        return observed.indices.map { i in groups.reduce(baseline) { $0 + effects[$1][i] } }
-    }
-
     /// observed − justified, per row: the unjustified groups' effects, the persistent effect
     /// and the transient residual.
     public var unjustified: [Double] { zip(observed, justified).map { $0 - $1 } }
@@ -92,6 +134,12 @@ public struct BetweenShare: Sendable {
     public let estimate: Double
     public let low: Double
     public let high: Double
+
+    public init(estimate: Double, low: Double, high: Double) {
+        self.estimate = estimate
+        self.low = low
+        self.high = high
+    }
 
     public init(fit: LinearMixedFit, level: Double = 0.95) {
         let theta = fit.theta[0]

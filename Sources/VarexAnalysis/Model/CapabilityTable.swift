@@ -28,7 +28,6 @@ public enum CapabilityTable {
         ],
         .streamed: [:],
         .panel: [
-            .family: .notYet("explain each year with --family, or the panel as a linear model"),
             .robustSE: .undefined("the unit's random intercept models the repeated measures"),
             .clusteredSE: .undefined("the unit's random intercept models the repeated measures"),
             .cr2: .undefined("the unit's random intercept models the repeated measures"),

@@ -7,18 +7,7 @@ public enum GLMMExplainSummary {
     public static func text(_ a: GLMMExplainAnalysis, source: String? = nil, top: Int = 5) -> String {
         let d = a.decomposition
         var o = GLMMSummary.text(a.glmm, source: source)
-        o += "\nShares of the deviance explained beyond the random terms (Shapley values of 1 − D(S)/D(∅) over the groups, "
-        o += "D(∅) the GLMM with the intercept and random terms only; the groups explain \(NumberFormat.fixed(100 * d.devianceExplained, decimals: 1))%):\n"
-        var rows = [["Group", "Kind", "Share", "Wald χ²", "Df", "p", "Terms"]]
-        for (g, group) in d.grouping.groups.enumerated() {
-            let t = a.groupTests[g]
-            let test = t.df1 == 0 ? ["—", "—", "—"] : [NumberFormat.significant(t.statistic, 4), "\(t.df1)", NumberFormat.pValue(t.pValue)]
-            rows.append([group.name, group.justified ? "justified" : "unjustified", NumberFormat.fixed(100 * d.shares[g], decimals: 1) + "%"]
-                        + test + [group.terms.joined(separator: " + ")])
-        }
-        rows.append(["(unexplained)", "", NumberFormat.fixed(100 * (1 - d.devianceExplained), decimals: 1) + "%", "", "", "",
-                     "random terms and residual deviance"])
-        o += TextSummary.aligned(rows, leftFirst: true)
+        o += shares(d, tests: a.groupTests, beyond: "the random terms", only: "random terms")
         for (k, block) in a.glmm.fit.design.blocks.enumerated() {
             if let g = d.randomGroups[k] {
                 let group = d.grouping.groups[g]
@@ -33,6 +22,23 @@ public enum GLMMExplainSummary {
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
                                             higherIsBetter: a.request.higherIsBetter, top: top)
         return o
+    }
+
+    /// The groups' shares of the deviance explained beyond the random terms (`beyond`; D(∅)
+    /// the GLMM with the intercept and `only`) with their Wald χ² tests, as a table.
+    static func shares(_ d: GLMMDecomposition, tests: [GLMWaldTest], beyond: String, only: String) -> String {
+        var o = "\nShares of the deviance explained beyond \(beyond) (Shapley values of 1 − D(S)/D(∅) over the groups, "
+        o += "D(∅) the GLMM with the intercept and \(only) only; the groups explain \(NumberFormat.fixed(100 * d.devianceExplained, decimals: 1))%):\n"
+        var rows = [["Group", "Kind", "Share", "Wald χ²", "Df", "p", "Terms"]]
+        for (g, group) in d.grouping.groups.enumerated() {
+            let t = tests[g]
+            let test = t.df1 == 0 ? ["—", "—", "—"] : [NumberFormat.significant(t.statistic, 4), "\(t.df1)", NumberFormat.pValue(t.pValue)]
+            rows.append([group.name, group.justified ? "justified" : "unjustified", NumberFormat.fixed(100 * d.shares[g], decimals: 1) + "%"]
+                        + test + [group.terms.joined(separator: " + ")])
+        }
+        rows.append(["(unexplained)", "", NumberFormat.fixed(100 * (1 - d.devianceExplained), decimals: 1) + "%", "", "", "",
+                     "\(only) and residual deviance"])
+        return o + TextSummary.aligned(rows, leftFirst: true)
     }
 
     struct Explanation: Encodable {

@@ -62,7 +62,7 @@ public enum GLMMSummary {
     public static func json(_ a: GLMMAnalysis) throws -> String { try JSONOutput.text(document(a)) }
 
     /// The summary as one encodable value.
-    static func document(_ a: GLMMAnalysis) -> JSONMerged<ModelJSON, GLMM> {
+    static func document(_ a: GLMMAnalysis, kind: ModelKind = .glmm) -> JSONMerged<ModelJSON, GLMM> {
         let f = a.fit
         let own = GLMM(family: f.family.rawValue, link: f.link.rawValue, method: "Laplace",
                        groups: MixedSummary.groupCounts(f.design).map { .init(name: $0.0, levels: $0.1) },
@@ -73,12 +73,12 @@ public enum GLMMSummary {
                        criterion: JSONNumber(f.criterion), devianceResidualSum: JSONNumber(f.modes.devianceResidualSum),
                        theta: f.theta.json, singular: f.isSingular, converged: f.converged, evaluations: f.evaluations,
                        anova: a.anova.map(AnovaText.WaldChiSquare.init))
-        return JSONMerged(common(a), own)
+        return JSONMerged(common(a, kind: kind), own)
     }
 
     /// The keys a GLMM's summary shares with every model's.
-    public static func common(_ a: GLMMAnalysis) -> ModelJSON {
-        ModelJSON(kind: .glmm, formula: a.fit.design.formula.text, model: a.fit, nDropped: a.fit.design.fixed.dropped.count,
+    public static func common(_ a: GLMMAnalysis, kind: ModelKind = .glmm) -> ModelJSON {
+        ModelJSON(kind: kind, formula: a.fit.design.formula.text, model: a.fit, nDropped: a.fit.design.fixed.dropped.count,
                   covariance: .classical, coefficients: a.coefficients, degreesOfFreedom: a.coefficients.map { _ in nil },
                   warnings: a.fit.warnings)
     }

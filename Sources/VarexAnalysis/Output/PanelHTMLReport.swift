@@ -12,7 +12,7 @@ public enum PanelHTMLReport {
         /// Each funnel row's label (the label column, or the unit).
         public let labels: [String]
 
-        public init(_ a: PanelAnalysis, request: FunnelRequest) throws {
+        public init(_ a: some PanelExplanation, request: FunnelRequest) throws {
             let table = a.data.table
             let period = a.units.periods.last ?? ""
             let times = try table.column(a.request.time).cells
@@ -27,6 +27,21 @@ public enum PanelHTMLReport {
     }
 
     public static func render(_ a: PanelAnalysis, funnel: Funnel? = nil, title: String, unit: String = "councils") -> String {
+        render(panel: a, model: MixedSummary.text(fit: a.fit, satterthwaite: a.satterthwaite, level: a.request.explain.fit.level),
+               text: PanelSummary.text(a, unit: unit), axis: "persistent effect (\(a.fit.design.fixed.responseLabel))",
+               funnel: funnel, title: title, unit: unit)
+    }
+
+    /// A panel GLMM's report: the persistent effects on the link scale, the levels on the
+    /// response scale.
+    public static func render(_ a: PanelGLMMAnalysis, funnel: Funnel? = nil, title: String, unit: String = "councils") -> String {
+        render(panel: a, model: GLMMSummary.text(a.glmm), text: PanelSummary.text(a, unit: unit),
+               axis: "persistent effect (\(a.glmm.fit.link.rawValue) scale)", funnel: funnel, title: title, unit: unit)
+    }
+
+    /// The page from the model's summary text, the panel's text and the units' effects.
+    static func render(panel a: some PanelExplanation, model: String, text: String, axis: String, funnel: Funnel?, title: String,
+                       unit: String) -> String {
         let esc = SVGCharts.escape
         let level = a.request.explain.fit.level
         let d = a.decomposition, u = a.units
@@ -37,8 +52,7 @@ public enum PanelHTMLReport {
             href=\"#years\">\(esc(HTMLReport.capitalised(one))) over the periods</a> · <a href=\"#persistent\">Persistent \
             effects</a> · <a href=\"#table\">Table</a></nav>\n
             """
-        h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(MixedSummary.text(fit: a.fit, satterthwaite: a.satterthwaite, level: level)))</pre></section>\n"
-        let text = PanelSummary.text(a, unit: unit)
+        h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(model))</pre></section>\n"
         let panelPart = text.components(separatedBy: "\nPersistent or passing").dropFirst().joined()
         h += "<section id=\"panel\"><h2>Persistent or passing</h2><pre>\(esc("Persistent or passing" + panelPart))</pre></section>\n"
         if let funnel {
@@ -80,7 +94,7 @@ public enum PanelHTMLReport {
             """
         h += SVGCharts.effects(id: "chart-persistent", title: "Persistent effects", labels: a.unitLabels, estimate: d.unitEffect,
                                low: zip(d.unitEffect, d.unitSD).map { $0 - z * $1 }, high: zip(d.unitEffect, d.unitSD).map { $0 + z * $1 },
-                               axis: "persistent effect (\(a.fit.design.fixed.responseLabel))")
+                               axis: axis)
         h += "</section>\n"
         let table = a.unitsTable()
         h += """

@@ -23,6 +23,15 @@ public enum PanelSummary {
             o += "A negative share: with that group in, the fixed part explains less of the total variance (its terms move "
                 + "variance between the \(unit)' persistent part and the residual).\n"
         }
+        return o + panelText(a, top: top, unit: unit)
+    }
+
+    /// The panel part of the text, whatever the model: the pound totals, the between share,
+    /// the league tables' stability and the units with the highest and lowest persistent effects.
+    static func panelText(_ a: some PanelExplanation, top: Int, unit: String) -> String {
+        let level = a.request.explain.fit.level
+        let u = a.units, d = a.decomposition
+        var o = ""
         if let periods = a.periodTotals, let persistent = a.persistentTotals {
             o += "\nIn pounds (× \(a.request.explain.scale ?? "scale")), above and below the justified level:\n"
             var rows = [["Period", "Above", "Below", "\(unit.prefix(1).uppercased() + unit.dropFirst()) above/below"]]
@@ -36,10 +45,17 @@ public enum PanelSummary {
         let conf = NumberFormat.fixed(100 * level, decimals: 0) + "%"
         let one = unit == "councils" ? "council" : "unit"
         o += "\nPersistent or passing: \(d.units.count) \(unit) over \(u.periods.count) periods (\(u.periods.first ?? "")"
-        o += " to \(u.periods.last ?? "")), \(a.fit.n) rows (one per \(one) and period)\n"
-        o += "Of the variation the model leaves unexplained, \(pct(a.share.estimate)) (\(conf) profile interval \(pct(a.share.low))"
-        o += " to \(pct(a.share.high)))\nlies between \(unit) and persists; \(pct(1 - a.share.estimate)) (\(pct(1 - a.share.high)) to "
-        o += "\(pct(1 - a.share.low))) passes from period to period.\n"
+        o += " to \(u.periods.last ?? "")), \(a.usedRows.count) rows (one per \(one) and period)\n"
+        if let link = d.link, a.share.estimate.isNaN {
+            o += "The between share is not defined here: the \(link.rawValue) link of this family has no latent scale of constant "
+                + "variance to share out (logit, probit and cloglog binomial models have one); the persistent effects' spread is "
+                + "the random intercept's SD.\n"
+        } else {
+            if let link = d.link { o += "On the latent scale (\(link.rawValue), its residual variance \(NumberFormat.significant(latentVariance(link), 4))): " }
+            o += "Of the variation the model leaves unexplained, \(pct(a.share.estimate)) (\(conf) profile interval \(pct(a.share.low))"
+            o += " to \(pct(a.share.high)))\nlies between \(unit) and persists; \(pct(1 - a.share.estimate)) (\(pct(1 - a.share.high)) to "
+            o += "\(pct(1 - a.share.low))) passes from period to period.\n"
+        }
         let rhos = u.periodCorrelations.map { NumberFormat.fixed($0, decimals: 2) }
         if !rhos.isEmpty {
             let mean = u.periodCorrelations.reduce(0, +) / Double(u.periodCorrelations.count)
@@ -52,12 +68,15 @@ public enum PanelSummary {
         let order = d.units.indices.sorted { (u.persistentRank[$0], $0) < (u.persistentRank[$1], $1) }
         let z = a.z
         func rows(_ ks: ArraySlice<Int>) -> String {
-            var table = [["Rank", "\(conf) rank interval", "", "Persistent", "\(conf) interval", "Periods above/below", "Trend/period"]]
+            let glmm = d.link != nil
+            var table = [["Rank", "\(conf) rank interval", "", glmm ? "Persistent (link)" : "Persistent", "\(conf) interval"]
+                         + (glmm ? ["A period (response)"] : []) + ["Periods above/below", "Trend/period"]]
             for k in ks {
                 let b = d.unitEffect[k], sd = d.unitSD[k]
                 table.append(["\(u.persistentRank[k])", "\(summary[k].low)–\(summary[k].high)", a.unitLabels[k],
-                              NumberFormat.significant(b, 4), "\(NumberFormat.significant(b - z * sd, 4)) to \(NumberFormat.significant(b + z * sd, 4))",
-                              "\(u.periodsAbove[k])/\(u.periodsBelow[k])", NumberFormat.significant(u.trend[k], 3)])
+                              NumberFormat.significant(b, 4), "\(NumberFormat.significant(b - z * sd, 4)) to \(NumberFormat.significant(b + z * sd, 4))"]
+                             + (glmm ? [NumberFormat.significant(a.persistentAmount(unit: k, effect: b, scaled: false), 4)] : [])
+                             + ["\(u.periodsAbove[k])/\(u.periodsBelow[k])", NumberFormat.significant(u.trend[k], 3)])
             }
             return TextSummary.aligned(table, leftFirst: true)
         }
@@ -67,6 +86,10 @@ public enum PanelSummary {
         o += "\nLowest:\n" + rows(order.suffix(n))
         o += "Persistent intervals: the conditional SD around the conditional mode (lme4's condVar), with the fixed effects "
             + "and variance components taken as known"
+        if let link = d.link {
+            o += "; on the link scale (\(link.rawValue)), the unit's effect a period on the response scale the mean over its periods of "
+                + "g⁻¹(η) − g⁻¹(η − b); ranks by the link-scale effect"
+        }
         if let boot = a.bootstrap {
             o += "; the bootstrap intervals (persistent_boot_low/high) add their uncertainty: \(boot.replicates) parametric "
                 + "refits (seed \(boot.seed)), mean width \(NumberFormat.significant(zip(boot.high, boot.low).reduce(0) { $0 + $1.0 - $1.1 } / Double(boot.low.count), 4))"
@@ -77,8 +100,24 @@ public enum PanelSummary {
         return o
     }
 
+    /// The latent variable's residual variance of a binomial link (π²/3 for the logit).
+    static func latentVariance(_ link: Link) -> Double { BetweenShare.latentVariance(family: .binomial, link: link) ?? .nan }
+
+    public static func warnings(_ a: PanelGLMMAnalysis) -> [String] { a.glmm.fit.warnings }
+
+    /// A panel GLMM's text: the GLMM's summary, the groups' shares of the deviance explained
+    /// beyond the unit's random intercept with their Wald χ² tests, then the panel part.
+    public static func text(_ a: PanelGLMMAnalysis, source: String? = nil, top: Int = 5, unit: String = "councils") -> String {
+        let d = a.split
+        var o = GLMMSummary.text(a.glmm, source: source)
+        o += GLMMExplainSummary.shares(d, tests: a.groupTests, beyond: "the \(unit)' random intercepts", only: "random intercepts")
+        o += "Baseline on the link scale (\(a.glmm.fit.link.rawValue)): \(NumberFormat.significant(d.baseline, 6)); "
+        o += "levels, persistent and transient parts are on the response scale through the inverse link.\n"
+        return o + panelText(a, top: top, unit: unit)
+    }
+
     /// A panel explanation in JSON.
-    struct Panel: Encodable, Sendable {
+    struct Panel<Fit: Encodable & Sendable>: Encodable, Sendable {
         struct Setting: Encodable, Sendable {
             let unit, time: String
             let periods: [String]
@@ -89,7 +128,7 @@ public enum PanelSummary {
         struct Totals: Encodable, Sendable {
             let above, below: JSONNumber
             let countAbove, countBelow: Int
-            init(_ t: PanelAnalysis.PoundTotals) {
+            init(_ t: PanelPoundTotals) {
                 above = JSONNumber(t.above)
                 below = JSONNumber(t.below)
                 countAbove = t.countAbove
@@ -116,8 +155,12 @@ public enum PanelSummary {
             let rank, rankLow, rankHigh, periodsAbove, periodsBelow: Int
             let trend: JSONNumber
             let bootLow, bootHigh: JSONNumber?
+            /// Through a GLMM: the effect a period on the response scale, and its interval.
+            var response: JSONNumber? = nil
+            var responseLow: JSONNumber? = nil
+            var responseHigh: JSONNumber? = nil
         }
-        let fit: JSONMerged<ModelJSON, MixedSummary.Mixed>
+        let fit: Fit
         let panel: Setting
         let betweenShare, withinShare: Share
         let periodRankCorrelations: [JSONNumber]
@@ -127,9 +170,48 @@ public enum PanelSummary {
         let persistentBootstrap: JSONNullable<Bootstrap>
         let groups: [GroupJSON]
         let unexplainedShare: JSONNumber
-        let subsetRSquared: [ExplainSummary.Explanation.Subset]
+        /// A linear panel's subsets of groups with their marginal R²; a GLMM's deviance explained.
+        var subsetRSquared: [ExplainSummary.Explanation.Subset]? = nil
+        var subsetDevianceExplained: [JSONNumber]? = nil
+        var devianceExplained: JSONNumber? = nil
+        var baselineLink: JSONNumber? = nil
         let poundTotals: JSONNullable<PoundTotals>
         let units: [Unit]
+    }
+
+    /// The parts every panel's JSON has.
+    static func document<Fit>(_ a: some PanelExplanation, fit: Fit, groups: [GroupJSON], unexplained: Double) -> Panel<Fit> {
+        let level = a.request.explain.fit.level
+        let u = a.units, d = a.decomposition
+        let summary = a.ranks.summary(level: level)
+        var totals: Panel<Fit>.PoundTotals? = nil
+        if let periods = a.periodTotals, let persistent = a.persistentTotals {
+            totals = .init(periods: periods.map { .init(period: $0.period, totals: .init($0.totals)) }, persistent: .init(persistent))
+        }
+        return Panel(
+            fit: fit,
+            panel: .init(unit: a.request.panel, time: a.request.time, periods: u.periods, units: d.units.count),
+            betweenShare: .init(estimate: JSONNumber(a.share.estimate), low: JSONNumber(a.share.low), high: JSONNumber(a.share.high), level: JSONNumber(level)),
+            withinShare: .init(estimate: JSONNumber(1 - a.share.estimate), low: JSONNumber(1 - a.share.high), high: JSONNumber(1 - a.share.low),
+                               level: JSONNumber(level)),
+            periodRankCorrelations: u.periodCorrelations.json, topKept: u.topKept, draws: a.ranks.draws, seed: a.ranks.seed,
+            persistentBootstrap: JSONNullable(a.bootstrap.map { .init(replicates: $0.replicates, seed: $0.seed) }),
+            groups: groups, unexplainedShare: JSONNumber(unexplained),
+            poundTotals: JSONNullable(totals),
+            units: d.units.indices.map { k in
+                let b = d.unitEffect[k], sd = d.unitSD[k]
+                var unit = Panel<Fit>.Unit(unit: d.units[k], label: a.unitLabels[k], persistent: JSONNumber(b), sd: JSONNumber(sd),
+                                           low: JSONNumber(b - a.z * sd), high: JSONNumber(b + a.z * sd), rank: u.persistentRank[k],
+                                           rankLow: summary[k].low, rankHigh: summary[k].high, periodsAbove: u.periodsAbove[k],
+                                           periodsBelow: u.periodsBelow[k], trend: JSONNumber(u.trend[k]),
+                                           bootLow: a.bootstrap.map { JSONNumber($0.low[k]) }, bootHigh: a.bootstrap.map { JSONNumber($0.high[k]) })
+                if d.link != nil {
+                    unit.response = JSONNumber(a.persistentAmount(unit: k, effect: b, scaled: false))
+                    unit.responseLow = JSONNumber(a.persistentAmount(unit: k, effect: b - a.z * sd, scaled: false))
+                    unit.responseHigh = JSONNumber(a.persistentAmount(unit: k, effect: b + a.z * sd, scaled: false))
+                }
+                return unit
+            })
     }
 
     /// The JSON summary: the mixed model's fields, then `panel` (unit and period columns,
@@ -143,37 +225,35 @@ public enum PanelSummary {
     /// periods_below, trend`, and `boot_low, boot_high` with the bootstrap).
     public static func json(_ a: PanelAnalysis) throws -> String {
         let level = a.request.explain.fit.level
-        let u = a.units, d = a.decomposition, groups = d.grouping.groups
-        let summary = a.ranks.summary(level: level)
-        var totals: Panel.PoundTotals? = nil
-        if let periods = a.periodTotals, let persistent = a.persistentTotals {
-            totals = .init(periods: periods.map { .init(period: $0.period, totals: .init($0.totals)) }, persistent: .init(persistent))
+        let groups = a.decomposition.grouping.groups
+        var doc = document(a, fit: MixedSummary.document(fit: a.fit, satterthwaite: a.satterthwaite, level: level, kind: .panel),
+                           groups: groups.enumerated().map { g, group in
+                               let t = a.groupTests[g]
+                               return GroupJSON(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
+                                                test: GroupTestJSON(f: t.f, numDf: t.numeratorDF, denDf: t.denominatorDF, pValue: t.pValue))
+                           }, unexplained: a.shares.unexplained)
+        doc.subsetRSquared = a.shares.subsetRSquared.indices.map { k in
+            .init(groups: groups.indices.filter { k & (1 << $0) != 0 }.map { groups[$0].name }, rSquared: JSONNumber(a.shares.subsetRSquared[k]))
         }
-        let doc = Panel(
-            fit: MixedSummary.document(fit: a.fit, satterthwaite: a.satterthwaite, level: level, kind: .panel),
-            panel: .init(unit: a.request.panel, time: a.request.time, periods: u.periods, units: d.units.count),
-            betweenShare: .init(estimate: JSONNumber(a.share.estimate), low: JSONNumber(a.share.low), high: JSONNumber(a.share.high), level: JSONNumber(level)),
-            withinShare: .init(estimate: JSONNumber(1 - a.share.estimate), low: JSONNumber(1 - a.share.high), high: JSONNumber(1 - a.share.low),
-                               level: JSONNumber(level)),
-            periodRankCorrelations: u.periodCorrelations.json, topKept: u.topKept, draws: a.ranks.draws, seed: a.ranks.seed,
-            persistentBootstrap: JSONNullable(a.bootstrap.map { .init(replicates: $0.replicates, seed: $0.seed) }),
-            groups: groups.enumerated().map { g, group in
-                let t = a.groupTests[g]
-                return GroupJSON(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(a.shares.shares[g]),
-                                 test: GroupTestJSON(f: t.f, numDf: t.numeratorDF, denDf: t.denominatorDF, pValue: t.pValue))
-            },
-            unexplainedShare: JSONNumber(a.shares.unexplained),
-            subsetRSquared: a.shares.subsetRSquared.indices.map { k in
-                .init(groups: groups.indices.filter { k & (1 << $0) != 0 }.map { groups[$0].name }, rSquared: JSONNumber(a.shares.subsetRSquared[k]))
-            },
-            poundTotals: JSONNullable(totals),
-            units: d.units.indices.map { k in
-                let b = d.unitEffect[k], sd = d.unitSD[k]
-                return .init(unit: d.units[k], label: a.unitLabels[k], persistent: JSONNumber(b), sd: JSONNumber(sd), low: JSONNumber(b - a.z * sd),
-                             high: JSONNumber(b + a.z * sd), rank: u.persistentRank[k], rankLow: summary[k].low, rankHigh: summary[k].high,
-                             periodsAbove: u.periodsAbove[k], periodsBelow: u.periodsBelow[k], trend: JSONNumber(u.trend[k]),
-                             bootLow: a.bootstrap.map { JSONNumber($0.low[k]) }, bootHigh: a.bootstrap.map { JSONNumber($0.high[k]) })
-            })
+        return try JSONOutput.text(doc)
+    }
+
+    /// A panel GLMM's JSON: as a linear panel's, with `fit` the GLMM's (kind `panel`), groups
+    /// with their shares of the deviance explained and Wald χ² tests, `deviance_explained`,
+    /// `subset_deviance_explained` and `baseline_link` instead of `subset_r_squared`, the
+    /// between share on the latent scale (null where the link has none), and each unit's
+    /// `persistent, sd, low, high` on the link scale with `response, response_low,
+    /// response_high` (the amount a period on the response scale).
+    public static func json(_ a: PanelGLMMAnalysis) throws -> String {
+        let d = a.split, groups = d.grouping.groups
+        var doc = document(a, fit: GLMMSummary.document(a.glmm, kind: .panel),
+                           groups: groups.enumerated().map { g, group in
+                               GroupJSON(name: group.name, justified: group.justified, terms: group.terms, share: JSONNumber(d.shares[g]),
+                                         test: GroupTestJSON(a.groupTests[g]))
+                           }, unexplained: 1 - d.devianceExplained)
+        doc.subsetDevianceExplained = d.subsetDevianceExplained.json
+        doc.devianceExplained = JSONNumber(d.devianceExplained)
+        doc.baselineLink = JSONNumber(d.baseline)
         return try JSONOutput.text(doc)
     }
 
@@ -192,8 +272,33 @@ public enum PanelSummary {
         }
         provenance.rows.append(("Unexplained share (random intercepts and residual)", .finite(a.shares.unexplained)))
         provenance.rows.append(("Between-\(unit) share of the unexplained variation", .finite(a.share.estimate)))
+        return try workbook(a, provenance: provenance, coefficients: common.coefficientTable, unit: unit)
+    }
+
+    /// A panel GLMM as a workbook: as a linear panel's, with the family and link, the groups'
+    /// shares of the deviance explained and Wald χ² tests, and the between share on the latent
+    /// scale with its interval.
+    public static func workbook(_ a: PanelGLMMAnalysis, unit: String = "councils") throws -> [UInt8] {
+        let common = GLMMSummary.common(a.glmm, kind: .panel)
+        var provenance = Provenance.of(model: common, dataPath: a.data.table.source)
+        provenance.rows.append(("Family and link", .text("\(a.glmm.fit.family.rawValue), \(a.glmm.fit.link.rawValue)")))
+        for (g, group) in a.split.grouping.groups.enumerated() {
+            let t = a.groupTests[g]
+            provenance.rows.append(("Share of the deviance explained: \(group.name) (\(group.justified ? "justified" : "unjustified"))",
+                                    .finite(a.split.shares[g])))
+            provenance.rows.append(("Wald χ² test: \(group.name) (χ², Df, p)",
+                                    .text("\(NumberFormat.significant(t.statistic, 6)), \(t.df1), \(NumberFormat.pValue(t.pValue))")))
+        }
+        provenance.rows.append(("Unexplained share (random intercepts and residual deviance)", .finite(1 - a.split.devianceExplained)))
+        provenance.rows.append(("Between-\(unit) share on the latent scale (low, high)",
+                                .text("\(NumberFormat.significant(a.share.estimate, 6)) (\(NumberFormat.significant(a.share.low, 6)), \(NumberFormat.significant(a.share.high, 6)))")))
+        return try workbook(a, provenance: provenance, coefficients: common.coefficientTable, unit: unit)
+    }
+
+    /// The unit-periods and units sheets with a summary sheet.
+    static func workbook(_ a: some PanelExplanation, provenance: Provenance, coefficients: OutputTable, unit: String) throws -> [UInt8] {
         let one = unit == "councils" ? "Council" : "Unit"
         return try XLSXWriter.data(sheets: [("\(one)-periods", a.rowsTable()), ("\(one)s", a.unitsTable())], provenance: provenance,
-                                   extra: common.coefficientTable)
+                                   extra: coefficients)
     }
 }

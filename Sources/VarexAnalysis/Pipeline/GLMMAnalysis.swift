@@ -13,9 +13,11 @@ public struct GLMMAnalysis: Sendable {
     /// An absorbed factor (`--absorb`) enters the fixed part as its dummies, before the
     /// formula's terms (glmer with `factor(F)`), whose coefficients are shown. `table` is the data
     /// already read (the columns a streamed read kept, ``FitRequest/streamedTable(blockBytes:)``).
-    public init(_ request: FitRequest, family: Family, link: Link? = nil, anova: Bool = false, table: Table? = nil) throws {
+    /// `unit` is a panel's unit column (files join on it; `exclude` names units).
+    public init(_ request: FitRequest, family: Family, link: Link? = nil, anova: Bool = false, table: Table? = nil,
+                unit: String? = nil) throws {
         let request = request.absorbedAsDummies(first: true)
-        data = try ModelData(request, table: table, randomEffects: true)
+        data = try ModelData(request, table: table, randomEffects: true, unit: unit)
         guard let mixed = data.mixed else {
             throw FormulaError.randomTerm(formula: request.formula, position: 1,
                                           message: "no random-effect term such as (1 | group); without one, fit a GLM")

@@ -51,11 +51,24 @@ public enum GeneralizedLinearMixedModel {
         return optimum.laplace
     }
 
+    /// The fit's model refitted to another response on the same rows (design, weights, offset
+    /// and family) from the fit's (θ, β), the simplex stopping at a relative change of 1e-10 (a
+    /// bootstrap replicate needs θ to a few digits): the new conditional modes b = Λu, in Z's
+    /// column order.
+    public static func conditionalModes(_ fit: GeneralizedLinearMixedFit, response y: [Double]) throws -> [Double] {
+        let l = fit.laplace
+        let sub = LaplaceDeviance(x: l.x, y: y, prior: l.prior, trials: l.trials, offset: l.offset, blocks: fit.design.blocks,
+                                  family: fit.family, link: fit.link)
+        let (optimum, _) = try minimize(sub, start: fit.theta + fit.beta, tolerance: 1e-8)
+        return sub.layout.lambdaTimes(optimum.u, factors: sub.layout.factors(optimum.theta))
+    }
+
     /// The Laplace deviance minimised over (θ, β), each evaluation's PIRLS started from the
     /// last modes found.
-    static func minimize(_ laplace: LaplaceDeviance, start: [Double]) throws -> (LaplaceDeviance.Modes, BoundedMinimizer.Result) {
+    static func minimize(_ laplace: LaplaceDeviance, start: [Double], tolerance: Double? = nil) throws -> (LaplaceDeviance.Modes, BoundedMinimizer.Result) {
         let k = laplace.layout.parameterCount
-        let minimizer = BoundedMinimizer(lower: laplace.layout.lower + [Double](repeating: -.infinity, count: laplace.p))
+        var minimizer = BoundedMinimizer(lower: laplace.layout.lower + [Double](repeating: -.infinity, count: laplace.p))
+        if let tolerance { minimizer.valueTolerance = tolerance }
         var warm: [Double]? = nil
         var evaluations = 0
         let result = minimizer.minimize(start: start) { v in
