@@ -51,14 +51,17 @@ extension BetweenShare {
                     return value - minimum - cut
                 }
                 var (inner, atInner) = (theta, -cut)
-                var end: Double
+                var end: Double, stride = step
+                // Out from θ in steps that double, so that a tiny SE cannot make the walk long.
                 if side == 0 {
-                    var guess = max(theta - step, 0), value = f(guess)
-                    while value < 0 && guess > 0 { (inner, atInner) = (guess, value); guess = max(guess - step, 0); value = f(guess) }
+                    var guess = max(theta - stride, 0), value = f(guess)
+                    while value < 0 && guess > 0 {
+                        (inner, atInner) = (guess, value); stride *= 2; guess = max(guess - stride, 0); value = f(guess)
+                    }
                     end = value > 0 ? share(Self.illinois(f, inner, atInner, guess, value)) : 0
                 } else {
-                    var guess = theta + step, value = f(guess)
-                    while value < 0 && guess < 1e4 { (inner, atInner) = (guess, value); guess += step; value = f(guess) }
+                    var guess = theta + stride, value = f(guess)
+                    while value < 0 && guess < 1e4 { (inner, atInner) = (guess, value); stride *= 2; guess += stride; value = f(guess) }
                     end = value < 0 ? 1 : share(Self.illinois(f, inner, atInner, guess, value))
                 }
                 merge.run { ends[side] = end }
