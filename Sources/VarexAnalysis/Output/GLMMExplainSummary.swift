@@ -41,6 +41,21 @@ public enum GLMMExplainSummary {
         return o + TextSummary.aligned(rows, leftFirst: true)
     }
 
+    /// A GLMM explanation's summary sheet: the provenance, the family and link, and each group's
+    /// share of the deviance explained and Wald χ² test.
+    static func provenance(_ glmm: GLMMAnalysis, common: ModelJSON, split d: GLMMDecomposition, tests: [GLMWaldTest]) -> Provenance {
+        var provenance = Provenance.of(model: common, dataPath: glmm.data.table.source)
+        provenance.rows.append(("Family and link", .text("\(glmm.fit.family.rawValue), \(glmm.fit.link.rawValue)")))
+        for (g, group) in d.grouping.groups.enumerated() {
+            let t = tests[g]
+            provenance.rows.append(("Share of the deviance explained: \(group.name) (\(group.justified ? "justified" : "unjustified"))",
+                                    .finite(d.shares[g])))
+            provenance.rows.append(("Wald χ² test: \(group.name) (χ², Df, p)",
+                                    .text("\(NumberFormat.significant(t.statistic, 6)), \(t.df1), \(NumberFormat.pValue(t.pValue))")))
+        }
+        return provenance
+    }
+
     struct Explanation: Encodable {
         struct RandomTerm: Encodable { let term: String, group: String?, column: String }
         let fit: JSONMerged<ModelJSON, GLMMSummary.GLMM>
@@ -74,15 +89,7 @@ public enum GLMMExplainSummary {
     /// provenance, the family and link, each group's share and Wald test, and the fixed effects.
     public static func workbook(_ a: GLMMExplainAnalysis) throws -> [UInt8] {
         let common = GLMMSummary.common(a.glmm)
-        var provenance = Provenance.of(model: common, dataPath: a.glmm.data.table.source)
-        provenance.rows.append(("Family and link", .text("\(a.glmm.fit.family.rawValue), \(a.glmm.fit.link.rawValue)")))
-        for (g, group) in a.decomposition.grouping.groups.enumerated() {
-            let t = a.groupTests[g]
-            provenance.rows.append(("Share of the deviance explained: \(group.name) (\(group.justified ? "justified" : "unjustified"))",
-                                    .finite(a.decomposition.shares[g])))
-            provenance.rows.append(("Wald χ² test: \(group.name) (χ², Df, p)",
-                                    .text("\(NumberFormat.significant(t.statistic, 6)), \(t.df1), \(NumberFormat.pValue(t.pValue))")))
-        }
+        let provenance = provenance(a.glmm, common: common, split: a.decomposition, tests: a.groupTests)
         return try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance, extra: common.coefficientTable)
     }
 }

@@ -280,15 +280,7 @@ public enum PanelSummary {
     /// scale with its interval.
     public static func workbook(_ a: PanelGLMMAnalysis, unit: String = "councils") throws -> [UInt8] {
         let common = GLMMSummary.common(a.glmm, kind: .panel)
-        var provenance = Provenance.of(model: common, dataPath: a.data.table.source)
-        provenance.rows.append(("Family and link", .text("\(a.glmm.fit.family.rawValue), \(a.glmm.fit.link.rawValue)")))
-        for (g, group) in a.split.grouping.groups.enumerated() {
-            let t = a.groupTests[g]
-            provenance.rows.append(("Share of the deviance explained: \(group.name) (\(group.justified ? "justified" : "unjustified"))",
-                                    .finite(a.split.shares[g])))
-            provenance.rows.append(("Wald χ² test: \(group.name) (χ², Df, p)",
-                                    .text("\(NumberFormat.significant(t.statistic, 6)), \(t.df1), \(NumberFormat.pValue(t.pValue))")))
-        }
+        var provenance = GLMMExplainSummary.provenance(a.glmm, common: common, split: a.split, tests: a.groupTests)
         provenance.rows.append(("Unexplained share (random intercepts and residual deviance)", .finite(1 - a.split.devianceExplained)))
         provenance.rows.append(("Between-\(unit) share on the latent scale (low, high)",
                                 .text("\(NumberFormat.significant(a.share.estimate, 6)) (\(NumberFormat.significant(a.share.low, 6)), \(NumberFormat.significant(a.share.high, 6)))")))
