@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Varex", targets: ["Varex"]),
         .library(name: "VarexAnalysis", targets: ["VarexAnalysis"]),
         .library(name: "VarexLinearAlgebra", targets: ["VarexLinearAlgebra"]),
+        .library(name: "VarexLinearProgramming", targets: ["VarexLinearProgramming"]),
         .executable(name: "varex", targets: ["VarexCLI"]),
     ],
     dependencies: [
@@ -29,11 +30,15 @@ let package = Package(
         ),
         // zlib from Debian's zlib1g-dev: gzip-compressed CSV input.
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // COIN-OR Clp from Debian's coinor-libclp-dev: the simplex behind DEA.
+        .systemLibrary(name: "CClp", pkgConfig: "clp", providers: [.apt(["coinor-libclp-dev"])]),
+        // The only module that calls an LP solver. Knows nothing of statistics.
+        .target(name: "VarexLinearProgramming", dependencies: ["CClp"], exclude: ["README.md"]),
         // The only module that calls LAPACK. Knows nothing of statistics.
         .target(name: "VarexLinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         // The statistics that compute: data, formulas, fits, inference, diagnostics, explain,
         // compare. Typed results only: it cannot see an analysis run, a spec or a writer.
-        .target(name: "Varex", dependencies: ["VarexLinearAlgebra", "CGzip"], exclude: ["README.md"]),
+        .target(name: "Varex", dependencies: ["VarexLinearAlgebra", "VarexLinearProgramming", "CGzip"], exclude: ["README.md"]),
         // Analyses over the computing library: one model run, specs, snapshot/verify, and the
         // writers (text, CSV, JSON, XLSX, HTML) that take its typed results.
         .target(
@@ -56,7 +61,7 @@ let package = Package(
         ),
         // Benchmark (b): a large synthetic fit through the library API.
         .executableTarget(name: "varex-bench", dependencies: ["Varex", "VarexAnalysis", "VarexLinearAlgebra"]),
-        .testTarget(name: "VarexLinearAlgebraTests", dependencies: ["VarexLinearAlgebra"]),
+        .testTarget(name: "VarexLinearAlgebraTests", dependencies: ["VarexLinearAlgebra", "VarexLinearProgramming"]),
         .testTarget(name: "VarexTests", dependencies: ["Varex", "VarexAnalysis", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "VarexCLITests", dependencies: ["Varex", "VarexAnalysis", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Varex builds against (LAPACK/BLAS via OpenBLAS, zlib, pkg-config),
+# Installs the Debian packages Varex builds against (LAPACK/BLAS via OpenBLAS, zlib, COIN-OR Clp,
+# pkg-config),
 # only when they are missing. Extra package names may be passed as arguments.
 set -euo pipefail
 need=()
-for pkg in liblapack-dev libopenblas-dev pkg-config zlib1g-dev "$@"; do
+for pkg in liblapack-dev libopenblas-dev pkg-config zlib1g-dev coinor-libclp-dev "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
