@@ -47,3 +47,5 @@ enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
 enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
+extension DEAOrientation: ExpressibleByArgument {}
+extension ReturnsToScale: ExpressibleByArgument {}

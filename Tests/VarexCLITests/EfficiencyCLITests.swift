@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import Varex
+
+/// `varex efficiency` on the council CSV against the HiGHS reference
+/// (`fixtures/reference/make_dea_reference.py`), its seeded bootstrap on any core count, and its
+/// refusals of bad input: one line, exit 1, nothing written.
+struct EfficiencyCLITests {
+    static let base = ["efficiency", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name",
+                       "--input", "asc_net_spend_per_adult_gbp", "--output", "ascof_1a", "--output", "ascof_1b", "--output", "ascof_3a"]
+
+    /// The binary's table for input orientation, variable returns and need: every council in
+    /// the file's order, the Isles of Scilly left out, scores, super-efficiency, slacks and
+    /// peers as HiGHS has them, targets the projection, ranks 1 = best.
+    @Test func councilTableAgreesWithHiGHS() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.base + ["--need", "imd_score", "--super", "--out", dir + "/e.csv", "--peers-out", dir + "/p.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("151 units") && r.stderr.contains("1 left out"))
+        let got = try CLI.records(dir + "/e.csv")
+        let ref = try CSVReader.read(path: CLI.fixture("reference/dea_councils.csv")).rows.filter { $0[0] == "input_variable_need" }
+        #expect(got.count == 152)
+        #expect(ref.count == 151)
+        let rows = got.filter { $0["efficiency"] != "" }
+        #expect(rows.count == ref.count)
+        let data = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("councils/asc_2018_19.csv")).map { ($0["code"]!, $0) })
+        #expect(got.first { $0["name"] == "Isles of Scilly" }?["note"] == "left out: missing ascof_1a")
+        for (row, want) in zip(rows, ref) {
+            #expect(row["code"] == want[1])
+            let e = Double(row["efficiency"]!)!
+            #expect(abs(e - Double(want[2])!) <= 1e-8, "\(want[1])")
+            let slacks = want[4].split(separator: ";").map { Double($0)! }
+            for (k, name) in ["ascof_1a", "ascof_1b", "ascof_3a"].enumerated() {
+                #expect(abs(Double(row["slack_" + name]!)! - slacks[k]) <= 1e-8 * 100, "\(want[1]) \(name)")
+                // The target is the output plus its slack (input orientation).
+                let value = Double(data[want[1]]![name]!)!
+                #expect(abs(Double(row["target_" + name]!)! - (value + slacks[k])) <= 1e-8 * 100, "target of \(want[1]) \(name)")
+            }
+            // And the input's target θx − s⁻.
+            let x = Double(data[want[1]]!["asc_net_spend_per_adult_gbp"]!)!, sIn = Double(want[3])!
+            #expect(abs(Double(row["target_asc_net_spend_per_adult_gbp"]!)! - (Double(want[2])! * x - sIn)) <= 1e-8 * 1000)
+            if want[6] == "NA" { #expect(row["super_efficiency"] == "") } else { #expect(abs(Double(row["super_efficiency"]!)! - Double(want[6])!) <= 1e-8) }
+            let peers = want[5].split(separator: ";").map { $0.split(separator: ":")[0] }
+            #expect(row["peers"]!.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).split(separator: ":")[0] } == peers)
+        }
+        // Ranks: 1 is the highest super-efficiency (a council whose own programme has no
+        // solution first), and no council outranks one with a higher score.
+        let scored = rows.map { (Int($0["rank"]!)!, $0["super_efficiency"]!.isEmpty ? Double.infinity : Double($0["super_efficiency"]!)!) }
+        #expect(scored.contains { $0.0 == 1 })
+        for a in scored { for b in scored where a.1 > b.1 + 1e-12 { #expect(a.0 < b.0) } }
+        // The long peers table: one row per (council, peer), weights as the reference.
+        let peerRows = try CLI.records(dir + "/p.csv")
+        #expect(peerRows.count == ref.reduce(0) { $0 + $1[5].split(separator: ";").count })
+    }
+
+    /// The same seed gives the same bytes on one core as on every core.
+    @Test func seededBootstrapIsTheSameOnOneCore() throws {
+        let dir = try CLI.temporaryDirectory()
+        let args = Self.base + ["--need", "imd_score", "--bootstrap", "60", "--seed", "7"]
+        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
+        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
+        let a = FileManager.default.contents(atPath: dir + "/all.csv"), b = FileManager.default.contents(atPath: dir + "/one.csv")
+        #expect(a != nil && a == b)
+        let rows = try CLI.records(dir + "/all.csv").filter { $0["efficiency"] != "" }
+        #expect(rows.count == 151)
+        for r in rows {
+            let e = Double(r["efficiency"]!)!, c = Double(r["efficiency_corrected"]!)!, hi = Double(r["efficiency_high"]!)!
+            #expect(c < e && hi <= e + 1e-12)
+        }
+    }
+
+    struct Bad: CustomTestStringConvertible, Sendable {
+        let name: String
+        let csv: String
+        let extra: [String]
+        let message: String
+        var testDescription: String { name }
+    }
+
+    static let bad: [Bad] = [
+        Bad(name: "zero input", csv: "id,x,y\na,1,2\nb,0,3\nc,2,4\nd,3,3\n", extra: [], message: "row 2 (line 3), column 'x': x of b is 0.0: DEA needs every input and output positive"),
+        Bad(name: "negative output", csv: "id,x,y\na,1,2\nb,2,-3\nc,2,4\nd,3,3\n", extra: [], message: "row 2 (line 3), column 'y': y of b is -3.0"),
+        Bad(name: "constant output", csv: "id,x,y\na,1,2\nb,2,2\nc,2,2\nd,3,2\n", extra: [], message: "'y' takes the same value for every unit"),
+        Bad(name: "text in a number column", csv: "id,x,y\na,1,2\nb,2,lots\nc,2,4\nd,3,3\n", extra: [], message: "row 2 (line 3), column 'y'"),
+        Bad(name: "a column in two roles", csv: "id,x,y\na,1,2\nb,2,3\nc,2,4\nd,3,3\n", extra: ["--need", "y"], message: "'y' is named twice"),
+        Bad(name: "no such column", csv: "id,x,y\na,1,2\nb,2,3\nc,2,4\nd,3,3\n", extra: ["--need", "imd"], message: "imd"),
+    ]
+
+    @Test(arguments: bad)
+    func badInputFailsInOneLine(_ c: Bad) throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write(c.csv, named: "d.csv", in: dir)
+        let r = try CLI.run(["efficiency", data, "--id", "id", "--input", "x", "--output", "y", "--out", dir + "/out.csv"] + c.extra)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(c.message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+    }
+}
