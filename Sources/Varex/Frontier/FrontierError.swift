@@ -17,10 +17,15 @@ public enum FrontierError: VarexError, Equatable {
     /// The bootstrap's bandwidth cannot be set: every unit is on the frontier.
     case noInefficientUnits
     case invalidSetting(String)
+    /// OLS residuals skewed the wrong way for the frontier's side: the likelihood is maximised
+    /// at no inefficiency (Waldman 1982).
+    case wrongSkew(side: FrontierSide, thirdMoment: Double)
+    /// The maximum likelihood search failed, and why.
+    case notConverged(String)
 
     public var exitCode: Int32 {
         switch self {
-        case .infeasible, .solverFailed, .noInefficientUnits: return 2
+        case .infeasible, .solverFailed, .noInefficientUnits, .wrongSkew, .notConverged: return 2
         default: return 1
         }
     }
@@ -45,6 +50,11 @@ public enum FrontierError: VarexError, Equatable {
             return "every unit is on the frontier: the bootstrap's bandwidth cannot be estimated (too few units for this many inputs and outputs)"
         case let .invalidSetting(s):
             return s
+        case let .wrongSkew(side, m3):
+            let want = side == .cost ? "to the right (positive), as costs above a frontier make them" : "to the left (negative), as output below a frontier makes them"
+            return "wrong skew: the OLS residuals should be skewed \(want), but their third moment is \(NumberFormat.significant(side.sign * m3, 4)); the likelihood is then highest with no inefficiency at all (Waldman 1982), so there is no \(side.rawValue) frontier to measure efficiency against: check --cost (or its absence) and the model"
+        case let .notConverged(why):
+            return "the stochastic frontier did not converge: \(why); try another distribution or fewer terms"
         }
     }
 }
