@@ -49,3 +49,5 @@ enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
 }
 extension DEAOrientation: ExpressibleByArgument {}
 extension ReturnsToScale: ExpressibleByArgument {}
+extension FrontierSide: ExpressibleByArgument {}
+extension InefficiencyDistribution: ExpressibleByArgument {}

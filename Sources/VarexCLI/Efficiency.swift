@@ -5,7 +5,7 @@ import VarexAnalysis
 /// `varex efficiency`: outcomes per pound, by data envelopment analysis.
 struct Efficiency: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Frontier efficiency by DEA: each council's outcomes per pound against the best practice of councils like it.",
+        abstract: "Frontier efficiency by DEA or a stochastic frontier: each council against the best practice of councils like it.",
         discussion: """
         DEA (data envelopment analysis) finds, for each council, the combination of other councils \
         (its peers, weighted by λ) that achieves at least its outputs with the least input. Its \
@@ -28,12 +28,24 @@ struct Efficiency: ParsableCommand {
 
         The programmes are solved by COIN-OR Clp.
 
+        --sfa fits a stochastic frontier instead: --formula gives the frontier (a cost frontier by \
+        default, as the English studies of council care: log spend on need and outputs; --side \
+        production for an output), u half-normal, truncated-normal or exponential (--distribution), \
+        the truncated normal's mean on --inefficiency-mean terms (Battese and Coelli 1995) and ln σu² on \
+        --inefficiency-scale terms. Maximum likelihood from corrected OLS; each council's efficiency \
+        E[exp(−u)|e] (Battese and Coelli 1988) with its --level interval (Horrace and Schmidt 1996) and \
+        Jondrow et al.'s E[u|e]; the test that there is no inefficiency (Kodde and Palm's mixed χ²). \
+        OLS residuals skewed the wrong way for the side are an error (exit 2), never "all efficient". \
+        The estimates go to stdout (stderr when the table does).
+
         Examples:
           varex efficiency fixtures/councils/asc_2018_19.csv --id code --label name \\
             --input asc_net_spend_per_adult_gbp --output ascof_1a --output ascof_1b --output ascof_3a \\
             --need imd_score --returns variable --out efficiency.csv
           varex efficiency fixtures/councils/asc_2018_19.csv --id code --input asc_net_spend_per_adult_gbp \\
             --output ascof_1a --need imd_score --bootstrap 2000 --seed 1 --out efficiency.csv
+          varex efficiency fixtures/councils/asc_2018_19.csv --sfa --id code \
+            --formula "log(asc_net_spend_per_adult_gbp) ~ imd_score + I(log(pop_85p/pop_18p)) + council_type" --out sfa.csv
         """
     )
 
@@ -41,8 +53,20 @@ struct Efficiency: ParsableCommand {
     var data: String
 
     @OptionGroup var csv: CSVOptions
-    @Flag(help: "Data envelopment analysis (the default, and for now the only frontier this command fits).")
+    @Flag(help: "Data envelopment analysis (the default).")
     var dea = false
+    @Flag(help: "A stochastic frontier fitted by maximum likelihood (with --formula).")
+    var sfa = false
+    @Option(help: "With --sfa: the frontier, as an R formula (e.g. log(spend) ~ need terms).")
+    var formula: String?
+    @Option(help: "With --sfa: cost (inefficiency raises the response; the default) or production (it lowers it).")
+    var side: FrontierSide = .cost
+    @Option(help: "With --sfa: the inefficiency's distribution: half-normal, truncated-normal or exponential.")
+    var distribution: InefficiencyDistribution?
+    @Option(name: .customLong("inefficiency-mean"), help: ArgumentHelp("With --sfa: terms of the truncated normal's mean (Battese–Coelli 1995 determinants), e.g. 'log(pop_18p)'.", valueName: "TERMS"))
+    var inefficiencyMean: String?
+    @Option(name: .customLong("inefficiency-scale"), help: ArgumentHelp("With --sfa: terms of ln σu² (a heteroscedastic inefficiency).", valueName: "TERMS"))
+    var inefficiencyScale: String?
     @Option(help: ArgumentHelp("An input column, e.g. spend per adult (repeatable).", valueName: "COLUMN"))
     var input: [String] = []
     @Option(help: ArgumentHelp("An output column, e.g. an outcome measure where more is better (repeatable).", valueName: "COLUMN"))
@@ -72,6 +96,18 @@ struct Efficiency: ParsableCommand {
     @OptionGroup var selection: RowSelectionOptions
 
     func validate() throws {
+        guard !(dea && sfa) else { throw ValidationError("give one of --dea and --sfa") }
+        if sfa {
+            guard formula != nil else { throw ValidationError("--sfa needs --formula: the frontier, e.g. \"log(spend) ~ need\"") }
+            guard input.isEmpty && output.isEmpty && need.isEmpty && fixedInput.isEmpty && !superEfficiency && bootstrap == 0 && peersOut == nil else {
+                throw ValidationError("--input, --output, --need, --fixed-input, --super, --bootstrap and --peers-out are DEA's: leave them out with --sfa")
+            }
+            guard level > 0 && level < 1 else { throw ValidationError("--level must lie strictly between 0 and 1") }
+            return
+        }
+        guard formula == nil && distribution == nil && inefficiencyMean == nil && inefficiencyScale == nil else {
+            throw ValidationError("--formula, --distribution, --inefficiency-mean and --inefficiency-scale go with --sfa")
+        }
         guard !input.isEmpty else { throw ValidationError("give at least one --input COLUMN") }
         guard !output.isEmpty else { throw ValidationError("give at least one --output COLUMN") }
         guard bootstrap == 0 || (bootstrap >= 2 && bootstrap <= 100_000) else { throw ValidationError("--bootstrap must be 0 (none) or between 2 and 100000") }
@@ -79,6 +115,7 @@ struct Efficiency: ParsableCommand {
     }
 
     func run() throws {
+        if sfa { return try runSFA() }
         let loaded = try DataInput(path: data, joins: join, id: rows.id, exclude: selection.exclude, subset: selection.subset).read()
         for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         try OutputFiles.check([rows.out] + (peersOut.map { [$0] } ?? []))
@@ -92,5 +129,20 @@ struct Efficiency: ParsableCommand {
         var outputs = [(rows.out, CSVWriter.render(EfficiencyTable.table(a, ids: loaded.ids, idName: idName, labels: labels, labelName: rows.label), dialect: csv.dialect()))]
         if let peersOut { outputs.append((peersOut, CSVWriter.render(EfficiencyTable.peers(a, idName: idName), dialect: csv.dialect()))) }
         try OutputFiles.write(outputs)
+    }
+
+    func runSFA() throws {
+        var request = FitRequest(dataPath: data, formula: formula!, id: rows.id, joins: join, exclude: selection.exclude)
+        request.subset = selection.subset
+        request.label = rows.label
+        try OutputFiles.check([rows.out])
+        let chosen = distribution ?? (inefficiencyMean != nil ? .truncatedNormal : .halfNormal)
+        let a = try StochasticFrontierAnalysis(request, frontier: FrontierRequest(model: StochasticFrontierModel(side: side, distribution: chosen),
+                                                                                  meanTerms: inefficiencyMean, scaleTerms: inefficiencyScale, level: level))
+        for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+        let summary = FrontierTable.summary(a)
+        if rows.out == "-" { Console.error(summary) }
+        try OutputFiles.write([(rows.out, CSVWriter.render(FrontierTable.table(a), dialect: csv.dialect()))])
+        if rows.out != "-" { print(summary, terminator: "") }
     }
 }

@@ -98,3 +98,64 @@ struct EfficiencyCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
     }
 }
+
+/// `varex efficiency --sfa` through the binary on the council CSV, against R's maximum of the
+/// written-out likelihood (`fixtures/reference/make_sfa_reference.R`), and its failures.
+struct FrontierCLITests {
+    static let formula = "log(asc_net_spend_per_adult_gbp) ~ imd_score + I(log(pop_85p/pop_18p)) + I(log(pop_65p/pop_18p))"
+    static let base = ["efficiency", CLI.fixture("councils/asc_2018_19.csv"), "--sfa", "--id", "code", "--formula", formula]
+
+    @Test(arguments: [("cost_halfnormal", [String]()), ("cost_exponential", ["--distribution", "exponential"]),
+                      ("cost_hetero", ["--inefficiency-scale", "log(pop_18p)"])])
+    func councilFrontierAgreesWithR(_ name: String, _ extra: [String]) throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.base + extra + ["--out", dir + "/sfa.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let params = try CSVReader.read(path: CLI.fixture("reference/sfa_\(name)_parameters.csv")).rows
+        // The estimates in the summary on stdout, each to the 6 digits printed.
+        for row in params {
+            let line = r.stdout.split(separator: "\n").first { $0.hasPrefix(row[0] == "l85" ? "I(log(pop_85p" : row[0] == "l65" ? "I(log(pop_65p" : row[0] == "ln_sigma_u2:lpop" ? "ln_sigma_u2:log(pop_18p)" : row[0]) }
+            let fields = line.map { $0.split(separator: " ") }
+            let printed = fields.flatMap { Double($0[1]) }
+            #expect(printed.map { CLI.close($0, Double(row[1])!, rel: 1e-5) } == true, "\(name) \(row[0]): \(String(describing: line))")
+        }
+        let stats = try CSVReader.read(path: CLI.fixture("reference/sfa_\(name)_stats.csv")).rows[0]
+        #expect(r.stdout.contains("log-likelihood " + NumberFormat.significant(Double(stats[0])!, 8)))
+        let got = try CLI.records(dir + "/sfa.csv")
+        let want = try CSVReader.read(path: CLI.fixture("reference/sfa_\(name)_units.csv")).rows
+        #expect(got.count == 152 && want.count == 152)
+        for (g, w) in zip(got, want) {
+            #expect(g["code"] == w[0])
+            #expect(CLI.close(Double(g["efficiency"]!)!, Double(w[1])!, rel: 1e-6), "\(w[0])")
+            #expect(CLI.close(Double(g["inefficiency"]!)!, Double(w[2])!, rel: 1e-6, abs: 1e-9))
+            #expect(CLI.close(Double(g["efficiency_low"]!)!, Double(w[3])!, rel: 1e-6))
+            #expect(CLI.close(Double(g["efficiency_high"]!)!, Double(w[4])!, rel: 1e-6))
+        }
+    }
+
+    struct Failure: CustomTestStringConvertible, Sendable {
+        let name: String
+        let extra: [String]
+        let status: Int32
+        let message: String
+        var testDescription: String { name }
+    }
+
+    static let failures: [Failure] = [
+        Failure(name: "wrong skew", extra: ["--side", "production"], status: 2, message: "wrong skew: the OLS residuals should be skewed to the left"),
+        Failure(name: "no maximum", extra: ["--distribution", "truncated-normal"], status: 2, message: "the stochastic frontier did not converge"),
+        Failure(name: "mean terms without the truncated normal", extra: ["--distribution", "half-normal", "--inefficiency-mean", "imd_score"], status: 1,
+                message: "terms of the inefficiency's mean need the truncated normal"),
+        Failure(name: "a DEA option", extra: ["--input", "x"], status: 1, message: "are DEA's"),
+    ]
+
+    @Test(arguments: failures)
+    func failsInOneLine(_ f: Failure) throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.base + f.extra + ["--out", dir + "/sfa.csv"])
+        #expect(r.status == f.status, "\(r.stderr)")
+        #expect(r.stderr.contains(f.message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 || f.status == 1 && r.stderr.contains("Usage"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sfa.csv"))
+    }
+}

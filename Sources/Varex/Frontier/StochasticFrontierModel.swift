@@ -6,7 +6,7 @@ public enum FrontierSide: String, Sendable, CaseIterable, Codable {
     case cost
 
     /// s in e = s·(y − xβ), so that e = v − u on both sides.
-    var sign: Double { self == .production ? 1 : -1 }
+    public var sign: Double { self == .production ? 1 : -1 }
 }
 
 /// The distribution of the one-sided inefficiency u ≥ 0.
