@@ -51,3 +51,4 @@ extension DEAOrientation: ExpressibleByArgument {}
 extension ReturnsToScale: ExpressibleByArgument {}
 extension FrontierSide: ExpressibleByArgument {}
 extension InefficiencyDistribution: ExpressibleByArgument {}
+extension PanelInefficiency: ExpressibleByArgument {}

@@ -67,6 +67,12 @@ struct Efficiency: ParsableCommand {
     var inefficiencyMean: String?
     @Option(name: .customLong("inefficiency-scale"), help: ArgumentHelp("With --sfa: terms of ln σu² (a heteroscedastic inefficiency).", valueName: "TERMS"))
     var inefficiencyScale: String?
+    @Option(help: ArgumentHelp("With --sfa: a panel frontier, each unit identified by this column (with --time).", valueName: "COLUMN"))
+    var panel: String?
+    @Option(help: ArgumentHelp("With --panel: the period column (its distinct values in order).", valueName: "COLUMN"))
+    var time: String?
+    @Option(help: "With --panel: time-invariant (Pitt–Lee) or time-varying (Battese–Coelli 1992) inefficiency.")
+    var inefficiency: PanelInefficiency = .timeVarying
     @Option(help: ArgumentHelp("An input column, e.g. spend per adult (repeatable).", valueName: "COLUMN"))
     var input: [String] = []
     @Option(help: ArgumentHelp("An output column, e.g. an outcome measure where more is better (repeatable).", valueName: "COLUMN"))
@@ -103,8 +109,13 @@ struct Efficiency: ParsableCommand {
                 throw ValidationError("--input, --output, --need, --fixed-input, --super, --bootstrap and --peers-out are DEA's: leave them out with --sfa")
             }
             guard level > 0 && level < 1 else { throw ValidationError("--level must lie strictly between 0 and 1") }
+            guard (panel == nil) == (time == nil) else { throw ValidationError("--panel and --time go together: the unit column and the period column") }
+            if panel != nil, inefficiencyMean != nil || inefficiencyScale != nil || distribution == .exponential {
+                throw ValidationError("a panel frontier's u is half-normal or truncated-normal with a constant mean: leave out --inefficiency-mean, --inefficiency-scale and the exponential")
+            }
             return
         }
+        guard panel == nil && time == nil else { throw ValidationError("--panel and --time go with --sfa") }
         guard formula == nil && distribution == nil && inefficiencyMean == nil && inefficiencyScale == nil else {
             throw ValidationError("--formula, --distribution, --inefficiency-mean and --inefficiency-scale go with --sfa")
         }
@@ -137,6 +148,16 @@ struct Efficiency: ParsableCommand {
         request.label = rows.label
         try OutputFiles.check([rows.out])
         let chosen = distribution ?? (inefficiencyMean != nil ? .truncatedNormal : .halfNormal)
+        if let panel, let time {
+            let a = try PanelFrontierAnalysis(request, unit: panel, time: time, model: StochasticFrontierModel(side: side, distribution: chosen),
+                                              inefficiency: inefficiency, level: level)
+            for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
+            let summary = FrontierTable.summary(a)
+            if rows.out == "-" { Console.error(summary) }
+            try OutputFiles.write([(rows.out, CSVWriter.render(FrontierTable.table(a), dialect: csv.dialect()))])
+            if rows.out != "-" { print(summary, terminator: "") }
+            return
+        }
         let a = try StochasticFrontierAnalysis(request, frontier: FrontierRequest(model: StochasticFrontierModel(side: side, distribution: chosen),
                                                                                   meanTerms: inefficiencyMean, scaleTerms: inefficiencyScale, level: level))
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }

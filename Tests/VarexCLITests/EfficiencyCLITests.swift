@@ -159,3 +159,28 @@ struct FrontierCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/sfa.csv"))
     }
 }
+
+/// `varex efficiency --sfa --panel --time` on the five-year panel against R (Pitt–Lee and
+/// Battese–Coelli 1992): every council-year's efficiency and interval to 1e-6, the row left out named.
+struct PanelFrontierCLITests {
+    @Test(arguments: [("pitt_lee", "time-invariant"), ("bc92", "time-varying")])
+    func panelFrontierAgreesWithR(_ name: String, _ kind: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["efficiency", CLI.fixture("councils/asc_panel_2014_2019.csv"), "--sfa", "--panel", "code", "--time", "financial_year",
+                             "--inefficiency", kind, "--formula", FrontierCLITests.formula, "--out", dir + "/p.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let stats = try CSVReader.read(path: CLI.fixture("reference/sfa_panel_\(name)_stats.csv")).rows[0]
+        #expect(r.stdout.contains("log-likelihood " + NumberFormat.significant(Double(stats[0])!, 8)), "\(r.stdout)")
+        let got = try CLI.records(dir + "/p.csv")
+        let want = try CSVReader.read(path: CLI.fixture("reference/sfa_panel_\(name)_units.csv")).rows
+        let computed = got.filter { $0["efficiency"] != "" }
+        #expect(computed.count == want.count && got.count == computed.count + 1)
+        #expect(got.contains { $0["note"]?.hasPrefix("left out: missing asc_net_spend_per_adult_gbp") == true })
+        let byKey = Dictionary(uniqueKeysWithValues: computed.map { ($0["code"]! + " " + $0["period"]!, $0) })
+        for w in want {
+            let g = try #require(byKey[w[0] + " " + w[1]])
+            #expect(CLI.close(Double(g["efficiency"]!)!, Double(w[2])!, rel: 1e-6), "\(w[0]) \(w[1])")
+            #expect(CLI.close(Double(g["efficiency_low"]!)!, Double(w[4])!, rel: 1e-6) && CLI.close(Double(g["efficiency_high"]!)!, Double(w[5])!, rel: 1e-6))
+        }
+    }
+}

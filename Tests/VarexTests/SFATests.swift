@@ -132,3 +132,59 @@ struct SFATests {
         }
     }
 }
+
+/// Panel frontiers (Pitt and Lee 1981; Battese and Coelli 1992, half-normal and truncated) on
+/// the five-year council panel against R's maximum of Battese and Coelli's likelihood
+/// (`fixtures/reference/make_sfa_panel_reference.R`), to the cross-section's tolerances except the
+/// standard errors: 3e-3, because R's curvature of the 757-row likelihood is a second numerical
+/// derivative whose value moves by that much with numDeriv's step (0.17486, 0.17488, 0.17457 for
+/// the intercept's SE at d = 1e-2, 1e-3, 1e-4; Varex's, from the analytic gradient, 0.17493).
+struct PanelSFATests {
+    static func panel() throws -> (data: StochasticFrontierData, unit: [Int], names: [String], period: [Int], years: [String]) {
+        let file = try Fixtures.csv("councils/asc_panel_2014_2019.csv")
+        func c(_ n: String) -> Int { file.header.firstIndex(of: n)! }
+        let used = ["asc_net_spend_per_adult_gbp", "imd_score", "pop_85p", "pop_65p", "pop_18p"]
+        let rows = file.rows.filter { r in used.allSatisfy { !r[c($0)].isEmpty } }
+            .sorted { ($0[c("code")], $0[c("financial_year")]) < ($1[c("code")], $1[c("financial_year")]) }
+        let years = Array(Set(rows.map { $0[c("financial_year")] })).sorted()
+        var names: [String] = []
+        var index: [String: Int] = [:]
+        let unit = rows.map { r -> Int in
+            let code = r[c("code")]
+            if let i = index[code] { return i }
+            index[code] = names.count; names.append(code); return names.count - 1
+        }
+        func v(_ r: [String], _ n: String) -> Double { Double(r[c(n)])! }
+        let data = StochasticFrontierData(units: rows.map { $0[c("code")] }, y: rows.map { log(v($0, "asc_net_spend_per_adult_gbp")) },
+                                          x: rows.map { [1, v($0, "imd_score"), log(v($0, "pop_85p") / v($0, "pop_18p")), log(v($0, "pop_65p") / v($0, "pop_18p"))] },
+                                          xNames: ["(Intercept)", "imd_score", "l85", "l65"])
+        return (data, unit, names, rows.map { years.firstIndex(of: $0[c("financial_year")])! + 1 }, rows.map { $0[c("financial_year")] })
+    }
+
+    @Test(arguments: [("pitt_lee", InefficiencyDistribution.halfNormal, PanelInefficiency.timeInvariant),
+                      ("bc92", .halfNormal, .timeVarying), ("bc92_truncated", .truncatedNormal, .timeVarying)])
+    func agreesWithRsMaximum(_ name: String, _ distribution: InefficiencyDistribution, _ kind: PanelInefficiency) throws {
+        let p = try Self.panel()
+        let fit = try PanelFrontier(p.data, unit: p.unit, unitNames: p.names, period: p.period,
+                                    model: StochasticFrontierModel(side: .cost, distribution: distribution), inefficiency: kind)
+        let params = try Fixtures.csv("reference/sfa_panel_\(name)_parameters.csv").rows
+        #expect(params.count == fit.parameters.count)
+        for (k, (row, est)) in paired(params, fit.parameters).enumerated() {
+            #expect(row[0] == fit.parameterNames[k])
+            #expect(close(est, Double(row[1])!, rel: 1e-6, abs: 1e-8), "\(name) \(row[0]): \(est) against \(row[1])")
+            #expect(close(fit.standardErrors[k], Double(row[2])!, rel: 3e-3), "\(name) SE of \(row[0]): \(fit.standardErrors[k]) against \(row[2])")
+        }
+        let stats = try Fixtures.csv("reference/sfa_panel_\(name)_stats.csv").rows[0]
+        #expect(abs(fit.logLikelihood - Double(stats[0])!) <= 1e-7, "\(name) log-likelihood \(fit.logLikelihood) against \(stats[0])")
+        #expect(abs(fit.olsLogLikelihood - Double(stats[1])!) <= 1e-8)
+        let units = try Fixtures.csv("reference/sfa_panel_\(name)_units.csv").rows
+        #expect(units.count == p.data.count)
+        let eff = fit.efficiency, u = fit.inefficiencyEstimates, interval = fit.efficiencyInterval()
+        for (i, row) in paired(0..<p.data.count, units) {
+            #expect(row[0] == p.data.units[i] && row[1] == p.years[i])
+            #expect(close(eff[i], Double(row[2])!, rel: 1e-6), "\(name) \(row[0]) \(row[1])")
+            #expect(close(u[i], Double(row[3])!, rel: 1e-6, abs: 1e-9))
+            #expect(close(interval[i].low, Double(row[4])!, rel: 1e-6) && close(interval[i].high, Double(row[5])!, rel: 1e-6))
+        }
+    }
+}

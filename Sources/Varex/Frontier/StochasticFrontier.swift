@@ -63,16 +63,9 @@ public struct StochasticFrontier: Sendable {
         start += [Double](repeating: 0, count: lik.m)
         start += [2 * log(sigmaU)] + [Double](repeating: 0, count: lik.h - 1)
         start.append(log(sigmaV2))
-        let (theta, value, iterations) = try Self.maximise(lik, from: start)
-        // The curvature for the covariance, by Richardson differences of the analytic gradient.
+        let (theta, value, iterations) = try Self.maximise(lik.evaluate, from: start, watch: lik.k + lik.m)
         let p = theta.count
-        var hessian = (0..<p).map { Richardson.derivative({ lik.evaluate($0).gradient }, at: theta, coordinate: $0) }
-        for i in 0..<p { for j in 0..<i { let a = 0.5 * (hessian[i][j] + hessian[j][i]); hessian[i][j] = a; hessian[j][i] = a } }
-        var negative = Matrix(rows: p, columns: p)
-        for i in 0..<p { for j in 0..<p { negative[i, j] = -hessian[i][j] } }
-        guard let chol = try? Cholesky(negative), let inverse = try? chol.solve(Matrix.identity(p)) else {
-            throw FrontierError.notConverged("the likelihood's curvature at the estimate is not that of a maximum")
-        }
+        let inverse = try Self.covariance(lik.evaluate, at: theta)
         self.model = model
         self.data = data
         parameters = theta
@@ -90,9 +83,12 @@ public struct StochasticFrontier: Sendable {
     /// Newton steps on ℓ with the central differences of the analytic gradient as curvature,
     /// damped (Levenberg–Marquardt) until ℓ rises; converged when the Newton decrement gᵀ(−H)⁻¹g
     /// is below 1e-20 (the estimates then move by less than 1e-10 of their SEs).
-    static func maximise(_ lik: SFALikelihood, from start: [Double]) throws -> ([Double], Double, Int) {
+    /// `watch`: the index of ln σu² (the first scale term), whose running off to −∞ means no
+    /// inefficiency is left.
+    static func maximise(_ evaluate: ([Double]) -> (value: Double, gradient: [Double]), from start: [Double],
+                         watch: Int) throws -> ([Double], Double, Int) {
         var theta = start
-        var (f, g) = lik.evaluate(theta)
+        var (f, g) = evaluate(theta)
         guard f.isFinite else { throw FrontierError.notConverged("the likelihood is not finite at the corrected-OLS start") }
         let p = theta.count
         var damping = 1e-6
@@ -102,7 +98,7 @@ public struct StochasticFrontier: Sendable {
                 let step = 1e-6 * max(abs(theta[j]), 1)
                 var up = theta, down = theta
                 up[j] += step; down[j] -= step
-                let gu = lik.evaluate(up).gradient, gd = lik.evaluate(down).gradient
+                let gu = evaluate(up).gradient, gd = evaluate(down).gradient
                 for i in 0..<p { h[i][j] = -(gu[i] - gd[i]) / (2 * step) }
             }
             for i in 0..<p { for j in 0..<i { let a = 0.5 * (h[i][j] + h[j][i]); h[i][j] = a; h[j][i] = a } }
@@ -118,7 +114,7 @@ public struct StochasticFrontier: Sendable {
                 let decrement = zip(g, step).reduce(0) { $0 + $1.0 * $1.1 }
                 if decrement < 1e-20 && damping <= 1e-6 { return (theta, f, iteration) }
                 let next = zip(theta, step).map { $0 + $1 }
-                let (fn, gn) = lik.evaluate(next)
+                let (fn, gn) = evaluate(next)
                 if fn.isFinite && fn >= f - 1e-12 * max(1, abs(f)) {
                     if abs(fn - f) <= 1e-15 * max(1, abs(f)) && decrement < 1e-14 { return (next, fn, iteration) }
                     (theta, f, g) = (next, fn, gn)
@@ -129,9 +125,23 @@ public struct StochasticFrontier: Sendable {
                 damping *= 10
             }
             guard moved else { break }
-            if theta[p - 1 - (lik.h)] < -40 || theta.contains(where: { !$0.isFinite }) { break }
+            if theta[watch] < -40 || theta.contains(where: { !$0.isFinite }) { break }
         }
         throw FrontierError.notConverged("the maximum likelihood search did not converge in 500 Newton steps")
+    }
+
+    /// The inverse of the negative Hessian at θ, the Hessian by Richardson differences of the
+    /// analytic gradient.
+    static func covariance(_ evaluate: ([Double]) -> (value: Double, gradient: [Double]), at theta: [Double]) throws -> Matrix {
+        let p = theta.count
+        var hessian = (0..<p).map { Richardson.derivative({ evaluate($0).gradient }, at: theta, coordinate: $0) }
+        for i in 0..<p { for j in 0..<i { let a = 0.5 * (hessian[i][j] + hessian[j][i]); hessian[i][j] = a; hessian[j][i] = a } }
+        var negative = Matrix(rows: p, columns: p)
+        for i in 0..<p { for j in 0..<p { negative[i, j] = -hessian[i][j] } }
+        guard let chol = try? Cholesky(negative), let inverse = try? chol.solve(Matrix.identity(p)) else {
+            throw FrontierError.notConverged("the likelihood's curvature at the estimate is not that of a maximum")
+        }
+        return inverse
     }
 
     // MARK: derived quantities

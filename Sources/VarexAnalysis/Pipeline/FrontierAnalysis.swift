@@ -84,3 +84,63 @@ public struct StochasticFrontierAnalysis: Sendable {
         return e.map { k in 1 + e.filter { $0 > k }.count }
     }
 }
+
+/// A stochastic frontier on a panel (`--panel UNIT --time PERIOD`): Pitt and Lee's
+/// time-invariant inefficiency or Battese and Coelli's (1992) time-varying one. Periods are the
+/// time column's distinct values in order (text or numbers); a unit may miss some.
+public struct PanelFrontierAnalysis: Sendable {
+    public let data: ModelData
+    public let fit: PanelFrontier
+    public let level: Double
+    public let rows: [Int]
+    public let leftOut: [DroppedRow]
+    /// Each row's period label.
+    public let periods: [String]
+    /// The unit column's name and every row's unit (the table's first column).
+    public let unitColumn: String
+    public let unitCells: [String]
+
+    public init(_ fitRequest: FitRequest, unit unitColumn: String, time: String, model: StochasticFrontierModel,
+                inefficiency: PanelInefficiency, level: Double = 0.95) throws {
+        guard level > 0 && level < 1 else { throw FrontierError.invalidSetting("the level must lie strictly between 0 and 1") }
+        let d = try ModelData(fitRequest, unit: unitColumn)
+        let table = d.table
+        let unitCells = Array(try table.column(unitColumn).cells), timeColumn = try table.column(time)
+        let timeCells = Array(timeColumn.cells)
+        let used = d.design.rows
+        // Periods in order: by value when the column is numeric, else as text.
+        let distinct = Array(Set(used.map { timeCells[$0] }))
+        let ordered = timeColumn.kind == .text ? distinct.sorted() : distinct.sorted { Double($0) ?? 0 < Double($1) ?? 0 }
+        let periodIndex = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element, $0.offset + 1) })
+        var names: [String] = [], index: [String: Int] = [:]
+        var seen = Set<String>()
+        let unit = used.map { r -> Int in
+            let u = unitCells[r]
+            if let i = index[u] { return i }
+            index[u] = names.count; names.append(u); return names.count - 1
+        }
+        for r in used {
+            let key = unitCells[r] + "\u{1F}" + timeCells[r]
+            guard seen.insert(key).inserted else {
+                throw ExplainError.duplicatePanelRow(unit: unitCells[r], period: timeCells[r], rows: used.filter { unitCells[$0] == unitCells[r] && timeCells[$0] == timeCells[r] }.map { $0 + 1 })
+            }
+        }
+        let x = (0..<used.count).map { i in (0..<d.design.columnNames.count).map { Double(d.design.x[i, $0]) } }
+        let sfa = StochasticFrontierData(units: used.map { unitCells[$0] }, y: d.design.y.map { Double($0) }, x: x, xNames: d.design.columnNames)
+        fit = try PanelFrontier(sfa, unit: unit, unitNames: names, period: used.map { periodIndex[timeCells[$0]]! },
+                                model: model, inefficiency: inefficiency)
+        data = d
+        self.level = level
+        rows = used
+        leftOut = d.design.dropped
+        periods = used.map { timeCells[$0] }
+        self.unitColumn = unitColumn
+        self.unitCells = unitCells
+    }
+
+    /// Ranks by efficiency within each period, 1 = the most efficient.
+    public var ranks: [Int] {
+        let e = fit.efficiency
+        return (0..<e.count).map { i in 1 + (0..<e.count).filter { periods[$0] == periods[i] && e[$0] > e[i] }.count }
+    }
+}
