@@ -51,24 +51,26 @@ public final class SimplexSolver {
     /// Changes a row's bounds.
     public func setRowBounds(_ row: Int, lower: Double, upper: Double) {
         precondition(row < rows)
-        // Through Clp's setters (whole arrays), so the simplex knows the bounds changed.
-        var lo = Array(UnsafeBufferPointer(start: Clp_getRowLower(model), count: rows))
-        var up = Array(UnsafeBufferPointer(start: Clp_getRowUpper(model), count: rows))
-        lo[row] = Self.clp(lower)
-        up[row] = Self.clp(upper)
-        Clp_chgRowLower(model, lo)
-        Clp_chgRowUpper(model, up)
+        change(row, of: rows, lower: lower, upper: upper, Clp_getRowLower, Clp_getRowUpper, Clp_chgRowLower, Clp_chgRowUpper)
     }
 
     /// Changes a column's bounds.
     public func setColumnBounds(_ column: Int, lower: Double, upper: Double) {
         precondition(column < columns)
-        var lo = Array(UnsafeBufferPointer(start: Clp_getColLower(model), count: columns))
-        var up = Array(UnsafeBufferPointer(start: Clp_getColUpper(model), count: columns))
-        lo[column] = Self.clp(lower)
-        up[column] = Self.clp(upper)
-        Clp_chgColumnLower(model, lo)
-        Clp_chgColumnUpper(model, up)
+        change(column, of: columns, lower: lower, upper: upper, Clp_getColLower, Clp_getColUpper, Clp_chgColumnLower, Clp_chgColumnUpper)
+    }
+
+    /// Sets entry `index` of a pair of bound arrays through Clp's setters (whole arrays), so the
+    /// simplex knows they changed.
+    private func change(_ index: Int, of count: Int, lower: Double, upper: Double,
+                        _ getLower: (UnsafeMutableRawPointer?) -> UnsafePointer<Double>?, _ getUpper: (UnsafeMutableRawPointer?) -> UnsafePointer<Double>?,
+                        _ setLower: (UnsafeMutableRawPointer?, UnsafePointer<Double>?) -> Void, _ setUpper: (UnsafeMutableRawPointer?, UnsafePointer<Double>?) -> Void) {
+        var lo = Array(UnsafeBufferPointer(start: getLower(model), count: count))
+        var up = Array(UnsafeBufferPointer(start: getUpper(model), count: count))
+        lo[index] = Self.clp(lower)
+        up[index] = Self.clp(upper)
+        setLower(model, lo)
+        setUpper(model, up)
     }
 
     /// Changes one objective coefficient.

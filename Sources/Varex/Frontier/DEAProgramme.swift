@@ -9,6 +9,24 @@ import VarexLinearProgramming
 /// with Σλⱼzⱼ ≤ z₀ for each fixed input, Σλⱼqⱼ ≥ q₀ for each need, the returns-to-scale bound
 /// on Σλ, and λ ≥ 0. Columns: the score, then λ₁…λₙ; rows: inputs, fixed inputs, needs,
 /// outputs, Σλ.
+/// The reference units' columns of an envelopment programme: λⱼ in column `offset + j`, its
+/// inputs, fixed inputs, needs and outputs in rows 0..<m, m..<m+k, …, and a 1 in the Σλ row.
+func loadReference(_ lp: inout LinearProgram, offset: Int, returns: ReturnsToScale, inputs: [[Double]], outputs: [[Double]],
+                   fixedInputs: [[Double]], needs: [[Double]]) {
+    let m = inputs[0].count, k = fixedInputs.first?.count ?? 0, q = needs.first?.count ?? 0, s = outputs[0].count
+    for j in 0..<inputs.count {
+        for i in 0..<m { lp[i, offset + j] = inputs[j][i] }
+        for i in 0..<k { lp[m + i, offset + j] = fixedInputs[j][i] }
+        for i in 0..<q { lp[m + k + i, offset + j] = needs[j][i] }
+        for r in 0..<s { lp[m + k + q + r, offset + j] = outputs[j][r] }
+        if returns.lambdaSum != nil { lp[m + k + q + s, offset + j] = 1 }
+    }
+    if let rts = returns.lambdaSum {
+        lp.rowLower[m + k + q + s] = rts.lower
+        lp.rowUpper[m + k + q + s] = rts.upper
+    }
+}
+
 final class DEAScoreProgramme {
     let model: DEAModel
     let solver: SimplexSolver
@@ -24,17 +42,7 @@ final class DEAScoreProgramme {
         s = outputs[0].count
         let rts = model.returns.lambdaSum
         var lp = LinearProgram(rows: m + k + q + s + (rts == nil ? 0 : 1), columns: n + 1)
-        for j in 0..<n {
-            for i in 0..<m { lp[i, j + 1] = inputs[j][i] }
-            for i in 0..<k { lp[m + i, j + 1] = fixedInputs[j][i] }
-            for i in 0..<q { lp[m + k + i, j + 1] = needs[j][i] }
-            for r in 0..<s { lp[m + k + q + r, j + 1] = outputs[j][r] }
-            if rts != nil { lp[m + k + q + s, j + 1] = 1 }
-        }
-        if let rts {
-            lp.rowLower[m + k + q + s] = rts.lower
-            lp.rowUpper[m + k + q + s] = rts.upper
-        }
+        loadReference(&lp, offset: 1, returns: model.returns, inputs: inputs, outputs: outputs, fixedInputs: fixedInputs, needs: needs)
         lp.objective[0] = model.orientation == .input ? 1 : -1
         solver = SimplexSolver(lp)
     }
@@ -100,19 +108,9 @@ final class DEASlackProgramme {
         s = outputs[0].count
         let rts = model.returns.lambdaSum
         var lp = LinearProgram(rows: m + k + q + s + (rts == nil ? 0 : 1), columns: n + m + s)
-        for j in 0..<n {
-            for i in 0..<m { lp[i, j] = inputs[j][i] }
-            for i in 0..<k { lp[m + i, j] = fixedInputs[j][i] }
-            for i in 0..<q { lp[m + k + i, j] = needs[j][i] }
-            for r in 0..<s { lp[m + k + q + r, j] = outputs[j][r] }
-            if rts != nil { lp[m + k + q + s, j] = 1 }
-        }
+        loadReference(&lp, offset: 0, returns: model.returns, inputs: inputs, outputs: outputs, fixedInputs: fixedInputs, needs: needs)
         for i in 0..<m { lp[i, n + i] = 1 }
         for r in 0..<s { lp[m + k + q + r, n + m + r] = -1 }
-        if let rts {
-            lp.rowLower[m + k + q + s] = rts.lower
-            lp.rowUpper[m + k + q + s] = rts.upper
-        }
         solver = SimplexSolver(lp)
     }
 

@@ -35,25 +35,15 @@ public struct PanelFrontier: Sendable {
         guard model.distribution != .exponential else {
             throw FrontierError.invalidSetting("a panel frontier's u is half-normal or truncated-normal (Pitt–Lee, Battese–Coelli 1992)")
         }
-        let n = data.count, k = data.xNames.count
+        let k = data.xNames.count
         guard unitNames.count > k + 2 else { throw FrontierError.tooFewUnits(unitNames.count, minimum: k + 3) }
-        var design = Matrix(rows: n, columns: k)
-        for i in 0..<n { for j in 0..<k { design[i, j] = data.x[i][j] } }
-        let ls = try LeastSquares.solve(design, data.y)
-        guard ls.rank == k else { throw FrontierError.invalidSetting("the frontier's terms are linearly dependent: leave one out") }
-        let s = model.side.sign
-        let e = (0..<n).map { i in s * (data.y[i] - zip(data.x[i], ls.coefficients).reduce(0) { $0 + $1.0 * $1.1 }) }
-        let mean = e.reduce(0, +) / Double(n)
-        let m2 = e.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
-        let m3 = e.reduce(0) { $0 + pow($1 - mean, 3) } / Double(n)
-        guard m3 < 0 else { throw FrontierError.wrongSkew(side: model.side, thirdMoment: m3) }
+        // Corrected OLS from the half-normal's moments (μ and η start at 0).
+        let cols = try CorrectedOLS(data, model: StochasticFrontierModel(side: model.side, distribution: .halfNormal))
         let lik = PanelSFALikelihood(data: data, model: model, inefficiency: inefficiency, unit: unit, period: period, units: unitNames.count)
-        let sigmaU = pow(-m3 / ((2 / Double.pi).squareRoot() * (4 / Double.pi - 1)), 1.0 / 3)
-        var start = ls.coefficients
-        if let intercept = data.xNames.firstIndex(of: "(Intercept)") { start[intercept] += s * sigmaU * (2 / Double.pi).squareRoot() }
+        var start = cols.start
         if lik.hasMu { start.append(0) }
-        start.append(2 * log(sigmaU))
-        start.append(log(max(m2 - (1 - 2 / Double.pi) * sigmaU * sigmaU, 0.05 * m2)))
+        start.append(2 * log(cols.sigmaU))
+        start.append(log(cols.sigmaV2))
         if lik.hasEta { start.append(0) }
         let (theta, value, iterations) = try StochasticFrontier.maximise(lik.evaluate, from: start, watch: k + (lik.hasMu ? 1 : 0))
         let inverse = try StochasticFrontier.covariance(lik.evaluate, at: theta)
@@ -68,7 +58,7 @@ public struct PanelFrontier: Sendable {
         parameterNames = data.xNames + (lik.hasMu ? ["mu"] : []) + ["ln_sigma_u2", "ln_sigma_v2"] + (lik.hasEta ? ["eta"] : [])
         covariance = (0..<p).map { i in (0..<p).map { inverse[i, $0] } }
         logLikelihood = value
-        olsLogLikelihood = -0.5 * Double(n) * (log(2 * Double.pi * m2) + 1)
+        olsLogLikelihood = cols.logLikelihood
         self.iterations = iterations
     }
 

@@ -32,37 +32,11 @@ public struct StochasticFrontier: Sendable {
         let n = data.count, k = data.xNames.count
         guard n > k + 2 else { throw FrontierError.tooFewUnits(n, minimum: k + 3) }
         let lik = SFALikelihood(data: data, model: model)
-        // OLS.
-        var design = Matrix(rows: n, columns: k)
-        for i in 0..<n { for j in 0..<k { design[i, j] = data.x[i][j] } }
-        let ls = try LeastSquares.solve(design, data.y)
-        guard ls.rank == k else { throw FrontierError.invalidSetting("the frontier's terms are linearly dependent: leave one out") }
-        let b = ls.coefficients
-        let s = model.side.sign
-        let e = (0..<n).map { i in s * (data.y[i] - zip(data.x[i], b).reduce(0) { $0 + $1.0 * $1.1 }) }
-        let mean = e.reduce(0, +) / Double(n)
-        let m2 = e.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
-        let m3 = e.reduce(0) { $0 + pow($1 - mean, 3) } / Double(n)
-        let ols = -0.5 * Double(n) * (log(2 * Double.pi * m2) + 1)
-        guard m3 < 0 else { throw FrontierError.wrongSkew(side: model.side, thirdMoment: m3) }
-        // Corrected OLS: σu from the third moment, σv² from the second, the intercept shifted
-        // by E u.
-        var sigmaU: Double, sigmaV2: Double, meanU: Double
-        if model.distribution == .exponential {
-            sigmaU = pow(-m3 / 2, 1.0 / 3)
-            sigmaV2 = m2 - sigmaU * sigmaU
-            meanU = sigmaU
-        } else {
-            sigmaU = pow(-m3 / ((2 / Double.pi).squareRoot() * (4 / Double.pi - 1)), 1.0 / 3)
-            sigmaV2 = m2 - (1 - 2 / Double.pi) * sigmaU * sigmaU
-            meanU = sigmaU * (2 / Double.pi).squareRoot()
-        }
-        if sigmaV2 <= 0.05 * m2 { sigmaV2 = 0.05 * m2 }
-        var start = b
-        if let intercept = data.xNames.firstIndex(of: "(Intercept)") { start[intercept] += s * meanU }
+        let cols = try CorrectedOLS(data, model: model)
+        var start = cols.start
         start += [Double](repeating: 0, count: lik.m)
-        start += [2 * log(sigmaU)] + [Double](repeating: 0, count: lik.h - 1)
-        start.append(log(sigmaV2))
+        start += [2 * log(cols.sigmaU)] + [Double](repeating: 0, count: lik.h - 1)
+        start.append(log(cols.sigmaV2))
         let (theta, value, iterations) = try Self.maximise(lik.evaluate, from: start, watch: lik.k + lik.m)
         let p = theta.count
         let inverse = try Self.covariance(lik.evaluate, at: theta)
@@ -74,9 +48,9 @@ public struct StochasticFrontier: Sendable {
             + data.wNames.map { "ln_sigma_u2:" + $0 } + ["ln_sigma_v2"]
         covariance = (0..<p).map { i in (0..<p).map { inverse[i, $0] } }
         logLikelihood = value
-        olsLogLikelihood = ols
-        olsCoefficients = b
-        residualThirdMoment = m3
+        olsLogLikelihood = cols.logLikelihood
+        olsCoefficients = cols.coefficients
+        residualThirdMoment = cols.m3
         self.iterations = iterations
     }
 
