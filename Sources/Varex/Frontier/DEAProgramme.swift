@@ -27,21 +27,31 @@ func loadReference(_ lp: inout LinearProgram, offset: Int, returns: ReturnsToSca
     }
 }
 
-final class DEAScoreProgramme {
-    let model: DEAModel
-    let solver: SimplexSolver
-    let n: Int
-    let m: Int, k: Int, q: Int, s: Int
+/// The sizes of a DEA's envelopment programme: n reference units, m inputs, k fixed inputs, q
+/// needs, s outputs, and its rows (one more for Σλ unless returns are constant).
+struct DEAShape {
+    let n: Int, m: Int, k: Int, q: Int, s: Int, rows: Int
 
-    init(model: DEAModel, inputs: [[Double]], outputs: [[Double]], fixedInputs: [[Double]], needs: [[Double]]) {
-        self.model = model
+    init(inputs: [[Double]], outputs: [[Double]], fixedInputs: [[Double]], needs: [[Double]], returns: ReturnsToScale) {
         n = inputs.count
         m = inputs[0].count
         k = fixedInputs.first?.count ?? 0
         q = needs.first?.count ?? 0
         s = outputs[0].count
-        let rts = model.returns.lambdaSum
-        var lp = LinearProgram(rows: m + k + q + s + (rts == nil ? 0 : 1), columns: n + 1)
+        rows = m + k + q + s + (returns.lambdaSum == nil ? 0 : 1)
+    }
+}
+
+final class DEAScoreProgramme {
+    let model: DEAModel
+    let solver: SimplexSolver
+    let n: Int, m: Int, k: Int, q: Int, s: Int
+
+    init(model: DEAModel, inputs: [[Double]], outputs: [[Double]], fixedInputs: [[Double]], needs: [[Double]]) {
+        self.model = model
+        let shape = DEAShape(inputs: inputs, outputs: outputs, fixedInputs: fixedInputs, needs: needs, returns: model.returns)
+        (n, m, k, q, s) = (shape.n, shape.m, shape.k, shape.q, shape.s)
+        var lp = LinearProgram(rows: shape.rows, columns: n + 1)
         loadReference(&lp, offset: 1, returns: model.returns, inputs: inputs, outputs: outputs, fixedInputs: fixedInputs, needs: needs)
         lp.objective[0] = model.orientation == .input ? 1 : -1
         solver = SimplexSolver(lp)
@@ -101,13 +111,9 @@ final class DEASlackProgramme {
 
     init(model: DEAModel, inputs: [[Double]], outputs: [[Double]], fixedInputs: [[Double]], needs: [[Double]]) {
         self.model = model
-        n = inputs.count
-        m = inputs[0].count
-        k = fixedInputs.first?.count ?? 0
-        q = needs.first?.count ?? 0
-        s = outputs[0].count
-        let rts = model.returns.lambdaSum
-        var lp = LinearProgram(rows: m + k + q + s + (rts == nil ? 0 : 1), columns: n + m + s)
+        let shape = DEAShape(inputs: inputs, outputs: outputs, fixedInputs: fixedInputs, needs: needs, returns: model.returns)
+        (n, m, k, q, s) = (shape.n, shape.m, shape.k, shape.q, shape.s)
+        var lp = LinearProgram(rows: shape.rows, columns: n + m + s)
         loadReference(&lp, offset: 0, returns: model.returns, inputs: inputs, outputs: outputs, fixedInputs: fixedInputs, needs: needs)
         for i in 0..<m { lp[i, n + i] = 1 }
         for r in 0..<s { lp[m + k + q + r, n + m + r] = -1 }
