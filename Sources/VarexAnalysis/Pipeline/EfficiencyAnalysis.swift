@@ -73,14 +73,17 @@ public struct EfficiencyAnalysis: Sendable {
         }
         let kept = rows
         let locate: (String, Int) -> CellLocation? = { column, unit in table.location(row: kept[unit], column: column) }
+        let minimum = r.inputs.count + r.outputs.count + r.fixedInputs.count + r.needs.count + 1
+        guard rows.count >= minimum else {
+            let why = dropped.isEmpty ? "" : "; \(dropped.count) row\(dropped.count == 1 ? "" : "s") left out (\(TextSummary.reasons(dropped)))"
+            throw FrontierError.invalidSetting("DEA with \(minimum - 1) variables needs at least \(minimum) units; the data have \(rows.count)\(why)")
+        }
         let data = try DEAData(units: rows.map { ids[$0] },
                                inputs: values(r.inputs), inputNames: r.inputs,
                                outputs: values(r.outputs), outputNames: r.outputs,
                                fixedInputs: values(r.fixedInputs), fixedInputNames: r.fixedInputs,
                                needs: values(r.needs), needNames: r.needs,
                                locate: locate)
-        let minimum = r.inputs.count + r.outputs.count + r.fixedInputs.count + r.needs.count + 1
-        guard data.count >= minimum else { throw FrontierError.tooFewUnits(data.count, minimum: minimum) }
         dea = try DEA(data, model: r.model, superEfficiency: r.superEfficiency)
         bootstrap = r.replicates > 0 ? try SimarWilsonBootstrap(dea, replicates: r.replicates, seed: r.seed, level: r.level) : nil
         request = r
