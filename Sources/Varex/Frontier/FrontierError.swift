@@ -35,7 +35,7 @@ public enum FrontierError: VarexError, Equatable {
         case let .notPositive(variable, unit, value, location):
             let at = location.map { "\($0): " } ?? ""
             let v = value.isNaN ? "missing" : "\(value)"
-            return "\(at)\(variable) of \(unit) is \(v): DEA needs every input and output positive (leave the unit out with --exclude, or use a measure that is positive)"
+            return "\(at)\(variable) of \(unit) is \(v): DEA needs every input and output positive (leave the unit out, or use a measure that is positive)"
         case let .constantVariable(name):
             return "'\(name)' takes the same value for every unit: it cannot tell units apart; leave it out"
         case let .tooFewUnits(n, minimum):
@@ -52,7 +52,7 @@ public enum FrontierError: VarexError, Equatable {
             return s
         case let .wrongSkew(side, m3):
             let want = side == .cost ? "to the right (positive), as costs above a frontier make them" : "to the left (negative), as output below a frontier makes them"
-            return "wrong skew: the OLS residuals should be skewed \(want), but their third moment is \(NumberFormat.significant(side.sign * m3, 4)); the likelihood is then highest with no inefficiency at all (Waldman 1982), so there is no \(side.rawValue) frontier to measure efficiency against: check --cost (or its absence) and the model"
+            return "wrong skew: the OLS residuals should be skewed \(want), but their third moment is \(NumberFormat.significant(side.sign * m3, 4)); the likelihood is then highest with no inefficiency at all (Waldman 1982), so there is no \(side.rawValue) frontier to measure efficiency against: check the frontier's side (cost or production) and the model"
         case let .notConverged(why):
             return "the stochastic frontier did not converge: \(why); try another distribution or fewer terms"
         }
