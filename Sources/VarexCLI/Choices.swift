@@ -52,3 +52,4 @@ extension ReturnsToScale: ExpressibleByArgument {}
 extension FrontierSide: ExpressibleByArgument {}
 extension InefficiencyDistribution: ExpressibleByArgument {}
 extension PanelInefficiency: ExpressibleByArgument {}
+extension SamplingErrorSource: ExpressibleByArgument {}

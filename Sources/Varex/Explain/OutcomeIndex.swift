@@ -39,6 +39,8 @@ public struct OutcomeIndex: Sendable {
     public let normalisation: Normalisation
     /// The index per row (NaN when no measure is present).
     public let index: [Double]
+    /// values[k][i]: measure k as read (NaN where missing).
+    public let values: [[Double]]
     /// components[k][i]: measure k normalised and oriented (NaN where missing).
     public let components: [[Double]]
     /// How many measures each row has.
@@ -61,7 +63,7 @@ public struct OutcomeIndex: Sendable {
             guard w > 0, w.isFinite else { throw ExplainError.invalidWeight("\(name)=\(w)") }
         }
         let n = table.rowCount
-        var components: [[Double]] = []
+        var values: [[Double]] = []
         for m in measures {
             let c = try table.column(m.column)
             if c.kind == .text, let bad = c.firstNonNumericRow {
@@ -74,30 +76,14 @@ public struct OutcomeIndex: Sendable {
             let present = x.filter { !$0.isNaN }
             guard !present.isEmpty else { throw ExplainError.measureAllMissing(column: m.column) }
             guard present.contains(where: { $0 != present[0] }) else { throw ExplainError.measureConstant(column: m.column) }
-            var v = Self.normalise(x, normalisation)
-            if !m.higherIsBetter {
-                v = v.map { val in
-                    switch normalisation {
-                    case .z: return -val
-                    case .minmax, .rank: return 1 - val
-                    }
-                }
-            }
-            components.append(v)
+            values.append(x)
         }
         let w = measures.map { weights[$0.column] ?? 1 }
-        var index = [Double](repeating: .nan, count: n), used = [Int](repeating: 0, count: n), notes = [String](repeating: "", count: n)
+        let components = Self.components(values, measures: measures, normalisation: normalisation)
+        let (index, used) = Self.combine(components, weights: w, minimumMeasures: minimumMeasures)
+        var notes = [String](repeating: "", count: n)
         for i in 0..<n {
-            var s = 0.0, sw = 0.0
-            var missing: [String] = []
-            for k in measures.indices {
-                let v = components[k][i]
-                if v.isNaN { missing.append(measures[k].column); continue }
-                s += w[k] * v
-                sw += w[k]
-            }
-            used[i] = measures.count - missing.count
-            if sw > 0, used[i] >= minimumMeasures { index[i] = s / sw }
+            let missing = measures.indices.filter { components[$0][i].isNaN }.map { measures[$0].column }
             if missing.count == measures.count {
                 notes[i] = "no measures present"
             } else if used[i] < minimumMeasures {
@@ -110,10 +96,38 @@ public struct OutcomeIndex: Sendable {
         self.weights = w
         self.normalisation = normalisation
         self.index = index
+        self.values = values
         self.components = components
         self.measuresUsed = used
         self.notes = notes
         self.minimumMeasures = minimumMeasures
+    }
+
+    /// Each measure normalised over the rows where it is present and oriented so that higher is
+    /// better (NaN where missing): `values[k][i]` is measure k in row i.
+    public static func components(_ values: [[Double]], measures: [Measure], normalisation: Normalisation) -> [[Double]] {
+        zip(values, measures).map { x, m in
+            let v = normalise(x, normalisation)
+            guard !m.higherIsBetter else { return v }
+            return v.map { normalisation == .z ? -$0 : 1 - $0 }
+        }
+    }
+
+    /// The weighted mean of the components a row has (NaN with fewer than `minimumMeasures`),
+    /// and how many it has.
+    public static func combine(_ components: [[Double]], weights w: [Double], minimumMeasures: Int) -> (index: [Double], used: [Int]) {
+        let n = components.first?.count ?? 0
+        var index = [Double](repeating: .nan, count: n), used = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            var s = 0.0, sw = 0.0
+            for k in components.indices where !components[k][i].isNaN {
+                s += w[k] * components[k][i]
+                sw += w[k]
+                used[i] += 1
+            }
+            if sw > 0, used[i] >= minimumMeasures { index[i] = s / sw }
+        }
+        return (index, used)
     }
 
     static func normalise(_ x: [Double], _ method: Normalisation) -> [Double] {
