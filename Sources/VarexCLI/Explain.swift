@@ -124,7 +124,7 @@ struct Explain: ParsableCommand {
             if !dropped.isEmpty {
                 Console.error("varex: \(dropped.count) of \(a.glm.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
             }
-            for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+            for w in a.glm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
             var outputs: [(path: String, contents: String)] = []
             if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
             if let json { outputs.append((json, try GLMSummary.explainJSON(a))) }
@@ -144,7 +144,7 @@ struct Explain: ParsableCommand {
             if !dropped.isEmpty {
                 Console.error("varex: \(dropped.count) of \(a.glmm.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
             }
-            for w in a.glmm.fit.warnings { Console.error("varex: warning: \(w)") }
+            for w in a.glmm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
             var outputs: [(path: String, contents: String)] = []
             if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
             if let json { outputs.append((json, try GLMMExplainSummary.json(a))) }
@@ -164,7 +164,7 @@ struct Explain: ParsableCommand {
             if !dropped.isEmpty {
                 Console.error("varex: \(dropped.count) of \(a.mixed.data.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
             }
-            for w in a.mixed.warnings { Console.error("varex: warning: \(w)") }
+            for w in a.mixed.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
             var outputs: [(path: String, contents: String)] = []
             if let out { outputs.append((out, CSVWriter.render(a.output, dialect: csv.dialect()))) }
             if let json { outputs.append((json, try MixedExplainSummary.json(a))) }
@@ -201,7 +201,7 @@ extension Explain {
 enum PanelReport {
     static func write(_ a: PanelAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
                       dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
-        try write(a, warnings: PanelSummary.warnings(a), json: { try PanelSummary.json(a) },
+        try write(a, warnings: PanelSummary.warnings(a) + a.justifiedWarnings, json: { try PanelSummary.json(a) },
                   text: { PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit) },
                   workbook: { try PanelSummary.workbook(a, unit: unit) }, out: out, jsonPath: json, persistent: persistent, format: format,
                   dialect: dialect, xlsx: xlsx)
@@ -209,7 +209,7 @@ enum PanelReport {
 
     static func write(_ a: PanelGLMMAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
                       dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
-        try write(a, warnings: PanelSummary.warnings(a), json: { try PanelSummary.json(a) },
+        try write(a, warnings: PanelSummary.warnings(a) + a.justifiedWarnings, json: { try PanelSummary.json(a) },
                   text: { PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit) },
                   workbook: { try PanelSummary.workbook(a, unit: unit) }, out: out, jsonPath: json, persistent: persistent, format: format,
                   dialect: dialect, xlsx: xlsx)
@@ -245,6 +245,7 @@ enum ExplainReport {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped
         Console.warnings(a.summary)
+        for w in a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         if !dropped.isEmpty {
             Console.error("varex: \(dropped.count) of \(a.table.rowCount) rows left out of the fit (\(TextSummary.reasons(dropped)))")
         }

@@ -23,6 +23,9 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: "What the rows are, for the summaries' wording (default: councils).")
     var unit: String = "councils"
 
+    @Option(help: ArgumentHelp("The direction you expect of a term, TERM:+ (a higher value raises the response) or TERM:- (repeatable): one whose estimate runs the other way is warned of. A justified group with no evidence of an effect is always warned of.", valueName: "TERM:+|-"))
+    var expect: [String] = []
+
     @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend; default) or 'better' (outcomes); rank 1 is the worst.")
     var higherIs: HigherIs?
 
@@ -40,6 +43,8 @@ struct ExplainOptions: ParsableArguments {
             s.unjustified = try unjustified.map { g in let t = try TermGroup.parse(g, justified: false); return (t.name, t.terms) }
         }
         if let scale { s.scale = scale }
-        return try ExplainRequest(spec: s)
+        var request = try ExplainRequest(spec: s)
+        request.expectations = try expect.map(TermExpectation.parse)
+        return request
     }
 }

@@ -48,7 +48,7 @@ struct FlagNames: SettingNames {
         case .family, .stream: return nil
         case .resample: return "rank.resample"
         case .kind: return "report.funnel.kind"
-        case .measure, .measureWeight, .per, .force: return nil
+        case .measure, .measureWeight, .per, .force, .expect: return nil
         }
     }
 }

@@ -62,7 +62,7 @@ struct Rank: ParsableCommand {
                 throw ValidationError("--resample residuals is for linear models; a GLM's replicates resample its rows (cases)")
             }
             let a = try GLMExplainAnalysis(request, family: family, link: link)
-            for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+            for w in a.glm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
             let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
             if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because the GLM could not be fitted to them") }
@@ -76,7 +76,7 @@ struct Rank: ParsableCommand {
                 throw ValidationError("--resample is for linear models; a GLMM's replicates draw its fixed effects and conditional modes")
             }
             let a = try GLMMExplainAnalysis(request, family: family, link: link)
-            for w in a.glmm.fit.warnings { Console.error("varex: warning: \(w)") }
+            for w in a.glmm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
             let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
             let level = request.fit.level
@@ -89,7 +89,7 @@ struct Rank: ParsableCommand {
                 throw ValidationError("--resample is for linear models; a mixed model's replicates draw its fixed effects and conditional modes")
             }
             let a = try MixedExplainAnalysis(request)
-            for w in a.mixed.warnings { Console.error("varex: warning: \(w)") }
+            for w in a.mixed.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
             let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
             let level = request.fit.level
@@ -100,6 +100,7 @@ struct Rank: ParsableCommand {
         // An absorbed factor is refitted in each replicate as its dummies (the same model).
         let analysis = try ExplainAnalysis(request.absorbedAsDummies())
         Console.warnings(analysis.summary)
+        for w in analysis.justifiedWarnings { Console.error("varex: warning: \(w)") }
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because a term was not estimable") }
         // The short summary goes to stderr: stdout may be the rank table itself.

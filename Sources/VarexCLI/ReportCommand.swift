@@ -90,13 +90,13 @@ struct ReportCommand: ParsableCommand {
             // A funnel of one value per unit: the last period's rows.
             if let family = PanelGLMMAnalysis.family(family, link: link) {
                 let a = try PanelGLMMAnalysis(request, family: family, link: link)
-                for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+                for w in PanelSummary.warnings(a) + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
                 let funnel = try funnelRequest(spec: spec, method: method).map { try PanelHTMLReport.Funnel(a, request: $0) }
                 try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit),
                                workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
             } else {
                 let a = try PanelAnalysis(request)
-                for w in PanelSummary.warnings(a) { Console.error("varex: warning: \(w)") }
+                for w in PanelSummary.warnings(a) + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
                 let funnel = try funnelRequest(spec: spec, method: method).map { try PanelHTMLReport.Funnel(a, request: $0) }
                 try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit),
                                workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
@@ -126,6 +126,7 @@ struct ReportCommand: ParsableCommand {
         // An absorbed factor is refitted in each replicate as its dummies (the same model).
         let analysis = try ExplainAnalysis(request.absorbedAsDummies())
         Console.warnings(analysis.summary)
+        for w in analysis.justifiedWarnings { Console.error("varex: warning: \(w)") }
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let request = try funnelRequest(spec: spec, method: method) {
@@ -167,7 +168,7 @@ extension ReportCommand {
             throw ValidationError("--resample is for linear models; a mixed model's replicates draw its fixed effects and conditional modes")
         }
         let a = try MixedExplainAnalysis(request)
-        for w in a.mixed.warnings { Console.error("varex: warning: \(w)") }
+        for w in a.mixed.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         for jr in a.mixed.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                      replicates: settings.replicates, seed: settings.seed)
@@ -198,7 +199,7 @@ extension ReportCommand {
             throw ValidationError("--resample is for linear models; a GLMM's replicates draw its fixed effects and conditional modes")
         }
         let a = try GLMMExplainAnalysis(request, family: family, link: link)
-        for w in a.glmm.fit.warnings { Console.error("varex: warning: \(w)") }
+        for w in a.glmm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         for jr in a.glmm.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                      replicates: settings.replicates, seed: settings.seed)
@@ -232,7 +233,7 @@ extension ReportCommand {
             throw ValidationError("--resample residuals is for linear models; a GLM's replicates resample its rows (cases)")
         }
         let a = try GLMExplainAnalysis(request, family: family, link: link)
-        for w in a.glm.fit.warnings { Console.error("varex: warning: \(w)") }
+        for w in a.glm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         for jr in a.glm.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
                                      replicates: settings.replicates, seed: settings.seed)

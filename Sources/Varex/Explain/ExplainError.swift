@@ -25,6 +25,10 @@ public enum ExplainError: SettingMessage, Equatable {
     case scaleMissing(CellLocation)
     case scaleNotPositive(CellLocation, text: String)
     case invalidMeasure(String)
+    /// An expectation not written TERM:+ or TERM:-.
+    case invalidExpectation(String)
+    /// An expectation of a term with several coefficients (a factor, a spline).
+    case expectationOfSeveralColumns(term: String, columns: Int)
     case measureAllMissing(column: String)
     case measureConstant(column: String)
     case invalidWeight(String)
@@ -92,6 +96,10 @@ public enum ExplainError: SettingMessage, Equatable {
             return "\(loc): the \(names.name(.scale)) value is missing; every row used needs one"
         case let .scaleNotPositive(loc, text):
             return "\(loc): \(names.name(.scale)) value '\(MessageText.quote(text))' is not positive"
+        case let .invalidExpectation(s):
+            return "\(names.name(.expect)) \(s): write it as TERM:+ (a higher value raises the response) or TERM:- (lowers it)"
+        case let .expectationOfSeveralColumns(term, columns):
+            return "an expectation is of one coefficient's sign, but '\(term)' has \(columns) coefficients (a factor or a spline): give a numeric term"
         case let .invalidMeasure(s):
             return "\(names.name(.measure)) \(s): write it as COLUMN:+ (higher is better) or COLUMN:- (lower is better)"
         case let .measureAllMissing(column):

@@ -10,6 +10,9 @@ public struct ExplainRequest: Sendable {
     public var scale: String?
     /// Whether higher values of the response are better (outcomes) rather than worse (spend).
     public var higherIsBetter: Bool
+    /// The directions the user expects of terms (`imd_score:+`); one running against its
+    /// expectation is warned of (``JustifiedGroupCheck``).
+    public var expectations: [TermExpectation] = []
 
     /// `joins`, `exclude` and `label` are the model run's (they are written into `fit`).
     public init(fit: FitRequest, joins: [String] = [], exclude: [String] = [], label: String? = nil,
@@ -58,6 +61,8 @@ public struct ExplainAnalysis: Sendable {
     public let rows: ExplainRows
     /// The rows excluded on request, decomposed out of sample.
     public let outOfSample: ExplainOutOfSample
+    /// Justified groups without evidence, and terms against their expected direction.
+    public let justifiedWarnings: [String]
 
     public var table: Table { run.table }
     public var fit: LinearFit { run.fit }
@@ -91,6 +96,8 @@ public struct ExplainAnalysis: Sendable {
         rows = try ExplainRows(fit: fit, decomposition: decomposition, retransformed: retransformed, scale: scaleValues,
                                higherIsBetter: request.higherIsBetter, level: f.level)
         outOfSample = try ExplainOutOfSample(run: run, decomposition: decomposition, retransformed: retransformed, scale: request.scale)
+        justifiedWarnings = try request.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: fit.design,
+                                                          coefficients: summary.coefficients)
     }
 
     /// The `--scale` column's values at `rows`: each present, numeric and positive.

@@ -14,6 +14,8 @@ public struct GLMExplainAnalysis: Sendable {
     /// Per group, the Wald test that its coefficients are all zero, with the analysis's
     /// covariance (χ² for a family with a fixed dispersion, F otherwise).
     public let groupTests: [GLMWaldTest]
+    /// Justified groups without evidence, and terms against their expected direction.
+    public let justifiedWarnings: [String]
 
     /// An absorbed factor is entered as its dummy columns in the group that named it
     /// (``ExplainRequest/absorbedAsDummies()``).
@@ -38,6 +40,8 @@ public struct GLMExplainAnalysis: Sendable {
             let columns = design.assign.indices.filter { design.assign[$0] >= 0 && grouping.groupOfTerm[design.assign[$0]] == g }
             return try glm.fit.waldTest(columns: columns, covariance: glm.covariance)
         }
+        justifiedWarnings = try request.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: design,
+                                                          coefficients: glm.coefficients)
     }
 
     /// Every input row: `id, [label,] observed, fitted, linear_predictor, baseline, effect_<g>

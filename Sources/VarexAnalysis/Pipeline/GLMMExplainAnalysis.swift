@@ -10,6 +10,8 @@ public struct GLMMExplainAnalysis: Sendable {
     public let decomposition: GLMMDecomposition
     /// Per group, the Wald χ² test of its fixed coefficients (df 0 for random terms only).
     public let groupTests: [GLMWaldTest]
+    /// Justified groups without evidence, and terms against their expected direction.
+    public let justifiedWarnings: [String]
     /// Each used row's `--scale` value, when asked for.
     public let scaleValues: [Double]?
     /// Competition ranks of the unjustified amounts (1 = the largest, or the smallest when
@@ -35,6 +37,8 @@ public struct GLMMExplainAnalysis: Sendable {
         groupTests = grouping.groups.indices.map { g in
             fit.waldTest(columns: design.assign.indices.filter { design.assign[$0] >= 0 && grouping.groupOfTerm[design.assign[$0]] == g })
         }
+        justifiedWarnings = try r.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: design,
+                                                    coefficients: glmm.coefficients)
         scaleValues = try request.scale.map { try ExplainAnalysis.scaleValues(table: glmm.data.table, column: $0, rows: design.rows) }
         ranks = Ranking.competition(decomposition.unjustified, descending: !request.higherIsBetter)
     }

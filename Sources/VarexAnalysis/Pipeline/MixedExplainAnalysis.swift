@@ -12,6 +12,8 @@ public struct MixedExplainAnalysis: Sendable {
     public let decomposition: MixedDecomposition
     public let shares: PanelShares
     public let groupTests: [ContrastFTest]
+    /// Justified groups without evidence, and terms against their expected direction.
+    public let justifiedWarnings: [String]
     /// Each used row's `--scale` value, when asked for.
     public let scaleValues: [Double]?
     /// Competition ranks of the unjustified amounts (1 = the largest, or the smallest when
@@ -42,6 +44,8 @@ public struct MixedExplainAnalysis: Sendable {
         decomposition = try MixedDecomposition(fit: fit, grouping: grouping, randomGroups: grouping.groupOfAbsorbed.map { $0 })
         shares = try PanelShares(fit: fit, grouping: grouping)
         groupTests = try PanelAnalysis.groupTests(fit, mixed.satterthwaite, grouping: grouping)
+        justifiedWarnings = try r.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: fit.design.fixed,
+                                                    coefficients: mixed.coefficients)
         scaleValues = try request.scale.map { try ExplainAnalysis.scaleValues(table: mixed.data.table, column: $0, rows: fit.design.fixed.rows) }
         ranks = Ranking.competition(decomposition.unjustified, descending: !request.higherIsBetter)
     }

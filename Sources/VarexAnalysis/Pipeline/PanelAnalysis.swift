@@ -48,6 +48,8 @@ public struct PanelAnalysis: PanelExplanation {
     /// Per group, the joint F test of its coefficients with Satterthwaite's df (lmerTest's
     /// `contest(fit, L, joint = TRUE)`).
     public let groupTests: [ContrastFTest]
+    /// Justified groups without evidence, and terms against their expected direction.
+    public let justifiedWarnings: [String]
     /// With `persistentBootstrap`: intervals that carry the fixed effects' and variance
     /// components' uncertainty as well as the conditional SD.
     public let bootstrap: PersistentBootstrap?
@@ -68,6 +70,8 @@ public struct PanelAnalysis: PanelExplanation {
         decomposition = try PanelDecomposition(fit: fit, grouping: grouping)
         shares = try PanelShares(fit: fit, grouping: grouping)
         groupTests = try Self.groupTests(fit, satterthwaite, grouping: grouping)
+        justifiedWarnings = try e.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: mixed.fixed,
+                                                    coefficients: fit.coefficientTable(satterthwaite, level: e.fit.level))
         if let replicates = request.persistentBootstrap {
             bootstrap = try PersistentBootstrap(fit: fit, level: e.fit.level, replicates: replicates, seed: request.seed)
         } else {

@@ -22,6 +22,8 @@ public struct PanelGLMMAnalysis: PanelExplanation {
     public let unitLabels: [String]
     /// Per group, the Wald χ² test of its fixed coefficients (car's `linearHypothesis`).
     public let groupTests: [GLMWaldTest]
+    /// Justified groups without evidence, and terms against their expected direction.
+    public let justifiedWarnings: [String]
     public let bootstrap: PersistentBootstrap?
 
     public var data: ModelData { glmm.data }
@@ -50,6 +52,8 @@ public struct PanelGLMMAnalysis: PanelExplanation {
         groupTests = grouping.groups.indices.map { g in
             fit.waldTest(columns: design.assign.indices.filter { design.assign[$0] >= 0 && grouping.groupOfTerm[design.assign[$0]] == g })
         }
+        justifiedWarnings = try e.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: design,
+                                                    coefficients: glmm.coefficients)
         if let replicates = request.persistentBootstrap {
             bootstrap = try PersistentBootstrap(glmm: fit, level: e.fit.level, replicates: replicates, seed: request.seed)
         } else {
