@@ -54,13 +54,8 @@ struct ValueCLITests {
         #expect(rows.filter { $0["note"] != "" }.count == 1)
     }
 
-    struct Bad: CustomTestStringConvertible, Sendable {
-        let name: String
-        let csv: String
-        let extra: [String]
-        let message: String
-        var testDescription: String { name }
-    }
+    /// A bad input: the data, the extra flags and the message (the same shape as DEA's).
+    typealias Bad = EfficiencyCLITests.Bad
 
     static let good = "id,s,n,m,m_moe,k_num,k_den,k\na,10,1,50,3,4,10,40\nb,12,2,55,2,5,10,50\nc,9,3,52,4,6,10,60\nd,14,4,60,2,3,10,30\ne,11,2,49,5,7,10,70\nf,13,5,58,3,2,10,20\n"
     static let bad: [Bad] = [

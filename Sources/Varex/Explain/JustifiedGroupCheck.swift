@@ -11,13 +11,8 @@ public struct TermExpectation: Sendable, Equatable {
 
     /// Parses `TERM:+` or `TERM:-`.
     public static func parse(_ s: String) throws -> TermExpectation {
-        guard let colon = s.lastIndex(of: ":"), colon != s.startIndex else { throw ExplainError.invalidExpectation(s) }
-        let term = String(s[..<colon]).trimmingSpaces
-        switch String(s[s.index(after: colon)...]).trimmingSpaces {
-        case "+": return TermExpectation(term: term, raises: true)
-        case "-": return TermExpectation(term: term, raises: false)
-        default: throw ExplainError.invalidExpectation(s)
-        }
+        guard let (term, plus) = SignedName.parse(s) else { throw ExplainError.invalidExpectation(s) }
+        return TermExpectation(term: term, raises: plus)
     }
 }
 

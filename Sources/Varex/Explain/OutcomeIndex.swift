@@ -20,12 +20,20 @@ public struct Measure: Sendable, Equatable {
 
     /// Parses `COLUMN:+` or `COLUMN:-`.
     public static func parse(_ s: String) throws -> Measure {
-        guard let colon = s.lastIndex(of: ":"), colon != s.startIndex else { throw ExplainError.invalidMeasure(s) }
-        let column = String(s[..<colon]).trimmingSpaces
-        switch s[s.index(after: colon)...].trimmingCharacters {
-        case "+": return Measure(column: column, higherIsBetter: true)
-        case "-": return Measure(column: column, higherIsBetter: false)
-        default: throw ExplainError.invalidMeasure(s)
+        guard let (column, plus) = SignedName.parse(s) else { throw ExplainError.invalidMeasure(s) }
+        return Measure(column: column, higherIsBetter: plus)
+    }
+}
+
+/// `NAME:+` or `NAME:-`, as measures and expectations are written.
+enum SignedName {
+    static func parse(_ s: String) -> (name: String, plus: Bool)? {
+        guard let colon = s.lastIndex(of: ":"), colon != s.startIndex else { return nil }
+        let name = String(s[..<colon]).trimmingSpaces
+        switch String(s[s.index(after: colon)...]).trimmingSpaces {
+        case "+": return (name, true)
+        case "-": return (name, false)
+        default: return nil
         }
     }
 }
@@ -166,6 +174,4 @@ public struct OutcomeIndex: Sendable {
     }
 }
 
-extension Substring {
-    var trimmingCharacters: String { String(self).trimmingSpaces }
-}
+

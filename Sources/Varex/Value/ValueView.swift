@@ -193,11 +193,12 @@ public struct ValueView: Sendable {
             let q = FitSummary.quantiles(column(x, i), [tail, 1 - tail])
             return (q[0], q[1])
         }
+        // The ranks' median and interval as the rank bootstrap gives them (``RankHistogram``).
         func rankSummary(_ r: [Int32], _ i: Int) -> (Double, Int, Int) {
-            let s = column(r, i).map(Int.init).sorted()
-            func kth(_ q: Double) -> Int { s[min(draws, max(1, Int((q * Double(draws)).rounded(.up)))) - 1] }
-            let median = draws % 2 == 1 ? Double(s[draws / 2]) : Double(s[draws / 2 - 1] + s[draws / 2]) / 2
-            return (median, kth(tail), kth(1 - tail))
+            var counts = [UInt32](repeating: 0, count: n)
+            for b in 0..<draws { counts[Int(r[b * n + i]) - 1] += 1 }
+            let h = RankHistogram(counts: counts[...])
+            return (h.median, h.quantile(tail), h.quantile(1 - tail))
         }
         let si = (0..<n).map { interval(spendDraws, $0) }, oi = (0..<n).map { interval(outcomeDraws, $0) }
         let sr = (0..<n).map { rankSummary(spendRanks, $0) }, or = (0..<n).map { rankSummary(outcomeRanks, $0) }
@@ -219,16 +220,10 @@ public struct ValueView: Sendable {
     }
 
     /// The median width of the outcome rank intervals (upper − lower + 1 places).
-    public var medianOutcomeRankWidth: Double { Self.median(zip(outcomeRankUpper, outcomeRankLower).map { Double($0 - $1 + 1) }) }
+    public var medianOutcomeRankWidth: Double { FitSummary.quantiles(zip(outcomeRankUpper, outcomeRankLower).map { Double($0 - $1 + 1) }, [0.5])[0] }
     /// The median width of the spend rank intervals.
-    public var medianSpendRankWidth: Double { Self.median(zip(spendRankUpper, spendRankLower).map { Double($0 - $1 + 1) }) }
+    public var medianSpendRankWidth: Double { FitSummary.quantiles(zip(spendRankUpper, spendRankLower).map { Double($0 - $1 + 1) }, [0.5])[0] }
 
     /// Units whose draws put them in the best quadrant (low spend, good outcome) at least `level` of the time.
     public var clearlyGoodValue: [Int] { data.units.indices.filter { valueProbability[$0] >= level } }
-
-    static func median(_ x: [Double]) -> Double {
-        let s = x.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
 }

@@ -27,6 +27,19 @@ public enum SVGCharts {
             + "<title id=\"\(id)-title\">\(escape(title))</title><desc id=\"\(id)-desc\">\(escape(description))</desc>"
     }
 
+    /// The plotting area's frame.
+    static func frame(left: Double, right: Double, top: Double, bottom: Double, width: Double, height: Double) -> String {
+        "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width - left - right))\" height=\"\(n(height - top - bottom))\" class=\"frame\"/>"
+    }
+
+    /// A horizontal grid line and a label at each tick of the y axis (`y` maps a value to pixels).
+    static func horizontalGrid(_ ticks: [Double], left: Double, right: Double, y: (Double) -> Double, digits: Int) -> String {
+        ticks.map { t in
+            "<line x1=\"\(n(left))\" x2=\"\(n(right))\" y1=\"\(n(y(t)))\" y2=\"\(n(y(t)))\" class=\"grid\"/>"
+                + "<text x=\"\(n(left - 6))\" y=\"\(n(y(t) + 4))\" text-anchor=\"end\" class=\"tick\">\(NumberFormat.significant(t, digits))</text>"
+        }.joined()
+    }
+
     /// "Nice" tick values covering [lo, hi].
     static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
         guard hi > lo else { return [lo] }
@@ -83,11 +96,8 @@ public enum SVGCharts {
         desc += "control limits at \(plot.levels.map { NumberFormat.significant($0 * 100, 4) + "%" }.joined(separator: " and ")); "
         desc += "\(outside.count) councils outside a limit: " + outside.prefix(40).map { "\(labels[$0]) (\(plot.outside($0)))" }.joined(separator: ", ")
         var s = open(id: id, width: width, height: height, title: title, description: desc)
-        s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width - left - right))\" height=\"\(n(height - top - bottom))\" class=\"frame\"/>"
-        for t in ticks(lo, hi) {
-            s += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(py(t)))\" y2=\"\(n(py(t)))\" class=\"grid\"/>"
-            s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\" class=\"tick\">\(NumberFormat.significant(t, 6))</text>"
-        }
+        s += frame(left: left, right: right, top: top, bottom: bottom, width: width, height: height)
+        s += horizontalGrid(ticks(lo, hi), left: left, right: width - right, y: py, digits: 6)
         for t in ticks(xMin, xMax) {
             s += """
                 <text x=\"\(n(px(t)))\" y=\"\(n(height - bottom + 18))\" text-anchor=\"middle\" \

@@ -20,11 +20,8 @@ extension SVGCharts {
         desc += ". In the same quadrant in at least \(NumberFormat.fixed(100 * v.level, decimals: 0))% of draws: "
         desc += sure.isEmpty ? "none." : sure.map { "\(labels[$0]) (\(v.quadrant[$0].rawValue))" }.joined(separator: "; ") + "."
         var s = open(id: id, width: width, height: height, title: title, description: desc)
-        s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width - left - right))\" height=\"\(n(height - top - bottom))\" class=\"frame\"/>"
-        for t in ticks(yLo, yHi) {
-            s += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(py(t)))\" y2=\"\(n(py(t)))\" class=\"grid\"/>"
-            s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\" class=\"tick\">\(NumberFormat.significant(t, 4))</text>"
-        }
+        s += frame(left: left, right: right, top: top, bottom: bottom, width: width, height: height)
+        s += horizontalGrid(ticks(yLo, yHi), left: left, right: width - right, y: py, digits: 4)
         for t in ticks(xLo, xHi) {
             s += "<line x1=\"\(n(px(t)))\" x2=\"\(n(px(t)))\" y1=\"\(n(top))\" y2=\"\(n(height - bottom))\" class=\"grid\"/>"
             s += "<text x=\"\(n(px(t)))\" y=\"\(n(height - bottom + 18))\" text-anchor=\"middle\" class=\"tick\">\(NumberFormat.significant(t, 6))</text>"
