@@ -53,3 +53,6 @@ extension FrontierSide: ExpressibleByArgument {}
 extension InefficiencyDistribution: ExpressibleByArgument {}
 extension PanelInefficiency: ExpressibleByArgument {}
 extension SamplingErrorSource: ExpressibleByArgument {}
+extension RankOrder: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}

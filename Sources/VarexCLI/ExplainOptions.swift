@@ -26,8 +26,11 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The direction you expect of a term, TERM:+ (a higher value raises the response) or TERM:- (repeatable): one whose estimate runs the other way is warned of. A justified group with no evidence of an effect is always warned of.", valueName: "TERM:+|-"))
     var expect: [String] = []
 
-    @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend; default) or 'better' (outcomes); rank 1 is the worst.")
+    @Option(name: .customLong("higher-is"), help: "Whether a higher response is 'worse' (spend; default) or 'better' (outcomes).")
     var higherIs: HigherIs?
+
+    @Option(name: .customLong("rank-order"), help: "Which end is rank 1: worst-first (the largest unjustified spend, or the poorest outcome; default) or best-first.")
+    var rankOrder: RankOrder?
 
     /// The explain request: the model's merged spec with these flags written over it.
     /// The GLM family and link: the flags, else the spec's `family:` and `link:`.
@@ -38,6 +41,7 @@ struct ExplainOptions: ParsableArguments {
     func request(model: ModelOptions, data: String?, spec: AnalysisSpec?) throws -> ExplainRequest {
         var s = try model.merged(data: data, spec: spec)
         if let higherIs { s.higherIs = higherIs }
+        if let rankOrder { s.rankOrder = rankOrder }
         if !justified.isEmpty || !unjustified.isEmpty {
             s.justified = try justified.map { g in let t = try TermGroup.parse(g, justified: true); return (t.name, t.terms) }
             s.unjustified = try unjustified.map { g in let t = try TermGroup.parse(g, justified: false); return (t.name, t.terms) }

@@ -63,7 +63,7 @@ struct Rank: ParsableCommand {
             }
             let a = try GLMExplainAnalysis(request, family: family, link: link)
             for w in a.glm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
-            let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+            let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.rankingHigherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
             if boot.redraws > 0 { Console.error("varex: \(boot.redraws) resample\(boot.redraws == 1 ? "" : "s") drawn again because the GLM could not be fitted to them") }
             let level = request.fit.level
@@ -77,7 +77,7 @@ struct Rank: ParsableCommand {
             }
             let a = try GLMMExplainAnalysis(request, family: family, link: link)
             for w in a.glmm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
-            let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+            let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.rankingHigherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
             let level = request.fit.level
             for line in RankTable.summary(glmm: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }
@@ -90,7 +90,7 @@ struct Rank: ParsableCommand {
             }
             let a = try MixedExplainAnalysis(request)
             for w in a.mixed.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
-            let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+            let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.rankingHigherIsBetter,
                                          replicates: settings.replicates, seed: settings.seed)
             let level = request.fit.level
             for line in RankTable.summary(mixed: a, bootstrap: boot, level: level, unit: explain.unit).split(separator: "\n") { Console.error("varex: " + line) }

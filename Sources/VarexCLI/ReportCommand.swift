@@ -170,7 +170,7 @@ extension ReportCommand {
         let a = try MixedExplainAnalysis(request)
         for w in a.mixed.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         for jr in a.mixed.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
-        let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+        let boot = try RankBootstrap(mixed: a.mixed.fit, decomposition: a.decomposition, higherIsBetter: request.rankingHigherIsBetter,
                                      replicates: settings.replicates, seed: settings.seed)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let f = try funnelRequest(spec: spec, method: method) {
@@ -201,7 +201,7 @@ extension ReportCommand {
         let a = try GLMMExplainAnalysis(request, family: family, link: link)
         for w in a.glmm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         for jr in a.glmm.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
-        let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+        let boot = try RankBootstrap(glmm: a.glmm.fit, decomposition: a.decomposition, higherIsBetter: request.rankingHigherIsBetter,
                                      replicates: settings.replicates, seed: settings.seed)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let f = try funnelRequest(spec: spec, method: method) {
@@ -235,7 +235,7 @@ extension ReportCommand {
         let a = try GLMExplainAnalysis(request, family: family, link: link)
         for w in a.glm.fit.warnings + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
         for jr in a.glm.data.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
-        let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.higherIsBetter,
+        let boot = try RankBootstrap(glm: a.glm.fit, decomposition: a.decomposition, higherIsBetter: request.rankingHigherIsBetter,
                                      replicates: settings.replicates, seed: settings.seed)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let indicator = funnelIndicator ?? spec?.report.funnelIndicator {

@@ -107,3 +107,43 @@ struct ExplainCLITests {
         #expect(bad.status == 1 && bad.stderr.contains("--measure a: write it as COLUMN:+"))
     }
 }
+
+/// `--rank-order best-first` (and the spec's `rank_order:`): rank 1 is the best council, the
+/// lowest unjustified spend, in explain's table and summary and in rank's bootstrap; the ranks
+/// are the default's turned round (n + 1 − r, no ties here), the medians too.
+struct RankOrderCLITests {
+    static let args = ["--id", "code", "--label", "name", "--formula", "asc_net_spend_per_adult_gbp ~ imd_score + I(pop_65p/pop_18p) + council_type",
+                       "--justified", "need=imd_score,I(pop_65p/pop_18p)", "--unjustified", "type=council_type"]
+
+    @Test func bestFirstTurnsTheRanksRound() throws {
+        let dir = try CLI.temporaryDirectory()
+        let worst = try CLI.run(["explain", ExplainCLITests.councils] + Self.args + ["--out", dir + "/w.csv"])
+        let best = try CLI.run(["explain", ExplainCLITests.councils] + Self.args + ["--rank-order", "best-first", "--out", dir + "/b.csv"])
+        #expect(worst.status == 0 && best.status == 0, "\(best.stderr)")
+        let w = try CLI.records(dir + "/w.csv"), b = try CLI.records(dir + "/b.csv")
+        #expect(w.count == 152 && b.count == 152)
+        for (x, y) in zip(w, b) { #expect(Int(x["rank"]!)! + Int(y["rank"]!)! == 153, "\(x["code"]!)") }
+        #expect(b.first { $0["rank"] == "1" }?["name"] == "Barnsley")
+        #expect(best.stdout.contains("Furthest below what is justified:\nRank"))
+        #expect(best.stdout.range(of: "Furthest below")!.lowerBound < best.stdout.range(of: "Furthest above")!.lowerBound)
+        // rank: the same resamples ranked the other way round.
+        let rw = try CLI.run(["rank", ExplainCLITests.councils] + Self.args + ["--bootstrap", "200", "--seed", "3", "--out", dir + "/rw.csv"])
+        let rb = try CLI.run(["rank", ExplainCLITests.councils] + Self.args + ["--bootstrap", "200", "--seed", "3", "--rank-order", "best-first", "--out", dir + "/rb.csv"])
+        #expect(rw.status == 0 && rb.status == 0, "\(rb.stderr)")
+        #expect(rb.stderr.contains("rank 1 = the smallest") && rw.stderr.contains("rank 1 = the largest"))
+        let kw = try CLI.records(dir + "/rw.csv"), kb = try CLI.records(dir + "/rb.csv")
+        #expect(kw.count == 152 && kb.count == 152)
+        for (x, y) in zip(kw, kb) {
+            #expect(Int(x["rank"]!)! + Int(y["rank"]!)! == 153)
+            #expect(Double(x["median_rank"]!)! + Double(y["median_rank"]!)! == 153)
+        }
+        // The spec's key says the same; a wrong word is named.
+        let spec = try CLI.write("rank_order: best-first\n", named: "s.yaml", in: dir)
+        let fromSpec = try CLI.run(["explain", ExplainCLITests.councils, "--spec", spec] + Self.args + ["--out", dir + "/s.csv"])
+        #expect(fromSpec.status == 0, "\(fromSpec.stderr)")
+        #expect(try CLI.records(dir + "/s.csv").map { $0["rank"] } == b.map { $0["rank"] })
+        let bad = try CLI.write("rank_order: best\n", named: "bad.yaml", in: dir)
+        let refused = try CLI.run(["explain", ExplainCLITests.councils, "--spec", bad] + Self.args)
+        #expect(refused.status == 1 && refused.stderr.contains("rank_order") && refused.stderr.contains("best-first"), "\(refused.stderr)")
+    }
+}

@@ -69,7 +69,7 @@ public enum ExplainSummary {
         }
         var head = ["Rank", "", "Observed", "Justified", "Unjustified", "%"]
         if x.scale != nil { head.append("Unjustified total") }
-        return furthest(head: head, order: order, line: line, higherIsBetter: a.request.higherIsBetter, top: top)
+        return furthest(head: head, order: order, line: line, higherIsBetter: a.request.rankingHigherIsBetter, top: top)
     }
 
     /// The `top` rows furthest each way from their justified level, in `order` (rank order).

@@ -59,7 +59,7 @@ public enum GLMHTMLReport {
             <section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap \
             replicates (rows resampled, the GLM refitted; seed \(bootstrap.seed)); points are median \
             ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank 1 is the \
-            \(a.request.higherIsBetter ? "lowest" : "highest") unjustified amount.</p>\n
+            \(a.request.rankingHigherIsBetter ? "lowest" : "highest") unjustified amount.</p>\n
             """
         h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: usedLabels, rank: a.ranks,
                                    median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))

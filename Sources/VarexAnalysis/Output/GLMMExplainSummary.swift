@@ -20,7 +20,7 @@ public enum GLMMExplainSummary {
         o += "levels are on the response scale through the inverse link.\n"
         let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels ?? a.glmm.data.ids)[$0] }
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
-                                            higherIsBetter: a.request.higherIsBetter, top: top)
+                                            higherIsBetter: a.request.rankingHigherIsBetter, top: top)
         return o
     }
 

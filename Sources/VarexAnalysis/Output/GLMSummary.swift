@@ -155,7 +155,7 @@ extension GLMSummary {
         o += "levels are on the response scale through the inverse link.\n"
         let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
-                                            higherIsBetter: a.request.higherIsBetter, top: top)
+                                            higherIsBetter: a.request.rankingHigherIsBetter, top: top)
         return o
     }
 

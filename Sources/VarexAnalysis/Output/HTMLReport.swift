@@ -49,7 +49,7 @@ public enum HTMLReport {
             <section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap \
             replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)); points \
             are median ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank \
-            1 is the \(a.request.higherIsBetter ? "lowest" : "highest") unjustified value.</p>\n
+            1 is the \(a.request.rankingHigherIsBetter ? "lowest" : "highest") unjustified value.</p>\n
             """
         h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: usedLabels, rank: ranks,
                                    median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))

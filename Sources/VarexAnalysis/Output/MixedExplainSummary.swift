@@ -28,7 +28,7 @@ public enum MixedExplainSummary {
         o += "is its baseline plus its justified groups' effects.\n"
         let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
-                                            higherIsBetter: a.request.higherIsBetter, top: top)
+                                            higherIsBetter: a.request.rankingHigherIsBetter, top: top)
         return o
     }
 

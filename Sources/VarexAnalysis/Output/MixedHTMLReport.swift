@@ -39,7 +39,7 @@ public enum MixedHTMLReport {
             <section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) draws of the fixed \
             effects and the conditional modes (seed \(bootstrap.seed)); points are median ranks, bars \
             the \(NumberFormat.significant(level * 100, 4))% intervals. Rank 1 is the \
-            \(a.request.higherIsBetter ? "lowest" : "highest") unjustified amount.</p>\n
+            \(a.request.rankingHigherIsBetter ? "lowest" : "highest") unjustified amount.</p>\n
             """
         h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: rows.map { names[$0] }, rank: a.ranks,
                                    median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))

@@ -81,9 +81,10 @@ public enum PanelSummary {
             return TextSummary.aligned(table, leftFirst: true)
         }
         let n = min(top, order.count)
-        o += "\nHighest persistent unjustified effects (rank 1 = \(a.request.explain.higherIsBetter ? "lowest" : "highest")):\n"
+        let lowFirst = a.request.explain.rankingHigherIsBetter
+        o += "\n\(lowFirst ? "Lowest" : "Highest") persistent unjustified effects (rank 1 = \(lowFirst ? "lowest" : "highest")):\n"
         o += rows(order.prefix(n))
-        o += "\nLowest:\n" + rows(order.suffix(n))
+        o += "\n\(lowFirst ? "Highest" : "Lowest"):\n" + rows(order.suffix(n))
         o += "Persistent intervals: the conditional SD around the conditional mode (lme4's condVar), with the fixed effects "
             + "and variance components taken as known"
         if let link = d.link {

@@ -86,24 +86,24 @@ extension RankTable {
     /// A few lines for the terminal: what was ranked and how, the units ranked first with their
     /// intervals, and how wide the intervals are (so a reader sees at once how much a rank means).
     public static func summary(analysis a: ExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
-        summary(names: a.fit.design.rows.map { a.displayNames[$0] }, ranks: a.rows.ranks, higherIsBetter: a.request.higherIsBetter,
+        summary(names: a.fit.design.rows.map { a.displayNames[$0] }, ranks: a.rows.ranks, higherIsBetter: a.request.rankingHigherIsBetter,
                 bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
     /// The same lines for a GLM's ranks.
     public static func summary(glm a: GLMExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
         let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
-        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
+        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.rankingHigherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
     public static func summary(mixed a: MixedExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
         let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
-        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
+        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.rankingHigherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
     public static func summary(glmm a: GLMMExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
         let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels ?? a.glmm.data.ids)[$0] }
-        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.higherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
+        return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.rankingHigherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
     static func summary(names: [String], ranks: [Int], higherIsBetter: Bool, bootstrap b: RankBootstrap, level: Double, unit: String,

@@ -18,7 +18,7 @@ public enum SensitivityTable {
     /// Columns `rank_min`, `rank_max`, then one `rank_justified_<groups>` per assignment, over
     /// every table row (empty for rows the fit did not use).
     public static func groups(_ a: ExplainAnalysis) -> OutputTable.Columns {
-        columns(Sensitivity.groups(a.decomposition, retransformed: a.retransformed, higherIsBetter: a.request.higherIsBetter),
+        columns(Sensitivity.groups(a.decomposition, retransformed: a.retransformed, higherIsBetter: a.request.rankingHigherIsBetter),
                 names: a.decomposition.grouping.groups.map(\.name), rows: a.fit.design.rows, count: a.ids.count)
     }
 
@@ -48,7 +48,7 @@ public enum SensitivityTable {
     /// The same for a GLM's explanation (ranks of observed − expected on the response scale).
     public static func table(_ a: GLMExplainAnalysis) -> OutputTable {
         let d = a.decomposition, rows = a.glm.fit.design.rows, ids = a.glm.data.ids
-        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.higherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
+        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.rankingHigherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
                         count: ids.count)
         return table(ranks: a.ranks, groups: g, rows: rows, ids: ids, idName: a.request.fit.id ?? "id", labels: a.glm.data.labels,
                      labelName: a.request.fit.label, dropped: a.glm.fit.design.dropped)
@@ -57,7 +57,7 @@ public enum SensitivityTable {
     /// The same for a GLMM's explanation (response scale).
     public static func table(_ a: GLMMExplainAnalysis) -> OutputTable {
         let d = a.decomposition, rows = a.glmm.fit.design.fixed.rows, ids = a.glmm.data.ids
-        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.higherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
+        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.rankingHigherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
                         count: ids.count)
         return table(ranks: a.ranks, groups: g, rows: rows, ids: ids, idName: a.request.fit.id ?? "id", labels: a.glmm.data.labels,
                      labelName: a.request.fit.label, dropped: a.glmm.fit.design.fixed.dropped)
@@ -66,7 +66,7 @@ public enum SensitivityTable {
     /// The same for a mixed model's explanation.
     public static func table(_ a: MixedExplainAnalysis) -> OutputTable {
         let d = a.decomposition, rows = a.mixed.fit.design.fixed.rows, ids = a.mixed.data.ids
-        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.higherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
+        let g = columns(Sensitivity.groups(d, higherIsBetter: a.request.rankingHigherIsBetter), names: d.grouping.groups.map(\.name), rows: rows,
                         count: ids.count)
         return table(ranks: a.ranks, groups: g, rows: rows, ids: ids, idName: a.request.fit.id ?? "id", labels: a.mixed.data.labels,
                      labelName: a.request.fit.label, dropped: a.mixed.fit.design.fixed.dropped)

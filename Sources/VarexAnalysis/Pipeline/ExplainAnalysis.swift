@@ -13,6 +13,12 @@ public struct ExplainRequest: Sendable {
     /// The directions the user expects of terms (`imd_score:+`); one running against its
     /// expectation is warned of (``JustifiedGroupCheck``).
     public var expectations: [TermExpectation] = []
+    /// Whether rank 1 is the worst unit (the largest unjustified spend; the default) or the best.
+    public var rankOrder: RankOrder = .worstFirst
+
+    /// The direction every ranking takes, as the ranking functions want it: whether rank 1 is
+    /// the smallest value (the best when higher is worse, with ``rankOrder`` best first).
+    public var rankingHigherIsBetter: Bool { rankOrder == .worstFirst ? higherIsBetter : !higherIsBetter }
 
     /// `joins`, `exclude` and `label` are the model run's (they are written into `fit`).
     public init(fit: FitRequest, joins: [String] = [], exclude: [String] = [], label: String? = nil,
@@ -94,7 +100,7 @@ public struct ExplainAnalysis: Sendable {
         }
         scaleValues = try request.scale.map { try Self.scaleValues(table: table, column: $0, rows: fit.design.rows) }
         rows = try ExplainRows(fit: fit, decomposition: decomposition, retransformed: retransformed, scale: scaleValues,
-                               higherIsBetter: request.higherIsBetter, level: f.level)
+                               higherIsBetter: request.rankingHigherIsBetter, level: f.level)
         outOfSample = try ExplainOutOfSample(run: run, decomposition: decomposition, retransformed: retransformed, scale: request.scale)
         justifiedWarnings = try request.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: fit.design,
                                                           coefficients: summary.coefficients)

@@ -34,7 +34,7 @@ public struct GLMExplainAnalysis: Sendable {
         } else {
             scaleValues = nil
         }
-        ranks = Ranking.competition(decomposition.unjustified, descending: !request.higherIsBetter)
+        ranks = Ranking.competition(decomposition.unjustified, descending: !request.rankingHigherIsBetter)
         let design = glm.fit.design
         groupTests = try grouping.groups.indices.map { g in
             let columns = design.assign.indices.filter { design.assign[$0] >= 0 && grouping.groupOfTerm[design.assign[$0]] == g }

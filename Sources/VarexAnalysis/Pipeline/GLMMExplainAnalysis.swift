@@ -40,7 +40,7 @@ public struct GLMMExplainAnalysis: Sendable {
         justifiedWarnings = try r.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: design,
                                                     coefficients: glmm.coefficients)
         scaleValues = try request.scale.map { try ExplainAnalysis.scaleValues(table: glmm.data.table, column: $0, rows: design.rows) }
-        ranks = Ranking.competition(decomposition.unjustified, descending: !request.higherIsBetter)
+        ranks = Ranking.competition(decomposition.unjustified, descending: !request.rankingHigherIsBetter)
     }
 
     /// Each random-effect term's column name: `random_<group>` (and its effects when not an

@@ -47,7 +47,7 @@ public struct MixedExplainAnalysis: Sendable {
         justifiedWarnings = try r.justifiedWarnings(grouping: grouping, groupPValues: groupTests.map(\.pValue), design: fit.design.fixed,
                                                     coefficients: mixed.coefficients)
         scaleValues = try request.scale.map { try ExplainAnalysis.scaleValues(table: mixed.data.table, column: $0, rows: fit.design.fixed.rows) }
-        ranks = Ranking.competition(decomposition.unjustified, descending: !request.higherIsBetter)
+        ranks = Ranking.competition(decomposition.unjustified, descending: !request.rankingHigherIsBetter)
     }
 
     /// Each random-effect term's column name in the table: `random_<group>` (and its effects

@@ -144,8 +144,8 @@ extension PanelRequest {
     func unitParts(_ d: PanelDecomposition, periodColumn: Column, used: [Int], labels: [String]?) throws
         -> (PanelUnits, PersistentRanks, [String]) {
         let units = PanelUnits(d, periodLabels: used.map { periodColumn.cells[$0] }, numericPeriods: periodColumn.kind == .numeric,
-                               higherIsBetter: explain.higherIsBetter)
-        let ranks = try PersistentRanks(effects: d.unitEffect, standardDeviations: d.unitSD, higherIsBetter: explain.higherIsBetter,
+                               higherIsBetter: explain.rankingHigherIsBetter)
+        let ranks = try PersistentRanks(effects: d.unitEffect, standardDeviations: d.unitSD, higherIsBetter: explain.rankingHigherIsBetter,
                                         draws: draws, seed: seed)
         return (units, ranks, units.rows.map { r in labels.map { $0[used[r[0]]] } ?? d.units[d.unitOfRow[r[0]]] })
     }

@@ -55,6 +55,8 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var unjustified: [(String, [String])] = []
     public var scale: String?
     public var higherIs: HigherIs?
+    /// `rank_order: best-first`: rank 1 is the best unit (default worst-first).
+    public var rankOrder: RankOrder?
     public var rank = RankSpec()
     public var report = ReportSpec()
 
@@ -83,7 +85,7 @@ public struct AnalysisSpec: Sendable, Equatable {
     }
 
     static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "subset", "family", "link", "keep", "cluster", "cluster_df",
-                          "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank", "report"]
+                          "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank_order", "rank", "report"]
 
     /// A list of one or two columns (`cluster`, `absorb`).
     static func oneOrTwoColumns(_ reader: SpecReader, _ value: Node, key: String) throws -> [String] {
@@ -126,6 +128,7 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "absorb": absorb = try Self.oneOrTwoColumns(reader, value, key: key)
             case "time": time = try reader.string(value, key: key)
             case "higher_is": higherIs = try reader.choice(value, key: key)
+            case "rank_order": rankOrder = try reader.choice(value, key: key)
             case "reference":
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }
             case "join": join = try reader.strings(value, key: key)

@@ -21,6 +21,7 @@ extension FitRequest {
 extension ExplainRequest {
     public init(spec: AnalysisSpec) throws {
         self.init(fit: try FitRequest(spec: spec), groups: spec.groups, scale: spec.scale, higherIsBetter: spec.higherIs == .better)
+        rankOrder = spec.rankOrder ?? .worstFirst
     }
 }
 

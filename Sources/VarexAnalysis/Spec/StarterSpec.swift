@@ -28,7 +28,7 @@ public enum StarterSpec {
         o += "# level: 0.95\n# weights: COLUMN\n# reference: {COLUMN: LEVEL}\n# join: [other.csv]        # more columns, matched on id\n"
         o += "# exclude: [ID, ID]\n"
         o += "# justified:              # explain: every term in one group\n#   need: [TERM, TERM]\n# unjustified:\n#   practice: [TERM]\n"
-        o += "# scale: COLUMN           # per-head response × this = pounds\n# higher_is: worse        # or better, for outcomes\n"
+        o += "# scale: COLUMN           # per-head response × this = pounds\n# higher_is: worse        # or better, for outcomes\n# rank_order: worst-first # or best-first: rank 1 is the best\n"
         o += "# rank: {bootstrap: 1000, seed: 1, resample: cases}\n"
         o += "# report: {title: TEXT, funnel: {indicator: COLUMN, moe: COLUMN}}\n\n"
         o += "# Columns (type; missing of \(n) rows):\n"

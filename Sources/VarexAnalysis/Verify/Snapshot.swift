@@ -40,7 +40,7 @@ public struct Snapshot: Sendable {
                 if spec.rank.bootstrap != nil {
                     let settings = try BootstrapSettings(spec: spec)
                     let boot = try RankBootstrap(glmm: explain.glmm.fit, decomposition: explain.decomposition,
-                                                 higherIsBetter: explain.request.higherIsBetter, replicates: settings.replicates, seed: settings.seed)
+                                                 higherIsBetter: explain.request.rankingHigherIsBetter, replicates: settings.replicates, seed: settings.seed)
                     files.append(("ranks.csv", CSVWriter.render(RankTable.make(glmm: explain, bootstrap: boot, level: explain.request.fit.level))))
                 }
             }
@@ -59,7 +59,7 @@ public struct Snapshot: Sendable {
                 if spec.rank.bootstrap != nil {
                     let settings = try BootstrapSettings(spec: spec)
                     let boot = try RankBootstrap(glm: explain.glm.fit, decomposition: explain.decomposition,
-                                                 higherIsBetter: explain.request.higherIsBetter, replicates: settings.replicates, seed: settings.seed)
+                                                 higherIsBetter: explain.request.rankingHigherIsBetter, replicates: settings.replicates, seed: settings.seed)
                     files.append(("ranks.csv", CSVWriter.render(RankTable.make(glm: explain, bootstrap: boot, level: explain.request.fit.level))))
                 }
             }
@@ -78,7 +78,7 @@ public struct Snapshot: Sendable {
                 if spec.rank.bootstrap != nil {
                     let settings = try BootstrapSettings(spec: spec)
                     let boot = try RankBootstrap(mixed: explain.mixed.fit, decomposition: explain.decomposition,
-                                                 higherIsBetter: explain.request.higherIsBetter, replicates: settings.replicates, seed: settings.seed)
+                                                 higherIsBetter: explain.request.rankingHigherIsBetter, replicates: settings.replicates, seed: settings.seed)
                     files.append(("ranks.csv", CSVWriter.render(RankTable.make(mixed: explain, bootstrap: boot, level: explain.request.fit.level))))
                 }
             }
