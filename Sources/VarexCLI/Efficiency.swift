@@ -95,6 +95,8 @@ struct Efficiency: ParsableCommand {
     var level: Double = 0.95
     @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
     var join: [String] = []
+    @Option(name: .customLong("rank-draws"), help: "With --sfa: rank intervals from this many draws of the parameters and of each council's inefficiency given its residual (1,000 is usual).")
+    var rankDraws: Int = 0
     @Option(name: .customLong("peers-out"), help: ArgumentHelp("Also write one row per council and peer (id, peer, λ) here.", valueName: "FILE"))
     var peersOut: String?
 
@@ -109,6 +111,8 @@ struct Efficiency: ParsableCommand {
                 throw ValidationError("--input, --output, --need, --fixed-input, --super, --bootstrap and --peers-out are DEA's: leave them out with --sfa")
             }
             guard level > 0 && level < 1 else { throw ValidationError("--level must lie strictly between 0 and 1") }
+            guard rankDraws == 0 || (rankDraws >= 2 && rankDraws <= 1_000_000) else { throw ValidationError("--rank-draws must be 0 (none) or between 2 and 1000000") }
+            guard panel == nil || rankDraws == 0 else { throw ValidationError("--rank-draws is for a cross-section frontier: leave it out with --panel (a panel frontier gives each efficiency its Horrace–Schmidt interval)") }
             guard (panel == nil) == (time == nil) else { throw ValidationError("--panel and --time go together: the unit column and the period column") }
             if panel != nil, inefficiencyMean != nil || inefficiencyScale != nil || distribution == .exponential {
                 throw ValidationError("a panel frontier's u is half-normal or truncated-normal with a constant mean: leave out --inefficiency-mean, --inefficiency-scale and the exponential")
@@ -116,6 +120,7 @@ struct Efficiency: ParsableCommand {
             return
         }
         guard panel == nil && time == nil else { throw ValidationError("--panel and --time go with --sfa") }
+        guard rankDraws == 0 else { throw ValidationError("--rank-draws goes with --sfa; DEA's rank intervals come with --bootstrap") }
         guard formula == nil && distribution == nil && inefficiencyMean == nil && inefficiencyScale == nil else {
             throw ValidationError("--formula, --distribution, --inefficiency-mean and --inefficiency-scale go with --sfa")
         }
@@ -159,7 +164,8 @@ struct Efficiency: ParsableCommand {
             return
         }
         let a = try StochasticFrontierAnalysis(request, frontier: FrontierRequest(model: StochasticFrontierModel(side: side, distribution: chosen),
-                                                                                  meanTerms: inefficiencyMean, scaleTerms: inefficiencyScale, level: level))
+                                                                                  meanTerms: inefficiencyMean, scaleTerms: inefficiencyScale, level: level,
+                                                                                  rankDraws: rankDraws, seed: seed))
         for r in a.data.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let summary = FrontierTable.summary(a)
         if rows.out == "-" { Console.error(summary) }

@@ -68,6 +68,10 @@ struct EfficiencyCLITests {
             let e = Double(r["efficiency"]!)!, c = Double(r["efficiency_corrected"]!)!, hi = Double(r["efficiency_high"]!)!
             #expect(c < e && hi <= e + 1e-12)
         }
+        // The corrected scores' ranks with their intervals (checked against the reference in DEATests).
+        let ranks = rows.map { (Int($0["rank_corrected"]!)!, Int($0["rank_low"]!)!, Int($0["rank_high"]!)!) }
+        #expect(Set(ranks.map(\.0)).count == rows.count)
+        #expect(ranks.filter { $0.1 <= $0.0 && $0.0 <= $0.2 }.count >= rows.count * 9 / 10)
     }
 
     struct Bad: CustomTestStringConvertible, Sendable {
@@ -131,6 +135,23 @@ struct FrontierCLITests {
             #expect(CLI.close(Double(g["efficiency_low"]!)!, Double(w[3])!, rel: 1e-6))
             #expect(CLI.close(Double(g["efficiency_high"]!)!, Double(w[4])!, rel: 1e-6))
         }
+    }
+
+    /// `--rank-draws`: rank intervals from draws of the parameters and of u | e (checked against
+    /// R in SFATests); a seed gives the same bytes on one core as on two.
+    @Test func rankDrawsAreTheSameOnOneCore() throws {
+        let dir = try CLI.temporaryDirectory()
+        let args = Self.base + ["--rank-draws", "300", "--seed", "4"]
+        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
+        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
+        #expect(FileManager.default.contents(atPath: dir + "/all.csv") == FileManager.default.contents(atPath: dir + "/one.csv"))
+        let rows = try CLI.records(dir + "/all.csv")
+        #expect(rows.count == 152)
+        let inside = rows.filter { Int($0["rank_low"]!)! <= Int($0["rank"]!)! && Int($0["rank"]!)! <= Int($0["rank_high"]!)! }
+        #expect(inside.count >= 145)
+        let panel = try CLI.run(Self.base + ["--rank-draws", "10", "--panel", "code", "--time", "financial_year"])
+        #expect(panel.status != 0 && panel.stderr.contains("--rank-draws is for a cross-section frontier"))
     }
 
     struct Failure: CustomTestStringConvertible, Sendable {

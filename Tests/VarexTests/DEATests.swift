@@ -137,6 +137,15 @@ struct DEATests {
             #expect(abs(boot.low[o] - Double(row[6])!) <= 1e-8, "lower bound of \(row[0])")
             #expect(abs(boot.high[o] - Double(row[7])!) <= 1e-8, "upper bound of \(row[0])")
         }
+        // The ranks of the corrected distances and of each replicate's 2δ − δ*, exactly.
+        let ranks = try Fixtures.csv("reference/dea_bootstrap_ranks.csv").rows
+        #expect(ranks.count == data.count)
+        for (o, row) in paired(0..<data.count, ranks) {
+            #expect(row[0] == data.units[o])
+            #expect(boot.correctedRank[o] == Int(row[1])!, "corrected rank of \(row[0])")
+            #expect(boot.rankMedian[o] == Double(row[2])!, "median rank of \(row[0])")
+            #expect(boot.rankLow[o] == Int(row[3])! && boot.rankHigh[o] == Int(row[4])!, "rank interval of \(row[0])")
+        }
     }
 
     /// A seeded bootstrap is a function of the seed: every unit's corrected score lies below its

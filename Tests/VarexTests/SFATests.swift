@@ -79,6 +79,39 @@ struct SFATests {
         }
     }
 
+    /// Rank intervals with the parameters' uncertainty (``FrontierRanks``) against R's, given R's
+    /// estimates, covariance and draws (`make_sfa_reference.R`): every rank, median and interval
+    /// exactly; and Varex's own seeded draws bracket the point ranks.
+    @Test(arguments: ["cost_halfnormal", "cost_exponential"])
+    func rankIntervalsAgreeWithRGivenItsDraws(_ name: String) throws {
+        let (data, model) = try Self.data(name)
+        let fit = try StochasticFrontier(data, model: model)
+        let theta = try Fixtures.csv("reference/sfa_\(name)_parameters.csv").rows.map { Double($0[1])! }
+        let k = theta.count, n = data.count
+        let flat = try Fixtures.csv("reference/sfa_\(name)_vcov.csv").rows.map { Double($0[0])! }
+        #expect(flat.count == k * k)
+        let v = (0..<k).map { i in (0..<k).map { j in flat[i + j * k] } }
+        let rows = try Fixtures.csv("reference/sfa_\(name)_rank_draws.csv").rows
+        let count = Int(rows.last![0])!
+        #expect(rows.count == count * (k + n))
+        let supplied = (0..<count).map { b -> (normals: [Double], uniforms: [Double]) in
+            let block = rows[(b * (k + n))..<((b + 1) * (k + n))].map { Double($0[2])! }
+            return (Array(block.prefix(k)), Array(block.suffix(n)))
+        }
+        let ranks = try FrontierRanks(fit, parameters: theta, covariance: v, supplied: supplied)
+        let want = try Fixtures.csv("reference/sfa_\(name)_ranks.csv").rows
+        #expect(want.count == n)
+        for (i, row) in paired(0..<n, want) {
+            #expect(row[0] == data.units[i])
+            #expect(ranks.rank[i] == Int(row[1])!, "\(name) \(row[0]) rank")
+            #expect(ranks.rankMedian[i] == Double(row[2])!, "\(name) \(row[0]) median rank")
+            #expect(ranks.rankLow[i] == Int(row[3])! && ranks.rankHigh[i] == Int(row[4])!, "\(name) \(row[0]) interval")
+        }
+        let own = try FrontierRanks(fit, draws: 400, seed: 9)
+        let inside = (0..<n).filter { own.rankLow[$0] <= own.rank[$0] && own.rank[$0] <= own.rankHigh[$0] }.count
+        #expect(inside >= n * 95 / 100, "\(inside) of \(n) point ranks inside their intervals")
+    }
+
     /// FRONTIER 4.1's output for its example 1 (Coelli 1996, `EG1.OUT`): estimates to the five
     /// digits FRONTIER's optimiser reached (it stops at a relative change of 1e-5), the
     /// log-likelihood −17.027229, the LR statistic 2.8392402, the efficiencies and their mean.

@@ -45,6 +45,14 @@ public struct SimarWilsonBootstrap: Sendable {
     /// The interval for efficiency.
     public let low: [Double]
     public let high: [Double]
+    /// Ranks, 1 = the most efficient: the corrected distance's (2δ − mean δ*), and each
+    /// replicate's draw of the true distance, the basic bootstrap's 2δ − δ* (whose quantiles are
+    /// the intervals), ranked across the units jointly; the draws' median rank and the rank
+    /// interval (the ⌈q·B⌉-th smallest rank, as the rank bootstrap's).
+    public let correctedRank: [Int]
+    public let rankMedian: [Double]
+    public let rankLow: [Int]
+    public let rankHigh: [Int]
 
     /// `replicates` replicates from the generator `seed`.
     public init(_ dea: DEA, replicates: Int, seed: UInt64, level: Double = 0.95) throws {
@@ -123,6 +131,16 @@ public struct SimarWilsonBootstrap: Sendable {
             low[o] = 1 / (delta[o] - qs[0])
             high[o] = 1 / (delta[o] - qs[1])
         }
+        var counts = [UInt32](repeating: 0, count: n * n)
+        for b in 0..<count {
+            let draw = (0..<n).map { 2 * delta[$0] - results[b][$0] }
+            for (o, r) in Ranking.competition(draw, descending: false).enumerated() { counts[o * n + r - 1] += 1 }
+        }
+        let ranks = (0..<n).map { o in RankHistogram(counts: counts[(o * n)..<((o + 1) * n)]) }
+        correctedRank = Ranking.competition((0..<n).map { delta[$0] - bias[$0] }, descending: false)
+        rankMedian = ranks.map(\.median)
+        rankLow = ranks.map { $0.quantile(a) }
+        rankHigh = ranks.map { $0.quantile(1 - a) }
         replicates = count
         self.level = level
         self.seed = seed

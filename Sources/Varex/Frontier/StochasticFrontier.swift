@@ -158,9 +158,12 @@ public struct StochasticFrontier: Sendable {
     }
 
     /// u | e ~ N⁺(μ*, σ*²) for each unit.
-    public var conditional: [(mean: Double, sd: Double)] {
+    public var conditional: [(mean: Double, sd: Double)] { conditional(at: parameters) }
+
+    /// u | e ~ N⁺(μ*, σ*²) for each unit at parameters `theta` (in ``parameters``' order).
+    public func conditional(at theta: [Double]) -> [(mean: Double, sd: Double)] {
         (0..<data.count).map { i in
-            let p = likelihood.pieces(parameters, i)
+            let p = likelihood.pieces(theta, i)
             if model.distribution == .exponential { return (-p.e - p.V / p.U.squareRoot(), p.V.squareRoot()) }
             let S = p.V + p.U
             return ((p.mu * p.V - p.e * p.U) / S, (p.U * p.V / S).squareRoot())

@@ -1,7 +1,7 @@
 import Varex
 
 /// The per-unit table of a DEA: efficiency and its rank (1 = best), super-efficiency, the
-/// bootstrap's corrected score and interval, Σλ, the peers with their weights, the slacks and
+/// bootstrap's corrected score and interval, the corrected score's rank with its interval, Σλ, the peers with their weights, the slacks and
 /// the targets (the projection onto the efficient frontier), every row of the file in place.
 public enum EfficiencyTable {
     public static func table(_ a: EfficiencyAnalysis, ids: [String], idName: String, labels: [String]?, labelName: String?) -> OutputTable {
@@ -9,7 +9,8 @@ public enum EfficiencyTable {
         var columns = ["efficiency", "rank"]
         if dea.superEfficiency != nil { columns.append("super_efficiency") }
         if a.bootstrap != nil {
-            columns += ["efficiency_corrected", "efficiency_low", "efficiency_high", "bias", "correction_advised"]
+            columns += ["efficiency_corrected", "efficiency_low", "efficiency_high", "bias", "correction_advised",
+                        "rank_corrected", "median_rank", "rank_low", "rank_high"]
         }
         columns += ["lambda_sum", "peers"]
         columns += data.inputNames.map { "slack_" + $0 } + data.outputNames.map { "slack_" + $0 }
@@ -21,7 +22,8 @@ public enum EfficiencyTable {
             if let sup = dea.superEfficiency { row.append(sup[o].map(Cell.number) ?? .empty) }
             if let b = a.bootstrap, let advised {
                 // A corrected score is 1/(δ − bias); the bias is of the distance δ.
-                row += [.number(b.corrected[o]), .number(b.low[o]), .number(b.high[o]), .number(b.bias[o]), .bool(advised[o])]
+                row += [.number(b.corrected[o]), .number(b.low[o]), .number(b.high[o]), .number(b.bias[o]), .bool(advised[o]),
+                        .integer(b.correctedRank[o]), .number(b.rankMedian[o]), .integer(b.rankLow[o]), .integer(b.rankHigh[o])]
             }
             row.append(.number(lambdaSum[o]))
             row.append(.text(dea.peers[o].map { "\(data.units[$0.unit]):\(NumberFormat.significant($0.weight, 6))" }.joined(separator: "; ")))

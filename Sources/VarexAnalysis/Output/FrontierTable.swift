@@ -4,17 +4,21 @@ import Varex
 public enum FrontierTable {
     /// Every row of the file in place: efficiency (Battese–Coelli E[exp(−u)|e]) with its
     /// Horrace–Schmidt interval, rank (1 = best), Jondrow et al.'s E[u|e], the composed residual
-    /// and the frontier xβ; a row left out has its reason.
+    /// and the frontier xβ, and with rank draws the median rank and rank interval
+    /// (``FrontierRanks``); a row left out has its reason.
     public static func table(_ a: StochasticFrontierAnalysis) -> OutputTable {
         let fit = a.fit
         let interval = fit.efficiencyInterval(level: a.request.level)
         let ranks = a.ranks, u = fit.inefficiency, e = fit.compositeResiduals, eff = fit.efficiency
         let beta = fit.coefficients
-        let columns = ["efficiency", "efficiency_low", "efficiency_high", "rank", "inefficiency", "residual", "frontier"]
+        var columns = ["efficiency", "efficiency_low", "efficiency_high", "rank", "inefficiency", "residual", "frontier"]
+        if a.rankDraws != nil { columns += ["median_rank", "rank_low", "rank_high"] }
         let cells = (0..<fit.data.count).map { i -> [Cell] in
             let frontier = zip(fit.data.x[i], beta).reduce(0) { $0 + $1.0 * $1.1 }
-            return [.number(eff[i]), .number(interval[i].low), .number(interval[i].high), .integer(ranks[i]),
-                    .number(u[i]), .number(fit.model.side.sign * e[i]), .number(frontier)]
+            var row: [Cell] = [.number(eff[i]), .number(interval[i].low), .number(interval[i].high), .integer(ranks[i]),
+                               .number(u[i]), .number(fit.model.side.sign * e[i]), .number(frontier)]
+            if let d = a.rankDraws { row += [.number(d.rankMedian[i]), .integer(d.rankLow[i]), .integer(d.rankHigh[i])] }
+            return row
         }
         return a.data.perRowTable(columns: columns, used: a.rows, cells: cells, leftOut: a.leftOut)
     }

@@ -8,12 +8,18 @@ public struct FrontierRequest: Sendable {
     public var meanTerms: String?
     public var scaleTerms: String?
     public var level: Double
+    /// Draws for the rank intervals (``FrontierRanks``; 0: none) and their seed.
+    public var rankDraws: Int
+    public var seed: UInt64
 
-    public init(model: StochasticFrontierModel, meanTerms: String? = nil, scaleTerms: String? = nil, level: Double = 0.95) {
+    public init(model: StochasticFrontierModel, meanTerms: String? = nil, scaleTerms: String? = nil, level: Double = 0.95,
+                rankDraws: Int = 0, seed: UInt64 = 1) {
         self.model = model
         self.meanTerms = meanTerms
         self.scaleTerms = scaleTerms
         self.level = level
+        self.rankDraws = rankDraws
+        self.seed = seed
     }
 }
 
@@ -24,6 +30,8 @@ public struct StochasticFrontierAnalysis: Sendable {
     public let data: ModelData
     public let request: FrontierRequest
     public let fit: StochasticFrontier
+    /// Rank intervals with the parameters' uncertainty, when asked for.
+    public let rankDraws: FrontierRanks?
     /// Table rows in the fit, in order.
     public let rows: [Int]
     public let leftOut: [DroppedRow]
@@ -72,6 +80,7 @@ public struct StochasticFrontierAnalysis: Sendable {
         let sfaData = StochasticFrontierData(units: used.map { first.ids[$0] }, y: design.y.map { Double($0) }, x: x, xNames: design.columnNames,
                                              z: z, zNames: zNames, w: w, wNames: wNames)
         fit = try StochasticFrontier(sfaData, model: r.model)
+        rankDraws = r.rankDraws > 0 ? try FrontierRanks(fit, draws: r.rankDraws, seed: r.seed, level: r.level) : nil
         data = first
         request = r
         rows = used
