@@ -21,7 +21,7 @@ struct VarexCommand: ParsableCommand {
         Exit status: 0 success, 1 bad input or usage, 2 numerical failure.
         """,
         version: VarexVersion.string,
-        subcommands: [Fit.self, Predict.self, AnovaCommand.self, CapabilitiesCommand.self, Explain.self, Index.self, Rank.self, Funnel.self, Efficiency.self, Value.self, Shrink.self, PeersCommand.self, ReportCommand.self, Init.self, SnapshotCommand.self, Verify.self, Demo.self],
+        subcommands: [Fit.self, Predict.self, AnovaCommand.self, CapabilitiesCommand.self, Explain.self, Index.self, Rank.self, Funnel.self, Efficiency.self, Value.self, Triangulate.self, Shrink.self, PeersCommand.self, ReportCommand.self, Init.self, SnapshotCommand.self, Verify.self, Demo.self],
         defaultSubcommand: Demo.self
     )
 }

@@ -36,12 +36,13 @@ public struct StochasticFrontierAnalysis: Sendable {
     public let rows: [Int]
     public let leftOut: [DroppedRow]
 
-    public init(_ fitRequest: FitRequest, frontier r: FrontierRequest) throws {
+    /// `table`: the data already read (and joined), else `fitRequest` reads it.
+    public init(_ fitRequest: FitRequest, frontier r: FrontierRequest, table preloaded: Table? = nil) throws {
         guard r.level > 0 && r.level < 1 else { throw FrontierError.invalidSetting("the level must lie strictly between 0 and 1") }
         if r.meanTerms != nil && r.model.distribution != .truncatedNormal {
             throw FrontierError.invalidSetting("terms of the inefficiency's mean need the truncated normal (the half-normal's and the exponential's mean is fixed by their scale)")
         }
-        let first = try ModelData(fitRequest)
+        let first = try ModelData(fitRequest, table: preloaded)
         let table = first.table
         let response = fitRequest.formula.split(separator: "~", maxSplits: 1).first.map(String.init) ?? ""
         func terms(_ rhs: String?, excluded: [Int: String]) throws -> DesignMatrix? {

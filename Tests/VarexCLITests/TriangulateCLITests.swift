@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import Varex
+
+/// `varex triangulate` through the binary: every council of the file in place (Scilly left out
+/// with its reason), the three views' columns as R has them (`triangulate_units.csv`), the
+/// correlations in the summary, the same bytes on one core as on two, and bad input refused.
+struct TriangulateCLITests {
+    static let base = ["triangulate", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name",
+                       "--spend", "asc_net_spend_per_adult_gbp", "--need", "imd_score + I(log(pop_85p/pop_18p)) + I(log(pop_65p/pop_18p))",
+                       "--output", "ascof_1a", "--output", "ascof_1b", "--output", "ascof_3a", "--dea-need", "imd_score"]
+
+    @Test func tableAndSummaryAgreeWithR() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.base + ["--out", dir + "/t.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Spearman's rank correlations: regression–DEA 0.738, regression–frontier 0.999, DEA–frontier 0.745"))
+        let got = try CLI.records(dir + "/t.csv")
+        #expect(got.count == 152)
+        #expect(got.first { $0["name"] == "Isles of Scilly" }?["note"] == "left out: missing ascof_1a")
+        let want = try CLI.records(CLI.fixture("reference/triangulate_units.csv"))
+        let rows = got.filter { $0["note"] == "" }
+        #expect(rows.count == want.count)
+        for (g, w) in zip(rows, want) {
+            #expect(g["code"] == w["unit"])
+            #expect(CLI.close(Double(g["unjustified"]!)!, Double(w["unjustified"]!)!, rel: 1e-9, abs: 1e-9))
+            #expect(abs(Double(g["dea_efficiency"]!)! - Double(w["dea"]!)!) <= 1e-8)
+            #expect(CLI.close(Double(g["sfa_efficiency"]!)!, Double(w["sfa"]!)!, rel: 1e-6))
+            #expect(g["unjustified_rank"] == w["unjustified_rank"] && g["dea_rank"] == w["dea_rank"] && g["sfa_rank"] == w["sfa_rank"])
+        }
+    }
+
+    @Test func drawsAreTheSameOnOneCore() throws {
+        let dir = try CLI.temporaryDirectory()
+        let args = Self.base + ["--bootstrap", "40", "--rank-draws", "100", "--seed", "8"]
+        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
+        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
+        #expect(FileManager.default.contents(atPath: dir + "/all.csv") == FileManager.default.contents(atPath: dir + "/one.csv"))
+        let header = try CLI.records(dir + "/all.csv").first!.keys
+        for c in ["unjustified_rank_low", "dea_corrected", "dea_rank_high", "sfa_rank_low"] { #expect(header.contains(c)) }
+    }
+
+    @Test(arguments: [(["--output", "nope"], "nope"), (["--need", "imd_score + nope"], "nope"), (["--bootstrap", "1"], "--bootstrap must be")])
+    func badInputFailsInOneLine(_ extra: [String], _ message: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.base + extra + ["--out", dir + "/t.csv"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(message) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/t.csv"))
+    }
+}
