@@ -47,6 +47,10 @@ struct Triangulate: ParsableCommand {
     var level: Double = 0.95
     @Option(help: "Another CSV whose columns are added by the --id column (repeatable).")
     var join: [String] = []
+    @Option(help: ArgumentHelp("Also write the three views as an HTML page here.", valueName: "FILE"))
+    var report: String?
+    @Option(help: ArgumentHelp("A council (id or label) whose peers and target the page shows.", valueName: "ID"))
+    var council: String?
     @OptionGroup var rows: RowOutputOptions
     @OptionGroup var selection: RowSelectionOptions
 
@@ -55,17 +59,21 @@ struct Triangulate: ParsableCommand {
         guard bootstrap == 0 || (bootstrap >= 2 && bootstrap <= 100_000) else { throw ValidationError("--bootstrap must be 0 (none) or between 2 and 100000") }
         guard rankDraws == 0 || (rankDraws >= 2 && rankDraws <= 1_000_000) else { throw ValidationError("--rank-draws must be 0 (none) or between 2 and 1000000") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must lie strictly between 0 and 1") }
+        guard council == nil || report != nil else { throw ValidationError("--council chooses whose peers the page shows: give --report too") }
     }
 
     func run() throws {
-        try OutputFiles.check([rows.out])
+        try OutputFiles.check([rows.out] + (report.map { [$0] } ?? []))
         let request = TriangulationRequest(spend: spend, need: need, outputs: output, deaNeeds: deaNeed, returns: returns,
                                            replicates: bootstrap, rankDraws: rankDraws, seed: seed, level: level)
         let a = try TriangulationAnalysis(data: data, joins: join, id: rows.id, label: rows.label, exclude: selection.exclude,
                                           subset: selection.subset, request: request)
         let summary = TriangulationTable.summary(a)
+        let table = TriangulationTable.table(a)
+        var outputs = [(rows.out, CSVWriter.render(table, dialect: csv.dialect()))]
+        if let report { outputs.append((report, try TriangulationReport.render(a, table: table, council: council))) }
         if rows.out == "-" { Console.error(summary) }
-        try OutputFiles.write([(rows.out, CSVWriter.render(TriangulationTable.table(a), dialect: csv.dialect()))])
+        try OutputFiles.write(outputs)
         if rows.out != "-" { print(summary, terminator: "") }
     }
 }

@@ -41,6 +41,34 @@ struct TriangulateCLITests {
         for c in ["unjustified_rank_low", "dea_corrected", "dea_rank_high", "sfa_rank_low"] { #expect(header.contains(c)) }
     }
 
+    /// The page: both efficiency charts, Hartlepool's peers with HiGHS's λ (`dea_councils.csv`:
+    /// Middlesbrough 0.06226, Hull 0.2526, Barnsley 0.6851), and with one output and no need the
+    /// frontier drawn through the efficient units; an unknown council is named.
+    @Test func pageShowsPeersAndTheFrontier() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(Self.base + ["--out", dir + "/t.csv", "--report", dir + "/t.html", "--council", "Hartlepool"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = try String(contentsOfFile: dir + "/t.html", encoding: .utf8)
+        for id in ["chart-dea", "chart-sfa", "chart-ranks", "peers-table", "full-table"] { #expect(page.contains("id=\"\(id)\""), "\(id)") }
+        let peers = page.components(separatedBy: "id=\"peers-table\"")[1].components(separatedBy: "</table>")[0]
+        let rows = peers.components(separatedBy: "<tr><td>").dropFirst().map { $0.components(separatedBy: "</td>").prefix(2).map { $0.replacingOccurrences(of: "<td class=\"num\">", with: "") } }
+        #expect(rows.map { $0[0] } == ["Hartlepool (itself)", "Middlesbrough", "Kingston upon Hull, City of", "Barnsley"])
+        #expect(rows.dropFirst().map { $0[1] } == ["0.06226", "0.2526", "0.6851"])
+        #expect(page.contains("is not drawn"))
+        // One output, no need: the frontier is drawn through the units with efficiency 1.
+        let one = try CLI.run(Array(Self.base.prefix(10)) + ["--output", "ascof_1a", "--out", dir + "/o.csv", "--report", dir + "/o.html"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let onePage = try String(contentsOfFile: dir + "/o.html", encoding: .utf8)
+        let efficient = try CLI.records(dir + "/o.csv").filter { $0["dea_efficiency"].flatMap(Double.init).map { abs($0 - 1) < 1e-9 } == true }
+        #expect(!efficient.isEmpty)
+        let frontier = onePage.components(separatedBy: "id=\"chart-frontier\"")[1].components(separatedBy: "</svg>")[0]
+        let points = frontier.components(separatedBy: "class=\"frontier\"")[0].components(separatedBy: "points=\"").last!.split(separator: " ")
+        #expect(points.count == efficient.count + 2)
+        let missing = try CLI.run(Self.base + ["--out", dir + "/m.csv", "--report", dir + "/m.html", "--council", "Atlantis"])
+        #expect(missing.status == 1 && missing.stderr.contains("no council 'Atlantis'"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/m.csv"))
+    }
+
     @Test(arguments: [(["--output", "nope"], "nope"), (["--need", "imd_score + nope"], "nope"), (["--bootstrap", "1"], "--bootstrap must be")])
     func badInputFailsInOneLine(_ extra: [String], _ message: String) throws {
         let dir = try CLI.temporaryDirectory()

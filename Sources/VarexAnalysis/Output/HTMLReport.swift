@@ -204,7 +204,7 @@ public enum HTMLReport {
     .frame{fill:none;stroke:#bbb}.grid{stroke:#eee}.target{stroke:#333;stroke-width:1.5}
     .limit{fill:none;stroke:#2166ac;stroke-dasharray:5 3}.limit.l1{stroke:#b2182b}.pt{fill:#555;opacity:.75}.pt.out{fill:#d7301f;opacity:1}
     .ci{stroke:#4393c3;stroke-width:2}.med{fill:#053061}
-    .centre{stroke:#333;stroke-dasharray:6 4}.quadrant{font-size:12px;fill:#777;font-style:italic}.bar{stroke:#bbb;stroke-width:1}
+    .frontier{fill:none;stroke:#1a9850;stroke-width:2}.centre{stroke:#333;stroke-dasharray:6 4}.quadrant{font-size:12px;fill:#777;font-style:italic}.bar{stroke:#bbb;stroke-width:1}
     .vp{fill:#fff;stroke-width:1.5}.vp.q0{stroke:#1a9850}.vp.q1{stroke:#4575b4}.vp.q2{stroke:#fdae61}.vp.q3{stroke:#d73027}.vp.q0.sure{fill:#1a9850}.vp.q3.sure{fill:#d73027}
     .scroll{overflow-x:auto;max-height:70vh}table{border-collapse:collapse;font-size:.75rem}
     th{position:sticky;top:0;background:#eef;cursor:pointer;white-space:nowrap;padding:.3rem}td{padding:.2rem .4rem;border-bottom:1px solid #eee;white-space:nowrap}
