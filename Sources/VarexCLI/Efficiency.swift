@@ -24,7 +24,10 @@ struct Efficiency: ParsableCommand {
         projection; the peers and λ are those of the solution with the largest slacks (each as a \
         share of the council's own value). --bootstrap N adds Simar and Wilson's (1998) \
         bias-corrected efficiency and its --level interval (N of 2,000 is usual), the same for a \
-        --seed on any machine and core count.
+        --seed on any machine and core count. The outputs are survey estimates or counts: with \
+        --sampling-error auto each replicate also redraws every output from its margin of error \
+        (a column OUTPUT_moe) or its counts (OUTPUT_num, OUTPUT_den), so the intervals and ranks \
+        carry the measurement's error too (--moe and --counts name other columns).
 
         The programmes are solved by COIN-OR Clp.
 
@@ -100,6 +103,7 @@ struct Efficiency: ParsableCommand {
     @Option(name: .customLong("peers-out"), help: ArgumentHelp("Also write one row per council and peer (id, peer, λ) here.", valueName: "FILE"))
     var peersOut: String?
 
+    @OptionGroup var errors: SamplingErrorOptions
     @OptionGroup var rows: RowOutputOptions
     @OptionGroup var selection: RowSelectionOptions
 
@@ -107,8 +111,9 @@ struct Efficiency: ParsableCommand {
         guard !(dea && sfa) else { throw ValidationError("give one of --dea and --sfa") }
         if sfa {
             guard formula != nil else { throw ValidationError("--sfa needs --formula: the frontier, e.g. \"log(spend) ~ need\"") }
-            guard input.isEmpty && output.isEmpty && need.isEmpty && fixedInput.isEmpty && !superEfficiency && bootstrap == 0 && peersOut == nil else {
-                throw ValidationError("--input, --output, --need, --fixed-input, --super, --bootstrap and --peers-out are DEA's: leave them out with --sfa")
+            guard input.isEmpty && output.isEmpty && need.isEmpty && fixedInput.isEmpty && !superEfficiency && bootstrap == 0 && peersOut == nil,
+                  errors.samplingError == nil && errors.moe.isEmpty && errors.counts.isEmpty else {
+                throw ValidationError("--input, --output, --need, --fixed-input, --super, --bootstrap, --peers-out, --sampling-error, --moe and --counts are DEA's: leave them out with --sfa")
             }
             guard level > 0 && level < 1 else { throw ValidationError("--level must lie strictly between 0 and 1") }
             guard rankDraws == 0 || (rankDraws >= 2 && rankDraws <= 1_000_000) else { throw ValidationError("--rank-draws must be 0 (none) or between 2 and 1000000") }
@@ -135,9 +140,11 @@ struct Efficiency: ParsableCommand {
         let loaded = try DataInput(path: data, joins: join, id: rows.id, exclude: selection.exclude, subset: selection.subset).read()
         for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         try OutputFiles.check([rows.out] + (peersOut.map { [$0] } ?? []))
-        let request = EfficiencyRequest(inputs: input, outputs: output, fixedInputs: fixedInput, needs: need,
+        var request = EfficiencyRequest(inputs: input, outputs: output, fixedInputs: fixedInput, needs: need,
                                         model: DEAModel(orientation: orientation, returns: returns),
                                         superEfficiency: superEfficiency, replicates: bootstrap, seed: seed, level: level)
+        request.samplingError = errors.samplingError ?? .none
+        (request.marginOfError, request.counts) = try errors.columns()
         let a = try EfficiencyAnalysis(table: loaded.table, request: request, ids: loaded.ids, leftOut: loaded.leftOut)
         Console.error("varex: " + EfficiencySummary.line(a))
         let labels = try rows.label.map { Array(try loaded.table.column($0).cells) }

@@ -12,7 +12,8 @@ struct Triangulate: ParsableCommand {
         as the input, the --output measures as outputs and Banker and Morey's --dea-need columns \
         (input orientation, --returns); and a half-normal cost frontier of log(spend) on the need \
         terms. --bootstrap N adds the regression's rank intervals (cases resampled) and the DEA's \
-        Simar–Wilson corrected scores, intervals and rank intervals; --rank-draws N the frontier's \
+        Simar–Wilson corrected scores, intervals and rank intervals (with --sampling-error auto, each \
+        replicate also redraws the outputs from their margins of error or counts); --rank-draws N the frontier's \
         rank intervals. The summary gives Spearman's correlations between the three rankings and \
         the councils in the top fifth of all three.
 
@@ -51,6 +52,7 @@ struct Triangulate: ParsableCommand {
     var report: String?
     @Option(help: ArgumentHelp("A council (id or label) whose peers and target the page shows.", valueName: "ID"))
     var council: String?
+    @OptionGroup var errors: SamplingErrorOptions
     @OptionGroup var rows: RowOutputOptions
     @OptionGroup var selection: RowSelectionOptions
 
@@ -64,8 +66,10 @@ struct Triangulate: ParsableCommand {
 
     func run() throws {
         try OutputFiles.check([rows.out] + (report.map { [$0] } ?? []))
-        let request = TriangulationRequest(spend: spend, need: need, outputs: output, deaNeeds: deaNeed, returns: returns,
+        var request = TriangulationRequest(spend: spend, need: need, outputs: output, deaNeeds: deaNeed, returns: returns,
                                            replicates: bootstrap, rankDraws: rankDraws, seed: seed, level: level)
+        request.samplingError = errors.samplingError ?? .none
+        (request.marginOfError, request.counts) = try errors.columns()
         let a = try TriangulationAnalysis(data: data, joins: join, id: rows.id, label: rows.label, exclude: selection.exclude,
                                           subset: selection.subset, request: request)
         let summary = TriangulationTable.summary(a)

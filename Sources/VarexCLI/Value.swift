@@ -45,12 +45,7 @@ struct Value: ParsableCommand {
     var normalise: Normalisation = .z
     @Option(name: .customLong("min-measures"), help: "The fewest measures a council needs for an index (default 1); one with fewer is left out.")
     var minMeasures: Int = 1
-    @Option(name: .customLong("sampling-error"), help: "auto: each measure's error from its _moe or _num/_den columns; none: treat the measures as exact.")
-    var samplingError: SamplingErrorSource = .auto
-    @Option(help: ArgumentHelp("A measure's 95% margin-of-error column, MEASURE=COLUMN (repeatable).", valueName: "MEASURE=COLUMN"))
-    var moe: [String] = []
-    @Option(help: ArgumentHelp("A measure's numerator and denominator, MEASURE=NUM/DEN (repeatable).", valueName: "MEASURE=NUM/DEN"))
-    var counts: [String] = []
+    @OptionGroup var errors: SamplingErrorOptions
     @Option(help: "How many draws of the measures and the coefficients.")
     var draws: Int = 2000
     @Option(help: "Seed of the draws.")
@@ -68,9 +63,6 @@ struct Value: ParsableCommand {
         guard !measure.isEmpty else { throw ValidationError("give at least one --measure COLUMN:+ or COLUMN:-") }
         guard draws >= 2 && draws <= 1_000_000 else { throw ValidationError("--draws must be between 2 and 1000000") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must lie strictly between 0 and 1") }
-        if samplingError == .none, !(moe.isEmpty && counts.isEmpty) {
-            throw ValidationError("--moe and --counts name error columns: leave them out with --sampling-error none")
-        }
     }
 
     func run() throws {
@@ -79,18 +71,9 @@ struct Value: ParsableCommand {
             guard let (name, v) = NameValue.positiveNumber(w) else { throw ExplainError.invalidWeight(w) }
             weights[name] = v
         }
-        var moeColumns: [String: String] = [:], countColumns: [String: (numerator: String, denominator: String)] = [:]
-        for m in moe {
-            guard let (name, column) = NameValue.split(m) else { throw ValidationError("--moe \(m): write it as MEASURE=COLUMN") }
-            moeColumns[name] = column
-        }
-        for c in counts {
-            guard let (name, pair) = NameValue.split(c), let slash = pair.firstIndex(of: "/"), slash != pair.startIndex,
-                  pair.index(after: slash) != pair.endIndex else { throw ValidationError("--counts \(c): write it as MEASURE=NUM/DEN") }
-            countColumns[name] = (String(pair[..<slash]), String(pair[pair.index(after: slash)...]))
-        }
+        let (moeColumns, countColumns) = try errors.columns()
         let request = ValueRequest(spend: spend, need: need, measures: try measure.map(Measure.parse), weights: weights,
-                                   normalisation: normalise, minimumMeasures: minMeasures, samplingError: samplingError,
+                                   normalisation: normalise, minimumMeasures: minMeasures, samplingError: errors.samplingError ?? .auto,
                                    marginOfError: moeColumns, counts: countColumns, draws: draws, seed: seed, level: level)
         try OutputFiles.check([rows.out] + (report.map { [$0] } ?? []))
         let a = try ValueAnalysis(request.fitRequest(data: data, id: rows.id, label: rows.label, joins: join,

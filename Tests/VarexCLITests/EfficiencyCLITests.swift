@@ -74,6 +74,21 @@ struct EfficiencyCLITests {
         #expect(ranks.filter { $0.1 <= $0.0 && $0.0 <= $0.2 }.count >= rows.count * 9 / 10)
     }
 
+    /// `--sampling-error auto`: the outputs' margins of error found and named, the same bytes on
+    /// one core as on two; refused without a bootstrap, and with --sfa.
+    @Test func samplingErrorRidesOnTheBootstrap() throws {
+        let dir = try CLI.temporaryDirectory()
+        let args = Self.base + ["--need", "imd_score", "--bootstrap", "40", "--seed", "2", "--sampling-error", "auto"]
+        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
+        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
+        #expect(all.stderr.contains("outputs redrawn from their sampling errors (ascof_1a: margin of error ascof_1a_moe; ascof_1b: margin of error ascof_1b_moe; ascof_3a: margin of error ascof_3a_moe)"))
+        #expect(FileManager.default.contents(atPath: dir + "/all.csv") == FileManager.default.contents(atPath: dir + "/one.csv"))
+        let none = try CLI.run(Self.base + ["--sampling-error", "auto", "--out", dir + "/n.csv"])
+        #expect(none.status == 1 && none.stderr.contains("carried by the bootstrap"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/n.csv"))
+    }
+
     struct Bad: CustomTestStringConvertible, Sendable {
         let name: String
         let csv: String

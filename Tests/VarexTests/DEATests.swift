@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Varex
+@testable import VarexAnalysis
 
 /// DEA against an independent formulation of the same programmes solved by scipy's linprog
 /// (HiGHS), `fixtures/reference/make_dea_reference.py`: scores, slacks, peers with their λ and
@@ -146,6 +147,56 @@ struct DEATests {
             #expect(boot.rankMedian[o] == Double(row[2])!, "median rank of \(row[0])")
             #expect(boot.rankLow[o] == Int(row[3])! && boot.rankHigh[o] == Int(row[4])!, "rank interval of \(row[0])")
         }
+    }
+
+    /// With the outputs' sampling error (ASCOF 1A, 1B and 3A's margins of error): fed the
+    /// reference's smoothing draws and drawn outputs (`make_dea_measured_reference.py`), each
+    /// council's bias, corrected score and interval to 1e-8 and its ranks exactly.
+    @Test func measuredBootstrapAgreesWithTheReferenceGivenItsDraws() throws {
+        let data = try Self.councilData(fixed: [], needs: ["imd_score"])
+        let dea = try DEA(data, model: DEAModel(orientation: .input, returns: .variable))
+        let rows = try Fixtures.csv("reference/dea_measured_draws.csv").rows
+        let replicates = Int(rows.last![0])!, n = data.count
+        #expect(rows.count == replicates * n)
+        var draws = [[SmoothedDraw]](repeating: [], count: replicates)
+        var outputs = [[[Double]]](repeating: [], count: replicates)
+        for r in rows {
+            let b = Int(r[0])! - 1
+            draws[b].append(SmoothedDraw(index: Int(r[2])!, normal: Double(r[3])!))
+            outputs[b].append(r[4...].map { Double($0)! })
+        }
+        let boot = try SimarWilsonBootstrap(dea, draws: draws, outputs: outputs)
+        let want = try Fixtures.csv("reference/dea_measured.csv").rows
+        #expect(want.count == n)
+        #expect(close(boot.bandwidth, Double(want[0][1])!, rel: 1e-10))
+        for (o, row) in paired(0..<n, want) {
+            #expect(row[0] == data.units[o])
+            #expect(abs(boot.bias[o] - Double(row[3])!) <= 1e-8, "bias of \(row[0])")
+            #expect(abs(boot.corrected[o] - Double(row[4])!) <= 1e-8, "corrected score of \(row[0])")
+            #expect(abs(boot.low[o] - Double(row[5])!) <= 1e-8 && abs(boot.high[o] - Double(row[6])!) <= 1e-8, "interval of \(row[0])")
+            #expect(boot.correctedRank[o] == Int(row[7])! && boot.rankMedian[o] == Double(row[8])!, "ranks of \(row[0])")
+            #expect(boot.rankLow[o] == Int(row[9])! && boot.rankHigh[o] == Int(row[10])!, "rank interval of \(row[0])")
+        }
+    }
+
+    /// Varex's own draws of the outputs widen the intervals: the measurement's error adds to the
+    /// frontier's.
+    @Test func samplingErrorWidensTheBootstrapIntervals() throws {
+        var request = EfficiencyRequest(inputs: ["asc_net_spend_per_adult_gbp"], outputs: Self.councilOutputs, needs: ["imd_score"],
+                                        model: DEAModel(orientation: .input, returns: .variable), replicates: 100, seed: 5)
+        let table = try Table(contentsOf: Fixtures.path("councils/asc_2018_19.csv"))
+        let ids = try table.ids(column: "code")
+        let exact = try EfficiencyAnalysis(table: table, request: request, ids: ids)
+        request.samplingError = .auto
+        let measured = try EfficiencyAnalysis(table: table, request: request, ids: ids)
+        #expect(measured.errorSources.map(\.description) == ["margin of error ascof_1a_moe", "margin of error ascof_1b_moe", "margin of error ascof_3a_moe"])
+        func width(_ a: EfficiencyAnalysis) -> Double {
+            let b = a.bootstrap!
+            return FitSummary.quantiles(zip(b.rankHigh, b.rankLow).map { Double($0 - $1) }, [0.5])[0]
+        }
+        #expect(width(measured) > width(exact) + 5, "\(width(measured)) against \(width(exact))")
+        request.replicates = 0
+        #expect(throws: FrontierError.self) { try EfficiencyAnalysis(table: table, request: request, ids: ids) }
     }
 
     /// A seeded bootstrap is a function of the seed: every unit's corrected score lies below its

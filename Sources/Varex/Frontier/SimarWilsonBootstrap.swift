@@ -29,8 +29,16 @@ public struct SmoothedDraw: Sendable, Equatable {
 /// [δ − q(1 − α/2), δ − q(α/2)], q the quantiles (R's type 7) of δ* − δ. Reported on the
 /// efficiency scale 1/δ.
 ///
-/// Replicate b draws from the generator (seed, b) and solves from a fresh programme, so the
-/// result is the same bits on any number of cores.
+/// With the outputs' sampling errors (survey margins of error, counts), each replicate first
+/// redraws every output (``SamplingError``; a draw at or below zero becomes a millionth of its
+/// output's largest value), takes the DEA distances δ_b of the data as they might have been
+/// measured, smooths and reflects those (h as above, σ² of their reflection) and projects the
+/// drawn data's units (inputs times δⱼ*/δ_bⱼ, or outputs times δ_bⱼ/δⱼ*), and measures each drawn
+/// unit's distance to that pseudo-frontier. Then δ* − δ carries both the measurement's and the
+/// frontier's error, and the bias, interval and rank draws 2δ − δ* are as without.
+///
+/// Replicate b draws from the generator (seed, b) — the smoothing draws first, then the outputs —
+/// and solves from a fresh programme, so the result is the same bits on any number of cores.
 public struct SimarWilsonBootstrap: Sendable {
     public let replicates: Int
     public let level: Double
@@ -54,30 +62,38 @@ public struct SimarWilsonBootstrap: Sendable {
     public let rankLow: [Int]
     public let rankHigh: [Int]
 
-    /// `replicates` replicates from the generator `seed`.
-    public init(_ dea: DEA, replicates: Int, seed: UInt64, level: Double = 0.95) throws {
-        let n = dea.data.count
+    /// `replicates` replicates from the generator `seed`. With `outputErrors` (per unit, per
+    /// output), each replicate first redraws every output from its sampling error (see the type's
+    /// description).
+    public init(_ dea: DEA, replicates: Int, seed: UInt64, level: Double = 0.95, outputErrors: [[SamplingError]]? = nil) throws {
+        let n = dea.data.count, outputs = dea.data.outputs
+        if let outputErrors {
+            guard outputErrors.count == n, zip(outputErrors, outputs).allSatisfy({ $0.count == $1.count }) else {
+                throw FrontierError.invalidSetting("one sampling error is needed for each unit's each output")
+            }
+        }
         try self.init(dea, level: level, seed: seed, count: replicates) { b in
             var rng = Xoshiro256(seed: seed, stream: UInt64(b))
-            return (0..<n).map { _ in SmoothedDraw(index: rng.index(below: 2 * n), normal: rng.normal()) }
+            let smoothing = (0..<n).map { _ in SmoothedDraw(index: rng.index(below: 2 * n), normal: rng.normal()) }
+            let drawn = outputErrors.map { errors in (0..<n).map { j in outputs[j].indices.map { r in errors[j][r].draw(outputs[j][r], using: &rng) } } }
+            return (smoothing, drawn)
         }
     }
 
-    /// The bootstrap from given draws (one array of n a replicate): for checking against another
-    /// implementation fed the same draws.
-    public init(_ dea: DEA, draws: [[SmoothedDraw]], level: Double = 0.95) throws {
-        try self.init(dea, level: level, seed: nil, count: draws.count) { draws[$0] }
+    /// The bootstrap from given draws (one array of n a replicate, and with `outputs` each
+    /// replicate's drawn outputs, per unit): for checking against another implementation fed the
+    /// same draws.
+    public init(_ dea: DEA, draws: [[SmoothedDraw]], outputs: [[[Double]]]? = nil, level: Double = 0.95) throws {
+        try self.init(dea, level: level, seed: nil, count: draws.count) { (draws[$0], outputs?[$0]) }
     }
 
-    private init(_ dea: DEA, level: Double, seed: UInt64?, count: Int, draws: @Sendable (Int) -> [SmoothedDraw]) throws {
+    private init(_ dea: DEA, level: Double, seed: UInt64?, count: Int,
+                 draws: @Sendable (Int) -> (smoothing: [SmoothedDraw], outputs: [[Double]]?)) throws {
         guard count >= 2 else { throw FrontierError.invalidSetting("the bootstrap needs at least 2 replicates") }
         guard level > 0 && level < 1 else { throw FrontierError.invalidSetting("the level must lie strictly between 0 and 1") }
         let delta = dea.distance
         let h = try Self.bandwidth(delta)
         let n = delta.count
-        let reflected = delta + delta.map { 2 - $0 }
-        let sigma2 = Self.variance(reflected)
-        let shrink = 1 / (1 + h * h / sigma2).squareRoot()
         let data = dea.data, model = dea.model
         var results = [[Double]](repeating: [], count: count)
         let merge = Lock()
@@ -85,28 +101,46 @@ public struct SimarWilsonBootstrap: Sendable {
         var failure: Error? = nil
         DispatchQueue.concurrentPerform(iterations: count) { b in
             do {
-                let d = draws(b)
+                let (d, drawnOutputs) = draws(b)
                 guard d.count == n else { throw FrontierError.invalidSetting("replicate \(b + 1) has \(d.count) draws for \(n) units") }
-                let beta = d.map { $0.index < n ? delta[$0.index] : 2 - delta[$0.index - n] }
+                // The data as it might have been measured, and its distances (the data and δ
+                // themselves without sampling errors).
+                let outputs = try drawnOutputs.map { try Self.positive($0, like: data.outputs) } ?? data.outputs
+                let measured: [Double]
+                if drawnOutputs != nil {
+                    let programme = DEAScoreProgramme(model: model, inputs: data.inputs, outputs: outputs, fixedInputs: data.fixedInputs, needs: data.needs)
+                    measured = try (0..<n).map { o in
+                        let (x, z, q, _) = data.point(o)
+                        guard let s = try programme.score(x: x, fixed: z, need: q, y: outputs[o], unit: data.units[o]) else {
+                            throw FrontierError.infeasible(unit: data.units[o], what: "bootstrap DEA")
+                        }
+                        return model.orientation == .input ? 1 / s : s
+                    }
+                } else {
+                    measured = delta
+                }
+                let reflected = measured + measured.map { 2 - $0 }
+                let shrink = 1 / (1 + h * h / Self.variance(reflected)).squareRoot()
+                let beta = d.map { reflected[$0.index] }
                 let mean = beta.reduce(0, +) / Double(n)
                 var star = [Double](repeating: 0, count: n)
                 for j in 0..<n {
                     let t = mean + (beta[j] + h * d[j].normal - mean) * shrink
                     star[j] = t < 1 ? 2 - t : t
                 }
-                let programme = DEAScoreProgramme(model: model, inputs: data.inputs, outputs: data.outputs,
+                let programme = DEAScoreProgramme(model: model, inputs: data.inputs, outputs: outputs,
                                                   fixedInputs: data.fixedInputs, needs: data.needs)
                 for j in 0..<n {
                     if model.orientation == .input {
-                        programme.setReferenceInputs(j, data.inputs[j].map { $0 * star[j] / delta[j] })
+                        programme.setReferenceInputs(j, data.inputs[j].map { $0 * star[j] / measured[j] })
                     } else {
-                        programme.setReferenceOutputs(j, data.outputs[j].map { $0 * delta[j] / star[j] })
+                        programme.setReferenceOutputs(j, outputs[j].map { $0 * measured[j] / star[j] })
                     }
                 }
                 var out = [Double](repeating: .nan, count: n)
                 for o in 0..<n {
-                    let (x, z, q, y) = data.point(o)
-                    guard let s = try programme.score(x: x, fixed: z, need: q, y: y, unit: data.units[o]) else {
+                    let (x, z, q, _) = data.point(o)
+                    guard let s = try programme.score(x: x, fixed: z, need: q, y: outputs[o], unit: data.units[o]) else {
                         throw FrontierError.infeasible(unit: data.units[o], what: "bootstrap DEA")
                     }
                     out[o] = model.orientation == .input ? 1 / s : s
@@ -168,6 +202,16 @@ public struct SimarWilsonBootstrap: Sendable {
         let h0 = 0.9 * spread * pow(Double(reflected.count), -0.2)
         let adjust = variance(delta).squareRoot() / sd * pow(Double(reflected.count) / Double(delta.count), 0.2)
         return h0 * adjust
+    }
+
+    /// Drawn outputs kept positive (DEA's are ratios): a draw at or below zero becomes a
+    /// millionth of its output's largest published value.
+    static func positive(_ drawn: [[Double]], like published: [[Double]]) throws -> [[Double]] {
+        guard drawn.count == published.count, zip(drawn, published).allSatisfy({ $0.count == $1.count }) else {
+            throw FrontierError.invalidSetting("the drawn outputs do not match the units' outputs")
+        }
+        let floors = published.first.map { $0.indices.map { r in 1e-6 * published.map { $0[r] }.max()! } } ?? []
+        return drawn.map { row in row.enumerated().map { $0.element > 0 ? $0.element : floors[$0.offset] } }
     }
 
     /// The sample variance (n − 1 in the denominator).

@@ -15,6 +15,9 @@ public enum EfficiencySummary {
             + "\(data.count) units, \(onFrontier) on the frontier, mean efficiency \(NumberFormat.significant(mean, 4))"
         if let b = a.bootstrap {
             s += "; Simar–Wilson bootstrap, \(b.replicates) replicates, bandwidth \(NumberFormat.significant(b.bandwidth, 4))"
+            if !a.errorSources.isEmpty {
+                s += ", outputs redrawn from their sampling errors (" + a.errorSources.map { "\($0.measure): \($0.description)" }.joined(separator: "; ") + ")"
+            }
         }
         if !a.leftOut.isEmpty { s += "; \(a.leftOut.count) left out (\(TextSummary.reasons(a.leftOut)))" }
         return s

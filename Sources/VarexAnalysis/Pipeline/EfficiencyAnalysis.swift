@@ -13,6 +13,11 @@ public struct EfficiencyRequest: Sendable {
     public var replicates: Int
     public var seed: UInt64
     public var level: Double
+    /// Where the outputs' sampling errors come from (`.none`: the outputs are exact), and
+    /// explicit error columns per output; the bootstrap then redraws the outputs each replicate.
+    public var samplingError: SamplingErrorSource = .none
+    public var marginOfError: [String: String] = [:]
+    public var counts: [String: (numerator: String, denominator: String)] = [:]
 
     public init(inputs: [String], outputs: [String], fixedInputs: [String] = [], needs: [String] = [],
                 model: DEAModel = DEAModel(), superEfficiency: Bool = false, replicates: Int = 0,
@@ -41,6 +46,8 @@ public struct EfficiencyAnalysis: Sendable {
     public let request: EfficiencyRequest
     public let dea: DEA
     public let bootstrap: SimarWilsonBootstrap?
+    /// Each output's sampling error as found (empty when the outputs are exact).
+    public let errorSources: [MeasureErrorSource]
     /// Table rows in the analysis, in order (the DEA's units).
     public let rows: [Int]
     /// Table rows left out, with the reason.
@@ -85,7 +92,23 @@ public struct EfficiencyAnalysis: Sendable {
                                needs: values(r.needs), needNames: r.needs,
                                locate: locate)
         dea = try DEA(data, model: r.model, superEfficiency: r.superEfficiency)
-        bootstrap = r.replicates > 0 ? try SimarWilsonBootstrap(dea, replicates: r.replicates, seed: r.seed, level: r.level) : nil
+        var outputErrors: [[SamplingError]]? = nil
+        if r.samplingError != .none || !r.marginOfError.isEmpty || !r.counts.isEmpty {
+            guard r.replicates > 0 else {
+                throw FrontierError.invalidSetting("the outputs' sampling errors are carried by the bootstrap: ask for bootstrap replicates too")
+            }
+            let all = try r.outputs.map { name in
+                let c = try table.column(name)
+                return (0..<table.rowCount).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
+            }
+            let found = try SamplingErrors.find(table: table, measures: r.outputs, detect: r.samplingError == .auto,
+                                                marginOfError: r.marginOfError, counts: r.counts, values: all)
+            outputErrors = rows.map { row in r.outputs.indices.map { found.perRow[$0][row] } }
+            errorSources = found.sources
+        } else {
+            errorSources = []
+        }
+        bootstrap = r.replicates > 0 ? try SimarWilsonBootstrap(dea, replicates: r.replicates, seed: r.seed, level: r.level, outputErrors: outputErrors) : nil
         request = r
         self.rows = rows
         self.leftOut = dropped

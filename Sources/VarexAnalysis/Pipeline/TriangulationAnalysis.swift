@@ -19,6 +19,10 @@ public struct TriangulationRequest: Sendable {
     public var rankDraws: Int
     public var seed: UInt64
     public var level: Double
+    /// The DEA outputs' sampling errors, carried by its bootstrap (``EfficiencyRequest``).
+    public var samplingError: SamplingErrorSource = .none
+    public var marginOfError: [String: String] = [:]
+    public var counts: [String: (numerator: String, denominator: String)] = [:]
 
     public init(spend: String, need: String, outputs: [String], deaNeeds: [String] = [], returns: ReturnsToScale = .variable,
                 replicates: Int = 0, rankDraws: Int = 0, seed: UInt64 = 1, level: Double = 0.95) {
@@ -79,10 +83,11 @@ public struct TriangulationAnalysis: Sendable {
         explainRequest.rankOrder = .bestFirst
         explain = try ExplainAnalysis(explainRequest, table: sub)
         rankBootstrap = r.replicates > 0 ? try RankBootstrap(analysis: explain, replicates: r.replicates, seed: r.seed) : nil
-        dea = try EfficiencyAnalysis(table: sub, request: EfficiencyRequest(inputs: [r.spend], outputs: r.outputs, needs: r.deaNeeds,
-                                                                             model: DEAModel(orientation: .input, returns: r.returns),
-                                                                             replicates: r.replicates, seed: r.seed, level: r.level),
-                                     ids: subIDs)
+        var deaRequest = EfficiencyRequest(inputs: [r.spend], outputs: r.outputs, needs: r.deaNeeds,
+                                           model: DEAModel(orientation: .input, returns: r.returns),
+                                           replicates: r.replicates, seed: r.seed, level: r.level)
+        (deaRequest.samplingError, deaRequest.marginOfError, deaRequest.counts) = (r.samplingError, r.marginOfError, r.counts)
+        dea = try EfficiencyAnalysis(table: sub, request: deaRequest, ids: subIDs)
         frontier = try StochasticFrontierAnalysis(fitRequest("log(\(r.spend)) ~ \(r.need)"),
                                                   frontier: FrontierRequest(model: StochasticFrontierModel(side: .cost, distribution: .halfNormal),
                                                                             level: r.level, rankDraws: r.rankDraws, seed: r.seed), table: sub)

@@ -91,7 +91,9 @@ public struct ValueAnalysis: Sendable {
             design = try DesignMatrix(formula: first.formula, table: table, options: DesignOptions(references: fitRequest.references, excluded: excluded))
         }
         let used = design.rows
-        let errors = try Self.errors(table: table, request: r, values: index.values)
+        let exact = r.samplingError == .none
+        let errors = try SamplingErrors.find(table: table, measures: r.measures.map(\.column), detect: !exact,
+                                             marginOfError: exact ? [:] : r.marginOfError, counts: exact ? [:] : r.counts, values: index.values)
         var notes = [String](repeating: "", count: used.count)
         for (u, row) in used.enumerated() {
             let exact = r.measures.indices.filter { k in
@@ -114,54 +116,5 @@ public struct ValueAnalysis: Sendable {
         leftOut = design.dropped
         errorSources = errors.sources
         self.notes = notes
-    }
-
-    /// Each measure's sampling error per table row, and how it was found.
-    static func errors(table: Table, request r: ValueRequest, values: [[Double]]) throws -> (perRow: [[SamplingError]], sources: [MeasureErrorSource]) {
-        let n = table.rowCount
-        var perRow: [[SamplingError]] = [], sources: [MeasureErrorSource] = []
-        for unknown in Set(r.marginOfError.keys).union(r.counts.keys) where !r.measures.contains(where: { $0.column == unknown }) {
-            throw ValueError.badErrorColumns("error columns are given for '\(unknown)', which is not a measure")
-        }
-        func numbers(_ name: String) throws -> [Double] {
-            let c = try table.column(name)
-            if c.kind == .text, let bad = c.firstNonNumericRow { throw DataError.notANumber(table.location(row: bad, column: name), text: c.cells[bad]) }
-            return (0..<n).map { c.isMissing[$0] ? Double.nan : Double(c.values[$0]) }
-        }
-        for (k, m) in r.measures.enumerated() {
-            let name = m.column
-            var moeColumn = r.marginOfError[name], countColumns = r.counts[name]
-            if r.samplingError == .auto && moeColumn == nil && countColumns == nil {
-                if table.names.contains(name + "_moe") { moeColumn = name + "_moe" }
-                else if table.names.contains(name + "_num") && table.names.contains(name + "_den") { countColumns = (name + "_num", name + "_den") }
-            }
-            if r.samplingError == .none { moeColumn = nil; countColumns = nil }
-            if let moeColumn {
-                let moe = try numbers(moeColumn)
-                for i in 0..<n where !values[k][i].isNaN && !moe[i].isNaN && (moe[i] < 0 || !moe[i].isFinite) {
-                    throw ValueError.badErrorColumns("\(table.location(row: i, column: moeColumn)): a margin of error must be zero or positive; it is \(moe[i])")
-                }
-                perRow.append((0..<n).map { moe[$0].isNaN ? .exact : .marginOfError(moe[$0]) })
-                sources.append(MeasureErrorSource(measure: name, description: "margin of error \(moeColumn)"))
-            } else if let (numName, denName) = countColumns {
-                let num = try numbers(numName), den = try numbers(denName)
-                for i in 0..<n where !values[k][i].isNaN && !num[i].isNaN && !den[i].isNaN {
-                    if num[i] < 0 || !num[i].isFinite { throw ValueError.badErrorColumns("\(table.location(row: i, column: numName)): a numerator must be zero or positive") }
-                    if den[i] <= 0 || !den[i].isFinite { throw ValueError.badErrorColumns("\(table.location(row: i, column: denName)): a denominator must be positive") }
-                }
-                guard let (scale, proportion) = SamplingError.countScale(values: values[k], numerators: num, denominators: den) else {
-                    throw ValueError.badErrorColumns("'\(name)' cannot be matched to \(numName)/\(denName): no row has all three positive")
-                }
-                perRow.append((0..<n).map { i in
-                    guard !num[i].isNaN, !den[i].isNaN else { return .exact }
-                    return proportion ? .proportion(numerator: num[i], denominator: den[i], scale: scale) : .rate(numerator: num[i], denominator: den[i], scale: scale)
-                })
-                sources.append(MeasureErrorSource(measure: name, description: "\(proportion ? "proportion" : "rate") \(numName)/\(denName) × \(NumberFormat.significant(scale, 6))"))
-            } else {
-                perRow.append([SamplingError](repeating: .exact, count: n))
-                sources.append(MeasureErrorSource(measure: name, description: "exact"))
-            }
-        }
-        return (perRow, sources)
     }
 }
