@@ -85,6 +85,7 @@ struct ReportCommand: ParsableCommand {
             let request = PanelRequest(explain: explainRequest, panel: unit, time: period, draws: draws, seed: seed ?? 1,
                                        persistentBootstrap: persistentBootstrap)
             let method = funnelOverdispersion ?? spec?.report.funnelOverdispersion ?? .multiplicative
+            _ = try funnelRequest(spec: spec, method: method)
             let title = self.title ?? spec?.report.title ?? "Varex report"
             let (family, link) = explain.glm(spec: spec)
             // A funnel of one value per unit: the last period's rows.
@@ -107,6 +108,8 @@ struct ReportCommand: ParsableCommand {
         let settings = try BootstrapSettings(replicates: bootstrap, seed: seed, resampling: resample, spec: spec)
         let r = spec?.report
         let method = funnelOverdispersion ?? r?.funnelOverdispersion ?? .multiplicative
+        // The funnel's settings are checked before any fit, so a wrong one is the only line said.
+        _ = try funnelRequest(spec: spec, method: method)
         let request = try explain.request(model: model, data: data, spec: spec)
         let (family, link) = explain.glm(spec: spec)
         let kind = request.fit.kind(family: family, link: link)
@@ -125,8 +128,6 @@ struct ReportCommand: ParsableCommand {
         }
         // An absorbed factor is refitted in each replicate as its dummies (the same model).
         let analysis = try ExplainAnalysis(request.absorbedAsDummies())
-        Console.warnings(analysis.summary)
-        for w in analysis.justifiedWarnings { Console.error("varex: warning: \(w)") }
         let boot = try RankBootstrap(analysis: analysis, replicates: settings.replicates, seed: settings.seed, resampling: settings.resampling)
         var funnel: (analysis: FunnelAnalysis, indicator: String)? = nil
         if let request = try funnelRequest(spec: spec, method: method) {
@@ -137,6 +138,9 @@ struct ReportCommand: ParsableCommand {
         let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: level)
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
                                      title: title ?? r?.title ?? "Varex report", level: level, unit: explain.unit)
+        // The warnings once every step that can fail has run: a failing run says one line.
+        Console.warnings(analysis.summary)
+        for w in analysis.justifiedWarnings { Console.error("varex: warning: \(w)") }
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx { outputs.append((xlsx, try ExplainReport.workbook(analysis, table: table))) }
