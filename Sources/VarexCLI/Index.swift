@@ -20,7 +20,11 @@ struct Index: ParsableCommand {
 
         With --sensitivity the CSV also has each council's rank (1 = highest index), the range of ranks \
         it takes across the random weights and the three normalisations, the central 95% of its ranks \
-        under random weights, and its rank under each normalisation.
+        under random weights, and its rank under each normalisation. The measures are estimates: with \
+        --sampling-error auto each of those draws also redraws every measure from its margin of \
+        error (a column MEASURE_moe) or its counts (MEASURE_num, MEASURE_den), and the central 95% \
+        (rank_draws_low, rank_draws_high) holds both; --weight-spread 0 then keeps the chosen weights, \
+        for the sampling error alone.
         """
     )
 
@@ -62,6 +66,7 @@ struct Index: ParsableCommand {
     @Option(help: "Seed of the random weights.")
     var seed: UInt64 = 1
 
+    @OptionGroup var errors: SamplingErrorOptions
     @OptionGroup var selection: RowSelectionOptions
     @Option(help: "Write the CSV here (default: stdout).")
     var out: String = "-"
@@ -85,10 +90,21 @@ struct Index: ParsableCommand {
         if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
         let labels = try label.map { Array(try table.column($0).cells) }
         var result = index.table(ids: ids, idName: id ?? "id", indexName: name, labels: labels, labelName: label)
+        let (moeColumns, countColumns) = try errors.columns()
+        let sampled = errors.samplingError == .auto || !moeColumns.isEmpty || !countColumns.isEmpty
+        if sampled && sensitivity == 0 {
+            throw ValidationError("the measures' sampling errors are drawn with the random weights: give --sensitivity N too")
+        }
         if sensitivity > 0 {
-            guard weightSpread > 0 else { throw ValidationError("--weight-spread must be positive") }
+            guard weightSpread > 0 || (sampled && weightSpread == 0) else {
+                throw ValidationError("--weight-spread must be positive (0 only with --sampling-error, to draw the measures alone)")
+            }
+            let found = sampled ? try SamplingErrors.find(table: table, measures: measures.map(\.column), detect: errors.samplingError == .auto,
+                                                          marginOfError: moeColumns, counts: countColumns, values: index.values) : nil
+            if let found { Console.error("varex: sampling errors: " + found.sources.map { "\($0.measure) (\($0.description))" }.joined(separator: "; ")) }
             result = result.inserting(SensitivityTable.index(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
-                                                            draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures)))
+                                                            draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures,
+                                                            errors: found?.perRow)))
         }
         result = result.restoring(ids: loaded.ids, leftOut: loaded.leftOut, labels: try label.map { Array(try loaded.table.column($0).cells) })
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])

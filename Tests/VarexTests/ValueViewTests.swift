@@ -85,6 +85,30 @@ struct ValueViewTests {
         }
     }
 
+    /// `varex index --sensitivity --sampling-error`: given the reference's measure draws (weights
+    /// fixed), each council's index rank and rank interval exactly.
+    @Test func indexRankIntervalsCarryTheSamplingError() throws {
+        let table = try Table(contentsOf: Fixtures.path("councils/asc_2018_19.csv"))
+        let measures = Self.measures.map { Measure(column: $0.0, higherIsBetter: $0.1) }
+        let drawn = try Fixtures.csv("reference/value_draws.csv")
+        let n = table.rowCount, count = drawn.rows.count / n
+        #expect(count == 50 && drawn.rows.count == count * n)
+        let weights = measures.map { $0.column == "ascof_1a" ? 2.0 : 1.0 }
+        let supplied = (0..<count).map { b -> (weights: [Double], values: [[Double]]) in
+            let block = drawn.rows[(b * n)..<((b + 1) * n)]
+            return (weights, measures.indices.map { k in block.map { $0[2 + k].isEmpty ? Double.nan : Double($0[2 + k])! } })
+        }
+        let r = try Sensitivity.index(table: table, measures: measures, weights: ["ascof_1a": 2], normalisation: .z, draws: 0, spread: 0,
+                                      seed: 1, supplied: supplied)
+        #expect(r.includesSamplingError)
+        let want = try Fixtures.csv("reference/value_index_ranks.csv").rows
+        #expect(want.count == n)
+        for (i, row) in want.enumerated() {
+            #expect(r.rank[i] == Int(row[1])!, "\(row[0]) rank")
+            #expect(r.weightsLow[i] == Int(row[2])! && r.weightsHigh[i] == Int(row[3])!, "\(row[0]) interval")
+        }
+    }
+
     /// 200,000 draws of each kind against the textbook moments: the margin of error's normal SD
     /// moe/1.959964; Beta(a, b)'s mean a/(a+b) and variance ab/((a+b)²(a+b+1)); Gamma(a)'s mean
     /// and variance a. Tolerance: 5 Monte Carlo standard errors of each moment.

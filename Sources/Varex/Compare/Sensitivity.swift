@@ -12,12 +12,22 @@ public enum Sensitivity {
         public let weightsHigh: [Int?]
         /// Ranks under each normalisation with the chosen weights, in `Normalisation.allCases` order.
         public let byNormalisation: [[Int?]]
+        /// Whether the draws redrew the measures from their sampling errors too (then the central
+        /// 95% is of the weights' and the measures' uncertainty together).
+        public var includesSamplingError = false
     }
 
     /// Ranks of an outcome index under `draws` random weight vectors Dirichlet(α), α = (chosen
     /// weights / their sum) / spread², and under each normalisation with the chosen weights.
+    ///
+    /// With `errors` (per measure, per row), each draw also redraws every measure from its
+    /// sampling error and rebuilds the index (normalised afresh): weights and measures drawn
+    /// jointly, from the draw's generator (the weights first); a `spread` of 0 keeps the chosen
+    /// weights. `supplied` gives the draws instead (each draw's weights and measures), to check
+    /// the arithmetic against another implementation.
     public static func index(table: Table, measures: [Measure], weights: [String: Double], normalisation: Normalisation,
-                             draws: Int, spread: Double, seed: UInt64, minimumMeasures: Int = 1) throws -> IndexRanks {
+                             draws: Int, spread: Double, seed: UInt64, minimumMeasures: Int = 1, errors: [[SamplingError]]? = nil,
+                             supplied: [(weights: [Double], values: [[Double]])]? = nil) throws -> IndexRanks {
         func index(_ w: [String: Double], _ method: Normalisation) throws -> OutcomeIndex {
             try OutcomeIndex(table: table, measures: measures, weights: w, normalisation: method, minimumMeasures: minimumMeasures)
         }
@@ -29,18 +39,40 @@ public enum Sensitivity {
             for (k, i) in present.enumerated() { full[i] = r[k] }
             return full
         }
+        let draws = supplied?.count ?? draws
         try RankBootstrap.checkRequest(replicates: draws, count: base.index.count)
-        let alpha = dirichletConcentration(weights: base.weights, spread: spread)
+        let joint = errors != nil || supplied != nil
+        let alpha = spread > 0 ? dirichletConcentration(weights: base.weights, spread: spread) : []
         let n = base.index.count
         // Running counts of each row's rank under the random weights (rank r at r − 1), so
         // memory does not grow with the number of draws.
         var counts = [UInt32](repeating: 0, count: n * n)
         for d in 0..<draws {
-            var rng = Xoshiro256(seed: seed, stream: UInt64(d))
-            let w = rng.dirichlet(alpha)
-            var dict: [String: Double] = [:]
-            for (k, m) in measures.enumerated() { dict[m.column] = w[k] }
-            let r = ranked(try index(dict, normalisation))
+            let r: [Int]
+            if joint {
+                let w: [Double], values: [[Double]]
+                if let supplied {
+                    (w, values) = supplied[d]
+                } else {
+                    var rng = Xoshiro256(seed: seed, stream: UInt64(d))
+                    w = spread > 0 ? rng.dirichlet(alpha) : base.weights
+                    values = base.values.indices.map { k in
+                        base.values[k].indices.map { i in base.values[k][i].isNaN ? .nan : errors![k][i].draw(base.values[k][i], using: &rng) }
+                    }
+                }
+                let drawn = OutcomeIndex.combine(OutcomeIndex.components(values, measures: measures, normalisation: normalisation),
+                                                 weights: w, minimumMeasures: minimumMeasures).index
+                let ranks = Ranking.competition(present.map { drawn[$0] }, descending: true)
+                var full = [Int](repeating: 0, count: n)
+                for (k, i) in present.enumerated() { full[i] = ranks[k] }
+                r = full
+            } else {
+                var rng = Xoshiro256(seed: seed, stream: UInt64(d))
+                let w = rng.dirichlet(alpha)
+                var dict: [String: Double] = [:]
+                for (k, m) in measures.enumerated() { dict[m.column] = w[k] }
+                r = ranked(try index(dict, normalisation))
+            }
             for i in present { counts[i * n + r[i] - 1] += 1 }
         }
         let byNormalisation = try Normalisation.allCases.map { ranked(try index(weights, $0)) }
@@ -57,8 +89,10 @@ public enum Sensitivity {
             q2.append(draws > 0 ? h.quantile(0.975) : nil)
         }
         func optional(_ r: [Int]) -> [Int?] { r.map { $0 == 0 ? nil : $0 } }
-        return IndexRanks(rank: optional(baseRank), minimum: lo, maximum: hi, weightsLow: q1, weightsHigh: q2,
-                          byNormalisation: byNormalisation.map(optional))
+        var result = IndexRanks(rank: optional(baseRank), minimum: lo, maximum: hi, weightsLow: q1, weightsHigh: q2,
+                                byNormalisation: byNormalisation.map(optional))
+        result.includesSamplingError = joint
+        return result
     }
 
     /// The Dirichlet parameters around `weights`: α = (w / Σw) / spread², so the draws have mean

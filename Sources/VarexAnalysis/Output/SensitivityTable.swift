@@ -2,15 +2,17 @@ import Varex
 
 /// The sensitivity tables, written from the typed ranks of ``Sensitivity``.
 public enum SensitivityTable {
-    /// Columns `rank, rank_min, rank_max, rank_weights_low, rank_weights_high, rank_<normalisation>...`.
+    /// Columns `rank, rank_min, rank_max, rank_weights_low, rank_weights_high, rank_<normalisation>...`
+    /// (`rank_draws_low`, `rank_draws_high` when the draws redrew the measures too).
     public static func index(_ r: Sensitivity.IndexRanks) -> OutputTable.Columns {
         func cells(_ v: [Int?]) -> [Cell] { v.map { $0.map(Cell.integer) ?? .empty } }
         var cols = OutputTable.Columns()
         cols.add("rank", cells(r.rank))
         cols.add("rank_min", cells(r.minimum))
         cols.add("rank_max", cells(r.maximum))
-        cols.add("rank_weights_low", cells(r.weightsLow))
-        cols.add("rank_weights_high", cells(r.weightsHigh))
+        // With the measures' sampling error the draws are of both: named for what they hold.
+        cols.add(r.includesSamplingError ? "rank_draws_low" : "rank_weights_low", cells(r.weightsLow))
+        cols.add(r.includesSamplingError ? "rank_draws_high" : "rank_weights_high", cells(r.weightsHigh))
         for (k, method) in Normalisation.allCases.enumerated() { cols.add("rank_\(method.rawValue)", cells(r.byNormalisation[k])) }
         return cols
     }
