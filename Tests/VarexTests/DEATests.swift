@@ -149,6 +149,22 @@ struct DEATests {
         }
     }
 
+    /// Where the slacks' weights decide the peers: O = (input 2; outputs 4, 60) against P1 =
+    /// (1; 10, 200) and P2 = (1; 20, 100), variable returns. θ = 1/2 (the peers' input is 1 and
+    /// Σλ = 1, so no input slack is left); with λ₁ on P1 the output slacks are s₁ = 16 − 10λ₁ and
+    /// s₂ = 40 + 100λ₁. Their plain sum grows with
+    /// λ₁ (P1 the peer), but as shares of O's own values, s₁/4 + s₂/60 = 4.667 − 0.833λ₁, it falls
+    /// (P2 the peer, slacks 16 and 40): worked by hand, the phase-2 objective Varex states.
+    @Test func slackSharesChooseThePeers() throws {
+        let data = try DEAData(units: ["O", "P1", "P2"], inputs: ["x": [2, 1, 1]], inputNames: ["x"],
+                               outputs: ["y1": [4, 10, 20], "y2": [60, 200, 100]], outputNames: ["y1", "y2"])
+        let dea = try DEA(data, model: DEAModel(orientation: .input, returns: .variable))
+        #expect(abs(dea.efficiency[0] - 0.5) < 1e-12)
+        #expect(dea.peers[0].map(\.unit) == [2])
+        #expect(abs(dea.peers[0][0].weight - 1) < 1e-9)
+        #expect(abs(dea.outputSlacks[0][0] - 16) < 1e-8 && abs(dea.outputSlacks[0][1] - 40) < 1e-8)
+    }
+
     /// With the outputs' sampling error (ASCOF 1A, 1B and 3A's margins of error): fed the
     /// reference's smoothing draws and drawn outputs (`make_dea_measured_reference.py`), each
     /// council's bias, corrected score and interval to 1e-8 and its ranks exactly.
