@@ -99,6 +99,17 @@ enum CLI {
     }
 
     /// A fresh temporary directory.
+    /// Runs `arguments` twice, writing `--out` to a file in `directory` each time: on every core,
+    /// and pinned to one by taskset (util-linux). A seeded command must give the same bytes.
+    /// Returns both runs and the every-core run's output file.
+    static func onAllCoresAndOne(_ arguments: [String], in directory: String) throws -> (all: CLIResult, one: CLIResult, same: Bool, out: String) {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset"), "taskset is missing: the one-core run cannot be checked")
+        let all = try run(arguments + ["--out", directory + "/all.csv"])
+        let one = try run(["-c", "0", binary] + arguments + ["--out", directory + "/one.csv"], executable: "/usr/bin/taskset")
+        let a = FileManager.default.contents(atPath: directory + "/all.csv"), b = FileManager.default.contents(atPath: directory + "/one.csv")
+        return (all, one, a != nil && a == b, directory + "/all.csv")
+    }
+
     static func temporaryDirectory() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("varex-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

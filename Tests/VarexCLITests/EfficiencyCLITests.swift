@@ -56,13 +56,10 @@ struct EfficiencyCLITests {
     /// The same seed gives the same bytes on one core as on every core.
     @Test func seededBootstrapIsTheSameOnOneCore() throws {
         let dir = try CLI.temporaryDirectory()
-        let args = Self.base + ["--need", "imd_score", "--bootstrap", "60", "--seed", "7"]
-        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
-        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        let (all, one, same, out) = try CLI.onAllCoresAndOne(Self.base + ["--need", "imd_score", "--bootstrap", "60", "--seed", "7"], in: dir)
         #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
-        let a = FileManager.default.contents(atPath: dir + "/all.csv"), b = FileManager.default.contents(atPath: dir + "/one.csv")
-        #expect(a != nil && a == b)
-        let rows = try CLI.records(dir + "/all.csv").filter { $0["efficiency"] != "" }
+        #expect(same)
+        let rows = try CLI.records(out).filter { $0["efficiency"] != "" }
         #expect(rows.count == 151)
         for r in rows {
             let e = Double(r["efficiency"]!)!, c = Double(r["efficiency_corrected"]!)!, hi = Double(r["efficiency_high"]!)!
@@ -78,12 +75,10 @@ struct EfficiencyCLITests {
     /// one core as on two; refused without a bootstrap, and with --sfa.
     @Test func samplingErrorRidesOnTheBootstrap() throws {
         let dir = try CLI.temporaryDirectory()
-        let args = Self.base + ["--need", "imd_score", "--bootstrap", "40", "--seed", "2", "--sampling-error", "auto"]
-        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
-        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        let (all, one, same, _) = try CLI.onAllCoresAndOne(Self.base + ["--need", "imd_score", "--bootstrap", "40", "--seed", "2", "--sampling-error", "auto"], in: dir)
         #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
         #expect(all.stderr.contains("outputs redrawn from their sampling errors (ascof_1a: margin of error ascof_1a_moe; ascof_1b: margin of error ascof_1b_moe; ascof_3a: margin of error ascof_3a_moe)"))
-        #expect(FileManager.default.contents(atPath: dir + "/all.csv") == FileManager.default.contents(atPath: dir + "/one.csv"))
+        #expect(same)
         let none = try CLI.run(Self.base + ["--sampling-error", "auto", "--out", dir + "/n.csv"])
         #expect(none.status == 1 && none.stderr.contains("carried by the bootstrap"), "\(none.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/n.csv"))
@@ -156,12 +151,10 @@ struct FrontierCLITests {
     /// R in SFATests); a seed gives the same bytes on one core as on two.
     @Test func rankDrawsAreTheSameOnOneCore() throws {
         let dir = try CLI.temporaryDirectory()
-        let args = Self.base + ["--rank-draws", "300", "--seed", "4"]
-        let all = try CLI.run(args + ["--out", dir + "/all.csv"])
-        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        let (all, one, same, out) = try CLI.onAllCoresAndOne(Self.base + ["--rank-draws", "300", "--seed", "4"], in: dir)
         #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
-        #expect(FileManager.default.contents(atPath: dir + "/all.csv") == FileManager.default.contents(atPath: dir + "/one.csv"))
-        let rows = try CLI.records(dir + "/all.csv")
+        #expect(same)
+        let rows = try CLI.records(out)
         #expect(rows.count == 152)
         let inside = rows.filter { Int($0["rank_low"]!)! <= Int($0["rank"]!)! && Int($0["rank"]!)! <= Int($0["rank_high"]!)! }
         #expect(inside.count >= 145)

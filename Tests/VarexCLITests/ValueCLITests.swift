@@ -14,14 +14,12 @@ struct ValueCLITests {
 
     @Test func councilViewAgreesWithTheReferenceOnAnyCoreCount() throws {
         let dir = try CLI.temporaryDirectory()
-        let args = Self.base + ["--draws", "300", "--seed", "5"]
-        let all = try CLI.run(args + ["--out", dir + "/v.csv", "--report", dir + "/v.html"])
-        let one = try CLI.run(["-c", "0", CLI.binary] + args + ["--out", dir + "/one.csv"], executable: "/usr/bin/taskset")
+        let (all, one, same, out) = try CLI.onAllCoresAndOne(Self.base + ["--draws", "300", "--seed", "5", "--report", dir + "/v.html"], in: dir)
         #expect(all.status == 0 && one.status == 0, "\(all.stderr) \(one.stderr)")
-        #expect(FileManager.default.contents(atPath: dir + "/v.csv") == FileManager.default.contents(atPath: dir + "/one.csv"))
+        #expect(same)
         #expect(all.stdout.contains("Value view: 152 units"))
         #expect(all.stdout.contains("ascof_2a2 (rate ascof_2a2_num/ascof_2a2_den × 100000)"))
-        let got = try CLI.records(dir + "/v.csv")
+        let got = try CLI.records(out)
         let want = try CLI.records(CLI.fixture("reference/value_reference.csv"))
         #expect(got.count == 152 && want.count == 152)
         for (g, w) in zip(got, want) {

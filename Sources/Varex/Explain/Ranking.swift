@@ -11,3 +11,9 @@ public enum Ranking {
         return ranks
     }
 }
+
+/// Which end of a league table is rank 1: the worst unit (the largest unjustified spend, the
+/// poorest outcome) or the best.
+public enum RankOrder: String, Sendable, CaseIterable {
+    case worstFirst = "worst-first", bestFirst = "best-first"
+}

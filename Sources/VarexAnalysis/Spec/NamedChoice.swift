@@ -29,11 +29,8 @@ public enum HigherIs: String, NamedChoice, CaseIterable {
     case worse, better
 }
 
-/// Which end of a league table is rank 1: the worst unit (the largest unjustified spend, the
-/// poorest outcome) or the best.
-public enum RankOrder: String, NamedChoice, CaseIterable {
-    case worstFirst = "worst-first", bestFirst = "best-first"
-}
+/// `worst-first` or `best-first`, by name (the order is the library's, ``RankOrder``).
+extension RankOrder: NamedChoice {}
 
 /// What an indicator is, by name, before its scale is known (`proportion`, `rate`).
 public enum IndicatorKindName: String, NamedChoice, CaseIterable {
