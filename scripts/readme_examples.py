@@ -24,7 +24,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUTPUT_FLAGS = {"--out", "--json", "--html", "--xlsx", "--residuals", "--persistent-out", "--save-model", "--ranef", "--peers-out"}
+OUTPUT_FLAGS = {"--out", "--json", "--html", "--xlsx", "--residuals", "--persistent-out", "--save-model", "--ranef", "--peers-out", "--report"}
 
 
 def blocks(text):

@@ -23,7 +23,7 @@ enum CLI {
     static func fixture(_ relative: String) -> String { repository + "/fixtures/" + relative }
 
     /// The flags whose value is a file Varex writes; every other path argument is an input.
-    static let outputFlags: Set<String> = ["--out", "--residuals", "--json", "--xlsx", "--html", "--sensitivity-out", "--peers-out"]
+    static let outputFlags: Set<String> = ["--out", "--residuals", "--json", "--xlsx", "--html", "--sensitivity-out", "--peers-out", "--report"]
 
     /// The bytes of every input of a run: each existing file named on the command line (not as
     /// an output), every file of a folder named (a fixture), and every file under fixtures/.

@@ -40,6 +40,17 @@ struct OutputSafetyTests {
         Case(name: "shrink --out", arguments: ["shrink", "DATA", "--id", "code", "--estimate", "ascof_1a", "--moe", "ascof_1a_moe", "--out", "OUT"]),
         Case(name: "peers --out", arguments: ["peers", "DATA", "--id", "code", "--value", "ascof_1a", "--by", "imd_score", "--out", "OUT"]),
         Case(name: "init --out", arguments: ["init", "DATA", "--out", "OUT"]),
+        Case(name: "efficiency --out", arguments: ["efficiency", "DATA", "--id", "code", "--input", "asc_net_spend_per_adult_gbp", "--output", "ascof_1a", "--out", "OUT"]),
+        Case(name: "efficiency --peers-out", arguments: ["efficiency", "DATA", "--id", "code", "--input", "asc_net_spend_per_adult_gbp", "--output", "ascof_1a",
+                                                          "--out", "/dev/null", "--peers-out", "OUT"]),
+        Case(name: "value --out", arguments: ["value", "DATA", "--id", "code", "--spend", "asc_net_spend_per_adult_gbp", "--need", "imd_score",
+                                              "--measure", "ascof_1a:+", "--draws", "20", "--out", "OUT"]),
+        Case(name: "value --report", arguments: ["value", "DATA", "--id", "code", "--spend", "asc_net_spend_per_adult_gbp", "--need", "imd_score",
+                                                 "--measure", "ascof_1a:+", "--draws", "20", "--out", "/dev/null", "--report", "OUT"]),
+        Case(name: "triangulate --out", arguments: ["triangulate", "DATA", "--id", "code", "--spend", "asc_net_spend_per_adult_gbp", "--need", "imd_score",
+                                                    "--output", "ascof_1a", "--out", "OUT"]),
+        Case(name: "triangulate --report", arguments: ["triangulate", "DATA", "--id", "code", "--spend", "asc_net_spend_per_adult_gbp", "--need", "imd_score",
+                                                       "--output", "ascof_1a", "--out", "/dev/null", "--report", "OUT"]),
     ]
 
     /// An output that is the input, by its own name, through a link, or by another spelling,
