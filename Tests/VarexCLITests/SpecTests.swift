@@ -56,10 +56,24 @@ struct SpecTests {
         #expect(r.stderr.contains("values differ (rtol 1e-09, atol 1e-12):"))
         let header = r.stderr.split(separator: "\n").first { $0.hasPrefix("file") }
         #expect(header?.contains("council") == true && header?.contains("expected") == true && header?.contains("relative error") == true)
-        // Largest relative error first.
-        let errors = r.stderr.split(separator: "\n").drop { !$0.hasPrefix("file") }.dropFirst().prefix(40)
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-        #expect(errors.count > 10 && errors == errors.sorted(by: >), "\(errors)")
+        // Ranks first (the largest move first), then pound columns, then the rest by relative error.
+        let report = try Verification.verify(spec: spec, fixture: Self.fixture)
+        let kinds = report.differences.map(\.kind)
+        #expect(kinds.contains(.rank) && kinds.contains(.pounds) && kinds.contains(.other))
+        #expect(kinds == kinds.sorted(), "ranks, then pounds, then the rest")
+        let moves = report.differences.filter { $0.kind == .rank }.map { abs(Double($0.got)! - Double($0.expected)!) }
+        #expect(moves == moves.sorted(by: >))
+        let others = report.differences.filter { $0.kind == .other }.compactMap(\.relativeError)
+        #expect(others.count > 10 && others == others.sorted(by: >))
+        #expect(r.stderr.contains("ranks first (\(moves.count)), then pound columns"))
+        let first = r.stderr.split(separator: "\n").drop { !$0.hasPrefix("file") }.dropFirst().first.map(String.init) ?? ""
+        #expect(first.contains(report.differences[0].column), "\(first)")
+        // The analyst's helper fails with a few lines, not the whole report.
+        #expect(throws: VerificationFailure.self) { try Verification.check(spec: spec, fixture: Self.fixture) }
+        let compact = report.compactDescription()
+        #expect(compact.split(separator: "\n").count <= 8 && compact.count < 2_000, "\(compact)")
+        #expect(compact.contains("\(report.differences.count) values differ: \(moves.count) ranks"), "\(compact)")
+        #expect(compact.split(separator: "\n")[1].contains(report.differences[0].column))
     }
 
     /// A file in the fixture that the re-run does not produce is a failure, not ignored.

@@ -10,6 +10,26 @@ public struct Difference: Sendable, Equatable {
     public let got: String
     /// |got − expected| / |expected|, or nil for text.
     public let relativeError: Double?
+
+    /// What a reader of a published table looks for first: a rank, then an amount in pounds.
+    public enum Kind: Int, Sendable, Comparable {
+        case rank, pounds, other
+        public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// A rank column (`rank`, `rank_…`, `…_rank`, `median_rank`), a pound column (`…_gbp`), or
+    /// anything else.
+    public var kind: Kind {
+        if column == "rank" || column.hasPrefix("rank_") || column.hasSuffix("_rank") { return .rank }
+        if column.hasSuffix("_gbp") || column.contains("_gbp_") { return .pounds }
+        return .other
+    }
+
+    /// |got − expected| for numbers (a rank's places, a pound column's pounds), else ∞.
+    var absoluteChange: Double {
+        guard let e = Double(expected), let g = Double(got) else { return .infinity }
+        return abs(g - e)
+    }
 }
 
 /// A data cell that is not what the fixture's copy of the data holds.
@@ -29,7 +49,8 @@ public struct VerificationReport: Sendable {
     public let dataChanged: [(file: String, expected: String, got: String)]
     /// The cells of changed data that differ from the fixture's copy (when it has one).
     public let dataChanges: [DataChange]
-    /// Result differences, largest relative error first (text differences first of all).
+    /// Result differences: ranks first (the largest move first), then pound columns (the largest
+    /// change first), then the rest by relative error (text differences first of all).
     public let differences: [Difference]
     /// Files the re-run produced that the fixture lacks.
     public let missingFiles: [String]
@@ -67,6 +88,8 @@ public struct VerificationReport: Sendable {
                 \(differences.count) value\(differences.count == 1 ? "" : "s") differ (rtol \
                 \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))):\n
                 """
+            let ranks = differences.filter { $0.kind == .rank }.count, pounds = differences.filter { $0.kind == .pounds }.count
+            if ranks + pounds > 0 { o += "ranks first (\(ranks)), then pound columns (\(pounds)), then the rest by relative error:\n" }
             var rows = [["file", "council", "column", "expected", "got", "relative error"]]
             func short(_ s: String) -> String { s.count > 40 ? String(s.prefix(39)) + "…" : s }
             for d in differences.prefix(40) {
@@ -80,6 +103,37 @@ public struct VerificationReport: Sendable {
     }
 }
 
+/// A verification that did not pass, as a test reports it: a few lines, not the whole table.
+public struct VerificationFailure: Error, CustomStringConvertible {
+    public let report: VerificationReport
+    public var description: String { report.compactDescription() }
+}
+
+extension VerificationReport {
+    /// A few lines: what changed in the data, then the first `limit` differences in the report's
+    /// order (ranks, pounds, the rest), and how many there are of each kind.
+    public func compactDescription(limit: Int = 5) -> String {
+        if passed { return "verified" }
+        var lines = ["verification failed against the fixture (rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol)))"]
+        for d in dataChanged { lines.append("DATA CHANGED: \(d.file)") }
+        for c in dataChanges.prefix(limit) {
+            lines.append("data \(c.file) \(c.row) \(c.column): \(c.expected.map(MessageText.quote) ?? "(no such row)") → \(c.got.map(MessageText.quote) ?? "(row removed)")")
+        }
+        if dataChanges.count > limit { lines.append("… \(dataChanges.count) data cells changed in all") }
+        if !missingFiles.isEmpty { lines.append("missing: " + missingFiles.prefix(limit).joined(separator: ", ")) }
+        if !extraFiles.isEmpty { lines.append("not produced by the re-run: " + extraFiles.prefix(limit).joined(separator: ", ")) }
+        func short(_ s: String) -> String { MessageText.quote(s.count > 40 ? String(s.prefix(39)) + "…" : s) }
+        for d in differences.prefix(limit) {
+            lines.append("\(d.file) \(short(d.row)) \(short(d.column)): \(short(d.expected)) → \(short(d.got))")
+        }
+        let ranks = differences.filter { $0.kind == .rank }.count, pounds = differences.filter { $0.kind == .pounds }.count
+        if !differences.isEmpty {
+            lines.append("\(differences.count) value\(differences.count == 1 ? "" : "s") differ: \(ranks) rank\(ranks == 1 ? "" : "s"), \(pounds) in pounds, \(differences.count - ranks - pounds) other; `varex verify` lists them all")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
 /// Checks a saved analysis against a fixture: the library form of `varex verify`, for use in an
 /// analyst's own Swift tests.
 ///
@@ -88,8 +142,8 @@ public struct VerificationReport: Sendable {
 /// import Varex
 ///
 /// @Test func publishedRankingStillHolds() throws {
-///     let report = try Verification.verify(spec: "analyses/asc-2019.yaml", fixture: "fixtures/asc-2019")
-///     #expect(report.passed, "\(report.description)")
+///     // Fails with a few lines: the first differences (ranks, then pounds) and the counts.
+///     try Verification.check(spec: "analyses/asc-2019.yaml", fixture: "fixtures/asc-2019")
 /// }
 /// ```
 public enum Verification {
@@ -132,13 +186,28 @@ public enum Verification {
         }
         let produced = Set(now.files.map(\.name))
         let extra = FixtureFolder.files(fixture).filter { !produced.contains($0) }.map { fixture + "/" + $0 }
-        // Largest first: a text difference (no relative error) before any number.
-        let sorted = differences.enumerated().sorted { a, b in
-            let x = a.element.relativeError ?? .infinity, y = b.element.relativeError ?? .infinity
-            return x != y ? x > y : a.offset < b.offset
-        }.map(\.element)
+        let sorted = order(differences)
         return VerificationReport(dataChanged: changed, dataChanges: dataChanges, differences: sorted, missingFiles: missing,
                                   extraFiles: extra, rtol: rtol, atol: atol)
+    }
+
+    /// Ranks first, then pound columns, each by the size of the change; then the rest by relative
+    /// error, a text difference (no relative error) before any number; ties in the files' order.
+    static func order(_ differences: [Difference]) -> [Difference] {
+        differences.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.kind != y.kind { return x.kind < y.kind }
+            let (p, q) = x.kind == .other ? (x.relativeError ?? .infinity, y.relativeError ?? .infinity) : (x.absoluteChange, y.absoluteChange)
+            return p != q ? p > q : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Verifies and throws ``VerificationFailure`` unless everything agrees: the call for an
+    /// analyst's test, which then fails with a short message (the first differences and the counts)
+    /// instead of the whole report.
+    public static func check(spec specPath: String, fixture: String, rtol: Double = defaultRTol, atol: Double = defaultATol) throws {
+        let report = try verify(spec: specPath, fixture: fixture, rtol: rtol, atol: atol)
+        if !report.passed { throw VerificationFailure(report: report) }
     }
 
     /// The cells of two versions of a data file that differ, by row id (the `id` column when
