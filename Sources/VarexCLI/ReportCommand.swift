@@ -27,6 +27,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var csv: CSVOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var explain: ExplainOptions
+    @OptionGroup var published: PublicationOptions
 
     @Option(help: "Write the HTML report here.")
     var html: String
@@ -93,13 +94,17 @@ struct ReportCommand: ParsableCommand {
                 let a = try PanelGLMMAnalysis(request, family: family, link: link)
                 for w in PanelSummary.warnings(a) + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
                 let funnel = try funnelRequest(spec: spec, method: method).map { try PanelHTMLReport.Funnel(a, request: $0) }
-                try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit),
+                try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit,
+                                                                         publication: try published.publication(spec: spec, dataPath: explainRequest.fit.dataPath,
+                                                                                                                joins: explainRequest.fit.joins)),
                                workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
             } else {
                 let a = try PanelAnalysis(request)
                 for w in PanelSummary.warnings(a) + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
                 let funnel = try funnelRequest(spec: spec, method: method).map { try PanelHTMLReport.Funnel(a, request: $0) }
-                try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit),
+                try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit,
+                                                                         publication: try published.publication(spec: spec, dataPath: explainRequest.fit.dataPath,
+                                                                                                                joins: explainRequest.fit.joins)),
                                workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
             }
             return
@@ -136,8 +141,9 @@ struct ReportCommand: ParsableCommand {
         for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let level = analysis.request.fit.level
         let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: level)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
-                                     title: title ?? r?.title ?? "Varex report", level: level, unit: explain.unit)
+                                     title: title ?? r?.title ?? "Varex report", level: level, unit: explain.unit, publication: publication)
         // The warnings once every step that can fail has run: a failing run says one line.
         Console.warnings(analysis.summary)
         for w in analysis.justifiedWarnings { Console.error("varex: warning: \(w)") }
@@ -183,7 +189,8 @@ extension ReportCommand {
         let level = request.fit.level
         let table = MixedHTMLReport.table(a, bootstrap: boot, level: level)
         let page = MixedHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
-                                          level: level, unit: explain.unit)
+                                          level: level, unit: explain.unit,
+                                         publication: try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins))
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
@@ -218,7 +225,8 @@ extension ReportCommand {
         let level = request.fit.level
         let table = GLMMHTMLReport.table(a, bootstrap: boot, level: level)
         let page = GLMMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
-                                         level: level, unit: explain.unit)
+                                         level: level, unit: explain.unit,
+                                         publication: try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins))
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
@@ -257,7 +265,8 @@ extension ReportCommand {
         let level = request.fit.level
         let table = GLMHTMLReport.table(a, bootstrap: boot, level: level)
         let page = GLMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
-                                        level: level, unit: explain.unit)
+                                        level: level, unit: explain.unit,
+                                         publication: try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins))
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {

@@ -14,48 +14,33 @@ public enum GLMMHTMLReport {
 
     public static func render(_ a: GLMMExplainAnalysis, bootstrap: RankBootstrap, table: OutputTable,
                               funnel: (analysis: FunnelAnalysis, indicator: String)?, title: String, level: Double,
-                              unit: String = "councils") -> String {
-        let esc = SVGCharts.escape
+                              unit: String = "councils", publication p: Publication = Publication()) -> String {
         let d = a.decomposition, f = a.glmm.fit
         let groups = d.grouping.groups
         let names = a.glmm.data.labels ?? a.glmm.data.ids
         let rows = f.design.fixed.rows
-        var h = HTMLReport.pageStart(title: title, outputs: "the CSV")
-        h += HTMLReport.modelNavigation
-        h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(GLMMExplainSummary.text(a, source: a.glmm.data.table.source)))</pre></section>\n"
-        let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
-        let shareValues = d.shares.map { 100 * $0 } + [100 * (1 - d.devianceExplained)]
-        let colours = groups.map { $0.justified ? "#4d9221" : "#c51b7d" } + ["#999999"]
-        h += """
-            <section id=\"shares\"><h2>Shares of the deviance explained</h2><p>Shapley values of \
-            1 − D(S) / D(∅) over the groups, D the deviance of a GLMM refitted with the random terms \
-            and the groups S (D(∅): the random terms only); they add up to \
-            \(NumberFormat.fixed(100 * d.devianceExplained, decimals: 1))%.</p>\n
-            """
-        h += SVGCharts.bars(id: "chart-shares", title: "Shares of the deviance explained", labels: shareLabels, values: shareValues,
-                            colours: colours)
-        h += "</section>\n"
-        h += HTMLReport.funnelSection(funnel, labels: names)
-        let summary = bootstrap.summary(level: level)
-        h += """
-            <section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) draws of the fixed \
-            effects and the conditional modes (seed \(bootstrap.seed)); points are median ranks, bars \
-            the \(NumberFormat.significant(level * 100, 4))% intervals. Rank 1 is the \
-            \(a.request.rankingHigherIsBetter ? "lowest" : "highest") unjustified amount.</p>\n
-            """
-        h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: rows.map { names[$0] }, rank: a.ranks,
-                                   median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))
-        h += "</section>\n"
         let data = GLMHTMLReport.responseWaterfall(groups: groups, ids: rows.map { a.glmm.data.ids[$0] }, labels: rows.map { names[$0] },
                                                    baseline: d.baseline, offset: d.offset, effects: groups.indices.map { d.effect(group: $0) },
                                                    observed: d.observed, fitted: d.fitted, link: f.link)
-        h += HTMLReport.waterfallSection(data: data, intro: """
-            On the response scale: from the baseline (the inverse link of the mean linear predictor, \
-            with the row's offset), each group's step (its fixed part and the random effects it names) \
-            as the groups join in the order given (effects add on the link scale, so a step depends on \
-            that order), then observed − fitted, to the observed value. Green: justified; purple: \
-            unjustified.
-            """)
-        return h + HTMLReport.tableSection(table, unit: unit)
+        let page = ExplanationPage(
+            title: title, unit: unit, level: level, publication: p, response: f.design.fixed.responseLabel,
+            fit: { "Beyond the random terms, the groups explain \(NumberFormat.fixed(100 * d.devianceExplained, decimals: 1))% of the deviance of \($0) between the \(rows.count) \(unit) the GLMM (\(f.family.rawValue), \(f.link.rawValue) link) was fitted to (1 − D(groups) / D(random terms only))." },
+            sharesOf: "the deviance explained", groups: groups, shares: d.shares, unexplained: 1 - d.devianceExplained,
+            totals: a.scaleValues.map { ExplainAnalysis.totals(unjustified: d.unjustified, scale: $0) },
+            rowLabels: rows.map { names[$0] }, ranks: a.ranks, unjustified: d.unjustified,
+            unjustifiedTotals: a.scaleValues.map { s in zip(d.unjustified, s).map { $0 * $1 } }, bootstrap: bootstrap,
+            higherIsBetter: a.request.rankingHigherIsBetter, warnings: a.justifiedWarnings,
+            ranksHow: "\(bootstrap.replicates) draws of the fixed effects and the conditional modes (seed \(bootstrap.seed)).",
+            funnel: HTMLReport.funnelSection(funnel, labels: names, publication: p),
+            waterfall: (data, """
+                On the response scale: from the baseline (the inverse link of the mean linear predictor, \
+                with the row's offset), each group's step (its fixed part and the random effects it names) \
+                as the groups join in the order given (effects add on the link scale, so a step depends on \
+                that order), then observed − fitted, to the observed value. Green: justified; purple: \
+                unjustified.
+                """, nil),
+            model: GLMMExplainSummary.text(a, source: a.glmm.data.table.source), table: table,
+            settings: ["Rank intervals: \(bootstrap.replicates) draws of the fixed effects and conditional modes, seed \(bootstrap.seed)."])
+        return page.render()
     }
 }

@@ -11,51 +11,9 @@ public enum HTMLReport {
 
     public static func render(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, table: OutputTable,
                               funnel: (analysis: FunnelAnalysis, indicator: String)?, title: String, level: Double,
-                              unit: String = "councils") -> String {
-        let esc = SVGCharts.escape
+                              unit: String = "councils", publication p: Publication = Publication()) -> String {
         let groups = a.decomposition.grouping.groups
         let labelColumn = a.displayNames
-        let usedLabels = a.fit.design.rows.map { labelColumn[$0] }
-        var h = pageStart(title: title, outputs: "the CSV")
-        h += """
-            <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
-            href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
-            href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
-            """
-
-        h += "<section id=\"summary\"><h2>Model</h2><pre>\(esc(TextSummary.render(a.summary)))</pre>\n"
-        h += "<p>\(esc(ExplainSummary.baselineLine(a)))</p>"
-        if let t = a.unjustifiedTotals {
-            h += "<p>\(esc(ExplainSummary.totalsLine(t, unit: unit)))</p>"
-        }
-        h += "</section>\n"
-
-        let shareLabels = groups.map { "\($0.name) (\($0.justified ? "justified" : "unjustified"))" } + ["unexplained"]
-        let shareValues = a.shares.shares.map { 100 * $0 } + [100 * a.shares.unexplained]
-        let colours = groups.map { $0.justified ? "#4d9221" : "#c51b7d" } + ["#999999"]
-        h += """
-            <section id=\"shares\"><h2>Shares of the variation</h2><p>Shapley values of R² over the \
-            groups: the average gain in R² when a group joins the model, over every order; they add \
-            up to R² = \(NumberFormat.fixed(100 * a.summary.rSquared, decimals: 1))%.</p>\n
-            """
-        h += SVGCharts.bars(id: "chart-shares", title: "Shares of the variation in \(a.summary.response)", labels: shareLabels, values: shareValues, colours: colours)
-        h += "</section>\n"
-
-        h += funnelSection(funnel, labels: labelColumn)
-
-        let summary = bootstrap.summary(level: level)
-        let ranks = a.rows.ranks
-        h += """
-            <section id=\"ranks\"><h2>Rank intervals</h2><p>\(bootstrap.replicates) bootstrap \
-            replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)); points \
-            are median ranks, bars the \(NumberFormat.significant(level * 100, 4))% intervals. Rank \
-            1 is the \(a.request.rankingHigherIsBetter ? "lowest" : "highest") unjustified value.</p>\n
-            """
-        h += SVGCharts.caterpillar(id: "chart-ranks", title: "Rank intervals", labels: usedLabels, rank: ranks,
-                                   median: summary.map(\.median), low: summary.map(\.low), high: summary.map(\.high))
-        h += "</section>\n"
-
-        // Waterfall data for every council in the fit.
         let d = a.decomposition
         var data = "{\"groups\":[" + groups.map { "{\"name\":\(JSONSummary.string($0.name)),\"justified\":\($0.justified)}" }.joined(separator: ",") + "],"
         data += "\"scale\":\(JSONSummary.string(a.retransformed == nil ? "identity" : "log")),\"councils\":["
@@ -65,20 +23,43 @@ public enum HTMLReport {
                 + "\"residual\":\(JSONSummary.number(d.residuals[i])),\"observed\":\(JSONSummary.number(d.observed[i]))}"
         }.joined(separator: ",")
         data += "]}"
-        h += waterfallSection(data: data, intro: """
-            From the baseline (the mean), each group's effect, then the unexplained residual, to the \
-            council's observed value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: \
-            justified; purple: unjustified.
-            """)
-
-        h += """
-            <section id=\"table\"><h2>All councils</h2><p>Click a column heading to sort. Rows left \
-            out of the fit give the reason in <em>note</em>.</p>\n
-            """
-        h += fullTable(table)
-        h += "<script>\(script)</script>\n</body></html>\n"
-        return h
+        let one = unitSingular(unit)
+        var settings = ["Rank intervals: \(bootstrap.replicates) bootstrap replicates (\(bootstrap.resampling.rawValue) resampled), seed \(bootstrap.seed).",
+                        "Standard errors: \(a.summary.covarianceType.rawValue)."]
+        if let s = a.request.scale { settings.append("Amounts in pounds: the per-head amounts × \(PublishedPage.lowered(p.labels.variable(s))) (\(s)).") }
+        let page = ExplanationPage(
+            title: title, unit: unit, level: level, publication: p, response: a.summary.response,
+            fit: { "The model explains \(NumberFormat.fixed(100 * a.summary.rSquared, decimals: 1))% of the variation in \($0) between the \(a.summary.n) \(unit) it was fitted to (R²)." },
+            sharesOf: "the variation", groups: groups, shares: a.shares.shares, unexplained: a.shares.unexplained, totals: a.unjustifiedTotals,
+            rowLabels: a.fit.design.rows.map { labelColumn[$0] }, ranks: a.rows.ranks, unjustified: a.rows.unjustified,
+            unjustifiedTotals: a.rows.scale.map { s in zip(a.rows.unjustified, s).map { $0 * $1 } }, bootstrap: bootstrap,
+            higherIsBetter: a.request.rankingHigherIsBetter, warnings: a.justifiedWarnings,
+            ranksHow: "\(bootstrap.replicates) bootstrap replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)).",
+            funnel: funnelSection(funnel, labels: labelColumn, publication: p),
+            waterfall: (data, """
+                From the baseline (the average \(one)), each group's effect, then the unexplained residual, to the \
+                \(one)'s observed value\(a.retransformed == nil ? "" : " (on the model's log scale)"). Green: \
+                justified; purple: unjustified.
+                """, a.retransformed == nil ? nil : "log"),
+            model: TextSummary.render(a.summary) + "\n" + ExplainSummary.baselineLine(a), table: table, settings: settings)
+        return page.render()
     }
+
+    /// The shares chart of the first screen: each group (justified or not) and the unexplained part.
+    static func sharesChart(groups: [TermGroup], shares: [Double], unexplained: Double, what: String) -> String {
+        let labels = groups.map { "\(PublishedPage.groupName($0)) (\($0.justified ? "justified" : "unjustified"))" } + ["Unexplained"]
+        let colours = groups.map { $0.justified ? "#4d9221" : "#c51b7d" } + ["#999999"]
+        return SVGCharts.bars(id: "chart-shares", title: "Shares of \(what)", labels: labels,
+                              values: shares.map { 100 * $0 } + [100 * unexplained], colours: colours,
+                              axis: "Share of \(what) (%)")
+    }
+
+    /// What rank 1 is, in a sentence.
+    static func rankMeaning(_ higherIsBetter: Bool) -> String {
+        "Rank 1 is the \(higherIsBetter ? "lowest" : "highest") unjustified amount"
+    }
+
+    static func unitSingular(_ unit: String) -> String { unit == "councils" ? "council" : unit.hasSuffix("s") ? String(unit.dropLast()) : unit }
 
     /// The waterfall's section: the intro, the council list, the chart's place and its data
     /// (JSON, with `</` escaped so the script element cannot end early).
@@ -149,33 +130,39 @@ public enum HTMLReport {
     /// The page up to its navigation: head, style and the header naming the run's `outputs`.
     /// The funnel section: the plot of `funnel` (its rows named by `labels`, one per table
     /// row), or a line saying how to ask for one. `note` says which rows it shows, if not all.
-    static func funnelSection(_ funnel: (analysis: FunnelAnalysis, indicator: String)?, labels: [String], note: String = "") -> String {
+    static func funnelSection(_ funnel: (analysis: FunnelAnalysis, indicator: String)?, labels: [String], note: String = "",
+                              publication p: Publication = Publication()) -> String {
         let esc = SVGCharts.escape
         var h = "<section id=\"funnel\"><h2>Funnel plot</h2>"
         if let funnel {
             let f = funnel.analysis.plot
             let names = funnel.analysis.rows.map { labels[$0] }
+            let d = funnel.analysis.denominators
+            let axes = funnelAxes(funnel.analysis, indicator: funnel.indicator, labels: p.labels)
             h += """
-                <p>\(esc(funnel.indicator)) against \(esc(funnel.analysis.denominators?.name ?? "its precision (1 / SE²)")); target \
+                <p>\(esc(axes.y)) against \(esc(PublishedPage.lowered(axes.x))); target \
                 \(NumberFormat.significant(f.target, 5)), φ = \(NumberFormat.significant(f.phi, 4)), \
                 τ² = \(NumberFormat.significant(f.tau2, 4)), overdispersion: \
                 \(f.overdispersion.rawValue). Red points lie outside a control limit.\(esc(note))</p>
                 """
-            let d = funnel.analysis.denominators
-            h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(funnel.indicator)", plot: f, labels: names,
-                                  denominators: d?.values, xLabel: d?.name ?? "precision (1 / SE²)", yLabel: funnel.indicator)
+            h += SVGCharts.funnel(id: "chart-funnel", title: "Funnel plot of \(PublishedPage.lowered(axes.y))", plot: f, labels: names,
+                                  denominators: d?.values, xLabel: axes.x, yLabel: axes.y)
         } else {
             h += "<p>No funnel plot: give <code>--funnel-indicator</code> and its precision.</p>"
         }
         return h + "</section>\n"
     }
 
-    /// The navigation of a model's page (GLM, mixed model, GLMM): its sections in order.
-    static let modelNavigation = """
-        <nav><a href=\"#summary\">Model</a> · <a href=\"#shares\">Shares</a> · <a \
-        href=\"#funnel\">Funnel plot</a> · <a href=\"#ranks\">Rank intervals</a> · <a \
-        href=\"#waterfall\">Waterfall</a> · <a href=\"#table\">Table</a></nav>\n
-        """
+    /// A funnel's axis titles with their units: the indicator's label with "(%)" for a
+    /// proportion of 100 or "per N" for a rate; the denominator's label "(count)", or the precision.
+    static func funnelAxes(_ f: FunnelAnalysis, indicator: String, labels: Labels) -> (x: String, y: String) {
+        var y = labels.variable(indicator)
+        if f.counts != nil { y = "Observed / expected" }
+        else if case let .proportion(scale)? = f.kind, !y.contains("(%)") { y += scale == 100 ? " (%)" : " (proportion of \(NumberFormat.significant(scale, 6)))" }
+        else if case let .rate(per)? = f.kind { y += " (per \(PublishedPage.grouped(NumberFormat.fixed(per, decimals: 0))))" }
+        let x = f.denominators.map { f.counts != nil ? "Expected count" : labels.variable($0.name) + " (count)" } ?? "Precision (1 / SE²)"
+        return (x, y)
+    }
 
     /// The page's last section, the full sortable table, and its end.
     static func tableSection(_ table: OutputTable, unit: String) -> String {
@@ -209,7 +196,13 @@ public enum HTMLReport {
     .scroll{overflow-x:auto;max-height:70vh}table{border-collapse:collapse;font-size:.75rem}
     th{position:sticky;top:0;background:#eef;cursor:pointer;white-space:nowrap;padding:.3rem}td{padding:.2rem .4rem;border-bottom:1px solid #eee;white-space:nowrap}
     td.num{text-align:right;font-variant-numeric:tabular-nums}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
-    select{font-size:1rem;margin:.5rem 0}
+    select{font-size:1rem;margin:.5rem 0;max-width:100%}
+    #findings p,#findings li{font-size:1.05rem;line-height:1.5;max-width:48rem}ul.findings{padding-left:1.2rem}
+    details{margin:.8rem 0}details>summary{cursor:pointer;color:#1a4f8b;font-weight:600}
+    #short-table{font-size:.9rem}#short-table th{white-space:normal;vertical-align:bottom;max-width:11rem}#short-table td{white-space:nowrap}.short{max-height:none}
+    table.glossary,table.inputs{font-size:.85rem;margin:.6rem 0}table.glossary td,table.inputs td{white-space:normal;word-break:break-all}
+    th.plain{cursor:default;position:static}
+    @media (max-width:600px){body{padding:0 .6rem 2rem}h1{font-size:1.4rem}#short-table{font-size:.8rem}nav{font-size:.85rem}}
     """
 
     static let script = sortScript + waterfallScript
@@ -250,20 +243,26 @@ public enum HTMLReport {
       var data=JSON.parse(document.getElementById('waterfall-data').textContent);
       var select=document.getElementById('council');
       data.councils.forEach(function(c,i){var o=document.createElement('option');o.value=i;o.textContent=c.label+' ('+c.id+')';select.appendChild(o);});
-      function fmt(x){return Math.abs(x)>=100?x.toFixed(0):x.toPrecision(4);}
+      var dec=2;
+      function fmt(x){var t=Math.abs(x).toFixed(dec).replace(/\\B(?=(\\d{3})+(?!\\d))/g,',');return (x<0?'-':'')+(data.unit||'')+t;}
+      function nice(lo,hi){var raw=(hi-lo)/5||1,step=Math.pow(10,Math.floor(Math.log10(raw)));[1,2,5,10].some(function(m){if(step*m>=raw){step*=m;return true;}return false;});
+        var t=[],v=Math.ceil(lo/step)*step;while(v<=hi+step*1e-9){t.push(v);v+=step;}return t;}
       \(escapeFunction)
       function draw(){
-        var c=data.councils[select.value];var steps=[{name:'baseline',v:c.baseline,kind:'base'}];
-        data.groups.forEach(function(g,k){steps.push({name:g.name,v:c.effects[k],kind:g.justified?'just':'unjust'});});
-        steps.push({name:'unexplained',v:c.residual,kind:'unjust'});
+        var c=data.councils[select.value];var steps=[{name:'Baseline',v:c.baseline,kind:'base'}];
+        data.groups.forEach(function(g,k){steps.push({name:g.name.charAt(0).toUpperCase()+g.name.slice(1),v:c.effects[k],kind:g.justified?'just':'unjust'});});
+        steps.push({name:'Unexplained',v:c.residual,kind:'unjust'});
         var level=0,bars=[],lo=0,hi=0;
         steps.forEach(function(s,i){var a=i===0?0:level,b=i===0?s.v:level+s.v;bars.push({s:s,a:a,b:b});level=b;lo=Math.min(lo,a,b);hi=Math.max(hi,a,b);});
-        bars.push({s:{name:'observed',v:c.observed,kind:'total'},a:0,b:c.observed});lo=Math.min(lo,c.observed);hi=Math.max(hi,c.observed);
-        var W=720,H=320,L=60,T=20,B=60,bw=(W-L-20)/bars.length;
+        bars.push({s:{name:'Observed',v:c.observed,kind:'total'},a:0,b:c.observed});lo=Math.min(lo,c.observed);hi=Math.max(hi,c.observed);
+        var m=0;bars.forEach(function(b){m=Math.max(m,Math.abs(b.s.v));});dec=m>=100?0:m>=10?1:2;
+        var W=720,H=340,L=86,T=20,B=60,bw=(W-L-20)/bars.length;
         function y(v){return T+(hi-v)/(hi-lo||1)*(H-T-B);}
         var colours={base:'#777',just:'#4d9221',unjust:'#c51b7d',total:'#2166ac'};
         var desc='Waterfall for '+c.label+': '+bars.map(function(b){return b.s.name+' '+fmt(b.s.v);}).join('; ');
         var s='<svg role="img" aria-label="'+esc(desc)+'" viewBox="0 0 '+W+' '+H+'" width="'+W+'" height="'+H+'" xmlns="http://www.w3.org/2000/svg"><title>'+esc(desc)+'</title>';
+        nice(lo,hi).forEach(function(t){s+='<line x1="'+L+'" x2="'+(W-20)+'" y1="'+y(t)+'" y2="'+y(t)+'" stroke="#eee"/><text x="'+(L-6)+'" y="'+(y(t)+4)+'" text-anchor="end" font-size="11" class="tick">'+fmt(t)+'</text>';});
+        if(data.axis)s+='<text transform="translate(14 '+((T+H-B)/2)+') rotate(-90)" text-anchor="middle" font-size="12" class="axis">'+esc(data.axis)+'</text>';
         s+='<line x1="'+L+'" x2="'+(W-20)+'" y1="'+y(0)+'" y2="'+y(0)+'" stroke="#999"/>';
         bars.forEach(function(b,i){var x=L+i*bw+4,top=y(Math.max(b.a,b.b)),h=Math.max(1,Math.abs(y(b.a)-y(b.b)));
           s+='<rect x="'+x+'" y="'+top+'" width="'+(bw-8)+'" height="'+h+'" fill="'+colours[b.s.kind]+'"></rect>';

@@ -54,9 +54,12 @@ public enum SVGCharts {
         return out
     }
 
-    /// Horizontal bars with labels and percentage values.
-    public static func bars(id: String, title: String, labels: [String], values: [Double], colours: [String]) -> String {
-        let rowH = 28.0, left = 150.0, width = 640.0, top = 10.0
+    /// Horizontal bars with labels and percentage values; `axis` names what the bars measure
+    /// (with its unit), written under them.
+    public static func bars(id: String, title: String, labels: [String], values: [Double], colours: [String],
+                            axis: String = "Share (%)") -> String {
+        let rowH = 28.0, width = 640.0, top = 10.0
+        let left = min(300, max(150, 7 * Double(labels.map(\.count).max() ?? 0) + 16))
         let height = top + rowH * Double(labels.count) + 30
         let maxV = max(values.max() ?? 1, 1e-12)
         var desc = "Bar chart. "
@@ -69,6 +72,7 @@ public enum SVGCharts {
             s += "<rect x=\"\(n(left))\" y=\"\(n(y + 4))\" width=\"\(n(w))\" height=\"\(n(rowH - 8))\" fill=\"\(colours[k])\"/>"
             s += "<text x=\"\(n(left + w + 6))\" y=\"\(n(y + 18))\" class=\"val\">\(NumberFormat.fixed(values[k], decimals: 1))%</text>"
         }
+        s += "<text x=\"\(n(left))\" y=\"\(n(height - 8))\" class=\"axis\">\(escape(axis))</text>"
         return s + "</svg>"
     }
 
@@ -147,10 +151,12 @@ public enum SVGCharts {
         return s + "</svg>"
     }
 
-    /// A caterpillar plot of rank intervals: one row per council, sorted by rank.
-    public static func caterpillar(id: String, title: String, labels: [String], rank: [Int], median: [Double], low: [Int], high: [Int]) -> String {
+    /// A caterpillar plot of rank intervals: one row per council, sorted by rank; `axis` says
+    /// what rank 1 is, written above the ranks.
+    public static func caterpillar(id: String, title: String, labels: [String], rank: [Int], median: [Double], low: [Int], high: [Int],
+                                   axis: String = "Rank") -> String {
         let count = labels.count
-        let rowH = 15.0, left = 220.0, right = 20.0, top = 30.0, width = 760.0
+        let rowH = 15.0, left = 220.0, right = 20.0, top = 48.0, width = 760.0
         let height = top + rowH * Double(count) + 20
         let maxRank = Double(max(count, 1))
         func px(_ r: Double) -> Double { left + (r - 1) / max(maxRank - 1, 1) * (width - left - right) }
@@ -158,6 +164,7 @@ public enum SVGCharts {
         var desc = "Rank intervals (95%) of \(count) councils from the bootstrap, ordered by rank. "
         desc += order.prefix(10).map { "\(labels[$0]): rank \(rank[$0]), interval \(low[$0])–\(high[$0])" }.joined(separator: "; ")
         var s = open(id: id, width: width, height: height, title: title, description: desc)
+        s += "<text x=\"\(n((left + width - right) / 2))\" y=\"14\" text-anchor=\"middle\" class=\"axis\">\(escape(axis))</text>"
         for t in ticks(1, maxRank) {
             s += "<line x1=\"\(n(px(t)))\" x2=\"\(n(px(t)))\" y1=\"\(n(top - 6))\" y2=\"\(n(height - 16))\" class=\"grid\"/>"
             s += "<text x=\"\(n(px(t)))\" y=\"\(n(top - 10))\" text-anchor=\"middle\" class=\"tick\">\(Int(t))</text>"

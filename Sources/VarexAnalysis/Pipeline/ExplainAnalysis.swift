@@ -137,9 +137,13 @@ public struct ExplainAnalysis: Sendable {
 
     /// Totals of positive and negative unjustified amounts (× scale), when a scale is given.
     public var unjustifiedTotals: (positive: Double, negative: Double, above: Int, below: Int)? {
-        guard let scaleValues else { return nil }
+        scaleValues.map { Self.totals(unjustified: unjustified, scale: $0) }
+    }
+
+    /// The unjustified amounts × the scale, summed above and below zero, with the counts of each.
+    public static func totals(unjustified: [Double], scale: [Double]) -> (positive: Double, negative: Double, above: Int, below: Int) {
         var pos = 0.0, neg = 0.0, above = 0, below = 0
-        for (u, s) in zip(unjustified, scaleValues) {
+        for (u, s) in zip(unjustified, scale) {
             if u > 0 { pos += u * s; above += 1 } else if u < 0 { neg += u * s; below += 1 }
         }
         return (pos, neg, above, below)

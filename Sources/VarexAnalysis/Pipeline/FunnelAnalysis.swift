@@ -63,12 +63,15 @@ public struct FunnelAnalysis: Sendable {
     public let denominators: (name: String, values: [Double])?
     /// A risk-adjusted funnel's observed and expected counts of the rows plotted.
     public let counts: (observed: [Double], expected: [Double])?
+    /// The indicator's kind (a proportion of 100 by default with a denominator), if known.
+    public let kind: FunnelRequest.Kind?
 
     /// `ids` (one per table row) name the unit in messages; `leftOut` rows (by `--exclude` or
     /// `--subset`) are left out before anything is estimated.
     public init(table: Table, request r: FunnelRequest, ids: [String]? = nil, leftOut: [Int: String] = [:]) throws {
         let kind = r.expected != nil ? .rate(per: 1) : r.kind ?? (r.denominator != nil ? .proportion(scale: 100) : nil)
         try Self.check(kind: kind, target: r.target)
+        self.kind = kind
         let (y, p, rows, dropped) = try EstimateRows.select(table: table, estimate: r.indicator,
                                                             precision: r.expected ?? r.standardError ?? r.marginOfError ?? r.denominator!,
                                                             leftOut: leftOut)

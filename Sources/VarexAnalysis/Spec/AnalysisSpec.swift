@@ -59,6 +59,11 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var rankOrder: RankOrder?
     public var rank = RankSpec()
     public var report = ReportSpec()
+    /// Readable labels for columns and terms (`labels: {imd_score: "Deprivation (IMD score)"}`),
+    /// used by the report and the workbook.
+    public var labels: [String: String] = [:]
+    /// The data's sources, each with its licence line, printed in the report's and workbook's notes.
+    public var sources: [String] = []
 
     public struct RankSpec: Sendable, Equatable {
         public var bootstrap: Int?
@@ -74,6 +79,8 @@ public struct AnalysisSpec: Sendable, Equatable {
         public var funnelDenominator: String?
         public var funnelKind: IndicatorKindName?
         public var funnelOverdispersion: Overdispersion?
+        /// The columns of the report's short table, in order (`columns: [rank, name, unjustified_gbp]`).
+        public var columns: [String]?
     }
 
     public static func == (a: AnalysisSpec, b: AnalysisSpec) -> Bool {
@@ -81,11 +88,12 @@ public struct AnalysisSpec: Sendable, Equatable {
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
             && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.subset == b.subset && a.family == b.family && a.link == b.link && a.keep == b.keep && a.cluster == b.cluster && a.clusterDF == b.clusterDF
-            && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb
+            && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb && a.labels == b.labels && a.sources == b.sources
     }
 
     static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "subset", "family", "link", "keep", "cluster", "cluster_df",
-                          "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank_order", "rank", "report"]
+                          "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank_order", "rank", "report",
+                          "labels", "sources"]
 
     /// A list of one or two columns (`cluster`, `absorb`).
     static func oneOrTwoColumns(_ reader: SpecReader, _ value: Node, key: String) throws -> [String] {
@@ -132,6 +140,9 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "reference":
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }
             case "join": join = try reader.strings(value, key: key)
+            case "sources": sources = try reader.strings(value, key: key)
+            case "labels":
+                for (k, v) in try reader.mapping(value, key: key, allowed: nil) { labels[k] = try reader.string(v, key: "labels.\(k)") }
             case "exclude": exclude = try reader.strings(value, key: key)
             case "subset": subset = try reader.string(value, key: key)
             case "keep": keep = try reader.strings(value, key: key)
@@ -152,8 +163,9 @@ public struct AnalysisSpec: Sendable, Equatable {
                     }
                 }
             default: // report
-                for (k, v) in try reader.mapping(value, key: key, allowed: ["title", "funnel"]) {
+                for (k, v) in try reader.mapping(value, key: key, allowed: ["title", "funnel", "columns"]) {
                     if k == "title" { report.title = try reader.string(v, key: "report.title"); continue }
+                    if k == "columns" { report.columns = try reader.strings(v, key: "report.columns"); continue }
                     for (fk, fv) in try reader.mapping(v, key: "report.funnel", allowed: ["indicator", "se", "moe", "denominator", "kind", "overdispersion"]) {
                         let key = "report.funnel.\(fk)"
                         switch fk {

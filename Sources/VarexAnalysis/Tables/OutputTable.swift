@@ -59,3 +59,30 @@ extension OutputTable {
         return OutputTable(header: header, rows: all)
     }
 }
+
+extension OutputTable {
+    /// The column's index, if the table has it.
+    public func index(of column: String) -> Int? { header.firstIndex(of: column) }
+
+    /// The rows sorted by a numeric column, ascending (a rank column: rank 1 first); rows
+    /// without a number there keep their order after the rest. Without the column, unchanged.
+    public func sorted(by column: String) -> OutputTable {
+        guard let j = index(of: column) else { return self }
+        func key(_ c: Cell) -> Double? {
+            switch c {
+            case let .number(x): return x.isFinite ? x : nil
+            case let .integer(k): return Double(k)
+            default: return nil
+            }
+        }
+        let order = rows.indices.sorted { a, b in
+            switch (key(rows[a][j]), key(rows[b][j])) {
+            case let (x?, y?): return x != y ? x < y : a < b
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a < b
+            }
+        }
+        return OutputTable(header: header, rows: order.map { rows[$0] })
+    }
+}
