@@ -43,6 +43,7 @@ struct Explain: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var explain: ExplainOptions
+    @OptionGroup var published: PublicationOptions
 
     @Option(help: "Write the per-row decomposition as CSV to this file (`-` for stdout).")
     var out: String?
@@ -103,10 +104,11 @@ struct Explain: ParsableCommand {
             // linear mixed model, as glmer hands it to lmer).
             if let family = PanelGLMMAnalysis.family(family, link: link) {
                 try PanelReport.write(try PanelGLMMAnalysis(request, family: family, link: link), out: out, json: json, persistent: persistentOut,
-                                      format: format, top: top, unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
+                                      format: format, top: top, unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx,
+                                      publication: try publication(spec, explainRequest))
             } else {
                 try PanelReport.write(try PanelAnalysis(request), out: out, json: json, persistent: persistentOut, format: format, top: top,
-                                      unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx)
+                                      unit: explain.unit, dialect: csv.dialect(), xlsx: xlsx, publication: try publication(spec, explainRequest))
             }
             return
         }
@@ -133,7 +135,7 @@ struct Explain: ParsableCommand {
                 outputs.append(("-", format == .json ? try GLMSummary.explainJSON(a) : GLMSummary.explainText(a, source: a.glm.data.table.source, top: top)))
             }
             var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-            if let xlsx { files.insert((xlsx, try GLMSummary.explainWorkbook(a)), at: 0) }
+            if let xlsx { files.insert((xlsx, try GLMSummary.explainWorkbook(a, publication: try publication(spec, request))), at: 0) }
             try OutputFiles.write(bytes: files)
             return
         }
@@ -153,7 +155,7 @@ struct Explain: ParsableCommand {
                 outputs.append(("-", format == .json ? try GLMMExplainSummary.json(a) : GLMMExplainSummary.text(a, source: a.glmm.data.table.source, top: top)))
             }
             var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-            if let xlsx { files.insert((xlsx, try GLMMExplainSummary.workbook(a)), at: 0) }
+            if let xlsx { files.insert((xlsx, try GLMMExplainSummary.workbook(a, publication: try publication(spec, request))), at: 0) }
             try OutputFiles.write(bytes: files)
             return
         }
@@ -173,7 +175,7 @@ struct Explain: ParsableCommand {
                 outputs.append(("-", format == .json ? try MixedExplainSummary.json(a) : MixedExplainSummary.text(a, source: a.mixed.data.table.source, top: top)))
             }
             var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-            if let xlsx { files.insert((xlsx, try MixedExplainSummary.workbook(a)), at: 0) }
+            if let xlsx { files.insert((xlsx, try MixedExplainSummary.workbook(a, publication: try publication(spec, request))), at: 0) }
             try OutputFiles.write(bytes: files)
             return
         }
@@ -183,7 +185,12 @@ struct Explain: ParsableCommand {
             extra.append((sensitivityOut, CSVWriter.render(SensitivityTable.table(analysis), dialect: csv.dialect())))
         }
         try ExplainReport.write(analysis, out: out, json: json, format: format, source: analysis.table.source, top: top,
-                                unit: explain.unit, extra: extra, dialect: csv.dialect(), xlsx: xlsx)
+                                unit: explain.unit, extra: extra, dialect: csv.dialect(), xlsx: xlsx, publication: try publication(spec, request))
+    }
+
+    /// The labels, sources and inputs the workbook records.
+    func publication(_ spec: AnalysisSpec?, _ request: ExplainRequest) throws -> Publication {
+        try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
     }
 }
 
@@ -200,18 +207,18 @@ extension Explain {
 /// Writes a panel explanation's outputs, all or nothing.
 enum PanelReport {
     static func write(_ a: PanelAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
-                      dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil, publication: Publication = Publication()) throws {
         try write(a, warnings: PanelSummary.warnings(a) + a.justifiedWarnings, json: { try PanelSummary.json(a) },
                   text: { PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit) },
-                  workbook: { try PanelSummary.workbook(a, unit: unit) }, out: out, jsonPath: json, persistent: persistent, format: format,
+                  workbook: { try PanelSummary.workbook(a, unit: unit, publication: publication) }, out: out, jsonPath: json, persistent: persistent, format: format,
                   dialect: dialect, xlsx: xlsx)
     }
 
     static func write(_ a: PanelGLMMAnalysis, out: String?, json: String?, persistent: String?, format: ExplainFormat, top: Int, unit: String,
-                      dialect: CSVWriter.Dialect, xlsx: String? = nil) throws {
+                      dialect: CSVWriter.Dialect, xlsx: String? = nil, publication: Publication = Publication()) throws {
         try write(a, warnings: PanelSummary.warnings(a) + a.justifiedWarnings, json: { try PanelSummary.json(a) },
                   text: { PanelSummary.text(a, source: a.data.table.source, top: top, unit: unit) },
-                  workbook: { try PanelSummary.workbook(a, unit: unit) }, out: out, jsonPath: json, persistent: persistent, format: format,
+                  workbook: { try PanelSummary.workbook(a, unit: unit, publication: publication) }, out: out, jsonPath: json, persistent: persistent, format: format,
                   dialect: dialect, xlsx: xlsx)
     }
 
@@ -241,7 +248,7 @@ enum PanelReport {
 enum ExplainReport {
     static func write(_ a: ExplainAnalysis, out: String?, json: String?, format: ExplainFormat, source: String, top: Int,
                       preface: String = "", unit: String = "councils", extra: [(path: String, contents: String)] = [],
-                      dialect: CSVWriter.Dialect = .rfc4180, xlsx: String? = nil) throws {
+                      dialect: CSVWriter.Dialect = .rfc4180, xlsx: String? = nil, publication: Publication = Publication()) throws {
         for r in a.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         let dropped = a.summary.dropped
         Console.warnings(a.summary)
@@ -256,7 +263,7 @@ enum ExplainReport {
             outputs.append(("-", format == .json ? try ExplainSummary.json(a) : preface + ExplainSummary.text(a, source: source, top: top, unit: unit)))
         }
         var files = outputs.map { (path: $0.path, bytes: Array($0.contents.utf8)) }
-        if let xlsx { files.insert((xlsx, try workbook(a, table: a.output)), at: 0) }
+        if let xlsx { files.insert((xlsx, try workbook(a, table: a.output, publication: publication)), at: 0) }
         try OutputFiles.write(bytes: files)
     }
 }
@@ -264,12 +271,14 @@ enum ExplainReport {
 extension ExplainReport {
     /// The explain table (or the report's, with rank columns) as a workbook: the councils, and a
     /// summary sheet with the provenance, the shares and the coefficient table.
-    static func workbook(_ a: ExplainAnalysis, table: OutputTable) throws -> [UInt8] {
+    static func workbook(_ a: ExplainAnalysis, table: OutputTable, publication: Publication = Publication(), settings: [String] = []) throws -> [UInt8] {
         var provenance = Provenance.of(summary: a.summary, dataPath: a.table.source)
         provenance.rows += a.decomposition.grouping.groups.enumerated().map { g, group in
             ("Share of R²: \(group.name) (\(group.justified ? "justified" : "unjustified"))", .finite(a.shares.shares[g]))
         }
         provenance.rows.append(("Unexplained share", .finite(a.shares.unexplained)))
-        return try XLSXWriter.data(table: table, sheetName: "Councils", provenance: provenance, extra: CoefficientTable.make(a.summary))
+        provenance = provenance.with(publication, exclusions: Exclusion.rows(of: table, label: a.request.label != nil), settings: settings)
+        return try XLSXWriter.data(table: table, sheetName: "Councils", provenance: provenance, extra: CoefficientTable.make(a.summary),
+                                   layout: .explanation(response: a.summary.response, labels: publication.labels))
     }
 }

@@ -97,7 +97,7 @@ struct ReportCommand: ParsableCommand {
                 try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit,
                                                                          publication: try published.publication(spec: spec, dataPath: explainRequest.fit.dataPath,
                                                                                                                 joins: explainRequest.fit.joins)),
-                               workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
+                               workbook: { try PanelSummary.workbook(a, unit: explain.unit, publication: try published.publication(spec: spec, dataPath: explainRequest.fit.dataPath, joins: explainRequest.fit.joins)) })
             } else {
                 let a = try PanelAnalysis(request)
                 for w in PanelSummary.warnings(a) + a.justifiedWarnings { Console.error("varex: warning: \(w)") }
@@ -105,7 +105,7 @@ struct ReportCommand: ParsableCommand {
                 try writePanel(a, page: PanelHTMLReport.render(a, funnel: funnel, title: title, unit: explain.unit,
                                                                          publication: try published.publication(spec: spec, dataPath: explainRequest.fit.dataPath,
                                                                                                                 joins: explainRequest.fit.joins)),
-                               workbook: { try PanelSummary.workbook(a, unit: explain.unit) })
+                               workbook: { try PanelSummary.workbook(a, unit: explain.unit, publication: try published.publication(spec: spec, dataPath: explainRequest.fit.dataPath, joins: explainRequest.fit.joins)) })
             }
             return
         }
@@ -149,7 +149,10 @@ struct ReportCommand: ParsableCommand {
         for w in analysis.justifiedWarnings { Console.error("varex: warning: \(w)") }
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
-        if let xlsx { outputs.append((xlsx, try ExplainReport.workbook(analysis, table: table))) }
+        if let xlsx {
+            outputs.append((xlsx, try ExplainReport.workbook(analysis, table: table, publication: publication,
+                                                             settings: ["Rank intervals: \(boot.replicates) bootstrap replicates (\(boot.resampling.rawValue) resampled), seed \(boot.seed)."])))
+        }
         try OutputFiles.write(bytes: outputs)
     }
 }
@@ -188,15 +191,13 @@ extension ReportCommand {
         }
         let level = request.fit.level
         let table = MixedHTMLReport.table(a, bootstrap: boot, level: level)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
         let page = MixedHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
-                                          level: level, unit: explain.unit,
-                                         publication: try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins))
+                                          level: level, unit: explain.unit, publication: publication)
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
-            let m = MixedSummary.common(fit: a.mixed.fit, satterthwaite: a.mixed.satterthwaite, level: level)
-            outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.mixed.data.table.source),
-                                                      extra: m.coefficientTable)))
+            outputs.append((xlsx, try MixedExplainSummary.workbook(a, table: table, publication: publication, settings: Self.drawSettings(boot))))
         }
         try OutputFiles.write(bytes: outputs)
     }
@@ -224,15 +225,13 @@ extension ReportCommand {
         }
         let level = request.fit.level
         let table = GLMMHTMLReport.table(a, bootstrap: boot, level: level)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
         let page = GLMMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
-                                         level: level, unit: explain.unit,
-                                         publication: try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins))
+                                         level: level, unit: explain.unit, publication: publication)
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
-            let m = GLMMSummary.common(a.glmm)
-            outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.glmm.data.table.source),
-                                                      extra: m.coefficientTable)))
+            outputs.append((xlsx, try GLMMExplainSummary.workbook(a, table: table, publication: publication, settings: Self.drawSettings(boot))))
         }
         try OutputFiles.write(bytes: outputs)
     }
@@ -264,15 +263,14 @@ extension ReportCommand {
         }
         let level = request.fit.level
         let table = GLMHTMLReport.table(a, bootstrap: boot, level: level)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
         let page = GLMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
-                                        level: level, unit: explain.unit,
-                                         publication: try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins))
+                                        level: level, unit: explain.unit, publication: publication)
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
-            let m = GLMSummary.common(a.glm)
-            outputs.append((xlsx, try XLSXWriter.data(table: table, sheetName: "Councils", provenance: .of(model: m, dataPath: a.glm.data.table.source),
-                                                      extra: m.coefficientTable)))
+            outputs.append((xlsx, try GLMSummary.explainWorkbook(a, table: table, publication: publication,
+                                                                settings: ["Rank intervals: \(boot.replicates) bootstrap replicates (rows resampled), seed \(boot.seed)."])))
         }
         try OutputFiles.write(bytes: outputs)
     }
@@ -285,5 +283,10 @@ extension ReportCommand {
         if funnelIndicator != nil { out.append(.funnelIndicator) }
         if bootstrap != nil || resample != nil { out.append(.bootstrap) }
         return out
+    }
+
+    /// The settings line of rank intervals drawn from a model's parameters.
+    static func drawSettings(_ boot: RankBootstrap) -> [String] {
+        ["Rank intervals: \(boot.replicates) draws of the fixed effects and conditional modes, seed \(boot.seed)."]
     }
 }

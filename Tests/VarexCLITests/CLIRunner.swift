@@ -143,11 +143,11 @@ extension CLI {
 
     /// Opens `page` in headless Chromium, runs its scripts and returns the live DOM and the
     /// console messages (Chromium's verbose log goes to files: it would fill a pipe and block).
-    static func chromiumDOM(_ chromium: String, page: String, dir: String) throws -> (dom: String, console: [Substring]) {
+    static func chromiumDOM(_ chromium: String, page: String, dir: String, extra: [String] = []) throws -> (dom: String, console: [Substring]) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium)
         p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=1",
-                       "--user-data-dir=\(dir)/profile", "--dump-dom", "file://\(page)"]
+                       "--user-data-dir=\(dir)/profile"] + extra + ["--dump-dom", "file://\(page)"]
         FileManager.default.createFile(atPath: dir + "/dom.html", contents: nil)
         FileManager.default.createFile(atPath: dir + "/chromium.log", contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/dom.html"))
@@ -157,5 +157,73 @@ extension CLI {
         let dom = try String(contentsOfFile: dir + "/dom.html", encoding: .utf8)
         let log = try String(contentsOfFile: dir + "/chromium.log", encoding: .utf8)
         return (dom, log.split(separator: "\n").filter { $0.contains("CONSOLE") })
+    }
+
+    /// What a reader sees of `page` at `width` CSS pixels: the page in an iframe of that width
+    /// (844 px high) inside a probe page, measured once its scripts have run — the page's own
+    /// width, where its first screen starts, the first screen's text, every axis title, the
+    /// waterfall's tick labels, the short table's headings and columns, the notes' text and the
+    /// visible text — and the console messages.
+    static func chromiumProbe(_ chromium: String, page: String, width: Int, dir: String) throws -> (probe: [String: Any], console: [Substring]) {
+        let probe = """
+            <!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="file://\(page)" width="\(width)" height="844" style="border:0"></iframe>
+            <script>
+            document.getElementById('f').addEventListener('load',function(){
+              var d=this.contentDocument;
+              function all(sel){return Array.prototype.slice.call(d.querySelectorAll(sel));}
+              function text(sel){var e=d.querySelector(sel);return e?e.innerText:'';}
+              function top(sel){var e=d.querySelector(sel);return e?e.getBoundingClientRect().top:-1;}
+              var rows=all('#short-table tbody tr');
+              var out={scrollWidth:d.documentElement.scrollWidth,findingsTop:top('#findings'),chartTop:top('#findings svg'),
+                findings:text('#findings'),axes:all('.axis').map(function(e){return e.textContent;}),
+                waterfallTicks:all('#waterfall-chart .tick').map(function(e){return e.textContent;}),
+                shortHeadings:all('#short-table thead th').map(function(e){return e.innerText.replace(/\\s+/g,' ');}),
+                shortRanks:rows.map(function(r){return r.cells[0].innerText;}),shortNames:rows.map(function(r){return r.cells[1].innerText;}),
+                shortFirstRow:rows.length?Array.prototype.slice.call(rows[0].cells).map(function(c){return c.innerText;}):[],
+                notes:text('#notes'),visibleText:d.body.innerText};
+              var pre=document.createElement('pre');pre.id='probe';pre.textContent=JSON.stringify(out);document.body.appendChild(pre);
+            });
+            </script></body></html>
+            """
+        let probePath = dir + "/probe-\(width).html"
+        try probe.write(toFile: probePath, atomically: true, encoding: .utf8)
+        let (dom, console) = try chromiumDOM(chromium, page: probePath, dir: dir, extra: ["--allow-file-access-from-files", "--window-size=1400,900"])
+        guard let start = dom.range(of: "<pre id=\"probe\">"), let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex) else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "the probe did not run: \(console)"])
+        }
+        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        return (object.mapValues { ($0 as? NSNumber).map { $0.doubleValue as Any } ?? $0 }, console)
+    }
+
+    /// A screenshot of `page` `width` CSS pixels wide (Chromium's window is at least 500 px: a
+    /// narrower page is shown in a frame of its width at the window's left) and 900 high.
+    static func chromiumScreenshot(_ chromium: String, page: String, width: Int, to png: String) throws {
+        var target = page
+        if width < 500 {
+            target = png + ".html"
+            try "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"file://\(page)\" width=\"\(width)\" height=\"900\" style=\"border:0\"></iframe></body></html>"
+                .write(toFile: target, atomically: true, encoding: .utf8)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--allow-file-access-from-files",
+                       "--user-data-dir=\(png).profile", "--window-size=\(max(width, 500)),900", "--screenshot=\(png)", "file://\(target)"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+    }
+
+    /// Copies screenshots to `VAREX_SCREENSHOTS`, when set, for a person to look at.
+    static func keepScreenshots(dir: String, names: [String]) throws {
+        guard let keep = ProcessInfo.processInfo.environment["VAREX_SCREENSHOTS"] else { return }
+        try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+        for name in names {
+            let to = keep + "/" + name
+            try? FileManager.default.removeItem(atPath: to)
+            try FileManager.default.copyItem(atPath: dir + "/" + name, toPath: to)
+        }
     }
 }

@@ -118,13 +118,13 @@ struct GLMMReportTests {
                              "--html", dir + "/r.html", "--out", dir + "/r.csv", "--xlsx", dir + "/r.xlsx"] + args)
         #expect(r.status == 0, "\(r.stderr)")
         let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
-        for section in ["id=\"summary\"", "id=\"shares\"", "id=\"funnel\"", "id=\"ranks\"", "id=\"waterfall\"", "id=\"table\"", "draws of the fixed"] {
+        for section in ["id=\"findings\"", "id=\"ranking\"", "id=\"summary\"", "id=\"funnel\"", "id=\"ranks\"", "id=\"waterfall\"", "id=\"notes\"", "draws of the fixed"] {
             #expect(html.contains(section), "\(section)")
         }
         #expect(!html.contains(" NaN "))
         let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/glmm_explain_stats.csv"))
             .filter { $0["case"] == "poisson" }.map { ($0["name"]!, Double($0["value"]!)!) })
-        #expect(html.contains("observed / expected against expected_count; target \(NumberFormat.significant(stats["funnel_target"]!, 5)), φ = \(NumberFormat.significant(stats["funnel_phi"]!, 4)), τ² = \(NumberFormat.significant(stats["funnel_tau2"]!, 4))"), "funnel line")
+        #expect(html.contains("Observed / expected against expected count; target \(NumberFormat.significant(stats["funnel_target"]!, 5)), φ = \(NumberFormat.significant(stats["funnel_phi"]!, 4)), τ² = \(NumberFormat.significant(stats["funnel_tau2"]!, 4))"), "funnel line")
         let t = try CLI.records(dir + "/r.csv")
         let want = try CLI.records(CLI.fixture("reference/glmm_explain_rows.csv")).filter { $0["case"] == "poisson" }
         #expect(t.count == 152 && want.count == 152)

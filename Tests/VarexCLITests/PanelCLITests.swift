@@ -200,7 +200,7 @@ struct PanelReportTests {
 
     @Test func pageDataEqualTheRun() throws {
         let (dir, html) = try Self.run()
-        for id in ["summary", "panel", "years", "persistent", "table"] { #expect(html.contains("<section id=\"\(id)\">")) }
+        for id in ["findings", "ranking", "years", "persistent", "summary", "notes"] { #expect(html.contains("<section id=\"\(id)\">")) }
         let start = html.range(of: "id=\"panel-data\">")!.upperBound, end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound
         let data = try JSONSerialization.jsonObject(with: Data(String(html[start..<end]).utf8)) as! [String: Any]
         let units = data["units"] as! [[String: Any]]
@@ -228,7 +228,7 @@ struct PanelReportTests {
         let (dom, console) = try CLI.chromiumDOM(chromium, page: dir + "/panel.html", dir: dir)
         #expect(console.isEmpty, "console messages: \(console)")
         #expect(dom.contains("<div id=\"years-chart\" role=\"img\" aria-live=\"polite\"><svg"))
-        #expect(dom.contains("Hartlepool: observed 2014-15 405"), "the first council's chart, with its values in the text alternative")
+        #expect(dom.contains("Hartlepool: observed 2014-15 £405"), "the first council's chart, with its values in the text alternative")
         #expect(dom.components(separatedBy: "<option").count - 1 == 152)
     }
 

@@ -127,7 +127,7 @@ struct PanelGLMMTests {
         #expect(r.status == 0, "\(r.stderr)")
         let page = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         #expect(page.contains("Generalized linear mixed model fit by maximum likelihood (Laplace Approximation)"))
-        #expect(page.contains("persistent effect (logit scale)"))
+        #expect(page.contains("Persistent effect on the logit scale"))
         let units = try CLI.records(dir + "/units.csv")
         #expect(units.count == 152 && units[0]["persistent_response"] != nil)
         let archive = try Archive(url: URL(fileURLWithPath: dir + "/p.xlsx"), accessMode: .read)

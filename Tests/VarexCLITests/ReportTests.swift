@@ -44,14 +44,29 @@ struct ReportTests {
         #expect(compared == 3 * 152)
     }
 
+    /// The page's full table (every column of the CSV), from its opening tag to its end.
+    static func fullTable(_ html: String) -> Substring {
+        let start = html.range(of: "<table id=\"full-table\">")!.lowerBound
+        return html[start..<html.range(of: "</table>", range: start..<html.endIndex)!.upperBound]
+    }
+
+    /// The full table's rows are in the ranking's order (rank 1 first, rows without a rank last)
+    /// and every number in it equals the CSV's, row by row matched by id.
     @Test func htmlNumbersEqualTheCSV() throws {
         let (_, html, csv) = try Self.run()
-        let body = html[html.range(of: "<tbody>")!.upperBound..<html.range(of: "</tbody>")!.lowerBound]
+        let table = Self.fullTable(html)
+        let body = table[table.range(of: "<tbody>")!.upperBound..<table.range(of: "</tbody>")!.lowerBound]
         let htmlRows = body.split(separator: "\n").filter { $0.hasPrefix("<tr>") }
-        let csvRows = try CSVReader.parse(Array(csv.utf8), file: "report.csv").rows
-        #expect(htmlRows.count == 152 && csvRows.count == 152)
+        let parsed = try CSVReader.parse(Array(csv.utf8), file: "report.csv")
+        let rank = parsed.header.firstIndex(of: "rank")!
+        let byID = Dictionary(uniqueKeysWithValues: parsed.rows.map { ($0[0], $0) })
+        #expect(htmlRows.count == 152 && parsed.rows.count == 152)
+        let ids = htmlRows.map { String($0.dropFirst("<tr><td>".count).prefix { $0 != "<" }) }
+        let ranks = ids.map { Int(byID[$0]![rank]) ?? Int.max }
+        #expect(ranks == ranks.sorted() && ranks.first == 1, "rows in rank order")
         var compared = 0
-        for (h, c) in paired(htmlRows, csvRows) {
+        for (h, id) in zip(htmlRows, ids) {
+            let c = try #require(byID[id], "\(id) is not in the CSV")
             let cells = h.components(separatedBy: "<td").dropFirst()
             // Every numeric cell's data-v equals the CSV's number exactly.
             for (j, cell) in cells.enumerated() {
@@ -73,7 +88,7 @@ struct ReportTests {
         let (_, html, _) = try Self.run()
         let funnel = html[html.range(of: "<svg id=\"chart-funnel\"")!.lowerBound...].prefix { _ in true }
         let svg = String(funnel[..<funnel.range(of: "</svg>")!.upperBound])
-        #expect(svg.contains("class=\"axis\">ascof_3a_base</text>"))
+        #expect(svg.contains("class=\"axis\">ASCOF 3A base (count)</text>") && svg.contains("class=\"axis\">ASCOF 3A (%)</text>"))
         let f = try CLI.run(["funnel", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--label", "name",
                              "--indicator", "ascof_3a", "--denominator", "ascof_3a_base"])
         let t = try CSVReader.parse(Array(f.stdout.utf8), file: "funnel.csv")
@@ -87,9 +102,10 @@ struct ReportTests {
 
         #expect(html.contains("<th scope=\"col\" title=\"unjustified_gbp\">Unjustified (£)</th>"))
         #expect(html.contains("<th scope=\"col\" title=\"unjustified_pct\">Unjustified (%)</th>"))
-        let header = html[html.range(of: "<thead><tr>")!.upperBound..<html.range(of: "</tr></thead>")!.lowerBound]
+        let table = Self.fullTable(html)
+        let header = table[table.range(of: "<thead><tr>")!.upperBound..<table.range(of: "</tr></thead>")!.lowerBound]
         let names = header.components(separatedBy: "title=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
-        let body = html[html.range(of: "<tbody>")!.upperBound..<html.range(of: "</tbody>")!.lowerBound]
+        let body = table[table.range(of: "<tbody>")!.upperBound..<table.range(of: "</tbody>")!.lowerBound]
         var checked = 0
         for line in body.split(separator: "\n") where line.hasPrefix("<tr>") {
             let cells = line.components(separatedBy: "<td").dropFirst()
@@ -159,7 +175,7 @@ struct GLMReportTests {
     @Test func riskAdjustedFunnelAndWaterfallsAddUp() throws {
         let (dir, html) = try Self.run()
         let stats = Dictionary(uniqueKeysWithValues: try CLI.records(CLI.fixture("reference/funnel_oe_stats.csv")).map { ($0["name"]!, Double($0["value"]!)!) })
-        #expect(html.contains("observed / expected against expected_count; target \(NumberFormat.significant(stats["target"]!, 5)), φ = \(NumberFormat.significant(stats["phi"]!, 4)), τ² = \(NumberFormat.significant(stats["tau2"]!, 4))"), "funnel line")
+        #expect(html.contains("Observed / expected against expected count; target \(NumberFormat.significant(stats["target"]!, 5)), φ = \(NumberFormat.significant(stats["phi"]!, 4)), τ² = \(NumberFormat.significant(stats["tau2"]!, 4))"), "funnel line")
         #expect(FileManager.default.fileExists(atPath: dir + "/report.xlsx"))
         let csv = try CLI.records(dir + "/report.csv")
         #expect(csv.count == 152 && csv[0]["rank_low"] != nil)
@@ -201,7 +217,7 @@ struct MixedReportTests {
                              "--xlsx", dir + "/r.xlsx", "--funnel-indicator", "ascof_1a", "--funnel-moe", "ascof_1a_moe"])
         #expect(r.status == 0, "\(r.stderr)")
         let page = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
-        for section in ["id=\"summary\"", "id=\"shares\"", "id=\"funnel\"", "id=\"ranks\"", "id=\"waterfall\"", "id=\"table\"", "draws of the fixed"] {
+        for section in ["id=\"findings\"", "id=\"ranking\"", "id=\"summary\"", "id=\"funnel\"", "id=\"ranks\"", "id=\"waterfall\"", "id=\"notes\"", "draws of the fixed"] {
             #expect(page.contains(section), "\(section)")
         }
         #expect(!page.contains(" NaN "))

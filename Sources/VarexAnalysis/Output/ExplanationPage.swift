@@ -74,7 +74,7 @@ struct ExplanationPage {
                                                money: money && waterfall.scale == nil)
         h += HTMLReport.waterfallSection(data: "{" + axis + waterfall.data.dropFirst(), intro: waterfall.intro)
         h += PublishedPage.modelFold(model, glossary: PublishedPage.glossary(response: response, groups: groups, labels: L))
-        h += PublishedPage.notes(publication, exclusions: PublishedPage.exclusions(table, label: table.header.count > 1 && table.header[1] != "observed"),
+        h += PublishedPage.notes(publication, exclusions: Exclusion.rows(of: table, label: table.header.count > 1 && table.header[1] != "observed"),
                                  settings: settings, unit: unit)
         return h + "<script>\(HTMLReport.script)</script>\n</body></html>\n"
     }

@@ -87,9 +87,13 @@ public enum GLMMExplainSummary {
 
     /// The explanation as a workbook: the rows (`--out`'s table) and a summary sheet with the
     /// provenance, the family and link, each group's share and Wald test, and the fixed effects.
-    public static func workbook(_ a: GLMMExplainAnalysis) throws -> [UInt8] {
+    public static func workbook(_ a: GLMMExplainAnalysis, table: OutputTable? = nil, publication: Publication = Publication(),
+                                settings: [String] = []) throws -> [UInt8] {
+        let table = table ?? a.output
         let common = GLMMSummary.common(a.glmm)
         let provenance = provenance(a.glmm, common: common, split: a.decomposition, tests: a.groupTests)
-        return try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance, extra: common.coefficientTable)
+            .with(publication, exclusions: Exclusion.rows(of: table, label: a.request.label != nil), settings: settings)
+        return try XLSXWriter.data(table: table, sheetName: "Councils", provenance: provenance, extra: common.coefficientTable,
+                                   layout: .explanation(response: a.glmm.fit.design.fixed.responseLabel, labels: publication.labels))
     }
 }

@@ -215,7 +215,9 @@ extension GLMSummary {
 
     /// The GLM explanation as a workbook: the councils (`--out`'s table) and a summary sheet with
     /// the provenance, each group's share of the deviance explained and the coefficients.
-    public static func explainWorkbook(_ a: GLMExplainAnalysis) throws -> [UInt8] {
+    public static func explainWorkbook(_ a: GLMExplainAnalysis, table: OutputTable? = nil, publication: Publication = Publication(),
+                                       settings: [String] = []) throws -> [UInt8] {
+        let table = table ?? a.output
         let m = common(a.glm)
         var provenance = Provenance.of(model: m, dataPath: a.glm.data.table.source)
         provenance.rows.append(("Family and link", .text("\(a.glm.fit.family.rawValue), \(a.glm.fit.link.rawValue)")))
@@ -224,7 +226,9 @@ extension GLMSummary {
                                     .finite(a.decomposition.shares[g])))
         }
         provenance.rows.append(("Deviance explained", .finite(a.decomposition.devianceExplained)))
-        return try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance, extra: m.coefficientTable)
+        provenance = provenance.with(publication, exclusions: Exclusion.rows(of: table, label: a.request.label != nil), settings: settings)
+        return try XLSXWriter.data(table: table, sheetName: "Councils", provenance: provenance, extra: m.coefficientTable,
+                                   layout: .explanation(response: a.glm.fit.design.responseLabel, labels: publication.labels))
     }
 }
 

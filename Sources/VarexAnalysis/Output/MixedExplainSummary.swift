@@ -68,7 +68,9 @@ public enum MixedExplainSummary {
 
     /// The explanation as a workbook: the rows (`--out`'s table) and a summary sheet with the
     /// provenance, each group's share of the marginal R² and F test, and the fixed effects.
-    public static func workbook(_ a: MixedExplainAnalysis) throws -> [UInt8] {
+    public static func workbook(_ a: MixedExplainAnalysis, table: OutputTable? = nil, publication: Publication = Publication(),
+                                settings: [String] = []) throws -> [UInt8] {
+        let table = table ?? a.output
         let common = MixedSummary.common(fit: a.mixed.fit, satterthwaite: a.mixed.satterthwaite, level: a.request.fit.level)
         var provenance = Provenance.of(model: common, dataPath: a.mixed.data.table.source)
         for (g, group) in a.decomposition.grouping.groups.enumerated() {
@@ -78,6 +80,8 @@ public enum MixedExplainSummary {
                                     .text("\(NumberFormat.significant(t.f, 6)), \(t.numeratorDF), \(NumberFormat.significant(t.denominatorDF, 6)), \(NumberFormat.pValue(t.pValue))")))
         }
         provenance.rows.append(("Unexplained share (random effects and residual)", .finite(a.shares.unexplained)))
-        return try XLSXWriter.data(table: a.output, sheetName: "Councils", provenance: provenance, extra: common.coefficientTable)
+        provenance = provenance.with(publication, exclusions: Exclusion.rows(of: table, label: a.request.label != nil), settings: settings)
+        return try XLSXWriter.data(table: table, sheetName: "Councils", provenance: provenance, extra: common.coefficientTable,
+                                   layout: .explanation(response: a.mixed.fit.design.fixed.responseLabel, labels: publication.labels))
     }
 }

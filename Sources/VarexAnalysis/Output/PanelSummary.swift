@@ -261,7 +261,7 @@ public enum PanelSummary {
     /// The panel as a workbook: the council-years (`--out`'s table), the units
     /// (`--persistent-out`'s), and a summary sheet with the provenance, the groups' shares and F
     /// tests, the between share and the fixed effects.
-    public static func workbook(_ a: PanelAnalysis, unit: String = "councils") throws -> [UInt8] {
+    public static func workbook(_ a: PanelAnalysis, unit: String = "councils", publication: Publication = Publication()) throws -> [UInt8] {
         let level = a.request.explain.fit.level
         let common = MixedSummary.common(fit: a.fit, satterthwaite: a.satterthwaite, level: level, kind: .panel)
         var provenance = Provenance.of(model: common, dataPath: a.data.table.source)
@@ -273,25 +273,36 @@ public enum PanelSummary {
         }
         provenance.rows.append(("Unexplained share (random intercepts and residual)", .finite(a.shares.unexplained)))
         provenance.rows.append(("Between-\(unit) share of the unexplained variation", .finite(a.share.estimate)))
-        return try workbook(a, provenance: provenance, coefficients: common.coefficientTable, unit: unit)
+        return try workbook(a, provenance: provenance, coefficients: common.coefficientTable, unit: unit, publication: publication,
+                            response: a.fit.design.fixed.responseLabel)
     }
 
     /// A panel GLMM as a workbook: as a linear panel's, with the family and link, the groups'
     /// shares of the deviance explained and Wald χ² tests, and the between share on the latent
     /// scale with its interval.
-    public static func workbook(_ a: PanelGLMMAnalysis, unit: String = "councils") throws -> [UInt8] {
+    public static func workbook(_ a: PanelGLMMAnalysis, unit: String = "councils", publication: Publication = Publication()) throws -> [UInt8] {
         let common = GLMMSummary.common(a.glmm, kind: .panel)
         var provenance = GLMMExplainSummary.provenance(a.glmm, common: common, split: a.split, tests: a.groupTests)
         provenance.rows.append(("Unexplained share (random intercepts and residual deviance)", .finite(1 - a.split.devianceExplained)))
         provenance.rows.append(("Between-\(unit) share on the latent scale (low, high)",
                                 .text("\(NumberFormat.significant(a.share.estimate, 6)) (\(NumberFormat.significant(a.share.low, 6)), \(NumberFormat.significant(a.share.high, 6)))")))
-        return try workbook(a, provenance: provenance, coefficients: common.coefficientTable, unit: unit)
+        return try workbook(a, provenance: provenance, coefficients: common.coefficientTable, unit: unit, publication: publication,
+                            response: nil)
     }
 
     /// The unit-periods and units sheets with a summary sheet.
-    static func workbook(_ a: some PanelExplanation, provenance: Provenance, coefficients: OutputTable, unit: String) throws -> [UInt8] {
+    static func workbook(_ a: some PanelExplanation, provenance: Provenance, coefficients: OutputTable, unit: String,
+                         publication: Publication, response: String?) throws -> [UInt8] {
         let one = unit == "councils" ? "Council" : "Unit"
-        return try XLSXWriter.data(sheets: [("\(one)-periods", a.rowsTable()), ("\(one)s", a.unitsTable())], provenance: provenance,
-                                   extra: coefficients)
+        let exclusions = a.droppedRows.map { r in Exclusion(id: r.row < a.data.ids.count ? a.data.ids[r.row] : "row \(r.row + 1)", label: "", reason: r.reason) }
+        let settings = ["Rank intervals: \(a.ranks.draws) draws of every unit's effect from its conditional distribution, seed \(a.ranks.seed)."]
+            + (a.bootstrap.map { ["Persistent effects' bootstrap: \($0.replicates) parametric refits, seed \($0.seed)."] } ?? [])
+        // Rows stay in the panel's order (unit, then period); the units sheet is sorted by its persistent rank.
+        let layout = response.map { SheetLayout.explanation(response: $0, labels: publication.labels) } ?? SheetLayout(labels: publication.labels)
+        var periods = layout
+        periods.sortBy = nil
+        return try XLSXWriter.data(sheets: [("\(one)-periods", a.rowsTable()), ("\(one)s", a.unitsTable())],
+                                   provenance: provenance.with(publication, exclusions: exclusions, settings: settings),
+                                   extra: coefficients, layouts: [periods, layout])
     }
 }

@@ -24,6 +24,24 @@ public struct Provenance: Sendable {
         return Provenance(rows: rows)
     }
 
+    /// This provenance with what a publication records: every input file and its SHA-256 (the
+    /// joined files too), the data's sources and licence lines, definitions, the run's settings
+    /// (seeds, replicates), each row left out and why, and the spec's text.
+    public func with(_ p: Publication, exclusions: [Exclusion], settings: [String]) -> Provenance {
+        var rows = self.rows
+        for (k, input) in p.inputs.enumerated() {
+            rows.append(("Input file \(k + 1)", .text(input.path)))
+            rows.append(("Input file \(k + 1) SHA-256", .text(input.sha256)))
+        }
+        rows += p.sources.map { ("Source", .text($0)) }
+        rows += p.definitions.map { ("Definition", .text($0)) }
+        rows += settings.map { ("Run", .text($0)) }
+        rows += exclusions.isEmpty ? [("Left out", .text("none"))]
+            : exclusions.map { e in ("Left out", .text("\(e.label.isEmpty ? e.id : "\(e.label) (\(e.id))"): \(e.reason)")) }
+        if let spec = p.spec { rows.append(("Spec", .text(spec))) }
+        return Provenance(rows: rows)
+    }
+
     /// The data file's SHA-256, never empty: where there is none, why.
     static func checksum(_ dataPath: String) -> String {
         if dataPath == "-" { return "not available (the data came from standard input)" }
@@ -43,13 +61,16 @@ public enum XLSXWriter {
     public static let maximumRows = 1_048_576
 
     public static func data(table: OutputTable, sheetName: String = "Results", provenance: Provenance,
-                            extra: OutputTable? = nil) throws -> [UInt8] {
-        try data(sheets: [(sheetName, table)], provenance: provenance, extra: extra)
+                            extra: OutputTable? = nil, layout: SheetLayout = SheetLayout()) throws -> [UInt8] {
+        try data(sheets: [(sheetName, table)], provenance: provenance, extra: extra, layout: layout)
     }
 
-    /// A workbook of several tables, one sheet each in order, then the summary sheet.
+    /// A workbook of several tables, one sheet each in order, then the summary sheet. Each table
+    /// sheet reads as ``SheetLayout`` says: readable headings over the CSV's names, columns sized
+    /// to their content, number formats by column, rows in rank order where there is a rank, and
+    /// the headings and the id (and label) columns frozen.
     public static func data(sheets tables: [(name: String, table: OutputTable)], provenance: Provenance,
-                            extra: OutputTable? = nil) throws -> [UInt8] {
+                            extra: OutputTable? = nil, layout: SheetLayout = SheetLayout(), layouts: [SheetLayout]? = nil) throws -> [UInt8] {
         for (name, table) in tables {
             try checkRows(table.rows.count, sheet: name)
             try checkLengths(table, sheet: name)
@@ -57,9 +78,8 @@ public enum XLSXWriter {
         if let extra { try checkLengths(extra, sheet: "Summary") }
         var summaryRows: [[Cell]] = provenance.rows.map { [.text($0.0), $0.1] }
         if let extra { summaryRows += [[]] + [extra.header.map(Cell.text)] + extra.rows }
-        let worksheets = tables.map { _, table in
-            worksheet(rows: [table.header.map(Cell.text)] + table.rows, frozenHeader: true, styles: table.header.map(Self.style(forColumn:)))
-        } + [worksheet(rows: summaryRows, frozenHeader: false)]
+        let worksheets = tables.enumerated().map { k, sheet in (layouts.map { $0[k] } ?? layout).worksheet(sheet.table) }
+            + [worksheet(rows: summaryRows, frozen: nil, styles: [0, 9], widths: [34, 80])]
         let names = tables.map(\.name) + ["Summary"]
         let count = names.count
         var parts: [(String, Data)] = [
@@ -90,29 +110,42 @@ public enum XLSXWriter {
 
     /// Number formats: cells keep their full value; the format only changes how they read.
     /// Style 1: pounds (`£#,##0`) for `_gbp` columns; 2: values already in percent (`0.0"%"`) for
-    /// `_pct` columns; 3: probabilities as percentages (`0.0%`) for `p_` columns; 0: General.
+    /// `_pct` columns; 3: probabilities as percentages (`0.0%`) for `p_` columns; 4: pounds and
+    /// pence (`£#,##0.00`) for amounts per head in pounds; 5: `#,##0.00`; 6: `0.0000` for small
+    /// numbers; 7: the headings (bold, wrapped); 8: the CSV's names under them (italic, grey);
+    /// 9: wrapped text (the summary sheet's values); 0: General.
     static let stylesXML = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
-        <numFmts count="3"><numFmt numFmtId="164" formatCode="&quot;£&quot;#,##0"/>\
-        <numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/><numFmt numFmtId="166" formatCode="0.0%"/></numFmts>\
-        <fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>\
+        <numFmts count="6"><numFmt numFmtId="164" formatCode="&quot;£&quot;#,##0"/>\
+        <numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/><numFmt numFmtId="166" formatCode="0.0%"/>\
+        <numFmt numFmtId="167" formatCode="&quot;£&quot;#,##0.00"/><numFmt numFmtId="168" formatCode="#,##0.00"/>\
+        <numFmt numFmtId="169" formatCode="0.0000"/></numFmts>\
+        <fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font>\
+        <font><i/><sz val="9"/><color rgb="FF666666"/><name val="Calibri"/></font></fonts>\
         <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
         <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
         <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <cellXfs count="10"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
         <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-        <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+        <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="169" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment wrapText="1" vertical="bottom"/></xf>\
+        <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+        <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs>\
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
         """
 
-    /// The style index for a column, by its name (see ``stylesXML``).
-    static func style(forColumn name: String) -> Int {
+    /// The style index for a column by its name alone (see ``stylesXML``): pounds, percent,
+    /// probabilities; nil where the name does not say.
+    static func style(forColumn name: String) -> Int? {
         if name.hasSuffix("_gbp") { return 1 }
         if name.hasSuffix("_pct") { return 2 }
         if name.hasPrefix("p_top") || name.hasPrefix("p_bottom") { return 3 }
-        return 0
+        return nil
     }
 
     static let mainNS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -151,24 +184,37 @@ public enum XLSXWriter {
         }
     }
 
-    static func worksheet(rows: [[Cell]], frozenHeader: Bool, styles: [Int] = []) -> Worksheet {
+    /// A worksheet of `rows`; `rowStyles` style whole rows (the headings), `styles` the cells of
+    /// each column below them; `frozen` is the first cell that scrolls (rows above it and
+    /// columns left of it stay), `widths` the columns' widths in characters.
+    static func worksheet(rows: [[Cell]], frozen: (row: Int, column: Int)?, styles: [Int] = [], rowStyles: [Int: Int] = [:],
+                          widths: [Double] = []) -> Worksheet {
         let xrows: [XRow] = rows.enumerated().map { i, row in
             XRow(r: i + 1, c: row.enumerated().compactMap { j, cell in
                 let ref = column(j) + String(i + 1)
-                let s = j < styles.count && styles[j] != 0 ? styles[j] : nil
+                let s = rowStyles[i] ?? (j < styles.count && styles[j] != 0 ? styles[j] : nil)
                 switch cell {
                 case let .number(x): return x.isFinite ? XCell(r: ref, s: s, t: nil, v: NumberFormat.roundTrip(x), is: nil) : nil
                 case let .integer(k): return XCell(r: ref, s: nil, t: nil, v: String(k), is: nil)
                 // As text, like the CSV: LibreOffice reads an XLSX boolean as the formula =TRUE().
                 case let .bool(b): return XCell(r: ref, s: nil, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: b ? "TRUE" : "FALSE")))
-                case let .text(s): return XCell(r: ref, s: nil, t: "inlineStr", v: nil, is: InlineString(t: InlineText(value: xmlSafe(s))))
+                case let .text(text):
+                    return XCell(r: ref, s: rowStyles[i] ?? (styles.count > j && styles[j] == 9 ? 9 : nil), t: "inlineStr", v: nil,
+                                 is: InlineString(t: InlineText(value: xmlSafe(text))))
                 case .empty: return nil
                 }
             })
         }
-        let pane = frozenHeader ? Pane(ySplit: 1, topLeftCell: "A2", activePane: "bottomLeft", state: "frozen") : nil
-        let selection = frozenHeader ? Selection(pane: "bottomLeft", activeCell: "A2", sqref: "A2") : nil
-        return Worksheet(sheetViews: SheetViews(sheetView: SheetView(workbookViewId: 0, pane: pane, selection: selection)),
+        var pane: Pane? = nil, selection: Selection? = nil
+        if let frozen {
+            let top = column(frozen.column) + String(frozen.row + 1)
+            let active = frozen.column > 0 ? "bottomRight" : "bottomLeft"
+            pane = Pane(xSplit: frozen.column > 0 ? frozen.column : nil, ySplit: frozen.row, topLeftCell: top, activePane: active, state: "frozen")
+            selection = Selection(pane: active, activeCell: top, sqref: top)
+        }
+        let cols = widths.isEmpty ? nil : Columns(col: widths.enumerated().map { j, w in
+            ColumnWidth(min: j + 1, max: j + 1, width: NumberFormat.fixed(w, decimals: 1), customWidth: 1) })
+        return Worksheet(sheetViews: SheetViews(sheetView: SheetView(workbookViewId: 0, pane: pane, selection: selection)), cols: cols,
                          sheetData: SheetData(row: xrows))
     }
 
@@ -179,7 +225,12 @@ public enum XLSXWriter {
 
     // MARK: the XML parts
 
-    struct Worksheet: Encodable { let sheetViews: SheetViews; let sheetData: SheetData }
+    struct Worksheet: Encodable { let sheetViews: SheetViews; let cols: Columns?; let sheetData: SheetData }
+    struct Columns: Encodable { let col: [ColumnWidth] }
+    struct ColumnWidth: Encodable, DynamicNodeEncoding {
+        let min: Int, max: Int, width: String, customWidth: Int
+        static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
+    }
     struct SheetViews: Encodable { let sheetView: SheetView }
     struct SheetView: Encodable, DynamicNodeEncoding {
         let workbookViewId: Int
@@ -192,7 +243,7 @@ public enum XLSXWriter {
         static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
     }
     struct Pane: Encodable, DynamicNodeEncoding {
-        let ySplit: Int, topLeftCell: String, activePane: String, state: String
+        let xSplit: Int?, ySplit: Int, topLeftCell: String, activePane: String, state: String
         static func nodeEncoding(for key: CodingKey) -> XMLEncoder.NodeEncoding { .attribute }
     }
     struct SheetData: Encodable { let row: [XRow] }

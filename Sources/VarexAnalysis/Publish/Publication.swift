@@ -57,3 +57,22 @@ public struct Exclusion: Sendable, Equatable {
     public var reason: String
     public init(id: String, label: String, reason: String) { self.id = id; self.label = label; self.reason = reason }
 }
+
+extension Exclusion {
+    /// The rows of a table the model was not fitted to, and why: left out (a missing value, a
+    /// condition) or excluded by the analyst and predicted out of sample.
+    public static func rows(of table: OutputTable, label: Bool) -> [Exclusion] {
+        guard let n = table.index(of: "note") else { return [] }
+        return table.rows.compactMap { row in
+            guard case let .text(note) = row[n], note.hasPrefix("left out") || note.hasPrefix("out of sample") else { return nil }
+            let id: String, name: String
+            if case let .text(s) = row[0] { id = s } else { id = "" }
+            if label, row.count > 1, case let .text(s) = row[1] { name = s } else { name = "" }
+            let reason = note.hasPrefix("out of sample: ")
+                ? String(note.dropFirst("out of sample: ".count)) + " from the fit; its values are predicted from the model fitted to the others"
+                : String(note.dropFirst("left out: ".count))
+            return Exclusion(id: id, label: name, reason: reason)
+        }
+    }
+
+}
