@@ -82,14 +82,7 @@ struct Index: ParsableCommand {
         let loaded = try DataInput(path: data, joins: join, id: id, exclude: selection.exclude, subset: selection.subset).read()
         for r in loaded.joinReports { if let m = r.message { Console.error("varex: \(m)") } }
         Console.leftOut(loaded)
-        let table = loaded.keptTable
         let measures = try measure.map(Measure.parse)
-        let index = try OutcomeIndex(table: table, measures: measures, weights: weights, normalisation: method, minimumMeasures: minMeasures)
-        let ids = loaded.keptIDs
-        let notes = index.notes.filter { !$0.isEmpty }.count
-        if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
-        let labels = try label.map { Array(try table.column($0).cells) }
-        var result = index.table(ids: ids, idName: id ?? "id", indexName: name, labels: labels, labelName: label)
         let (moeColumns, countColumns) = try errors.columns()
         let sampled = errors.samplingError == .auto || !moeColumns.isEmpty || !countColumns.isEmpty
         if sampled && sensitivity == 0 {
@@ -99,14 +92,16 @@ struct Index: ParsableCommand {
             guard weightSpread > 0 || (sampled && weightSpread == 0) else {
                 throw ValidationError("--weight-spread must be positive (0 only with --sampling-error, to draw the measures alone)")
             }
-            let found = sampled ? try SamplingErrors.find(table: table, measures: measures.map(\.column), detect: errors.samplingError == .auto,
-                                                          marginOfError: moeColumns, counts: countColumns, values: index.values) : nil
-            if let found { Console.error("varex: sampling errors: " + found.sources.map { "\($0.measure) (\($0.description))" }.joined(separator: "; ")) }
-            result = result.inserting(SensitivityTable.index(try Sensitivity.index(table: table, measures: measures, weights: weights, normalisation: method,
-                                                            draws: sensitivity, spread: weightSpread, seed: seed, minimumMeasures: minMeasures,
-                                                            errors: found?.perRow)))
         }
-        result = result.restoring(ids: loaded.ids, leftOut: loaded.leftOut, labels: try label.map { Array(try loaded.table.column($0).cells) })
+        let definition = IndexDefinition(name: name, measures: measures, weights: weights, normalisation: method, minimumMeasures: minMeasures,
+                                         sensitivity: sensitivity > 0 ? .init(draws: sensitivity, spread: weightSpread, seed: seed,
+                                                                              samplingError: errors.samplingError == .auto) : nil)
+        let (result, sources) = try definition.table(loaded, id: id, label: label, marginOfError: moeColumns, counts: countColumns)
+        let notes = result.rows.filter { row in
+            if case let .text(n) = row.last, !n.isEmpty, !n.hasPrefix("left out") { return true } else { return false }
+        }.count
+        if notes > 0 { Console.error("varex: \(notes) row\(notes == 1 ? "" : "s") re-weighted or without an index (see the note column)") }
+        if !sources.isEmpty { Console.error("varex: sampling errors: " + sources.map { "\($0.measure) (\($0.description))" }.joined(separator: "; ")) }
         try OutputFiles.write([(out, CSVWriter.render(result, dialect: csv.dialect()))])
     }
 }

@@ -27,7 +27,8 @@ struct PublicationOptions: ParsableArguments {
     func publication(spec: AnalysisSpec?, dataPath: String, joins: [String], definitions: [String] = []) throws -> Publication {
         let specText = spec.flatMap { try? FileBytes.read(path: $0.path) }.map { String(decoding: $0, as: UTF8.self) }
         return Publication(labels: try labels(spec: spec), sources: (spec?.sources ?? []) + source,
-                           inputs: Publication.inputs([dataPath] + joins), spec: specText, definitions: definitions,
+                           inputs: Publication.inputs([dataPath] + joins), spec: specText,
+                           definitions: (spec?.index?.description ?? []) + definitions,
                            columns: spec?.report.columns)
     }
 }

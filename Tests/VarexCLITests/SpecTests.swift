@@ -71,9 +71,15 @@ struct SpecTests {
         // The analyst's helper fails with a few lines, not the whole report.
         #expect(throws: VerificationFailure.self) { try Verification.check(spec: spec, fixture: Self.fixture) }
         let compact = report.compactDescription()
-        #expect(compact.split(separator: "\n").count <= 8 && compact.count < 2_000, "\(compact)")
+        #expect(compact.split(separator: "\n").count <= 11 && compact.count < 2_000, "\(compact)")
         #expect(compact.contains("\(report.differences.count) values differ: \(moves.count) ranks"), "\(compact)")
-        #expect(compact.split(separator: "\n")[1].contains(report.differences[0].column))
+        // The spec's changed lines first (the cause: the formula, the group, the label), then the first difference.
+        #expect(report.specChanges.count == 3 && report.specChanges.allSatisfy { $0.now?.contains("pct_rural_incl_hub_towns_2011") == true
+            && $0.was?.contains("pct_rural_2011") == true }, "\(report.specChanges)")
+        let compactLines = compact.split(separator: "\n")
+        #expect(compactLines[1...3].allSatisfy { $0.hasPrefix("spec line ") }, "\(compact)")
+        #expect(compactLines[4].contains(report.differences[0].column))
+        #expect(r.stderr.hasPrefix("SPEC CHANGED: 3 lines of the spec differ from the fixture's copy:"), "\(r.stderr.prefix(300))")
     }
 
     /// A file in the fixture that the re-run does not produce is a failure, not ignored.
@@ -362,5 +368,146 @@ struct ModelKindSpecTests {
         for (r, w) in paired(rows, want) {
             #expect(r["code"] == w["code"] && CLI.close(Double(r["unjustified"]!)!, Double(w["unjustified"]!)!, rel: 1e-5, abs: 1e-6), "\(w["code"]!)")
         }
+    }
+}
+
+
+/// A spec with an `index:` section: the index is built inside the analysis (its measures,
+/// directions, weights, normalisation and minimum in the spec), the model is fitted to it, and
+/// the fixture holds its table; checked against R (fixtures/reference/make_index_spec_reference.R:
+/// the index written out from its definition, lm and HC3 by hand). Changing one weight, or one
+/// cell of the data, fails `verify` with that change named first; a fixture records the Varex
+/// version and every input's SHA-256.
+struct IndexSpecTests {
+    static let spec = CLI.fixture("specs/council-index.yaml")
+    static let fixture = CLI.fixture("snapshots/council-index")
+
+    /// The spec and its data copied to a temporary folder (the spec's relative paths kept).
+    static func copy(spec edit: (String) -> String = { $0 }, data editData: (String) -> String = { $0 }) throws -> (dir: String, spec: String) {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/councils", withIntermediateDirectories: true)
+        let data = try String(contentsOfFile: CLI.fixture("councils/asc_2018_19.csv"), encoding: .utf8)
+        try editData(data).write(toFile: dir + "/councils/asc_2018_19.csv", atomically: true, encoding: .utf8)
+        try edit(try String(contentsOfFile: Self.spec, encoding: .utf8)).write(toFile: dir + "/specs/council-index.yaml", atomically: true, encoding: .utf8)
+        return (dir, dir + "/specs/council-index.yaml")
+    }
+
+    @Test func indexAndModelAgainstR() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["snapshot", Self.spec, "--out", dir + "/f"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let index = try CLI.records(dir + "/f/index.csv"), explain = try CLI.records(dir + "/f/explain.csv")
+        let ref = try CLI.records(CLI.fixture("reference/index_spec_rows.csv"))
+        #expect(index.count == 152 && explain.count == 152 && ref.count == 152)
+        #expect(index.filter { !($0["outcome_index"] ?? "").isEmpty }.count == ref.filter { $0["outcome_index"] != "NA" }.count)
+        var compared = 0
+        for ((i, e), want) in zip(zip(index, explain), ref) {
+            #expect(i["code"] == want["code"] && e["code"] == want["code"])
+            guard let x = Double(want["outcome_index"]!) else {
+                #expect((i["outcome_index"] ?? "").isEmpty, "\(want["code"]!): no index in R")
+                continue
+            }
+            #expect(CLI.close(Double(i["outcome_index"]!)!, x, rel: 1e-12, abs: 1e-14), "\(want["code"]!) index")
+            #expect(CLI.close(Double(e["observed"]!)!, x, rel: 1e-12, abs: 1e-14), "\(want["code"]!) observed")
+            #expect(CLI.close(Double(e["fitted"]!)!, Double(want["fitted"]!)!, rel: 1e-10, abs: 1e-12), "\(want["code"]!) fitted")
+            compared += 1
+        }
+        #expect(compared == 150)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/f/summary.json"))) as! [String: Any]
+        let coefficients = summary["coefficients"] as! [[String: Any]]
+        let want = try CLI.records(CLI.fixture("reference/index_spec_coefficients.csv"))
+        #expect(coefficients.count == want.count)
+        for (c, w) in zip(coefficients, want) {
+            #expect(c["term"] as? String == w["term"])
+            #expect(CLI.close((c["estimate"] as! NSNumber).doubleValue, Double(w["estimate"]!)!, rel: 1e-10))
+            #expect(CLI.close((c["std_error"] as! NSNumber).doubleValue, Double(w["hc3_se"]!)!, rel: 1e-9))
+        }
+        // The fixture records the Varex that made it and each input's SHA-256 (by coreutils).
+        #expect(try String(contentsOfFile: dir + "/f/version.txt", encoding: .utf8) == "Varex \(VarexVersion.string)\n")
+        let sums = try String(contentsOfFile: dir + "/f/checksums.txt", encoding: .utf8)
+        #expect(sums == "\(try PublishedPageTests.sha256sum(CLI.fixture("councils/asc_2018_19.csv")))  ../councils/asc_2018_19.csv\n")
+        // The shipped fixture verifies.
+        let v = try CLI.run(["verify", Self.spec, "--fixture", Self.fixture])
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    }
+
+    @Test func oneChangedWeightIsNamedFirst() throws {
+        let (dir, spec) = try Self.copy()
+        #expect(try CLI.run(["snapshot", spec, "--out", dir + "/f"]).status == 0)
+        let before = try String(contentsOfFile: spec, encoding: .utf8)
+        let after = before.replacingOccurrences(of: "weights: {ascof_1a: 2, ascof_3a: 2}", with: "weights: {ascof_1a: 3, ascof_3a: 2}")
+        #expect(after != before)
+        try after.write(toFile: spec, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["verify", spec, "--fixture", dir + "/f"])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "SPEC CHANGED: 1 line of the spec differs from the fixture's copy:", "\(lines.prefix(3))")
+        #expect(lines.count > 2 && lines[2].contains("weights: {ascof_1a: 2, ascof_3a: 2}") && lines[2].contains("weights: {ascof_1a: 3, ascof_3a: 2}"))
+        let report = try Verification.verify(spec: spec, fixture: dir + "/f")
+        #expect(report.dataChanged.isEmpty && report.specChanges.count == 1)
+        // The index moved, and with it the ranks: the ranks come first among the differences.
+        #expect(report.differences.contains { $0.file == "index.csv" && $0.column == "outcome_index" })
+        #expect(report.differences.first?.kind == .rank)
+        let compact = report.compactDescription()
+        #expect(compact.count < 10_000 && compact.split(separator: "\n")[1].hasPrefix("spec line 11: "), "\(compact)")
+    }
+
+    @Test func oneChangedCellIsNamedFirst() throws {
+        let (dir, spec) = try Self.copy()
+        #expect(try CLI.run(["snapshot", spec, "--out", dir + "/f"]).status == 0)
+        // Hartlepool's ASCOF 3A (overall satisfaction), 66.1 → 76.1.
+        var data = try String(contentsOfFile: dir + "/councils/asc_2018_19.csv", encoding: .utf8)
+        let header = data.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+        let j = header.firstIndex(of: "ascof_3a")!
+        var lines = data.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let k = lines.firstIndex { $0.hasPrefix("E06000001,") }!
+        var cells = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(cells[j] == "66.1")
+        cells[j] = "76.1"
+        lines[k] = cells.joined(separator: ",")
+        data = lines.joined(separator: "\n")
+        try data.write(toFile: dir + "/councils/asc_2018_19.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["verify", spec, "--fixture", dir + "/f"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("DATA CHANGED: ../councils/asc_2018_19.csv"), "\(r.stderr.prefix(200))")
+        let report = try Verification.verify(spec: spec, fixture: dir + "/f")
+        #expect(report.specChanges.isEmpty)
+        #expect(report.dataChanges.count == 1 && report.dataChanges[0].row == "E06000001" && report.dataChanges[0].column == "ascof_3a"
+                && report.dataChanges[0].expected == "66.1" && report.dataChanges[0].got == "76.1")
+        #expect(report.differences.contains { $0.file == "index.csv" && $0.row == "E06000001" && $0.column == "outcome_index" })
+        let compact = report.compactDescription()
+        #expect(compact.split(separator: "\n")[1] == "DATA CHANGED: ../councils/asc_2018_19.csv")
+        #expect(compact.split(separator: "\n")[2].hasPrefix("data ../councils/asc_2018_19.csv E06000001 ascof_3a: "), "\(compact)")
+        #expect(compact.count < 10_000)
+    }
+
+    /// The index section's errors name the key and line; an unquoted minus (YAML's list marker) says to quote it.
+    @Test(arguments: [
+        ("  measures: {ascof_1a: +, ascof_1b: +, ascof_3a: +, ascof_2a2: \"-\"}", "  measures: {ascof_1a: up}", "index.measures.ascof_1a"),
+        ("  weights: {ascof_1a: 2, ascof_3a: 2}", "  weights: {ascof_1a: -2}", "index.weights.ascof_1a"),
+        ("  normalisation: z", "  normalisation: zscore", "index.normalisation"),
+        ("  min_measures: 3", "  min_measures: 0", "index.min_measures"),
+    ])
+    func badIndexSectionsNameTheKey(_ change: (String, String, String)) throws {
+        let (_, spec) = try Self.copy(spec: { $0.replacingOccurrences(of: change.0, with: change.1) })
+        let r = try CLI.run(["explain", "--spec", spec])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(change.2), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count <= 2)
+    }
+
+    /// The report of the spec: the index's definition in its notes.
+    @Test func reportNotesDefineTheIndex() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["report", "--spec", Self.spec, "--bootstrap", "50", "--html", dir + "/r.html"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        let notes = String(html[html.range(of: "<section id=\"notes\">")!.lowerBound...])
+        #expect(notes.contains("Index outcome_index: the weighted mean of 4 measures, each measure standardised (z-scores over the councils kept), "
+                               + "signed so that higher is better: ascof_1a (higher is better, weight 0.333); ascof_1b (higher is better, weight 0.167); "
+                               + "ascof_3a (higher is better, weight 0.333); ascof_2a2 (lower is better, weight 0.167)."), "\(notes.prefix(3000))")
+        #expect(notes.contains("Index sensitivity: 200 draws of the weights (Dirichlet, spread 0.2) with each measure&#39;s sampling error, seed 11.")
+                || notes.contains("Index sensitivity: 200 draws of the weights (Dirichlet, spread 0.2) with each measure's sampling error, seed 11."))
     }
 }

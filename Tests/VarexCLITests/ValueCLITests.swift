@@ -34,7 +34,7 @@ struct ValueCLITests {
         }
         let page = try String(contentsOfFile: dir + "/v.html", encoding: .utf8)
         #expect(page.contains("id=\"chart-value\""))
-        #expect(page.contains("asc_net_spend_per_adult_gbp, adjusted to average need"))
+        #expect(page.contains("ASC net spend per adult (£), adjusted to average need"))
         for q in ["low spend, good outcome", "high spend, poor outcome"] { #expect(page.contains(">\(q)</text>")) }
         #expect(page.components(separatedBy: "class=\"vp ").count - 1 == 152)
         #expect(page.contains("ascof_1a: margin of error ascof_1a_moe"))

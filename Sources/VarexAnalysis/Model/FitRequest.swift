@@ -29,6 +29,8 @@ public struct FitRequest: Sendable {
     /// A row condition (R's `subset`): rows where it is not TRUE are left out of the fit and
     /// stay in the per-row tables with a note.
     public var subset: String? = nil
+    /// An outcome index added to the data before the fit (the spec's `index:`).
+    public var index: IndexDefinition? = nil
 
     public init(dataPath: String, formula: String, id: String? = nil, weights: String? = nil,
                 covariance: CovarianceType = .classical, level: Double = 0.95,

@@ -33,9 +33,9 @@ public enum TriangulationReport {
         h += "<section id=\"efficiency\"><h2>Efficiency against spend</h2>"
         h += SVGCharts.scatter(id: "chart-dea", title: "DEA efficiency against spend",
                                description: "DEA efficiency\(a.dea.bootstrap == nil ? "" : " (bias-corrected)") against \(r.spend) for \(n) units",
-                               labels: names, x: spend, y: dea, xLabel: r.spend, yLabel: "DEA efficiency\(a.dea.bootstrap == nil ? "" : " (bias-corrected)")", named: named)
+                               labels: names, x: spend, y: dea, xLabel: Labels().variable(r.spend), yLabel: "DEA efficiency\(a.dea.bootstrap == nil ? "" : " (bias-corrected)")", named: named)
         h += SVGCharts.scatter(id: "chart-sfa", title: "Cost efficiency against spend", description: "Cost efficiency E[exp(−u)|e] against \(r.spend) for \(n) units",
-                               labels: names, x: spend, y: sfa, xLabel: r.spend, yLabel: "Cost efficiency (frontier cost / spend)", named: named)
+                               labels: names, x: spend, y: sfa, xLabel: Labels().variable(r.spend), yLabel: "Cost efficiency (frontier cost / spend)", named: named)
         h += "</section>\n<section id=\"peers\"><h2>Peers</h2>"
         if let k = chosen {
             let data = a.dea.dea.data
@@ -70,7 +70,7 @@ public enum TriangulationReport {
             }
             h += "<p>Spend against \(esc(r.outputs[0])); the line is DEA's frontier (\(r.returns.rawValue) returns): the least spend for each outcome.</p>"
             h += SVGCharts.scatter(id: "chart-frontier", title: "DEA frontier", description: "\(r.outputs[0]) against \(r.spend) with the DEA frontier through \(onFrontier.count) efficient units",
-                                   labels: names, x: spend, y: y, xLabel: r.spend, yLabel: r.outputs[0], named: Set(onFrontier), line: line)
+                                   labels: names, x: spend, y: y, xLabel: Labels().variable(r.spend), yLabel: Labels().variable(r.outputs[0]), named: Set(onFrontier), line: line)
         } else {
             h += "<p>With \(r.outputs.count) output\(r.outputs.count == 1 ? "" : "s")\(r.deaNeeds.isEmpty ? "" : " and a need") the frontier has more than "
             h += "two dimensions and is not drawn; the peers above are the part of it that faces one council.</p>"

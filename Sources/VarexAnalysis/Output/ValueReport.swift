@@ -19,7 +19,7 @@ public enum ValueReport {
         h += "\(poor.count) in the high-spend, poor-outcome one; allowing for the measures' sampling error and both regressions' uncertainty, "
         h += "\(goodSure.count) and \(poorSure.count) stay there in at least \(pct)% of \(v.draws) draws (filled and named below).</p>\n"
         h += SVGCharts.value(id: "chart-value", title: "Need-adjusted spend against need-adjusted outcome", labels: names, view: v,
-                             xLabel: "\(r.spend), adjusted to average need", yLabel: "Outcome index, adjusted to average need (higher is better)")
+                             xLabel: "\(Labels().variable(r.spend)), adjusted to average need", yLabel: "Outcome index, adjusted to average need (higher is better)")
         h += "</section>\n"
         h += "<section id=\"ranks\"><h2>Outcome ranks and their \(pct)% intervals</h2><p>Rank 1 is the best need-adjusted outcome. "
         h += "The median interval spans \(NumberFormat.significant(v.medianOutcomeRankWidth, 4)) places; for need-adjusted spend (rank 1 = lowest), "

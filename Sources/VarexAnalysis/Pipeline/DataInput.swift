@@ -15,8 +15,12 @@ public struct DataInput: Sendable {
     public var exclude: [String]
     /// A condition a row must meet to stay (R's `subset`).
     public var subset: String?
+    /// An outcome index computed on the rows kept and added to the data as a column.
+    public var index: IndexDefinition?
 
-    public init(path: String, joins: [String] = [], id: String? = nil, unit: String? = nil, exclude: [String] = [], subset: String? = nil) {
+    public init(path: String, joins: [String] = [], id: String? = nil, unit: String? = nil, exclude: [String] = [], subset: String? = nil,
+                index: IndexDefinition? = nil) {
+        self.index = index
         self.path = path
         self.joins = joins
         self.id = id
@@ -55,6 +59,10 @@ public struct DataInput: Sendable {
         let ids = try table.ids(column: id == unit ? nil : id)
         let leftOut = try Self.leftOut(table: table, ids: try unit.map { Array(try table.column($0).cells) } ?? ids, exclude: exclude,
                                        subset: subset, everyRow: unit != nil)
+        if let index {
+            let kept = (0..<table.rowCount).filter { leftOut[$0] == nil }
+            table = try table.adding(column: index.name, values: try index.values(table: table, kept: kept))
+        }
         return Loaded(table: table, joinReports: reports, ids: ids, leftOut: leftOut)
     }
 

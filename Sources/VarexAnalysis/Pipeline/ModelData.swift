@@ -22,7 +22,10 @@ public struct ModelData: Sendable {
     public init(_ request: FitRequest, table preloaded: Table? = nil, randomEffects: Bool = false, unit: String? = nil) throws {
         guard request.level > 0, request.level < 1 else { throw RequestError.invalidLevel(request.level) }
         guard request.tolerance > 0, request.tolerance < 1 else { throw RequestError.invalidTolerance(request.tolerance) }
-        let loaded = try DataInput(path: request.dataPath, joins: request.joins, id: request.id, unit: unit).read(preloaded: preloaded)
+        // An index is computed on the rows the analysis keeps, so it reads the exclusions too.
+        let loaded = try DataInput(path: request.dataPath, joins: request.joins, id: request.id, unit: unit,
+                                   exclude: request.index == nil ? [] : request.exclude, subset: request.index == nil ? nil : request.subset,
+                                   index: request.index).read(preloaded: preloaded)
         let table = loaded.table, reports = loaded.joinReports, ids = loaded.ids
         // `y ~ .`: every column of the (joined) data but the id and the label.
         let dot = table.names.filter { $0 != request.id && $0 != request.label }

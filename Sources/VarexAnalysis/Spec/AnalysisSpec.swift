@@ -64,6 +64,8 @@ public struct AnalysisSpec: Sendable, Equatable {
     public var labels: [String: String] = [:]
     /// The data's sources, each with its licence line, printed in the report's and workbook's notes.
     public var sources: [String] = []
+    /// An outcome index added to the data as a column before the fit (``IndexDefinition``).
+    public var index: IndexDefinition?
 
     public struct RankSpec: Sendable, Equatable {
         public var bootstrap: Int?
@@ -88,12 +90,12 @@ public struct AnalysisSpec: Sendable, Equatable {
             && a.justified.map(\.0) == b.justified.map(\.0) && a.justified.map(\.1) == b.justified.map(\.1)
             && a.unjustified.map(\.0) == b.unjustified.map(\.0) && a.unjustified.map(\.1) == b.unjustified.map(\.1)
             && a.rank == b.rank && a.report == b.report && a.join == b.join && a.exclude == b.exclude && a.subset == b.subset && a.family == b.family && a.link == b.link && a.keep == b.keep && a.cluster == b.cluster && a.clusterDF == b.clusterDF
-            && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb && a.labels == b.labels && a.sources == b.sources
+            && a.panel == b.panel && a.time == b.time && a.absorb == b.absorb && a.labels == b.labels && a.sources == b.sources && a.index == b.index
     }
 
     static let topKeys = ["data", "id", "label", "formula", "weights", "se", "level", "tol", "reference", "join", "exclude", "subset", "family", "link", "keep", "cluster", "cluster_df",
                           "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank_order", "rank", "report",
-                          "labels", "sources"]
+                          "labels", "sources", "index"]
 
     /// A list of one or two columns (`cluster`, `absorb`).
     static func oneOrTwoColumns(_ reader: SpecReader, _ value: Node, key: String) throws -> [String] {
@@ -141,6 +143,7 @@ public struct AnalysisSpec: Sendable, Equatable {
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { reference[k] = try reader.string(v, key: "reference.\(k)") }
             case "join": join = try reader.strings(value, key: key)
             case "sources": sources = try reader.strings(value, key: key)
+            case "index": index = try reader.index(value)
             case "labels":
                 for (k, v) in try reader.mapping(value, key: key, allowed: nil) { labels[k] = try reader.string(v, key: "labels.\(k)") }
             case "exclude": exclude = try reader.strings(value, key: key)
@@ -265,6 +268,62 @@ struct SpecReader {
             throw SpecError.wrongType(path: path, key: key, line: line(n), expected: expected, found: describe(n))
         }
         return v
+    }
+
+    /// The `index:` section: measures with their directions, weights, normalisation, the
+    /// fewest measures, the column's name and the sensitivity of its ranks.
+    func index(_ n: Node) throws -> IndexDefinition {
+        var name = "outcome_index", measures: [Measure] = [], weights: [String: Double] = [:]
+        var normalisation = Normalisation.z, minimum = 1, sensitivity: IndexDefinition.SensitivitySettings? = nil
+        let keys = ["name", "measures", "weights", "normalisation", "min_measures", "sensitivity"]
+        let entries = try mapping(n, key: "index", allowed: keys)
+        for (k, v) in entries {
+            let key = "index.\(k)"
+            switch k {
+            case "name": name = try string(v, key: key)
+            case "measures":
+                // `{ascof_1a: +, ascof_2a2: "-"}` or `[ascof_1a:+, ascof_2a2:-]`.
+                if case .mapping = v {
+                    for (column, direction) in try mapping(v, key: key, allowed: nil) {
+                        let d = try string(direction, key: "\(key).\(column)")
+                        guard ["+", "-", "higher", "lower"].contains(d) else {
+                            throw SpecError.wrongType(path: path, key: "\(key).\(column)", line: line(direction),
+                                                      expected: "+ or \"-\" (higher or lower is better; quote the minus)", found: describe(direction))
+                        }
+                        measures.append(Measure(column: column, higherIsBetter: d == "+" || d == "higher"))
+                    }
+                } else {
+                    for text in try strings(v, key: key) {
+                        do { measures.append(try Measure.parse(text)) } catch {
+                            throw SpecError.wrongType(path: path, key: key, line: line(v), expected: "COLUMN:+ or COLUMN:-", found: "'\(text)'")
+                        }
+                    }
+                }
+            case "weights":
+                for (column, w) in try mapping(v, key: key, allowed: nil) {
+                    weights[column] = try double(w, key: "\(key).\(column)", in: 0...Double.greatestFiniteMagnitude, open: true,
+                                                 expected: "a positive number")
+                }
+            case "normalisation": normalisation = try choice(v, key: key)
+            case "min_measures": minimum = try int(v, key: key, in: 1...Int.max)
+            default:
+                var draws = 0, spread = 0.2, seed: UInt64 = 1, sampled = false
+                for (sk, sv) in try mapping(v, key: key, allowed: ["draws", "weight_spread", "seed", "sampling_error"]) {
+                    let skey = "\(key).\(sk)"
+                    switch sk {
+                    case "draws": draws = try int(sv, key: skey, in: 2...BootstrapSettings.replicateRange.upperBound)
+                    case "weight_spread": spread = try double(sv, key: skey, in: 0...10, expected: "a number from 0 to 10")
+                    case "seed": seed = UInt64(try int(sv, key: skey, in: 0...Int.max))
+                    default: sampled = (try choice(sv, key: skey) as SamplingErrorSource) == .auto
+                    }
+                }
+                guard draws > 0 else { throw SpecError.missingKey(path: path, key: "\(key).draws") }
+                sensitivity = .init(draws: draws, spread: spread, seed: seed, samplingError: sampled)
+            }
+        }
+        guard !measures.isEmpty else { throw SpecError.missingKey(path: path, key: "index.measures") }
+        return IndexDefinition(name: name, measures: measures, weights: weights, normalisation: normalisation, minimumMeasures: minimum,
+                               sensitivity: sensitivity)
     }
 
     /// A word naming one of `T`'s values, by the same parser the command line uses.

@@ -52,3 +52,6 @@ extension Normalisation: NamedChoice {}
 
 extension Family: NamedChoice {}
 extension Link: NamedChoice {}
+
+/// `auto` or `none`: where the measures' sampling errors come from.
+extension SamplingErrorSource: NamedChoice {}

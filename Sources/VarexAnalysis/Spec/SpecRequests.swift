@@ -13,6 +13,7 @@ extension FitRequest {
         absorb = spec.absorb
         clusterTestDF = spec.clusterDF ?? .clusters
         subset = spec.subset
+        index = spec.index
         // Clustering columns imply CR1 unless the spec says CR0.
         if !clusters.isEmpty && !covariance.isClustered { covariance = spec.se == nil ? .cr1 : covariance }
     }

@@ -1,6 +1,7 @@
 import Varex
 /// The outputs of a saved analysis, as files: what `varex snapshot` writes and `varex verify`
-/// compares: for any kind of model the spec describes (a linear model, a GLM with `family:`,
+/// compares (with `version.txt`, the Varex that made it, and with an `index:` section `index.csv`,
+/// the index and its ranks): for any kind of model the spec describes (a linear model, a GLM with `family:`,
 /// a mixed model with random-effect terms, a GLMM with both), with groups its explanation and with a `rank:`
 /// section its ranks. Names: `spec.yaml`, `checksums.txt`, `summary.json`, `residuals.csv`, and with
 /// groups `explain.json` and `explain.csv`, and with a `rank:` section `ranks.csv`; and a copy of
@@ -28,6 +29,12 @@ public struct Snapshot: Sendable {
             inputs.append((Self.inputName(k, name), String(decoding: bytes, as: UTF8.self)))
         }
         files.append(("checksums.txt", sums.map { "\($0.1)  \($0.0)" }.joined(separator: "\n") + "\n"))
+        files.append((Self.versionFile, Publication.madeBy + "\n"))
+        if let index = spec.index {
+            let loaded = try DataInput(path: request.dataPath, joins: request.joins, id: request.id, exclude: request.exclude,
+                                       subset: request.subset).read()
+            files.append(("index.csv", CSVWriter.render(try index.table(loaded, id: request.id, label: request.label).table)))
+        }
         let kind = request.kind(family: spec.family, link: spec.link)
         if kind == .glmm, let family = spec.family {
             let glmm = try GLMMAnalysis(request, family: family, link: spec.link)
@@ -103,6 +110,9 @@ public struct Snapshot: Sendable {
         self.files = files + inputs
         self.checksums = sums
     }
+
+    /// The file recording which Varex made the fixture ("Varex 0.1.0").
+    public static let versionFile = "version.txt"
 
     /// The fixture's name for the copy of data file k: `input-<k+1>-<file name>`.
     public static func inputName(_ k: Int, _ path: String) -> String {

@@ -43,8 +43,22 @@ public struct DataChange: Sendable, Equatable {
     public let got: String?
 }
 
+/// A line of the spec that is not what the fixture's copy of it says (a weight, a formula, an
+/// exclusion): the line number in the spec now (or in the fixture's, for a removed line).
+public struct SpecChange: Sendable, Equatable {
+    public let line: Int
+    /// nil for a line added since the fixture.
+    public let was: String?
+    /// nil for a line removed since the fixture.
+    public let now: String?
+}
+
 /// The result of checking a saved analysis against its fixture.
 public struct VerificationReport: Sendable {
+    /// The spec's lines that differ from the fixture's copy: named first, as the likely cause.
+    public var specChanges: [SpecChange] = []
+    /// Which Varex made the fixture and which re-ran it, when they differ (a note, not a failure).
+    public var versions: (fixture: String, now: String)? = nil
     /// Data files whose checksum is not the one recorded: (file, recorded, now).
     public let dataChanged: [(file: String, expected: String, got: String)]
     /// The cells of changed data that differ from the fixture's copy (when it has one).
@@ -63,8 +77,18 @@ public struct VerificationReport: Sendable {
 
     /// A readable account: the data-changed message first, then a table of what differs.
     public var description: String {
-        if passed { return "verified: every number within rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))\n" }
         var o = ""
+        if let v = versions { o += "note: the fixture was made by \(v.fixture); this is \(v.now)\n" }
+        if passed {
+            if !specChanges.isEmpty { o += "note: the spec differs from the fixture's copy in \(specChanges.count) line\(specChanges.count == 1 ? "" : "s"), with the same results\n" }
+            return o + "verified: every number within rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))\n"
+        }
+        if !specChanges.isEmpty {
+            o += "SPEC CHANGED: \(specChanges.count) line\(specChanges.count == 1 ? " of the spec differs" : "s of the spec differ") from the fixture's copy:\n"
+            var rows = [["line", "was", "now"]]
+            for c in specChanges.prefix(20) { rows.append([String(c.line), c.was ?? "(not there)", c.now ?? "(removed)"]) }
+            o += TextSummary.aligned(rows, leftFirst: true)
+        }
         for d in dataChanged {
             o += """
                 DATA CHANGED: \(d.file) is not the data the fixture was made from (sha256 \
@@ -115,6 +139,9 @@ extension VerificationReport {
     public func compactDescription(limit: Int = 5) -> String {
         if passed { return "verified" }
         var lines = ["verification failed against the fixture (rtol \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol)))"]
+        for c in specChanges.prefix(limit) {
+            lines.append("spec line \(c.line): \(c.was.map(MessageText.quote) ?? "(not there)") → \(c.now.map(MessageText.quote) ?? "(removed)")")
+        }
         for d in dataChanged { lines.append("DATA CHANGED: \(d.file)") }
         for c in dataChanges.prefix(limit) {
             lines.append("data \(c.file) \(c.row) \(c.column): \(c.expected.map(MessageText.quote) ?? "(no such row)") → \(c.got.map(MessageText.quote) ?? "(row removed)")")
@@ -187,8 +214,43 @@ public enum Verification {
         let produced = Set(now.files.map(\.name))
         let extra = FixtureFolder.files(fixture).filter { !produced.contains($0) }.map { fixture + "/" + $0 }
         let sorted = order(differences)
-        return VerificationReport(dataChanged: changed, dataChanges: dataChanges, differences: sorted, missingFiles: missing,
-                                  extraFiles: extra, rtol: rtol, atol: atol)
+        var report = VerificationReport(dataChanged: changed, dataChanges: dataChanges, differences: sorted, missingFiles: missing,
+                                        extraFiles: extra, rtol: rtol, atol: atol)
+        if let old = try? FileBytes.read(path: fixture + "/spec.yaml"), let new = now.files.first(where: { $0.name == "spec.yaml" }) {
+            report.specChanges = specChanges(was: String(decoding: old, as: UTF8.self), now: new.contents)
+        }
+        let made = (try? FileBytes.read(path: fixture + "/" + Snapshot.versionFile)).map { String(decoding: $0, as: UTF8.self).trimmingNewlines }
+        if made != Publication.madeBy { report.versions = (made ?? "a Varex that recorded no version", Publication.madeBy) }
+        return report
+    }
+
+    /// The lines of the spec that differ, by a longest-common-subsequence diff of its lines: a
+    /// changed line is one removed and one added at the same place, shown as was → now.
+    static func specChanges(was: String, now: String) -> [SpecChange] {
+        let a = was.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = now.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lcs = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+            }
+        }
+        var out: [SpecChange] = [], removed: [(Int, String)] = [], added: [(Int, String)] = []
+        func flush() {
+            for k in 0..<max(removed.count, added.count) {
+                let r = k < removed.count ? removed[k] : nil, n = k < added.count ? added[k] : nil
+                out.append(SpecChange(line: n?.0 ?? r!.0, was: r?.1, now: n?.1))
+            }
+            removed = []; added = []
+        }
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, j < b.count, a[i] == b[j] { flush(); i += 1; j += 1 }
+            else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] { added.append((j + 1, b[j])); j += 1 }
+            else { removed.append((i + 1, a[i])); i += 1 }
+        }
+        flush()
+        return out
     }
 
     /// Ranks first, then pound columns, each by the size of the change; then the rest by relative
