@@ -40,6 +40,34 @@ struct RankCLITests {
 /// ranks as the competition ranks of R's amounts, every interval holding its median, and one
 /// seed giving one table. (The intervals' coverage: RankBootstrapTests.glmIntervalsCoverTheTrueRank.)
 struct GLMRankCLITests {
+    /// With `--scale`, the rank table has the unjustified amount in pounds beside it: the amount
+    /// × the scale column read from the data file here (a linear model and a GLM), and
+    /// without it no pound column.
+    @Test(arguments: ["linear", "glm"])
+    func poundColumnsWithAScale(_ kind: String) throws {
+        let data = try CLI.records(CLI.fixture("councils/asc_2018_19.csv"))
+        let adults = Dictionary(uniqueKeysWithValues: data.map { ($0["code"]!, Double($0["pop_18p"]!)!) })
+        var args = kind == "linear" ? RankCLITests.args : ["rank", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", "poisson",
+                                                   "--formula", "ascof_2a2_num ~ imd_score + council_type + offset(log(ascof_2a2_den))",
+                                                   "--justified", "need=imd_score", "--unjustified", "type=council_type", "--bootstrap", "100"]
+        let plain = try CLI.run(args)
+        #expect(plain.status == 0 && !plain.stdout.contains("unjustified_gbp"), "\(plain.stderr)")
+        args += ["--scale", "pop_18p"]
+        let r = try CLI.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try CSVReader.parse(Array(r.stdout.utf8), file: "rank.csv")
+        let u = rows.header.firstIndex(of: "unjustified")!
+        #expect(rows.header[u + 1] == "unjustified_gbp" && rows.header[u + 2] == "rank")
+        #expect(rows.rows.count == 152)
+        var checked = 0
+        for row in rows.rows where !row[u].isEmpty {
+            let want = Double(row[u])! * adults[row[0]]!
+            #expect(CLI.close(Double(row[u + 1])!, want, rel: 1e-14), "\(row[0])")
+            checked += 1
+        }
+        #expect(checked == 152)
+    }
+
     @Test func glmRanksAgainstR() throws {
         let args = ["rank", CLI.fixture("councils/asc_2018_19.csv"), "--id", "code", "--family", "binomial",
                     "--formula", "cbind(ascof_2b1_num, ascof_2b1_den - ascof_2b1_num) ~ imd_score + council_type",

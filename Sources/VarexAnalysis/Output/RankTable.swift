@@ -1,59 +1,64 @@
 import Varex
 /// The rank-interval table: every input row, with the bootstrap summary for the rows ranked.
-/// Columns: `id, [label,] unjustified, rank, median_rank, rank_low, rank_high, p_top<k>,
-/// p_bottom<k>, note`.
+/// Columns: `id, [label,] unjustified, [unjustified_gbp,] rank, median_rank, rank_low, rank_high,
+/// p_top<k>, p_bottom<k>, note`; `unjustified_gbp` (the amount × the scale) with `--scale`.
 public enum RankTable {
     public static func make(analysis a: ExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
-        let label = a.request.label
-        var header = [a.request.fit.id ?? "id"] + (label.map { [$0] } ?? [])
-        header += ["unjustified", "rank"] + intervalNames(ten: ten) + ["note"]
-        let notes = a.notes
-        var rows = a.ids.indices.map { r -> [Cell] in
-            [.text(a.ids[r])] + (a.run.labels.map { [.text($0[r])] } ?? []) + [Cell](repeating: .empty, count: 7) + [.text(notes[r])]
+        let totals = a.rows.scale.map { s in zip(a.rows.unjustified, s).map { $0 * $1 } }
+        let cells: [[Cell]] = a.rows.ranks.indices.map { i in
+            amounts(a.rows.unjustified[i], totals?[i]) + [.integer(a.rows.ranks[i])] }
+        return table(ids: a.ids, labels: a.run.labels, request: a.request.fit, pounds: totals != nil, rows: a.fit.design.rows, cells: cells,
+                     notes: a.notes, bootstrap: bootstrap, level: level, ten: ten)
+    }
+
+    /// The unjustified amount, and with a scale its total in pounds.
+    static func amounts(_ u: Double, _ total: Double?) -> [Cell] { [.finite(u)] + (total.map { [.finite($0)] } ?? []) }
+
+    /// Every input row: the id (and label), the amount columns and rank (`cells`, one per fitted
+    /// row in `rows`), the interval columns, and each row's note.
+    static func table(ids: [String], labels: [String]?, request r: FitRequest, pounds: Bool, rows: [Int], cells: [[Cell]], notes: [String],
+                      bootstrap: RankBootstrap, level: Double, ten: Int) -> OutputTable {
+        let header = [r.id ?? "id"] + (r.label.map { [$0] } ?? []) + ["unjustified"] + (pounds ? ["unjustified_gbp"] : []) + ["rank"]
+            + intervalNames(ten: ten) + ["note"]
+        let lead = r.label == nil ? 1 : 2
+        var out = ids.indices.map { i -> [Cell] in
+            [.text(ids[i])] + (labels.map { [.text($0[i])] } ?? []) + [Cell](repeating: .empty, count: header.count - lead - 1) + [.text(notes[i])]
         }
-        let lead = label == nil ? 1 : 2
         let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
-        for (i, r) in a.fit.design.rows.enumerated() {
-            let cells: [Cell] = [.finite(a.rows.unjustified[i]), .integer(a.rows.ranks[i])] + intervals.map { $0[i] }
-            for (k, c) in cells.enumerated() { rows[r][lead + k] = c }
+        for (k, row) in rows.enumerated() {
+            for (j, c) in (cells[k] + intervals.map { $0[k] }).enumerated() { out[row][lead + j] = c }
         }
-        return OutputTable(header: header, rows: rows)
+        return OutputTable(header: header, rows: out)
     }
 
     /// A GLM's rank table (`rank --family`): the same columns, the unjustified amount on the
     /// response scale (observed − justified), rows the fit left out with their reason.
     public static func make(glm a: GLMExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
-        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
-        let cells: [[Cell]] = a.ranks.indices.map { i in
-            [.finite(a.decomposition.unjustified[i]), .integer(a.ranks[i])] + intervals.map { $0[i] }
-        }
-        let r = a.request.fit
-        return OutputTable.perRow(ids: a.glm.data.ids, idName: r.id ?? "id", labels: a.glm.data.labels, labelName: r.label,
-                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: a.glm.fit.design.rows, cells: cells,
-                                  leftOut: a.glm.fit.design.dropped)
+        make(unjustified: a.decomposition.unjustified, scale: a.scaleValues, ranks: a.ranks, data: a.glm.data, design: a.glm.fit.design,
+             request: a.request.fit, bootstrap: bootstrap, level: level, ten: ten)
     }
 
     /// The rank table of a mixed model's explanation (ranks from draws of its parameters).
     public static func make(mixed a: MixedExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
-        make(unjustified: a.decomposition.unjustified, ranks: a.ranks, data: a.mixed.data, design: a.mixed.fit.design.fixed,
+        make(unjustified: a.decomposition.unjustified, scale: a.scaleValues, ranks: a.ranks, data: a.mixed.data, design: a.mixed.fit.design.fixed,
              request: a.request.fit, bootstrap: bootstrap, level: level, ten: ten)
     }
 
     /// The rank table of a GLMM's explanation (ranks from draws of its parameters; the
     /// unjustified amount on the response scale).
     public static func make(glmm a: GLMMExplainAnalysis, bootstrap: RankBootstrap, level: Double = 0.95, ten: Int = 10) -> OutputTable {
-        make(unjustified: a.decomposition.unjustified, ranks: a.ranks, data: a.glmm.data, design: a.glmm.fit.design.fixed,
+        make(unjustified: a.decomposition.unjustified, scale: a.scaleValues, ranks: a.ranks, data: a.glmm.data, design: a.glmm.fit.design.fixed,
              request: a.request.fit, bootstrap: bootstrap, level: level, ten: ten)
     }
 
-    /// The table from a model's unjustified amounts and ranks over the design's rows.
-    static func make(unjustified: [Double], ranks: [Int], data: ModelData, design: DesignMatrix, request r: FitRequest,
+    /// The table from a model's unjustified amounts (with `scale`, also in pounds) and ranks over the design's rows.
+    static func make(unjustified: [Double], scale: [Double]?, ranks: [Int], data: ModelData, design: DesignMatrix, request r: FitRequest,
                      bootstrap: RankBootstrap, level: Double, ten: Int) -> OutputTable {
-        let intervals = columns(bootstrap: bootstrap, level: level, ten: ten)
-        let cells: [[Cell]] = ranks.indices.map { i in [.finite(unjustified[i]), .integer(ranks[i])] + intervals.map { $0[i] } }
-        return OutputTable.perRow(ids: data.ids, idName: r.id ?? "id", labels: data.labels, labelName: r.label,
-                                  columns: ["unjustified", "rank"] + intervalNames(ten: ten), used: design.rows, cells: cells,
-                                  leftOut: design.dropped)
+        let cells: [[Cell]] = ranks.indices.map { i in amounts(unjustified[i], scale.map { unjustified[i] * $0[i] }) + [.integer(ranks[i])] }
+        var notes = [String](repeating: "", count: data.ids.count)
+        for d in design.dropped { notes[d.row] = "left out: " + d.reason }
+        return table(ids: data.ids, labels: data.labels, request: r, pounds: scale != nil, rows: design.rows, cells: cells, notes: notes,
+                     bootstrap: bootstrap, level: level, ten: ten)
     }
 
     /// The interval columns over every input row (`rowCount`), filled at the fit's `rows` and

@@ -109,7 +109,7 @@ public struct VerificationReport: Sendable {
         for e in extraFiles { o += "not produced by the re-run: \(e)\n" }
         if !differences.isEmpty {
             o += """
-                \(differences.count) value\(differences.count == 1 ? "" : "s") differ (rtol \
+                \(differences.count) value\(differences.count == 1 ? " differs" : "s differ") (rtol \
                 \(NumberFormat.roundTrip(rtol)), atol \(NumberFormat.roundTrip(atol))):\n
                 """
             let ranks = differences.filter { $0.kind == .rank }.count, pounds = differences.filter { $0.kind == .pounds }.count
@@ -155,7 +155,7 @@ extension VerificationReport {
         }
         let ranks = differences.filter { $0.kind == .rank }.count, pounds = differences.filter { $0.kind == .pounds }.count
         if !differences.isEmpty {
-            lines.append("\(differences.count) value\(differences.count == 1 ? "" : "s") differ: \(ranks) rank\(ranks == 1 ? "" : "s"), \(pounds) in pounds, \(differences.count - ranks - pounds) other; `varex verify` lists them all")
+            lines.append("\(differences.count) value\(differences.count == 1 ? " differs" : "s differ"): \(ranks) rank\(ranks == 1 ? "" : "s"), \(pounds) in pounds, \(differences.count - ranks - pounds) other; `varex verify` lists them all")
         }
         return lines.joined(separator: "\n")
     }
