@@ -20,12 +20,11 @@ struct ExplanationPage {
     var groups: [TermGroup]
     var shares: [Double]
     var unexplained: Double
-    var totals: (positive: Double, negative: Double, above: Int, below: Int)?
-    /// One per row in the fit: its label, rank, unjustified amount and (with a scale) total.
+    /// One per row in the fit: its label, rank, unjustified amount and (with `--scale`) scale.
     var rowLabels: [String]
     var ranks: [Int]
     var unjustified: [Double]
-    var unjustifiedTotals: [Double]?
+    var scale: [Double]?
     var bootstrap: RankBootstrap
     var higherIsBetter: Bool
     var warnings: [String]
@@ -49,8 +48,9 @@ struct ExplanationPage {
         var h = HTMLReport.pageStart(title: title, outputs: "the CSV")
         var found = [fit(PublishedPage.lowered(label)),
                      PublishedPage.sharesSentence(groups: groups, shares: shares, unexplained: unexplained, of: sharesOf)]
-        if let totals { found.append(ExplainSummary.totalsLine(totals, unit: unit)) }
-        found.append(PublishedPage.leadersSentence(labels: rowLabels, ranks: ranks, amounts: unjustified, totals: unjustifiedTotals,
+        if let scale { found.append(ExplainSummary.totalsLine(ExplainAnalysis.totals(unjustified: unjustified, scale: scale), unit: unit)) }
+        found.append(PublishedPage.leadersSentence(labels: rowLabels, ranks: ranks, amounts: unjustified,
+                                                   totals: scale.map { s in zip(unjustified, s).map { $0 * $1 } },
                                                    low: summary.map(\.low), high: summary.map(\.high), money: money && waterfall.scale == nil,
                                                    level: percent, higherIsBetter: higherIsBetter))
         found += warnings.map { "Warning: " + $0 }

@@ -30,9 +30,9 @@ public enum HTMLReport {
         let page = ExplanationPage(
             title: title, unit: unit, level: level, publication: p, response: a.summary.response,
             fit: { "The model explains \(NumberFormat.fixed(100 * a.summary.rSquared, decimals: 1))% of the variation in \($0) between the \(a.summary.n) \(unit) it was fitted to (R²)." },
-            sharesOf: "the variation", groups: groups, shares: a.shares.shares, unexplained: a.shares.unexplained, totals: a.unjustifiedTotals,
+            sharesOf: "the variation", groups: groups, shares: a.shares.shares, unexplained: a.shares.unexplained,
             rowLabels: a.fit.design.rows.map { labelColumn[$0] }, ranks: a.rows.ranks, unjustified: a.rows.unjustified,
-            unjustifiedTotals: a.rows.scale.map { s in zip(a.rows.unjustified, s).map { $0 * $1 } }, bootstrap: bootstrap,
+            scale: a.rows.scale, bootstrap: bootstrap,
             higherIsBetter: a.request.rankingHigherIsBetter, warnings: a.justifiedWarnings,
             ranksHow: "\(bootstrap.replicates) bootstrap replicates (\(bootstrap.resampling.rawValue) resampled, seed \(bootstrap.seed)).",
             funnel: funnelSection(funnel, labels: labelColumn, publication: p),
