@@ -23,8 +23,15 @@ struct PublicationOptions: ParsableArguments {
         return Labels(given)
     }
 
-    /// The publication of a run on `dataPath` with `joins` (paths as the run reads them).
-    func publication(spec: AnalysisSpec?, dataPath: String, joins: [String], definitions: [String] = []) throws -> Publication {
+    /// The publication of a run on `dataPath` with `joins` (paths as the run reads them). With
+    /// the report's `table`, the spec's `report: columns:` must name its columns.
+    func publication(spec: AnalysisSpec?, dataPath: String, joins: [String], definitions: [String] = [],
+                     table: OutputTable? = nil) throws -> Publication {
+        if let table, let columns = spec?.report.columns {
+            for c in columns where !table.header.contains(c) {
+                throw ValidationError("\(spec!.path): report.columns: '\(c)' is not a column of the report's table (its columns: \(table.header.joined(separator: ", ")))")
+            }
+        }
         let specText = spec.flatMap { try? FileBytes.read(path: $0.path) }.map { String(decoding: $0, as: UTF8.self) }
         return Publication(labels: try labels(spec: spec), sources: (spec?.sources ?? []) + source,
                            inputs: Publication.inputs([dataPath] + joins), spec: specText,

@@ -141,7 +141,7 @@ struct ReportCommand: ParsableCommand {
         for jr in analysis.joinReports { if let m = jr.message { Console.error("varex: \(m)") } }
         let level = analysis.request.fit.level
         let table = HTMLReport.table(analysis: analysis, bootstrap: boot, level: level)
-        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins, table: table)
         let page = HTMLReport.render(analysis: analysis, bootstrap: boot, table: table, funnel: funnel,
                                      title: title ?? r?.title ?? "Varex report", level: level, unit: explain.unit, publication: publication)
         // The warnings once every step that can fail has run: a failing run says one line.
@@ -191,7 +191,7 @@ extension ReportCommand {
         }
         let level = request.fit.level
         let table = MixedHTMLReport.table(a, bootstrap: boot, level: level)
-        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins, table: table)
         let page = MixedHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
                                           level: level, unit: explain.unit, publication: publication)
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
@@ -225,7 +225,7 @@ extension ReportCommand {
         }
         let level = request.fit.level
         let table = GLMMHTMLReport.table(a, bootstrap: boot, level: level)
-        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins, table: table)
         let page = GLMMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
                                          level: level, unit: explain.unit, publication: publication)
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
@@ -263,7 +263,7 @@ extension ReportCommand {
         }
         let level = request.fit.level
         let table = GLMHTMLReport.table(a, bootstrap: boot, level: level)
-        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins)
+        let publication = try published.publication(spec: spec, dataPath: request.fit.dataPath, joins: request.fit.joins, table: table)
         let page = GLMHTMLReport.render(a, bootstrap: boot, table: table, funnel: funnel, title: title ?? spec?.report.title ?? "Varex report",
                                         level: level, unit: explain.unit, publication: publication)
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]

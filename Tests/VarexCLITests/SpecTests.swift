@@ -497,6 +497,16 @@ struct IndexSpecTests {
         #expect(r.stderr.split(separator: "\n").count <= 2)
     }
 
+    /// `report: columns:` names columns of the report's table: an unknown one is one line naming it.
+    @Test func unknownReportColumnIsNamed() throws {
+        let (dir, spec) = try Self.copy(spec: { $0.replacingOccurrences(of: "  title: Adult social care outcomes against need, English councils, 2018-19",
+                                                                       with: "  title: Outcomes\n  columns: [rank, name, unjustified_gbp]") })
+        let r = try CLI.run(["report", "--spec", spec, "--bootstrap", "20", "--html", dir + "/r.html"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("report.columns: 'unjustified_gbp' is not a column of the report's table"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r.html"))
+    }
+
     /// The report of the spec: the index's definition in its notes.
     @Test func reportNotesDefineTheIndex() throws {
         let dir = try CLI.temporaryDirectory()
