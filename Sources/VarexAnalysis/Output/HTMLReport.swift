@@ -160,7 +160,11 @@ public enum HTMLReport {
         if f.counts != nil { y = "Observed / expected" }
         else if case let .proportion(scale)? = f.kind, !y.contains("(%)") { y += scale == 100 ? " (%)" : " (proportion of \(NumberFormat.significant(scale, 6)))" }
         else if case let .rate(per)? = f.kind { y += " (per \(PublishedPage.grouped(NumberFormat.fixed(per, decimals: 0))))" }
-        let x = f.denominators.map { f.counts != nil ? "Expected count" : labels.variable($0.name) + " (count)" } ?? "Precision (1 / SE²)"
+        let x = f.denominators.map { d -> String in
+            let l = labels.variable(d.name)
+            if f.counts != nil { return l.lowercased().contains("expected") ? l : l + " (expected count)" }
+            return l + " (count)"
+        } ?? "Precision (1 / SE²)"
         return (x, y)
     }
 
