@@ -87,6 +87,9 @@ enum DecimalText {
     /// The canonical spelling of `value`: its shortest round-trip digits, positional, with no
     /// trailing `.0`. For a canonical cell text this is the text itself.
     static func canonicalText(_ value: Extended) -> String {
+        // A whole number (not zero, whose sign the long way keeps) is its integer's digits: the
+        // common case of an id column, a million of which the long way takes seconds to print.
+        if value != 0, value.rounded(.towardZero) == value, abs(value) < 1e15 { return String(Int64(value)) }
         let d = value.description
         var sign = ""
         var body = Substring(d)
