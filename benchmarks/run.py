@@ -232,7 +232,7 @@ def person_level(varex, tmp):
     terms = " + ".join(f"x{j}" for j in range(1, 21))
     print("(e1) person-level CSV, council factor, summary", file=sys.stderr)
     e1 = [
-        repeat("varex fit (summary)", [varex, "fit", data, "--formula", f"y ~ {terms} + council", "--json",
+        repeat("varex fit --id (summary)", [varex, "fit", data, "--id", "id", "--formula", f"y ~ {terms} + council", "--json",
                                        os.path.join(tmp, "e1.json")]),
         repeat("R fread + lm + summary", ["Rscript", os.path.join(BENCH, "person_level.R"), data, "factor",
                                           os.path.join(tmp, "e1_r.csv")]),
@@ -245,7 +245,7 @@ def person_level(varex, tmp):
     agree_e1 = max(abs(ours[t] - theirs[t]) / max(abs(theirs[t]), 1e-300) for t in theirs)
     print("(e2) person-level CSV, 20 numeric terms, residual table", file=sys.stderr)
     e2 = [
-        repeat("varex fit --residuals", [varex, "fit", data, "--formula", f"y ~ {terms}", "--residuals",
+        repeat("varex fit --id --residuals", [varex, "fit", data, "--id", "id", "--formula", f"y ~ {terms}", "--residuals",
                                          os.path.join(tmp, "e2.csv")]),
         repeat("R fread + lm + influence.measures + fwrite", ["Rscript", os.path.join(BENCH, "person_level.R"), data,
                                                              "residuals", os.path.join(tmp, "e2_r.csv")]),
@@ -515,16 +515,18 @@ TARGETS = ("Targets: (a) at least 5 times faster than R; (b) at least 2 times fa
 
 
 def replace_e_section(section):
+    """Replaces sections (e) and (f) of RESULTS.md with `section`, keeping every other section
+    (the later ones, (g) onwards, and the targets line) as it was."""
     path = os.path.join(BENCH, "RESULTS.md")
     with open(path) as f:
         text = f.read()
     start = text.find("## (e)")
     if start < 0:
         start = text.find("Targets:")
-    end = text.find("Targets:")
-    rest = text[end:]
-    rest = rest[rest.find("\n\n") + 2:] if "\n\n" in rest else ""
-    text = text[:start] + "\n".join(section) + "\n\n" + TARGETS + "\n" + ("\n" + rest if rest else "")
+    f_at = text.find("## (f)")
+    following = text.find("\n## (", (f_at if f_at >= 0 else start) + 1)
+    end = following + 1 if following >= 0 else text.find("Targets:")
+    text = text[:start] + "\n".join(section) + "\n\n" + text[end:]
     with open(path, "w") as f:
         f.write(text)
     print("\n".join(section))
