@@ -197,7 +197,7 @@ extension ReportCommand {
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
-            outputs.append((xlsx, try MixedExplainSummary.workbook(a, table: table, publication: publication, settings: Self.drawSettings(boot))))
+            outputs.append((xlsx, try MixedExplainSummary.workbook(a, table: table, publication: publication, settings: boot.drawnDescription.settings)))
         }
         try OutputFiles.write(bytes: outputs)
     }
@@ -231,7 +231,7 @@ extension ReportCommand {
         var outputs: [(path: String, bytes: [UInt8])] = [(html, Array(page.utf8))]
         if let out { outputs.append((out, Array(CSVWriter.render(table, dialect: csv.dialect()).utf8))) }
         if let xlsx {
-            outputs.append((xlsx, try GLMMExplainSummary.workbook(a, table: table, publication: publication, settings: Self.drawSettings(boot))))
+            outputs.append((xlsx, try GLMMExplainSummary.workbook(a, table: table, publication: publication, settings: boot.drawnDescription.settings)))
         }
         try OutputFiles.write(bytes: outputs)
     }
@@ -285,8 +285,4 @@ extension ReportCommand {
         return out
     }
 
-    /// The settings line of rank intervals drawn from a model's parameters.
-    static func drawSettings(_ boot: RankBootstrap) -> [String] {
-        ["Rank intervals: \(boot.replicates) draws of the fixed effects and conditional modes, seed \(boot.seed)."]
-    }
 }

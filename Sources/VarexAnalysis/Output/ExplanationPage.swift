@@ -79,3 +79,12 @@ struct ExplanationPage {
         return h + "<script>\(HTMLReport.script)</script>\n</body></html>\n"
     }
 }
+
+extension RankBootstrap {
+    /// How rank intervals drawn from a model's parameters were made: the page's sentence and the
+    /// notes' (and workbook's) settings line.
+    public var drawnDescription: (how: String, settings: [String]) {
+        ("\(replicates) draws of the fixed effects and the conditional modes (seed \(seed)).",
+         ["Rank intervals: \(replicates) draws of the fixed effects and conditional modes, seed \(seed)."])
+    }
+}

@@ -29,7 +29,7 @@ public enum GLMMHTMLReport {
             rowLabels: rows.map { names[$0] }, ranks: a.ranks, unjustified: d.unjustified,
             scale: a.scaleValues, bootstrap: bootstrap,
             higherIsBetter: a.request.rankingHigherIsBetter, warnings: a.justifiedWarnings,
-            ranksHow: "\(bootstrap.replicates) draws of the fixed effects and the conditional modes (seed \(bootstrap.seed)).",
+            ranksHow: bootstrap.drawnDescription.how,
             funnel: HTMLReport.funnelSection(funnel, labels: names, publication: p),
             waterfall: (data, """
                 On the response scale: from the baseline (the inverse link of the mean linear predictor, \
@@ -39,7 +39,7 @@ public enum GLMMHTMLReport {
                 unjustified.
                 """, nil),
             model: GLMMExplainSummary.text(a, source: a.glmm.data.table.source), table: table,
-            settings: ["Rank intervals: \(bootstrap.replicates) draws of the fixed effects and conditional modes, seed \(bootstrap.seed)."])
+            settings: bootstrap.drawnDescription.settings)
         return page.render()
     }
 }

@@ -35,7 +35,7 @@ public enum MixedHTMLReport {
             rowLabels: rows.map { names[$0] }, ranks: a.ranks, unjustified: d.unjustified,
             scale: a.scaleValues, bootstrap: bootstrap,
             higherIsBetter: a.request.rankingHigherIsBetter, warnings: a.justifiedWarnings,
-            ranksHow: "\(bootstrap.replicates) draws of the fixed effects and the conditional modes (seed \(bootstrap.seed)).",
+            ranksHow: bootstrap.drawnDescription.how,
             funnel: HTMLReport.funnelSection(funnel, labels: names, publication: p),
             waterfall: (data, """
                 From the baseline (the mean level), each group's effect (its fixed part and the random \
@@ -43,7 +43,7 @@ public enum MixedHTMLReport {
                 unjustified.
                 """, nil),
             model: MixedExplainSummary.text(a, source: a.mixed.data.table.source), table: table,
-            settings: ["Rank intervals: \(bootstrap.replicates) draws of the fixed effects and conditional modes, seed \(bootstrap.seed)."])
+            settings: bootstrap.drawnDescription.settings)
         return page.render()
     }
 }
