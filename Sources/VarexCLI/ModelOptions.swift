@@ -44,7 +44,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Input columns to carry into the per-row table, COL,COL,... (repeatable), as broom::augment(model, data = d).")
     var keep: [String] = []
 
-    @Option(help: "Absorb this factor's fixed effects (repeatable, at most two), as fixest and reghdfe do: the same coefficients and SEs as a dummy column per level, without the columns (varex fit).")
+    @Option(help: "Absorb this factor's fixed effects (repeatable: any number of factors), as fixest and reghdfe do: the same coefficients and SEs as a dummy column per level, without the columns (varex fit).")
     var absorb: [String] = []
 
     @Option(help: "A column whose values cluster the rows, for cluster-robust SEs (repeatable, at most two: two-way clustering); implies --se CR1 unless --se CR0.")
@@ -55,7 +55,6 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         if cluster.count > 2 { throw ValidationError("--cluster: at most two clustering columns") }
-        if absorb.count > 2 { throw ValidationError("--absorb: at most two factors") }
         if let se, se.isClustered, cluster.isEmpty, spec == nil { throw ValidationError("--se \(se.rawValue) needs --cluster COLUMN") }
         if let se, !cluster.isEmpty, !se.isClustered { throw ValidationError("--cluster goes with --se CR0, CR1 or CR2, not \(se.rawValue)") }
         if let level, !(level > 0 && level < 1) { throw ValidationError("--level \(level): the confidence level must lie strictly between 0 and 1") }

@@ -77,6 +77,15 @@ public struct SymmetricEigen: Sendable {
         vectors = v
     }
 
+    /// The eigenvalues of `a` alone (ascending; its upper triangle is read): a third of the work.
+    public static func values(_ a: Matrix) throws -> [Double] {
+        guard a.rows == a.columns else { throw LinearAlgebraError.shape("eigenvalues of a \(a.rows)x\(a.columns) matrix") }
+        guard a.storage.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFinite("a symmetric matrix") }
+        var v = a
+        let n = a.rows
+        return try v.storage.withUnsafeMutableBufferPointer { try LAPACK.syev($0.baseAddress!, n: n, lda: max(n, 1), vectors: false) }
+    }
+
     /// Σ f(λ) v vᵀ over the eigenvalues that `keep` accepts: with f(λ) = 1/λ over the clearly
     /// positive ones, the pseudo-inverse; with 1/√λ, the inverse symmetric square root.
     public func function(_ f: (Double) -> Double, keep: (Double) -> Bool = { _ in true }) -> Matrix {

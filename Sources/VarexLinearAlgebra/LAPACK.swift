@@ -148,11 +148,11 @@ enum LAPACK {
         return info == 0
     }
 
-    /// Eigenvalues (ascending) and, overwriting `a`, orthonormal eigenvectors of the symmetric
-    /// n×n matrix at `a` (upper triangle read).
-    static func syev(_ a: UnsafeMutablePointer<Double>, n: Int, lda: Int) throws -> [Double] {
+    /// Eigenvalues (ascending) and, overwriting `a` when `vectors`, orthonormal eigenvectors of
+    /// the symmetric n×n matrix at `a` (upper triangle read).
+    static func syev(_ a: UnsafeMutablePointer<Double>, n: Int, lda: Int, vectors: Bool = true) throws -> [Double] {
         guard n > 0 else { return [] }
-        var jobz: CChar = 86 /* "V" */, uplo: CChar = 85
+        var jobz: CChar = vectors ? 86 /* "V" */ : 78 /* "N" */, uplo: CChar = 85
         var n32 = try int32(n), lda32 = try int32(lda)
         var w = [Double](repeating: 0, count: n)
         var info: Int32 = 0

@@ -28,6 +28,7 @@ public struct InfluenceMeasures: Sendable {
         let n = fit.n, k = Double(fit.parameterCount), p = fit.coefficients.count
         // As R's lm.influence: a leverage within 10ε of 1 is 1 (the fit passes through the row),
         // so the measures that divide by 1 − h are undefined (empty in outputs) rather than huge.
+        _ = try fit.checkedLeverage()
         let h = fit.roundedLeverage
         let e = fit.weightedResiduals
         let s = fit.sigma

@@ -59,14 +59,16 @@ extension LinearFit {
         }
         if type == .cr2 { return try BellMcCaffrey(fit: self).covariance }
         if type.isClustered { return try clusteredCovariance(type) }
-        let v = try sandwich().heteroskedasticityConsistent(type)
+        let v = try sandwich(leverage: type.dividesByOneMinusLeverage).heteroskedasticityConsistent(type)
         return Sandwich.expand(v, estimable: estimable, to: p)
     }
 
-    /// The fit's sandwich: influence directions √wᵢ x̃ᵢ (X̃ᵀWX̃)⁻¹ and residuals √wᵢ eᵢ.
-    func sandwich() throws -> Sandwich {
-        Sandwich(directions: try influenceDirections(), residuals: weightedResiduals, leverage: roundedLeverage,
-                 parameters: parameterCount)
+    /// The fit's sandwich: influence directions √wᵢ x̃ᵢ (X̃ᵀWX̃)⁻¹ and residuals √wᵢ eᵢ, with
+    /// the leverage when the covariance uses it (zeros otherwise: HC0, HC1 and the clustered
+    /// forms do not, and absorbed factors' leverage can be costly or unavailable).
+    func sandwich(leverage: Bool = true) throws -> Sandwich {
+        let h = leverage ? try checkedLeverage().map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 } : [Double](repeating: 0, count: n)
+        return Sandwich(directions: try influenceDirections(), residuals: weightedResiduals, leverage: h, parameters: parameterCount)
     }
 }
 
@@ -120,6 +122,7 @@ extension LinearFit {
     func clusteredCovariance(_ type: CovarianceType) throws -> Matrix {
         guard !design.clusters.isEmpty else { throw ModelError.needsCluster(type.rawValue) }
         try checkClusterCounts()
-        return Sandwich.expand(try sandwich().clustered(type, clusters: design.clusters), estimable: estimable, to: coefficients.count)
+        return Sandwich.expand(try sandwich(leverage: false).clustered(type, clusters: design.clusters), estimable: estimable,
+                               to: coefficients.count)
     }
 }

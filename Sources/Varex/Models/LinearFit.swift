@@ -120,10 +120,14 @@ public struct LinearFit: Sendable {
     public var roundedLeverage: [Double] { leverage.map { $0 > 1 - 10 * Double.ulpOfOne ? 1 : $0 } }
 
     /// Leverage (hat values) of the rows used: the squared row norms of Q, plus the absorbed
-    /// factors' share when there are any (the hat matrix of the model with their dummy columns).
-    public var leverage: [Double] {
-        let absorbed = design.absorbed?.leverage
-        guard let absorbed else { return qRowNorms }
+    /// factors' share when there are any (the hat matrix of the model with their dummy columns);
+    /// NaN where absorbed factors have too many levels for it (``checkedLeverage()`` says why).
+    public var leverage: [Double] { (try? checkedLeverage()) ?? [Double](repeating: .nan, count: n) }
+
+    /// ``leverage``, or the error that says why absorbed factors' leverage is not available.
+    public func checkedLeverage() throws -> [Double] {
+        guard let a = design.absorbed else { return qRowNorms }
+        let absorbed = try a.checkedLeverage()
         return (0..<n).map { absorbed[$0] + qRowNorms[$0] }
     }
 

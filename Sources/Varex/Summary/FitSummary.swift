@@ -153,6 +153,11 @@ public struct FitSummary: Sendable {
             if unstable.count > 10 { rows.append("...") }
             out.append("\(covariance.rawValue) covariances become numerically unstable if hat values are close to 1 as for observations \(rows.joined(separator: ", "))")
         }
+        if let a = fit.design.absorbed, !a.parametersExact {
+            out.append("the residual df count \(a.parameters) parameters for the \(a.names.count) absorbed factors, an upper bound (as reghdfe "
+                + "counts them): exact for the two largest, one redundant level for each other factor; with more than "
+                + "\(a.exactParameterLimit) levels outside the largest factor the exact rank is not computed, so the SEs may be slightly conservative")
+        }
         return out
     }
 

@@ -255,6 +255,8 @@ public enum SavedModelError: VarexError, Equatable {
     case unsupportedVersion(path: String, version: Int)
     case inconsistent(path: String, reason: String)
     case invalidValue(path: String, key: String, reason: String)
+    /// `--save-model` of a fit with three or more absorbed factors.
+    case tooManyAbsorbed([String])
 
     public var exitCode: Int32 { 1 }
     public var description: String {
@@ -267,6 +269,9 @@ public enum SavedModelError: VarexError, Equatable {
             return "\(path): key '\(key)': \(reason); save the model again with 'varex fit --save-model'"
         case let .inconsistent(path, reason):
             return "\(path): the saved model does not hold together (\(reason)); save it again with 'varex fit --save-model'"
+        case let .tooManyAbsorbed(factors):
+            return "a saved model keeps the absorbed effects of one or two factors for predictions; this fit absorbs \(factors.count) "
+                + "(\(factors.joined(separator: ", "))): absorb at most two, and enter the others as formula terms, to save it"
         }
     }
 }

@@ -8,7 +8,7 @@ public enum TextSummary {
             o += "Absorbed fixed effects: " + s.absorbed.map { "\($0.name) (\($0.levels) levels)" }.joined(separator: ", ")
             o += ", \(s.absorbedParameters) parameters with the intercept, as dummy columns would take\n"
             for t in s.absorbedTerms {
-                o += "Not estimable: \(t.term) is absorbed by \(t.by.joined(separator: " and ")) (constant within \(t.by.count == 1 ? "each level" : "the levels of the two"))\n"
+                o += "Not estimable: \(t.term) is absorbed by \(t.by.joined(separator: " and ")) (\(t.by.count == 1 ? "constant within each level" : t.by.count == 2 ? "constant within the levels of the two" : "a sum of the \(t.by.count) factors' effects"))\n"
             }
             o += "\n"
         }

@@ -6,6 +6,7 @@ extension SavedModel {
     /// The model of a run, with its covariance of the run's type.
     public init(run: ModelRun) throws {
         let fit = run.fit
+        if let a = fit.design.absorbed, a.names.count > 2 { throw SavedModelError.tooManyAbsorbed(a.names) }
         let predictor = try fit.predictor(covariance: run.request.covariance)
         try self.init(data: run.data, coefficients: fit.coefficients, rank: fit.rank, dfResidual: fit.dfResidual, deviance: fit.weightedRSS,
                       sigma: fit.sigma, covarianceType: predictor.covarianceType, covariance: predictor.covariance, tolerance: fit.tolerance)

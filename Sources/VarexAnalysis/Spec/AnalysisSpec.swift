@@ -97,7 +97,7 @@ public struct AnalysisSpec: Sendable, Equatable {
                           "panel", "time", "absorb", "justified", "unjustified", "scale", "higher_is", "rank_order", "rank", "report",
                           "labels", "sources", "index"]
 
-    /// A list of one or two columns (`cluster`, `absorb`).
+    /// A list of one or two columns (`cluster`).
     static func oneOrTwoColumns(_ reader: SpecReader, _ value: Node, key: String) throws -> [String] {
         let columns = try reader.strings(value, key: key)
         guard columns.count <= 2 else {
@@ -135,7 +135,7 @@ public struct AnalysisSpec: Sendable, Equatable {
             case "tol": tol = try reader.double(value, key: key, in: 0...1, open: true, expected: "a number strictly between 0 and 1")
             case "scale": scale = try reader.string(value, key: key)
             case "panel": panel = try reader.string(value, key: key)
-            case "absorb": absorb = try Self.oneOrTwoColumns(reader, value, key: key)
+            case "absorb": absorb = try reader.strings(value, key: key)
             case "time": time = try reader.string(value, key: key)
             case "higher_is": higherIs = try reader.choice(value, key: key)
             case "rank_order": rankOrder = try reader.choice(value, key: key)
