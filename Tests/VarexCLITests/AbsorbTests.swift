@@ -107,6 +107,40 @@ struct AbsorbTests {
         #expect(k == ref.count)
     }
 
+    /// Three factors with 3,107 levels outside the largest: the fit runs, its df count the
+    /// parameters as reghdfe does (exact for the two largest, one redundant level for each
+    /// other factor) and say so; what needs each row's leverage (a residual table, HC3) is
+    /// refused with the reason and leaves no file; HC1 runs; a saved model is refused.
+    @Test func manyLevelsOutsideTheLargest() throws {
+        let dir = try CLI.temporaryDirectory()
+        var csv = "f1,f2,f3,x,y\n"
+        for i in 0..<12_000 {
+            let x = sin(Double(i)), y = cos(Double(i) * 0.7) + 2 * x
+            csv += "a\(i % 4000),b\((i * 7) % 3100),c\(i % 7),\(x),\(y)\n"
+        }
+        try csv.write(toFile: dir + "/big.csv", atomically: true, encoding: .utf8)
+        let base = ["fit", dir + "/big.csv", "--formula", "y ~ x", "--absorb", "f1", "--absorb", "f2", "--absorb", "f3"]
+        let fit = try CLI.run(base + ["--json", "-"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as! [String: Any]
+        let parameters = j["absorbed_parameters"] as! Int
+        // f1 = i mod 4000 and f2 = 7i mod 3100 both fix i mod 100 (gcd 100, 7 invertible mod 100),
+        // so their levels fall in 100 connected sets; f3 adds its 7 levels less one.
+        #expect(parameters == 4000 + 3100 - 100 + 6)
+        #expect(j["df_residual"] as! Int == 12_000 - parameters - 1)
+        let warnings = (j["warnings"] as? [String]) ?? []
+        #expect(warnings.contains { $0.contains("\(parameters) parameters") && $0.contains("upper bound") }, "\(warnings)")
+        let residuals = try CLI.run(base + ["--residuals", dir + "/rows.csv"])
+        #expect(residuals.status == 1 && residuals.stderr.contains("at most 3000 levels between them (they have 3107)"), "\(residuals.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/rows.csv"))
+        let hc3 = try CLI.run(base + ["--se", "HC3"])
+        #expect(hc3.status == 1 && hc3.stderr.contains("HC2–HC5 standard errors need it"), "\(hc3.stderr)")
+        #expect(try CLI.run(base + ["--se", "HC1"]).status == 0)
+        let save = try CLI.run(base + ["--save-model", dir + "/m.json"])
+        #expect(save.status == 1 && save.stderr.contains("absorbs 3 (f1, f2, f3)"), "\(save.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/m.json"))
+    }
+
     @Test func refusals() throws {
         let cases: [([String], String)] = [
             (["--formula", "asc_net_spend_per_adult_gbp ~ imd_score + code", "--absorb", "code"], "'code' is absorbed"),
