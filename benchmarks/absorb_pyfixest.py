@@ -15,5 +15,5 @@ tidy = fit.tidy()
 with open(out, "w") as f:
     f.write("term,estimate,std_error\n")
     for term, row in tidy.iterrows():
-        f.write(f"{term},{row['Estimate']!r},{row['Std. Error']!r}\n")
+        f.write(f"{term},{float(row['Estimate'])!r},{float(row['Std. Error'])!r}\n")
 print(f'{{"read": {t1 - t0}, "fit": {t2 - t1}}}')

@@ -82,7 +82,7 @@ struct Funnel: ParsableCommand {
     func run() throws {
         let method = overdispersion
         let levels = level.isEmpty ? [0.95, 0.998] : level
-        let table: Table, ids: [String], joinReports: [JoinReport], leftOut: [Int: String]
+        let table: Table, ids: RowIDs, joinReports: [JoinReport], leftOut: [Int: String]
         if let formula, let family {
             var request = FitRequest(dataPath: data, formula: formula, id: rows.id, joins: join, exclude: selection.exclude)
             request.subset = selection.subset

@@ -56,7 +56,7 @@ struct PeersCommand: ParsableCommand {
             guard let (name, v) = NameValue.positiveNumber(w) else { throw ValidationError("--by-weight \(w): write it as VAR=positive number") }
             weights[name] = v
         }
-        let groups = try neighbours.map { try Peers(ids: ids, pairs: Table(contentsOf: $0)) }
+        let groups = try neighbours.map { try Peers(ids: Array(ids), pairs: Table(contentsOf: $0)) }
             ?? Peers(table: table, variables: by, weights: weights, count: peers)
         let c = try table.column(value)
         if c.kind == .text, let bad = c.firstNonNumericRow {

@@ -82,7 +82,7 @@ struct Value: ParsableCommand {
         let table = ValueTable.table(a)
         var outputs = [(rows.out, CSVWriter.render(table, dialect: csv.dialect()))]
         if let report {
-            let labels = a.data.labels ?? a.data.ids
+            let labels = a.data.labels ?? Array(a.data.ids)
             outputs.append((report, ValueReport.render(a, table: table, labels: labels, outputs: "the CSV")))
         }
         let summary = ValueTable.summary(a)

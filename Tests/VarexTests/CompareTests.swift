@@ -107,7 +107,7 @@ struct CompareTests {
         #expect(p.peers[0] == [1, 2], "A's nearest are B and C (equal distances: earlier first)")
         #expect(p.peers[3].first == 1 || p.peers[3].first == 2)
         #expect(p.peers[4].isEmpty && p.notes[4] == "no peers: missing a")
-        let out = p.compare(values: [10, 20, 30, 40, 50], ids: ["A", "B", "C", "D", "E"], idName: "id", labels: nil, labelName: nil)
+        let out = p.compare(values: [10, 20, 30, 40, 50], ids: RowIDs(["A", "B", "C", "D", "E"]), idName: "id", labels: nil, labelName: nil)
         #expect(out.rows[0][2] == .number(25) && out.rows[0][3] == .number(-15) && out.rows[0][4] == .integer(3))
         let pairs = Table(records: try CSVReader.parse(Array("code,neighbour_code\nA,D\nA,E\nB,A\n".utf8), file: "n.csv"), source: "n.csv")
         let listed = try Peers(ids: ["A", "B", "C", "D", "E"], pairs: pairs)

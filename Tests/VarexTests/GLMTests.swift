@@ -44,7 +44,7 @@ struct GLMTests {
     static func fit(_ c: Case) throws -> (GeneralizedLinearFit, [String]) {
         let t = try Table(contentsOf: Fixtures.path(c.data))
         let design = try DesignMatrix(formula: Formula(c.formula), table: t)
-        return (try GeneralizedLinearModel.fit(design, family: c.family, link: c.link), try t.ids(column: c.id))
+        return (try GeneralizedLinearModel.fit(design, family: c.family, link: c.link), Array(try t.ids(column: c.id)))
     }
 
     @Test(arguments: cases)

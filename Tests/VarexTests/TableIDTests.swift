@@ -42,7 +42,7 @@ struct TableIDTests {
                 try t.ids(column: "id")
             }
         } else {
-            #expect(try t.ids(column: "id") == ids)
+            #expect(Array(try t.ids(column: "id")) == ids)
         }
     }
 

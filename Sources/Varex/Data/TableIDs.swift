@@ -10,10 +10,10 @@ extension Table {
     /// written otherwise) can only equal another kept text, and then their dictionary codes are
     /// equal. Only when a missing or repeated id exists is the search by text run, for its
     /// message. This keeps `--id` on a million numeric ids from hashing a million strings.
-    public func ids(column: String?) throws -> [String] {
-        guard let column else { return (1...max(rowCount, 1)).prefix(rowCount).map(String.init) }
+    public func ids(column: String?) throws -> RowIDs {
+        guard let column else { return RowIDs(rowNumbers: rowCount) }
         let c = try self.column(column)
-        if !c.isMissing.contains(true) && !Self.repeats(c) { return Array(c.cells) }
+        if !c.isMissing.contains(true) && !Self.repeats(c) { return RowIDs(cells: c.cells) }
         // A missing or repeated id: find the first, by text, for its message.
         var seen: [String: Int] = [:]
         for (i, id) in c.cells.enumerated() {
@@ -21,7 +21,7 @@ extension Table {
             if let first = seen[id] { throw DataError.duplicateID(location(row: i, column: column), id: id, firstRow: first + 1) }
             seen[id] = i
         }
-        return Array(c.cells)
+        return RowIDs(cells: c.cells)
     }
 
     /// Whether any two cells of `c` (none missing) have the same text.

@@ -202,16 +202,19 @@ public struct AbsorbedFactors: Sendable {
     /// each joined by every row): the dummy columns' redundancies.
     static func components(_ a: [Int], _ b: [Int], _ levels: [Int]) -> Int {
         var parent = Array(0..<(levels[0] + levels[1]))
-        func find(_ x: Int) -> Int {
-            var x = x
-            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-            return x
+        var count = parent.count
+        parent.withUnsafeMutableBufferPointer { p in
+            func find(_ x: Int) -> Int {
+                var x = x
+                while p[x] != x { p[x] = p[p[x]]; x = p[x] }
+                return x
+            }
+            for i in a.indices {
+                let ra = find(a[i]), rb = find(levels[0] + b[i])
+                if ra != rb { p[ra] = rb; count -= 1 }
+            }
         }
-        for i in a.indices {
-            let ra = find(a[i]), rb = find(levels[0] + b[i])
-            if ra != rb { parent[ra] = rb }
-        }
-        return parent.indices.filter { find($0) == $0 }.count
+        return count
     }
 
 }

@@ -46,10 +46,12 @@ struct AlternatingProjections: Sendable {
         var x = [Double](repeating: 0, count: total)
         var residual = [Double](repeating: 0, count: v.count)
         var sweeps = 0, best = Double.infinity, stalled = 0
-        func sweep(_ a: [Double]) -> (next: [Double], move: Double) {
+        // The residual after a sweep is that of its result: the sweep that follows it (the
+        // second of each pair) starts from it; one after an acceleration rebuilds it.
+        func sweep(_ a: [Double], rebuild: Bool) -> (next: [Double], move: Double) {
             sweeps += 1
             var next = a
-            let move = self.sweep(&next, offsets: offsets, v: v, residual: &residual)
+            let move = self.sweep(&next, offsets: offsets, v: v, residual: &residual, rebuild: rebuild)
             return (next, move)
         }
         func settled(_ move: Double) -> Bool {
@@ -58,9 +60,9 @@ struct AlternatingProjections: Sendable {
             return stalled >= 8 && best <= Self.floor * scale
         }
         while sweeps < Self.maximumSweeps {
-            let (gx, move1) = sweep(x)
+            let (gx, move1) = sweep(x, rebuild: true)
             if settled(move1) { return (split(gx, offsets: offsets, sizes: sizes), sweeps) }
-            let (ggx, move2) = sweep(gx)
+            let (ggx, move2) = sweep(gx, rebuild: false)
             if settled(move2) { return (split(ggx, offsets: offsets, sizes: sizes), sweeps) }
             // Irons–Tuck: x ← GGx − (Δ·Δ²/Δ²·Δ²) Δ, with Δ = GGx − Gx and Δ² = Δ − (Gx − x).
             var dot = 0.0, squares = 0.0
@@ -86,15 +88,15 @@ struct AlternatingProjections: Sendable {
     /// One Gauss–Seidel sweep from the effects `a` (updated in place): the residual of `v`
     /// given `a`, then each factor's level means of it taken out in turn. Returns the largest
     /// change of an effect.
-    private func sweep(_ a: inout [Double], offsets: [Int], v: [Double], residual: inout [Double]) -> Double {
+    private func sweep(_ a: inout [Double], offsets: [Int], v: [Double], residual: inout [Double], rebuild: Bool) -> Double {
         let n = v.count, factors = groups.count
         var move = 0.0
         a.withUnsafeMutableBufferPointer { a in
             residual.withUnsafeMutableBufferPointer { r in
                 v.withUnsafeBufferPointer { v in
                     // The residual given every factor's effects.
-                    for i in 0..<n { r[i] = v[i] }
-                    for f in 0..<factors {
+                    if rebuild { for i in 0..<n { r[i] = v[i] } }
+                    for f in 0..<factors where rebuild {
                         groups[f].withUnsafeBufferPointer { g in
                             let o = offsets[f]
                             for i in 0..<n { r[i] -= a[o + g[i]] }

@@ -4,7 +4,7 @@ import Varex
 /// bootstrap's corrected score and interval, the corrected score's rank with its interval, Σλ, the peers with their weights, the slacks and
 /// the targets (the projection onto the efficient frontier), every row of the file in place.
 public enum EfficiencyTable {
-    public static func table(_ a: EfficiencyAnalysis, ids: [String], idName: String, labels: [String]?, labelName: String?) -> OutputTable {
+    public static func table(_ a: EfficiencyAnalysis, ids: RowIDs, idName: String, labels: [String]?, labelName: String?) -> OutputTable {
         let dea = a.dea, data = dea.data
         var columns = ["efficiency", "rank"]
         if dea.superEfficiency != nil { columns.append("super_efficiency") }

@@ -12,7 +12,7 @@ import Varex
 public enum ExplainTable {
     /// The table of an explain run's typed rows: every input row, the results for the rows the
     /// fit used, the reason for the others.
-    public static func make(rows x: ExplainRows, groups: [TermGroup], design: DesignMatrix, ids: [String], idName: String,
+    public static func make(rows x: ExplainRows, groups: [TermGroup], design: DesignMatrix, ids: RowIDs, idName: String,
                             labels: [String]?, labelName: String?, kept: [(name: String, cells: [String])] = [],
                             outOfSample o: ExplainOutOfSample? = nil) -> OutputTable {
         let effectNames = groups.map { "effect_" + $0.name + (x.effectsArePercentages ? "_pct" : "") }

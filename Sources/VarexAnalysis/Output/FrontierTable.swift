@@ -35,7 +35,7 @@ public enum FrontierTable {
             return [.text(a.periods[i]), .number(eff[i]), .number(interval[i].low), .number(interval[i].high), .integer(ranks[i]),
                     .number(u[i]), .number(fit.data.y[i] - frontier), .number(frontier)]
         }
-        return OutputTable.perRow(ids: a.unitCells, idName: a.unitColumn, labels: a.data.labels, labelName: a.data.request.label,
+        return OutputTable.perRow(ids: RowIDs(a.unitCells), idName: a.unitColumn, labels: a.data.labels, labelName: a.data.request.label,
                                   columns: columns, used: a.rows, cells: cells, leftOut: a.leftOut)
     }
 

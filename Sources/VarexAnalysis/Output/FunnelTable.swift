@@ -3,7 +3,7 @@ import Varex
 extension FunnelAnalysis {
     /// Every table row: `id, [label,] value, se, target, z, z_adjusted, low_<level>, high_<level>...,
     /// outside, note`.
-    public func table(ids: [String], idName: String, labels: [String]?, labelName: String?) -> OutputTable {
+    public func table(ids: RowIDs, idName: String, labels: [String]?, labelName: String?) -> OutputTable {
         var columns = (counts == nil ? [] : ["observed", "expected"]) + ["value", "se", "target", "z", "z_adjusted"]
         for level in plot.levels {
             let pct = NumberFormat.significant(level * 100, 4)

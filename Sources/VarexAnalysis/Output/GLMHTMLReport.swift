@@ -16,7 +16,7 @@ public enum GLMHTMLReport {
                               unit: String = "councils", publication p: Publication = Publication()) -> String {
         let d = a.decomposition, f = a.glm.fit
         let groups = d.grouping.groups
-        let names = a.glm.data.labels ?? a.glm.data.ids
+        let names = a.glm.data.labels ?? Array(a.glm.data.ids)
         let usedLabels = f.design.rows.map { names[$0] }
         var funnelPart = ""
         if funnel == nil {
@@ -24,7 +24,7 @@ public enum GLMHTMLReport {
         } else {
             funnelPart = HTMLReport.funnelSection(funnel, labels: names, publication: p)
         }
-        let data = responseWaterfall(groups: groups, ids: f.design.rows.map { a.glm.data.ids[$0] }, labels: usedLabels,
+        let data = responseWaterfall(groups: groups, ids: RowIDs(f.design.rows.map { a.glm.data.ids[$0] }), labels: usedLabels,
                                      baseline: d.baseline, offset: d.offset, effects: d.effects, observed: d.observed, fitted: d.fitted,
                                      link: f.link)
         let page = ExplanationPage(
@@ -50,7 +50,7 @@ public enum GLMHTMLReport {
     /// The waterfall's data on the response scale: g⁻¹(baseline + offset), then each group's
     /// step as the groups join in order on the link scale (`effects[g][i]`), then observed −
     /// fitted.
-    static func responseWaterfall(groups: [TermGroup], ids: [String], labels: [String], baseline: Double, offset: [Double],
+    static func responseWaterfall(groups: [TermGroup], ids: RowIDs, labels: [String], baseline: Double, offset: [Double],
                                   effects: [[Double]], observed: [Double], fitted: [Double], link: Link) -> String {
         var data = "{\"groups\":[" + groups.map { "{\"name\":\(JSONSummary.string($0.name)),\"justified\":\($0.justified)}" }.joined(separator: ",") + "],"
         data += "\"scale\":\"response\",\"councils\":["

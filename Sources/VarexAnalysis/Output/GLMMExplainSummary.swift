@@ -18,7 +18,7 @@ public enum GLMMExplainSummary {
         }
         o += "Baseline on the link scale (\(a.glmm.fit.link.rawValue)): \(NumberFormat.significant(d.baseline, 6)); "
         o += "levels are on the response scale through the inverse link.\n"
-        let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels ?? a.glmm.data.ids)[$0] }
+        let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels?[$0] ?? a.glmm.data.ids[$0]) }
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
                                             higherIsBetter: a.request.rankingHigherIsBetter, top: top)
         return o

@@ -17,9 +17,9 @@ public enum GLMMHTMLReport {
                               unit: String = "councils", publication p: Publication = Publication()) -> String {
         let d = a.decomposition, f = a.glmm.fit
         let groups = d.grouping.groups
-        let names = a.glmm.data.labels ?? a.glmm.data.ids
+        let names = a.glmm.data.labels ?? Array(a.glmm.data.ids)
         let rows = f.design.fixed.rows
-        let data = GLMHTMLReport.responseWaterfall(groups: groups, ids: rows.map { a.glmm.data.ids[$0] }, labels: rows.map { names[$0] },
+        let data = GLMHTMLReport.responseWaterfall(groups: groups, ids: RowIDs(rows.map { a.glmm.data.ids[$0] }), labels: rows.map { names[$0] },
                                                    baseline: d.baseline, offset: d.offset, effects: groups.indices.map { d.effect(group: $0) },
                                                    observed: d.observed, fitted: d.fitted, link: f.link)
         let page = ExplanationPage(

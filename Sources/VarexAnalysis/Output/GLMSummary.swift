@@ -153,7 +153,7 @@ extension GLMSummary {
         o += TextSummary.aligned(rows, leftFirst: true)
         o += "\nBaseline on the link scale (\(a.glm.fit.link.rawValue)): \(NumberFormat.significant(d.baseline, 6)); "
         o += "levels are on the response scale through the inverse link.\n"
-        let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
+        let names = a.glm.fit.design.rows.map { (a.glm.data.labels?[$0] ?? a.glm.data.ids[$0]) }
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
                                             higherIsBetter: a.request.rankingHigherIsBetter, top: top)
         return o

@@ -26,7 +26,7 @@ public enum MixedExplainSummary {
         }
         o += "Shares are of the fixed part only (the random effects' variance is in the unexplained share); a row's justified level "
         o += "is its baseline plus its justified groups' effects.\n"
-        let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
+        let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels?[$0] ?? a.mixed.data.ids[$0]) }
         o += "\n" + ExplainSummary.extremes(names: names, ranks: a.ranks, observed: d.observed, justified: d.justified, unjustified: d.unjustified,
                                             higherIsBetter: a.request.rankingHigherIsBetter, top: top)
         return o

@@ -17,7 +17,7 @@ public enum MixedHTMLReport {
                               unit: String = "councils", publication p: Publication = Publication()) -> String {
         let d = a.decomposition, f = a.mixed.fit
         let groups = d.grouping.groups
-        let names = a.mixed.data.labels ?? a.mixed.data.ids
+        let names = a.mixed.data.labels ?? Array(a.mixed.data.ids)
         let rows = f.design.fixed.rows
         let effects = groups.indices.map { d.effect(group: $0) }
         var data = "{\"groups\":[" + groups.map { "{\"name\":\(JSONSummary.string($0.name)),\"justified\":\($0.justified)}" }.joined(separator: ",") + "],"

@@ -19,7 +19,7 @@ public enum PanelHTMLReport {
             let rows = (0..<table.rowCount).filter { times[$0] == period }
             let units = try table.column(a.request.panel).cells
             let ids = rows.map { units[$0] }
-            analysis = try FunnelAnalysis(table: table.selecting(rows: rows), request: request, ids: ids)
+            analysis = try FunnelAnalysis(table: table.selecting(rows: rows), request: request, ids: RowIDs(ids))
             indicator = request.indicator
             self.period = period
             labels = try a.request.explain.fit.label.map { name in let c = try table.column(name).cells; return rows.map { c[$0] } } ?? ids

@@ -3,7 +3,7 @@ import Varex
 extension Peers {
     /// Each unit's value against its peers': peer mean, difference, and the unit's rank among
     /// itself and its peers (1 = highest value). Peers with a missing value are skipped.
-    public func compare(values: [Double], ids: [String], idName: String, labels: [String]?, labelName: String?) -> OutputTable {
+    public func compare(values: [Double], ids: RowIDs, idName: String, labels: [String]?, labelName: String?) -> OutputTable {
         var header = [idName] + (labelName.map { [$0] } ?? [])
         header += ["value", "peer_mean", "difference", "rank_among_peers", "peers_used", "peers", "note"]
         let rows: [[Cell]] = ids.indices.map { i in

@@ -16,7 +16,7 @@ public enum RankTable {
 
     /// Every input row: the id (and label), the amount columns and rank (`cells`, one per fitted
     /// row in `rows`), the interval columns, and each row's note.
-    static func table(ids: [String], labels: [String]?, request r: FitRequest, pounds: Bool, rows: [Int], cells: [[Cell]], notes: [String],
+    static func table(ids: RowIDs, labels: [String]?, request r: FitRequest, pounds: Bool, rows: [Int], cells: [[Cell]], notes: [String],
                       bootstrap: RankBootstrap, level: Double, ten: Int) -> OutputTable {
         let header = [r.id ?? "id"] + (r.label.map { [$0] } ?? []) + ["unjustified"] + (pounds ? ["unjustified_gbp"] : []) + ["rank"]
             + intervalNames(ten: ten) + ["note"]
@@ -97,17 +97,17 @@ extension RankTable {
 
     /// The same lines for a GLM's ranks.
     public static func summary(glm a: GLMExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
-        let names = a.glm.fit.design.rows.map { (a.glm.data.labels ?? a.glm.data.ids)[$0] }
+        let names = a.glm.fit.design.rows.map { (a.glm.data.labels?[$0] ?? a.glm.data.ids[$0]) }
         return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.rankingHigherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
     public static func summary(mixed a: MixedExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
-        let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels ?? a.mixed.data.ids)[$0] }
+        let names = a.mixed.fit.design.fixed.rows.map { (a.mixed.data.labels?[$0] ?? a.mixed.data.ids[$0]) }
         return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.rankingHigherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 
     public static func summary(glmm a: GLMMExplainAnalysis, bootstrap b: RankBootstrap, level: Double, unit: String, shown: Int = 3) -> String {
-        let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels ?? a.glmm.data.ids)[$0] }
+        let names = a.glmm.fit.design.fixed.rows.map { (a.glmm.data.labels?[$0] ?? a.glmm.data.ids[$0]) }
         return summary(names: names, ranks: a.ranks, higherIsBetter: a.request.rankingHigherIsBetter, bootstrap: b, level: level, unit: unit, shown: shown)
     }
 

@@ -15,7 +15,7 @@ public enum ResidualTable {
     /// Rows excluded on request (`outOfSample`) get the model's prediction: observed (where the
     /// row has the response), fitted, residual (the prediction error) and the prediction interval,
     /// with the note `out of sample: excluded`.
-    public static func make(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
+    public static func make(fit: LinearFit, ids: RowIDs, idName: String = "id", level: Double = 0.95,
                             labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = [],
                             outOfSample: OutOfSample? = nil, dfbetas: DFBetasChoice = .automatic) throws -> OutputTable {
         try source(fit: fit, ids: ids, idName: idName, level: level, labels: labels, kept: kept, outOfSample: outOfSample,
@@ -24,14 +24,14 @@ public enum ResidualTable {
 
     /// The same table as rows made when they are written (``RowSource``): only the influence
     /// measures' numbers are held, not a cell per row and column.
-    public static func source(fit: LinearFit, ids: [String], idName: String = "id", level: Double = 0.95,
+    public static func source(fit: LinearFit, ids: RowIDs, idName: String = "id", level: Double = 0.95,
                               labels: (name: String, cells: [String])? = nil, kept: [(name: String, cells: [String])] = [],
                               outOfSample: OutOfSample? = nil, dfbetas: DFBetasChoice = .automatic) throws -> RowSource {
         try source(fit: fit, ids: ids, idName: idName, level: level, outOfSample: outOfSample, dfbetas: try dfbetas.columns(of: fit))
             .inserting((labels.map { [$0] } ?? []) + kept)
     }
 
-    static func source(fit: LinearFit, ids: [String], idName: String, level: Double, outOfSample: OutOfSample?,
+    static func source(fit: LinearFit, ids: RowIDs, idName: String, level: Double, outOfSample: OutOfSample?,
                        dfbetas: [Int]) throws -> RowSource {
         let infl = try InfluenceMeasures(fit: fit)
         let design = fit.design

@@ -74,7 +74,7 @@ public enum SensitivityTable {
                      labelName: a.request.fit.label, dropped: a.mixed.fit.design.fixed.dropped)
     }
 
-    static func table(ranks: [Int], groups: OutputTable.Columns, rows: [Int], ids: [String], idName: String, labels: [String]?,
+    static func table(ranks: [Int], groups: OutputTable.Columns, rows: [Int], ids: RowIDs, idName: String, labels: [String]?,
                       labelName: String?, dropped: [DroppedRow]) -> OutputTable {
         var rank = [Cell](repeating: .empty, count: ids.count)
         for (i, r) in rows.enumerated() { rank[r] = .integer(ranks[i]) }

@@ -3,7 +3,7 @@ import Varex
 extension ShrinkageAnalysis {
     /// Every table row: `id, [label,] estimate, se, shrunken, posterior_sd, shrinkage_factor,
     /// rank_raw, rank_shrunken, note` (ranks: 1 = highest).
-    public func table(ids: [String], idName: String, labels: [String]?, labelName: String?) -> OutputTable {
+    public func table(ids: RowIDs, idName: String, labels: [String]?, labelName: String?) -> OutputTable {
         let s = shrinkage
         let raw = Ranking.competition(s.estimates, descending: true), shrunk = Ranking.competition(s.shrunken, descending: true)
         let cells: [[Cell]] = rows.indices.map { k in

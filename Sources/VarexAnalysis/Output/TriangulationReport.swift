@@ -7,7 +7,7 @@ import Varex
 public enum TriangulationReport {
     public static func render(_ a: TriangulationAnalysis, table: OutputTable, council: String?) throws -> String {
         let esc = SVGCharts.escape, r = a.request
-        let names = a.rows.map { (a.labels ?? a.ids)[$0] }
+        let names = a.rows.map { (a.labels?[$0] ?? a.ids[$0]) }
         let n = a.rows.count
         let c = a.rankCorrelations, ranks = a.ranks, scores = a.scores
         let chosen: Int?

@@ -33,7 +33,7 @@ public struct DataInput: Sendable {
     public struct Loaded: Sendable {
         public let table: Table
         public let joinReports: [JoinReport]
-        public let ids: [String]
+        public let ids: RowIDs
         /// The rows left out on request, with why: "excluded" (by id) or "outside the subset".
         public let leftOut: [Int: String]
 
@@ -45,7 +45,7 @@ public struct DataInput: Sendable {
         /// standardisation, its neighbours) and gives the rest back with ``OutputTable/restoring(ids:leftOut:labels:)``.
         public var keptTable: Table { leftOut.isEmpty ? table : table.selecting(rows: keptRows) }
         /// The ids of the rows kept.
-        public var keptIDs: [String] { leftOut.isEmpty ? ids : keptRows.map { ids[$0] } }
+        public var keptIDs: RowIDs { leftOut.isEmpty ? ids : ids.selecting(keptRows) }
     }
 
     /// Reads the data; `preloaded` is the table already read (the demo adds a column).
@@ -57,7 +57,7 @@ public struct DataInput: Sendable {
             (table, reports) = try table.joined(withFiles: joins, on: key, manyToOne: unit != nil)
         }
         let ids = try table.ids(column: id == unit ? nil : id)
-        let leftOut = try Self.leftOut(table: table, ids: try unit.map { Array(try table.column($0).cells) } ?? ids, exclude: exclude,
+        let leftOut = try Self.leftOut(table: table, ids: try unit.map { RowIDs(cells: try table.column($0).cells) } ?? ids, exclude: exclude,
                                        subset: subset, everyRow: unit != nil)
         if let index {
             let kept = (0..<table.rowCount).filter { leftOut[$0] == nil }
@@ -68,7 +68,7 @@ public struct DataInput: Sendable {
 
     /// The rows `exclude` names (an unknown id is an error; with `everyRow`, each id's every row)
     /// and those where `subset` is not TRUE, with why each is left out.
-    static func leftOut(table: Table, ids: [String], exclude: [String], subset: String?, everyRow: Bool) throws -> [Int: String] {
+    static func leftOut(table: Table, ids: RowIDs, exclude: [String], subset: String?, everyRow: Bool) throws -> [Int: String] {
         var rows: [Int: String] = [:]
         if !exclude.isEmpty {
             var index: [String: [Int]] = [:]

@@ -55,7 +55,7 @@ public struct EfficiencyAnalysis: Sendable {
 
     /// `ids` (one per table row) name the units; `leftOut` rows (by `--exclude` or `--subset`)
     /// are left out first.
-    public init(table: Table, request r: EfficiencyRequest, ids: [String], leftOut: [Int: String] = [:]) throws {
+    public init(table: Table, request r: EfficiencyRequest, ids: RowIDs, leftOut: [Int: String] = [:]) throws {
         let names = r.columns
         for name in r.columns where r.inputs.filter({ $0 == name }).count + r.outputs.filter({ $0 == name }).count
             + r.fixedInputs.filter({ $0 == name }).count + r.needs.filter({ $0 == name }).count > 1 {

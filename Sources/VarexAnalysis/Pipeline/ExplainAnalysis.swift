@@ -72,7 +72,7 @@ public struct ExplainAnalysis: Sendable {
 
     public var table: Table { run.table }
     public var fit: LinearFit { run.fit }
-    public var ids: [String] { run.ids }
+    public var ids: RowIDs { run.ids }
     public var joinReports: [JoinReport] { run.joinReports }
 
     public init(_ request: ExplainRequest, table preloaded: Table? = nil) throws {
@@ -130,7 +130,7 @@ public struct ExplainAnalysis: Sendable {
     }
 
     /// The label of each table row: the label column, or the id.
-    public var displayNames: [String] { run.labels ?? run.ids }
+    public var displayNames: [String] { run.labels ?? Array(run.ids) }
 
     /// The per-head unjustified value of each row used (original scale for a log response).
     public var unjustified: [Double] { rows.unjustified }

@@ -68,7 +68,7 @@ public struct FunnelAnalysis: Sendable {
 
     /// `ids` (one per table row) name the unit in messages; `leftOut` rows (by `--exclude` or
     /// `--subset`) are left out before anything is estimated.
-    public init(table: Table, request r: FunnelRequest, ids: [String]? = nil, leftOut: [Int: String] = [:]) throws {
+    public init(table: Table, request r: FunnelRequest, ids: RowIDs? = nil, leftOut: [Int: String] = [:]) throws {
         let kind = r.expected != nil ? .rate(per: 1) : r.kind ?? (r.denominator != nil ? .proportion(scale: 100) : nil)
         try Self.check(kind: kind, target: r.target)
         self.kind = kind

@@ -7,7 +7,7 @@ public struct ModelData: Sendable {
     public let request: FitRequest
     public let table: Table
     public let joinReports: [JoinReport]
-    public let ids: [String]
+    public let ids: RowIDs
     public let labels: [String]?
     public let formula: Formula
     public let design: DesignMatrix
@@ -33,7 +33,7 @@ public struct ModelData: Sendable {
         let formula = try mixedFormula?.fixed ?? Formula(request.formula, dot: dot)
         let labels = try request.label.map { Array(try table.column($0).cells) }
         for column in request.keep { _ = try table.column(column) }
-        let excluded = try DataInput.leftOut(table: table, ids: try unit.map { Array(try table.column($0).cells) } ?? ids,
+        let excluded = try DataInput.leftOut(table: table, ids: try unit.map { RowIDs(cells: try table.column($0).cells) } ?? ids,
                                              exclude: request.exclude, subset: request.subset, everyRow: unit != nil)
         self.excludedRows = excluded.keys.sorted()
         var options = DesignOptions(references: request.references, weights: request.weights, excluded: excluded,

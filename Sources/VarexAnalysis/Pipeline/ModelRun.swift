@@ -15,7 +15,7 @@ public struct ModelRun: Sendable {
     /// What each join matched (ids found in one file only).
     public var joinReports: [JoinReport] { data.joinReports }
     /// One id per table row (the id column, or row numbers).
-    public var ids: [String] { data.ids }
+    public var ids: RowIDs { data.ids }
     /// The label column's cells, when asked for.
     public var labels: [String]? { data.labels }
     public var formula: Formula { data.formula }

@@ -11,7 +11,7 @@ public struct PredictionAnalysis: Sendable {
     public let model: SavedModel
     public let predictor: LinearPredictor
     public let table: Table
-    public let ids: [String]
+    public let ids: RowIDs
     public let coded: SchemaRows
     public let predictions: [Prediction]
     public let level: Double

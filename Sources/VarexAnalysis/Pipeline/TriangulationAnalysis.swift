@@ -47,7 +47,7 @@ public struct TriangulationAnalysis: Sendable {
     /// Table rows used, in order, and the others with the reason.
     public let rows: [Int]
     public let leftOut: [DroppedRow]
-    public let ids: [String]
+    public let ids: RowIDs
     public let labels: [String]?
     /// The id and label columns' names for the table.
     public let idName: String
@@ -87,7 +87,7 @@ public struct TriangulationAnalysis: Sendable {
                                            model: DEAModel(orientation: .input, returns: r.returns),
                                            replicates: r.replicates, seed: r.seed, level: r.level)
         (deaRequest.samplingError, deaRequest.marginOfError, deaRequest.counts) = (r.samplingError, r.marginOfError, r.counts)
-        dea = try EfficiencyAnalysis(table: sub, request: deaRequest, ids: subIDs)
+        dea = try EfficiencyAnalysis(table: sub, request: deaRequest, ids: RowIDs(subIDs))
         frontier = try StochasticFrontierAnalysis(fitRequest("log(\(r.spend)) ~ \(r.need)"),
                                                   frontier: FrontierRequest(model: StochasticFrontierModel(side: .cost, distribution: .halfNormal),
                                                                             level: r.level, rankDraws: r.rankDraws, seed: r.seed), table: sub)

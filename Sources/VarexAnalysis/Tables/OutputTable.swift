@@ -27,7 +27,7 @@ extension OutputTable {
     /// A table with one row per input row: the id (and label) columns, then `columns` filled for
     /// the rows in `used` (cells[k] for used[k]), empty elsewhere, and a final `note` column that
     /// gives the reason for each row in `leftOut`.
-    public static func perRow(ids: [String], idName: String, labels: [String]?, labelName: String?, columns: [String],
+    public static func perRow(ids: RowIDs, idName: String, labels: [String]?, labelName: String?, columns: [String],
                               used: [Int], cells: [[Cell]], leftOut: [DroppedRow]) -> OutputTable {
         let header = [idName] + (labelName.map { [$0] } ?? []) + columns + ["note"]
         var rows = ids.indices.map { i -> [Cell] in
@@ -47,7 +47,7 @@ extension OutputTable {
     /// A per-row table computed on the kept rows (its first columns the id and label, its last
     /// `note`) with every row of the file back in its place: a row in `leftOut` keeps its id
     /// (of `ids`, one per file row) and label, empty cells, and the note `left out:` and why.
-    public func restoring(ids: [String], leftOut: [Int: String], labels: [String]?) -> OutputTable {
+    public func restoring(ids: RowIDs, leftOut: [Int: String], labels: [String]?) -> OutputTable {
         guard !leftOut.isEmpty else { return self }
         let lead = labels == nil ? 1 : 2
         var computed = rows.makeIterator()
