@@ -77,7 +77,7 @@ public enum MessageText {
 public enum Setting: String, Sendable, CaseIterable {
     case justified, unjustified, scale, measure, measureWeight, exclude, kind, per, resample
     case reference, level, tolerance, join, id, force, panel, time
-    case cluster, clusterDF, absorb, family, stream, se, expect
+    case cluster, clusterDF, absorb, family, stream, memory, se, expect
 }
 
 /// How a front end names settings in messages.

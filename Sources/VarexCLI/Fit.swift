@@ -72,8 +72,11 @@ struct Fit: ParsableCommand {
     @Flag(help: "Read the data a block of rows at a time, for files larger than memory: a tall-skinny QR updated block by block, a second pass for --residuals (and a first for the levels of categorical terms). OLS or WLS (--weights) with classical, HC0–HC3 or clustered SEs (one more pass for a sandwich); memory bounded by the block, not the rows. With random-effect terms, only the columns the model reads are kept and the mixed model is fitted as in memory.")
     var stream = false
 
-    @Option(help: ArgumentHelp("With --stream: megabytes of the file per block.", valueName: "MB"))
-    var blockMB: Int = 16
+    @Option(help: ArgumentHelp("With --stream: the memory the fit may use (default 512MB; K, M, G, with or without B). The block of rows read at a time is set from the design's width: a design too wide for it is an error that names the memory it needs. A linear fit; a GLM or mixed model reads 16 MB of the file a block.", valueName: "SIZE"))
+    var memory: String?
+
+    @Option(help: ArgumentHelp("With --stream: megabytes of the file per block, instead of the block --memory sets.", valueName: "MB"))
+    var blockMB: Int?
 
     @Flag(help: "Add R's sequential analysis-of-variance table (anova) and the Type II table (car::Anova, with the --se covariance) to the summary and the JSON; for a GLM the analysis of deviance; with random-effect terms lmerTest's Type III F table (Satterthwaite df), and with a family too car's Type III Wald χ² table.")
     var anova = false
@@ -96,12 +99,24 @@ struct Fit: ParsableCommand {
             if ml { throw ValidationError("--ml needs random-effect terms in the formula, such as (1 | code)") }
             if ranef != nil { throw ValidationError("--ranef needs random-effect terms in the formula, such as (1 | code)") }
         }
-        if stream { guard blockMB >= 1 else { throw ValidationError("--block-mb \(blockMB): give at least 1") } }
+        if let blockMB, blockMB < 1 { throw ValidationError("--block-mb \(blockMB): give at least 1") }
+        if !stream && (memory != nil || blockMB != nil) { throw ValidationError("--\(memory != nil ? "memory" : "block-mb") sets the blocks of --stream: add --stream") }
+        if memory != nil && (family != nil || kind == .mixed || kind == .glmm) {
+            throw ValidationError("--memory sets the blocks of a linear fit read in blocks; a GLM or mixed model reads --block-mb of the file a block (default 16)")
+        }
+        if memory != nil && blockMB != nil { throw ValidationError("give --memory or --block-mb, not both: --memory sets the block from the design") }
+        let budget = try memory.map { text in
+            guard let bytes = MemoryBudget.parseSize(text), bytes > 0 else {
+                throw ValidationError("--memory '\(text)' is not a size: give bytes, or a number with K, M or G (such as 512MB or 2G)")
+            }
+            return StreamMemory(budget: bytes)
+        } ?? StreamMemory(budget: 512 << 20)
+        let fixedBlock = (blockMB ?? 16) << 20
         // A mixed model with --stream: the file read in blocks, only the columns the model uses kept.
-        let streamed: Table? = stream && (kind == .mixed || kind == .glmm) ? try request.streamedTable(blockBytes: blockMB << 20) : nil
+        let streamed: Table? = stream && (kind == .mixed || kind == .glmm) ? try request.streamedTable(blockBytes: fixedBlock) : nil
         switch kind {
         case .streamed:
-            try StreamReport.write(request, blockBytes: blockMB << 20, format: format, residuals: residuals, json: json,
+            try StreamReport.write(request, blockBytes: fixedBlock, memory: blockMB == nil && family == nil ? budget : nil, format: format, residuals: residuals, json: json,
                                    dialect: csv.dialect(), dfbetas: dfbetas.map(DFBetasChoice.init) ?? .automatic, anova: anova, xlsx: xlsx,
                                    saveModel: saveModel, family: family, link: link)
         case .mixed:
@@ -197,9 +212,15 @@ enum ModelReport {
     }
 }
 
+/// The bytes each block of a streamed read takes, set once the design's width is known.
+final class BlockSize {
+    var bytes: Int
+    init(bytes: Int) { self.bytes = bytes }
+}
+
 /// Fits in blocks and writes the summary and, from a second pass, the residual table.
 enum StreamReport {
-    static func write(_ request: FitRequest, blockBytes: Int, format: SummaryFormat, residuals: String?, json: String?,
+    static func write(_ request: FitRequest, blockBytes fixed: Int, memory: StreamMemory? = nil, format: SummaryFormat, residuals: String?, json: String?,
                       dialect: CSVWriter.Dialect, dfbetas dfbetasChoice: DFBetasChoice = .automatic, anova: Bool = false,
                       xlsx: String? = nil, saveModel: String? = nil, family: Family? = nil, link: Link? = nil) throws {
         // Absorbed factors are coded as dummy columns (their levels from the first pass), before
@@ -216,7 +237,10 @@ enum StreamReport {
         // whole file's, said after the fit.
         if !request.joins.isEmpty && request.id == nil { throw RequestError.joinNeedsID }
         let joins = try request.joins.map { BlockJoin(table: try Table(contentsOf: $0), key: request.id ?? "") }
-        let open = { try CSVBlockReader(path: request.dataPath, blockBytes: blockBytes).joining(joins) }
+        // With a memory budget the first block is small (it finds the design's width); the fit
+        // then sets the block every later read uses.
+        let block = BlockSize(bytes: memory == nil ? fixed : StreamMemory.probeBytes)
+        let open = { try CSVBlockReader(path: request.dataPath, blockBytes: block.bytes).joining(joins) }
         let reader = try open()
         let formula = try Formula(request.formula, dot: reader.names.filter { $0 != request.id })
         if request.dataPath == "-" && request.covariance != .classical {
@@ -234,7 +258,7 @@ enum StreamReport {
         }
         let fit = try StreamingFit.fit(formula: formula, reader: reader, reopen: request.dataPath == "-" ? nil : open,
                                        references: request.references, clusters: request.clusters, weights: request.weights,
-                                       selection: selection)
+                                       selection: selection, memory: memory, blockBytes: { block.bytes = $0 })
         let cr2 = request.covariance == .cr2 ? try fit.cr2(open: open) : nil
         let robust = request.covariance == .classical ? nil
             : try cr2.map { (covariance: $0.covariance, clusterCounts: [$0.clusterCount]) } ?? fit.covariance(request.covariance, open: open)

@@ -45,7 +45,7 @@ struct FlagNames: SettingNames {
         case .tolerance: return "tol"
         case .cluster, .absorb, .se: return setting.rawValue
         case .clusterDF: return "cluster_df"
-        case .family, .stream: return nil
+        case .family, .stream, .memory: return nil
         case .resample: return "rank.resample"
         case .kind: return "report.funnel.kind"
         case .measure, .measureWeight, .per, .force, .expect: return nil

@@ -186,6 +186,40 @@ struct StreamFitTests {
         #expect(worst <= 1e-9, "observed, fitted, residual differ by \(worst)")
     }
 
+    /// `--memory` sets the block from the design's width: a small budget reads the 60,000 rows
+    /// in many blocks and gives the fit in memory; a budget too small for 1,000 rows of the design
+    /// is an error that names the memory it needs, and leaves no output; `--memory` without
+    /// `--stream`, with `--block-mb`, or not a size is refused.
+    @Test func memorySetsTheBlockFromTheDesign() throws {
+        let dir = try CLI.temporaryDirectory()
+        let data = try CLI.write(Self.factorData(rows: 60_000), named: "factors.csv", in: dir)
+        let options = ["--formula", "y ~ x1 + group + factor(k) + x1:flag", "--id", "id"]
+        let s = try CLI.run(["fit", data] + options + ["--stream", "--memory", "100MB", "--json", dir + "/s.json"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let blocks = s.stdout.split(separator: "\n").first { $0.hasPrefix("Read in ") }.flatMap { Int($0.split(separator: " ")[2]) } ?? 0
+        // 4 MB of budget past the process's own 96 MB, rows of about 75 bytes and 32 columns: about
+        // 3,900 rows a block, so 15 or 16 blocks (the 1 MB first block found the width).
+        #expect((10...20).contains(blocks), "\(s.stdout)")
+        let m = try CLI.run(["fit", data] + options + ["--json", dir + "/m.json"])
+        #expect(m.status == 0, "\(m.stderr)")
+        let ca = try Self.json(dir + "/s.json")["coefficients"] as! [[String: Any]], cb = try Self.json(dir + "/m.json")["coefficients"] as! [[String: Any]]
+        #expect(ca.count == 31 && cb.count == 31)
+        for (x, y) in paired(ca, cb) {
+            for key in ["estimate", "std_error"] {
+                #expect(Self.relative(x[key] as! Double, y[key] as! Double) <= 1e-10, "\(x["term"]!) \(key)")
+            }
+        }
+        let small = try CLI.run(["fit", data] + options + ["--stream", "--memory", "97MB", "--json", dir + "/small.json"])
+        #expect(small.status == 1 && small.stderr.contains("a design of 32 columns (with the response) needs about")
+                && small.stderr.contains("for blocks of 1000 rows, more than --memory 97 MB: give --memory"), "\(small.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/small.json"))
+        for (args, message) in [(["--memory", "1G"], "add --stream"), (["--stream", "--memory", "1G", "--block-mb", "4"], "not both"),
+                                (["--stream", "--memory", "lots"], "'lots' is not a size")] {
+            let r = try CLI.run(["fit", data] + options + args)
+            #expect(r.status != 0 && r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func whatTheStreamingFitDoesNotDoIsRefused() throws {
         let councils = CLI.fixture("councils/asc_2018_19.csv")
         let text = try String(contentsOfFile: councils, encoding: .utf8)

@@ -7,7 +7,10 @@
 public struct CSVBlockReader {
     let source: ByteStream
     let file: String
-    let blockBytes: Int
+    /// Bytes of the file each block reads (the last block's record may take it a little over).
+    public var blockBytes: Int {
+        didSet { blockBytes = max(blockBytes, 1) }
+    }
     /// The file's column names.
     let fileNames: [String]
     /// Files joined onto every block, in turn (`--join`).
@@ -25,6 +28,8 @@ public struct CSVBlockReader {
     private var rowBase = 0, lineBase: Int, byteBase: Int
     /// Number of blocks read so far.
     public private(set) var blocks = 0
+    /// The mean bytes of CSV text per row of the blocks read so far (1 before any).
+    public var bytesPerRow: Double { rowBase > 0 ? Double(byteBase) / Double(rowBase) : 1 }
 
     /// Opens `path` (`-` for standard input; gzip data decompressed as it comes) and reads its header.
     public init(path: String, displayName: String? = nil, blockBytes: Int = 16 << 20) throws {

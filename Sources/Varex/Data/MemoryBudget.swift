@@ -37,9 +37,10 @@ public enum MemoryBudget {
         return limits.min()
     }
 
-    /// `512M`, `4G`, `100000`: bytes.
-    static func parseSize(_ text: String) -> Int? {
-        let t = text.trimmingSpaces.uppercased()
+    /// `512M`, `512MB`, `4G`, `100000`: bytes.
+    public static func parseSize(_ text: String) -> Int? {
+        var t = text.trimmingSpaces.uppercased()
+        if t.count >= 2, t.hasSuffix("B"), let unit = t.dropLast().last, "KMGT".contains(unit) { t.removeLast() }
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
         if let last = t.last, let unit = units[last], let v = Double(t.dropLast()), v >= 0, v.isFinite { return Int(v * Double(unit)) }
         if let v = Int(t), v >= 0 { return v }

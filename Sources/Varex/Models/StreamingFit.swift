@@ -57,11 +57,17 @@ public struct StreamingFit: Sendable {
     /// Fits `formula` to the blocks `reader` reads. With categorical terms the file is read twice
     /// (their levels, then the fit), the second time from `reopen`; without it (standard input)
     /// they are refused.
+    ///
+    /// With `memory`, `reader` should start with small blocks (``StreamMemory/probeBytes``): the
+    /// first block finds the design's width and the text's bytes per row, and the block of every
+    /// later read is set from them (`blockBytes` is told it, for the passes after the fit).
     public static func fit(formula: Formula, reader: CSVBlockReader, reopen: (() throws -> CSVBlockReader)?,
                            references: [String: String] = [:], clusters: [String] = [], weights: String? = nil,
-                           selection: StreamRowSelection = StreamRowSelection()) throws -> StreamingFit {
+                           selection: StreamRowSelection = StreamRowSelection(), memory: StreamMemory? = nil,
+                           blockBytes: ((Int) -> Void)? = nil) throws -> StreamingFit {
         var reader = reader
         guard let first = try reader.next() else { throw ModelError.allRowsDropped(total: 0, commonestReason: "no rows") }
+        let textBytesPerRow = reader.bytesPerRow
         let codings: [Int: CategoricalCoding]
         var pending: Table? = first
         let categorical = try categoricalVariables(formula: formula, block: first)
@@ -70,9 +76,18 @@ public struct StreamingFit: Sendable {
             if !references.isEmpty { _ = try Contrasts.codings(frame: ModelFrame(formula: formula, table: first, options: DesignOptions()),
                                                                 references: references) }
         } else {
-            guard let reopen else { throw StreamError.categorical(formula.variables[categorical.min()!].label) }
+            guard reopen != nil else { throw StreamError.categorical(formula.variables[categorical.min()!].label) }
+            if let memory { reader.blockBytes = memory.levelsBlockBytes() }
             codings = try levels(formula: formula, categorical: categorical, first: first, rest: &reader, references: references,
                                  weights: weights, selection: selection)
+        }
+        if let memory {
+            let width = try blockDesign(formula: formula, block: first, codings: codings, clusters: clusters, weights: weights).x.columns + 1
+            let bytes = try memory.blockBytes(columns: width, textBytesPerRow: textBytesPerRow)
+            blockBytes?(bytes)
+            reader.blockBytes = bytes
+        }
+        if let reopen, !categorical.isEmpty {
             reader = try reopen()
             pending = nil
         }
@@ -286,11 +301,17 @@ public enum StreamError: SettingMessage, Equatable {
     case changed(CellLocation, level: String)
     /// An id to leave out that no row of the file has.
     case unknownExcludedID(String)
+    /// `--memory` too small for even the smallest block of the design.
+    case memoryTooSmall(budget: Int, columns: Int, needed: Int)
 
     public var exitCode: Int32 { 1 }
     public func message(naming names: SettingNames) -> String {
         let stream = names.name(.stream)
         switch self {
+        case let .memoryTooSmall(budget, columns, needed):
+            return "\(stream): a design of \(columns) columns (with the response) needs about \(StreamMemory.describe(needed)) for blocks of "
+                + "\(StreamMemory.minimumRows) rows, more than \(names.name(.memory)) \(StreamMemory.describe(budget)): give "
+                + "\(names.name(.memory)) \(StreamMemory.describe(needed)) or more, or fewer columns (a factor with fewer levels)"
         case let .categorical(name):
             return "\(stream): '\(name)' is categorical: its levels take a pass through the file before the fit, so give the file, not standard input"
         case let .basis(name):
