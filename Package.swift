@@ -30,6 +30,8 @@ let package = Package(
         ),
         // zlib from Debian's zlib1g-dev: gzip-compressed CSV input.
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h> (part of libc): one malloc arena for a fit read in blocks.
+        .systemLibrary(name: "CMalloc"),
         // COIN-OR Clp from Debian's coinor-libclp-dev: the simplex behind DEA.
         .systemLibrary(name: "CClp", pkgConfig: "clp", providers: [.apt(["coinor-libclp-dev"])]),
         // The only module that calls an LP solver. Knows nothing of statistics.
@@ -56,7 +58,7 @@ let package = Package(
         // The command-line tool, thin over the library.
         .executableTarget(
             name: "VarexCLI",
-            dependencies: ["Varex", "VarexAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Varex", "VarexAnalysis", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
         // Benchmark (b): a large synthetic fit through the library API.
