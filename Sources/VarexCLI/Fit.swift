@@ -242,8 +242,9 @@ enum StreamReport {
         let joins = try request.joins.map { BlockJoin(table: try Table(contentsOf: $0), key: request.id ?? "") }
         // One malloc arena: glibc gives each thread that allocates its own heap, and blocks freed
         // on one thread's heap are not reused by another's, so a budget met by every block was
-        // not always met by the process (10,000,000 rows of benchmark (l): 888 MB in one run and
-        // 445 MB in another with the default arenas, 394 MB with one, in the same time).
+        // not always met by the process (10,000,000 rows of benchmark (l), blocks then sized to
+        // the whole budget: 888 MB in one run and 445 MB in another with the default arenas,
+        // 394 MB under MALLOC_ARENA_MAX=1, in the same time). Blocks now take 60% of it.
         #if canImport(CMalloc)
         if memory != nil { _ = mallopt(M_ARENA_MAX, 1) }
         #endif

@@ -28,8 +28,13 @@ public struct StreamMemory: Sendable, Equatable {
     /// `textBytesPerRow` bytes of CSV.
     public func rows(columns: Int, textBytesPerRow: Double) -> Int {
         let perRow = Self.perTextByte * textBytesPerRow + Self.perColumn * Double(columns)
-        return Int(Double(budget - Self.base) / perRow)
+        return Int(Self.blockShare * Double(budget - Self.base) / perRow)
     }
+
+    /// The share of the budget past the process's own that one block may take: the rest is
+    /// room for the allocator, whose freed blocks are not always reused by the next (the
+    /// 10,000,000-row factor model peaked at 888 MB when a block could take all of it).
+    static let blockShare = 0.6
 
     /// The block's bytes of the file for a design of `columns`; an error naming the budget
     /// that would fit when even `minimumRows` rows do not.
@@ -37,16 +42,16 @@ public struct StreamMemory: Sendable, Equatable {
         let fit = budget > Self.base ? rows(columns: columns, textBytesPerRow: textBytesPerRow) : 0
         guard fit >= Self.minimumRows else {
             let perRow = Self.perTextByte * textBytesPerRow + Self.perColumn * Double(columns)
-            let needed = Self.base + Int(perRow * Double(Self.minimumRows))
+            let needed = Self.base + Int((perRow * Double(Self.minimumRows) / Self.blockShare).rounded(.up))
             throw StreamError.memoryTooSmall(budget: budget, columns: columns, needed: needed)
         }
         return max(Int(Double(fit) * textBytesPerRow), 1)
     }
 
     /// The bytes of a block that only collects categorical levels (a table, no design): as many
-    /// as the budget allows, at most 64 MB.
+    /// as the budget allows, at most 16 MB.
     public func levelsBlockBytes() -> Int {
-        max(Self.probeBytes, min(64 << 20, Int(Double(budget - Self.base) / Self.perTextByte)))
+        max(Self.probeBytes, min(16 << 20, Int(Self.blockShare * Double(budget - Self.base) / Self.perTextByte)))
     }
 
     /// "512 MB", "1.5 GB".
