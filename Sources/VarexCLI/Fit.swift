@@ -241,10 +241,10 @@ enum StreamReport {
         if !request.joins.isEmpty && request.id == nil { throw RequestError.joinNeedsID }
         let joins = try request.joins.map { BlockJoin(table: try Table(contentsOf: $0), key: request.id ?? "") }
         // One malloc arena: glibc gives each thread that allocates its own heap, and blocks freed
-        // on one thread's heap are not reused by another's, so a budget met by every block was
-        // not always met by the process (10,000,000 rows of benchmark (l), blocks then sized to
-        // the whole budget: 888 MB in one run and 445 MB in another with the default arenas,
-        // 394 MB under MALLOC_ARENA_MAX=1, in the same time). Blocks now take 60% of it.
+        // on one thread's heap are not reused by another's, so memory freed by one block stays
+        // kept for another (10,000,000 rows of benchmark (l), blocks then sized to the whole
+        // 512 MB budget: 445 MB with the default arenas, 394 MB under MALLOC_ARENA_MAX=1, in the
+        // same time). Blocks now take 60% of it.
         #if canImport(CMalloc)
         if memory != nil { _ = mallopt(M_ARENA_MAX, 1) }
         #endif

@@ -33,7 +33,7 @@ public struct StreamMemory: Sendable, Equatable {
 
     /// The share of the budget past the process's own that one block may take: the rest is
     /// room for the allocator, whose freed blocks are not always reused by the next (the
-    /// 10,000,000-row factor model peaked at 888 MB when a block could take all of it).
+    /// 10,000,000-row factor model peaked at 445 MB of 512 when a block could take all of it).
     static let blockShare = 0.6
 
     /// The block's bytes of the file for a design of `columns`; an error naming the budget
