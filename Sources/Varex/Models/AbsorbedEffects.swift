@@ -23,7 +23,8 @@ public struct AbsorbedEffects: Sendable {
     /// d'(D'WD)⁻d for the dummy vector d of `levels` (one level per factor): σ̂² times it is the
     /// variance of the absorbed part of a prediction there. 1/Σw of the level for one factor;
     /// for two, the system (D'WD)u = d solved by alternating between the factors (as the
-    /// demeaning does); nil for three or more factors (a saved model keeps at most two), and where the two levels are in different connected sets of the fitted
+    /// demeaning does); nil for three or more factors (a saved model keeps at most two), and
+    /// where the two levels are in different connected sets of the fitted
     /// data (their effects' sum is not identified) or the iteration does not settle.
     public static func varianceFactor(_ levels: [Int], levelWeights: [[Double]],
                                       pairWeights: [(first: Int, second: Int, weight: Double)]) -> Double? {
